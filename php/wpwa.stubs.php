@@ -1,0 +1,159 @@
+<?php
+
+// Stubs for wpwa
+
+namespace Wpwa {
+    /**
+     * Authentication failed.
+     */
+    class AuthException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * Base class of every exception the extension throws.
+     */
+    class Exception extends \Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * The thing asked for does not exist.
+     */
+    class NotFoundException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * A limit was reached; the code holds the seconds to wait before retrying.
+     */
+    class RateLimitedException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * The operational store failed or is unusable.
+     */
+    class StorageException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * The token was issued for another audience.
+     */
+    class TokenAudienceException extends \Wpwa\AuthException {
+        public function __construct() {}
+    }
+
+    /**
+     * The token's lifetime has passed.
+     */
+    class TokenExpiredException extends \Wpwa\AuthException {
+        public function __construct() {}
+    }
+
+    /**
+     * The token is not a well-formed wpwa token.
+     */
+    class TokenMalformedException extends \Wpwa\AuthException {
+        public function __construct() {}
+    }
+
+    /**
+     * The token's signature does not verify with this site's secret.
+     */
+    class TokenSignatureException extends \Wpwa\AuthException {
+        public function __construct() {}
+    }
+
+    /**
+     * A remote service could not be reached or answered badly.
+     */
+    class TransportException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * The caller passed a value the core cannot accept; the message says which and why.
+     */
+    class ValidationException extends \Wpwa\Exception {
+        public function __construct() {}
+    }
+
+    /**
+     * What this build is and where its store lives: `version`, `build`, `php_api`,
+     * `store_path` (null until configured) and `schema_version` (0 until configured).
+     *
+     * @return array
+     */
+    function info(): array {}
+
+    /**
+     * Issues a vendor-scoped HS256 token valid for `ttl_seconds`.
+     *
+     * @param string $secret
+     * @param int $vendor_id
+     * @param string $scope
+     * @param string $audience
+     * @param int $ttl_seconds
+     * @return string
+     */
+    function jwt_issue(string $secret, int $vendor_id, string $scope, string $audience, int $ttl_seconds): string {}
+
+    /**
+     * Verifies a token for `audience` and returns its claims: `vendor_id`, `scope`, `aud`,
+     * `iat`, `nbf`, `exp`.
+     *
+     * @param string $secret
+     * @param string $token
+     * @param string $audience
+     * @return array
+     */
+    function jwt_verify(string $secret, string $token, string $audience): array {}
+
+    /**
+     * Queries the activity log, newest first. Filter keys: `vendor_id`, `level`, `kind`,
+     * `since`, `until`, `limit` (1–500, default 50), `offset`. Returns `total` and
+     * `entries`.
+     *
+     * @param array|null $filter
+     * @return array
+     */
+    function log_query(?array $filter = null): array {}
+
+    /**
+     * Writes an activity log entry and returns its id. `vendor_id` 0 is site-wide.
+     *
+     * @param int $vendor_id
+     * @param string $level
+     * @param string $kind
+     * @param string $message
+     * @param array|null $context
+     * @return int
+     */
+    function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
+
+    /**
+     * A vendor's WhatsApp session: `vendor_id`, `state`, `phone`, `since`, `updated_at`.
+     *
+     * @param int $vendor_id
+     * @return array
+     */
+    function session_status(int $vendor_id): array {}
+
+    /**
+     * Sets the SQLite file this worker uses (absolute path, existing directory). The file
+     * opens on first use; calling again with the same path keeps the open connection.
+     *
+     * @param string $path
+     * @return void
+     */
+    function store_open(string $path): void {}
+
+    /**
+     * The extension's version, e.g. `0.1.0`.
+     *
+     * @return string
+     */
+    function version(): string {}
+}

@@ -1,0 +1,28 @@
+//! # wpwa — the core of WhatsApp Integration for WooCommerce marketplaces
+//!
+//! Everything that decides something lives here, in pure Rust: the operational store,
+//! vendor-scoped tokens, the activity log and the vendor session state. The WordPress
+//! plugin only wires WordPress to these modules through the PHP binding in [`php`]
+//! (built with the `php` feature), and the `wpwa-sandbox` binary (the `sandbox`
+//! feature) stands in for the WhatsApp services on loopback.
+//!
+//! Each module owns one concept and one error enum; the binding maps those enums to
+//! the `Wpwa\` exception tree.
+
+pub mod clock;
+pub mod jwt;
+pub mod log;
+pub mod session;
+pub mod store;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+#[cfg(feature = "php")]
+pub mod php;
+
+/// The crate version, as PHP sees it in `Wpwa\version()`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Build identity: git revision and profile, stamped by `build.rs`.
+pub const BUILD: &str = env!("WPWA_BUILD");

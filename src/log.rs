@@ -1,0 +1,660 @@
+//! The activity log: what happened, for whom, and how bad it was.
+//!
+//! Entries are written explicitly ([`write`]) by the plugin, or come from the core's own
+//! `tracing` events through [`capture`]. Secrets never reach the table: context keys that
+//! name credentials and credential-shaped words in messages are redacted on the way in.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rusqlite::types::Value as SqlValue;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::clock;
+use crate::store::{Store, StoreError};
+
+/// Longest message kept, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+/// Largest context kept, as serialized JSON bytes.
+pub const MAX_CONTEXT_BYTES: usize = 16 * 1024;
+/// Most entries one query returns.
+pub const MAX_PAGE_SIZE: u32 = 500;
+/// Entries a query returns when it does not say.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// What a redacted value reads as.
+pub const REDACTED: &str = "[redacted]";
+
+/// Why an entry could not be written or a query run.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    /// The entry or the filter is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for LogError {
+    fn from(e: rusqlite::Error) -> Self {
+        LogError::Store(e.into())
+    }
+}
+
+/// Severity, the PSR-3 subset a marketplace admin filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Detail for developers.
+    Debug,
+    /// Normal operation.
+    Info,
+    /// Normal but worth a look.
+    Notice,
+    /// Something went wrong and was handled.
+    Warning,
+    /// Something failed and needs attention.
+    Error,
+}
+
+impl Level {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Notice => "notice",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    /// Parses a level name as PHP passes it.
+    pub fn parse(name: &str) -> Result<Self, LogError> {
+        Ok(match name {
+            "debug" => Level::Debug,
+            "info" => Level::Info,
+            "notice" => Level::Notice,
+            "warning" => Level::Warning,
+            "error" => Level::Error,
+            _ => {
+                return Err(LogError::Invalid(format!(
+                    "unknown log level {:?}; use debug, info, notice, warning or error",
+                    truncate(name, 20)
+                )));
+            }
+        })
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An entry to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEntry {
+    /// The vendor concerned; 0 for site-wide entries.
+    pub vendor_id: u64,
+    /// Severity.
+    pub level: Level,
+    /// Area of the product, e.g. `session`, `sync`, `auth`.
+    pub kind: String,
+    /// What happened, for a person.
+    pub message: String,
+    /// Structured detail; must be a JSON object.
+    pub context: Value,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Row id; later entries have larger ids.
+    pub id: i64,
+    /// The vendor concerned; 0 for site-wide entries.
+    pub vendor_id: u64,
+    /// Severity.
+    pub level: Level,
+    /// Area of the product.
+    pub kind: String,
+    /// What happened.
+    pub message: String,
+    /// Structured detail, already redacted.
+    pub context: Value,
+    /// When, in Unix seconds.
+    pub created_at: i64,
+}
+
+/// Which entries a query returns. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Only this vendor's entries.
+    pub vendor_id: Option<u64>,
+    /// Only this level.
+    pub level: Option<Level>,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only entries at or after this time.
+    pub since: Option<i64>,
+    /// Only entries at or before this time.
+    pub until: Option<i64>,
+    /// Page size; [`DEFAULT_PAGE_SIZE`] when unset.
+    pub limit: Option<u32>,
+    /// Entries to skip, newest first.
+    pub offset: u32,
+}
+
+/// One page of a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    /// Entries matching the filter, across all pages.
+    pub total: u64,
+    /// This page, newest first.
+    pub entries: Vec<Entry>,
+}
+
+/// Writes one entry and returns its id.
+pub fn write(store: &Store, entry: NewEntry) -> Result<i64, LogError> {
+    let entry = sanitize(entry)?;
+    store.conn().execute(
+        "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![
+            entry.vendor_id as i64,
+            entry.level.as_str(),
+            entry.kind,
+            entry.message,
+            entry.context.to_string(),
+            clock::now(),
+        ],
+    )?;
+    Ok(store.conn().last_insert_rowid())
+}
+
+/// Writes entries in one transaction; entries that fail validation are skipped, since
+/// they come from the core's own events and a bad field must not lose the others.
+pub fn write_all(store: &Store, entries: Vec<NewEntry>) -> Result<usize, LogError> {
+    if entries.is_empty() {
+        return Ok(0);
+    }
+    let tx = store.conn().unchecked_transaction()?;
+    let mut written = 0;
+    for entry in entries {
+        let Ok(entry) = sanitize(entry) else { continue };
+        tx.execute(
+            "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                entry.vendor_id as i64,
+                entry.level.as_str(),
+                entry.kind,
+                entry.message,
+                entry.context.to_string(),
+                clock::now(),
+            ],
+        )?;
+        written += 1;
+    }
+    tx.commit()?;
+    Ok(written)
+}
+
+/// Returns one page of entries matching `filter`, newest first.
+pub fn query(store: &Store, filter: &Filter) -> Result<Page, LogError> {
+    let limit = filter.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if limit == 0 || limit > MAX_PAGE_SIZE {
+        return Err(LogError::Invalid(format!(
+            "the page size must be between 1 and {MAX_PAGE_SIZE}"
+        )));
+    }
+    if let Some(kind) = &filter.kind {
+        check_kind(kind)?;
+    }
+    let mut clauses = Vec::new();
+    let mut params: Vec<SqlValue> = Vec::new();
+    if let Some(vendor) = filter.vendor_id {
+        clauses.push("vendor_id = ?");
+        params.push(SqlValue::Integer(vendor as i64));
+    }
+    if let Some(level) = filter.level {
+        clauses.push("level = ?");
+        params.push(SqlValue::Text(level.as_str().into()));
+    }
+    if let Some(kind) = &filter.kind {
+        clauses.push("kind = ?");
+        params.push(SqlValue::Text(kind.clone()));
+    }
+    if let Some(since) = filter.since {
+        clauses.push("created_at >= ?");
+        params.push(SqlValue::Integer(since));
+    }
+    if let Some(until) = filter.until {
+        clauses.push("created_at <= ?");
+        params.push(SqlValue::Integer(until));
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+
+    let conn = store.conn();
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM activity_log{where_sql}"),
+        rusqlite::params_from_iter(params.iter()),
+        |row| row.get(0),
+    )?;
+    params.push(SqlValue::Integer(i64::from(limit)));
+    params.push(SqlValue::Integer(i64::from(filter.offset)));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, vendor_id, level, kind, message, context, created_at
+         FROM activity_log{where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?,
+            row.get::<_, i64>(6)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (id, vendor_id, level, kind, message, context, created_at) = row?;
+        entries.push(Entry {
+            id,
+            vendor_id: vendor_id.max(0) as u64,
+            // The CHECK constraint keeps levels valid; a hand-edited row reads as info.
+            level: Level::parse(&level).unwrap_or(Level::Info),
+            kind,
+            message,
+            context: serde_json::from_str(&context).unwrap_or_else(|_| Value::Object(Map::new())),
+            created_at,
+        });
+    }
+    Ok(Page {
+        total: total.max(0) as u64,
+        entries,
+    })
+}
+
+fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
+    check_kind(&entry.kind)?;
+    if entry.message.trim().is_empty() {
+        return Err(LogError::Invalid("the log message is empty".into()));
+    }
+    if entry.message.contains('\0') {
+        return Err(LogError::Invalid("the log message contains a NUL byte".into()));
+    }
+    if entry.message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(LogError::Invalid(format!(
+            "the log message is longer than {MAX_MESSAGE_CHARS} characters"
+        )));
+    }
+    if i64::try_from(entry.vendor_id).is_err() {
+        return Err(LogError::Invalid("the vendor id is out of range".into()));
+    }
+    entry.context = match entry.context {
+        Value::Null => Value::Object(Map::new()),
+        Value::Array(items) if items.is_empty() => Value::Object(Map::new()),
+        Value::Object(map) => Value::Object(map),
+        _ => {
+            return Err(LogError::Invalid(
+                "the log context must be an associative array".into(),
+            ));
+        }
+    };
+    redact_value(&mut entry.context);
+    if entry.context.to_string().len() > MAX_CONTEXT_BYTES {
+        return Err(LogError::Invalid(format!(
+            "the log context is larger than {MAX_CONTEXT_BYTES} bytes"
+        )));
+    }
+    entry.message = redact_text(&entry.message);
+    Ok(entry)
+}
+
+fn check_kind(kind: &str) -> Result<(), LogError> {
+    let ok = (1..=40).contains(&kind.len())
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(LogError::Invalid(format!(
+            "invalid log kind {:?}: use 1 to 40 lowercase letters, digits, '_', '.' or '-'",
+            truncate(kind, 40)
+        )))
+    }
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+/// Whether a context key names a credential.
+fn is_secret_key(key: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api_key",
+        "apikey",
+        "authorization",
+        "signature",
+        "hmac",
+        "credential",
+        "private_key",
+        "cookie",
+        "nonce",
+    ];
+    let key = key.to_ascii_lowercase().replace('-', "_");
+    MARKERS.iter().any(|m| key.contains(m))
+}
+
+/// Redacts credentials anywhere in a JSON value, in place.
+pub fn redact_value(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if is_secret_key(key) && !item.is_null() {
+                    *item = Value::String(REDACTED.into());
+                } else {
+                    redact_value(item);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::String(text) => *text = redact_text(text),
+        _ => {}
+    }
+}
+
+/// Redacts credential-shaped words in free text: bearer tokens, JWTs and Graph API
+/// access tokens.
+pub fn redact_text(text: &str) -> String {
+    let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b"._-~+/=".contains(&b);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut previous_word = "";
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_word_byte(bytes[i]) {
+            // Multi-byte characters are never word bytes, so slicing at them is safe.
+            let start = i;
+            while i < bytes.len() && !is_word_byte(bytes[i]) {
+                i += 1;
+            }
+            out.push_str(&text[start..i]);
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            i += 1;
+        }
+        let word = &text[start..i];
+        let secret = previous_word.eq_ignore_ascii_case("bearer")
+            || (word.starts_with("eyJ") && word.matches('.').count() == 2)
+            || (word.starts_with("EAA") && word.len() >= 24);
+        out.push_str(if secret { REDACTED } else { word });
+        previous_word = word;
+    }
+    out
+}
+
+/// Runs `f` and returns, beside its result, the `tracing` events it emitted at info
+/// level or above, ready for [`write_all`]. Events carry `vendor_id` and `kind` fields;
+/// other fields become the entry's context.
+pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Vec<NewEntry>) {
+    let dispatch = tracing::Dispatch::new(Collector::default());
+    let result = tracing::dispatcher::with_default(&dispatch, f);
+    let entries = dispatch
+        .downcast_ref::<Collector>()
+        .map(|c| std::mem::take(&mut *c.entries.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
+    (result, entries)
+}
+
+#[derive(Default)]
+struct Collector {
+    entries: Mutex<Vec<NewEntry>>,
+    next_span: AtomicU64,
+}
+
+impl tracing::Subscriber for Collector {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::INFO
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        // Span ids must be non-zero; spans carry no log entries of their own.
+        tracing::span::Id::from_u64(self.next_span.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut visitor = EventVisitor::default();
+        event.record(&mut visitor);
+        let level = match *event.metadata().level() {
+            tracing::Level::ERROR => Level::Error,
+            tracing::Level::WARN => Level::Warning,
+            tracing::Level::INFO => Level::Info,
+            _ => Level::Debug,
+        };
+        let entry = NewEntry {
+            vendor_id: visitor.vendor_id,
+            level,
+            kind: visitor.kind.unwrap_or_else(|| "core".into()),
+            message: visitor.message,
+            context: Value::Object(visitor.context),
+        };
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[derive(Default)]
+struct EventVisitor {
+    message: String,
+    vendor_id: u64,
+    kind: Option<String>,
+    context: Map<String, Value>,
+}
+
+impl tracing::field::Visit for EventVisitor {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        match field.name() {
+            "vendor_id" => self.vendor_id = value,
+            name => {
+                self.context.insert(name.into(), value.into());
+            }
+        }
+    }
+
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        match field.name() {
+            "vendor_id" => self.vendor_id = value.max(0) as u64,
+            name => {
+                self.context.insert(name.into(), value.into());
+            }
+        }
+    }
+
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        self.context.insert(field.name().into(), value.into());
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        match field.name() {
+            "kind" => self.kind = Some(value.into()),
+            "message" => self.message = value.into(),
+            name => {
+                self.context.insert(name.into(), value.into());
+            }
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        let text = format!("{value:?}");
+        match field.name() {
+            "message" => self.message = text,
+            "kind" => self.kind = Some(text),
+            name => {
+                self.context.insert(name.into(), text.into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry(vendor_id: u64, level: Level, kind: &str, message: &str) -> NewEntry {
+        NewEntry {
+            vendor_id,
+            level,
+            kind: kind.into(),
+            message: message.into(),
+            context: json!({}),
+        }
+    }
+
+    #[test]
+    fn writes_and_reads_back_newest_first() {
+        let store = Store::open_in_memory().unwrap();
+        let first = write(&store, entry(1, Level::Info, "session", "Connected")).unwrap();
+        let second = write(&store, entry(1, Level::Warning, "sync", "3 products rejected")).unwrap();
+        assert!(second > first);
+        let page = query(&store, &Filter::default()).unwrap();
+        assert_eq!(page.total, 2);
+        assert_eq!(page.entries[0].message, "3 products rejected");
+        assert_eq!(page.entries[0].level, Level::Warning);
+        assert_eq!(page.entries[1].kind, "session");
+        assert!(page.entries[1].created_at > 1_600_000_000);
+    }
+
+    #[test]
+    fn filters_by_vendor_level_kind_and_time_and_pages() {
+        let store = Store::open_in_memory().unwrap();
+        for i in 0..30 {
+            let vendor = if i % 3 == 0 { 7 } else { 8 };
+            let level = if i % 2 == 0 { Level::Info } else { Level::Error };
+            write(&store, entry(vendor, level, "sync", &format!("event {i}"))).unwrap();
+        }
+        write(&store, entry(7, Level::Info, "auth", "token issued")).unwrap();
+
+        let vendor7 = query(&store, &Filter { vendor_id: Some(7), ..Filter::default() }).unwrap();
+        assert_eq!(vendor7.total, 11);
+        assert!(vendor7.entries.iter().all(|e| e.vendor_id == 7));
+
+        let errors = query(&store, &Filter { level: Some(Level::Error), ..Filter::default() }).unwrap();
+        assert_eq!(errors.total, 15);
+
+        let auth = query(&store, &Filter { kind: Some("auth".into()), ..Filter::default() }).unwrap();
+        assert_eq!(auth.total, 1);
+        assert_eq!(auth.entries[0].message, "token issued");
+
+        let page2 = query(&store, &Filter { limit: Some(10), offset: 10, ..Filter::default() }).unwrap();
+        assert_eq!(page2.total, 31);
+        assert_eq!(page2.entries.len(), 10);
+        assert_eq!(page2.entries[0].message, "event 20");
+
+        let future = query(&store, &Filter { since: Some(clock::now() + 3600), ..Filter::default() }).unwrap();
+        assert_eq!(future.total, 0);
+        let past = query(&store, &Filter { until: Some(clock::now() - 3600), ..Filter::default() }).unwrap();
+        assert_eq!(past.total, 0);
+    }
+
+    #[test]
+    fn refuses_bad_entries_and_filters() {
+        let store = Store::open_in_memory().unwrap();
+        let bad = [
+            entry(1, Level::Info, "", "x"),
+            entry(1, Level::Info, "Bad Kind", "x"),
+            entry(1, Level::Info, "sync", "   "),
+            entry(1, Level::Info, "sync", "a\0b"),
+            entry(1, Level::Info, "sync", &"x".repeat(MAX_MESSAGE_CHARS + 1)),
+            entry(u64::MAX, Level::Info, "sync", "x"),
+            NewEntry { context: json!([1, 2]), ..entry(1, Level::Info, "sync", "x") },
+            NewEntry { context: json!("text"), ..entry(1, Level::Info, "sync", "x") },
+            NewEntry { context: json!({"blob": "y".repeat(MAX_CONTEXT_BYTES)}), ..entry(1, Level::Info, "sync", "x") },
+        ];
+        for e in bad {
+            assert!(matches!(write(&store, e.clone()), Err(LogError::Invalid(_))), "{e:?}");
+        }
+        assert_eq!(query(&store, &Filter::default()).unwrap().total, 0);
+        assert!(query(&store, &Filter { limit: Some(0), ..Filter::default() }).is_err());
+        assert!(query(&store, &Filter { limit: Some(MAX_PAGE_SIZE + 1), ..Filter::default() }).is_err());
+        assert!(query(&store, &Filter { kind: Some("x'; DROP TABLE activity_log; --".into()), ..Filter::default() }).is_err());
+        assert!(Level::parse("fatal").is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted_before_storage() {
+        let store = Store::open_in_memory().unwrap();
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJ2ZW5kb3JfaWQiOjF9.c2lnbmF0dXJl";
+        let mut e = entry(
+            1,
+            Level::Info,
+            "auth",
+            &format!("Sent Authorization: Bearer abc123xyz and token {jwt} with EAAGm0PX4ZCpsBAKZAx9ZCZBZCZCZBZBZC"),
+        );
+        e.context = json!({
+            "api_key": "gw-key-123",
+            "nested": {"access_token": "EAAB-secret", "phone": "+15550001"},
+            "X-Webhook-Hmac": "deadbeef",
+            "note": format!("bearer {jwt}"),
+            "list": [{"app_secret": "s"}],
+        });
+        write(&store, e).unwrap();
+        let stored = &query(&store, &Filter::default()).unwrap().entries[0];
+        let all = format!("{} {}", stored.message, stored.context);
+        for secret in ["abc123xyz", jwt, "EAAGm0PX4", "gw-key-123", "EAAB-secret", "deadbeef", "\"s\""] {
+            assert!(!all.contains(secret), "{secret} leaked in {all}");
+        }
+        assert_eq!(stored.context["nested"]["phone"], "+15550001");
+        assert!(stored.message.starts_with("Sent Authorization: Bearer [redacted] and token [redacted]"));
+    }
+
+    #[test]
+    fn tracing_events_land_in_the_log() {
+        let store = Store::open_in_memory().unwrap();
+        let (value, events) = capture(|| {
+            tracing::info!(vendor_id = 5u64, kind = "session", phone = "+1555", "Session connected");
+            tracing::warn!("Something odd");
+            tracing::debug!("not kept");
+            42
+        });
+        assert_eq!(value, 42);
+        assert_eq!(write_all(&store, events).unwrap(), 2);
+        let page = query(&store, &Filter::default()).unwrap();
+        assert_eq!(page.total, 2);
+        let warn = &page.entries[0];
+        assert_eq!((warn.level, warn.kind.as_str(), warn.vendor_id), (Level::Warning, "core", 0));
+        let info = &page.entries[1];
+        assert_eq!(info.vendor_id, 5);
+        assert_eq!(info.kind, "session");
+        assert_eq!(info.message, "Session connected");
+        assert_eq!(info.context["phone"], "+1555");
+    }
+}

@@ -1,0 +1,145 @@
+//! The `Wpwa\` exception tree, and the mapping from each core error enum onto it.
+//!
+//! PHP code catches by meaning: `Wpwa\ValidationException` is the caller's fault and
+//! shown to the user, `Wpwa\StorageException` is the server's, token failures are all
+//! `Wpwa\AuthException`s. Every class extends `Wpwa\Exception`, so one catch covers all.
+
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::zend::ce;
+
+use crate::jwt::JwtError;
+use crate::log::LogError;
+use crate::session::SessionError;
+use crate::store::StoreError;
+
+/// Base class of every exception the extension throws.
+#[php_class]
+#[php(name = "Wpwa\\Exception")]
+#[php(extends(ce = ce::exception, stub = "\\Exception"))]
+#[derive(Default)]
+pub struct WpwaException;
+
+/// The caller passed a value the core cannot accept; the message says which and why.
+#[php_class]
+#[php(name = "Wpwa\\ValidationException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct ValidationException;
+
+/// Authentication failed.
+#[php_class]
+#[php(name = "Wpwa\\AuthException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct AuthException;
+
+/// The token's lifetime has passed.
+#[php_class]
+#[php(name = "Wpwa\\TokenExpiredException")]
+#[php(extends(AuthException))]
+#[derive(Default)]
+pub struct TokenExpiredException;
+
+/// The token's signature does not verify with this site's secret.
+#[php_class]
+#[php(name = "Wpwa\\TokenSignatureException")]
+#[php(extends(AuthException))]
+#[derive(Default)]
+pub struct TokenSignatureException;
+
+/// The token was issued for another audience.
+#[php_class]
+#[php(name = "Wpwa\\TokenAudienceException")]
+#[php(extends(AuthException))]
+#[derive(Default)]
+pub struct TokenAudienceException;
+
+/// The token is not a well-formed wpwa token.
+#[php_class]
+#[php(name = "Wpwa\\TokenMalformedException")]
+#[php(extends(AuthException))]
+#[derive(Default)]
+pub struct TokenMalformedException;
+
+/// The thing asked for does not exist.
+#[php_class]
+#[php(name = "Wpwa\\NotFoundException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct NotFoundException;
+
+/// A limit was reached; the code holds the seconds to wait before retrying.
+#[php_class]
+#[php(name = "Wpwa\\RateLimitedException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct RateLimitedException;
+
+/// A remote service could not be reached or answered badly.
+#[php_class]
+#[php(name = "Wpwa\\TransportException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct TransportException;
+
+/// The operational store failed or is unusable.
+#[php_class]
+#[php(name = "Wpwa\\StorageException")]
+#[php(extends(WpwaException))]
+#[derive(Default)]
+pub struct StorageException;
+
+/// A `Wpwa\ValidationException` with `message`.
+pub fn validation(message: impl Into<String>) -> PhpException {
+    PhpException::from_class::<ValidationException>(message.into())
+}
+
+/// A `Wpwa\Exception` for a failure inside the extension itself.
+pub fn internal(e: impl std::fmt::Display) -> PhpException {
+    PhpException::from_class::<WpwaException>(format!("wpwa internal error: {e}"))
+}
+
+/// A `Wpwa\StorageException` with `message`.
+pub fn storage(message: impl Into<String>) -> PhpException {
+    PhpException::from_class::<StorageException>(message.into())
+}
+
+impl From<StoreError> for PhpException {
+    fn from(e: StoreError) -> Self {
+        storage(e.to_string())
+    }
+}
+
+impl From<JwtError> for PhpException {
+    fn from(e: JwtError) -> Self {
+        let message = e.to_string();
+        match e {
+            JwtError::Expired => PhpException::from_class::<TokenExpiredException>(message),
+            JwtError::BadSignature => PhpException::from_class::<TokenSignatureException>(message),
+            JwtError::WrongAudience => PhpException::from_class::<TokenAudienceException>(message),
+            JwtError::Malformed(_) => PhpException::from_class::<TokenMalformedException>(message),
+            JwtError::NotYetValid => PhpException::from_class::<AuthException>(message),
+            JwtError::InvalidRequest(_) => validation(message),
+        }
+    }
+}
+
+impl From<LogError> for PhpException {
+    fn from(e: LogError) -> Self {
+        match e {
+            LogError::Invalid(message) => validation(message),
+            LogError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SessionError> for PhpException {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::InvalidVendor => validation(e.to_string()),
+            SessionError::UnknownState(_) => storage(e.to_string()),
+            SessionError::Store(e) => e.into(),
+        }
+    }
+}
