@@ -119,21 +119,24 @@ pub fn issue(
 pub fn verify(secret: &[u8], token: &str, audience: &str) -> Result<Claims, JwtError> {
     check_secret(secret)?;
     if token.is_empty() || token.len() > MAX_TOKEN_LEN {
-        return Err(JwtError::Malformed("not a token of a plausible length".into()));
+        return Err(JwtError::Malformed(
+            "not a token of a plausible length".into(),
+        ));
     }
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = LEEWAY_SECONDS;
     validation.validate_nbf = true;
     validation.set_audience(&[audience]);
     validation.set_required_spec_claims(&["exp", "nbf", "aud"]);
-    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation)
-        .map_err(|e| match e.kind() {
-            ErrorKind::ExpiredSignature => JwtError::Expired,
-            ErrorKind::ImmatureSignature => JwtError::NotYetValid,
-            ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => JwtError::BadSignature,
-            ErrorKind::InvalidAudience => JwtError::WrongAudience,
-            _ => JwtError::Malformed(e.to_string()),
-        })?;
+    let data =
+        jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => JwtError::Expired,
+                ErrorKind::ImmatureSignature => JwtError::NotYetValid,
+                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => JwtError::BadSignature,
+                ErrorKind::InvalidAudience => JwtError::WrongAudience,
+                _ => JwtError::Malformed(e.to_string()),
+            })?;
     if data.claims.vendor_id == 0 {
         return Err(JwtError::Malformed("the token names no vendor".into()));
     }
@@ -181,7 +184,10 @@ mod tests {
     fn round_trip_keeps_every_claim() {
         let token = issue(SECRET, 42, "status:read sync:write", AUD, 900).unwrap();
         assert!(!token.contains('='), "no padding");
-        assert!(!token.contains('+') && !token.contains('/'), "URL-safe alphabet");
+        assert!(
+            !token.contains('+') && !token.contains('/'),
+            "URL-safe alphabet"
+        );
         let claims = verify(SECRET, &token, AUD).unwrap();
         assert_eq!(claims.vendor_id, 42);
         assert_eq!(claims.aud, AUD);
@@ -198,7 +204,10 @@ mod tests {
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         let forged = serde_json::json!({"aud": AUD, "iat": 1, "nbf": 1, "exp": clock::now() + 900, "vendor_id": 7, "scope": "status:read"});
         parts[1] = base64_url(forged.to_string().as_bytes());
-        assert_eq!(verify(SECRET, &parts.join("."), AUD), Err(JwtError::BadSignature));
+        assert_eq!(
+            verify(SECRET, &parts.join("."), AUD),
+            Err(JwtError::BadSignature)
+        );
     }
 
     #[test]
@@ -257,16 +266,37 @@ mod tests {
         let now = clock::now();
         let claims = serde_json::json!({"aud": AUD, "iat": now, "nbf": now, "exp": now + 60, "scope": "status:read"});
         let token = forge(r#"{"alg":"HS256","typ":"JWT"}"#, &claims, SECRET);
-        assert!(matches!(verify(SECRET, &token, AUD), Err(JwtError::Malformed(_))));
+        assert!(matches!(
+            verify(SECRET, &token, AUD),
+            Err(JwtError::Malformed(_))
+        ));
     }
 
     #[test]
     fn bad_requests_are_refused_before_signing() {
-        assert!(matches!(issue(b"short", 1, "status:read", AUD, 60), Err(JwtError::InvalidRequest(_))));
-        assert!(matches!(issue(SECRET, 0, "status:read", AUD, 60), Err(JwtError::InvalidRequest(_))));
-        assert!(matches!(issue(SECRET, 1, "status:read", AUD, 0), Err(JwtError::InvalidRequest(_))));
-        assert!(matches!(issue(SECRET, 1, "status:read", AUD, MAX_TTL_SECONDS + 1), Err(JwtError::InvalidRequest(_))));
-        assert!(matches!(issue(SECRET, 1, "bad\"scope", AUD, 60), Err(JwtError::InvalidRequest(_))));
-        assert!(matches!(issue(SECRET, 1, "status:read", "", 60), Err(JwtError::InvalidRequest(_))));
+        assert!(matches!(
+            issue(b"short", 1, "status:read", AUD, 60),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            issue(SECRET, 0, "status:read", AUD, 60),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            issue(SECRET, 1, "status:read", AUD, 0),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            issue(SECRET, 1, "status:read", AUD, MAX_TTL_SECONDS + 1),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            issue(SECRET, 1, "bad\"scope", AUD, 60),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            issue(SECRET, 1, "status:read", "", 60),
+            Err(JwtError::InvalidRequest(_))
+        ));
     }
 }

@@ -291,7 +291,9 @@ fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
         return Err(LogError::Invalid("the log message is empty".into()));
     }
     if entry.message.contains('\0') {
-        return Err(LogError::Invalid("the log message contains a NUL byte".into()));
+        return Err(LogError::Invalid(
+            "the log message contains a NUL byte".into(),
+        ));
     }
     if entry.message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(LogError::Invalid(format!(
@@ -543,7 +545,11 @@ mod tests {
     fn writes_and_reads_back_newest_first() {
         let store = Store::open_in_memory().unwrap();
         let first = write(&store, entry(1, Level::Info, "session", "Connected")).unwrap();
-        let second = write(&store, entry(1, Level::Warning, "sync", "3 products rejected")).unwrap();
+        let second = write(
+            &store,
+            entry(1, Level::Warning, "sync", "3 products rejected"),
+        )
+        .unwrap();
         assert!(second > first);
         let page = query(&store, &Filter::default()).unwrap();
         assert_eq!(page.total, 2);
@@ -558,30 +564,77 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         for i in 0..30 {
             let vendor = if i % 3 == 0 { 7 } else { 8 };
-            let level = if i % 2 == 0 { Level::Info } else { Level::Error };
+            let level = if i % 2 == 0 {
+                Level::Info
+            } else {
+                Level::Error
+            };
             write(&store, entry(vendor, level, "sync", &format!("event {i}"))).unwrap();
         }
         write(&store, entry(7, Level::Info, "auth", "token issued")).unwrap();
 
-        let vendor7 = query(&store, &Filter { vendor_id: Some(7), ..Filter::default() }).unwrap();
+        let vendor7 = query(
+            &store,
+            &Filter {
+                vendor_id: Some(7),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(vendor7.total, 11);
         assert!(vendor7.entries.iter().all(|e| e.vendor_id == 7));
 
-        let errors = query(&store, &Filter { level: Some(Level::Error), ..Filter::default() }).unwrap();
+        let errors = query(
+            &store,
+            &Filter {
+                level: Some(Level::Error),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(errors.total, 15);
 
-        let auth = query(&store, &Filter { kind: Some("auth".into()), ..Filter::default() }).unwrap();
+        let auth = query(
+            &store,
+            &Filter {
+                kind: Some("auth".into()),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(auth.total, 1);
         assert_eq!(auth.entries[0].message, "token issued");
 
-        let page2 = query(&store, &Filter { limit: Some(10), offset: 10, ..Filter::default() }).unwrap();
+        let page2 = query(
+            &store,
+            &Filter {
+                limit: Some(10),
+                offset: 10,
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(page2.total, 31);
         assert_eq!(page2.entries.len(), 10);
         assert_eq!(page2.entries[0].message, "event 20");
 
-        let future = query(&store, &Filter { since: Some(clock::now() + 3600), ..Filter::default() }).unwrap();
+        let future = query(
+            &store,
+            &Filter {
+                since: Some(clock::now() + 3600),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(future.total, 0);
-        let past = query(&store, &Filter { until: Some(clock::now() - 3600), ..Filter::default() }).unwrap();
+        let past = query(
+            &store,
+            &Filter {
+                until: Some(clock::now() - 3600),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
         assert_eq!(past.total, 0);
     }
 
@@ -595,17 +648,56 @@ mod tests {
             entry(1, Level::Info, "sync", "a\0b"),
             entry(1, Level::Info, "sync", &"x".repeat(MAX_MESSAGE_CHARS + 1)),
             entry(u64::MAX, Level::Info, "sync", "x"),
-            NewEntry { context: json!([1, 2]), ..entry(1, Level::Info, "sync", "x") },
-            NewEntry { context: json!("text"), ..entry(1, Level::Info, "sync", "x") },
-            NewEntry { context: json!({"blob": "y".repeat(MAX_CONTEXT_BYTES)}), ..entry(1, Level::Info, "sync", "x") },
+            NewEntry {
+                context: json!([1, 2]),
+                ..entry(1, Level::Info, "sync", "x")
+            },
+            NewEntry {
+                context: json!("text"),
+                ..entry(1, Level::Info, "sync", "x")
+            },
+            NewEntry {
+                context: json!({"blob": "y".repeat(MAX_CONTEXT_BYTES)}),
+                ..entry(1, Level::Info, "sync", "x")
+            },
         ];
         for e in bad {
-            assert!(matches!(write(&store, e.clone()), Err(LogError::Invalid(_))), "{e:?}");
+            assert!(
+                matches!(write(&store, e.clone()), Err(LogError::Invalid(_))),
+                "{e:?}"
+            );
         }
         assert_eq!(query(&store, &Filter::default()).unwrap().total, 0);
-        assert!(query(&store, &Filter { limit: Some(0), ..Filter::default() }).is_err());
-        assert!(query(&store, &Filter { limit: Some(MAX_PAGE_SIZE + 1), ..Filter::default() }).is_err());
-        assert!(query(&store, &Filter { kind: Some("x'; DROP TABLE activity_log; --".into()), ..Filter::default() }).is_err());
+        assert!(
+            query(
+                &store,
+                &Filter {
+                    limit: Some(0),
+                    ..Filter::default()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            query(
+                &store,
+                &Filter {
+                    limit: Some(MAX_PAGE_SIZE + 1),
+                    ..Filter::default()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            query(
+                &store,
+                &Filter {
+                    kind: Some("x'; DROP TABLE activity_log; --".into()),
+                    ..Filter::default()
+                }
+            )
+            .is_err()
+        );
         assert!(Level::parse("fatal").is_err());
     }
 
@@ -617,7 +709,9 @@ mod tests {
             1,
             Level::Info,
             "auth",
-            &format!("Sent Authorization: Bearer abc123xyz and token {jwt} with EAAGm0PX4ZCpsBAKZAx9ZCZBZCZCZBZBZC"),
+            &format!(
+                "Sent Authorization: Bearer abc123xyz and token {jwt} with EAAGm0PX4ZCpsBAKZAx9ZCZBZCZCZBZBZC"
+            ),
         );
         e.context = json!({
             "api_key": "gw-key-123",
@@ -629,18 +723,35 @@ mod tests {
         write(&store, e).unwrap();
         let stored = &query(&store, &Filter::default()).unwrap().entries[0];
         let all = format!("{} {}", stored.message, stored.context);
-        for secret in ["abc123xyz", jwt, "EAAGm0PX4", "gw-key-123", "EAAB-secret", "deadbeef", "\"s\""] {
+        for secret in [
+            "abc123xyz",
+            jwt,
+            "EAAGm0PX4",
+            "gw-key-123",
+            "EAAB-secret",
+            "deadbeef",
+            "\"s\"",
+        ] {
             assert!(!all.contains(secret), "{secret} leaked in {all}");
         }
         assert_eq!(stored.context["nested"]["phone"], "+15550001");
-        assert!(stored.message.starts_with("Sent Authorization: Bearer [redacted] and token [redacted]"));
+        assert!(
+            stored
+                .message
+                .starts_with("Sent Authorization: Bearer [redacted] and token [redacted]")
+        );
     }
 
     #[test]
     fn tracing_events_land_in_the_log() {
         let store = Store::open_in_memory().unwrap();
         let (value, events) = capture(|| {
-            tracing::info!(vendor_id = 5u64, kind = "session", phone = "+1555", "Session connected");
+            tracing::info!(
+                vendor_id = 5u64,
+                kind = "session",
+                phone = "+1555",
+                "Session connected"
+            );
             tracing::warn!("Something odd");
             tracing::debug!("not kept");
             42
@@ -650,7 +761,10 @@ mod tests {
         let page = query(&store, &Filter::default()).unwrap();
         assert_eq!(page.total, 2);
         let warn = &page.entries[0];
-        assert_eq!((warn.level, warn.kind.as_str(), warn.vendor_id), (Level::Warning, "core", 0));
+        assert_eq!(
+            (warn.level, warn.kind.as_str(), warn.vendor_id),
+            (Level::Warning, "core", 0)
+        );
         let info = &page.entries[1];
         assert_eq!(info.vendor_id, 5);
         assert_eq!(info.kind, "session");

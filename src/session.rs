@@ -140,7 +140,10 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let status = status(&store, 12).unwrap();
         assert_eq!(status.state, SessionState::Disconnected);
-        assert_eq!((status.phone, status.since, status.updated_at), (None, None, None));
+        assert_eq!(
+            (status.phone, status.since, status.updated_at),
+            (None, None, None)
+        );
     }
 
     #[test]
@@ -158,14 +161,23 @@ mod tests {
         assert_eq!(status.state, SessionState::Connected);
         assert_eq!(status.phone.as_deref(), Some("+15550003"));
         assert_eq!((status.since, status.updated_at), (Some(100), Some(110)));
-        assert!(matches!(super::status(&store, 4).unwrap().state, SessionState::Disconnected));
+        assert!(matches!(
+            super::status(&store, 4).unwrap().state,
+            SessionState::Disconnected
+        ));
     }
 
     #[test]
     fn refuses_vendor_zero_and_unknown_states() {
         let store = Store::open_in_memory().unwrap();
-        assert!(matches!(status(&store, 0), Err(SessionError::InvalidVendor)));
-        assert!(matches!(status(&store, u64::MAX), Err(SessionError::InvalidVendor)));
+        assert!(matches!(
+            status(&store, 0),
+            Err(SessionError::InvalidVendor)
+        ));
+        assert!(matches!(
+            status(&store, u64::MAX),
+            Err(SessionError::InvalidVendor)
+        ));
         store
             .conn()
             .execute(
@@ -173,7 +185,10 @@ mod tests {
                 [],
             )
             .unwrap();
-        assert!(matches!(status(&store, 9), Err(SessionError::UnknownState(_))));
+        assert!(matches!(
+            status(&store, 9),
+            Err(SessionError::UnknownState(_))
+        ));
     }
 
     #[test]

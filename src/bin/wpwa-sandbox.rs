@@ -38,7 +38,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let listener = wpwa::sandbox::bind(listen).await?;
-        println!("wpwa-sandbox listening on http://{}", listener.local_addr()?);
+        println!(
+            "wpwa-sandbox listening on http://{}",
+            listener.local_addr()?
+        );
         wpwa::sandbox::serve(listener, shutdown_signal()).await
     });
     match result {
@@ -52,7 +55,10 @@ fn main() -> ExitCode {
 
 async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         // Without signal handlers the process still dies on SIGTERM, just less politely.
         return std::future::pending().await;
     };

@@ -87,7 +87,9 @@ fn value(name: &str, zval: &Zval, depth: usize, budget: &mut usize) -> Result<Va
         return table(name, inner, depth + 1, budget);
     }
     if zval.is_string() {
-        return Err(validation(format!("{name} holds a string that is not valid UTF-8")));
+        return Err(validation(format!(
+            "{name} holds a string that is not valid UTF-8"
+        )));
     }
     Err(validation(format!(
         "{name} may hold only scalars, null and arrays, not objects or resources"

@@ -88,7 +88,8 @@ pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
         None => info.insert("store_path", ()),
     }
     .map_err(internal)?;
-    info.insert("schema_version", schema_version).map_err(internal)?;
+    info.insert("schema_version", schema_version)
+        .map_err(internal)?;
     Ok(info)
 }
 
@@ -196,14 +197,15 @@ fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
     for (key, value) in array.iter() {
         let key = key.to_string();
         let int = |name: &str| {
-            value.long().ok_or_else(|| {
-                validation(format!("filter key {name} must be an integer"))
-            })
+            value
+                .long()
+                .ok_or_else(|| validation(format!("filter key {name} must be an integer")))
         };
         let text = |name: &str| {
-            value.str().map(str::to_owned).ok_or_else(|| {
-                validation(format!("filter key {name} must be a string"))
-            })
+            value
+                .str()
+                .map(str::to_owned)
+                .ok_or_else(|| validation(format!("filter key {name} must be a string")))
         };
         if value.is_null() {
             continue;
@@ -217,7 +219,10 @@ fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
             "limit" => {
                 let limit = int("limit")?;
                 filter.limit = Some(u32::try_from(limit).map_err(|_| {
-                    validation(format!("limit must be between 1 and {}", log::MAX_PAGE_SIZE))
+                    validation(format!(
+                        "limit must be between 1 and {}",
+                        log::MAX_PAGE_SIZE
+                    ))
                 })?);
             }
             "offset" => {

@@ -54,7 +54,11 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
-        tracing::info!(kind = "store", schema_version = version, "Store schema migrated to version {version}");
+        tracing::info!(
+            kind = "store",
+            schema_version = version,
+            "Store schema migrated to version {version}"
+        );
     }
     Ok(())
 }

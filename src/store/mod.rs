@@ -28,7 +28,9 @@ pub enum StoreError {
         reason: &'static str,
     },
     /// The database file is newer than this build understands.
-    #[error("the store has schema version {found}, newer than this build's {supported}; upgrade the wpwa extension")]
+    #[error(
+        "the store has schema version {found}, newer than this build's {supported}; upgrade the wpwa extension"
+    )]
     SchemaTooNew {
         /// `user_version` found in the file.
         found: i64,
