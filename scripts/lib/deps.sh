@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Installs the Debian 12 packages the demo and the tests need, asking apt only
+# for what is missing so a rerun costs nothing and never touches the network.
+
+WPWA_DEB_PACKAGES=(
+    php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-curl php8.2-mbstring
+    php8.2-xml php8.2-gd php8.2-intl php8.2-zip
+    libclang-dev clang
+    mariadb-server nginx chromium phpunit
+    # WordPress's Debian package symlinks into these; we copy through the links.
+    libjs-underscore libjs-lodash libjs-cropper php-getid3 ca-certificates
+    # curl for health checks and the demo smoke; dpkg-dev-free apt download.
+    curl
+)
+
+deb_installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
+}
+
+install_deps() {
+    local missing=() pkg
+    for pkg in "${WPWA_DEB_PACKAGES[@]}"; do
+        deb_installed "$pkg" || missing+=("$pkg")
+    done
+    # A node from another source (e.g. NodeSource) ships its own npm and
+    # conflicts with Debian's npm package, so judge node by its commands.
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing: ${missing[*]}"
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        log "system packages already installed"
+    fi
+
+    command -v cargo >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/cargo" ] ||
+        die "cargo not found: install a Rust toolchain (rustup) first"
+    case ":$PATH:" in
+        *":$HOME/.cargo/bin:"*) ;;
+        *) [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH" ;;
+    esac
+    return 0
+}
