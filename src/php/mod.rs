@@ -33,28 +33,32 @@ static STORE: Mutex<StoreSlot> = Mutex::new(StoreSlot {
 });
 
 /// Runs `operation` on the worker's store, opening it on first use, and records the
-/// core's `tracing` events from the call in the activity log.
+/// core's `tracing` events in the activity log.
 fn with_store<T>(operation: impl FnOnce(&Store) -> PhpResult<T>) -> PhpResult<T> {
     // A panic caught by ext-php-rs poisons the lock; the slot itself stays consistent.
-    let mut slot = STORE.lock().unwrap_or_else(PoisonError::into_inner);
-    let (result, events) = log::capture(|| {
-        if slot.store.is_none() {
+    let mut guard = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    let slot = &mut *guard;
+    let store = match &mut slot.store {
+        Some(store) => store,
+        empty => {
             let path = slot.path.clone().ok_or_else(|| {
                 storage("the wpwa store is not configured: call Wpwa\\store_open() first")
             })?;
-            slot.store = Some(Store::open(path)?);
+            let (opened, events) = log::capture(|| Store::open(path));
+            let store = empty.insert(opened?);
+            record(store, events);
+            store
         }
-        match &slot.store {
-            Some(store) => operation(store),
-            None => Err(internal("the store vanished while in use")),
-        }
-    });
-    if let Some(store) = &slot.store {
-        // The operation's own outcome matters more than its log lines: a failure to
-        // record them must not turn a success into an error.
-        let _ = log::write_all(store, events);
-    }
+    };
+    let (result, events) = log::capture(|| operation(store));
+    record(store, events);
     result
+}
+
+/// Writes captured core events. The operation's own outcome matters more than its log
+/// lines: failing to record them must not turn a success into an error.
+fn record(store: &Store, events: Vec<NewEntry>) {
+    let _ = log::write_all(store, events);
 }
 
 /// The extension's version, e.g. `0.1.0`.
