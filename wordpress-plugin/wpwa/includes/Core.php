@@ -1,0 +1,394 @@
+<?php
+/**
+ * The single gateway into the native wpwa extension.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+namespace Wpwa\Plugin;
+
+use Throwable;
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Wraps every call into the extension: checks it is loaded, opens the store
+ * lazily, and turns `Wpwa\Exception` subclasses (and any other throwable)
+ * into `WP_Error` objects with an error code and an HTTP status.
+ *
+ * Nothing outside this class names a `Wpwa\` function.
+ *
+ * @since 0.1.0
+ */
+final class Core {
+
+	/**
+	 * Log levels the core accepts.
+	 *
+	 * @since 0.1.0
+	 */
+	public const LEVELS = array( 'debug', 'info', 'notice', 'warning', 'error' );
+
+	/**
+	 * Whether `Wpwa\store_open()` succeeded in this request.
+	 *
+	 * @var bool
+	 */
+	private static bool $store_ready = false;
+
+	/**
+	 * Cached availability check.
+	 *
+	 * @var bool|null
+	 */
+	private static ?bool $available = null;
+
+	/**
+	 * Whether the extension is loaded and exposes its API.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return bool
+	 */
+	public static function available(): bool {
+		if ( null === self::$available ) {
+			self::$available = extension_loaded( 'wpwa' ) && function_exists( 'Wpwa\\version' );
+		}
+		return self::$available;
+	}
+
+	/**
+	 * The error returned by every call when the extension is missing.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return WP_Error
+	 */
+	public static function unavailable_error(): WP_Error {
+		return new WP_Error(
+			'wpwa_extension_missing',
+			__( 'WhatsApp integration is temporarily unavailable: the wpwa PHP extension is not loaded on this server.', 'wpwa' ),
+			array( 'status' => 503 )
+		);
+	}
+
+	/**
+	 * Extension version string.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return string|WP_Error
+	 */
+	public static function version() {
+		return self::call( static fn() => \Wpwa\version(), false );
+	}
+
+	/**
+	 * Build and store information: version, build, php_api, store_path, schema_version.
+	 *
+	 * Opens the store first so the path and schema version are reported.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function info() {
+		$store = self::ensure_store();
+		$info  = self::call( static fn() => \Wpwa\info(), false );
+		if ( is_array( $info ) && is_wp_error( $store ) ) {
+			$info['store_error'] = $store->get_error_message();
+		}
+		return $info;
+	}
+
+	/**
+	 * Session state of a vendor.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array{vendor_id:int,state:string,phone:?string,since:?int,updated_at:?int}|WP_Error
+	 */
+	public static function session_status( int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\session_status( $vendor_id ) );
+	}
+
+	/**
+	 * Writes an activity log entry. Never throws; failures are reported to the
+	 * PHP error log and returned as WP_Error.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int                       $vendor_id Vendor user ID, 0 for site-wide events.
+	 * @param string                    $level     One of self::LEVELS.
+	 * @param string                    $kind      Short machine name of the event family (auth, settings, system…).
+	 * @param string                    $message   Human-readable message.
+	 * @param array<string,mixed>|null  $context   Structured data; the core redacts secrets.
+	 * @return int|WP_Error Entry ID.
+	 */
+	public static function log( int $vendor_id, string $level, string $kind, string $message, ?array $context = null ) {
+		if ( ! in_array( $level, self::LEVELS, true ) ) {
+			$level = 'info';
+		}
+		return self::call( static fn() => \Wpwa\log_write( max( 0, $vendor_id ), $level, $kind, $message, $context ) );
+	}
+
+	/**
+	 * Queries the activity log (newest first).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param array<string,int|string> $filter Keys: vendor_id, level, kind, since, until, limit, offset.
+	 * @return array{total:int,entries:array<int,array<string,mixed>>}|WP_Error
+	 */
+	public static function log_query( array $filter = array() ) {
+		return self::call( static fn() => \Wpwa\log_query( $filter ) );
+	}
+
+	/**
+	 * Issues a signed, vendor-scoped token.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $scope     Space-separated scopes.
+	 * @param int    $ttl       Lifetime in seconds.
+	 * @return string|WP_Error
+	 */
+	public static function jwt_issue( int $vendor_id, string $scope, int $ttl ) {
+		$secret   = self::jwt_secret();
+		$audience = self::jwt_audience();
+		return self::call( static fn() => \Wpwa\jwt_issue( $secret, $vendor_id, $scope, $audience, $ttl ), false );
+	}
+
+	/**
+	 * Verifies a token and returns its claims.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param string $token Compact JWT.
+	 * @return array{vendor_id:int,scope:string,aud:string,iat:int,nbf:int,exp:int}|WP_Error
+	 */
+	public static function jwt_verify( string $token ) {
+		$secret   = self::jwt_secret();
+		$audience = self::jwt_audience();
+		return self::call( static fn() => \Wpwa\jwt_verify( $secret, $token, $audience ), false );
+	}
+
+	/**
+	 * The HMAC secret for tokens, derived from this site's auth salt.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return string
+	 */
+	private static function jwt_secret(): string {
+		return hash_hmac( 'sha256', 'wpwa-jwt', wp_salt( 'auth' ) );
+	}
+
+	/**
+	 * The audience every token of this site carries.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return string
+	 */
+	public static function jwt_audience(): string {
+		return 'wpwa:' . home_url();
+	}
+
+	/**
+	 * Tells the extension where the store lives (creating the directory first).
+	 * Runs once per request; the extension keeps the connection per worker.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return true|WP_Error
+	 */
+	public static function ensure_store() {
+		if ( self::$store_ready ) {
+			return true;
+		}
+		if ( ! self::available() ) {
+			return self::unavailable_error();
+		}
+
+		$dir = DataDir::ensure();
+		if ( is_wp_error( $dir ) ) {
+			self::report( $dir->get_error_message() );
+			return $dir;
+		}
+
+		$path   = $dir . '/' . DataDir::STORE_FILE;
+		$result = self::call( static fn() => \Wpwa\store_open( $path ), false );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+
+		self::$store_ready = true;
+		return true;
+	}
+
+	/**
+	 * Runs a callable against the extension and converts failures.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param callable $fn          The call.
+	 * @param bool     $needs_store Whether the store must be opened first.
+	 * @return mixed|WP_Error
+	 */
+	private static function call( callable $fn, bool $needs_store = true ) {
+		if ( ! self::available() ) {
+			return self::unavailable_error();
+		}
+		if ( $needs_store ) {
+			$ready = self::ensure_store();
+			if ( is_wp_error( $ready ) ) {
+				return $ready;
+			}
+		}
+
+		try {
+			return $fn();
+		} catch ( Throwable $e ) {
+			return self::to_error( $e );
+		}
+	}
+
+	/**
+	 * Maps an exception from the extension (or anything else) to a WP_Error.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param Throwable $e The exception.
+	 * @return WP_Error
+	 */
+	public static function to_error( Throwable $e ): WP_Error {
+		$data = array( 'status' => 500 );
+
+		// Order matters: the token exceptions extend AuthException.
+		if ( $e instanceof \Wpwa\TokenExpiredException ) {
+			$code           = 'wpwa_token_expired';
+			$message        = __( 'The access token has expired. Request a new one.', 'wpwa' );
+			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\TokenSignatureException ) {
+			$code           = 'wpwa_token_invalid_signature';
+			$message        = __( 'The access token signature is not valid.', 'wpwa' );
+			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\TokenAudienceException ) {
+			$code           = 'wpwa_token_wrong_audience';
+			$message        = __( 'The access token was issued for another site.', 'wpwa' );
+			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\TokenMalformedException ) {
+			$code           = 'wpwa_token_malformed';
+			$message        = __( 'The access token is malformed.', 'wpwa' );
+			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\AuthException ) {
+			$code           = 'wpwa_auth_failed';
+			$message        = $e->getMessage();
+			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\ValidationException ) {
+			$code           = 'wpwa_invalid_input';
+			$message        = $e->getMessage();
+			$data['status'] = 400;
+		} elseif ( $e instanceof \Wpwa\NotFoundException ) {
+			$code           = 'wpwa_not_found';
+			$message        = $e->getMessage();
+			$data['status'] = 404;
+		} elseif ( $e instanceof \Wpwa\RateLimitedException ) {
+			$code           = 'wpwa_rate_limited';
+			$message        = $e->getMessage();
+			$data['status'] = 429;
+			$retry          = self::retry_after( $e );
+			if ( null !== $retry ) {
+				$data['retry_after'] = $retry;
+			}
+		} elseif ( $e instanceof \Wpwa\TransportException ) {
+			$code           = 'wpwa_transport_error';
+			$message        = __( 'The WhatsApp service could not be reached. Please try again shortly.', 'wpwa' );
+			$data['status'] = 502;
+			self::report( $e );
+		} elseif ( $e instanceof \Wpwa\StorageException ) {
+			$code    = 'wpwa_storage_error';
+			$message = __( 'The WhatsApp integration store is not available right now.', 'wpwa' );
+			self::report( $e );
+		} elseif ( $e instanceof \Wpwa\Exception ) {
+			$code    = 'wpwa_error';
+			$message = __( 'The WhatsApp integration reported an error.', 'wpwa' );
+			self::report( $e );
+		} else {
+			$code    = 'wpwa_internal_error';
+			$message = __( 'An unexpected error occurred in the WhatsApp integration.', 'wpwa' );
+			self::report( $e );
+		}
+
+		if ( '' === trim( (string) $message ) ) {
+			$message = __( 'The request could not be completed.', 'wpwa' );
+		}
+
+		$error = new WP_Error( $code, $message, $data );
+
+		/**
+		 * Fires when a call into the wpwa extension fails.
+		 *
+		 * @since 0.1.0
+		 *
+		 * @param WP_Error  $error     The error handed back to the caller.
+		 * @param Throwable $exception The original exception.
+		 */
+		do_action( 'wpwa_core_error', $error, $e );
+
+		return $error;
+	}
+
+	/**
+	 * Seconds to wait before retrying, when a rate-limit exception carries it.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param Throwable $e Rate-limit exception.
+	 * @return int|null
+	 */
+	private static function retry_after( Throwable $e ): ?int {
+		foreach ( array( 'getRetryAfter', 'retryAfter', 'retry_after' ) as $method ) {
+			if ( method_exists( $e, $method ) ) {
+				$value = $e->{$method}();
+				return is_numeric( $value ) ? max( 0, (int) $value ) : null;
+			}
+		}
+		foreach ( array( 'retry_after', 'retryAfter' ) as $property ) {
+			if ( isset( $e->{$property} ) && is_numeric( $e->{$property} ) ) {
+				return max( 0, (int) $e->{$property} );
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Reports a server-side failure to the PHP error log (the activity log may
+	 * be the thing that is failing).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param Throwable|string $problem The exception or a message.
+	 * @return void
+	 */
+	public static function report( $problem ): void {
+		if ( $problem instanceof Throwable ) {
+			$line = sprintf(
+				'%s: %s in %s:%d',
+				get_class( $problem ),
+				$problem->getMessage(),
+				$problem->getFile(),
+				$problem->getLine()
+			);
+		} else {
+			$line = (string) $problem;
+		}
+		// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		error_log( '[wpwa] ' . $line );
+	}
+}

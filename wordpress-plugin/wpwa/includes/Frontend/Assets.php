@@ -1,0 +1,167 @@
+<?php
+/**
+ * Front-end assets of the vendor dashboard.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+namespace Wpwa\Plugin\Frontend;
+
+use Wpwa\Plugin\SessionStates;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers the dashboard stylesheet and script, and enqueues them only where
+ * a dashboard renders.
+ *
+ * @since 0.1.0
+ */
+final class Assets {
+
+	/**
+	 * Handle of the stylesheet and of the script.
+	 *
+	 * @since 0.1.0
+	 */
+	public const HANDLE = 'wpwa-dashboard';
+
+	/**
+	 * Whether the script data was attached already.
+	 *
+	 * @var bool
+	 */
+	private static bool $localized = false;
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( 'wp_enqueue_scripts', array( self::class, 'register' ), 5 );
+		add_action( 'wp_enqueue_scripts', array( self::class, 'enqueue_for_singular' ) );
+	}
+
+	/**
+	 * Registers the assets (idempotent).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function register(): void {
+		if ( wp_style_is( self::HANDLE, 'registered' ) ) {
+			return;
+		}
+		wp_register_style(
+			self::HANDLE,
+			WPWA_PLUGIN_URL . 'assets/css/dashboard.css',
+			array(),
+			WPWA_PLUGIN_VERSION
+		);
+		wp_register_script(
+			self::HANDLE,
+			WPWA_PLUGIN_URL . 'assets/js/dashboard.js',
+			array(),
+			WPWA_PLUGIN_VERSION,
+			array(
+				'in_footer' => true,
+				'strategy'  => 'defer',
+			)
+		);
+	}
+
+	/**
+	 * Puts the stylesheet in the head of singular views whose content holds
+	 * the shortcode, so the dashboard never renders unstyled first.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function enqueue_for_singular(): void {
+		if ( ! is_singular() ) {
+			return;
+		}
+		$post = get_post();
+		if ( $post && has_shortcode( (string) $post->post_content, Shortcode::TAG ) ) {
+			wp_enqueue_style( self::HANDLE );
+		}
+	}
+
+	/**
+	 * Enqueues the stylesheet only (guests, non-vendors, notices).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function enqueue_style(): void {
+		self::register();
+		wp_enqueue_style( self::HANDLE );
+	}
+
+	/**
+	 * Enqueues the stylesheet and the live-status script for a vendor.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $vendor_id Vendor whose dashboard renders.
+	 * @return void
+	 */
+	public static function enqueue_dashboard( int $vendor_id ): void {
+		self::enqueue_style();
+		wp_enqueue_script( self::HANDLE );
+
+		if ( self::$localized ) {
+			return;
+		}
+		self::$localized = true;
+
+		$states = array();
+		foreach ( SessionStates::all() as $state => $wording ) {
+			$states[ $state ] = array(
+				'label'    => (string) ( $wording['label'] ?? $state ),
+				'guidance' => (string) ( $wording['guidance'] ?? '' ),
+				'tone'     => (string) ( $wording['tone'] ?? 'neutral' ),
+			);
+		}
+		$unknown = SessionStates::describe( '' );
+
+		/**
+		 * Filters how often (in seconds) the dashboard refreshes the connection
+		 * status while the tab is visible. Failures back off up to ten times
+		 * this interval.
+		 *
+		 * @since 0.1.0
+		 *
+		 * @param int $seconds   Interval in seconds (at least 5).
+		 * @param int $vendor_id Vendor whose dashboard renders.
+		 */
+		$interval = max( 5, (int) apply_filters( 'wpwa_dashboard_poll_interval', 30, $vendor_id ) );
+
+		wp_localize_script(
+			self::HANDLE,
+			'wpwaDashboard',
+			array(
+				'restUrl'      => esc_url_raw( rest_url( 'wpwa/v1/' ) ),
+				'nonce'        => wp_create_nonce( 'wp_rest' ),
+				'vendorId'     => $vendor_id,
+				'pollInterval' => $interval * 1000,
+				'states'       => $states,
+				'i18n'         => array(
+					'unknownLabel'    => $unknown['label'],
+					'unknownGuidance' => $unknown['guidance'],
+					/* translators: %s: time, e.g. 14:05. */
+					'checkedAt'       => __( 'Last checked at %s', 'wpwa' ),
+					'offline'         => __( 'Could not refresh the status. Retrying shortly…', 'wpwa' ),
+					'sessionEnded'    => __( 'Your login session has ended. Reload the page to see the latest status.', 'wpwa' ),
+				),
+			)
+		);
+	}
+}

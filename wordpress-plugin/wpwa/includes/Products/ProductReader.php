@@ -1,0 +1,58 @@
+<?php
+/**
+ * Contract for reading a vendor's WooCommerce products.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+namespace Wpwa\Plugin\Products;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads a vendor's products. Two implementations exist: one through
+ * WooCommerce's API (the normal path) and one reading WooCommerce's storage
+ * format directly (the fast path for large catalogs). Both must give the same
+ * answers for the same data.
+ *
+ * A vendor's products are the `product` posts whose author is the vendor.
+ * Catalog sync adds a method returning full product records; the ID paging
+ * below is what it builds on.
+ *
+ * @since 0.1.0
+ */
+interface ProductReader {
+
+	/**
+	 * Short machine name of the reader, e.g. `woocommerce` or `storage`.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return string
+	 */
+	public function name(): string;
+
+	/**
+	 * Number of published products owned by the vendor.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return int
+	 */
+	public function count_published( int $vendor_id ): int;
+
+	/**
+	 * IDs of the vendor's published products in ascending order, one page at
+	 * a time (keyset paging: pass the last ID of the previous page).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $after_id  Return IDs greater than this one (0 to start).
+	 * @param int $limit     Page size, 1 to 1000.
+	 * @return int[]
+	 */
+	public function published_ids( int $vendor_id, int $after_id = 0, int $limit = 100 ): array;
+}
