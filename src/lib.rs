@@ -13,6 +13,7 @@ pub mod clock;
 pub mod jwt;
 pub mod log;
 pub mod session;
+pub mod signature;
 pub mod store;
 
 #[cfg(feature = "sandbox")]
