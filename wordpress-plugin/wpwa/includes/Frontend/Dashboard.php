@@ -54,14 +54,17 @@ final class Dashboard {
 		if ( $user_id <= 0 ) {
 			Assets::enqueue_style();
 			$base['classes'][]  = 'wpwa-vendor-dashboard--guest';
+			// The first form keeps WordPress's default IDs (themes and password
+			// managers know them); further instances on the page get unique IDs.
+			$suffix             = 1 === $instance ? '' : '-' . $instance;
 			$base['login_form'] = wp_login_form(
 				array(
 					'echo'           => false,
-					'form_id'        => 'wpwa-login-form-' . $instance,
-					'id_username'    => 'wpwa-user-login-' . $instance,
-					'id_password'    => 'wpwa-user-pass-' . $instance,
-					'id_remember'    => 'wpwa-rememberme-' . $instance,
-					'id_submit'      => 'wpwa-login-submit-' . $instance,
+					'form_id'        => 'loginform' . $suffix,
+					'id_username'    => 'user_login' . $suffix,
+					'id_password'    => 'user_pass' . $suffix,
+					'id_remember'    => 'rememberme' . $suffix,
+					'id_submit'      => 'wp-submit' . $suffix,
 					'remember'       => true,
 					'value_remember' => false,
 				)

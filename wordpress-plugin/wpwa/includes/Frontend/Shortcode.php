@@ -89,7 +89,11 @@ final class Shortcode {
 			self::TAG
 		);
 
-		$title = sanitize_text_field( (string) $atts['title'] );
+		// The title is plain text. Markup in it is neutralised first, so that
+		// sanitize_text_field() keeps it as visible text instead of silently
+		// deleting it (with the text inside <script> elements); esc_html() on
+		// output leaves the existing entities alone.
+		$title = sanitize_text_field( htmlspecialchars( (string) $atts['title'], ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8', false ) );
 		if ( '' === $title ) {
 			$title = __( 'WhatsApp Dashboard', 'wpwa' );
 		}

@@ -1,0 +1,138 @@
+<?php
+/**
+ * Admin notices.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+namespace Wpwa\Plugin\Admin;
+
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Tells administrators when the native extension is missing, and how to
+ * install it.
+ *
+ * @since 0.1.0
+ */
+final class Notices {
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( 'admin_notices', array( self::class, 'missing_extension' ) );
+		add_action( 'network_admin_notices', array( self::class, 'missing_extension' ) );
+	}
+
+	/**
+	 * Whether the current user should see operational notices.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return bool
+	 */
+	private static function audience(): bool {
+		return current_user_can( 'activate_plugins' ) || current_user_can( Vendors::MANAGE_CAP );
+	}
+
+	/**
+	 * The "extension missing" notice, on every admin screen, for admins only.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function missing_extension(): void {
+		if ( Core::available() || ! self::audience() ) {
+			return;
+		}
+		// The settings page shows the same instructions in its status box.
+		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+		if ( $screen && false !== strpos( (string) $screen->id, 'wpwa-settings' ) ) {
+			return;
+		}
+		?>
+		<div class="notice notice-error wpwa-admin-notice wpwa-admin-notice--missing-extension">
+			<p><strong><?php esc_html_e( 'WhatsApp Integration needs its PHP extension (wpwa.so).', 'wpwa' ); ?></strong>
+			<?php esc_html_e( 'The plugin is active, but the native extension that does the work is not loaded in this PHP, so vendor dashboards show "temporarily unavailable" and the REST API answers 503.', 'wpwa' ); ?></p>
+			<?php self::install_steps(); ?>
+		</div>
+		<?php
+	}
+
+	/**
+	 * Step-by-step installation instructions for the extension.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function install_steps(): void {
+		$php     = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+		$ext_dir = (string) ini_get( 'extension_dir' );
+		$ini     = '/etc/php/' . $php . '/mods-available/wpwa.ini';
+		$sapi    = PHP_SAPI;
+		$service = 'fpm-fcgi' === $sapi ? 'php' . $php . '-fpm' : ( 'apache2handler' === $sapi ? 'apache2' : 'php' . $php . '-fpm' );
+		?>
+		<ol class="wpwa-install-steps">
+			<li>
+				<?php esc_html_e( 'Build the extension from the plugin\'s source tree (needs Rust, php-dev and libclang-dev):', 'wpwa' ); ?>
+				<code>cargo build --release --lib --features php</code>
+				<?php
+				/* translators: %s: file name. */
+				printf( esc_html__( '(produces %s).', 'wpwa' ), '<code>target/release/libwpwa.so</code>' );
+				?>
+			</li>
+			<li>
+				<?php
+				printf(
+					/* translators: 1: target file path, 2: PHP extension directory. */
+					esc_html__( 'Copy it to %1$s (this PHP\'s extension directory is %2$s).', 'wpwa' ),
+					'<code>' . esc_html( rtrim( $ext_dir, '/' ) . '/wpwa.so' ) . '</code>',
+					'<code>' . esc_html( '' !== $ext_dir ? $ext_dir : '?' ) . '</code>'
+				);
+				?>
+			</li>
+			<li>
+				<?php
+				printf(
+					/* translators: 1: ini line, 2: ini file path, 3: command. */
+					esc_html__( 'Enable it: put %1$s into %2$s and run %3$s (or add the line to your php.ini).', 'wpwa' ),
+					'<code>extension=wpwa.so</code>',
+					'<code>' . esc_html( $ini ) . '</code>',
+					'<code>phpenmod wpwa</code>'
+				);
+				?>
+			</li>
+			<li>
+				<?php
+				printf(
+					/* translators: %s: command. */
+					esc_html__( 'Restart PHP so it loads the extension: %s', 'wpwa' ),
+					'<code>' . esc_html( 'systemctl restart ' . $service ) . '</code>'
+				);
+				?>
+			</li>
+		</ol>
+		<p class="description">
+			<?php
+			printf(
+				/* translators: 1: PHP version, 2: server API name. */
+				esc_html__( 'This site runs PHP %1$s (%2$s). The extension must be built for the same PHP version.', 'wpwa' ),
+				esc_html( PHP_VERSION ),
+				esc_html( $sapi )
+			);
+			?>
+		</p>
+		<?php
+	}
+}

@@ -1,0 +1,89 @@
+<?php
+/**
+ * Plugin bootstrap.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+namespace Wpwa\Plugin;
+
+use Throwable;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Wires the plugin's components to WordPress on `plugins_loaded`.
+ *
+ * @since 0.1.0
+ */
+final class Plugin {
+
+	/**
+	 * Whether boot() ran.
+	 *
+	 * @var bool
+	 */
+	private static bool $booted = false;
+
+	/**
+	 * Boots the plugin. Safe with or without the extension: nothing here
+	 * calls into it except the lazy store registration.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function boot(): void {
+		if ( self::$booted ) {
+			return;
+		}
+		self::$booted = true;
+
+		try {
+			add_action( 'init', array( self::class, 'load_textdomain' ), 1 );
+			add_action( 'init', array( Installer::class, 'maybe_upgrade' ), 99 );
+			add_action( 'wp_initialize_site', array( Installer::class, 'on_new_site' ), 20 );
+
+			Frontend\Shortcode::init();
+			Frontend\Assets::init();
+			Rest\Controller::init();
+			Integrations\Wcfm::init();
+
+			if ( is_admin() ) {
+				Admin\Notices::init();
+				Admin\SettingsPage::init();
+			}
+
+			// Tell the extension where the store is, so every worker reports
+			// it (Wpwa\info()) and first use needs no extra step. Cheap: the
+			// file itself is opened lazily by the core.
+			if ( Core::available() ) {
+				Core::ensure_store();
+			}
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+
+		/**
+		 * Fires once wpwa has registered its hooks.
+		 *
+		 * @since 0.1.0
+		 *
+		 * @param bool $extension_loaded Whether the wpwa PHP extension is available.
+		 */
+		do_action( 'wpwa_loaded', Core::available() );
+	}
+
+	/**
+	 * Loads translations from the plugin's languages folder (files in
+	 * wp-content/languages/plugins take precedence).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function load_textdomain(): void {
+		load_plugin_textdomain( 'wpwa', false, dirname( WPWA_PLUGIN_BASENAME ) . '/languages' );
+	}
+}

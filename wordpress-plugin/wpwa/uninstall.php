@@ -1,0 +1,121 @@
+<?php
+/**
+ * Uninstall: runs when an administrator deletes the plugin.
+ *
+ * Always removes the plugin's options, the `manage_wpwa` capability and the
+ * plugin's user meta. Removes the store (sessions, sync history, messages,
+ * activity log), the vendor dashboard page and the `wpwa_vendor` capability
+ * only when the administrator opted in with the "Delete all WhatsApp data"
+ * setting (`delete_data_on_uninstall`).
+ *
+ * @package Wpwa\Plugin
+ * @since   0.1.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
+
+require_once __DIR__ . '/includes/autoload.php';
+
+// WordPress includes this file from inside a function.
+global $wpdb;
+
+if ( ! function_exists( 'wpwa_uninstall_site' ) ) {
+	/**
+	 * Cleans up the current site.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	function wpwa_uninstall_site(): void {
+		global $wpdb;
+
+		$settings    = get_option( 'wpwa_settings', array() );
+		$delete_data = is_array( $settings ) && ! empty( $settings['delete_data_on_uninstall'] );
+
+		if ( $delete_data ) {
+			$page_id = (int) get_option( 'wpwa_vendor_page_id', 0 );
+			if ( $page_id > 0 && 'page' === get_post_type( $page_id ) ) {
+				wp_delete_post( $page_id, true );
+			}
+		}
+
+		foreach ( array( 'wpwa_settings', 'wpwa_vendor_page_id', 'wpwa_version', 'wpwa_flush_rewrite_rules' ) as $option ) {
+			delete_option( $option );
+		}
+
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- one-off cleanup.
+		$wpdb->query(
+			$wpdb->prepare(
+				"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
+				$wpdb->esc_like( '_transient_wpwa_' ) . '%',
+				$wpdb->esc_like( '_transient_timeout_wpwa_' ) . '%'
+			)
+		);
+
+		$caps = array( 'manage_wpwa' );
+		if ( $delete_data ) {
+			$caps[] = 'wpwa_vendor';
+		}
+		foreach ( wp_roles()->role_objects as $role ) {
+			foreach ( $caps as $cap ) {
+				if ( $role->has_cap( $cap ) ) {
+					$role->remove_cap( $cap );
+				}
+			}
+		}
+
+		// Capabilities granted to single users live in user meta.
+		$cap_key = $wpdb->get_blog_prefix() . 'capabilities';
+		foreach ( $caps as $cap ) {
+			$user_ids = get_users(
+				array(
+					'blog_id'        => get_current_blog_id(),
+					'fields'         => 'ID',
+					'capability__in' => array( $cap ),
+					'number'         => -1,
+				)
+			);
+			foreach ( $user_ids as $user_id ) {
+				$user = new WP_User( (int) $user_id );
+				$own  = get_user_meta( (int) $user_id, $cap_key, true );
+				if ( is_array( $own ) && array_key_exists( $cap, $own ) ) {
+					$user->remove_cap( $cap );
+				}
+			}
+		}
+
+		// The store is one file for the whole installation (WPWA_DATA_DIR or
+		// beside ABSPATH), so on a network any site that opted in removes it.
+		if ( $delete_data ) {
+			\Wpwa\Plugin\DataDir::delete_all();
+		}
+
+		wp_cache_flush();
+	}
+}
+
+// User meta is network-wide: remove the plugin's keys once.
+// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- one-off cleanup.
+$wpdb->query(
+	$wpdb->prepare(
+		"DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE %s",
+		$wpdb->esc_like( 'wpwa_' ) . '%'
+	)
+);
+
+if ( is_multisite() ) {
+	foreach ( get_sites(
+		array(
+			'fields' => 'ids',
+			'number' => 0,
+		)
+	) as $wpwa_site_id ) {
+		switch_to_blog( (int) $wpwa_site_id );
+		wpwa_uninstall_site();
+		restore_current_blog();
+	}
+} else {
+	wpwa_uninstall_site();
+}
