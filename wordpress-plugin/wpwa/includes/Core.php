@@ -353,6 +353,10 @@ final class Core {
 	 * @return int|null
 	 */
 	private static function retry_after( Throwable $e ): ?int {
+		// The extension puts the seconds to wait in the exception code.
+		if ( $e->getCode() > 0 ) {
+			return (int) $e->getCode();
+		}
 		foreach ( array( 'getRetryAfter', 'retryAfter', 'retry_after' ) as $method ) {
 			if ( method_exists( $e, $method ) ) {
 				$value = $e->{$method}();

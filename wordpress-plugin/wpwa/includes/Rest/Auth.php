@@ -125,12 +125,12 @@ final class Auth {
 
 		$claims = Core::jwt_verify( $token );
 		if ( is_wp_error( $claims ) ) {
-			$status = (int) ( $claims->get_error_data()['status'] ?? 401 );
-			if ( 503 !== $status ) {
-				// Whatever the core says about a bad token, the client is unauthenticated.
-				$claims->add_data( array_merge( (array) $claims->get_error_data(), array( 'status' => 401 ) ) );
+			$data = (array) $claims->get_error_data();
+			if ( 503 === (int) ( $data['status'] ?? 0 ) || 401 === (int) ( $data['status'] ?? 0 ) ) {
+				return $claims;
 			}
-			return $claims;
+			// Whatever else the core says about a token, the client is unauthenticated.
+			return new WP_Error( $claims->get_error_code(), $claims->get_error_message(), array_merge( $data, array( 'status' => 401 ) ) );
 		}
 
 		$vendor_id = (int) ( $claims['vendor_id'] ?? 0 );
