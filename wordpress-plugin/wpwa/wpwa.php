@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name:       WhatsApp Integration for WooCommerce Marketplaces (wpwa)
- * Description:       Connects marketplace vendors to WhatsApp: per-vendor sessions, a vendor dashboard (shortcode and WCFM tab), catalog sync and message routing, powered by the native wpwa PHP extension.
+ * Description:       Gives every vendor of a WooCommerce marketplace a WhatsApp connection, a vendor dashboard (shortcode and WCFM tab) and an activity log, powered by the native wpwa PHP extension.
  * Version:           0.1.0
  * Requires at least: 6.1
  * Requires PHP:      8.2
