@@ -186,7 +186,9 @@ final class DataDir {
 		}
 
 		$left = scandir( $dir );
-		if ( is_array( $left ) && array() === array_diff( $left, array( '.', '..' ) ) ) {
+		// The directory may have been created by the server admin in a parent
+		// PHP cannot write to; then it simply stays (empty).
+		if ( is_array( $left ) && array() === array_diff( $left, array( '.', '..' ) ) && wp_is_writable( dirname( $dir ) ) ) {
 			rmdir( $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_rmdir
 		}
 	}

@@ -178,7 +178,7 @@ final class Settings {
 					'wpwa_invalid_sandbox_url',
 					sprintf(
 						/* translators: %s: the rejected URL. */
-						__( 'The sandbox URL "%s" was not saved: it must be an http:// address on this machine (127.0.0.1, ::1 or localhost), for example http://127.0.0.1:8765.', 'wpwa' ),
+						__( 'The sandbox URL "%s" was not saved: it must be an http:// address on this machine (127.0.0.1, ::1 or localhost), for example http://127.0.0.1:8765. Your other changes were saved.', 'wpwa' ),
 						esc_html( $url )
 					)
 				);
