@@ -205,9 +205,10 @@ final class Core {
 	 *
 	 * @since 0.1.0
 	 *
+	 * @param bool $quiet Do not write failures to the PHP error log.
 	 * @return true|WP_Error
 	 */
-	public static function ensure_store() {
+	public static function ensure_store( bool $quiet = false ) {
 		if ( self::$store_ready ) {
 			return true;
 		}
@@ -217,7 +218,9 @@ final class Core {
 
 		$dir = DataDir::ensure();
 		if ( is_wp_error( $dir ) ) {
-			self::report( $dir->get_error_message() );
+			if ( ! $quiet ) {
+				self::report( $dir->get_error_message() );
+			}
 			return $dir;
 		}
 

@@ -45,6 +45,11 @@ final class Plugin {
 			add_action( 'init', array( Installer::class, 'maybe_upgrade' ), 99 );
 			add_action( 'wp_initialize_site', array( Installer::class, 'on_new_site' ), 20 );
 
+			// Roles and capabilities live in user meta; forget cached vendor answers when they change.
+			foreach ( array( 'added_user_meta', 'updated_user_meta', 'deleted_user_meta', 'set_user_role' ) as $hook ) {
+				add_action( $hook, array( Vendors::class, 'flush_cache' ), 10, 0 );
+			}
+
 			Frontend\Shortcode::init();
 			Frontend\Assets::init();
 			Rest\Controller::init();
@@ -59,7 +64,7 @@ final class Plugin {
 			// it (Wpwa\info()) and first use needs no extra step. Cheap: the
 			// file itself is opened lazily by the core.
 			if ( Core::available() ) {
-				Core::ensure_store();
+				Core::ensure_store( true );
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );

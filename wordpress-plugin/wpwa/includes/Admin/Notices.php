@@ -31,6 +31,30 @@ final class Notices {
 	public static function init(): void {
 		add_action( 'admin_notices', array( self::class, 'missing_extension' ) );
 		add_action( 'network_admin_notices', array( self::class, 'missing_extension' ) );
+		add_action( 'admin_notices', array( self::class, 'store_problem' ) );
+	}
+
+	/**
+	 * Notice when the extension is loaded but its store cannot be used
+	 * (data directory missing or not writable).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function store_problem(): void {
+		if ( ! Core::available() || ! self::audience() ) {
+			return;
+		}
+		$ready = Core::ensure_store( true );
+		if ( ! is_wp_error( $ready ) ) {
+			return;
+		}
+		printf(
+			'<div class="notice notice-error wpwa-admin-notice wpwa-admin-notice--store"><p><strong>%1$s</strong> %2$s</p></div>',
+			esc_html__( 'WhatsApp Integration cannot open its data store.', 'wpwa' ),
+			esc_html( $ready->get_error_message() )
+		);
 	}
 
 	/**
