@@ -110,7 +110,7 @@ final class Notices {
 		<ol class="wpwa-install-steps">
 			<li>
 				<?php esc_html_e( 'Build the extension from the plugin\'s source tree (needs Rust, php-dev and libclang-dev):', 'wpwa' ); ?>
-				<code>cargo build --release --lib --features php</code>
+				<code>cargo build --release --lib --no-default-features --features php</code>
 				<?php
 				/* translators: %s: file name. */
 				printf( esc_html__( '(produces %s).', 'wpwa' ), '<code>target/release/libwpwa.so</code>' );
