@@ -101,6 +101,7 @@ site_prepare() {
     mkdir -p "$SITE_STATE"
     chmod 755 "$SITE_STATE"
     site_secrets
+    web_prepare_dirs
     if [ ! -f "$SITE_DOCROOT/wp-settings.php" ]; then
         log "creating docroot $SITE_DOCROOT"
         rm -rf "$SITE_DOCROOT"

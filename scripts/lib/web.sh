@@ -5,7 +5,8 @@
 # changed and several sites (demo, test, bench) can run side by side.
 #
 # Callers set: SITE_STATE, SITE_DOCROOT, SITE_PORT. Optional: FPM_PM,
-# FPM_MAX_CHILDREN, FPM_MAX_REQUESTS, FPM_DISPLAY_ERRORS.
+# FPM_MAX_CHILDREN, FPM_MAX_REQUESTS, FPM_DISPLAY_ERRORS, SITE_CANONICAL_HOST
+# (Host that PHP sees; default 127.0.0.1:SITE_PORT).
 
 web_prepare_dirs() {
     mkdir -p "$SITE_STATE/run" "$SITE_STATE/log" "$SITE_STATE/tmp" "$SITE_STATE/conf"
@@ -29,7 +30,8 @@ web_render() {
         MAX_REQUESTS="${FPM_MAX_REQUESTS:-500}" DISPLAY_ERRORS="${FPM_DISPLAY_ERRORS:-Off}"
     render_template "$tpl/nginx.conf.in" "$SITE_STATE/conf/nginx.conf" \
         STATE="$SITE_STATE" WEB_USER="$WPWA_WEB_USER" PORT="$SITE_PORT" \
-        DOCROOT="$SITE_DOCROOT" FPM_SOCKET="$SITE_STATE/run/php-fpm.sock"
+        DOCROOT="$SITE_DOCROOT" FPM_SOCKET="$SITE_STATE/run/php-fpm.sock" \
+        CANONICAL_HOST="${SITE_CANONICAL_HOST:-127.0.0.1:$SITE_PORT}"
 }
 
 # php-fpm for the site; $1 = "with-ext" (default) or "no-ext". The extension

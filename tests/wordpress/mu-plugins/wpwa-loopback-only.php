@@ -44,3 +44,42 @@ add_filter(
 		return $args;
 	}
 );
+
+// No update checks against WordPress.org: they cannot succeed here (outbound
+// HTTP is blocked) and WordPress reports each failure as a PHP warning. A
+// fresh, empty "last checked" answer makes core skip the request.
+$wpwa_no_updates = static function () {
+	global $wp_version;
+	return (object) array(
+		'last_checked'    => time(),
+		'version_checked' => $wp_version,
+		'updates'         => array(),
+		'translations'    => array(),
+		'response'        => array(),
+		'no_update'       => array(),
+		'checked'         => array(),
+	);
+};
+add_filter( 'pre_site_transient_update_core', $wpwa_no_updates );
+add_filter( 'pre_site_transient_update_plugins', $wpwa_no_updates );
+add_filter( 'pre_site_transient_update_themes', $wpwa_no_updates );
+remove_action( 'admin_init', '_maybe_update_core' );
+remove_action( 'admin_init', '_maybe_update_plugins' );
+remove_action( 'admin_init', '_maybe_update_themes' );
+remove_action( 'wp_version_check', 'wp_version_check' );
+remove_action( 'load-plugins.php', 'wp_update_plugins' );
+remove_action( 'load-update.php', 'wp_update_plugins' );
+remove_action( 'load-update-core.php', 'wp_update_plugins' );
+remove_action( 'load-themes.php', 'wp_update_themes' );
+remove_action( 'load-update.php', 'wp_update_themes' );
+remove_action( 'load-update-core.php', 'wp_update_themes' );
+remove_action( 'wp_update_plugins', 'wp_update_plugins' );
+remove_action( 'wp_update_themes', 'wp_update_themes' );
+add_filter( 'pre_http_request', static function ( $pre, $args, $url ) {
+	// Belt and braces for the dashboard's news/events widgets and the like.
+	$host = wp_parse_url( $url, PHP_URL_HOST );
+	if ( $host && ! in_array( $host, array( '127.0.0.1', 'localhost' ), true ) ) {
+		return new WP_Error( 'wpwa_loopback_only', 'outbound HTTP is disabled on this demo/test site' );
+	}
+	return $pre;
+}, 10, 3 );
