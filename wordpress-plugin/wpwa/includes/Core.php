@@ -39,6 +39,13 @@ final class Core {
 	private static bool $store_ready = false;
 
 	/**
+	 * Why the store could not be opened in this request (for administrators).
+	 *
+	 * @var string|null
+	 */
+	private static ?string $store_problem = null;
+
+	/**
 	 * Cached availability check.
 	 *
 	 * @var bool|null
@@ -98,7 +105,7 @@ final class Core {
 		$store = self::ensure_store();
 		$info  = self::call( static fn() => \Wpwa\info(), false );
 		if ( is_array( $info ) && is_wp_error( $store ) ) {
-			$info['store_error'] = $store->get_error_message();
+			$info['store_error'] = (string) ( self::$store_problem ?? $store->get_error_message() );
 		}
 		return $info;
 	}
@@ -200,6 +207,21 @@ final class Core {
 	}
 
 	/**
+	 * Detailed reason the store is unusable (may name server paths: show it
+	 * to administrators only), or null when it is fine.
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return string|null
+	 */
+	public static function store_problem(): ?string {
+		if ( null === self::$store_problem && self::available() ) {
+			self::ensure_store( true );
+		}
+		return self::$store_problem;
+	}
+
+	/**
 	 * Tells the extension where the store lives (creating the directory first).
 	 * Runs once per request; the extension keeps the connection per worker.
 	 *
@@ -218,15 +240,24 @@ final class Core {
 
 		$dir = DataDir::ensure();
 		if ( is_wp_error( $dir ) ) {
-			if ( ! $quiet ) {
-				self::report( $dir->get_error_message() );
+			// The detail names server paths: administrators see it (notice,
+			// System status), vendors and API clients get a generic error.
+			$first               = null === self::$store_problem;
+			self::$store_problem = $dir->get_error_message();
+			if ( ! $quiet && $first ) {
+				self::report( self::$store_problem );
 			}
-			return $dir;
+			return new WP_Error(
+				'wpwa_storage_error',
+				__( 'The WhatsApp integration store is not available right now.', 'wpwa' ),
+				array( 'status' => 500 )
+			);
 		}
 
 		$path   = $dir . '/' . DataDir::STORE_FILE;
 		$result = self::call( static fn() => \Wpwa\store_open( $path ), false );
 		if ( is_wp_error( $result ) ) {
+			self::$store_problem = $result->get_error_message();
 			return $result;
 		}
 

@@ -62,9 +62,10 @@ final class Plugin {
 
 			// Tell the extension where the store is, so every worker reports
 			// it (Wpwa\info()) and first use needs no extra step. Cheap: the
-			// file itself is opened lazily by the core.
+			// file itself is opened lazily by the core. On `init`, because a
+			// failure message is translated.
 			if ( Core::available() ) {
-				Core::ensure_store( true );
+				add_action( 'init', array( self::class, 'register_store' ), 5 );
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );
@@ -78,6 +79,22 @@ final class Plugin {
 		 * @param bool $extension_loaded Whether the wpwa PHP extension is available.
 		 */
 		do_action( 'wpwa_loaded', Core::available() );
+	}
+
+	/**
+	 * Registers the store path with the extension (failures are shown to
+	 * administrators by the admin notice and reported on first real use).
+	 *
+	 * @since 0.1.0
+	 *
+	 * @return void
+	 */
+	public static function register_store(): void {
+		try {
+			Core::ensure_store( true );
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
 	}
 
 	/**

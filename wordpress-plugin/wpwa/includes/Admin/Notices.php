@@ -46,14 +46,14 @@ final class Notices {
 		if ( ! Core::available() || ! self::audience() ) {
 			return;
 		}
-		$ready = Core::ensure_store( true );
-		if ( ! is_wp_error( $ready ) ) {
+		$problem = Core::store_problem();
+		if ( null === $problem ) {
 			return;
 		}
 		printf(
 			'<div class="notice notice-error wpwa-admin-notice wpwa-admin-notice--store"><p><strong>%1$s</strong> %2$s</p></div>',
 			esc_html__( 'WhatsApp Integration cannot open its data store.', 'wpwa' ),
-			esc_html( $ready->get_error_message() )
+			esc_html( $problem )
 		);
 	}
 
