@@ -46,6 +46,13 @@ final class Core {
 	private static ?string $store_problem = null;
 
 	/**
+	 * Whether the store problem was written to the PHP error log already.
+	 *
+	 * @var bool
+	 */
+	private static bool $store_reported = false;
+
+	/**
 	 * Cached availability check.
 	 *
 	 * @var bool|null
@@ -242,9 +249,9 @@ final class Core {
 		if ( is_wp_error( $dir ) ) {
 			// The detail names server paths: administrators see it (notice,
 			// System status), vendors and API clients get a generic error.
-			$first               = null === self::$store_problem;
 			self::$store_problem = $dir->get_error_message();
-			if ( ! $quiet && $first ) {
+			if ( ! $quiet && ! self::$store_reported ) {
+				self::$store_reported = true;
 				self::report( self::$store_problem );
 			}
 			return new WP_Error(
