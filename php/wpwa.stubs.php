@@ -81,6 +81,15 @@ namespace Wpwa {
     }
 
     /**
+     * Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
+     * `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
+     *
+     * @param array $gateway
+     * @return array
+     */
+    function gateway_test(array $gateway): array {}
+
+    /**
      * What this build is and where its store lives: `version`, `build`, `php_api`,
      * `store_path` (null until configured) and `schema_version` (0 until configured).
      *
@@ -134,12 +143,71 @@ namespace Wpwa {
     function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
 
     /**
-     * A vendor's WhatsApp session: `vendor_id`, `state`, `phone`, `since`, `updated_at`.
+     * Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
+     * `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
+     * `session_status()` does; a live session is returned unchanged.
      *
      * @param int $vendor_id
+     * @param array $gateway
+     * @param array|null $policy
      * @return array
      */
-    function session_status(int $vendor_id): array {}
+    function session_connect(int $vendor_id, array $gateway, ?array $policy = null): array {}
+
+    /**
+     * Unlinks the vendor's phone and stops the gateway session.
+     *
+     * @param int $vendor_id
+     * @param array $gateway
+     * @param array|null $policy
+     * @return array
+     */
+    function session_disconnect(int $vendor_id, array $gateway, ?array $policy = null): array {}
+
+    /**
+     * The vendor's most recent session events, newest first (`input`, `source`,
+     * `from_state`, `to_state`, `applied`, `recorded_at`).
+     *
+     * @param int $vendor_id
+     * @param int|null $limit
+     * @return array
+     */
+    function session_history(int $vendor_id, ?int $limit = null): array {}
+
+    /**
+     * Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
+     * and returns the session.
+     *
+     * @param int $vendor_id
+     * @param array $gateway
+     * @param array|null $policy
+     * @return array
+     */
+    function session_refresh(int $vendor_id, array $gateway, ?array $policy = null): array {}
+
+    /**
+     * A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
+     * `since`, `updated_at` and, while waiting for a scan, `qr` (`svg`, `seq`,
+     * `expires_at`). `$policy` may set `max_starts_per_hour`, `qr_first_seconds`,
+     * `qr_next_seconds` and `offline_expiry_days`.
+     *
+     * @param int $vendor_id
+     * @param array|null $policy
+     * @return array
+     */
+    function session_status(int $vendor_id, ?array $policy = null): array {}
+
+    /**
+     * Verifies (HMAC-SHA512 over the raw body, constant time) and applies a gateway
+     * webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details.
+     * Throws `Wpwa\AuthException` for a missing or forged signature.
+     *
+     * @param string $body
+     * @param string|null $signature
+     * @param string $key
+     * @return array
+     */
+    function session_webhook(string $body, ?string $signature = null, string $key): array {}
 
     /**
      * Sets the SQLite file this worker uses (absolute path, existing directory). The file

@@ -10,8 +10,11 @@
 //! the `Wpwa\` exception tree.
 
 pub mod clock;
+pub mod gateway;
 pub mod jwt;
 pub mod log;
+pub mod qr;
+pub mod runtime;
 pub mod session;
 pub mod signature;
 pub mod store;

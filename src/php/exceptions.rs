@@ -4,10 +4,12 @@
 //! shown to the user, `Wpwa\StorageException` is the server's, token failures are all
 //! `Wpwa\AuthException`s. Every class extends `Wpwa\Exception`, so one catch covers all.
 
+use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ce;
 
+use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
 use crate::session::SessionError;
@@ -134,12 +136,40 @@ impl From<LogError> for PhpException {
     }
 }
 
+impl From<GatewayError> for PhpException {
+    fn from(e: GatewayError) -> Self {
+        let message = e.to_string();
+        match e {
+            GatewayError::Config(_) => validation(message),
+            GatewayError::NotFound(_) => PhpException::from_class::<NotFoundException>(message),
+            GatewayError::Unreachable { .. }
+            | GatewayError::Unauthorized
+            | GatewayError::Rejected(_)
+            | GatewayError::Server { .. }
+            | GatewayError::InvalidResponse(_) => {
+                PhpException::from_class::<TransportException>(message)
+            }
+        }
+    }
+}
+
 impl From<SessionError> for PhpException {
     fn from(e: SessionError) -> Self {
+        let message = e.to_string();
         match e {
-            SessionError::InvalidVendor => validation(e.to_string()),
-            SessionError::UnknownState(_) => storage(e.to_string()),
+            SessionError::InvalidVendor | SessionError::BadWebhook(_) => validation(message),
+            SessionError::Corrupt(_) => storage(message),
+            SessionError::RateLimited { retry_after } => rate_limited(message, retry_after),
+            SessionError::Gateway(e) => e.into(),
+            SessionError::Signature(_) => PhpException::from_class::<AuthException>(message),
+            SessionError::Qr(e) => internal(e),
             SessionError::Store(e) => e.into(),
         }
     }
+}
+
+/// A `Wpwa\RateLimitedException` whose code is the seconds to wait.
+pub fn rate_limited(message: String, retry_after: i64) -> PhpException {
+    let code = i32::try_from(retry_after.max(1)).unwrap_or(i32::MAX);
+    PhpException::new(message, code, RateLimitedException::get_metadata().ce())
 }

@@ -8,15 +8,17 @@ mod exceptions;
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
+use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
-use crate::{jwt, session};
+use crate::{clock, jwt, runtime, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 
@@ -244,13 +246,234 @@ fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
     Ok(filter)
 }
 
-/// A vendor's WhatsApp session: `vendor_id`, `state`, `phone`, `since`, `updated_at`.
+/// A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
+/// `since`, `updated_at` and, while waiting for a scan, `qr` (`svg`, `seq`,
+/// `expires_at`). `$policy` may set `max_starts_per_hour`, `qr_first_seconds`,
+/// `qr_next_seconds` and `offline_expiry_days`.
 #[php_function]
 #[php(name = "Wpwa\\session_status")]
-pub fn session_status(vendor_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
+pub fn session_status(
+    vendor_id: i64,
+    policy: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
-    let status = with_store(|store| Ok(session::status(store, vendor_id)?))?;
+    let policy = session_policy(policy)?;
+    let status = with_store(|store| Ok(session::status(store, vendor_id, &policy, clock::now())?))?;
     to_array(&status)
+}
+
+/// Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
+/// `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
+/// `session_status()` does; a live session is returned unchanged.
+#[php_function]
+#[php(name = "Wpwa\\session_connect")]
+pub fn session_connect(
+    vendor_id: i64,
+    gateway: &ZendHashTable,
+    policy: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = GatewayConnection::from_array(gateway)?;
+    let webhook = connection.webhook()?;
+    let policy = session_policy(policy)?;
+    let status = with_store(|store| {
+        Ok(runtime::block_on(session::connect(
+            store,
+            &connection.client,
+            vendor_id,
+            &connection.name_prefix,
+            &webhook,
+            &policy,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&status)
+}
+
+/// Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
+/// and returns the session.
+#[php_function]
+#[php(name = "Wpwa\\session_refresh")]
+pub fn session_refresh(
+    vendor_id: i64,
+    gateway: &ZendHashTable,
+    policy: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = GatewayConnection::from_array(gateway)?;
+    let policy = session_policy(policy)?;
+    let status = with_store(|store| {
+        Ok(runtime::block_on(session::refresh(
+            store,
+            &connection.client,
+            vendor_id,
+            &policy,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&status)
+}
+
+/// Unlinks the vendor's phone and stops the gateway session.
+#[php_function]
+#[php(name = "Wpwa\\session_disconnect")]
+pub fn session_disconnect(
+    vendor_id: i64,
+    gateway: &ZendHashTable,
+    policy: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = GatewayConnection::from_array(gateway)?;
+    let policy = session_policy(policy)?;
+    let status = with_store(|store| {
+        Ok(runtime::block_on(session::disconnect(
+            store,
+            &connection.client,
+            vendor_id,
+            &policy,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&status)
+}
+
+/// Verifies (HMAC-SHA512 over the raw body, constant time) and applies a gateway
+/// webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details.
+/// Throws `Wpwa\AuthException` for a missing or forged signature.
+#[php_function]
+#[php(name = "Wpwa\\session_webhook")]
+pub fn session_webhook(
+    body: BinarySlice<u8>,
+    signature: Option<String>,
+    key: String,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let body: &[u8] = &body;
+    let outcome = with_store(|store| {
+        Ok(session::handle_webhook(
+            store,
+            body,
+            signature.as_deref(),
+            key.as_bytes(),
+            clock::now(),
+        )?)
+    })?;
+    to_array(&outcome)
+}
+
+/// The vendor's most recent session events, newest first (`input`, `source`,
+/// `from_state`, `to_state`, `applied`, `recorded_at`).
+#[php_function]
+#[php(name = "Wpwa\\session_history")]
+pub fn session_history(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let limit = u32::try_from(limit.unwrap_or(20))
+        .ok()
+        .filter(|l| (1..=500).contains(l))
+        .ok_or_else(|| validation("limit must be between 1 and 500"))?;
+    let history = with_store(|store| Ok(session::history(store, vendor_id, limit)?))?;
+    let mut list = ZendHashTable::new();
+    for entry in &history {
+        list.push(to_array(entry)?).map_err(internal)?;
+    }
+    Ok(list)
+}
+
+/// Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
+/// `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
+#[php_function]
+#[php(name = "Wpwa\\gateway_test")]
+pub fn gateway_test(gateway: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+    let connection = GatewayConnection::from_array(gateway)?;
+    let started = std::time::Instant::now();
+    let sessions = runtime::block_on(connection.client.session_count())?;
+    let mut result = ZendHashTable::new();
+    result.insert("ok", true).map_err(internal)?;
+    result
+        .insert("sessions", i64::try_from(sessions).unwrap_or(i64::MAX))
+        .map_err(internal)?;
+    result
+        .insert(
+            "latency_ms",
+            i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        )
+        .map_err(internal)?;
+    Ok(result)
+}
+
+/// A gateway connection as the plugin passes it.
+struct GatewayConnection {
+    client: GatewayClient,
+    webhook_url: Option<String>,
+    webhook_key: Option<String>,
+    name_prefix: String,
+}
+
+impl GatewayConnection {
+    fn from_array(array: &ZendHashTable) -> PhpResult<Self> {
+        let text = |key: &str| -> PhpResult<Option<String>> {
+            match array.get(key) {
+                None => Ok(None),
+                Some(v) if v.is_null() => Ok(None),
+                Some(v) => v
+                    .str()
+                    .map(|s| Some(s.to_owned()))
+                    .ok_or_else(|| validation(format!("gateway {key} must be a string"))),
+            }
+        };
+        let url = text("url")?.ok_or_else(|| validation("the gateway connection has no url"))?;
+        let api_key =
+            text("api_key")?.ok_or_else(|| validation("the gateway connection has no api_key"))?;
+        Ok(Self {
+            client: GatewayClient::new(&url, &api_key)?,
+            webhook_url: text("webhook_url")?,
+            webhook_key: text("webhook_key")?,
+            name_prefix: text("name_prefix")?.unwrap_or_default(),
+        })
+    }
+
+    fn webhook(&self) -> PhpResult<WebhookTarget> {
+        match (&self.webhook_url, &self.webhook_key) {
+            (Some(url), Some(key)) if !url.is_empty() && key.len() >= 16 => Ok(WebhookTarget {
+                url: url.clone(),
+                hmac_key: key.clone(),
+            }),
+            _ => Err(validation(
+                "the gateway connection needs a webhook_url and a webhook_key of at least 16 characters",
+            )),
+        }
+    }
+}
+
+fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
+    let mut policy = session::Policy::default();
+    let Some(array) = array else {
+        return Ok(policy);
+    };
+    for (key, value) in array.iter() {
+        let key = key.to_string();
+        let number = value
+            .long()
+            .ok_or_else(|| validation(format!("policy {key} must be an integer")))?;
+        let ranged = |min: i64, max: i64| {
+            (min..=max)
+                .contains(&number)
+                .then_some(number)
+                .ok_or_else(|| validation(format!("policy {key} must be between {min} and {max}")))
+        };
+        match key.as_str() {
+            "max_starts_per_hour" => policy.max_starts_per_hour = ranged(1, 100)? as u32,
+            "qr_first_seconds" => policy.qr_first_seconds = ranged(1, 600)?,
+            "qr_next_seconds" => policy.qr_next_seconds = ranged(1, 600)?,
+            "offline_expiry_days" => policy.offline_expiry_seconds = ranged(1, 365)? * 86_400,
+            other => {
+                return Err(validation(format!(
+                    "unknown policy key {:?}",
+                    other.chars().take(40).collect::<String>()
+                )));
+            }
+        }
+    }
+    Ok(policy)
 }
 
 /// The extension's row in `phpinfo()`.
@@ -285,5 +508,11 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(log_write))
         .function(wrap_function!(log_query))
         .function(wrap_function!(session_status))
+        .function(wrap_function!(session_connect))
+        .function(wrap_function!(session_refresh))
+        .function(wrap_function!(session_disconnect))
+        .function(wrap_function!(session_webhook))
+        .function(wrap_function!(session_history))
+        .function(wrap_function!(gateway_test))
         .info_function(module_info)
 }

@@ -7,7 +7,8 @@ use rusqlite::Connection;
 use super::StoreError;
 
 const MIGRATIONS: &[&str] = &[
-    // 1: the activity log and the per-vendor session record.
+    // 1: the activity log, the per-vendor session record with its event history, and
+    // the session starts that the start limit counts.
     "CREATE TABLE activity_log (
          id         INTEGER PRIMARY KEY,
          vendor_id  INTEGER NOT NULL DEFAULT 0 CHECK (vendor_id >= 0),
@@ -21,12 +22,44 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX activity_log_created ON activity_log (created_at);
 
      CREATE TABLE vendor_session (
-         vendor_id  INTEGER PRIMARY KEY CHECK (vendor_id > 0),
-         state      TEXT    NOT NULL,
-         phone      TEXT,
-         since      INTEGER,
-         updated_at INTEGER NOT NULL
-     );",
+         vendor_id     INTEGER PRIMARY KEY CHECK (vendor_id > 0),
+         session_name  TEXT    NOT NULL UNIQUE,
+         state         TEXT    NOT NULL,
+         reason        TEXT,
+         phone         TEXT,
+         push_name     TEXT,
+         since         INTEGER NOT NULL,
+         updated_at    INTEGER NOT NULL,
+         last_event_ms INTEGER NOT NULL DEFAULT 0,
+         phone_seen_at INTEGER,
+         qr_value      TEXT,
+         qr_seq        INTEGER NOT NULL DEFAULT 0,
+         qr_issued_at  INTEGER
+     );
+     -- A phone number links to one vendor at a time.
+     CREATE UNIQUE INDEX vendor_session_phone ON vendor_session (phone)
+         WHERE phone IS NOT NULL AND state = 'connected';
+
+     CREATE TABLE session_event (
+         id          INTEGER PRIMARY KEY,
+         vendor_id   INTEGER NOT NULL,
+         event_id    TEXT,
+         source      TEXT    NOT NULL,
+         input       TEXT    NOT NULL,
+         from_state  TEXT    NOT NULL,
+         to_state    TEXT    NOT NULL,
+         applied     INTEGER NOT NULL,
+         occurred_ms INTEGER NOT NULL,
+         recorded_at INTEGER NOT NULL
+     );
+     CREATE UNIQUE INDEX session_event_dedupe ON session_event (event_id) WHERE event_id IS NOT NULL;
+     CREATE INDEX session_event_vendor ON session_event (vendor_id, id);
+
+     CREATE TABLE session_start (
+         vendor_id  INTEGER NOT NULL,
+         started_at INTEGER NOT NULL
+     );
+     CREATE INDEX session_start_vendor ON session_start (vendor_id, started_at);",
 ];
 
 /// The schema version this build creates and understands.

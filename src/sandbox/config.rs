@@ -1,0 +1,220 @@
+//! The sandbox's runtime knobs: timings of the QR session lifecycle, webhook delivery
+//! behaviour and failure injection. Set at start-up by CLI flags, changed at run time
+//! through `PUT /sandbox/config`, restored by `POST /sandbox/reset`.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// How the gateway side (`/api/*`) misbehaves on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum FailMode {
+    /// Behave.
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Close every connection without an answer, like a dead gateway behind a proxy.
+    #[serde(rename = "down")]
+    Down,
+    /// Answer 500 `Internal server error`.
+    #[serde(rename = "5xx")]
+    ServerError,
+    /// Answer 401 whatever the API key.
+    #[serde(rename = "unauthorized")]
+    Unauthorized,
+}
+
+impl FailMode {
+    /// Parses a mode by its configuration name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => Self::None,
+            "down" => Self::Down,
+            "5xx" => Self::ServerError,
+            "unauthorized" => Self::Unauthorized,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything that can be tuned. Field names are the JSON keys of `/sandbox/config`;
+/// the CLI flags are the same names in kebab case (`--qr-first-ms`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SandboxConfig {
+    /// The `X-Api-Key` every `/api/*` request must carry.
+    pub api_key: String,
+    /// How long a session stays STARTING before it shows a QR code (or, if already
+    /// linked, goes WORKING).
+    pub starting_ms: u64,
+    /// Lifetime of the first QR code (WhatsApp: about 60 s).
+    pub qr_first_ms: u64,
+    /// Lifetime of each later QR code (WhatsApp: about 20 s).
+    pub qr_next_ms: u64,
+    /// How many QR codes are shown before the session gives up and goes FAILED.
+    pub qr_count: u32,
+    /// Added to every `/api/*` response.
+    pub latency_ms: u64,
+    /// Failure injection on `/api/*`.
+    pub fail_mode: FailMode,
+    /// Added before each webhook delivery attempt.
+    pub webhook_latency_ms: u64,
+    /// Deliver every webhook twice (same event id), as at-least-once delivery may.
+    pub webhook_duplicate: bool,
+    /// Hold each webhook back and deliver it after the session's next one.
+    pub webhook_reorder: bool,
+    /// How long a held-back webhook waits for a successor before it goes out anyway,
+    /// so reordering never turns into loss.
+    pub webhook_reorder_hold_ms: u64,
+    /// Retries after a failed delivery (non-2xx or transport error); 2 means 3 tries.
+    pub webhook_retries: u32,
+    /// Delay before the first retry; each further retry doubles it.
+    pub webhook_retry_ms: u64,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            api_key: "sandbox-key".into(),
+            starting_ms: 500,
+            qr_first_ms: 60_000,
+            qr_next_ms: 20_000,
+            qr_count: 6,
+            latency_ms: 0,
+            fail_mode: FailMode::None,
+            webhook_latency_ms: 0,
+            webhook_duplicate: false,
+            webhook_reorder: false,
+            webhook_reorder_hold_ms: 2_000,
+            webhook_retries: 2,
+            webhook_retry_ms: 1_000,
+        }
+    }
+}
+
+/// An hour bounds every duration: a larger value is a typo, and would park a test.
+const MAX_MS: u64 = 3_600_000;
+const MAX_QR_COUNT: u64 = 100;
+const MAX_RETRIES: u64 = 10;
+
+impl SandboxConfig {
+    /// The JSON shape served by `GET /sandbox/config`.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// Applies a partial update. All-or-nothing: on any bad key or value nothing
+    /// changes, so a test never runs against a half-applied configuration.
+    pub fn apply_json(&mut self, update: &Map<String, Value>) -> Result<(), String> {
+        let mut next = self.clone();
+        for (key, value) in update {
+            next.set(key, value)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Sets one key from its command-line spelling (`--qr-first-ms 100`).
+    pub fn set_from_flag(&mut self, flag: &str, raw: &str) -> Result<(), String> {
+        let key = flag.trim_start_matches("--").replace('-', "_");
+        // Flags arrive as text; give each key the JSON type it expects.
+        let value = match key.as_str() {
+            "api_key" | "fail_mode" => Value::String(raw.to_owned()),
+            _ => serde_json::from_str(raw).map_err(|_| format!("{flag} takes a number or true/false, not {raw:?}"))?,
+        };
+        self.set(&key, &value)
+    }
+
+    /// Whether `flag` (e.g. `--webhook-duplicate`) names a boolean key, which may be
+    /// given without a value on the command line.
+    pub fn is_bool_flag(flag: &str) -> bool {
+        matches!(
+            flag.trim_start_matches("--"),
+            "webhook-duplicate" | "webhook-reorder"
+        )
+    }
+
+    fn set(&mut self, key: &str, value: &Value) -> Result<(), String> {
+        match key {
+            "api_key" => {
+                let key = value
+                    .as_str()
+                    .filter(|k| !k.is_empty() && !k.chars().any(char::is_control))
+                    .ok_or("api_key must be a non-empty string")?;
+                self.api_key = key.to_owned();
+            }
+            "starting_ms" => self.starting_ms = ms(key, value)?,
+            "qr_first_ms" => self.qr_first_ms = ms(key, value)?,
+            "qr_next_ms" => self.qr_next_ms = ms(key, value)?,
+            "qr_count" => self.qr_count = int(key, value, 1, MAX_QR_COUNT)? as u32,
+            "latency_ms" => self.latency_ms = ms(key, value)?,
+            "fail_mode" => {
+                self.fail_mode = value
+                    .as_str()
+                    .and_then(FailMode::parse)
+                    .ok_or("fail_mode must be one of none, down, 5xx, unauthorized")?;
+            }
+            "webhook_latency_ms" => self.webhook_latency_ms = ms(key, value)?,
+            "webhook_duplicate" => self.webhook_duplicate = boolean(key, value)?,
+            "webhook_reorder" => self.webhook_reorder = boolean(key, value)?,
+            "webhook_reorder_hold_ms" => self.webhook_reorder_hold_ms = ms(key, value)?,
+            "webhook_retries" => self.webhook_retries = int(key, value, 0, MAX_RETRIES)? as u32,
+            "webhook_retry_ms" => self.webhook_retry_ms = ms(key, value)?,
+            other => return Err(format!("unknown sandbox setting {other:?}")),
+        }
+        Ok(())
+    }
+}
+
+fn ms(key: &str, value: &Value) -> Result<u64, String> {
+    int(key, value, 0, MAX_MS)
+}
+
+fn int(key: &str, value: &Value, min: u64, max: u64) -> Result<u64, String> {
+    value
+        .as_u64()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("{key} must be an integer from {min} to {max}"))
+}
+
+fn boolean(key: &str, value: &Value) -> Result<bool, String> {
+    value
+        .as_bool()
+        .ok_or_else(|| format!("{key} must be true or false"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partial_updates_are_all_or_nothing() {
+        let mut config = SandboxConfig::default();
+        let good = json!({"qr_first_ms": 100, "fail_mode": "5xx", "webhook_duplicate": true});
+        config.apply_json(good.as_object().unwrap()).unwrap();
+        assert_eq!(config.qr_first_ms, 100);
+        assert_eq!(config.fail_mode, FailMode::ServerError);
+        assert!(config.webhook_duplicate);
+
+        let bad = json!({"qr_next_ms": 5, "qr_count": 0});
+        assert!(config.apply_json(bad.as_object().unwrap()).is_err());
+        assert_eq!(config.qr_next_ms, 20_000, "nothing applied");
+        let unknown = json!({"qr_frist_ms": 5});
+        assert!(config.apply_json(unknown.as_object().unwrap()).is_err());
+    }
+
+    #[test]
+    fn flags_map_to_keys() {
+        let mut config = SandboxConfig::default();
+        config.set_from_flag("--qr-first-ms", "250").unwrap();
+        config.set_from_flag("--api-key", "123").unwrap();
+        config.set_from_flag("--fail-mode", "down").unwrap();
+        config.set_from_flag("--webhook-reorder", "true").unwrap();
+        assert_eq!(config.qr_first_ms, 250);
+        assert_eq!(config.api_key, "123");
+        assert_eq!(config.fail_mode, FailMode::Down);
+        assert!(config.webhook_reorder);
+        assert!(config.set_from_flag("--qr-count", "lots").is_err());
+        assert!(SandboxConfig::is_bool_flag("--webhook-duplicate"));
+        assert_eq!(config.to_json()["fail_mode"], "down");
+    }
+}

@@ -1,0 +1,828 @@
+//! Vendor WhatsApp sessions: linking a vendor's phone by QR code through the session
+//! gateway, and keeping the per-vendor state and its event history in the store.
+//!
+//! The lifecycle itself is the pure function in [`machine`]; this module feeds it the
+//! vendor's actions, the gateway's webhooks and polls, and time, and persists the result.
+//! Webhooks arrive at least once and in any order: each is applied once (deduplicated
+//! on its id) and only if it is newer than the last event applied.
+
+mod machine;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+pub use machine::{Input, Reason, SessionState, next};
+
+use crate::clock;
+use crate::gateway::{GatewayClient, GatewayError, GatewayStatus, Me, WebhookTarget};
+use crate::qr::{self, QrError};
+use crate::signature::{self, SignatureError};
+use crate::store::{Store, StoreError};
+
+/// Largest gateway webhook accepted; real ones are a few hundred bytes.
+pub const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
+
+/// Why a session operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The vendor id is not a WordPress user id.
+    #[error("the vendor id must be a positive integer")]
+    InvalidVendor,
+    /// The stored record holds something this build does not know.
+    #[error("the stored session record is unreadable: {0}")]
+    Corrupt(String),
+    /// The vendor started sessions too often.
+    #[error("too many connection attempts; try again in {retry_after} seconds")]
+    RateLimited {
+        /// Seconds until the next attempt is allowed.
+        retry_after: i64,
+    },
+    /// The gateway failed.
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    /// A webhook's signature did not verify.
+    #[error("gateway webhook refused: {0}")]
+    Signature(#[from] SignatureError),
+    /// A webhook's body is not a gateway envelope.
+    #[error("gateway webhook refused: {0}")]
+    BadWebhook(String),
+    /// The QR code could not be drawn.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for SessionError {
+    fn from(e: rusqlite::Error) -> Self {
+        SessionError::Store(e.into())
+    }
+}
+
+/// Limits and intervals of the session lifecycle; the admin may tune them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Session starts a vendor may make per hour.
+    pub max_starts_per_hour: u32,
+    /// How long a linked device survives without the phone online (WhatsApp: 14 days).
+    pub offline_expiry_seconds: i64,
+    /// Lifetime of the first QR code the gateway shows.
+    pub qr_first_seconds: i64,
+    /// Lifetime of each later QR code.
+    pub qr_next_seconds: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            max_starts_per_hour: 5,
+            offline_expiry_seconds: 14 * 86_400,
+            qr_first_seconds: 60,
+            qr_next_seconds: 20,
+        }
+    }
+}
+
+/// The QR code a vendor should scan now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QrCode {
+    /// The code as an SVG document.
+    pub svg: String,
+    /// 1 for the first code, then one more per rotation.
+    pub seq: i64,
+    /// When the gateway is expected to replace it (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// A vendor's session as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionStatus {
+    /// The vendor (WordPress user id).
+    pub vendor_id: u64,
+    /// Lifecycle state.
+    pub state: SessionState,
+    /// Why the session is expired, logged out or failed.
+    pub reason: Option<Reason>,
+    /// The linked phone number (E.164), once connected.
+    pub phone: Option<String>,
+    /// The name set on the linked phone.
+    pub push_name: Option<String>,
+    /// When the current state began (Unix seconds).
+    pub since: Option<i64>,
+    /// When the record last changed (Unix seconds).
+    pub updated_at: Option<i64>,
+    /// The QR code to scan, while waiting for one.
+    pub qr: Option<QrCode>,
+}
+
+/// What became of a gateway webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum WebhookOutcome {
+    /// The event moved the vendor's session.
+    Applied {
+        /// The vendor concerned.
+        vendor_id: u64,
+        /// The state after the event.
+        state: SessionState,
+    },
+    /// The event was seen before.
+    Duplicate,
+    /// The event is older than one already applied.
+    Stale,
+    /// The event does not change anything (recorded in the history).
+    Ignored {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Where an input came from, for the event history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Vendor,
+    Webhook,
+    Poll,
+    System,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Vendor => "vendor",
+            Source::Webhook => "webhook",
+            Source::Poll => "poll",
+            Source::System => "system",
+        }
+    }
+}
+
+/// One input with what came with it.
+struct Event<'a> {
+    input: Input,
+    source: Source,
+    id: Option<&'a str>,
+    occurred_ms: i64,
+    me: Option<&'a Me>,
+    qr_value: Option<&'a str>,
+}
+
+/// The stored record.
+#[derive(Debug, Clone)]
+struct Row {
+    vendor_id: u64,
+    session_name: String,
+    state: SessionState,
+    reason: Option<Reason>,
+    phone: Option<String>,
+    push_name: Option<String>,
+    since: i64,
+    updated_at: i64,
+    last_event_ms: i64,
+    phone_seen_at: Option<i64>,
+    qr_value: Option<String>,
+    qr_seq: i64,
+    qr_issued_at: Option<i64>,
+}
+
+impl Row {
+    fn new(vendor_id: u64, session_name: String, now: i64) -> Self {
+        Row {
+            vendor_id,
+            session_name,
+            state: SessionState::Disconnected,
+            reason: None,
+            phone: None,
+            push_name: None,
+            since: now,
+            updated_at: now,
+            last_event_ms: 0,
+            phone_seen_at: None,
+            qr_value: None,
+            qr_seq: 0,
+            qr_issued_at: None,
+        }
+    }
+}
+
+/// The gateway session name for a vendor: `<prefix>_v<vendor>`. The prefix keeps two
+/// sites sharing one gateway apart; it is reduced to `[a-z0-9]`, at most 16 characters.
+pub fn session_name(prefix: &str, vendor_id: u64) -> String {
+    let prefix: String = prefix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .take(16)
+        .collect();
+    let prefix = if prefix.is_empty() {
+        "wpwa".to_owned()
+    } else {
+        prefix
+    };
+    format!("{prefix}_v{vendor_id}")
+}
+
+fn check_vendor(vendor_id: u64) -> Result<i64, SessionError> {
+    i64::try_from(vendor_id)
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or(SessionError::InvalidVendor)
+}
+
+fn load(store: &Store, vendor_id: u64) -> Result<Option<Row>, SessionError> {
+    let vendor = check_vendor(vendor_id)?;
+    load_where(store, "vendor_id = ?1", vendor)
+}
+
+fn load_by_name(store: &Store, name: &str) -> Result<Option<Row>, SessionError> {
+    load_where(store, "session_name = ?1", name)
+}
+
+fn load_where(
+    store: &Store,
+    condition: &str,
+    key: impl rusqlite::ToSql,
+) -> Result<Option<Row>, SessionError> {
+    let row = store
+        .conn()
+        .query_row(
+            &format!(
+                "SELECT vendor_id, session_name, state, reason, phone, push_name, since, updated_at,
+                        last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at
+                 FROM vendor_session WHERE {condition}"
+            ),
+            [key],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Option<i64>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, i64>(11)?,
+                    r.get::<_, Option<i64>>(12)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((
+        vendor,
+        name,
+        state,
+        reason,
+        phone,
+        push_name,
+        since,
+        updated_at,
+        last_event_ms,
+        phone_seen_at,
+        qr_value,
+        qr_seq,
+        qr_issued_at,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Row {
+        vendor_id: vendor.max(0) as u64,
+        session_name: name,
+        state: SessionState::parse(&state)
+            .ok_or_else(|| SessionError::Corrupt(format!("unknown state {state:?}")))?,
+        reason: reason.as_deref().and_then(Reason::parse),
+        phone,
+        push_name,
+        since,
+        updated_at,
+        last_event_ms,
+        phone_seen_at,
+        qr_value,
+        qr_seq,
+        qr_issued_at,
+    }))
+}
+
+fn save(store: &Store, row: &Row) -> Result<(), SessionError> {
+    store.conn().execute(
+        "INSERT INTO vendor_session (vendor_id, session_name, state, reason, phone, push_name, since,
+                                     updated_at, last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (vendor_id) DO UPDATE SET
+             session_name = excluded.session_name, state = excluded.state, reason = excluded.reason,
+             phone = excluded.phone, push_name = excluded.push_name, since = excluded.since,
+             updated_at = excluded.updated_at, last_event_ms = excluded.last_event_ms,
+             phone_seen_at = excluded.phone_seen_at, qr_value = excluded.qr_value,
+             qr_seq = excluded.qr_seq, qr_issued_at = excluded.qr_issued_at",
+        params![
+            row.vendor_id as i64,
+            row.session_name,
+            row.state.as_str(),
+            row.reason.map(Reason::as_str),
+            row.phone,
+            row.push_name,
+            row.since,
+            row.updated_at,
+            row.last_event_ms,
+            row.phone_seen_at,
+            row.qr_value,
+            row.qr_seq,
+            row.qr_issued_at,
+        ],
+    )?;
+    Ok(())
+}
+
+fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionStatus, SessionError> {
+    let Some(row) = row else {
+        return Ok(SessionStatus {
+            vendor_id,
+            state: SessionState::Disconnected,
+            reason: None,
+            phone: None,
+            push_name: None,
+            since: None,
+            updated_at: None,
+            qr: None,
+        });
+    };
+    let qr = match (&row.qr_value, row.state, row.qr_issued_at) {
+        (Some(value), SessionState::WaitingForScan, Some(issued)) => {
+            let lifetime = if row.qr_seq <= 1 {
+                policy.qr_first_seconds
+            } else {
+                policy.qr_next_seconds
+            };
+            Some(QrCode {
+                svg: qr::render_svg(value)?,
+                seq: row.qr_seq,
+                expires_at: issued + lifetime,
+            })
+        }
+        _ => None,
+    };
+    let connected = row.state == SessionState::Connected;
+    Ok(SessionStatus {
+        vendor_id,
+        state: row.state,
+        reason: row.reason,
+        phone: if connected || row.reason == Some(Reason::PhoneInUse) {
+            row.phone.clone()
+        } else {
+            None
+        },
+        push_name: if connected {
+            row.push_name.clone()
+        } else {
+            None
+        },
+        since: Some(row.since),
+        updated_at: Some(row.updated_at),
+        qr,
+    })
+}
+
+/// Applies one event in a transaction: deduplicated, ordered, recorded in the history.
+fn apply(
+    store: &Store,
+    row: Option<Row>,
+    vendor_id: u64,
+    session_name: &str,
+    event: &Event<'_>,
+    now: i64,
+) -> Result<(Row, WebhookOutcome), SessionError> {
+    let tx = store.conn().unchecked_transaction()?;
+    let mut row = row.unwrap_or_else(|| Row::new(vendor_id, session_name.to_owned(), now));
+    if let Some(id) = event.id {
+        let seen: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM session_event WHERE event_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        if seen {
+            return Ok((row, WebhookOutcome::Duplicate));
+        }
+    }
+    let from = row.state;
+    let record = |to: SessionState, applied: bool| -> Result<(), SessionError> {
+        tx.execute(
+            "INSERT INTO session_event (vendor_id, event_id, source, input, from_state, to_state, applied, occurred_ms, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                vendor_id as i64,
+                event.id,
+                event.source.as_str(),
+                event.input.label(),
+                from.as_str(),
+                to.as_str(),
+                applied,
+                event.occurred_ms,
+                now,
+            ],
+        )?;
+        Ok(())
+    };
+
+    if event.source == Source::Webhook && event.occurred_ms < row.last_event_ms {
+        record(from, false)?;
+        tx.commit()?;
+        return Ok((row, WebhookOutcome::Stale));
+    }
+
+    let phone = event.me.and_then(Me::phone);
+    let mut input = event.input;
+    if input == Input::Gateway(GatewayStatus::Working) {
+        if let Some(phone) = &phone {
+            let owner: Option<i64> = tx
+                .query_row(
+                    "SELECT vendor_id FROM vendor_session WHERE phone = ?1 AND state = 'connected' AND vendor_id != ?2",
+                    params![phone, vendor_id as i64],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if owner.is_some() {
+                input = Input::PhoneConflict;
+            }
+        }
+    }
+
+    let Some((to, reason)) = next(from, input) else {
+        record(from, false)?;
+        tx.commit()?;
+        return Ok((
+            row,
+            WebhookOutcome::Ignored {
+                reason: format!(
+                    "{} does not apply to a {} session",
+                    input.label(),
+                    from.as_str()
+                ),
+            },
+        ));
+    };
+
+    if to != from {
+        row.since = now;
+    }
+    row.state = to;
+    row.reason = reason;
+    row.updated_at = now;
+    row.last_event_ms = row.last_event_ms.max(event.occurred_ms);
+    match to {
+        SessionState::Connected => {
+            if let Some(phone) = phone {
+                row.phone = Some(phone);
+            }
+            if let Some(me) = event.me {
+                row.push_name = me.push_name.clone();
+            }
+            row.phone_seen_at = Some(now);
+        }
+        SessionState::Failed if reason == Some(Reason::PhoneInUse) => {
+            row.phone = phone;
+        }
+        _ => {}
+    }
+    if to == SessionState::WaitingForScan {
+        if let Some(value) = event.qr_value {
+            if row.qr_value.as_deref() != Some(value) {
+                row.qr_value = Some(value.to_owned());
+                row.qr_seq += 1;
+                row.qr_issued_at = Some(now);
+            }
+        }
+    } else {
+        row.qr_value = None;
+        row.qr_seq = 0;
+        row.qr_issued_at = None;
+    }
+    save(store, &row)?;
+    record(to, true)?;
+    tx.commit()?;
+
+    if to != from {
+        let vendor = vendor_id;
+        match reason {
+            Some(reason) => tracing::warn!(
+                vendor_id = vendor,
+                kind = "session",
+                from = from.as_str(),
+                reason = reason.as_str(),
+                "WhatsApp session is now {} ({})",
+                to.as_str(),
+                reason.as_str()
+            ),
+            None => tracing::info!(
+                vendor_id = vendor,
+                kind = "session",
+                from = from.as_str(),
+                "WhatsApp session is now {}",
+                to.as_str()
+            ),
+        }
+    }
+    Ok((
+        row,
+        WebhookOutcome::Applied {
+            vendor_id,
+            state: to,
+        },
+    ))
+}
+
+/// The vendor's session now. A connected session whose phone has been offline longer
+/// than linked devices survive is expired here.
+pub fn status(
+    store: &Store,
+    vendor_id: u64,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    let row = load(store, vendor_id)?;
+    let row = match row {
+        Some(r)
+            if r.state == SessionState::Connected
+                && r.phone_seen_at
+                    .is_some_and(|seen| now - seen > policy.offline_expiry_seconds) =>
+        {
+            let name = r.session_name.clone();
+            let event = Event {
+                input: Input::OfflineTooLong,
+                source: Source::System,
+                id: None,
+                occurred_ms: now * 1000,
+                me: None,
+                qr_value: None,
+            };
+            Some(apply(store, Some(r), vendor_id, &name, &event, now)?.0)
+        }
+        other => other,
+    };
+    view(row.as_ref(), vendor_id, policy)
+}
+
+/// Starts linking the vendor's phone: creates the gateway session with this site's
+/// webhook, starts it, and returns the session (a QR code follows shortly). A vendor
+/// whose session is already live gets it back unchanged.
+pub async fn connect(
+    store: &Store,
+    gateway: &GatewayClient,
+    vendor_id: u64,
+    name_prefix: &str,
+    webhook: &WebhookTarget,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    let vendor = check_vendor(vendor_id)?;
+    let row = load(store, vendor_id)?;
+    if row.as_ref().is_some_and(|r| r.state.is_live()) {
+        return view(row.as_ref(), vendor_id, policy);
+    }
+    store.conn().execute(
+        "DELETE FROM session_start WHERE started_at <= ?1",
+        [now - 3600],
+    )?;
+    let (count, oldest): (u32, Option<i64>) = store.conn().query_row(
+        "SELECT COUNT(*), MIN(started_at) FROM session_start WHERE vendor_id = ?1",
+        [vendor],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if count >= policy.max_starts_per_hour {
+        let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
+        tracing::warn!(
+            vendor_id = vendor_id,
+            kind = "session",
+            retry_after,
+            "Connection attempt refused: too many attempts in the last hour"
+        );
+        return Err(SessionError::RateLimited { retry_after });
+    }
+    store.conn().execute(
+        "INSERT INTO session_start (vendor_id, started_at) VALUES (?1, ?2)",
+        [vendor, now],
+    )?;
+
+    let name = row.as_ref().map_or_else(
+        || session_name(name_prefix, vendor_id),
+        |r| r.session_name.clone(),
+    );
+    let metadata = json!({"wpwa.vendor_id": vendor_id.to_string()});
+    gateway.upsert_session(&name, &metadata, webhook).await?;
+    gateway.start(&name).await?;
+    let event = Event {
+        input: Input::Connect,
+        source: Source::Vendor,
+        id: None,
+        occurred_ms: clock::now_ms(),
+        me: None,
+        qr_value: None,
+    };
+    let (row, _) = apply(store, row, vendor_id, &name, &event, now)?;
+    // The gateway may already show a QR code; if it cannot say yet, the dashboard's
+    // next poll will ask again.
+    let _ = refresh_row(store, gateway, row, policy, now).await;
+    status(store, vendor_id, policy, now)
+}
+
+/// Asks the gateway where a live session is and applies the answer, so the dashboard
+/// sees QR rotations and the scan without waiting for a webhook.
+pub async fn refresh(
+    store: &Store,
+    gateway: &GatewayClient,
+    vendor_id: u64,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    match load(store, vendor_id)? {
+        Some(row) if row.state.is_live() => refresh_row(store, gateway, row, policy, now).await,
+        row => view(row.as_ref(), vendor_id, policy),
+    }
+}
+
+async fn refresh_row(
+    store: &Store,
+    gateway: &GatewayClient,
+    row: Row,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    let vendor_id = row.vendor_id;
+    let name = row.session_name.clone();
+    let (status, me) = match gateway.session(&name).await {
+        Ok(info) => (info.status, info.me),
+        // The gateway forgot the session (restarted without persistence): it stopped.
+        Err(GatewayError::NotFound(_)) => (GatewayStatus::Stopped, None),
+        Err(e) => return Err(e.into()),
+    };
+    let qr_value = if status == GatewayStatus::ScanQrCode {
+        gateway.qr_value(&name).await.ok()
+    } else {
+        None
+    };
+    let event = Event {
+        input: Input::Gateway(status),
+        source: Source::Poll,
+        id: None,
+        occurred_ms: clock::now_ms(),
+        me: me.as_ref(),
+        qr_value: qr_value.as_deref(),
+    };
+    let (row, _) = apply(store, Some(row), vendor_id, &name, &event, now)?;
+    if row.reason == Some(Reason::PhoneInUse) {
+        // Free the other vendor's number on the gateway side too.
+        let _ = gateway.logout(&name).await;
+    }
+    view(Some(&row), vendor_id, policy)
+}
+
+/// Unlinks the vendor's phone and stops the gateway session. The session ends here even
+/// if the gateway cannot be reached; the error is still returned so the vendor is told.
+pub async fn disconnect(
+    store: &Store,
+    gateway: &GatewayClient,
+    vendor_id: u64,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    let Some(row) = load(store, vendor_id)? else {
+        return view(None, vendor_id, policy);
+    };
+    let name = row.session_name.clone();
+    let gateway_result = match gateway.logout(&name).await {
+        Ok(()) | Err(GatewayError::NotFound(_)) | Err(GatewayError::Rejected(_)) => {
+            match gateway.stop(&name).await {
+                Ok(()) | Err(GatewayError::NotFound(_)) | Err(GatewayError::Rejected(_)) => Ok(()),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    let event = Event {
+        input: Input::Disconnect,
+        source: Source::Vendor,
+        id: None,
+        occurred_ms: clock::now_ms(),
+        me: None,
+        qr_value: None,
+    };
+    let (mut row, _) = apply(store, Some(row), vendor_id, &name, &event, now)?;
+    row.phone = None;
+    row.push_name = None;
+    save(store, &row)?;
+    gateway_result?;
+    view(Some(&row), vendor_id, policy)
+}
+
+/// Verifies and applies a gateway webhook. `key` is the HMAC key the session was
+/// created with; nothing is read from the body before its signature verifies.
+pub fn handle_webhook(
+    store: &Store,
+    body: &[u8],
+    signature_header: Option<&str>,
+    key: &[u8],
+    now: i64,
+) -> Result<WebhookOutcome, SessionError> {
+    if body.len() > MAX_WEBHOOK_BYTES {
+        return Err(SessionError::BadWebhook(format!(
+            "the body is larger than {MAX_WEBHOOK_BYTES} bytes"
+        )));
+    }
+    signature::verify_sha512_hex(key, body, signature_header)?;
+    let envelope: Value = serde_json::from_slice(body)
+        .map_err(|e| SessionError::BadWebhook(format!("the body is not JSON: {e}")))?;
+    let text = |field: &str| envelope.get(field).and_then(Value::as_str);
+    let event_name = text("event")
+        .ok_or_else(|| SessionError::BadWebhook("the envelope has no event".into()))?;
+    let session = text("session")
+        .ok_or_else(|| SessionError::BadWebhook("the envelope names no session".into()))?;
+    let id = text("id");
+    let occurred_ms = envelope
+        .get("timestamp")
+        .and_then(Value::as_i64)
+        .unwrap_or_else(clock::now_ms);
+    if event_name != "session.status" {
+        return Ok(WebhookOutcome::Ignored {
+            reason: format!("event {event_name} is not handled here"),
+        });
+    }
+    let status_name = envelope
+        .pointer("/payload/status")
+        .and_then(Value::as_str)
+        .ok_or_else(|| SessionError::BadWebhook("session.status without payload.status".into()))?;
+    let status = GatewayStatus::parse(status_name).ok_or_else(|| {
+        SessionError::BadWebhook(format!(
+            "unknown session status {:?}",
+            status_name.chars().take(20).collect::<String>()
+        ))
+    })?;
+    let me: Option<Me> = envelope
+        .get("me")
+        .filter(|m| !m.is_null())
+        .and_then(|m| serde_json::from_value(m.clone()).ok());
+
+    let Some(row) = load_by_name(store, session)? else {
+        return Ok(WebhookOutcome::Ignored {
+            reason: "no vendor has this session".into(),
+        });
+    };
+    let vendor_id = row.vendor_id;
+    let event = Event {
+        input: Input::Gateway(status),
+        source: Source::Webhook,
+        id,
+        occurred_ms,
+        me: me.as_ref(),
+        qr_value: None,
+    };
+    Ok(apply(store, Some(row), vendor_id, session, &event, now)?.1)
+}
+
+/// One entry of a vendor's session history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// What happened (`connect`, `gateway:WORKING`, …).
+    pub input: String,
+    /// Where it came from: vendor, webhook, poll or system.
+    pub source: String,
+    /// State before.
+    pub from_state: String,
+    /// State after (equal to before when not applied).
+    pub to_state: String,
+    /// Whether it changed the session.
+    pub applied: bool,
+    /// When it was recorded (Unix seconds).
+    pub recorded_at: i64,
+}
+
+/// The vendor's most recent session events, newest first.
+pub fn history(
+    store: &Store,
+    vendor_id: u64,
+    limit: u32,
+) -> Result<Vec<HistoryEntry>, SessionError> {
+    let vendor = check_vendor(vendor_id)?;
+    let mut stmt = store.conn().prepare(
+        "SELECT input, source, from_state, to_state, applied, recorded_at FROM session_event
+         WHERE vendor_id = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![vendor, limit.clamp(1, 500)], |r| {
+        Ok(HistoryEntry {
+            input: r.get(0)?,
+            source: r.get(1)?,
+            from_state: r.get(2)?,
+            to_state: r.get(3)?,
+            applied: r.get(4)?,
+            recorded_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests;
