@@ -133,6 +133,11 @@ impl GatewayClient {
     /// A client for the gateway at `base_url` (http or https) using `api_key`.
     pub fn new(base_url: &str, api_key: &str) -> Result<Self, GatewayError> {
         let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        if base_url.chars().any(char::is_control) {
+            return Err(GatewayError::Config(
+                "the gateway URL contains control characters".into(),
+            ));
+        }
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
             GatewayError::Config(format!("the gateway URL {base_url:?} is not a URL: {e}"))
         })?;
@@ -357,6 +362,7 @@ mod tests {
         assert!(GatewayClient::new("not a url", "k").is_err());
         assert!(GatewayClient::new("ftp://host", "k").is_err());
         assert!(GatewayClient::new("http://127.0.0.1:1", "").is_err());
+        assert!(GatewayClient::new("http://127.0.0.1:1\0", "k").is_err());
         assert!(GatewayClient::new("http://127.0.0.1:1", "k\n").is_err());
         assert_eq!(
             GatewayClient::new("http://127.0.0.1:1/ ", "k")

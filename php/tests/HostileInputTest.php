@@ -96,6 +96,21 @@ final class HostileInputTest extends WpwaTestCase
         ] as $args) {
             $add('log_query', $args);
         }
+        $gateway = ['url' => 'http://127.0.0.1:9', 'api_key' => 'k', 'webhook_url' => 'http://127.0.0.1/h', 'webhook_key' => str_repeat('k', 20)];
+        foreach (['session_connect', 'session_refresh', 'session_disconnect'] as $fn) {
+            foreach ([[], [1], [1, 'gateway'], [-1, $gateway], [1, ['url' => $object, 'api_key' => 'k']], [1, ['url' => "http://127.0.0.1:9\0", 'api_key' => 'k']], [1, $gateway, ['max_starts_per_hour' => -1]], [1, $gateway, ['nope' => 1]], [1, $gateway, ['qr_first_seconds' => 'x']]] as $args) {
+                $add($fn, $args);
+            }
+        }
+        foreach ([[], ['{}'], [[], null, 'k'], ['{}', [], 'k'], ['{}', 'abc', ''], [str_repeat('x', 70000), 'a', 'k'], ["\0\0", "\0", "\0"]] as $args) {
+            $add('session_webhook', $args);
+        }
+        foreach ([[], [0], [1, -5], [1, 100000], ['x']] as $args) {
+            $add('session_history', $args);
+        }
+        foreach ([[], ['url'], [[]], [['url' => 'http://127.0.0.1:9', 'api_key' => 'k']], [['url' => 'javascript:alert(1)', 'api_key' => 'k']]] as $args) {
+            $add('gateway_test', $args);
+        }
         return $cases;
     }
 
