@@ -53,7 +53,8 @@ final class Dashboard {
 
 		if ( $user_id <= 0 ) {
 			Assets::enqueue_style();
-			$base['classes'][]  = 'wpwa-vendor-dashboard--guest';
+			$base['classes'][] = 'wpwa-vendor-dashboard--guest';
+
 			// The first form keeps WordPress's default IDs (themes and password
 			// managers know them); further instances on the page get unique IDs.
 			$suffix             = 1 === $instance ? '' : '-' . $instance;
@@ -74,10 +75,10 @@ final class Dashboard {
 
 		if ( ! Vendors::is_vendor( $user_id ) ) {
 			Assets::enqueue_style();
-			$user                  = get_userdata( $user_id );
-			$base['classes'][]     = 'wpwa-vendor-dashboard--not-vendor';
-			$base['display_name']  = $user ? (string) $user->display_name : '';
-			$base['settings_url']  = Vendors::can_manage( $user_id ) ? admin_url( 'admin.php?page=wpwa-settings' ) : '';
+			$user                 = get_userdata( $user_id );
+			$base['classes'][]    = 'wpwa-vendor-dashboard--not-vendor';
+			$base['display_name'] = $user ? (string) $user->display_name : '';
+			$base['settings_url'] = Vendors::can_manage( $user_id ) ? admin_url( 'admin.php?page=wpwa-settings' ) : '';
 			return Templates::render( 'dashboard/not-vendor.php', $base );
 		}
 
