@@ -143,6 +143,35 @@ namespace Wpwa {
     function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
 
     /**
+     * How a saved credential is displayed: its last four characters, the rest hidden.
+     *
+     * @param string $secret
+     * @return string
+     */
+    function secret_mask(string $secret): string {}
+
+    /**
+     * Opens a credential sealed by `secret_seal()` with the same key material and context.
+     *
+     * @param string $key_material
+     * @param string $context
+     * @param string $sealed
+     * @return string
+     */
+    function secret_open(string $key_material, string $context, string $sealed): string {}
+
+    /**
+     * Seals a credential for storage (XChaCha20-Poly1305, key derived from
+     * `$key_material`, bound to `$context` such as `gateway.api_key`).
+     *
+     * @param string $key_material
+     * @param string $context
+     * @param string $plaintext
+     * @return string
+     */
+    function secret_seal(string $key_material, string $context, string $plaintext): string {}
+
+    /**
      * Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
      * `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
      * `session_status()` does; a live session is returned unchanged.

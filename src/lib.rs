@@ -15,6 +15,7 @@ pub mod jwt;
 pub mod log;
 pub mod qr;
 pub mod runtime;
+pub mod secret;
 pub mod session;
 pub mod signature;
 pub mod store;

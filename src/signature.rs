@@ -26,10 +26,15 @@ pub enum SignatureError {
 
 /// The hex HMAC-SHA256 of `body` under `key`.
 pub fn hmac_sha256_hex(key: &[u8], body: &[u8]) -> String {
+    to_hex(&hmac_sha256(key, body))
+}
+
+/// The HMAC-SHA256 of `body` under `key`.
+pub fn hmac_sha256(key: &[u8], body: &[u8]) -> [u8; 32] {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(body);
-    to_hex(&mac.finalize().into_bytes())
+    mac.finalize().into_bytes().into()
 }
 
 /// The hex HMAC-SHA512 of `body` under `key`.

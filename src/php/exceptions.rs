@@ -12,6 +12,7 @@ use ext_php_rs::zend::ce;
 use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
+use crate::secret::SecretError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 
@@ -172,4 +173,19 @@ impl From<SessionError> for PhpException {
 pub fn rate_limited(message: String, retry_after: i64) -> PhpException {
     let code = i32::try_from(retry_after.max(1)).unwrap_or(i32::MAX);
     PhpException::new(message, code, RateLimitedException::get_metadata().ce())
+}
+
+impl From<SecretError> for PhpException {
+    fn from(e: SecretError) -> Self {
+        let message = e.to_string();
+        match e {
+            SecretError::WeakKey | SecretError::BadContext | SecretError::TooLong => {
+                validation(message)
+            }
+            SecretError::Malformed | SecretError::Undecryptable => {
+                PhpException::from_class::<AuthException>(message)
+            }
+            SecretError::Random => internal(message),
+        }
+    }
 }

@@ -18,7 +18,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
-use crate::{clock, jwt, runtime, session};
+use crate::{clock, jwt, runtime, secret, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 
@@ -476,6 +476,28 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
     Ok(policy)
 }
 
+/// Seals a credential for storage (XChaCha20-Poly1305, key derived from
+/// `$key_material`, bound to `$context` such as `gateway.api_key`).
+#[php_function]
+#[php(name = "Wpwa\\secret_seal")]
+pub fn secret_seal(key_material: String, context: String, plaintext: String) -> PhpResult<String> {
+    Ok(secret::seal(key_material.as_bytes(), &context, &plaintext)?)
+}
+
+/// Opens a credential sealed by `secret_seal()` with the same key material and context.
+#[php_function]
+#[php(name = "Wpwa\\secret_open")]
+pub fn secret_open(key_material: String, context: String, sealed: String) -> PhpResult<String> {
+    Ok(secret::open(key_material.as_bytes(), &context, &sealed)?)
+}
+
+/// How a saved credential is displayed: its last four characters, the rest hidden.
+#[php_function]
+#[php(name = "Wpwa\\secret_mask")]
+pub fn secret_mask(secret: String) -> String {
+    secret::mask(&secret)
+}
+
 /// The extension's row in `phpinfo()`.
 extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_start!();
@@ -514,5 +536,8 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(session_webhook))
         .function(wrap_function!(session_history))
         .function(wrap_function!(gateway_test))
+        .function(wrap_function!(secret_seal))
+        .function(wrap_function!(secret_open))
+        .function(wrap_function!(secret_mask))
         .info_function(module_info)
 }

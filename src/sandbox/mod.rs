@@ -1,18 +1,39 @@
 //! `wpwa-sandbox`: the WhatsApp services on loopback, for tests, benchmarks and the
 //! plugin's sandbox mode. Each contract it implements follows the published API field
 //! for field, including the ways it fails.
+//!
+//! Routes:
+//! - `GET /health`: liveness, never affected by failure injection.
+//! - `/api/*`: the WAHA-compatible QR session gateway ([`gateway`]), with latency and
+//!   failure injection.
+//! - `/sandbox/*`: the control API ([`control`]): scan a QR as a phone, unlink, drop
+//!   the connection, tune the configuration, reset, read the webhook log.
+//! - anything else: a Graph-shaped 404 (the Cloud API side).
 
-use std::convert::Infallible;
+mod config;
+mod control;
+mod gateway;
+mod http;
+mod random;
+mod state;
+mod webhooks;
+
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+
+pub use config::{FailMode, SandboxConfig};
+pub use gateway::GatewayDown;
+
+use http::{Body, graph_error, json};
+use state::Shared;
 
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
@@ -33,62 +54,90 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, SandboxError> {
     Ok(TcpListener::bind(addr).await?)
 }
 
-/// Serves requests on `listener` until `shutdown` completes.
+/// Serves requests on `listener` with the default configuration until `shutdown`
+/// completes.
 pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), SandboxError> {
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => accepted?,
-            () = &mut shutdown => return Ok(()),
-        };
-        tokio::spawn(async move {
-            // A client that hangs up mid-request is its own problem, not the server's.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service_fn(route))
-                .await;
-        });
+    Sandbox::new(SandboxConfig::default())
+        .serve(listener, shutdown)
+        .await
+}
+
+/// One sandbox: its configuration and in-memory state. Cheap to clone; clones share
+/// the state.
+#[derive(Clone)]
+pub struct Sandbox {
+    shared: Arc<Shared>,
+}
+
+impl Sandbox {
+    /// A sandbox whose defaults (restored by `POST /sandbox/reset`) are `config`.
+    pub fn new(config: SandboxConfig) -> Self {
+        Self {
+            shared: Shared::new(config),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> SandboxConfig {
+        self.shared.lock().config.clone()
+    }
+
+    /// Serves requests on `listener` until `shutdown` completes. Must run inside a
+    /// tokio runtime with timers enabled: QR rotation and webhooks run on it.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), SandboxError> {
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, _) = tokio::select! {
+                accepted = listener.accept() => accepted?,
+                () = &mut shutdown => return Ok(()),
+            };
+            let shared = Arc::clone(&self.shared);
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let shared = Arc::clone(&shared);
+                    async move { route(&shared, request).await }
+                });
+                // A client that hangs up mid-request is its own problem, and a
+                // `GatewayDown` ends the connection on purpose.
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
     }
 }
 
-async fn route(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let response = match (request.method(), request.uri().path()) {
-        (&Method::GET, "/health") => json(
+async fn route(
+    shared: &Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, GatewayDown> {
+    let path = request.uri().path();
+    if path == "/health" && request.method() == Method::GET {
+        return Ok(json(
             StatusCode::OK,
             &serde_json::json!({
                 "status": "ok",
                 "service": "wpwa-sandbox",
                 "version": crate::VERSION,
             }),
-        ),
-        _ => graph_error(StatusCode::NOT_FOUND, "Unknown path components", 100),
-    };
-    Ok(response)
-}
-
-fn json(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-/// An error in the Graph API's shape, which clients key on `code`.
-fn graph_error(status: StatusCode, message: &str, code: u32) -> Response<Full<Bytes>> {
-    json(
-        status,
-        &serde_json::json!({
-            "error": {
-                "message": message,
-                "type": "OAuthException",
-                "code": code,
-                "fbtrace_id": "wpwa-sandbox",
-            }
-        }),
-    )
+        ));
+    }
+    if path == "/api" || path.starts_with("/api/") {
+        return gateway::handle(shared, request).await;
+    }
+    if path.starts_with("/sandbox/") {
+        return Ok(control::handle(shared, request).await);
+    }
+    Ok(graph_error(
+        StatusCode::NOT_FOUND,
+        "Unknown path components",
+        100,
+    ))
 }
