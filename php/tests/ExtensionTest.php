@@ -89,7 +89,7 @@ final class ExtensionTest extends WpwaTestCase
     {
         $status = \Wpwa\session_status(4242);
         self::assertSame(
-            ['vendor_id' => 4242, 'state' => 'disconnected', 'reason' => null, 'phone' => null, 'push_name' => null, 'since' => null, 'updated_at' => null, 'qr' => null],
+            ['vendor_id' => 4242, 'state' => 'disconnected', 'reason' => null, 'phone' => null, 'push_name' => null, 'since' => null, 'updated_at' => null, 'qr' => null, 'gateway_session' => null],
             $status
         );
     }

@@ -247,7 +247,7 @@ fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
 }
 
 /// A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
-/// `since`, `updated_at` and, while waiting for a scan, `qr` (`svg`, `seq`,
+/// `since`, `updated_at`, `gateway_session` and, while waiting for a scan, `qr` (`svg`, `seq`,
 /// `expires_at`). `$policy` may set `max_starts_per_hour`, `qr_first_seconds`,
 /// `qr_next_seconds` and `offline_expiry_days`.
 #[php_function]

@@ -118,7 +118,8 @@ impl SandboxConfig {
         // Flags arrive as text; give each key the JSON type it expects.
         let value = match key.as_str() {
             "api_key" | "fail_mode" => Value::String(raw.to_owned()),
-            _ => serde_json::from_str(raw).map_err(|_| format!("{flag} takes a number or true/false, not {raw:?}"))?,
+            _ => serde_json::from_str(raw)
+                .map_err(|_| format!("{flag} takes a number or true/false, not {raw:?}"))?,
         };
         self.set(&key, &value)
     }

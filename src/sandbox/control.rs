@@ -75,7 +75,10 @@ fn conflict(message: &str) -> Response<Body> {
 
 /// The phone scans the QR: SCAN_QR_CODE → WORKING as `<digits>@c.us`.
 fn scan(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
-    let phone = body.get("phone").and_then(Value::as_str).unwrap_or_default();
+    let phone = body
+        .get("phone")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     // Accept the usual ways of writing a number; WhatsApp ids are the bare digits.
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let well_formed = phone
@@ -91,7 +94,10 @@ fn scan(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
         None | Some(Value::Null) => "Sandbox Phone".to_owned(),
         Some(Value::String(name)) => name.clone(),
         Some(_) => {
-            return waha_error(StatusCode::UNPROCESSABLE_ENTITY, "pushName must be a string");
+            return waha_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "pushName must be a string",
+            );
         }
     };
     let id = format!("{digits}@c.us");

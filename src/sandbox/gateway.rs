@@ -69,12 +69,12 @@ async fn route(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<Bod
             Ok(body) => create(shared, body),
             Err(response) => response,
         },
-        (&Method::GET, ["sessions", name]) => with_session(shared, name, |s, _| {
-            json(StatusCode::OK, &s.to_json())
-        }),
-        (&Method::GET, ["sessions", name, "me"]) => with_session(shared, name, |s, _| {
-            json(StatusCode::OK, &json!(s.me))
-        }),
+        (&Method::GET, ["sessions", name]) => {
+            with_session(shared, name, |s, _| json(StatusCode::OK, &s.to_json()))
+        }
+        (&Method::GET, ["sessions", name, "me"]) => {
+            with_session(shared, name, |s, _| json(StatusCode::OK, &json!(s.me)))
+        }
         (&Method::PUT, ["sessions", name]) => match read_json(request).await {
             Ok(body) => update(shared, name, body),
             Err(response) => response,

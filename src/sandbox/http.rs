@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn query_params() {
-        assert_eq!(query_param(Some("format=raw&all=true"), "all"), Some("true"));
+        assert_eq!(
+            query_param(Some("format=raw&all=true"), "all"),
+            Some("true")
+        );
         assert_eq!(query_param(Some("format=raw"), "format"), Some("raw"));
         assert_eq!(query_param(Some("flag"), "flag"), Some(""));
         assert_eq!(query_param(None, "format"), None);

@@ -38,9 +38,7 @@ pub(crate) fn parse_targets(config: &Value) -> Result<Vec<WebhookTarget>, String
     let Some(list) = config.get("webhooks").filter(|w| !w.is_null()) else {
         return Ok(Vec::new());
     };
-    let list = list
-        .as_array()
-        .ok_or("config.webhooks must be an array")?;
+    let list = list.as_array().ok_or("config.webhooks must be an array")?;
     list.iter()
         .enumerate()
         .map(|(i, hook)| {
@@ -58,14 +56,18 @@ pub(crate) fn parse_targets(config: &Value) -> Result<Vec<WebhookTarget>, String
                         .map(|e| e.as_str().map(str::to_owned))
                         .collect::<Option<Vec<_>>>()
                 })
-                .ok_or_else(|| format!("config.webhooks[{i}].events must be an array of strings"))?;
+                .ok_or_else(|| {
+                    format!("config.webhooks[{i}].events must be an array of strings")
+                })?;
             let hmac_key = match hook.get("hmac").filter(|h| !h.is_null()) {
                 None => None,
                 Some(hmac) => match hmac.get("key") {
                     None | Some(Value::Null) => None,
                     Some(Value::String(key)) if key.is_empty() => None,
                     Some(Value::String(key)) => Some(key.clone()),
-                    Some(_) => return Err(format!("config.webhooks[{i}].hmac.key must be a string")),
+                    Some(_) => {
+                        return Err(format!("config.webhooks[{i}].hmac.key must be a string"));
+                    }
                 },
             };
             Ok(WebhookTarget {
@@ -79,13 +81,16 @@ pub(crate) fn parse_targets(config: &Value) -> Result<Vec<WebhookTarget>, String
 
 /// Accepts http(s) URLs whose host is `localhost` or a loopback IP.
 pub(crate) fn check_loopback_url(url: &str) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("webhook URL {url:?} is not a URL: {e}"))?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("webhook URL {url:?} is not a URL: {e}"))?;
     let host = parsed.host_str().unwrap_or_default();
     // IPv6 hosts come bracketed; the URL parser has already normalized IPv4 forms.
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let loopback = matches!(parsed.scheme(), "http" | "https")
         && (host.eq_ignore_ascii_case("localhost")
-            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()));
     if loopback {
         Ok(())
     } else {
@@ -160,7 +165,10 @@ async fn worker(shared: Weak<Shared>, mut queue: UnboundedReceiver<Event>) {
         let next = match &held {
             None => queue.recv().await,
             Some(_) => {
-                let Some(hold_ms) = shared.upgrade().map(|s| s.lock().config.webhook_reorder_hold_ms) else {
+                let Some(hold_ms) = shared
+                    .upgrade()
+                    .map(|s| s.lock().config.webhook_reorder_hold_ms)
+                else {
                     return;
                 };
                 // Out of successors in time: the held event goes out alone rather than never.
@@ -232,7 +240,10 @@ async fn deliver_to(shared: &Weak<Shared>, event: &Event, target: &WebhookTarget
             .body(event.body.clone());
         if let Some(key) = &target.hmac_key {
             request = request
-                .header("X-Webhook-Hmac", hmac_sha512_hex(key.as_bytes(), &event.body))
+                .header(
+                    "X-Webhook-Hmac",
+                    hmac_sha512_hex(key.as_bytes(), &event.body),
+                )
                 .header("X-Webhook-Hmac-Algorithm", "sha512");
         }
         let outcome = request.send().await;

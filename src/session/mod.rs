@@ -115,6 +115,8 @@ pub struct SessionStatus {
     pub updated_at: Option<i64>,
     /// The QR code to scan, while waiting for one.
     pub qr: Option<QrCode>,
+    /// The vendor's session name on the gateway, once one was created.
+    pub gateway_session: Option<String>,
 }
 
 /// What became of a gateway webhook.
@@ -350,6 +352,7 @@ fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionSta
             since: None,
             updated_at: None,
             qr: None,
+            gateway_session: None,
         });
     };
     let qr = match (&row.qr_value, row.state, row.qr_issued_at) {
@@ -385,6 +388,7 @@ fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionSta
         since: Some(row.since),
         updated_at: Some(row.updated_at),
         qr,
+        gateway_session: Some(row.session_name.clone()),
     })
 }
 
