@@ -1,13 +1,32 @@
-//! The wpwa sandbox server: `wpwa-sandbox --listen 127.0.0.1:8765`.
+//! The wpwa sandbox server: `wpwa-sandbox --listen 127.0.0.1:8765 [settings]`.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: wpwa-sandbox --listen 127.0.0.1:PORT";
+use wpwa::sandbox::{Sandbox, SandboxConfig};
+
+const USAGE: &str = "usage: wpwa-sandbox --listen 127.0.0.1:PORT [settings]
+
+Settings (defaults in brackets; all but --listen can be changed at run time with
+PUT /sandbox/config, and POST /sandbox/reset restores the values given here):
+  --api-key KEY                 X-Api-Key required on /api/* [sandbox-key]
+  --starting-ms MS              STARTING before the first QR [500]
+  --qr-first-ms MS              lifetime of the first QR code [60000]
+  --qr-next-ms MS               lifetime of each later QR code [20000]
+  --qr-count N                  QR codes shown before FAILED [6]
+  --latency-ms MS               added to every /api/* response [0]
+  --fail-mode MODE              none | down | 5xx | unauthorized [none]
+  --webhook-latency-ms MS       added before each webhook attempt [0]
+  --webhook-duplicate [BOOL]    deliver every webhook twice [false]
+  --webhook-reorder [BOOL]      deliver each webhook after the next one [false]
+  --webhook-reorder-hold-ms MS  longest a webhook is held back for reordering [2000]
+  --webhook-retries N           retries after a failed delivery [2]
+  --webhook-retry-ms MS         first retry delay, doubled each time [1000]";
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
     let mut listen: Option<SocketAddr> = None;
+    let mut config = SandboxConfig::default();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--listen" => match args.next().map(|a| a.parse()) {
@@ -17,6 +36,24 @@ fn main() -> ExitCode {
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
+            }
+            flag if flag.starts_with("--") => {
+                // `--flag=value`, `--flag value`, or a bare boolean flag meaning true.
+                let (flag, value) = match flag.split_once('=') {
+                    Some((flag, value)) => (flag.to_owned(), value.to_owned()),
+                    None if SandboxConfig::is_bool_flag(flag)
+                        && !matches!(args.peek().map(String::as_str), Some("true" | "false")) =>
+                    {
+                        (flag.to_owned(), "true".to_owned())
+                    }
+                    None => match args.next() {
+                        Some(value) => (flag.to_owned(), value),
+                        None => return usage_error(&format!("{flag} takes a value")),
+                    },
+                };
+                if let Err(message) = config.set_from_flag(&flag, &value) {
+                    return usage_error(&message);
+                }
             }
             other => return usage_error(&format!("unknown argument {other:?}")),
         }
@@ -42,7 +79,9 @@ fn main() -> ExitCode {
             "wpwa-sandbox listening on http://{}",
             listener.local_addr()?
         );
-        wpwa::sandbox::serve(listener, shutdown_signal()).await
+        Sandbox::new(config)
+            .serve(listener, shutdown_signal())
+            .await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
