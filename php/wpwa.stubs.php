@@ -81,6 +81,19 @@ namespace Wpwa {
     }
 
     /**
+     * Checks products for the WhatsApp catalog. `$products` is a list of product records
+     * as the plugin's readers produce them; `$rules` may set `currency`,
+     * `max_image_bytes` and `default_brand`. Returns one entry per product:
+     * `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
+     * `problems` (`code`, `message`) and, when ready, `item`.
+     *
+     * @param array $products
+     * @param array|null $rules
+     * @return array
+     */
+    function catalog_prepare(array $products, ?array $rules = null): array {}
+
+    /**
      * Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
      * `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
      *

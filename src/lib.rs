@@ -9,6 +9,7 @@
 //! Each module owns one concept and one error enum; the binding maps those enums to
 //! the `Wpwa\` exception tree.
 
+pub mod catalog;
 pub mod clock;
 pub mod gateway;
 pub mod jwt;

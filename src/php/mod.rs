@@ -18,7 +18,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
-use crate::{clock, jwt, runtime, secret, session};
+use crate::{catalog, clock, jwt, runtime, secret, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 
@@ -476,6 +476,92 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
     Ok(policy)
 }
 
+/// Checks products for the WhatsApp catalog. `$products` is a list of product records
+/// as the plugin's readers produce them; `$rules` may set `currency`,
+/// `max_image_bytes` and `default_brand`. Returns one entry per product:
+/// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
+/// `problems` (`code`, `message`) and, when ready, `item`.
+#[php_function]
+#[php(name = "Wpwa\\catalog_prepare")]
+pub fn catalog_prepare(
+    products: &ZendHashTable,
+    rules: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let rules = catalog_rules(rules)?;
+    let mut results = ZendHashTable::new();
+    for (index, record) in products.values().enumerate() {
+        let product: catalog::Product = match record.array() {
+            Some(array) => {
+                serde_json::from_value(array_to_json("product", array)?).map_err(|e| {
+                    validation(format!("product #{index} is not a product record: {e}"))
+                })?
+            }
+            None => return Err(validation(format!("product #{index} must be an array"))),
+        };
+        let (status, problems, item) = match catalog::prepare(&product, &rules) {
+            catalog::Listing::Item(item) => ("ready", Vec::new(), Some(item)),
+            catalog::Listing::Invalid(problems) => ("invalid", problems, None),
+            catalog::Listing::NotListed(_) => ("not_listed", Vec::new(), None),
+        };
+        let problems: Vec<serde_json::Value> = problems
+            .iter()
+            .map(|p| {
+                let mut json = serde_json::to_value(p).unwrap_or_default();
+                json["message"] = p.message().into();
+                json
+            })
+            .collect();
+        let entry = serde_json::json!({
+            "product_id": product.id,
+            "retailer_id": catalog::retailer_id(&product),
+            "status": status,
+            "problems": problems,
+            "item": item,
+        });
+        results.push(json_to_zval(&entry)?).map_err(internal)?;
+    }
+    Ok(results)
+}
+
+fn catalog_rules(array: Option<&ZendHashTable>) -> PhpResult<catalog::Rules> {
+    let mut rules = catalog::Rules::default();
+    let Some(array) = array else { return Ok(rules) };
+    for (key, value) in array.iter() {
+        match key.to_string().as_str() {
+            "currency" => {
+                let code = value
+                    .str()
+                    .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()));
+                rules.currency = code
+                    .ok_or_else(|| validation("currency must be a three-letter ISO 4217 code"))?
+                    .to_owned();
+            }
+            "max_image_bytes" => {
+                rules.max_image_bytes = value
+                    .long()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .filter(|n| (1..=8 * 1024 * 1024).contains(n))
+                    .ok_or_else(|| validation("max_image_bytes must be between 1 and 8388608"))?;
+            }
+            "default_brand" => {
+                rules.default_brand = value
+                    .str()
+                    .ok_or_else(|| validation("default_brand must be a string"))?
+                    .chars()
+                    .take(100)
+                    .collect();
+            }
+            other => {
+                return Err(validation(format!(
+                    "unknown rule {:?}",
+                    other.chars().take(40).collect::<String>()
+                )));
+            }
+        }
+    }
+    Ok(rules)
+}
+
 /// Seals a credential for storage (XChaCha20-Poly1305, key derived from
 /// `$key_material`, bound to `$context` such as `gateway.api_key`).
 #[php_function]
@@ -536,6 +622,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(session_webhook))
         .function(wrap_function!(session_history))
         .function(wrap_function!(gateway_test))
+        .function(wrap_function!(catalog_prepare))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))

@@ -1,0 +1,73 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Wpwa\Tests;
+
+final class CatalogTest extends WpwaTestCase
+{
+    private static function product(array $overrides = []): array
+    {
+        return array_merge([
+            'id' => 41,
+            'vendor_id' => 7,
+            'product_type' => 'simple',
+            'status' => 'publish',
+            'sku' => 'ACME-TEE-01',
+            'title' => 'Organic Tee',
+            'description' => '<p>Soft <em>organic</em> cotton.</p>',
+            'price' => '19.5',
+            'regular_price' => '24.999',
+            'sale_price' => '19.5',
+            'stock_status' => 'instock',
+            'image' => ['url' => 'http://127.0.0.1/tee.jpg', 'mime' => 'image/jpeg', 'bytes' => 120000],
+            'permalink' => 'http://127.0.0.1/product/organic-tee/',
+        ], $overrides);
+    }
+
+    public function testReadyProductsComeBackAsCatalogItems(): void
+    {
+        [$result] = \Wpwa\catalog_prepare([self::product()], ['currency' => 'EUR', 'default_brand' => 'Acme Store']);
+        self::assertSame('ready', $result['status']);
+        self::assertSame(41, $result['product_id']);
+        self::assertSame('ACME-TEE-01', $result['retailer_id']);
+        self::assertSame([], $result['problems']);
+        self::assertSame('25.00 EUR', $result['item']['price']);
+        self::assertSame('19.50 EUR', $result['item']['sale_price']);
+        self::assertSame('Soft organic cotton.', $result['item']['description']);
+        self::assertSame('in stock', $result['item']['availability']);
+        self::assertSame('Acme Store', $result['item']['brand']);
+    }
+
+    public function testBrokenProductsComeBackWithReasons(): void
+    {
+        $results = \Wpwa\catalog_prepare([
+            self::product(['id' => 1, 'title' => '', 'image' => null]),
+            self::product(['id' => 2, 'price' => '0', 'regular_price' => '', 'image' => ['url' => 'http://127.0.0.1/x.webp', 'mime' => 'image/webp']]),
+            self::product(['id' => 3, 'status' => 'draft']),
+        ]);
+        self::assertSame(['invalid', 'invalid', 'not_listed'], array_column($results, 'status'));
+        self::assertSame(['missing_title', 'missing_image'], array_column($results[0]['problems'], 'code'));
+        self::assertSame(['missing_price', 'image_format'], array_column($results[1]['problems'], 'code'));
+        self::assertSame('Use a JPG or PNG image; this one is image/webp.', $results[1]['problems'][1]['message']);
+        self::assertNull($results[0]['item']);
+    }
+
+    public function testMalformedRecordsAndRulesAreRefused(): void
+    {
+        foreach ([
+            [['not an array']],
+            [[['id' => 'forty-one']]],
+            [[self::product(['price' => ['nested']])]],
+        ] as [$products]) {
+            try {
+                \Wpwa\catalog_prepare($products);
+                self::fail('accepted ' . json_encode($products));
+            } catch (\Wpwa\ValidationException $e) {
+                self::assertStringContainsString('product #0', $e->getMessage());
+            }
+        }
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_prepare([self::product()], ['currency' => 'dollars']);
+    }
+}

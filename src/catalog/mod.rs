@@ -1,0 +1,264 @@
+//! The WhatsApp catalog side of a vendor's shop: which products can be listed, why the
+//! others cannot, and the catalog item each listable product becomes.
+//!
+//! Every refusal is a [`Problem`] a vendor can act on ("add a price", "use a JPG or PNG
+//! image"); the dashboard lists them with an edit link.
+
+mod product;
+mod text;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use product::{Availability, CatalogItem, Image, Product};
+
+/// Longest retailer id the catalog accepts.
+pub const MAX_RETAILER_ID: usize = 100;
+/// Longest description the catalog accepts, in characters.
+pub const MAX_DESCRIPTION: usize = 9_999;
+/// Largest image the catalog accepts by default (5 MB).
+pub const DEFAULT_MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// How products become catalog items on this site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    /// ISO 4217 code of the shop's currency.
+    pub currency: String,
+    /// Largest image accepted, in bytes.
+    pub max_image_bytes: u64,
+    /// Brand for products without one: the vendor's store name.
+    pub default_brand: String,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            currency: "USD".into(),
+            max_image_bytes: DEFAULT_MAX_IMAGE_BYTES,
+            default_brand: String::new(),
+        }
+    }
+}
+
+/// Why a product cannot be listed, in terms the vendor can fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// The product has no title.
+    MissingTitle,
+    /// No price, a zero price, or one that is not a number.
+    MissingPrice,
+    /// No description, or one that is empty once HTML is removed.
+    MissingDescription,
+    /// No product image.
+    MissingImage,
+    /// The image is not a JPG or PNG.
+    ImageFormat {
+        /// The type found.
+        found: String,
+    },
+    /// The image is larger than the limit.
+    ImageTooLarge {
+        /// Its size in bytes.
+        bytes: u64,
+        /// The limit in bytes.
+        max: u64,
+    },
+    /// The SKU is longer than the catalog's retailer id.
+    RetailerIdTooLong {
+        /// Its length in characters.
+        length: usize,
+    },
+    /// The stock status has no catalog equivalent.
+    StockUnmapped {
+        /// The status found.
+        found: String,
+    },
+}
+
+impl Problem {
+    /// What the vendor should do, in one sentence.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::MissingTitle => "Add a product title.".into(),
+            Problem::MissingPrice => "Set a price above zero.".into(),
+            Problem::MissingDescription => {
+                "Write a description: WhatsApp shows it to customers.".into()
+            }
+            Problem::MissingImage => "Add a product image (JPG or PNG, under 5 MB).".into(),
+            Problem::ImageFormat { found } => {
+                format!("Use a JPG or PNG image; this one is {found}.")
+            }
+            Problem::ImageTooLarge { bytes, max } => format!(
+                "Use a smaller image: this one is {:.1} MB, the limit is {:.1} MB.",
+                *bytes as f64 / 1_048_576.0,
+                *max as f64 / 1_048_576.0
+            ),
+            Problem::RetailerIdTooLong { length } => {
+                format!(
+                    "Shorten the SKU to {MAX_RETAILER_ID} characters or fewer (it has {length})."
+                )
+            }
+            Problem::StockUnmapped { found } => {
+                format!(
+                    "Set the stock status to In stock, Out of stock or On backorder (it is {found:?})."
+                )
+            }
+        }
+    }
+}
+
+/// What a product is for the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// Ready to list, as this item.
+    Item(Box<CatalogItem>),
+    /// Cannot be listed until the vendor fixes these.
+    Invalid(Vec<Problem>),
+    /// Not a catalog item by nature (a variable product's parent, a draft): whatever the
+    /// catalog holds for it must go.
+    NotListed(&'static str),
+}
+
+/// The retailer id a product is listed under: its SKU, or `wc_<post id>` without one.
+pub fn retailer_id(product: &Product) -> String {
+    match product.sku.as_deref().map(str::trim) {
+        Some(sku) if !sku.is_empty() => sku.to_owned(),
+        _ => format!("wc_{}", product.id),
+    }
+}
+
+/// Validates and transforms one product.
+pub fn prepare(product: &Product, rules: &Rules) -> Listing {
+    if product.status != "publish" {
+        return Listing::NotListed("not published");
+    }
+    if matches!(product.visibility.as_deref(), Some("hidden")) {
+        return Listing::NotListed("hidden from the catalog");
+    }
+    if matches!(product.product_type.as_str(), "variable" | "grouped") {
+        return Listing::NotListed("sold through its variations");
+    }
+
+    let mut problems = Vec::new();
+    let title = text::plain(&product.title);
+    if title.is_empty() {
+        problems.push(Problem::MissingTitle);
+    }
+    let regular = product
+        .regular_price
+        .as_deref()
+        .and_then(text::cents)
+        .filter(|c| *c > 0);
+    let current = product
+        .price
+        .as_deref()
+        .and_then(text::cents)
+        .filter(|c| *c > 0);
+    let sale = product
+        .sale_price
+        .as_deref()
+        .and_then(text::cents)
+        .filter(|c| *c > 0);
+    let Some(list_price) = regular.or(current) else {
+        problems.push(Problem::MissingPrice);
+        return finish(problems, product, rules, &title, 0, None);
+    };
+    let sale = sale.filter(|s| *s < list_price);
+    finish(problems, product, rules, &title, list_price, sale)
+}
+
+fn finish(
+    mut problems: Vec<Problem>,
+    product: &Product,
+    rules: &Rules,
+    title: &str,
+    price: i64,
+    sale: Option<i64>,
+) -> Listing {
+    let mut description = text::plain(&product.description);
+    if description.is_empty() {
+        description = text::plain(&product.short_description);
+    }
+    if description.is_empty() {
+        problems.push(Problem::MissingDescription);
+    }
+    match &product.image {
+        None => problems.push(Problem::MissingImage),
+        Some(image) if image.url.trim().is_empty() => problems.push(Problem::MissingImage),
+        Some(image) => {
+            let kind = text::image_kind(image);
+            if !matches!(kind.as_str(), "image/jpeg" | "image/png") {
+                problems.push(Problem::ImageFormat { found: kind });
+            }
+            if let Some(bytes) = image.bytes.filter(|b| *b > rules.max_image_bytes) {
+                problems.push(Problem::ImageTooLarge {
+                    bytes,
+                    max: rules.max_image_bytes,
+                });
+            }
+        }
+    }
+    let id = retailer_id(product);
+    if id.chars().count() > MAX_RETAILER_ID {
+        problems.push(Problem::RetailerIdTooLong {
+            length: id.chars().count(),
+        });
+    }
+    let availability = match product.stock_status.as_deref().unwrap_or("instock") {
+        "instock" if product.manage_stock && product.stock_quantity.is_some_and(|q| q <= 0) => {
+            Availability::OutOfStock
+        }
+        "instock" => Availability::InStock,
+        "outofstock" => Availability::OutOfStock,
+        "onbackorder" => Availability::AvailableForOrder,
+        other => {
+            problems.push(Problem::StockUnmapped {
+                found: other.chars().take(40).collect(),
+            });
+            Availability::InStock
+        }
+    };
+    if !problems.is_empty() {
+        return Listing::Invalid(problems);
+    }
+    let brand = product
+        .brand
+        .as_deref()
+        .map(text::plain)
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| rules.default_brand.clone());
+    Listing::Item(Box::new(CatalogItem {
+        id,
+        title: text::truncate(title, 200),
+        description: text::truncate(&description, MAX_DESCRIPTION),
+        availability,
+        condition: "new".into(),
+        price: text::money(price, &rules.currency),
+        sale_price: sale.map(|s| text::money(s, &rules.currency)),
+        link: product.permalink.clone(),
+        image_link: product
+            .image
+            .as_ref()
+            .map(|i| i.url.clone())
+            .unwrap_or_default(),
+        brand: if brand.is_empty() {
+            "—".into()
+        } else {
+            brand
+        },
+        item_group_id: product
+            .parent_id
+            .filter(|_| product.product_type == "variation")
+            .map(|p| format!("wc_{p}")),
+    }))
+}
+
+/// A fingerprint of what the catalog holds for an item: equal hashes, nothing to send.
+pub fn content_hash(item: &CatalogItem) -> String {
+    let json = serde_json::to_vec(item).unwrap_or_default();
+    crate::signature::to_hex(&Sha256::digest(&json))
+}
+
+#[cfg(test)]
+mod tests;
