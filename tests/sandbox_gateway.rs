@@ -1020,3 +1020,27 @@ fn the_binary_takes_settings_as_flags() {
         .unwrap();
     assert_eq!(refused.code(), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_latency_delays_delivery_but_not_the_api() {
+    let sandbox = server(SandboxConfig {
+        webhook_latency_ms: 400,
+        ..fast()
+    })
+    .await;
+    let hook = receiver().await;
+    let began = Instant::now();
+    sandbox
+        .create(
+            json!({"name": "slow", "start": false, "config": {"webhooks": [hook.webhook(None)]}}),
+        )
+        .await;
+    let (status, _) = sandbox
+        .api(Method::POST, "/api/sessions/slow/start", None)
+        .await;
+    assert_eq!(status, 201);
+    // The answer came first; the webhook only after its latency.
+    assert!(hook.hits().is_empty());
+    hook.wait_for(1).await;
+    assert!(began.elapsed() >= Duration::from_millis(400));
+}

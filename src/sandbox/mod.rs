@@ -4,11 +4,26 @@
 //!
 //! Routes:
 //! - `GET /health`: liveness, never affected by failure injection.
-//! - `/api/*`: the WAHA-compatible QR session gateway ([`gateway`]), with latency and
+//! - `/api/*`: the WAHA-compatible QR session gateway (`gateway.rs`), with latency and
 //!   failure injection.
-//! - `/sandbox/*`: the control API ([`control`]): scan a QR as a phone, unlink, drop
+//! - `/sandbox/*`: the control API (`control.rs`): scan a QR as a phone, unlink, drop
 //!   the connection, tune the configuration, reset, read the webhook log.
 //! - anything else: a Graph-shaped 404 (the Cloud API side).
+//!
+//! Where WAHA leaves room, the sandbox chooses (clients may rely on these):
+//! - POST actions (`start`, `stop`, `logout`, `restart`) answer 201 with the session
+//!   object, as NestJS does by default; `DELETE` answers 200 `{}`.
+//! - `GET /api/sessions` lists running sessions only; `?all=true` lists all (WAHA).
+//! - `start` is refused (422 "already started") only while STARTING, SCAN_QR_CODE or
+//!   WORKING: a FAILED session starts again like a STOPPED one.
+//! - `me` stays on the session while the device is linked, whatever the status: stop,
+//!   a dropped connection and restart keep it (the next start goes straight to
+//!   WORKING); `logout` and the phone unlinking the device clear it.
+//! - `restart` goes to STARTING without emitting STOPPED first.
+//! - `PUT /api/sessions/{name}` replaces the config without restarting the session.
+//! - Only `format=raw` QR answers are served; other formats get 400.
+//! - The phone unlinking the device (`/sandbox/sessions/{name}/phone-logout`) makes a
+//!   running session FAILED at once (no extra SCAN_QR_CODE round).
 
 mod config;
 mod control;
