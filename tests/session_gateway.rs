@@ -1,0 +1,480 @@
+//! The core's session lifecycle against the sandbox gateway over real HTTP: connect, QR,
+//! scan, signed webhooks applied once and in order, phone conflicts, disconnect, QR
+//! expiry and a dead gateway.
+
+#![cfg(feature = "sandbox")]
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+use wpwa::gateway::{GatewayClient, GatewayError, WebhookTarget};
+use wpwa::sandbox::{Sandbox, SandboxConfig};
+use wpwa::session::{self, Policy, Reason, SessionError, SessionState, WebhookOutcome};
+use wpwa::store::Store;
+
+const API_KEY: &str = "session-test-key";
+const HOOK_KEY: &str = "session-test-webhook-key";
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// Signed webhook bodies as the receiver got them: (body, X-Webhook-Hmac).
+type Inbox = Arc<Mutex<Vec<(Vec<u8>, Option<String>)>>>;
+
+struct World {
+    sandbox: String,
+    gateway: GatewayClient,
+    webhook: WebhookTarget,
+    inbox: Inbox,
+    http: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn world(config: SandboxConfig) -> World {
+    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let sandbox = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(Sandbox::new(config).serve(listener, async {
+        let _ = stopped.await;
+    }));
+
+    let hooks = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/wp-json/wpwa/v1/webhooks/gateway/central",
+        hooks.local_addr().unwrap()
+    );
+    let inbox: Inbox = Arc::default();
+    let sink = Arc::clone(&inbox);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = hooks.accept().await {
+            let sink = Arc::clone(&sink);
+            tokio::spawn(async move {
+                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let sink = Arc::clone(&sink);
+                    async move {
+                        let signature = request
+                            .headers()
+                            .get("x-webhook-hmac")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
+                        let body = request.into_body().collect().await?.to_bytes().to_vec();
+                        sink.lock().unwrap().push((body, signature));
+                        Ok::<_, hyper::Error>(hyper::Response::new(Full::new(Bytes::from_static(
+                            b"ok",
+                        ))))
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+
+    World {
+        gateway: GatewayClient::new(&sandbox, API_KEY).unwrap(),
+        sandbox,
+        webhook: WebhookTarget {
+            url,
+            hmac_key: HOOK_KEY.into(),
+        },
+        inbox,
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        _stop: stop,
+    }
+}
+
+fn fast() -> SandboxConfig {
+    SandboxConfig {
+        api_key: API_KEY.into(),
+        starting_ms: 20,
+        qr_first_ms: 60_000,
+        qr_next_ms: 60_000,
+        webhook_retry_ms: 20,
+        ..SandboxConfig::default()
+    }
+}
+
+fn now() -> i64 {
+    wpwa::clock::now()
+}
+
+impl World {
+    async fn sandbox_post(&self, path: &str, body: serde_json::Value) -> u16 {
+        self.http
+            .post(format!("{}{path}", self.sandbox))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn sandbox_config(&self, body: serde_json::Value) {
+        let status = self
+            .http
+            .put(format!("{}/sandbox/config", self.sandbox))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "config update: {status}");
+    }
+
+    /// Applies every webhook received so far; returns the outcomes.
+    fn deliver_all(&self, store: &Store) -> Vec<WebhookOutcome> {
+        let received: Vec<_> = std::mem::take(&mut *self.inbox.lock().unwrap());
+        received
+            .iter()
+            .map(|(body, signature)| {
+                session::handle_webhook(
+                    store,
+                    body,
+                    signature.as_deref(),
+                    HOOK_KEY.as_bytes(),
+                    now(),
+                )
+                .unwrap()
+            })
+            .collect()
+    }
+
+    fn received(&self) -> Vec<(Vec<u8>, Option<String>)> {
+        self.inbox.lock().unwrap().clone()
+    }
+}
+
+/// Polls `check` until it yields, within the patience bound.
+async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn connect_scan_by_webhook_then_disconnect() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy::default();
+
+        let first = session::connect(&store, &w.gateway, 1, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        assert!(first.state.is_live(), "{:?}", first.state);
+        let name = first.gateway_session.clone().unwrap();
+        assert_eq!(name, "shop_v1");
+
+        let waiting = eventually("a QR code", async || {
+            let s = session::refresh(&store, &w.gateway, 1, &policy, now())
+                .await
+                .unwrap();
+            s.qr.is_some().then_some(s)
+        })
+        .await;
+        assert_eq!(waiting.state, SessionState::WaitingForScan);
+        let qr = waiting.qr.unwrap();
+        assert!(qr.svg.contains("<svg"));
+        assert_eq!(qr.seq, 1);
+
+        // Connecting again while live starts nothing new.
+        let again = session::connect(&store, &w.gateway, 1, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        assert_eq!(again.state, SessionState::WaitingForScan);
+
+        assert_eq!(
+            w.sandbox_post(
+                &format!("/sandbox/sessions/{name}/scan"),
+                json!({"phone": "+1 555 000 1001", "pushName": "Acme phone"})
+            )
+            .await,
+            200
+        );
+
+        // The WORKING webhook alone (no polling) connects the vendor.
+        eventually("the WORKING webhook", async || {
+            w.received()
+                .iter()
+                .any(|(b, _)| String::from_utf8_lossy(b).contains("WORKING"))
+                .then_some(())
+        })
+        .await;
+        let outcomes = w.deliver_all(&store);
+        assert!(
+            outcomes.contains(&WebhookOutcome::Applied {
+                vendor_id: 1,
+                state: SessionState::Connected
+            }),
+            "{outcomes:?}"
+        );
+        let connected = session::status(&store, 1, &policy, now()).unwrap();
+        assert_eq!(connected.state, SessionState::Connected);
+        assert_eq!(connected.phone.as_deref(), Some("+15550001001"));
+        assert_eq!(connected.push_name.as_deref(), Some("Acme phone"));
+
+        let history = session::history(&store, 1, 50).unwrap();
+        assert!(
+            history
+                .iter()
+                .any(|h| h.source == "webhook" && h.to_state == "connected" && h.applied)
+        );
+
+        let after = session::disconnect(&store, &w.gateway, 1, &policy, now())
+            .await
+            .unwrap();
+        assert_eq!(after.state, SessionState::Disconnected);
+        assert_eq!(after.phone, None);
+        let info = w.gateway.session(&name).await.unwrap();
+        assert_eq!(info.me, None, "the linked device is gone");
+        // Webhooks the gateway sends about the stop change nothing.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        w.deliver_all(&store);
+        assert_eq!(
+            session::status(&store, 1, &policy, now()).unwrap().state,
+            SessionState::Disconnected
+        );
+    });
+}
+
+#[test]
+fn duplicated_and_reordered_webhooks_are_applied_once_in_order() {
+    runtime().block_on(async {
+        let w = world(SandboxConfig {
+            webhook_duplicate: true,
+            webhook_reorder: true,
+            webhook_reorder_hold_ms: 100,
+            ..fast()
+        })
+        .await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy::default();
+        let name = session::connect(&store, &w.gateway, 5, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap()
+            .gateway_session
+            .unwrap();
+        eventually("SCAN_QR_CODE on the gateway", async || {
+            (w.gateway.session(&name).await.ok()?.status
+                == wpwa::gateway::GatewayStatus::ScanQrCode)
+                .then_some(())
+        })
+        .await;
+        assert_eq!(
+            w.sandbox_post(
+                &format!("/sandbox/sessions/{name}/scan"),
+                json!({"phone": "+15550005005"})
+            )
+            .await,
+            200
+        );
+        eventually("every webhook, twice", async || {
+            let bodies = w.received();
+            let working = bodies
+                .iter()
+                .filter(|(b, _)| String::from_utf8_lossy(b).contains("WORKING"))
+                .count();
+            (working >= 2).then_some(())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let outcomes = w.deliver_all(&store);
+        let duplicates = outcomes
+            .iter()
+            .filter(|o| **o == WebhookOutcome::Duplicate)
+            .count();
+        assert!(
+            duplicates * 2 >= outcomes.len(),
+            "each event came twice and was applied once: {outcomes:?}"
+        );
+        assert_eq!(
+            session::status(&store, 5, &policy, now()).unwrap().state,
+            SessionState::Connected,
+            "{outcomes:?}"
+        );
+    });
+}
+
+#[test]
+fn a_second_vendor_linking_the_same_phone_is_refused() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy::default();
+        for vendor in [1, 2] {
+            let name = session::connect(
+                &store,
+                &w.gateway,
+                vendor,
+                "shop",
+                &w.webhook,
+                &policy,
+                now(),
+            )
+            .await
+            .unwrap()
+            .gateway_session
+            .unwrap();
+            eventually("a QR code", async || {
+                session::refresh(&store, &w.gateway, vendor, &policy, now())
+                    .await
+                    .unwrap()
+                    .qr
+                    .map(|_| ())
+            })
+            .await;
+            assert_eq!(
+                w.sandbox_post(
+                    &format!("/sandbox/sessions/{name}/scan"),
+                    json!({"phone": "+15550002002"})
+                )
+                .await,
+                200
+            );
+            eventually("the scan", async || {
+                let s = session::refresh(&store, &w.gateway, vendor, &policy, now())
+                    .await
+                    .unwrap();
+                (!matches!(
+                    s.state,
+                    SessionState::WaitingForScan | SessionState::Starting
+                ))
+                .then_some(())
+            })
+            .await;
+        }
+        assert_eq!(
+            session::status(&store, 1, &policy, now()).unwrap().state,
+            SessionState::Connected
+        );
+        let refused = session::status(&store, 2, &policy, now()).unwrap();
+        assert_eq!(
+            (refused.state, refused.reason),
+            (SessionState::Failed, Some(Reason::PhoneInUse))
+        );
+        assert_eq!(refused.phone.as_deref(), Some("+15550002002"));
+        // The refused vendor's link on the gateway was removed.
+        assert_eq!(w.gateway.session("shop_v2").await.unwrap().me, None);
+    });
+}
+
+#[test]
+fn unscanned_qr_codes_expire_the_session_and_a_new_connect_recovers() {
+    runtime().block_on(async {
+        let w = world(SandboxConfig {
+            qr_first_ms: 150,
+            qr_next_ms: 100,
+            qr_count: 2,
+            ..fast()
+        })
+        .await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy {
+            qr_first_seconds: 1,
+            qr_next_seconds: 1,
+            ..Policy::default()
+        };
+        session::connect(&store, &w.gateway, 3, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        let expired = eventually("the QR codes to run out", async || {
+            let s = session::refresh(&store, &w.gateway, 3, &policy, now())
+                .await
+                .unwrap();
+            (s.state == SessionState::Expired).then_some(s)
+        })
+        .await;
+        assert_eq!(expired.reason, Some(Reason::QrExpired));
+        assert_eq!(expired.qr, None);
+
+        w.sandbox_config(json!({"qr_first_ms": 60_000})).await;
+        session::connect(&store, &w.gateway, 3, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        let again = eventually("a fresh QR code", async || {
+            session::refresh(&store, &w.gateway, 3, &policy, now())
+                .await
+                .unwrap()
+                .qr
+        })
+        .await;
+        assert_eq!(again.seq, 1, "a new session starts its QR count again");
+    });
+}
+
+#[test]
+fn a_dead_or_misconfigured_gateway_is_reported_not_waited_for() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy::default();
+        session::connect(&store, &w.gateway, 4, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+
+        w.sandbox_config(json!({"fail_mode": "down"})).await;
+        let error = session::refresh(&store, &w.gateway, 4, &policy, now())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                SessionError::Gateway(GatewayError::Unreachable { .. })
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("check the gateway URL"));
+
+        w.sandbox_config(json!({"fail_mode": "unauthorized"})).await;
+        let error = session::connect(&store, &w.gateway, 6, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, SessionError::Gateway(GatewayError::Unauthorized)),
+            "{error}"
+        );
+
+        w.sandbox_config(json!({"fail_mode": "5xx"})).await;
+        let error = session::connect(&store, &w.gateway, 7, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                SessionError::Gateway(GatewayError::Server { status: 500, .. })
+            ),
+            "{error}"
+        );
+        // None of the failures changed a session.
+        for vendor in [6, 7] {
+            assert_eq!(
+                session::status(&store, vendor, &policy, now())
+                    .unwrap()
+                    .state,
+                SessionState::Disconnected
+            );
+        }
+    });
+}
