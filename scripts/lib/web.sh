@@ -84,7 +84,13 @@ web_start() {
     nginx_start
 }
 
+# Both at once: each takes a second or two to drain its workers.
+# (wait on these two only: a caller may have other children, e.g. the sandbox.)
 web_stop() {
-    nginx_stop
-    fpm_stop
+    local a b
+    nginx_stop &
+    a=$!
+    fpm_stop &
+    b=$!
+    wait "$a" "$b" || true
 }
