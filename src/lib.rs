@@ -11,6 +11,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod cloud;
 pub mod gateway;
 pub mod jwt;
 pub mod log;

@@ -85,13 +85,17 @@ final class LogTest extends WpwaTestCase
         $dir = dirname(WPWA_TEST_STORE);
         [$code, $out] = self::runIsolated(<<<PHP
             \\Wpwa\\store_open('$dir/events-' . getmypid() . '.sqlite');
-            echo json_encode(\\Wpwa\\log_query(['kind' => 'store'])['entries'][0]);
+            echo json_encode(\\Wpwa\\log_query(['kind' => 'store']));
             PHP);
         self::assertSame(0, $code, $out);
-        $entry = json_decode($out, true);
-        self::assertSame('Store schema migrated to version 1', $entry['message']);
-        self::assertSame(0, $entry['vendor_id']);
-        self::assertSame(1, $entry['context']['schema_version']);
+        $page = json_decode($out, true);
+        $schema = \Wpwa\info()['schema_version'];
+        self::assertSame($schema, $page['total'], 'one entry per migration');
+        $oldest = end($page['entries']);
+        self::assertSame('Store schema migrated to version 1', $oldest['message']);
+        self::assertSame(0, $oldest['vendor_id']);
+        self::assertSame(1, $oldest['context']['schema_version']);
+        self::assertSame("Store schema migrated to version $schema", $page['entries'][0]['message']);
     }
 
     /** @dataProvider refusedEntries */

@@ -5,6 +5,7 @@
 //! image"); the dashboard lists them with an edit link.
 
 mod product;
+pub mod sync;
 mod text;
 
 use serde::Serialize;

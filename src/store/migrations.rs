@@ -60,6 +60,60 @@ const MIGRATIONS: &[&str] = &[
          started_at INTEGER NOT NULL
      );
      CREATE INDEX session_start_vendor ON session_start (vendor_id, started_at);",
+    // 2: the catalog as last sent per retailer id, and resumable sync jobs.
+    "CREATE TABLE catalog_item (
+         catalog_id   TEXT    NOT NULL,
+         retailer_id  TEXT    NOT NULL,
+         vendor_id    INTEGER NOT NULL,
+         product_id   INTEGER NOT NULL,
+         state        TEXT    NOT NULL CHECK (state IN ('pending','synced','rejected','invalid','deleting')),
+         problems     TEXT    NOT NULL DEFAULT '[]',
+         want_hash    TEXT,
+         sent_hash    TEXT,
+         updated_at   INTEGER NOT NULL,
+         synced_at    INTEGER,
+         PRIMARY KEY (catalog_id, retailer_id)
+     );
+     CREATE INDEX catalog_item_vendor ON catalog_item (vendor_id, catalog_id, state);
+
+     CREATE TABLE sync_job (
+         id            INTEGER PRIMARY KEY,
+         vendor_id     INTEGER NOT NULL,
+         catalog_id    TEXT    NOT NULL,
+         state         TEXT    NOT NULL CHECK (state IN ('running','done','failed')),
+         total         INTEGER NOT NULL,
+         error         TEXT,
+         wait_until_ms INTEGER NOT NULL DEFAULT 0,
+         attempts      INTEGER NOT NULL DEFAULT 0,
+         lease_until_ms INTEGER NOT NULL DEFAULT 0,
+         created_at    INTEGER NOT NULL,
+         updated_at    INTEGER NOT NULL,
+         finished_at   INTEGER
+     );
+     CREATE INDEX sync_job_vendor ON sync_job (vendor_id, id);
+
+     CREATE TABLE sync_batch (
+         job_id     INTEGER NOT NULL REFERENCES sync_job (id) ON DELETE CASCADE,
+         batch_no   INTEGER NOT NULL,
+         state      TEXT    NOT NULL CHECK (state IN ('queued','sent','finished')),
+         handle     TEXT,
+         polled_ms  INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (job_id, batch_no)
+     );
+
+     CREATE TABLE sync_op (
+         job_id      INTEGER NOT NULL REFERENCES sync_job (id) ON DELETE CASCADE,
+         seq         INTEGER NOT NULL,
+         batch_no    INTEGER NOT NULL,
+         retailer_id TEXT    NOT NULL,
+         method      TEXT    NOT NULL CHECK (method IN ('CREATE','UPDATE','DELETE')),
+         data        TEXT    NOT NULL,
+         hash        TEXT,
+         state       TEXT    NOT NULL CHECK (state IN ('queued','done','rejected')),
+         error       TEXT,
+         PRIMARY KEY (job_id, seq)
+     );
+     CREATE INDEX sync_op_batch ON sync_op (job_id, batch_no);",
 ];
 
 /// The schema version this build creates and understands.

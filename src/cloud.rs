@@ -1,0 +1,364 @@
+//! Client for the WhatsApp Business Cloud API (Graph): the catalog batch calls now,
+//! messages later. Errors are keyed on Graph's `code`, not the HTTP status, because
+//! that is how the API tells rate limits, bad tokens and bad input apart.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The Graph version used when a connection does not name one.
+pub const DEFAULT_VERSION: &str = "v21.0";
+
+/// What went wrong talking to the Cloud API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudError {
+    /// A rate limit (codes 4, 80007, 80014, 130429): wait, then try again.
+    #[error("the WhatsApp API is rate limiting this account (code {code}); retrying after a pause")]
+    RateLimited {
+        /// Graph error code.
+        code: i64,
+        /// How long the API asked to wait, when it said.
+        retry_after: Option<Duration>,
+    },
+    /// The access token is expired or invalid (code 190): nothing works until replaced.
+    #[error(
+        "the WhatsApp API access token was refused ({message}); an administrator must enter a new token"
+    )]
+    TokenInvalid {
+        /// The API's message.
+        message: String,
+    },
+    /// A temporary failure on the API's side: retry later.
+    #[error("the WhatsApp API failed temporarily: {message}")]
+    Transient {
+        /// The API's message.
+        message: String,
+    },
+    /// The request was refused as invalid (code 100 and others).
+    #[error("the WhatsApp API refused the request (code {code}): {message}")]
+    Refused {
+        /// Graph error code.
+        code: i64,
+        /// The API's message.
+        message: String,
+    },
+    /// The API could not be reached.
+    #[error("the WhatsApp API at {url} cannot be reached ({reason})")]
+    Unreachable {
+        /// Base URL.
+        url: String,
+        /// What the transport said.
+        reason: String,
+    },
+    /// The configuration cannot work.
+    #[error("invalid WhatsApp API configuration: {0}")]
+    Config(String),
+}
+
+impl CloudError {
+    /// Whether trying the same call again later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            CloudError::RateLimited { .. }
+                | CloudError::Transient { .. }
+                | CloudError::Unreachable { .. }
+        )
+    }
+}
+
+/// One request of an `items_batch` call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRequest {
+    /// `CREATE`, `UPDATE` or `DELETE`.
+    pub method: String,
+    /// The item's fields (only `id` for DELETE).
+    pub data: Value,
+}
+
+/// A per-item error the API reported for a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ItemError {
+    /// 0-based index of the request in the batch.
+    #[serde(default)]
+    pub line: Option<i64>,
+    /// Retailer id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// What is wrong.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Where an accepted batch is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchStatus {
+    /// Whether processing is over.
+    pub finished: bool,
+    /// Per-item errors, once finished.
+    pub errors: Vec<ItemError>,
+}
+
+/// A Cloud API connection.
+#[derive(Debug, Clone)]
+pub struct CloudClient {
+    base_url: String,
+    version: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl CloudClient {
+    /// A client for the Graph API at `base_url` (the sandbox's URL in sandbox mode).
+    pub fn new(base_url: &str, version: &str, token: &str) -> Result<Self, CloudError> {
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            CloudError::Config(format!("the API URL {base_url:?} is not a URL: {e}"))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.host_str().is_none()
+            || base_url.chars().any(char::is_control)
+        {
+            return Err(CloudError::Config(
+                "the API URL must be an http(s) URL with a host".into(),
+            ));
+        }
+        let version = if version.is_empty() {
+            DEFAULT_VERSION
+        } else {
+            version
+        };
+        let valid_version = version.starts_with('v')
+            && version[1..]
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if !valid_version {
+            return Err(CloudError::Config(format!(
+                "the API version {version:?} is not like v21.0"
+            )));
+        }
+        if token.is_empty()
+            || token.len() > 1024
+            || token.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(CloudError::Config(
+                "the access token is missing or invalid".into(),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CloudError::Config(e.to_string()))?;
+        Ok(Self {
+            base_url,
+            version: version.to_owned(),
+            token: token.to_owned(),
+            http,
+        })
+    }
+
+    /// Sends one `items_batch` call; returns the batch handle.
+    pub async fn items_batch(
+        &self,
+        catalog_id: &str,
+        requests: &[BatchRequest],
+    ) -> Result<String, CloudError> {
+        let body = json!({"item_type": "PRODUCT_ITEM", "allow_upsert": true, "requests": requests});
+        let answer = self
+            .call(
+                Method::POST,
+                &format!("{catalog_id}/items_batch"),
+                Some(body),
+            )
+            .await?;
+        answer
+            .pointer("/handles/0")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| CloudError::Refused {
+                code: 0,
+                message: "the batch answer has no handle".into(),
+            })
+    }
+
+    /// Asks where a batch is.
+    pub async fn batch_status(
+        &self,
+        catalog_id: &str,
+        handle: &str,
+    ) -> Result<BatchStatus, CloudError> {
+        let path = format!(
+            "{catalog_id}/check_batch_request_status?handle={}&load_ids_of_invalid_requests=true",
+            encode(handle)
+        );
+        let answer = self.call(Method::GET, &path, None).await?;
+        let entry = answer.pointer("/data/0").cloned().unwrap_or(Value::Null);
+        let finished = entry.get("status").and_then(Value::as_str) == Some("finished");
+        let errors = entry
+            .get("errors")
+            .cloned()
+            .map(serde_json::from_value)
+            .transpose()
+            .unwrap_or_default()
+            .unwrap_or_default();
+        Ok(BatchStatus { finished, errors })
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, CloudError> {
+        let url = format!("{}/{}/{path}", self.base_url, self.version);
+        let mut request = self.http.request(method, url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let unreachable = |e: reqwest::Error| CloudError::Unreachable {
+            url: self.base_url.clone(),
+            reason: if e.is_timeout() {
+                "timed out".into()
+            } else if e.is_connect() {
+                "connection refused".into()
+            } else {
+                "the connection closed without an answer".into()
+            },
+        };
+        let response = request.send().await.map_err(unreachable)?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let usage_wait = response
+            .headers()
+            .get("x-business-use-case-usage")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+            .and_then(|usage| regain_minutes(&usage))
+            .map(|minutes| Duration::from_secs(minutes * 60));
+        let text = response.text().await.map_err(unreachable)?;
+        let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let Some(error) = json.get("error") else {
+            if status.is_success() {
+                return Ok(json);
+            }
+            return Err(if status.is_server_error() {
+                CloudError::Transient {
+                    message: format!("HTTP {status}"),
+                }
+            } else {
+                CloudError::Refused {
+                    code: 0,
+                    message: format!("HTTP {status}"),
+                }
+            });
+        };
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error")
+            .chars()
+            .take(300)
+            .collect::<String>();
+        let hinted = error
+            .pointer("/error_data/retry_after_ms")
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis);
+        Err(match code {
+            4 | 80007 | 80014 | 130429 => CloudError::RateLimited {
+                code,
+                retry_after: hinted.or(retry_after).or(usage_wait),
+            },
+            190 => CloudError::TokenInvalid { message },
+            _ if status.is_server_error()
+                || error.get("is_transient").and_then(Value::as_bool) == Some(true) =>
+            {
+                CloudError::Transient { message }
+            }
+            _ => CloudError::Refused { code, message },
+        })
+    }
+}
+
+/// The largest `estimated_time_to_regain_access` (minutes) in a usage header.
+fn regain_minutes(usage: &Value) -> Option<u64> {
+    usage
+        .as_object()?
+        .values()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .get("estimated_time_to_regain_access")
+                .and_then(Value::as_u64)
+        })
+        .filter(|m| *m > 0)
+        .max()
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_unusable_configuration() {
+        assert!(CloudClient::new("http://127.0.0.1:1", "v21.0", "token").is_ok());
+        assert!(
+            CloudClient::new("http://127.0.0.1:1", "", "token").is_ok(),
+            "the default version"
+        );
+        assert!(CloudClient::new("file:///etc", "v21.0", "t").is_err());
+        assert!(CloudClient::new("http://127.0.0.1:1", "21", "t").is_err());
+        assert!(CloudClient::new("http://127.0.0.1:1", "v21.0/../x", "t").is_err());
+        assert!(CloudClient::new("http://127.0.0.1:1", "v21.0", "").is_err());
+        assert!(CloudClient::new("http://127.0.0.1:1", "v21.0", "a b").is_err());
+    }
+
+    #[test]
+    fn reads_the_wait_from_the_usage_header() {
+        let usage = json!({"123": [{"type": "catalog_batch", "estimated_time_to_regain_access": 2}, {"estimated_time_to_regain_access": 0}]});
+        assert_eq!(regain_minutes(&usage), Some(2));
+        assert_eq!(
+            regain_minutes(&json!({"1": [{"estimated_time_to_regain_access": 0}]})),
+            None
+        );
+    }
+
+    #[test]
+    fn handles_are_url_encoded() {
+        assert_eq!(encode("a b/c?d=1&e"), "a%20b%2Fc%3Fd%3D1%26e");
+    }
+
+    #[test]
+    fn an_unreachable_api_is_retryable() {
+        let client = CloudClient::new("http://127.0.0.1:9", "v21.0", "t").unwrap();
+        let error = crate::runtime::block_on(client.batch_status("1", "h")).unwrap_err();
+        assert!(matches!(error, CloudError::Unreachable { .. }));
+        assert!(error.is_retryable());
+    }
+}
