@@ -94,6 +94,54 @@ namespace Wpwa {
     function catalog_prepare(array $products, ?array $rules = null): array {}
 
     /**
+     * The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
+     * `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
+     * `problems`).
+     *
+     * @param int $vendor_id
+     * @param string $catalog_id
+     * @return array
+     */
+    function catalog_summary(int $vendor_id, string $catalog_id): array {}
+
+    /**
+     * Plans a catalog sync of the vendor's `$products` (the product reader's records)
+     * through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
+     * `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`,
+     * `wait_until_ms`, `created_at`, `finished_at`. A running job is returned as it is.
+     *
+     * @param int $vendor_id
+     * @param array $products
+     * @param array $connection
+     * @param array|null $options
+     * @return array
+     */
+    function catalog_sync_plan(int $vendor_id, array $products, array $connection, ?array $options = null): array {}
+
+    /**
+     * Works on a sync job for at most `$budget_ms` (default 10 s, at most 60 s), then
+     * returns its progress. Call it again (from cron or the dashboard) until `state` is
+     * `done` or `failed`.
+     *
+     * @param int $vendor_id
+     * @param int $job_id
+     * @param array $connection
+     * @param array|null $options
+     * @param int|null $budget_ms
+     * @return array
+     */
+    function catalog_sync_run(int $vendor_id, int $job_id, array $connection, ?array $options = null, ?int $budget_ms = null): array {}
+
+    /**
+     * The vendor's latest sync job (or `$job_id`, if it is theirs); null when none.
+     *
+     * @param int $vendor_id
+     * @param int|null $job_id
+     * @return array|null
+     */
+    function catalog_sync_status(int $vendor_id, ?int $job_id = null): ?array {}
+
+    /**
      * Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
      * `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
      *

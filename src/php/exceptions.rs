@@ -9,6 +9,8 @@ use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ce;
 
+use crate::catalog::sync::SyncError;
+use crate::cloud::CloudError;
 use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
@@ -186,6 +188,30 @@ impl From<SecretError> for PhpException {
                 PhpException::from_class::<AuthException>(message)
             }
             SecretError::Random => internal(message),
+        }
+    }
+}
+
+impl From<CloudError> for PhpException {
+    fn from(e: CloudError) -> Self {
+        let message = e.to_string();
+        match e {
+            CloudError::Config(_) => validation(message),
+            CloudError::RateLimited { retry_after, .. } => {
+                rate_limited(message, retry_after.map_or(60, |d| d.as_secs() as i64))
+            }
+            _ => PhpException::from_class::<TransportException>(message),
+        }
+    }
+}
+
+impl From<SyncError> for PhpException {
+    fn from(e: SyncError) -> Self {
+        let message = e.to_string();
+        match e {
+            SyncError::Invalid(_) => validation(message),
+            SyncError::NoSuchJob(_) => PhpException::from_class::<NotFoundException>(message),
+            SyncError::Store(e) => e.into(),
         }
     }
 }

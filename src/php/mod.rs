@@ -15,6 +15,7 @@ use ext_php_rs::types::ZendHashTable;
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
+use crate::cloud::CloudClient;
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
@@ -487,7 +488,7 @@ pub fn catalog_prepare(
     products: &ZendHashTable,
     rules: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
-    let rules = catalog_rules(rules)?;
+    let (rules, _) = catalog_options(rules)?;
     let mut results = ZendHashTable::new();
     for (index, record) in products.values().enumerate() {
         let product: catalog::Product = match record.array() {
@@ -523,11 +524,27 @@ pub fn catalog_prepare(
     Ok(results)
 }
 
-fn catalog_rules(array: Option<&ZendHashTable>) -> PhpResult<catalog::Rules> {
+/// The catalog rules and sync options a PHP options array sets: `currency`,
+/// `max_image_bytes`, `default_brand`, `batch_size`, `concurrency`, `poll_interval_ms`.
+fn catalog_options(
+    array: Option<&ZendHashTable>,
+) -> PhpResult<(catalog::Rules, catalog::sync::SyncOptions)> {
     let mut rules = catalog::Rules::default();
-    let Some(array) = array else { return Ok(rules) };
+    let mut options = catalog::sync::SyncOptions::default();
+    let Some(array) = array else {
+        return Ok((rules, options));
+    };
     for (key, value) in array.iter() {
-        match key.to_string().as_str() {
+        let key = key.to_string();
+        let ranged = |min: i64, max: i64| {
+            value
+                .long()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    validation(format!("{key} must be an integer between {min} and {max}"))
+                })
+        };
+        match key.as_str() {
             "currency" => {
                 let code = value
                     .str()
@@ -536,13 +553,7 @@ fn catalog_rules(array: Option<&ZendHashTable>) -> PhpResult<catalog::Rules> {
                     .ok_or_else(|| validation("currency must be a three-letter ISO 4217 code"))?
                     .to_owned();
             }
-            "max_image_bytes" => {
-                rules.max_image_bytes = value
-                    .long()
-                    .and_then(|n| u64::try_from(n).ok())
-                    .filter(|n| (1..=8 * 1024 * 1024).contains(n))
-                    .ok_or_else(|| validation("max_image_bytes must be between 1 and 8388608"))?;
-            }
+            "max_image_bytes" => rules.max_image_bytes = ranged(1, 8 * 1024 * 1024)? as u64,
             "default_brand" => {
                 rules.default_brand = value
                     .str()
@@ -551,15 +562,156 @@ fn catalog_rules(array: Option<&ZendHashTable>) -> PhpResult<catalog::Rules> {
                     .take(100)
                     .collect();
             }
+            "batch_size" => options.batch_size = ranged(1, 100)? as usize,
+            "concurrency" => options.concurrency = ranged(1, 16)? as usize,
+            "poll_interval_ms" => {
+                options.poll_interval =
+                    std::time::Duration::from_millis(ranged(10, 600_000)? as u64)
+            }
             other => {
                 return Err(validation(format!(
-                    "unknown rule {:?}",
+                    "unknown option {:?}",
                     other.chars().take(40).collect::<String>()
                 )));
             }
         }
     }
-    Ok(rules)
+    Ok((rules, options))
+}
+
+fn product_records(products: &ZendHashTable) -> PhpResult<Vec<catalog::Product>> {
+    products
+        .values()
+        .enumerate()
+        .map(|(index, record)| match record.array() {
+            Some(array) => serde_json::from_value(array_to_json("product", array)?)
+                .map_err(|e| validation(format!("product #{index} is not a product record: {e}"))),
+            None => Err(validation(format!("product #{index} must be an array"))),
+        })
+        .collect()
+}
+
+/// A Cloud API connection as the plugin passes it: `url`, `version`, `token`,
+/// `catalog_id`.
+struct CloudConnection {
+    client: CloudClient,
+    catalog_id: String,
+}
+
+impl CloudConnection {
+    fn from_array(array: &ZendHashTable) -> PhpResult<Self> {
+        let text = |key: &str| -> PhpResult<String> {
+            match array.get(key) {
+                None => Ok(String::new()),
+                Some(v) if v.is_null() => Ok(String::new()),
+                Some(v) => v
+                    .str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| validation(format!("connection {key} must be a string"))),
+            }
+        };
+        let catalog_id = text("catalog_id")?;
+        if catalog_id.is_empty() {
+            return Err(validation(
+                "the connection has no catalog_id: set the WhatsApp catalog ID in the settings",
+            ));
+        }
+        Ok(Self {
+            client: CloudClient::new(&text("url")?, &text("version")?, &text("token")?)?,
+            catalog_id,
+        })
+    }
+}
+
+/// Plans a catalog sync of the vendor's `$products` (the product reader's records)
+/// through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
+/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`,
+/// `wait_until_ms`, `created_at`, `finished_at`. A running job is returned as it is.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_plan")]
+pub fn catalog_sync_plan(
+    vendor_id: i64,
+    products: &ZendHashTable,
+    connection: &ZendHashTable,
+    options: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let products = product_records(products)?;
+    let connection = CloudConnection::from_array(connection)?;
+    let (rules, options) = catalog_options(options)?;
+    let job = with_store(|store| {
+        Ok(catalog::sync::plan(
+            store,
+            vendor_id,
+            &connection.catalog_id,
+            &products,
+            &rules,
+            &options,
+            clock::now(),
+        )?)
+    })?;
+    to_array(&job)
+}
+
+/// Works on a sync job for at most `$budget_ms` (default 10 s, at most 60 s), then
+/// returns its progress. Call it again (from cron or the dashboard) until `state` is
+/// `done` or `failed`.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_run")]
+pub fn catalog_sync_run(
+    vendor_id: i64,
+    job_id: i64,
+    connection: &ZendHashTable,
+    options: Option<&ZendHashTable>,
+    budget_ms: Option<i64>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = CloudConnection::from_array(connection)?;
+    let (_, options) = catalog_options(options)?;
+    let budget = budget_ms.unwrap_or(10_000);
+    if !(1..=60_000).contains(&budget) {
+        return Err(validation("budget_ms must be between 1 and 60000"));
+    }
+    let budget = std::time::Duration::from_millis(budget as u64);
+    let job = with_store(|store| {
+        Ok(runtime::block_on(catalog::sync::run_slice(
+            store,
+            &connection.client,
+            vendor_id,
+            job_id,
+            &options,
+            budget,
+        ))?)
+    })?;
+    to_array(&job)
+}
+
+/// The vendor's latest sync job (or `$job_id`, if it is theirs); null when none.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_status")]
+pub fn catalog_sync_status(
+    vendor_id: i64,
+    job_id: Option<i64>,
+) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let job = with_store(|store| {
+        Ok(match job_id {
+            Some(id) => Some(catalog::sync::job(store, vendor_id, id)?),
+            None => catalog::sync::latest_job(store, vendor_id)?,
+        })
+    })?;
+    job.as_ref().map(to_array).transpose()
+}
+
+/// The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
+/// `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
+/// `problems`).
+#[php_function]
+#[php(name = "Wpwa\\catalog_summary")]
+pub fn catalog_summary(vendor_id: i64, catalog_id: String) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let summary = with_store(|store| Ok(catalog::sync::summary(store, vendor_id, &catalog_id)?))?;
+    to_array(&summary)
 }
 
 /// Seals a credential for storage (XChaCha20-Poly1305, key derived from
@@ -623,6 +775,10 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(session_history))
         .function(wrap_function!(gateway_test))
         .function(wrap_function!(catalog_prepare))
+        .function(wrap_function!(catalog_sync_plan))
+        .function(wrap_function!(catalog_sync_run))
+        .function(wrap_function!(catalog_sync_status))
+        .function(wrap_function!(catalog_summary))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))

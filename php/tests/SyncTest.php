@@ -1,0 +1,64 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Wpwa\Tests;
+
+final class SyncTest extends WpwaTestCase
+{
+    private const DEAD_API = ['url' => 'http://127.0.0.1:9', 'version' => 'v21.0', 'token' => 'sandbox-token', 'catalog_id' => '424242'];
+
+    private static function product(int $id, int $vendor): array
+    {
+        return [
+            'id' => $id, 'vendor_id' => $vendor, 'status' => 'publish', 'title' => "Product $id",
+            'description' => 'Good.', 'price' => '10', 'regular_price' => '10', 'stock_status' => 'instock',
+            'image' => ['url' => "http://127.0.0.1/$id.png", 'mime' => 'image/png', 'bytes' => 100],
+            'permalink' => "http://127.0.0.1/p/$id",
+        ];
+    }
+
+    public function testAPlannedJobIsReportedAndOnlyToItsVendor(): void
+    {
+        $vendor = random_int(100000, 999999);
+        self::assertNull(\Wpwa\catalog_sync_status($vendor));
+        $job = \Wpwa\catalog_sync_plan($vendor, [self::product(1, $vendor), self::product(2, $vendor), ['id' => 3] + self::product(3, $vendor + 1)], self::DEAD_API, ['batch_size' => 1]);
+        self::assertSame('running', $job['state']);
+        self::assertSame(2, $job['total'], "the other vendor's product is not planned");
+        self::assertSame($job, \Wpwa\catalog_sync_status($vendor));
+        self::assertSame($job['job_id'], \Wpwa\catalog_sync_status($vendor, $job['job_id'])['job_id']);
+
+        $this->expectException(\Wpwa\NotFoundException::class);
+        \Wpwa\catalog_sync_status($vendor + 1, $job['job_id']);
+    }
+
+    public function testAnUnreachableApiPausesTheJobWithAReason(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $job = \Wpwa\catalog_sync_plan($vendor, [self::product(1, $vendor)], self::DEAD_API);
+        $after = \Wpwa\catalog_sync_run($vendor, $job['job_id'], self::DEAD_API, null, 300);
+        self::assertSame('running', $after['state'], 'a transport failure is retried later, not fatal');
+        self::assertStringContainsString('cannot be reached', (string) $after['error']);
+        self::assertGreaterThan(0, $after['wait_until_ms']);
+        $summary = \Wpwa\catalog_summary($vendor, '424242');
+        self::assertSame(1, $summary['pending']);
+    }
+
+    public function testBadConnectionsAndOptionsAreRefused(): void
+    {
+        foreach ([
+            [['url' => 'http://127.0.0.1:9', 'token' => 't'], 'catalog_id'],
+            [['url' => 'gopher://x', 'token' => 't', 'catalog_id' => '1'], 'http(s)'],
+            [['url' => 'http://127.0.0.1:9', 'token' => '', 'catalog_id' => '1'], 'access token'],
+        ] as [$connection, $expected]) {
+            try {
+                \Wpwa\catalog_sync_plan(1, [], $connection);
+                self::fail('accepted ' . json_encode($connection));
+            } catch (\Wpwa\ValidationException $e) {
+                self::assertStringContainsString($expected, $e->getMessage());
+            }
+        }
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_sync_plan(1, [], self::DEAD_API, ['batch_size' => 500]);
+    }
+}
