@@ -122,11 +122,149 @@ final class Core {
 	 *
 	 * @since 0.1.0
 	 *
-	 * @param int $vendor_id Vendor user ID.
-	 * @return array{vendor_id:int,state:string,phone:?string,since:?int,updated_at:?int}|WP_Error
+	 * @param int                    $vendor_id Vendor user ID.
+	 * @param array<string,int>|null $policy    Session policy (since 0.2.0).
+	 * @return array<string,mixed>|WP_Error
 	 */
-	public static function session_status( int $vendor_id ) {
-		return self::call( static fn() => \Wpwa\session_status( $vendor_id ) );
+	public static function session_status( int $vendor_id, ?array $policy = null ) {
+		return self::call( static fn() => \Wpwa\session_status( $vendor_id, $policy ) );
+	}
+
+	/**
+	 * Starts linking a vendor's phone (a live session is returned unchanged).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param array<string,mixed> $gateway   url, api_key, webhook_url, webhook_key, name_prefix.
+	 * @param array<string,int>   $policy    Session policy.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function session_connect( int $vendor_id, array $gateway, ?array $policy = null ) {
+		return self::call( static fn() => \Wpwa\session_connect( $vendor_id, $gateway, $policy ) );
+	}
+
+	/**
+	 * Asks the gateway where the vendor's live session is.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param array<string,mixed> $gateway   Gateway connection.
+	 * @param array<string,int>   $policy    Session policy.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function session_refresh( int $vendor_id, array $gateway, ?array $policy = null ) {
+		return self::call( static fn() => \Wpwa\session_refresh( $vendor_id, $gateway, $policy ) );
+	}
+
+	/**
+	 * Unlinks the vendor's phone and stops the gateway session.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param array<string,mixed> $gateway   Gateway connection.
+	 * @param array<string,int>   $policy    Session policy.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function session_disconnect( int $vendor_id, array $gateway, ?array $policy = null ) {
+		return self::call( static fn() => \Wpwa\session_disconnect( $vendor_id, $gateway, $policy ) );
+	}
+
+	/**
+	 * Verifies and applies a signed gateway webhook.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string      $body      Raw request body.
+	 * @param string|null $signature X-Webhook-Hmac header.
+	 * @param string      $key       HMAC key of the connection.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function session_webhook( string $body, ?string $signature, string $key ) {
+		return self::call( static fn() => \Wpwa\session_webhook( $body, $signature, $key ) );
+	}
+
+	/**
+	 * A vendor's recent session events, newest first.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $limit     1–500.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function session_history( int $vendor_id, int $limit = 20 ) {
+		return self::call( static fn() => \Wpwa\session_history( $vendor_id, $limit ) );
+	}
+
+	/**
+	 * Checks a gateway connection: reachable, key accepted.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param array<string,mixed> $gateway url and api_key.
+	 * @return array{ok:bool,sessions:int,latency_ms:int}|WP_Error
+	 */
+	public static function gateway_test( array $gateway ) {
+		return self::call( static fn() => \Wpwa\gateway_test( $gateway ), false );
+	}
+
+	/**
+	 * Seals a credential for storage.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $context   What the secret is, e.g. `gateway.api_key`.
+	 * @param string $plaintext The secret.
+	 * @return string|WP_Error
+	 */
+	public static function secret_seal( string $context, string $plaintext ) {
+		$key = self::secret_key_material();
+		return self::call( static fn() => \Wpwa\secret_seal( $key, $context, $plaintext ), false );
+	}
+
+	/**
+	 * Opens a sealed credential.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $context Context it was sealed with.
+	 * @param string $sealed  Sealed value.
+	 * @return string|WP_Error
+	 */
+	public static function secret_open( string $context, string $sealed ) {
+		$key = self::secret_key_material();
+		return self::call( static fn() => \Wpwa\secret_open( $key, $context, $sealed ), false );
+	}
+
+	/**
+	 * A display-safe mask of a secret.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $secret The secret.
+	 * @return string
+	 */
+	public static function secret_mask( string $secret ): string {
+		$mask = self::call( static fn() => \Wpwa\secret_mask( $secret ), false );
+		return is_string( $mask ) ? $mask : '••••';
+	}
+
+	/**
+	 * Key material for sealed credentials: the WPWA_ENCRYPTION_KEY constant
+	 * when defined, else this site's auth salts.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return string
+	 */
+	private static function secret_key_material(): string {
+		if ( defined( 'WPWA_ENCRYPTION_KEY' ) && is_string( WPWA_ENCRYPTION_KEY ) && '' !== WPWA_ENCRYPTION_KEY ) {
+			return WPWA_ENCRYPTION_KEY;
+		}
+		return wp_salt( 'auth' ) . wp_salt( 'secure_auth' );
 	}
 
 	/**
@@ -351,6 +489,8 @@ final class Core {
 			$code           = 'wpwa_transport_error';
 			$message        = __( 'The WhatsApp service could not be reached. Please try again shortly.', 'wpwa' );
 			$data['status'] = 502;
+			// What the core said (may name the gateway URL): callers show it to administrators only.
+			$data['detail'] = $e->getMessage();
 			self::report( $e );
 		} elseif ( $e instanceof \Wpwa\StorageException ) {
 			$code    = 'wpwa_storage_error';

@@ -53,11 +53,14 @@ final class Plugin {
 			Frontend\Shortcode::init();
 			Frontend\Assets::init();
 			Rest\Controller::init();
+			Rest\SessionController::init();
 			Integrations\Wcfm::init();
 
 			if ( is_admin() ) {
 				Admin\Notices::init();
 				Admin\SettingsPage::init();
+				Admin\GatewaySettings::init();
+				Admin\VendorsPage::init();
 			}
 
 			// Tell the extension where the store is, so every worker reports

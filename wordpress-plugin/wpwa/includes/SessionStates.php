@@ -82,6 +82,54 @@ final class SessionStates {
 	}
 
 	/**
+	 * What to tell the vendor for each reason a session ended, with what to do
+	 * next. `%s` in `phone_in_use` is the phone number.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array<string,string>
+	 */
+	public static function reasons(): array {
+		$reasons = array(
+			'qr_expired'       => __( 'The QR code expired before it was scanned. Generate a new one and scan it right away.', 'wpwa' ),
+			'connection_lost'  => __( 'The connection to WhatsApp dropped. Make sure your phone has a stable internet connection, then connect again.', 'wpwa' ),
+			'offline_too_long' => __( 'WhatsApp unlinked the marketplace because your phone was offline for more than 14 days. Connect again and keep your phone online at least every few days.', 'wpwa' ),
+			'phone_logged_out' => __( 'The marketplace was unlinked from your phone (Settings → Linked devices). Connect again to keep receiving messages.', 'wpwa' ),
+			/* translators: %s: phone number, e.g. +15550001. */
+			'phone_in_use'     => __( 'This number (%s) is already linked to another vendor; use a different number.', 'wpwa' ),
+			'gateway_failed'   => __( 'The WhatsApp service could not finish linking your phone. Connect again; if it keeps failing, contact the marketplace team.', 'wpwa' ),
+			'gateway_stopped'  => __( 'The WhatsApp session was stopped by the WhatsApp service. Connect again to link your phone.', 'wpwa' ),
+		);
+
+		/**
+		 * Filters what the vendor is told for each reason a session ended.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param array<string,string> $reasons Keyed by reason (qr_expired, connection_lost, offline_too_long,
+		 *                                      phone_logged_out, phone_in_use, gateway_failed, gateway_stopped).
+		 */
+		return (array) apply_filters( 'wpwa_session_reason_messages', $reasons );
+	}
+
+	/**
+	 * The message for a reason ('' when there is none).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string|null $reason Reason from the core.
+	 * @param string|null $phone  The phone number involved.
+	 * @return string
+	 */
+	public static function reason_message( ?string $reason, ?string $phone = null ): string {
+		$all = self::reasons();
+		if ( null === $reason || ! isset( $all[ $reason ] ) ) {
+			return '';
+		}
+		return str_replace( '%s', (string) ( $phone ?? '' ), (string) $all[ $reason ] );
+	}
+
+	/**
 	 * Label and guidance of one state; unknown states get a generic wording.
 	 *
 	 * @since 0.1.0

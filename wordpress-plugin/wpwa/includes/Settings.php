@@ -58,7 +58,7 @@ final class Settings {
 	 *
 	 * @since 0.1.0
 	 *
-	 * @return array{integration_model:string,sandbox_mode:bool,sandbox_url:string,delete_data_on_uninstall:bool}
+	 * @return array<string,mixed>
 	 */
 	public static function defaults(): array {
 		return array(
@@ -66,7 +66,58 @@ final class Settings {
 			'sandbox_mode'             => true,
 			'sandbox_url'              => self::DEFAULT_SANDBOX_URL,
 			'delete_data_on_uninstall' => false,
+			// Since 0.2.0: the session gateway (model 1) and the session policy.
+			'gateway_url'              => '',
+			'gateway_api_key'          => '',
+			'max_starts_per_hour'      => 5,
+			'qr_first_seconds'         => 60,
+			'qr_next_seconds'          => 20,
+			'offline_expiry_days'      => 14,
 		);
+	}
+
+	/**
+	 * Bounds of the numeric session policy settings: key => [min, max].
+	 *
+	 * @since 0.2.0
+	 */
+	public const POLICY_BOUNDS = array(
+		'max_starts_per_hour' => array( 1, 100 ),
+		'qr_first_seconds'    => array( 5, 600 ),
+		'qr_next_seconds'     => array( 5, 600 ),
+		'offline_expiry_days' => array( 1, 365 ),
+	);
+
+	/**
+	 * The session policy passed to the core.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array{max_starts_per_hour:int,qr_first_seconds:int,qr_next_seconds:int,offline_expiry_days:int}
+	 */
+	public static function policy(): array {
+		$settings = self::all();
+		$policy   = array();
+		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+			$policy[ $key ] = (int) $settings[ $key ];
+		}
+
+		/**
+		 * Filters the session policy (start limit, QR lifetimes, offline expiry) given to the core.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param array<string,int> $policy Keys max_starts_per_hour, qr_first_seconds, qr_next_seconds, offline_expiry_days.
+		 */
+		$filtered = apply_filters( 'wpwa_session_policy', $policy );
+		if ( is_array( $filtered ) ) {
+			foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+				if ( isset( $filtered[ $key ] ) && is_numeric( $filtered[ $key ] ) ) {
+					$policy[ $key ] = min( $bounds[1], max( $bounds[0], (int) $filtered[ $key ] ) );
+				}
+			}
+		}
+		return $policy;
 	}
 
 	/**
@@ -74,7 +125,7 @@ final class Settings {
 	 *
 	 * @since 0.1.0
 	 *
-	 * @return array{integration_model:string,sandbox_mode:bool,sandbox_url:string,delete_data_on_uninstall:bool}
+	 * @return array<string,mixed>
 	 */
 	public static function all(): array {
 		$stored = get_option( self::OPTION, array() );
@@ -88,6 +139,13 @@ final class Settings {
 		$settings['sandbox_url']              = is_string( $settings['sandbox_url'] ) ? $settings['sandbox_url'] : self::DEFAULT_SANDBOX_URL;
 		if ( ! in_array( $settings['integration_model'], self::MODELS, true ) ) {
 			$settings['integration_model'] = 'central';
+		}
+		$settings['gateway_url']     = is_string( $settings['gateway_url'] ) ? $settings['gateway_url'] : '';
+		$settings['gateway_api_key'] = is_string( $settings['gateway_api_key'] ) ? $settings['gateway_api_key'] : '';
+		$defaults                    = self::defaults();
+		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+			$value            = is_numeric( $settings[ $key ] ) ? (int) $settings[ $key ] : (int) $defaults[ $key ];
+			$settings[ $key ] = min( $bounds[1], max( $bounds[0], $value ) );
 		}
 
 		return $settings;
@@ -137,6 +195,25 @@ final class Settings {
 	}
 
 	/**
+	 * Whether the URL can address a session gateway: http(s), a host, no
+	 * credentials (private addresses are fine: gateways often run beside
+	 * WordPress).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param string $url Candidate URL.
+	 * @return bool
+	 */
+	public static function is_gateway_url( string $url ): bool {
+		$parts = wp_parse_url( $url );
+		return is_array( $parts )
+			&& ! empty( $parts['host'] )
+			&& in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), array( 'http', 'https' ), true )
+			&& ! isset( $parts['user'] ) && ! isset( $parts['pass'] )
+			&& ! preg_match( '/[\s\x00-\x1f]/', $url );
+	}
+
+	/**
 	 * Sanitize callback of the Settings API. Invalid values raise a settings
 	 * error and keep the previous value.
 	 *
@@ -183,6 +260,67 @@ final class Settings {
 					)
 				);
 			}
+		}
+
+		if ( isset( $input['gateway_url'] ) ) {
+			$url = trim( sanitize_text_field( wp_unslash( (string) $input['gateway_url'] ) ) );
+			if ( '' === $url ) {
+				$clean['gateway_url'] = '';
+			} elseif ( self::is_gateway_url( $url ) ) {
+				$clean['gateway_url'] = untrailingslashit( esc_url_raw( $url, array( 'http', 'https' ) ) );
+			} else {
+				add_settings_error(
+					self::OPTION,
+					'wpwa_invalid_gateway_url',
+					sprintf(
+						/* translators: %s: the rejected URL. */
+						__( 'The gateway URL "%s" was not saved: enter the http(s) address of your WhatsApp session gateway, for example https://waha.example.com. Your other changes were saved.', 'wpwa' ),
+						esc_html( $url )
+					)
+				);
+			}
+		}
+
+		// The API key field is never pre-filled: blank keeps the saved key.
+		if ( isset( $input['gateway_api_key'] ) ) {
+			$key = trim( (string) wp_unslash( $input['gateway_api_key'] ) );
+			if ( '' !== $key ) {
+				if ( strlen( $key ) > 512 || preg_match( '/[\x00-\x1f\x7f]/', $key ) ) {
+					add_settings_error( self::OPTION, 'wpwa_invalid_gateway_key', __( 'The gateway API key was not saved: it is longer than 512 characters or contains control characters.', 'wpwa' ) );
+				} else {
+					$sealed = Core::secret_seal( Gateways::KEY_CONTEXT, $key );
+					if ( is_wp_error( $sealed ) ) {
+						add_settings_error( self::OPTION, 'wpwa_seal_failed', __( 'The gateway API key could not be stored encrypted, so it was not saved. Check that the wpwa extension is loaded.', 'wpwa' ) );
+					} else {
+						$clean['gateway_api_key'] = $sealed;
+					}
+				}
+			}
+		}
+		if ( ! empty( $input['gateway_api_key_clear'] ) ) {
+			$clean['gateway_api_key'] = '';
+		}
+
+		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+			if ( ! isset( $input[ $key ] ) ) {
+				continue;
+			}
+			$raw = trim( (string) wp_unslash( $input[ $key ] ) );
+			if ( '' === $raw || ! ctype_digit( $raw ) || (int) $raw < $bounds[0] || (int) $raw > $bounds[1] ) {
+				add_settings_error(
+					self::OPTION,
+					'wpwa_invalid_' . $key,
+					sprintf(
+						/* translators: 1: setting name, 2: minimum, 3: maximum. */
+						__( '%1$s must be a whole number from %2$d to %3$d; the previous value was kept.', 'wpwa' ),
+						esc_html( $key ),
+						$bounds[0],
+						$bounds[1]
+					)
+				);
+				continue;
+			}
+			$clean[ $key ] = (int) $raw;
 		}
 
 		return $clean;

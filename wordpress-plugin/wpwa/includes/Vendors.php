@@ -102,6 +102,39 @@ final class Vendors {
 	}
 
 	/**
+	 * IDs of every user wpwa recognises as a vendor, ordered by display name.
+	 * Candidates are holders of the `wpwa_vendor` capability and users with
+	 * the vendor roles of the supported marketplaces; each is confirmed with
+	 * is_vendor().
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return int[]
+	 */
+	public static function all_ids(): array {
+		/**
+		 * Filters the user roles whose members are candidate vendors.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param string[] $roles Default: wcfm_vendor, seller (Dokan), vendor (WC Vendors), dc_vendor (MultiVendorX).
+		 */
+		$roles = (array) apply_filters( 'wpwa_vendor_roles', array( 'wcfm_vendor', 'seller', 'vendor', 'dc_vendor' ) );
+		$base  = array(
+			'fields'  => 'ID',
+			'orderby' => 'display_name',
+			'order'   => 'ASC',
+			'number'  => -1,
+		);
+		$ids   = get_users( $base + array( 'capability__in' => array( self::VENDOR_CAP ) ) );
+		if ( $roles ) {
+			$ids = array_merge( $ids, get_users( $base + array( 'role__in' => array_map( 'strval', $roles ) ) ) );
+		}
+		$ids = array_values( array_unique( array_map( 'intval', $ids ) ) );
+		return array_values( array_filter( $ids, array( self::class, 'is_vendor' ) ) );
+	}
+
+	/**
 	 * Forgets cached answers (after role changes in the same request).
 	 *
 	 * @since 0.1.0

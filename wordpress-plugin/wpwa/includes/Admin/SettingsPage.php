@@ -314,7 +314,10 @@ final class SettingsPage {
 					<span class="wpwa-tag wpwa-tag--live"><?php esc_html_e( 'Live mode', 'wpwa' ); ?></span>
 				<?php endif; ?>
 			</h1>
-			<?php settings_errors(); ?>
+			<?php
+			settings_errors();
+			GatewaySettings::flash();
+			?>
 			<div class="wpwa-settings__layout">
 				<div class="wpwa-settings__main">
 					<form action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>" method="post">
@@ -324,6 +327,15 @@ final class SettingsPage {
 						submit_button( __( 'Save settings', 'wpwa' ) );
 						?>
 					</form>
+					<?php
+					/**
+					 * Fires below the settings form of the WhatsApp settings page
+					 * (the gateway connections box hooks here).
+					 *
+					 * @since 0.2.0
+					 */
+					do_action( 'wpwa_settings_page_after_form' );
+					?>
 				</div>
 				<aside class="wpwa-settings__side">
 					<?php self::render_status(); ?>

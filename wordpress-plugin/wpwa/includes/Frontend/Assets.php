@@ -144,6 +144,11 @@ final class Assets {
 		 */
 		$interval = max( 5, (int) apply_filters( 'wpwa_dashboard_poll_interval', 30, $vendor_id ) );
 
+		$reasons = array();
+		foreach ( SessionStates::reasons() as $reason => $text ) {
+			$reasons[ (string) $reason ] = (string) $text;
+		}
+
 		wp_localize_script(
 			self::HANDLE,
 			'wpwaDashboard',
@@ -152,7 +157,19 @@ final class Assets {
 				'nonce'        => wp_create_nonce( 'wp_rest' ),
 				'vendorId'     => $vendor_id,
 				'pollInterval' => $interval * 1000,
+				/**
+				 * Filters how often (in milliseconds) the dashboard asks for the
+				 * session status while a QR code waits to be scanned.
+				 *
+				 * @since 0.2.0
+				 *
+				 * @param int $ms        Interval in milliseconds (at least 1000).
+				 * @param int $vendor_id Vendor whose dashboard renders.
+				 */
+				'fastInterval' => max( 1000, (int) apply_filters( 'wpwa_dashboard_fast_poll_interval', 2000, $vendor_id ) ),
+				'maxInterval'  => 60000,
 				'states'       => $states,
+				'reasons'      => $reasons,
 				'i18n'         => array(
 					'unknownLabel'    => $unknown['label'],
 					'unknownGuidance' => $unknown['guidance'],
@@ -160,6 +177,18 @@ final class Assets {
 					'checkedAt'       => __( 'Last checked at %s', 'wpwa' ),
 					'offline'         => __( 'Could not refresh the status. Retrying shortly…', 'wpwa' ),
 					'sessionEnded'    => __( 'Your login session has ended. Reload the page to see the latest status.', 'wpwa' ),
+					'connect'         => __( 'Connect WhatsApp', 'wpwa' ),
+					'connectAgain'    => __( 'Connect again', 'wpwa' ),
+					'newQr'           => __( 'Generate a new QR code', 'wpwa' ),
+					'disconnect'      => __( 'Disconnect', 'wpwa' ),
+					'cancel'          => __( 'Cancel', 'wpwa' ),
+					'working'         => __( 'Please wait…', 'wpwa' ),
+					/* translators: %s: remaining time, e.g. 0:42. */
+					'expiresIn'       => __( 'This code changes in %s. Scan it with WhatsApp on your phone.', 'wpwa' ),
+					'qrRotating'      => __( 'Getting a fresh QR code…', 'wpwa' ),
+					'unreachable'     => __( 'We couldn\'t reach the WhatsApp service. Please check your internet connection and try again in a moment.', 'wpwa' ),
+					'disconnected'    => __( 'Your WhatsApp number is disconnected.', 'wpwa' ),
+					'lessThanMinute'  => __( 'less than a minute', 'wpwa' ),
 				),
 			)
 		);

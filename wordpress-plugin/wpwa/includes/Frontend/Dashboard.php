@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Frontend;
 use Throwable;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Templates;
@@ -321,32 +322,36 @@ final class Dashboard {
 	 * @return array<string,mixed>
 	 */
 	public static function connection_data( int $vendor_id ): array {
-		$status = Core::session_status( $vendor_id );
+		$status = Sessions::status( $vendor_id );
 		if ( is_wp_error( $status ) || ! is_array( $status ) ) {
 			$wording = SessionStates::describe( '' );
 			return array(
-				'state'      => 'unknown',
-				'label'      => $wording['label'],
-				'guidance'   => $wording['guidance'],
-				'tone'       => $wording['tone'],
-				'phone'      => null,
-				'since'      => null,
-				'updated_at' => null,
-				'error'      => is_wp_error( $status ) ? $status->get_error_message() : '',
+				'state'       => 'unknown',
+				'reason'      => null,
+				'reason_text' => '',
+				'label'       => $wording['label'],
+				'guidance'    => $wording['guidance'],
+				'tone'        => $wording['tone'],
+				'phone'       => null,
+				'since'       => null,
+				'updated_at'  => null,
+				'error'       => is_wp_error( $status ) ? $status->get_error_message() : '',
 			);
 		}
 
-		$state   = isset( $status['state'] ) ? (string) $status['state'] : '';
-		$wording = SessionStates::describe( $state );
+		$session = Sessions::present( $status );
+		$wording = SessionStates::describe( $session['state'] );
 		return array(
-			'state'      => '' !== $state ? $state : 'unknown',
-			'label'      => $wording['label'],
-			'guidance'   => $wording['guidance'],
-			'tone'       => $wording['tone'],
-			'phone'      => isset( $status['phone'] ) && '' !== (string) $status['phone'] ? (string) $status['phone'] : null,
-			'since'      => isset( $status['since'] ) ? (int) $status['since'] : null,
-			'updated_at' => isset( $status['updated_at'] ) ? (int) $status['updated_at'] : null,
-			'error'      => '',
+			'state'       => '' !== $session['state'] ? $session['state'] : 'unknown',
+			'reason'      => $session['reason'],
+			'reason_text' => SessionStates::reason_message( $session['reason'], $session['phone'] ),
+			'label'       => $wording['label'],
+			'guidance'    => $wording['guidance'],
+			'tone'        => $wording['tone'],
+			'phone'       => $session['phone'],
+			'since'       => $session['since'],
+			'updated_at'  => $session['updated_at'],
+			'error'       => '',
 		);
 	}
 

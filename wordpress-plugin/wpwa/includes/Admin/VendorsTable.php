@@ -1,0 +1,246 @@
+<?php
+/**
+ * The table of the WhatsApp → Vendors page.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.2.0
+ */
+
+namespace Wpwa\Plugin\Admin;
+
+use WP_List_Table;
+use WP_User;
+use Wpwa\Plugin\Gateways;
+use Wpwa\Plugin\Sessions;
+use Wpwa\Plugin\SessionStates;
+use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+if ( ! class_exists( 'WP_List_Table' ) ) {
+	require_once ABSPATH . 'wp-admin/includes/class-wp-list-table.php';
+}
+
+/**
+ * One row per vendor: name, session state, phone, since, connection.
+ *
+ * @since 0.2.0
+ */
+final class VendorsTable extends WP_List_Table {
+
+	/**
+	 * Vendors per page.
+	 *
+	 * @since 0.2.0
+	 */
+	public const PER_PAGE = 20;
+
+	/**
+	 * Constructor.
+	 *
+	 * @since 0.2.0
+	 */
+	public function __construct() {
+		parent::__construct(
+			array(
+				'singular' => 'wpwa-vendor',
+				'plural'   => 'wpwa-vendors',
+				'ajax'     => false,
+			)
+		);
+	}
+
+	/**
+	 * Columns.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return array<string,string>
+	 */
+	public function get_columns() {
+		$columns = array(
+			'vendor' => __( 'Vendor', 'wpwa' ),
+			'state'  => __( 'WhatsApp', 'wpwa' ),
+			'phone'  => __( 'Phone', 'wpwa' ),
+			'since'  => __( 'Since', 'wpwa' ),
+		);
+		if ( 'per_vendor' === Settings::get( 'integration_model' ) ) {
+			$columns['connection'] = __( 'Gateway connection', 'wpwa' );
+		}
+		return $columns;
+	}
+
+	/**
+	 * Loads the page of vendors.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return void
+	 */
+	public function prepare_items() {
+		$this->_column_headers = array( $this->get_columns(), array(), array(), 'vendor' );
+		$ids                   = Vendors::all_ids();
+		$total                 = count( $ids );
+		$page                  = max( 1, $this->get_pagenum() );
+		$this->items           = $ids ? get_users(
+			array(
+				'include' => $ids,
+				'orderby' => 'display_name',
+				'order'   => 'ASC',
+				'number'  => self::PER_PAGE,
+				'paged'   => $page,
+			)
+		) : array();
+		$this->set_pagination_args(
+			array(
+				'total_items' => $total,
+				'per_page'    => self::PER_PAGE,
+				'total_pages' => (int) ceil( $total / self::PER_PAGE ),
+			)
+		);
+	}
+
+	/**
+	 * Message when there are no vendors.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return void
+	 */
+	public function no_items() {
+		esc_html_e( 'No vendors yet. wpwa recognises WCFM, Dokan, WC Vendors and MultiVendorX vendors, and users with the wpwa_vendor capability.', 'wpwa' );
+	}
+
+	/**
+	 * The session of a row's vendor (stored status; no gateway call).
+	 *
+	 * @param WP_User $user Vendor.
+	 * @return array<string,mixed>
+	 */
+	private function session( WP_User $user ): array {
+		$status = Sessions::status( (int) $user->ID );
+		return is_array( $status ) ? Sessions::present( $status ) : array(
+			'state'  => 'unknown',
+			'reason' => null,
+			'phone'  => null,
+			'since'  => null,
+		);
+	}
+
+	/**
+	 * Column: vendor, with the Disconnect row action.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_vendor( $item ) {
+		$session = $this->session( $item );
+		$actions = array();
+		if ( in_array( $session['state'], array( 'starting', 'waiting_for_scan', 'connected' ), true ) ) {
+			$actions['disconnect'] = sprintf(
+				'<a href="%1$s" class="wpwa-row-disconnect" aria-label="%2$s">%3$s</a>',
+				esc_url( VendorsPage::disconnect_url( (int) $item->ID ) ),
+				/* translators: %s: vendor name. */
+				esc_attr( sprintf( __( 'Disconnect %s from WhatsApp', 'wpwa' ), $item->display_name ) ),
+				esc_html__( 'Disconnect', 'wpwa' )
+			);
+		}
+		return sprintf(
+			'<strong>%1$s</strong><br /><span class="description">%2$s · #%3$d</span>%4$s',
+			esc_html( $item->display_name ),
+			esc_html( $item->user_login ),
+			(int) $item->ID,
+			$this->row_actions( $actions )
+		);
+	}
+
+	/**
+	 * Column: session state (and reason).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_state( $item ) {
+		$session = $this->session( $item );
+		$wording = SessionStates::describe( (string) $session['state'] );
+		$out     = sprintf(
+			'<span class="wpwa-state wpwa-state--%1$s" data-state="%1$s">%2$s</span>',
+			esc_attr( (string) $session['state'] ),
+			esc_html( $wording['label'] )
+		);
+		if ( ! empty( $session['reason'] ) ) {
+			$out .= '<br /><span class="description">' . esc_html( SessionStates::reason_message( (string) $session['reason'], $session['phone'] ) ) . '</span>';
+		}
+		return $out;
+	}
+
+	/**
+	 * Column: phone.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_phone( $item ) {
+		$session = $this->session( $item );
+		return 'connected' === $session['state'] && $session['phone'] ? esc_html( (string) $session['phone'] ) : '—';
+	}
+
+	/**
+	 * Column: since.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_since( $item ) {
+		$session = $this->session( $item );
+		if ( empty( $session['since'] ) || 'disconnected' === $session['state'] ) {
+			return '—';
+		}
+		$since = (int) $session['since'];
+		return sprintf(
+			'<time datetime="%1$s">%2$s</time>',
+			esc_attr( gmdate( 'c', $since ) ),
+			esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $since ) )
+		);
+	}
+
+	/**
+	 * Column: gateway connection (model 2), as a select of the assignment form.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_connection( $item ) {
+		$current = (string) get_user_meta( (int) $item->ID, Gateways::ASSIGN_META, true );
+		$options = array( '' => __( '— none —', 'wpwa' ) );
+		$options[ Gateways::CENTRAL ] = Gateways::label( Gateways::CENTRAL );
+		foreach ( Gateways::extra() as $id => $conn ) {
+			$options[ $id ] = $conn['label'] . ' (' . $id . ')';
+		}
+		$html = sprintf(
+			'<label class="screen-reader-text" for="wpwa-assign-%1$d">%2$s</label><select id="wpwa-assign-%1$d" name="wpwa_assign[%1$d]">',
+			(int) $item->ID,
+			/* translators: %s: vendor name. */
+			esc_html( sprintf( __( 'Gateway connection of %s', 'wpwa' ), $item->display_name ) )
+		);
+		foreach ( $options as $id => $label ) {
+			$html .= sprintf( '<option value="%1$s"%2$s>%3$s</option>', esc_attr( (string) $id ), selected( $current, (string) $id, false ), esc_html( $label ) );
+		}
+		$html .= '</select>';
+		if ( '' === $current ) {
+			$html .= '<br /><span class="description">' . esc_html__( 'Not assigned: this vendor cannot connect yet.', 'wpwa' ) . '</span>';
+		}
+		return $html;
+	}
+}

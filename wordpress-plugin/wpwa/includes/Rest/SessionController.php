@@ -1,0 +1,542 @@
+<?php
+/**
+ * REST routes of vendor WhatsApp sessions and gateway webhooks.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.2.0
+ */
+
+namespace Wpwa\Plugin\Rest;
+
+use Throwable;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Gateways;
+use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Sessions;
+use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * - `GET  wpwa/v1/session`            the vendor's session (polls the gateway while a scan is pending)
+ * - `POST wpwa/v1/session/connect`    start linking (QR code)
+ * - `POST wpwa/v1/session/disconnect` unlink
+ * - `POST wpwa/v1/webhooks/gateway/{connection}` signed gateway webhooks
+ * - `POST wpwa/v1/gateway/test`       "Test connection" (wpwa administrators)
+ *
+ * Session routes take an optional `vendor_id`; only wpwa administrators may
+ * name another vendor than themselves (403 otherwise, before anything runs).
+ *
+ * @since 0.2.0
+ */
+final class SessionController {
+
+	/**
+	 * Scope a bearer token needs to change a session (none is issued today:
+	 * changes need the logged-in vendor).
+	 *
+	 * @since 0.2.0
+	 */
+	public const SCOPE_SESSION_WRITE = 'session:write';
+
+	/**
+	 * Largest webhook body accepted, in bytes.
+	 *
+	 * @since 0.2.0
+	 */
+	public const MAX_WEBHOOK_BYTES = 65536;
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( 'rest_api_init', array( self::class, 'register_routes' ) );
+	}
+
+	/**
+	 * Registers the routes.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return void
+	 */
+	public static function register_routes(): void {
+		$vendor_arg = array(
+			'vendor_id' => array(
+				'description'       => __( 'Vendor whose session this is. Defaults to the caller; only wpwa administrators may name another vendor.', 'wpwa' ),
+				'type'              => 'integer',
+				'minimum'           => 1,
+				'required'          => false,
+				'validate_callback' => 'rest_validate_request_arg',
+				'sanitize_callback' => 'absint',
+			),
+		);
+
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/session',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( self::class, 'get_session' ),
+				'permission_callback' => array( self::class, 'can_read' ),
+				'args'                => $vendor_arg,
+			)
+		);
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/session/connect',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'connect' ),
+				'permission_callback' => array( self::class, 'can_write' ),
+				'args'                => $vendor_arg,
+			)
+		);
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/session/disconnect',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'disconnect' ),
+				'permission_callback' => array( self::class, 'can_write' ),
+				'args'                => $vendor_arg,
+			)
+		);
+
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/webhooks/gateway/(?P<connection>' . Gateways::ID_PATTERN . ')',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'webhook' ),
+				// Deliberately public: the gateway cannot log in. The request is
+				// authenticated by its X-Webhook-Hmac signature (HMAC-SHA512 of
+				// the raw body with this connection's key), which the callback
+				// verifies in constant time before anything is changed.
+				'permission_callback' => '__return_true',
+			)
+		);
+
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/gateway/test',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'test_gateway' ),
+				'permission_callback' => array( self::class, 'can_manage' ),
+				'args'                => array(
+					'connection' => array(
+						'type'              => 'string',
+						'default'           => Gateways::CENTRAL,
+						'sanitize_callback' => 'sanitize_key',
+					),
+					'url'        => array(
+						'type'              => 'string',
+						'default'           => '',
+						'sanitize_callback' => 'sanitize_text_field',
+					),
+					'api_key'    => array(
+						'type'    => 'string',
+						'default' => '',
+					),
+				),
+			)
+		);
+	}
+
+	/**
+	 * Permission of `GET session`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public static function can_read( WP_REST_Request $request ) {
+		return self::check( $request, Controller::SCOPE_STATUS_READ );
+	}
+
+	/**
+	 * Permission of `POST session/connect|disconnect`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public static function can_write( WP_REST_Request $request ) {
+		return self::check( $request, self::SCOPE_SESSION_WRITE );
+	}
+
+	/**
+	 * Who may act on which vendor's session.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @param string          $scope   Scope a bearer token needs.
+	 * @return true|WP_Error
+	 */
+	private static function check( WP_REST_Request $request, string $scope ) {
+		try {
+			if ( ! Core::available() ) {
+				return Core::unavailable_error();
+			}
+			$principal = Auth::resolve( $request, true, $scope );
+			if ( is_wp_error( $principal ) ) {
+				return $principal;
+			}
+			if ( ! $principal->is_vendor && ! $principal->is_admin ) {
+				return new WP_Error( 'wpwa_not_a_vendor', __( 'Only marketplace vendors can use this endpoint.', 'wpwa' ), array( 'status' => 403 ) );
+			}
+			if ( ! $principal->can_read_vendor( self::vendor( $request, $principal ) ) ) {
+				return new WP_Error( 'wpwa_forbidden_vendor', __( 'You can only see and change your own WhatsApp connection.', 'wpwa' ), array( 'status' => 403 ) );
+			}
+			return true;
+		} catch ( Throwable $e ) {
+			return Core::to_error( $e );
+		}
+	}
+
+	/**
+	 * Permission of `POST gateway/test`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public static function can_manage( WP_REST_Request $request ) {
+		$principal = Auth::resolve( $request, false );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
+		}
+		if ( ! $principal->is_admin ) {
+			return new WP_Error( 'wpwa_forbidden', __( 'Only WhatsApp administrators can test gateway connections.', 'wpwa' ), array( 'status' => 403 ) );
+		}
+		return true;
+	}
+
+	/**
+	 * `GET session`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function get_session( WP_REST_Request $request ) {
+		try {
+			$principal = Auth::resolve( $request, true, Controller::SCOPE_STATUS_READ );
+			$vendor_id = self::vendor( $request, $principal );
+			$missing   = self::missing_vendor( $vendor_id );
+			if ( $missing ) {
+				return $missing;
+			}
+			list( $status, $problem ) = Sessions::current( $vendor_id );
+			if ( is_wp_error( $status ) ) {
+				return Sessions::public_error( $status, $principal->is_admin );
+			}
+			$data                  = self::payload( $vendor_id, $status );
+			$data['gateway_error'] = null;
+			if ( $problem instanceof WP_Error ) {
+				$public                = Sessions::public_error( $problem, $principal->is_admin );
+				$data['gateway_error'] = array(
+					'code'    => $public->get_error_code(),
+					'message' => $public->get_error_message(),
+				) + array_intersect_key( (array) $public->get_error_data(), array( 'detail' => 1 ) );
+			}
+			return self::respond( $data );
+		} catch ( Throwable $e ) {
+			return Core::to_error( $e );
+		}
+	}
+
+	/**
+	 * `POST session/connect`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function connect( WP_REST_Request $request ) {
+		return self::act( $request, 'connect' );
+	}
+
+	/**
+	 * `POST session/disconnect`.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function disconnect( WP_REST_Request $request ) {
+		return self::act( $request, 'disconnect' );
+	}
+
+	/**
+	 * Runs connect or disconnect.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @param string          $action  connect|disconnect.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private static function act( WP_REST_Request $request, string $action ) {
+		try {
+			$principal = Auth::resolve( $request, true, self::SCOPE_SESSION_WRITE );
+			$vendor_id = self::vendor( $request, $principal );
+			$missing   = self::missing_vendor( $vendor_id );
+			if ( $missing ) {
+				return $missing;
+			}
+			$result = 'connect' === $action ? Sessions::connect( $vendor_id ) : Sessions::disconnect( $vendor_id );
+			if ( is_wp_error( $result ) ) {
+				$error = Sessions::public_error( $result, $principal->is_admin );
+				if ( 'disconnect' === $action && 'wpwa_transport_error' === $error->get_error_code() ) {
+					// The core ended the session here anyway; say so.
+					$error = new WP_Error(
+						$error->get_error_code(),
+						__( 'Your WhatsApp number was disconnected from the marketplace, but the WhatsApp service could not be told right now. To be sure, remove the device under Settings → Linked devices on your phone.', 'wpwa' ),
+						$error->get_error_data()
+					);
+				}
+				return self::error_response( $error );
+			}
+			return self::respond( self::payload( $vendor_id, $result ) );
+		} catch ( Throwable $e ) {
+			return Core::to_error( $e );
+		}
+	}
+
+	/**
+	 * `POST webhooks/gateway/{connection}`: 413 for oversized bodies, 401 for a
+	 * missing or forged signature (nothing changes), 400 for malformed bodies,
+	 * 200 with the outcome otherwise (duplicates and stale events included,
+	 * so the gateway stops retrying).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function webhook( WP_REST_Request $request ) {
+		try {
+			$length = (int) $request->get_header( 'content_length' );
+			$body   = (string) $request->get_body();
+			if ( $length > self::MAX_WEBHOOK_BYTES || strlen( $body ) > self::MAX_WEBHOOK_BYTES ) {
+				return new WP_Error( 'wpwa_webhook_too_large', __( 'Webhook body too large.', 'wpwa' ), array( 'status' => 413 ) );
+			}
+			if ( ! Core::available() ) {
+				return Core::unavailable_error();
+			}
+			$connection = (string) $request->get_param( 'connection' );
+			$signature  = $request->get_header( 'x_webhook_hmac' );
+			$signature  = is_string( $signature ) && '' !== $signature ? $signature : null;
+
+			$outcome = Core::session_webhook( $body, $signature, Gateways::webhook_key( $connection ) );
+			if ( is_wp_error( $outcome ) ) {
+				$code   = $outcome->get_error_code();
+				$status = (int) ( ( (array) $outcome->get_error_data() )['status'] ?? 500 );
+				if ( 401 === $status ) {
+					return new WP_Error( 'wpwa_webhook_signature', __( 'Missing or invalid webhook signature.', 'wpwa' ), array( 'status' => 401 ) );
+				}
+				if ( 400 === $status ) {
+					return new WP_Error( 'wpwa_webhook_malformed', __( 'Malformed webhook body.', 'wpwa' ), array( 'status' => 400 ) );
+				}
+				return new WP_Error( $code, __( 'The webhook could not be processed; retry later.', 'wpwa' ), array( 'status' => $status >= 500 ? $status : 500 ) );
+			}
+
+			if ( 'applied' === ( $outcome['outcome'] ?? '' ) && ! empty( $outcome['vendor_id'] ) ) {
+				$vendor_id = (int) $outcome['vendor_id'];
+				$status    = Sessions::status( $vendor_id );
+				if ( is_array( $status ) ) {
+					Sessions::after_change( $vendor_id, array(), $status, 'webhook' );
+				}
+			}
+
+			$response = new WP_REST_Response(
+				array(
+					'outcome' => (string) ( $outcome['outcome'] ?? '' ),
+					'state'   => isset( $outcome['state'] ) ? (string) $outcome['state'] : null,
+				),
+				200
+			);
+			$response->header( 'Cache-Control', 'no-store' );
+			return $response;
+		} catch ( Throwable $e ) {
+			return Core::to_error( $e );
+		}
+	}
+
+	/**
+	 * `POST gateway/test`: checks the saved connection, or the URL and key
+	 * typed in the form (a blank key uses the saved one).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function test_gateway( WP_REST_Request $request ) {
+		try {
+			$id = (string) $request->get_param( 'connection' );
+			if ( Gateways::CENTRAL !== $id && ! isset( Gateways::extra()[ $id ] ) ) {
+				$id = Gateways::CENTRAL;
+			}
+			$url = trim( (string) $request->get_param( 'url' ) );
+			$key = trim( (string) $request->get_param( 'api_key' ) );
+
+			$saved = Gateways::connection( $id );
+			$gw    = array(
+				'url'     => is_array( $saved ) ? $saved['url'] : '',
+				'api_key' => is_array( $saved ) ? $saved['api_key'] : '',
+			);
+			if ( '' !== $url && ! Settings::get( 'sandbox_mode' ) ) {
+				if ( ! Settings::is_gateway_url( $url ) ) {
+					return new WP_Error( 'wpwa_invalid_gateway_url', __( 'Enter the http(s) address of the gateway, for example https://waha.example.com.', 'wpwa' ), array( 'status' => 400 ) );
+				}
+				$gw['url'] = $url;
+			}
+			if ( '' !== $key ) {
+				$gw['api_key'] = $key;
+			}
+			if ( '' === $gw['url'] || '' === $gw['api_key'] ) {
+				return new WP_Error(
+					'wpwa_gateway_not_configured',
+					__( 'Enter the gateway URL and API key first.', 'wpwa' ),
+					array( 'status' => 400 )
+				);
+			}
+
+			$result = Core::gateway_test( $gw );
+			if ( is_wp_error( $result ) ) {
+				$data = (array) $result->get_error_data();
+				return self::error_response(
+					new WP_Error(
+						$result->get_error_code(),
+						isset( $data['detail'] ) ? (string) $data['detail'] : $result->get_error_message(),
+						array( 'status' => (int) ( $data['status'] ?? 502 ) )
+					)
+				);
+			}
+			return self::respond(
+				array(
+					'ok'         => (bool) ( $result['ok'] ?? false ),
+					'sessions'   => (int) ( $result['sessions'] ?? 0 ),
+					'latency_ms' => (int) ( $result['latency_ms'] ?? 0 ),
+					'url'        => $gw['url'],
+					'sandbox'    => (bool) Settings::get( 'sandbox_mode' ),
+				)
+			);
+		} catch ( Throwable $e ) {
+			return Core::to_error( $e );
+		}
+	}
+
+	/**
+	 * The session resource.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param array<string,mixed> $status    Status from the core.
+	 * @return array<string,mixed>
+	 */
+	private static function payload( int $vendor_id, array $status ): array {
+		$data = array(
+			'vendor_id'   => $vendor_id,
+			'session'     => Sessions::present( $status ),
+			'server_time' => time(),
+			'products'    => array(
+				'published' => Readers::get()->count_published( $vendor_id ),
+			),
+		);
+
+		/**
+		 * Filters the session resource returned by the wpwa/v1/session routes.
+		 *
+		 * @since 0.2.0
+		 *
+		 * @param array<string,mixed> $data      Resource.
+		 * @param int                 $vendor_id Vendor user ID.
+		 */
+		return (array) apply_filters( 'wpwa_rest_session_data', $data, $vendor_id );
+	}
+
+	/**
+	 * A no-store JSON response.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param array<string,mixed> $data Body.
+	 * @return WP_REST_Response
+	 */
+	private static function respond( array $data ): WP_REST_Response {
+		$response = new WP_REST_Response( $data, 200 );
+		$response->header( 'Cache-Control', 'no-store, private' );
+		return $response;
+	}
+
+	/**
+	 * An error response, with Retry-After for rate limits.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_Error $error Error.
+	 * @return WP_REST_Response
+	 */
+	private static function error_response( WP_Error $error ): WP_REST_Response {
+		$data     = (array) $error->get_error_data();
+		$response = rest_convert_error_to_response( $error );
+		if ( isset( $data['retry_after'] ) ) {
+			$response->header( 'Retry-After', (string) max( 1, (int) $data['retry_after'] ) );
+		}
+		$response->header( 'Cache-Control', 'no-store, private' );
+		return $response;
+	}
+
+	/**
+	 * The vendor a request is about.
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param WP_REST_Request   $request   Request.
+	 * @param Principal|WP_Error $principal Caller.
+	 * @return int
+	 */
+	private static function vendor( WP_REST_Request $request, $principal ): int {
+		$requested = $request->get_param( 'vendor_id' );
+		if ( null !== $requested && '' !== $requested ) {
+			return absint( $requested );
+		}
+		return $principal instanceof Principal ? $principal->user_id : 0;
+	}
+
+	/**
+	 * 404/400 when the vendor does not exist (admins naming a user).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return WP_Error|null
+	 */
+	private static function missing_vendor( int $vendor_id ): ?WP_Error {
+		if ( $vendor_id > 0 && get_userdata( $vendor_id ) && Vendors::is_vendor( $vendor_id ) ) {
+			return null;
+		}
+		return new WP_Error( 'wpwa_vendor_not_found', __( 'No vendor exists with this ID. Administrators: pass the vendor_id of a vendor.', 'wpwa' ), array( 'status' => 404 ) );
+	}
+}
