@@ -21,7 +21,17 @@ PUT /sandbox/config, and POST /sandbox/reset restores the values given here):
   --webhook-reorder [BOOL]      deliver each webhook after the next one [false]
   --webhook-reorder-hold-ms MS  longest a webhook is held back for reordering [2000]
   --webhook-retries N           retries after a failed delivery [2]
-  --webhook-retry-ms MS         first retry delay, doubled each time [1000]";
+  --webhook-retry-ms MS         first retry delay, doubled each time [1000]
+
+Cloud API (Graph) side, /{version}/{catalog_id}/items_batch and check_batch_request_status:
+  --cloud-token TOKEN[,TOKEN]   Bearer tokens accepted [sandbox-token]
+  --cloud-latency-ms MS         added to every Graph response [0]
+  --cloud-fail-mode MODE        none | 5xx | token_expired | rate_limited |
+                                app_rate_limited [none]
+  --batch-processing-ms MS      a batch stays \"started\" this long, then applies [200]
+  --catalog-batch-limit N       items_batch calls per catalog per window, 0 = no
+                                limit (over it: error 80014) [20]
+  --catalog-window-ms MS        the fixed rate-limit window [1000]";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();

@@ -1,5 +1,6 @@
 //! The sandbox's runtime knobs: timings of the QR session lifecycle, webhook delivery
-//! behaviour and failure injection. Set at start-up by CLI flags, changed at run time
+//! behaviour, the Cloud API's catalog (processing time, batch rate limit) and failure
+//! injection on both sides. Set at start-up by CLI flags, changed at run time
 //! through `PUT /sandbox/config`, restored by `POST /sandbox/reset`.
 
 use serde::Serialize;
@@ -31,6 +32,41 @@ impl FailMode {
             "down" => Self::Down,
             "5xx" => Self::ServerError,
             "unauthorized" => Self::Unauthorized,
+            _ => return None,
+        })
+    }
+}
+
+/// How the Cloud API side (`/{version}/*`) misbehaves on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum CloudFailMode {
+    /// Behave.
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Answer 500 with Graph's transient code 2.
+    #[serde(rename = "5xx")]
+    ServerError,
+    /// Answer 401 with code 190 "Session has expired", whatever the token.
+    #[serde(rename = "token_expired")]
+    TokenExpired,
+    /// Refuse every `items_batch` call with 80014, as if the catalog's window were used up.
+    #[serde(rename = "rate_limited")]
+    RateLimited,
+    /// Refuse every call with code 4 (application request limit).
+    #[serde(rename = "app_rate_limited")]
+    AppRateLimited,
+}
+
+impl CloudFailMode {
+    /// Parses a mode by its configuration name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => Self::None,
+            "5xx" => Self::ServerError,
+            "token_expired" => Self::TokenExpired,
+            "rate_limited" => Self::RateLimited,
+            "app_rate_limited" => Self::AppRateLimited,
             _ => return None,
         })
     }
@@ -68,6 +104,20 @@ pub struct SandboxConfig {
     pub webhook_retries: u32,
     /// Delay before the first retry; each further retry doubles it.
     pub webhook_retry_ms: u64,
+    /// The Cloud API access tokens accepted as `Authorization: Bearer`: one token, or
+    /// several separated by commas.
+    pub cloud_token: String,
+    /// Added to every Cloud API (`/{version}/*`) response.
+    pub cloud_latency_ms: u64,
+    /// Failure injection on the Cloud API.
+    pub cloud_fail_mode: CloudFailMode,
+    /// How long an `items_batch` batch stays `started` before it is applied and
+    /// `finished`.
+    pub batch_processing_ms: u64,
+    /// `items_batch` calls admitted per catalog per window; 0 turns the limit off.
+    pub catalog_batch_limit: u32,
+    /// The length of the per-catalog rate-limit window.
+    pub catalog_window_ms: u64,
 }
 
 impl Default for SandboxConfig {
@@ -86,6 +136,12 @@ impl Default for SandboxConfig {
             webhook_reorder_hold_ms: 2_000,
             webhook_retries: 2,
             webhook_retry_ms: 1_000,
+            cloud_token: "sandbox-token".into(),
+            cloud_latency_ms: 0,
+            cloud_fail_mode: CloudFailMode::None,
+            batch_processing_ms: 200,
+            catalog_batch_limit: 20,
+            catalog_window_ms: 1_000,
         }
     }
 }
@@ -94,6 +150,7 @@ impl Default for SandboxConfig {
 const MAX_MS: u64 = 3_600_000;
 const MAX_QR_COUNT: u64 = 100;
 const MAX_RETRIES: u64 = 10;
+const MAX_BATCH_LIMIT: u64 = 1_000_000;
 
 impl SandboxConfig {
     /// The JSON shape served by `GET /sandbox/config`.
@@ -117,7 +174,9 @@ impl SandboxConfig {
         let key = flag.trim_start_matches("--").replace('-', "_");
         // Flags arrive as text; give each key the JSON type it expects.
         let value = match key.as_str() {
-            "api_key" | "fail_mode" => Value::String(raw.to_owned()),
+            "api_key" | "fail_mode" | "cloud_token" | "cloud_fail_mode" => {
+                Value::String(raw.to_owned())
+            }
             _ => serde_json::from_str(raw)
                 .map_err(|_| format!("{flag} takes a number or true/false, not {raw:?}"))?,
         };
@@ -159,6 +218,32 @@ impl SandboxConfig {
             "webhook_reorder_hold_ms" => self.webhook_reorder_hold_ms = ms(key, value)?,
             "webhook_retries" => self.webhook_retries = int(key, value, 0, MAX_RETRIES)? as u32,
             "webhook_retry_ms" => self.webhook_retry_ms = ms(key, value)?,
+            "cloud_token" => {
+                let tokens = value
+                    .as_str()
+                    .filter(|t| {
+                        !t.chars().any(char::is_control)
+                            && t.split(',').all(|one| !one.trim().is_empty())
+                    })
+                    .ok_or(
+                        "cloud_token must be a non-empty token, or several separated by commas",
+                    )?;
+                self.cloud_token = tokens.to_owned();
+            }
+            "cloud_latency_ms" => self.cloud_latency_ms = ms(key, value)?,
+            "cloud_fail_mode" => {
+                self.cloud_fail_mode = value
+                    .as_str()
+                    .and_then(CloudFailMode::parse)
+                    .ok_or(
+                        "cloud_fail_mode must be one of none, 5xx, token_expired, rate_limited, app_rate_limited",
+                    )?;
+            }
+            "batch_processing_ms" => self.batch_processing_ms = ms(key, value)?,
+            "catalog_batch_limit" => {
+                self.catalog_batch_limit = int(key, value, 0, MAX_BATCH_LIMIT)? as u32;
+            }
+            "catalog_window_ms" => self.catalog_window_ms = int(key, value, 1, MAX_MS)?,
             other => return Err(format!("unknown sandbox setting {other:?}")),
         }
         Ok(())
@@ -217,5 +302,23 @@ mod tests {
         assert!(config.set_from_flag("--qr-count", "lots").is_err());
         assert!(SandboxConfig::is_bool_flag("--webhook-duplicate"));
         assert_eq!(config.to_json()["fail_mode"], "down");
+    }
+
+    #[test]
+    fn cloud_settings() {
+        let mut config = SandboxConfig::default();
+        assert_eq!(config.to_json()["cloud_fail_mode"], "none");
+        assert_eq!(config.to_json()["catalog_batch_limit"], 20);
+        config.set_from_flag("--cloud-token", "a,b").unwrap();
+        config
+            .set_from_flag("--cloud-fail-mode", "token_expired")
+            .unwrap();
+        config.set_from_flag("--catalog-batch-limit", "0").unwrap();
+        assert_eq!(config.cloud_token, "a,b");
+        assert_eq!(config.cloud_fail_mode, CloudFailMode::TokenExpired);
+        assert_eq!(config.catalog_batch_limit, 0);
+        assert!(config.set_from_flag("--catalog-window-ms", "0").is_err());
+        assert!(config.set_from_flag("--cloud-token", "a,,b").is_err());
+        assert!(config.set_from_flag("--cloud-fail-mode", "down").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The sandbox-only control API under `/sandbox/*`: what a test or the demo uses to
-//! play the phone (scan, unlink, drop the connection) and to tune the gateway. No API
-//! key (it is not part of the gateway contract), but loopback-only like the rest.
+//! play the phone (scan, unlink, drop the connection), to tune the gateway and the
+//! Cloud API, and to read what a catalog holds and received. No API key or token (it
+//! is part of neither contract), but loopback-only like the rest.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
+use super::cloud::Catalogs;
 use super::http::{Body, json, read_json, waha_error};
 use super::state::{Me, Shared, Status};
 
@@ -15,7 +17,11 @@ use super::state::{Me, Shared, Status};
 const MAX_LINKED_DEVICES: usize = 4;
 
 /// Handles one `/sandbox/*` request.
-pub(crate) async fn handle(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<Body> {
+pub(crate) async fn handle(
+    shared: &Arc<Shared>,
+    catalogs: &Catalogs,
+    request: Request<Incoming>,
+) -> Response<Body> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let segments: Vec<&str> = path
@@ -30,9 +36,17 @@ pub(crate) async fn handle(shared: &Arc<Shared>, request: Request<Incoming>) -> 
             Err(response) => response,
         },
         (&Method::POST, ["reset"]) => {
+            catalogs.reset();
             let mut state = shared.lock();
             state.reset(&shared.defaults);
             json(StatusCode::OK, &state.config.to_json())
+        }
+        // A catalog's items (sorted by retailer id), what it received, and clearing it.
+        (&Method::GET, ["catalogs", id, "items"]) => json(StatusCode::OK, &catalogs.items(id)),
+        (&Method::GET, ["catalogs", id, "stats"]) => json(StatusCode::OK, &catalogs.stats(id)),
+        (&Method::DELETE, ["catalogs", id]) => {
+            catalogs.clear(id);
+            json(StatusCode::OK, &json!({}))
         }
         (&Method::GET, ["webhooks"]) => {
             let state = shared.lock();

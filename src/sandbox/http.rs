@@ -39,19 +39,11 @@ pub(crate) fn waha_error(status: StatusCode, message: &str) -> Response<Body> {
     json(status, &body)
 }
 
-/// An error in the Graph API's shape, which clients key on `code`.
-pub(crate) fn graph_error(status: StatusCode, message: &str, code: u32) -> Response<Body> {
-    json(
-        status,
-        &json!({
-            "error": {
-                "message": message,
-                "type": "OAuthException",
-                "code": code,
-                "fbtrace_id": "wpwa-sandbox",
-            }
-        }),
-    )
+/// An error in the Graph API's shape, which clients key on `code`: `error` is the
+/// inner object (`message`, `type`, `code`, …); a fresh `fbtrace_id` is added.
+pub(crate) fn graph_error(status: StatusCode, mut error: Value) -> Response<Body> {
+    error["fbtrace_id"] = json!(format!("A{}", super::random::ulid()));
+    json(status, &json!({ "error": error }))
 }
 
 /// Reads the body as JSON. An empty body is `None` (WAHA's action endpoints take none);

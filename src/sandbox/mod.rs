@@ -7,8 +7,12 @@
 //! - `/api/*`: the WAHA-compatible QR session gateway (`gateway.rs`), with latency and
 //!   failure injection.
 //! - `/sandbox/*`: the control API (`control.rs`): scan a QR as a phone, unlink, drop
-//!   the connection, tune the configuration, reset, read the webhook log.
-//! - anything else: a Graph-shaped 404 (the Cloud API side).
+//!   the connection, tune the configuration, reset, read the webhook log, read and
+//!   clear catalogs.
+//! - anything else: the Cloud API side (`cloud/`): `/{version}/{catalog_id}/items_batch`
+//!   and `check_batch_request_status`, with Bearer auth, asynchronous processing, the
+//!   per-catalog batch rate limit (80014), latency and failure injection; a
+//!   Graph-shaped 404 for every other path.
 //!
 //! Where WAHA leaves room, the sandbox chooses (clients may rely on these):
 //! - POST actions (`start`, `stop`, `logout`, `restart`) answer 201 with the session
@@ -25,6 +29,7 @@
 //! - The phone unlinking the device (`/sandbox/sessions/{name}/phone-logout`) makes a
 //!   running session FAILED at once (no extra SCAN_QR_CODE round).
 
+mod cloud;
 mod config;
 mod control;
 mod gateway;
@@ -44,10 +49,11 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-pub use config::{FailMode, SandboxConfig};
+pub use config::{CloudFailMode, FailMode, SandboxConfig};
 pub use gateway::GatewayDown;
 
-use http::{Body, graph_error, json};
+use cloud::Catalogs;
+use http::{Body, json};
 use state::Shared;
 
 /// Why the sandbox could not start.
@@ -85,6 +91,7 @@ pub async fn serve(
 #[derive(Clone)]
 pub struct Sandbox {
     shared: Arc<Shared>,
+    catalogs: Arc<Catalogs>,
 }
 
 impl Sandbox {
@@ -92,6 +99,7 @@ impl Sandbox {
     pub fn new(config: SandboxConfig) -> Self {
         Self {
             shared: Shared::new(config),
+            catalogs: Arc::default(),
         }
     }
 
@@ -114,10 +122,12 @@ impl Sandbox {
                 () = &mut shutdown => return Ok(()),
             };
             let shared = Arc::clone(&self.shared);
+            let catalogs = Arc::clone(&self.catalogs);
             tokio::spawn(async move {
                 let service = service_fn(move |request| {
                     let shared = Arc::clone(&shared);
-                    async move { route(&shared, request).await }
+                    let catalogs = Arc::clone(&catalogs);
+                    async move { route(&shared, &catalogs, request).await }
                 });
                 // A client that hangs up mid-request is its own problem, and a
                 // `GatewayDown` ends the connection on purpose.
@@ -131,6 +141,7 @@ impl Sandbox {
 
 async fn route(
     shared: &Arc<Shared>,
+    catalogs: &Catalogs,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, GatewayDown> {
     let path = request.uri().path();
@@ -148,11 +159,7 @@ async fn route(
         return gateway::handle(shared, request).await;
     }
     if path.starts_with("/sandbox/") {
-        return Ok(control::handle(shared, request).await);
+        return Ok(control::handle(shared, catalogs, request).await);
     }
-    Ok(graph_error(
-        StatusCode::NOT_FOUND,
-        "Unknown path components",
-        100,
-    ))
+    Ok(cloud::handle(shared, catalogs, request).await)
 }
