@@ -341,7 +341,7 @@ async fn graph_calls_need_a_valid_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_is_processed_asynchronously_then_its_items_are_visible() {
     let sandbox = server(SandboxConfig {
-        batch_processing_ms: 1_500,
+        batch_processing_ms: 3_000,
         ..fast()
     })
     .await;

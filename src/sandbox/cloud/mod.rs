@@ -10,8 +10,12 @@
 //! - The rate limit is a fixed window per catalog: the first admitted `items_batch`
 //!   call opens a window of `catalog_window_ms`, which admits `catalog_batch_limit`
 //!   calls; the call after that is refused until the window closes, and the next
-//!   admitted call opens a new one. Refused calls do not count. Physical floor: `n`
-//!   batches to one catalog take at least `ceil(n / limit) - 1` whole windows.
+//!   admitted call opens a new one. Calls refused with 80014 do not count; calls with
+//!   a valid token that are then refused for bad parameters (code 100) do, as on
+//!   Graph; calls refused for auth or by failure injection do not reach the limit.
+//!   `catalog_batch_limit: 0` turns it off. Physical floor: the `n`th batch to one
+//!   catalog is admitted at least `(ceil(n / limit) - 1) × catalog_window_ms` after
+//!   the first (defaults: 20 per 1000 ms, so 100 batches take at least 4 s).
 //! - A refusal (code 80014, HTTP 400) says when to come back three ways, all derived
 //!   from the time left in the window: `Retry-After` (whole seconds, rounded up),
 //!   `X-Business-Use-Case-Usage`'s `estimated_time_to_regain_access` (whole minutes,
