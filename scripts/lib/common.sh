@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers for scripts/demo, scripts/test and scripts/bench-fpm-rss.
 # Sourced, never executed: callers set `set -euo pipefail` themselves.
+# shellcheck disable=SC2034 # the variables are used by the sourcing scripts
 
 WPWA_ROOT="${WPWA_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 WPWA_EXT_SO="$WPWA_ROOT/target/release/libwpwa.so"
