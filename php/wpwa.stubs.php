@@ -85,7 +85,8 @@ namespace Wpwa {
      * as the plugin's readers produce them; `$rules` may set `currency`,
      * `max_image_bytes` and `default_brand`. Returns one entry per product:
      * `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-     * `problems` (`code`, `message`) and, when ready, `item`.
+     * `problems` (`code`, `message`) and, when ready, `item` (the catalog item as the
+     * JSON the API receives).
      *
      * @param array $products
      * @param array|null $rules

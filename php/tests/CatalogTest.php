@@ -32,11 +32,13 @@ final class CatalogTest extends WpwaTestCase
         self::assertSame(41, $result['product_id']);
         self::assertSame('ACME-TEE-01', $result['retailer_id']);
         self::assertSame([], $result['problems']);
-        self::assertSame('25.00 EUR', $result['item']['price']);
-        self::assertSame('19.50 EUR', $result['item']['sale_price']);
-        self::assertSame('Soft organic cotton.', $result['item']['description']);
-        self::assertSame('in stock', $result['item']['availability']);
-        self::assertSame('Acme Store', $result['item']['brand']);
+        $item = json_decode($result['item'], true);
+        self::assertSame('25.00 EUR', $item['price']);
+        self::assertSame('19.50 EUR', $item['sale_price']);
+        self::assertSame('Soft organic cotton.', $item['description']);
+        self::assertSame('in stock', $item['availability']);
+        self::assertSame('Acme Store', $item['brand']);
+        self::assertSame('ACME-TEE-01', $item['id']);
     }
 
     public function testBrokenProductsComeBackWithReasons(): void
@@ -57,7 +59,8 @@ final class CatalogTest extends WpwaTestCase
     {
         foreach ([
             [['not an array']],
-            [[['id' => 'forty-one']]],
+            [[['id' => 'forty-one', 'vendor_id' => 7]]],
+            [[['vendor_id' => 7]]],
             [[self::product(['price' => ['nested']])]],
         ] as [$products]) {
             try {

@@ -78,6 +78,20 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// The stable code the dashboard and tests key on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::MissingTitle => "missing_title",
+            Problem::MissingPrice => "missing_price",
+            Problem::MissingDescription => "missing_description",
+            Problem::MissingImage => "missing_image",
+            Problem::ImageFormat { .. } => "image_format",
+            Problem::ImageTooLarge { .. } => "image_too_large",
+            Problem::RetailerIdTooLong { .. } => "retailer_id_too_long",
+            Problem::StockUnmapped { .. } => "stock_unmapped",
+        }
+    }
+
     /// What the vendor should do, in one sentence.
     pub fn message(&self) -> String {
         match self {
@@ -231,8 +245,8 @@ fn finish(
         .unwrap_or_else(|| rules.default_brand.clone());
     Listing::Item(Box::new(CatalogItem {
         id,
-        title: text::truncate(title, 200),
-        description: text::truncate(&description, MAX_DESCRIPTION),
+        title: text::truncate(title.to_owned(), 200),
+        description: text::truncate(description, MAX_DESCRIPTION),
         availability,
         condition: "new".into(),
         price: text::money(price, &rules.currency),

@@ -115,8 +115,9 @@ pub struct CatalogItem {
     pub condition: String,
     /// Price, e.g. `12.34 USD`.
     pub price: String,
-    /// Sale price, when on sale.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// Sale price, when on sale. Sent as `""` otherwise: an UPDATE merges fields, so
+    /// leaving it out would keep a sale that ended.
+    #[serde(serialize_with = "empty_if_none", default)]
     pub sale_price: Option<String>,
     /// Product page.
     pub link: String,
@@ -127,4 +128,11 @@ pub struct CatalogItem {
     /// For variations: the variable product's retailer id, grouping them.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub item_group_id: Option<String>,
+}
+
+fn empty_if_none<S: serde::Serializer>(
+    value: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.as_deref().unwrap_or(""))
 }

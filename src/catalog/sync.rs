@@ -53,6 +53,9 @@ pub struct SyncOptions {
     pub poll_interval: Duration,
     /// Failed attempts (transient errors) before the job gives up.
     pub max_attempts: u32,
+    /// How long past its budget a slice's lease lasts: a worker killed mid-slice holds
+    /// the job this long before the next slice may take over.
+    pub lease_grace: Duration,
 }
 
 impl Default for SyncOptions {
@@ -62,6 +65,7 @@ impl Default for SyncOptions {
             concurrency: 4,
             poll_interval: Duration::from_secs(2),
             max_attempts: 8,
+            lease_grace: Duration::from_secs(5),
         }
     }
 }
@@ -458,7 +462,8 @@ pub async fn run_slice(
         return Ok(summary);
     }
     let started = std::time::Instant::now();
-    let lease_ms = i64::try_from(budget.as_millis()).unwrap_or(i64::MAX / 2) + 30_000;
+    let lease_ms =
+        i64::try_from((budget + options.lease_grace).as_millis()).unwrap_or(i64::MAX / 2);
     let leased = store.conn().execute(
         "UPDATE sync_job SET lease_until_ms = ?2 WHERE id = ?1 AND lease_until_ms < ?3",
         params![job_id, clock::now_ms() + lease_ms, clock::now_ms()],

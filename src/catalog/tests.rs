@@ -151,6 +151,10 @@ fn each_problem_is_reported_with_an_actionable_message() {
         let found = problems(&product);
         assert_eq!(found, vec![expected.clone()]);
         assert!(expected.message().ends_with('.'), "{}", expected.message());
+        assert_eq!(
+            serde_json::to_value(&expected).unwrap()["code"],
+            expected.code()
+        );
     }
 }
 
@@ -256,7 +260,8 @@ fn html_becomes_plain_text() {
         "café ✓ &unknown; &"
     );
     assert_eq!(text::plain("unclosed <b"), "unclosed");
-    assert_eq!(text::truncate("abcdef", 4), "abc…");
+    assert_eq!(text::truncate("abcdef".into(), 4), "abc…");
+    assert_eq!(text::truncate("ééé".into(), 3), "ééé");
 }
 
 #[test]

@@ -4,45 +4,124 @@
 use super::Image;
 
 /// Plain text from HTML: tags and script/style bodies removed, common entities decoded,
-/// whitespace collapsed.
+/// whitespace collapsed. One pass, one allocation: this runs for every product of
+/// every sync.
 pub fn plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let lower: String = after
-            .chars()
-            .take(8)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let skip_to = if lower.starts_with("<script") {
-            find_ci(after, "</script>").map(|i| i + "</script>".len())
-        } else if lower.starts_with("<style") {
-            find_ci(after, "</style>").map(|i| i + "</style>".len())
-        } else {
-            after.find('>').map(|i| i + 1)
-        };
-        match skip_to {
-            Some(end) => {
-                // Block-level tags separate words.
-                out.push(' ');
-                rest = &after[end..];
+    let bytes = html.as_bytes();
+    let mut out = Collapsed::with_capacity(html.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let rest = &bytes[i..];
+                let skip = if starts_with_ci(rest, b"<script") {
+                    find_ci(rest, b"</script>").map(|at| at + b"</script>".len())
+                } else if starts_with_ci(rest, b"<style") {
+                    find_ci(rest, b"</style>").map(|at| at + b"</style>".len())
+                } else {
+                    rest.iter().position(|&b| b == b'>').map(|at| at + 1)
+                };
+                let Some(skip) = skip else { break };
+                // Tags separate words.
+                out.space();
+                i += skip;
             }
-            None => {
-                rest = "";
+            b'&' => match entity(&html[i..]) {
+                Some((Decoded::Text(text), len)) => {
+                    out.push_str(text);
+                    i += len;
+                }
+                Some((Decoded::Char(c), len)) => {
+                    out.push_char(c);
+                    i += len;
+                }
+                None => {
+                    out.push_char('&');
+                    i += 1;
+                }
+            },
+            _ => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'<' || b == b'&')
+                    .map_or(bytes.len(), |at| i + at);
+                out.push_str(&html[i..end]);
+                i = end;
             }
         }
     }
-    out.push_str(rest);
-    collapse(&decode_entities(&out))
+    out.finish()
 }
 
-fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
+/// A string builder that collapses runs of whitespace into one space and trims.
+struct Collapsed {
+    text: String,
+    space: bool,
 }
 
-fn decode_entities(text: &str) -> String {
+impl Collapsed {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            text: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    fn space(&mut self) {
+        self.space = true;
+    }
+
+    fn push_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = true;
+            return;
+        }
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        for word in s.split(char::is_whitespace) {
+            if word.is_empty() {
+                self.space = true;
+                continue;
+            }
+            if self.space && !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(word);
+            self.space = true;
+        }
+        // The last piece was not followed by whitespace unless `s` ended with some.
+        self.space = s.ends_with(char::is_whitespace);
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+fn starts_with_ci(haystack: &[u8], prefix: &[u8]) -> bool {
+    haystack.len() >= prefix.len() && haystack[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// What an entity stands for.
+enum Decoded {
+    Text(&'static str),
+    Char(char),
+}
+
+/// Decodes the entity at the start of `text`, with the bytes it spans.
+fn entity(text: &str) -> Option<(Decoded, usize)> {
     const NAMED: &[(&str, &str)] = &[
         ("&nbsp;", " "),
         ("&amp;", "&"),
@@ -62,48 +141,30 @@ fn decode_entities(text: &str) -> String {
         ("&rdquo;", "”"),
         ("&ldquo;", "“"),
     ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'scan: while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        for (entity, replacement) in NAMED {
-            if rest.starts_with(entity) {
-                out.push_str(replacement);
-                rest = &rest[entity.len()..];
-                continue 'scan;
-            }
-        }
-        if let Some(end) = rest[..rest.len().min(10)].find(';') {
-            let code = &rest[2.min(end)..end];
-            let parsed = if rest.starts_with("&#x") || rest.starts_with("&#X") {
-                u32::from_str_radix(&code[1.min(code.len())..], 16).ok()
-            } else if rest.starts_with("&#") {
-                code.parse().ok()
-            } else {
-                None
-            };
-            if let Some(c) = parsed.and_then(char::from_u32) {
-                out.push(c);
-                rest = &rest[end + 1..];
-                continue;
-            }
-        }
-        out.push('&');
-        rest = &rest[1..];
+    if let Some((name, replacement)) = NAMED.iter().find(|(name, _)| text.starts_with(name)) {
+        return Some((Decoded::Text(replacement), name.len()));
     }
-    out.push_str(rest);
-    out
+    numeric_entity(text).map(|(c, len)| (Decoded::Char(c), len))
 }
 
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+fn numeric_entity(text: &str) -> Option<(char, usize)> {
+    let end = text.get(..text.len().min(12))?.find(';')?;
+    let body = text.get(2..end)?;
+    let code = if let Some(hex) = body.strip_prefix(['x', 'X']) {
+        u32::from_str_radix(hex, 16).ok()?
+    } else if text.starts_with("&#") {
+        body.parse().ok()?
+    } else {
+        return None;
+    };
+    Some((char::from_u32(code)?, end + 1))
 }
 
 /// Cuts `text` to at most `max` characters, on a character boundary.
-pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
+pub fn truncate(text: String, max: usize) -> String {
+    // Byte length bounds the character count: most texts need no counting at all.
+    if text.len() <= max || text.chars().count() <= max {
+        return text;
     }
     let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');

@@ -4,6 +4,7 @@
 
 mod convert;
 mod exceptions;
+mod product;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -22,6 +23,7 @@ use crate::store::Store;
 use crate::{catalog, clock, jwt, runtime, secret, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
+use product::product_from_array;
 
 /// The worker's store: the path the plugin gave, and the connection once first used.
 /// php-fpm forks workers after MINIT, so nothing is opened before a request asks.
@@ -481,7 +483,8 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
 /// as the plugin's readers produce them; `$rules` may set `currency`,
 /// `max_image_bytes` and `default_brand`. Returns one entry per product:
 /// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-/// `problems` (`code`, `message`) and, when ready, `item`.
+/// `problems` (`code`, `message`) and, when ready, `item` (the catalog item as the
+/// JSON the API receives).
 #[php_function]
 #[php(name = "Wpwa\\catalog_prepare")]
 pub fn catalog_prepare(
@@ -489,37 +492,42 @@ pub fn catalog_prepare(
     rules: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let (rules, _) = catalog_options(rules)?;
-    let mut results = ZendHashTable::new();
+    let mut results =
+        ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
     for (index, record) in products.values().enumerate() {
-        let product: catalog::Product = match record.array() {
-            Some(array) => {
-                serde_json::from_value(array_to_json("product", array)?).map_err(|e| {
-                    validation(format!("product #{index} is not a product record: {e}"))
-                })?
+        let product = product_from_array(index, record)?;
+        let mut entry = ZendHashTable::with_capacity(5);
+        entry
+            .insert("product_id", product.id as i64)
+            .map_err(internal)?;
+        entry
+            .insert("retailer_id", catalog::retailer_id(&product))
+            .map_err(internal)?;
+        let mut problems = ZendHashTable::new();
+        let (status, item) = match catalog::prepare(&product, &rules) {
+            catalog::Listing::Item(item) => (
+                "ready",
+                Some(serde_json::to_string(&item).map_err(internal)?),
+            ),
+            catalog::Listing::Invalid(found) => {
+                for problem in &found {
+                    let mut p = ZendHashTable::with_capacity(2);
+                    p.insert("code", problem.code()).map_err(internal)?;
+                    p.insert("message", problem.message()).map_err(internal)?;
+                    problems.push(p).map_err(internal)?;
+                }
+                ("invalid", None)
             }
-            None => return Err(validation(format!("product #{index} must be an array"))),
+            catalog::Listing::NotListed(_) => ("not_listed", None),
         };
-        let (status, problems, item) = match catalog::prepare(&product, &rules) {
-            catalog::Listing::Item(item) => ("ready", Vec::new(), Some(item)),
-            catalog::Listing::Invalid(problems) => ("invalid", problems, None),
-            catalog::Listing::NotListed(_) => ("not_listed", Vec::new(), None),
-        };
-        let problems: Vec<serde_json::Value> = problems
-            .iter()
-            .map(|p| {
-                let mut json = serde_json::to_value(p).unwrap_or_default();
-                json["message"] = p.message().into();
-                json
-            })
-            .collect();
-        let entry = serde_json::json!({
-            "product_id": product.id,
-            "retailer_id": catalog::retailer_id(&product),
-            "status": status,
-            "problems": problems,
-            "item": item,
-        });
-        results.push(json_to_zval(&entry)?).map_err(internal)?;
+        entry.insert("status", status).map_err(internal)?;
+        entry.insert("problems", problems).map_err(internal)?;
+        match item {
+            Some(json) => entry.insert("item", json),
+            None => entry.insert("item", ()),
+        }
+        .map_err(internal)?;
+        results.push(entry).map_err(internal)?;
     }
     Ok(results)
 }
@@ -583,11 +591,7 @@ fn product_records(products: &ZendHashTable) -> PhpResult<Vec<catalog::Product>>
     products
         .values()
         .enumerate()
-        .map(|(index, record)| match record.array() {
-            Some(array) => serde_json::from_value(array_to_json("product", array)?)
-                .map_err(|e| validation(format!("product #{index} is not a product record: {e}"))),
-            None => Err(validation(format!("product #{index} must be an array"))),
-        })
+        .map(|(index, record)| product_from_array(index, record))
         .collect()
 }
 

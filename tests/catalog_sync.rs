@@ -1,0 +1,367 @@
+//! Catalog sync end to end against the sandbox's Cloud API catalog: exact contents,
+//! incremental runs, rate limits honored, interrupted slices resumed, bad tokens.
+
+#![cfg(feature = "sandbox")]
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use wpwa::catalog::sync::{self, JobState, JobSummary, SyncOptions};
+use wpwa::catalog::{Image, Product, Rules};
+use wpwa::cloud::CloudClient;
+use wpwa::sandbox::{Sandbox, SandboxConfig};
+use wpwa::store::Store;
+
+const TOKEN: &str = "catalog-test-token";
+const CATALOG: &str = "987654321";
+const VENDOR: u64 = 7;
+
+struct World {
+    base: String,
+    client: CloudClient,
+    http: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn world(config: SandboxConfig) -> World {
+    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(Sandbox::new(config).serve(listener, async {
+        let _ = stopped.await;
+    }));
+    World {
+        client: CloudClient::new(&base, "v21.0", TOKEN).unwrap(),
+        base,
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        _stop: stop,
+    }
+}
+
+fn fast() -> SandboxConfig {
+    SandboxConfig {
+        cloud_token: TOKEN.into(),
+        batch_processing_ms: 30,
+        ..SandboxConfig::default()
+    }
+}
+
+fn options() -> SyncOptions {
+    SyncOptions {
+        batch_size: 10,
+        concurrency: 3,
+        poll_interval: Duration::from_millis(20),
+        lease_grace: Duration::from_millis(50),
+        ..SyncOptions::default()
+    }
+}
+
+impl World {
+    async fn items(&self) -> Vec<Value> {
+        let body: Value = self
+            .http
+            .get(format!("{}/sandbox/catalogs/{CATALOG}/items", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["items"].as_array().unwrap().clone()
+    }
+
+    async fn stats(&self) -> Value {
+        self.http
+            .get(format!("{}/sandbox/catalogs/{CATALOG}/stats", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Plans and runs slices until the job ends.
+    async fn sync(&self, store: &Store, products: &[Product], options: &SyncOptions) -> JobSummary {
+        let job = sync::plan(
+            store,
+            VENDOR,
+            CATALOG,
+            products,
+            &rules(),
+            options,
+            wpwa::clock::now(),
+        )
+        .unwrap();
+        self.finish(store, job.job_id, options).await
+    }
+
+    async fn finish(&self, store: &Store, job_id: i64, options: &SyncOptions) -> JobSummary {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let summary = sync::run_slice(
+                store,
+                &self.client,
+                VENDOR,
+                job_id,
+                options,
+                Duration::from_millis(500),
+            )
+            .await
+            .unwrap();
+            if summary.state != JobState::Running {
+                return summary;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the job did not finish: {summary:?}"
+            );
+        }
+    }
+}
+
+fn rules() -> Rules {
+    Rules {
+        currency: "USD".into(),
+        default_brand: "Acme Store".into(),
+        ..Rules::default()
+    }
+}
+
+fn product(id: u64) -> Product {
+    Product {
+        id,
+        vendor_id: VENDOR,
+        product_type: "simple".into(),
+        parent_id: None,
+        status: "publish".into(),
+        visibility: None,
+        sku: Some(format!("ACME-{id:03}")),
+        title: format!("Acme product {id}"),
+        description: format!("<p>Product <b>{id}</b> &amp; friends.</p>"),
+        short_description: String::new(),
+        price: Some(format!("{id}.50")),
+        regular_price: Some(format!("{id}.50")),
+        sale_price: None,
+        stock_status: Some("instock".into()),
+        manage_stock: false,
+        stock_quantity: None,
+        image: Some(Image {
+            url: format!("http://127.0.0.1:8080/wp-content/uploads/{id}.jpg"),
+            mime: "image/jpeg".into(),
+            bytes: Some(50_000),
+        }),
+        permalink: format!("http://127.0.0.1:8080/product/{id}/"),
+        brand: None,
+    }
+}
+
+/// 25 good products and three broken ones.
+fn shop() -> Vec<Product> {
+    let mut products: Vec<Product> = (1..=28).map(product).collect();
+    products[25].image = None;
+    products[26].regular_price = Some("0".into());
+    products[26].price = None;
+    products[27].status = "draft".into();
+    products
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_catalog_holds_exactly_the_valid_published_products_and_only_changes_are_sent() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let mut products = shop();
+        let done = w.sync(&store, &products, &options()).await;
+        assert_eq!(
+            (done.state, done.synced, done.rejected),
+            (JobState::Done, 25, 0)
+        );
+
+        let items = w.items().await;
+        assert_eq!(
+            ids(&items),
+            (1..=25).map(|i| format!("ACME-{i:03}")).collect::<Vec<_>>()
+        );
+        let first = &items[0];
+        assert_eq!(first["price"], "1.50 USD");
+        assert_eq!(
+            first["image_link"],
+            "http://127.0.0.1:8080/wp-content/uploads/1.jpg"
+        );
+        assert_eq!(first["description"], "Product 1 & friends.");
+        assert_eq!(first["brand"], "Acme Store");
+        let summary = sync::summary(&store, VENDOR, CATALOG).unwrap();
+        assert_eq!((summary.synced, summary.needs_attention), (25, 2));
+        let reasons: Vec<_> = summary
+            .attention
+            .iter()
+            .flat_map(|a| a.problems.clone())
+            .collect();
+        assert!(
+            reasons.iter().any(|r| r.contains("image"))
+                && reasons.iter().any(|r| r.contains("price")),
+            "{reasons:?}"
+        );
+
+        // Nothing changed: nothing is sent.
+        let batches_before = w.stats().await["batches"].as_u64().unwrap();
+        let unchanged = w.sync(&store, &products, &options()).await;
+        assert_eq!(unchanged.total, 0);
+        assert_eq!(w.stats().await["batches"].as_u64().unwrap(), batches_before);
+
+        // One price changes: one UPDATE.
+        products[4].regular_price = Some("99.99".into());
+        let before = w.stats().await["requests"].clone();
+        let update = w.sync(&store, &products, &options()).await;
+        assert_eq!((update.total, update.synced), (1, 1));
+        let after = w.stats().await["requests"].clone();
+        assert_eq!(
+            after["UPDATE"].as_u64().unwrap() - before["UPDATE"].as_u64().unwrap(),
+            1
+        );
+        assert_eq!(after["CREATE"], before["CREATE"]);
+        let items = w.items().await;
+        assert_eq!(
+            items.iter().find(|i| i["id"] == "ACME-005").unwrap()["price"],
+            "99.99 USD"
+        );
+
+        // One product is trashed: one DELETE.
+        products[9].status = "trash".into();
+        let delete = w.sync(&store, &products, &options()).await;
+        assert_eq!((delete.total, delete.deleted), (1, 1));
+        assert_eq!(
+            w.stats().await["requests"]["DELETE"].as_u64().unwrap()
+                - after["DELETE"].as_u64().unwrap(),
+            1
+        );
+        assert!(!ids(&w.items().await).contains(&"ACME-010".to_owned()));
+        assert_eq!(w.items().await.len(), 24);
+    });
+}
+
+#[test]
+fn a_rate_limit_mid_sync_is_waited_out_and_the_sync_completes() {
+    runtime().block_on(async {
+        let w = world(SandboxConfig {
+            catalog_batch_limit: 2,
+            catalog_window_ms: 300,
+            ..fast()
+        })
+        .await;
+        let store = Store::open_in_memory().unwrap();
+        let options = SyncOptions {
+            batch_size: 3,
+            concurrency: 4,
+            ..options()
+        };
+        let done = w.sync(&store, &shop(), &options).await;
+        assert_eq!((done.state, done.synced), (JobState::Done, 25));
+        assert!(
+            w.stats().await["rate_limited"].as_u64().unwrap() > 0,
+            "the limit was hit"
+        );
+        assert_eq!(w.items().await.len(), 25);
+    });
+}
+
+#[test]
+fn an_interrupted_slice_resumes_without_losing_or_duplicating_items() {
+    runtime().block_on(async {
+        let w = world(SandboxConfig {
+            cloud_latency_ms: 20,
+            ..fast()
+        })
+        .await;
+        let store = Store::open_in_memory().unwrap();
+        let options = SyncOptions {
+            batch_size: 2,
+            concurrency: 2,
+            ..options()
+        };
+        let job = sync::plan(
+            &store,
+            VENDOR,
+            CATALOG,
+            &shop(),
+            &rules(),
+            &options,
+            wpwa::clock::now(),
+        )
+        .unwrap();
+        // Kill the slice at several points mid-flight, as a dying PHP worker would.
+        for cut_ms in [5, 30, 45, 70] {
+            let slice = sync::run_slice(
+                &store,
+                &w.client,
+                VENDOR,
+                job.job_id,
+                &options,
+                Duration::from_millis(300),
+            );
+            let _ = tokio::time::timeout(Duration::from_millis(cut_ms), slice).await;
+            // The dead worker's lease (budget + grace) runs out before anyone takes over.
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        let done = w.finish(&store, job.job_id, &options).await;
+        assert_eq!(
+            (done.state, done.synced, done.rejected),
+            (JobState::Done, 25, 0)
+        );
+        let items = ids(&w.items().await);
+        assert_eq!(
+            items,
+            (1..=25).map(|i| format!("ACME-{i:03}")).collect::<Vec<_>>()
+        );
+    });
+}
+
+#[test]
+fn an_invalid_token_stops_the_job_with_a_clear_message() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let client = CloudClient::new(&w.base, "v21.0", "wrong-token").unwrap();
+        let job = sync::plan(
+            &store,
+            VENDOR,
+            CATALOG,
+            &shop(),
+            &rules(),
+            &options(),
+            wpwa::clock::now(),
+        )
+        .unwrap();
+        let summary = sync::run_slice(
+            &store,
+            &client,
+            VENDOR,
+            job.job_id,
+            &options(),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+        assert_eq!(summary.state, JobState::Failed);
+        assert!(summary.error.unwrap().contains("new token"));
+        assert!(w.items().await.is_empty());
+    });
+}
