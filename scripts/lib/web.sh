@@ -67,15 +67,17 @@ fpm_stop() {
 
 nginx_start() {
     local args=(-c "$SITE_STATE/conf/nginx.conf" -p "$SITE_STATE/" -e "$SITE_STATE/log/nginx-error.log")
-    stop_pidfile "$SITE_STATE/run/nginx.pid" QUIT
+    stop_pidfile "$SITE_STATE/run/nginx.pid" TERM
     port_open "$SITE_PORT" && die "127.0.0.1:$SITE_PORT is already in use (another demo or test running?)"
     nginx -t -q "${args[@]}" || die "nginx config test failed"
     nginx "${args[@]}"
     wait_port "$SITE_PORT" 20 || die "nginx did not listen on 127.0.0.1:$SITE_PORT"
 }
 
+# TERM, not QUIT: a graceful quit waits for idle keep-alive connections
+# (a browser's) for as long as they stay open.
 nginx_stop() {
-    stop_pidfile "$SITE_STATE/run/nginx.pid" QUIT
+    stop_pidfile "$SITE_STATE/run/nginx.pid" TERM
 }
 
 web_start() {
