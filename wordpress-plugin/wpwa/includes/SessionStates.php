@@ -56,7 +56,7 @@ final class SessionStates {
 			),
 			'expired'          => array(
 				'label'    => __( 'Session expired', 'wpwa' ),
-				'guidance' => __( 'Your WhatsApp session expired. WhatsApp unlinks devices after 14 days without the phone online. Reconnect to keep receiving messages.', 'wpwa' ),
+				'guidance' => __( 'Your WhatsApp session expired. Connect again to keep receiving messages.', 'wpwa' ),
 				'tone'     => 'warning',
 			),
 			'logged_out'       => array(

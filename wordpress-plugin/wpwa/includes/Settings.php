@@ -83,8 +83,8 @@ final class Settings {
 	 */
 	public const POLICY_BOUNDS = array(
 		'max_starts_per_hour' => array( 1, 100 ),
-		'qr_first_seconds'    => array( 5, 600 ),
-		'qr_next_seconds'     => array( 5, 600 ),
+		'qr_first_seconds'    => array( 1, 600 ),
+		'qr_next_seconds'     => array( 1, 600 ),
 		'offline_expiry_days' => array( 1, 365 ),
 	);
 

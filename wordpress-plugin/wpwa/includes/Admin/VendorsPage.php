@@ -96,6 +96,10 @@ final class VendorsPage {
 			<h1><?php esc_html_e( 'WhatsApp vendors', 'wpwa' ); ?></h1>
 			<?php GatewaySettings::flash(); ?>
 			<p><?php esc_html_e( 'Every vendor\'s WhatsApp connection at a glance. States refresh when vendors open their dashboard or the gateway reports a change.', 'wpwa' ); ?></p>
+			<form method="get" class="wpwa-vendors-search">
+				<input type="hidden" name="page" value="<?php echo esc_attr( self::SLUG ); ?>" />
+				<?php $table->search_box( __( 'Search vendors', 'wpwa' ), 'wpwa-vendor' ); ?>
+			</form>
 			<?php if ( 'per_vendor' === Settings::get( 'integration_model' ) ) : ?>
 				<form method="post" action="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>">
 					<input type="hidden" name="action" value="<?php echo esc_attr( self::ASSIGN_ACTION ); ?>" />

@@ -81,6 +81,19 @@ final class VendorsTable extends WP_List_Table {
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array(), 'vendor' );
 		$ids                   = Vendors::all_ids();
+		$search                = self::search();
+		if ( '' !== $search && $ids ) {
+			$found = get_users(
+				array(
+					'include'        => $ids,
+					'search'         => '*' . $search . '*',
+					'search_columns' => array( 'user_login', 'user_email', 'display_name', 'user_nicename' ),
+					'fields'         => 'ID',
+					'number'         => -1,
+				)
+			);
+			$ids   = array_values( array_intersect( $ids, array_map( 'intval', $found ) ) );
+		}
 		$total                 = count( $ids );
 		$page                  = max( 1, $this->get_pagenum() );
 		$this->items           = $ids ? get_users(
@@ -99,6 +112,17 @@ final class VendorsTable extends WP_List_Table {
 				'total_pages' => (int) ceil( $total / self::PER_PAGE ),
 			)
 		);
+	}
+
+	/**
+	 * The search term of the request ('' when none).
+	 *
+	 * @since 0.2.0
+	 *
+	 * @return string
+	 */
+	public static function search(): string {
+		return isset( $_REQUEST['s'] ) ? trim( sanitize_text_field( wp_unslash( (string) $_REQUEST['s'] ) ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a read-only filter.
 	}
 
 	/**
