@@ -41,7 +41,7 @@ if ( ! function_exists( 'wpwa_uninstall_site' ) ) {
 			}
 		}
 
-		foreach ( array( 'wpwa_settings', 'wpwa_vendor_page_id', 'wpwa_version', 'wpwa_flush_rewrite_rules' ) as $option ) {
+		foreach ( array( 'wpwa_settings', 'wpwa_vendor_page_id', 'wpwa_version', 'wpwa_flush_rewrite_rules', 'wpwa_gateway_connections' ) as $option ) {
 			delete_option( $option );
 		}
 
