@@ -35,11 +35,14 @@ install_deps() {
         log "system packages already installed"
     fi
 
-    command -v cargo >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/cargo" ] ||
-        die "cargo not found: install a Rust toolchain (rustup) first"
+    # rustup puts cargo in ~/.cargo/bin, which a non-login shell (CI) may
+    # not have on its PATH.
+    local cargo_bin="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin"
     case ":$PATH:" in
-        *":$HOME/.cargo/bin:"*) ;;
-        *) [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH" ;;
+        *":$cargo_bin:"*) ;;
+        *) [ -d "$cargo_bin" ] && export PATH="$cargo_bin:$PATH" ;;
     esac
+    command -v cargo >/dev/null 2>&1 ||
+        die "cargo not found: install a Rust toolchain (rustup) first"
     return 0
 }

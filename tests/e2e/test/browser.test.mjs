@@ -13,6 +13,8 @@ import { phpErrorsIn } from '../lib/http.js';
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Containers often have a tiny /dev/shm.
+  '--disable-dev-shm-usage',
   // Nothing off this machine can even be resolved.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
