@@ -372,6 +372,14 @@ test('gateway down: the vendor sees a clear error, not a spinner (screenshot)', 
     await connect.click();
     await page.locator('.wpwa-qr__code svg').waitFor({ state: 'visible', timeout: 15000 });
     assert.equal(await error.isVisible(), false, 'the error is cleared');
+
+    // The gateway stops while the QR waits: the next poll says so.
+    await sandboxConfig({ fail_mode: 'down' });
+    await error.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await error.innerText(), /We couldn't reach the WhatsApp service/);
+    await sandboxConfig({ fail_mode: 'none' });
+    await error.waitFor({ state: 'hidden', timeout: 20000 });
+    assert.equal(await state(page), 'waiting_for_scan', 'back to normal once the gateway answers');
     assertClean(problems, 'gateway down');
   } finally {
     await sandboxConfig({ fail_mode: 'none' });
@@ -579,4 +587,59 @@ test('admin: Vendors page lists sessions with a Disconnect row action; settings 
   // Vendors cannot test gateways.
   res = await v.call('POST', '/gateway/test');
   assert.equal(res.status, 403);
+});
+
+test('model 2: a vendor without a gateway connection is told so; an admin defines and assigns one; the vendor connects through it', async () => {
+  const v = await newVendor('m');
+  const conn = `shop-${RUN}`;
+  await setPolicy({ integration_model: 'per_vendor' });
+  const tab = await openPage();
+  const { page, problems } = tab;
+  try {
+    let res = await v.call('POST', '/session/connect');
+    assert.equal(res.status, 409, res.text);
+    assert.match(res.json().message, /No WhatsApp connection has been assigned to your store yet/);
+
+    await login(page, admin.login, admin.password);
+    await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-settings`);
+    await page.fill('#wpwa_conn_id', conn);
+    await page.fill('#wpwa_conn_label', 'Shop gateway');
+    await page.fill('#wpwa_conn_url', 'https://gateway.shop.example');
+    await page.fill('#wpwa_conn_key', SANDBOX_KEY);
+    await Promise.all([page.waitForNavigation(), page.locator('#wpwa-connections [type=submit][value="Save connection"]').click()]);
+    assert.match(await page.locator('.notice-success').innerText(), /Connection saved/);
+    const row = page.locator('#wpwa-connections tr', { hasText: conn });
+    assert.ok(!(await row.innerText()).includes(SANDBOX_KEY), 'the key is shown masked only');
+    assert.ok(!(await page.content()).includes(SANDBOX_KEY), 'the key is nowhere in the page source');
+    await row.locator('.wpwa-test-connection').click();
+    await page.waitForFunction((c) => /Connected to|Test failed/.test([...document.querySelectorAll('#wpwa-connections tr')].find((r) => r.textContent.includes(c))?.querySelector('.wpwa-test-result')?.textContent || ''), conn);
+    assert.match(await row.locator('.wpwa-test-result').innerText(), /API key accepted/);
+
+    await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-vendors&s=${encodeURIComponent(v.login)}`);
+    const vrow = page.locator('tr', { hasText: v.login });
+    assert.match(await vrow.innerText(), /Not assigned/);
+    await page.selectOption(`#wpwa-assign-${v.id}`, conn);
+    await Promise.all([page.waitForNavigation(), page.locator('input[type=submit][value="Save connection assignments"]').click()]);
+    assert.match(await page.locator('.notice-success').innerText(), /Connection assignments saved/);
+    assertClean(problems, 'model 2 admin');
+
+    res = await v.call('POST', '/session/connect');
+    assert.equal(res.status, 200, res.text);
+    const name = res.json().session.gateway_session;
+    const gw = await sandbox('GET', `/api/sessions/${name}`);
+    assert.equal(gw.config.webhooks[0].url, `${baseUrl}/wp-json/wpwa/v1/webhooks/gateway/${conn}`, 'the gateway reports to the connection\'s webhook route');
+    await waitFor(async () => (await sessionOf(v)).state === 'waiting_for_scan', 'waiting');
+    await sandbox('POST', `/sandbox/sessions/${name}/scan`, { phone: phone(99), pushName: 'M' });
+    // The webhook (signed with this connection's key) is what moves it: no status read in between.
+    await waitFor(async () => {
+      const log = await sandbox('GET', '/sandbox/webhooks');
+      return (log.deliveries || []).some((d) => d.session === name && d.body?.payload?.status === 'WORKING' && d.response_status === 200);
+    }, 'the WORKING webhook accepted with 200');
+    assert.equal((await sessionOf(v)).phone, phone(99));
+    res = await v.call('POST', '/session/disconnect');
+    assert.equal(res.status, 200);
+  } finally {
+    await setPolicy({ integration_model: 'central' });
+    await tab.context.close();
+  }
 });
