@@ -202,12 +202,14 @@
 			} );
 			setText( badge, wording.label );
 		}
-		setText( root.querySelector( '.wpwa-status-guidance' ), wording.guidance );
-
-		var why = reasonText( s );
+		// A specific reason replaces the state's generic guidance.
+		var why = has( ENDED, state ) ? reasonText( s ) : '';
+		var guidance = root.querySelector( '.wpwa-status-guidance' );
+		setText( guidance, wording.guidance );
+		setHidden( guidance, !! why );
 		var reasonEl = field( root, 'reason' );
-		setText( reasonEl, has( ENDED, state ) ? why : '' );
-		setHidden( reasonEl, ! has( ENDED, state ) || ! why );
+		setText( reasonEl, why );
+		setHidden( reasonEl, ! why );
 
 		// QR code: replaced only when the core issued a new one.
 		var qrBox = field( root, 'qr' );
@@ -231,7 +233,7 @@
 		setHidden( field( root, 'qr-loading' ), ! has( PENDING, state ) || hasQr );
 
 		var connected = state === 'connected';
-		var phone = ( connected || s.reason === 'phone_in_use' ) && typeof s.phone === 'string' && s.phone !== '' ? s.phone : '';
+		var phone = connected && typeof s.phone === 'string' && s.phone !== '' ? s.phone : '';
 		var since = connected && typeof s.since === 'number' && s.since > 0 ? s.since : null;
 		setText( root.querySelector( '.wpwa-status-phone' ), phone );
 		setHidden( field( root, 'phone' ), ! phone );

@@ -34,7 +34,7 @@ $wpwa_connected       = 'connected' === $wpwa_state;
 $wpwa_pending         = in_array( $wpwa_state, array( 'starting', 'waiting_for_scan' ), true );
 $wpwa_ended           = in_array( $wpwa_state, array( 'expired', 'logged_out', 'failed' ), true );
 $wpwa_since           = $wpwa_connected ? $view['since'] : null;
-$wpwa_phone           = ( $wpwa_connected || ( $view['reason'] ?? '' ) === 'phone_in_use' ) ? $view['phone'] : null;
+$wpwa_phone           = $wpwa_connected ? $view['phone'] : null;
 $wpwa_reason_text     = (string) ( $view['reason_text'] ?? '' );
 ?>
 <section class="wpwa-panel wpwa-panel--connection" aria-labelledby="<?php echo esc_attr( $view['heading_id'] ); ?>" data-wpwa-panel="connection" data-state="<?php echo esc_attr( $wpwa_state ); ?>">
@@ -43,7 +43,7 @@ $wpwa_reason_text     = (string) ( $view['reason_text'] ?? '' );
 		<p class="wpwa-status" role="status" aria-live="polite" aria-atomic="true">
 			<span class="wpwa-status-badge wpwa-status-badge--<?php echo esc_attr( $view['tone'] ); ?>" data-state="<?php echo esc_attr( $wpwa_state ); ?>"><?php echo esc_html( $view['label'] ); ?></span>
 		</p>
-		<p class="wpwa-status-guidance"><?php echo esc_html( $view['guidance'] ); ?></p>
+		<p class="wpwa-status-guidance"<?php echo '' !== $wpwa_reason_text ? ' hidden' : ''; ?>><?php echo esc_html( $view['guidance'] ); ?></p>
 
 		<div class="wpwa-notice wpwa-notice--warning wpwa-session-reason" data-wpwa-field="reason" role="alert"<?php echo '' === $wpwa_reason_text ? ' hidden' : ''; ?>><?php echo esc_html( $wpwa_reason_text ); ?></div>
 
