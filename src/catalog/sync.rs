@@ -212,11 +212,10 @@ pub fn plan(
                       problems: &[String],
                       want: Option<&str>|
      -> rusqlite::Result<usize> {
-        tx.execute(
-            "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
+        tx.prepare_cached("INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (catalog_id, retailer_id) DO UPDATE SET vendor_id = excluded.vendor_id, product_id = excluded.product_id,
-                 state = excluded.state, problems = excluded.problems, want_hash = excluded.want_hash, updated_at = excluded.updated_at",
+                 state = excluded.state, problems = excluded.problems, want_hash = excluded.want_hash, updated_at = excluded.updated_at")?.execute(
             params![catalog_id, rid, vendor, product_id as i64, state, json!(problems).to_string(), want, now],
         )
     };
@@ -306,34 +305,32 @@ pub fn plan(
             continue;
         }
         if sent.is_some() {
-            tx.execute("UPDATE catalog_item SET state = 'deleting', want_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2", params![catalog_id, rid, now])?;
+            tx.prepare_cached("UPDATE catalog_item SET state = 'deleting', want_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, now])?;
             ops.push((rid.clone(), "DELETE", json!({"id": rid}), None));
         } else {
-            tx.execute(
+            tx.prepare_cached(
                 "DELETE FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2",
-                params![catalog_id, rid],
-            )?;
+            )?
+            .execute(params![catalog_id, rid])?;
         }
     }
     // Deterministic order: deletes of old SKUs before creates that may reuse them.
     ops.sort_by(|a, b| (a.1 != "DELETE", &a.0).cmp(&(b.1 != "DELETE", &b.0)));
 
     let state = if ops.is_empty() { "done" } else { "running" };
-    tx.execute(
-        "INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+    tx.prepare_cached("INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")?.execute(
         params![vendor, catalog_id, state, ops.len() as i64, now, (state == "done").then_some(now)],
     )?;
     let job_id = tx.last_insert_rowid();
     for (seq, (rid, method, data, hash)) in ops.iter().enumerate() {
         let batch_no = (seq / options.batch_size) as i64;
         if seq % options.batch_size == 0 {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sync_batch (job_id, batch_no, state) VALUES (?1, ?2, 'queued')",
-                params![job_id, batch_no],
-            )?;
+            )?
+            .execute(params![job_id, batch_no])?;
         }
-        tx.execute(
-            "INSERT INTO sync_op (job_id, seq, batch_no, retailer_id, method, data, hash, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued')",
+        tx.prepare_cached("INSERT INTO sync_op (job_id, seq, batch_no, retailer_id, method, data, hash, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued')")?.execute(
             params![job_id, seq as i64, batch_no, rid, method, data.to_string(), hash],
         )?;
     }
@@ -419,7 +416,7 @@ pub fn summary(
 ) -> Result<CatalogSummary, SyncError> {
     let conn = store.conn();
     let count = |state: &str| -> rusqlite::Result<u64> {
-        conn.query_row("SELECT COUNT(*) FROM catalog_item WHERE vendor_id = ?1 AND catalog_id = ?2 AND state = ?3", params![vendor_id as i64, catalog_id, state], |r| r.get::<_, i64>(0))
+        conn.prepare_cached("SELECT COUNT(*) FROM catalog_item WHERE vendor_id = ?1 AND catalog_id = ?2 AND state = ?3")?.query_row( params![vendor_id as i64, catalog_id, state], |r| r.get::<_, i64>(0))
             .map(|n| n.max(0) as u64)
     };
     let mut stmt = conn.prepare(
@@ -497,51 +494,43 @@ async fn work(
     let conn = store.conn();
     while started.elapsed() < budget {
         let remaining = budget.saturating_sub(started.elapsed());
-        let wait_until: i64 = conn.query_row(
-            "SELECT wait_until_ms FROM sync_job WHERE id = ?1",
-            [job_id],
-            |r| r.get(0),
-        )?;
-        let now_ms = clock::now_ms();
-        if wait_until > now_ms {
-            let pause = Duration::from_millis((wait_until - now_ms) as u64);
-            if pause > remaining {
-                return Ok(());
-            }
-            tokio::time::sleep(pause).await;
-            continue;
+        let outstanding: i64 = conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM sync_batch WHERE job_id = ?1 AND state != 'finished'",
+            )?
+            .query_row([job_id], |r| r.get(0))?;
+        if outstanding == 0 {
+            finish(store, job_id)?;
+            return Ok(());
         }
-
-        let queued: Vec<i64> = conn
-            .prepare("SELECT batch_no FROM sync_batch WHERE job_id = ?1 AND state = 'queued' ORDER BY batch_no LIMIT ?2")?
-            .query_map(params![job_id, options.concurrency as i64], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        // A rate limit pauses sending only: batches already sent are still polled.
+        let wait_until: i64 = conn
+            .prepare_cached("SELECT wait_until_ms FROM sync_job WHERE id = ?1")?
+            .query_row([job_id], |r| r.get(0))?;
+        let paused_for =
+            Duration::from_millis(wait_until.saturating_sub(clock::now_ms()).max(0) as u64);
+        let queued: Vec<i64> = if paused_for.is_zero() {
+            conn.prepare("SELECT batch_no FROM sync_batch WHERE job_id = ?1 AND state = 'queued' ORDER BY batch_no LIMIT ?2")?
+                .query_map(params![job_id, options.concurrency as i64], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
         let poll_due =
             clock::now_ms() - i64::try_from(options.poll_interval.as_millis()).unwrap_or(0);
         let due: Vec<(i64, String)> = conn
             .prepare("SELECT batch_no, handle FROM sync_batch WHERE job_id = ?1 AND state = 'sent' AND polled_ms <= ?2 ORDER BY batch_no LIMIT ?3")?
             .query_map(params![job_id, poll_due, options.concurrency as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        let outstanding: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM sync_batch WHERE job_id = ?1 AND state != 'finished'",
-            [job_id],
-            |r| r.get(0),
-        )?;
-        if outstanding == 0 {
-            finish(store, job_id)?;
-            return Ok(());
-        }
+
         if queued.is_empty() && due.is_empty() {
-            tokio::time::sleep(
-                options
-                    .poll_interval
-                    .min(remaining)
-                    .min(Duration::from_millis(250)),
-            )
-            .await;
+            let mut nap = options.poll_interval.min(Duration::from_millis(250));
+            if !paused_for.is_zero() {
+                nap = nap.min(paused_for);
+            }
+            tokio::time::sleep(nap.min(remaining).max(Duration::from_millis(2))).await;
             continue;
         }
-
         if !queued.is_empty() && send(store, client, job_id, catalog_id, &queued, options).await? {
             return Ok(());
         }
@@ -578,36 +567,43 @@ async fn send(
             .collect::<Result<_, _>>()?;
         let client = client.clone();
         let catalog = catalog_id.to_owned();
-        calls.spawn(async move { (batch_no, client.items_batch(&catalog, &requests).await) });
+        calls.spawn(async move {
+            let sent_ms = clock::now_ms();
+            (
+                batch_no,
+                sent_ms,
+                client.items_batch(&catalog, &requests).await,
+            )
+        });
     }
     let mut stop = false;
-    let mut pause: Option<Duration> = None;
+    // The time sending may resume (Unix ms), the latest any answer asked for.
+    let mut resume_at: Option<i64> = None;
     while let Some(joined) = calls.join_next().await {
-        let Ok((batch_no, result)) = joined else {
+        let Ok((batch_no, sent_ms, result)) = joined else {
             continue;
         };
         match result {
             Ok(handle) => {
-                conn.execute("UPDATE sync_batch SET state = 'sent', handle = ?3, polled_ms = ?4 WHERE job_id = ?1 AND batch_no = ?2", params![job_id, batch_no, handle, clock::now_ms()])?;
-                conn.execute(
+                conn.prepare_cached("UPDATE sync_batch SET state = 'sent', handle = ?3, polled_ms = ?4 WHERE job_id = ?1 AND batch_no = ?2")?.execute( params![job_id, batch_no, handle, clock::now_ms()])?;
+                conn.prepare_cached(
                     "UPDATE sync_job SET attempts = 0, error = NULL, updated_at = ?2 WHERE id = ?1",
-                    params![job_id, clock::now()],
-                )?;
+                )?
+                .execute(params![job_id, clock::now()])?;
             }
             Err(CloudError::TokenInvalid { message }) => {
                 let error = CloudError::TokenInvalid { message }.to_string();
-                conn.execute("UPDATE sync_job SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3 WHERE id = ?1", params![job_id, error, clock::now()])?;
+                conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, error, clock::now()])?;
                 tracing::error!(kind = "sync", job_id, "Catalog sync stopped: {error}");
                 stop = true;
             }
             Err(e) if e.is_retryable() => {
-                let attempts: u32 = conn.query_row(
-                    "UPDATE sync_job SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
+                let attempts: u32 = conn.prepare_cached("UPDATE sync_job SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts")?.query_row(
                     [job_id],
                     |r| r.get(0),
                 )?;
                 if attempts > options.max_attempts && !matches!(e, CloudError::RateLimited { .. }) {
-                    conn.execute("UPDATE sync_job SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", params![job_id, e.to_string(), clock::now()])?;
+                    conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, e.to_string(), clock::now()])?;
                     stop = true;
                     continue;
                 }
@@ -615,39 +611,40 @@ async fn send(
                     CloudError::RateLimited { retry_after, .. } => *retry_after,
                     _ => None,
                 };
-                // Without a hint: 1 s, 2 s, 4 s … capped at 5 minutes.
-                let backoff = hinted.unwrap_or_else(|| {
-                    Duration::from_secs(1 << attempts.min(8).saturating_sub(1))
-                        .min(Duration::from_secs(300))
-                });
-                pause = Some(pause.map_or(backoff, |p| p.max(backoff)));
-                conn.execute(
-                    "UPDATE sync_job SET error = ?2 WHERE id = ?1",
-                    params![job_id, e.to_string()],
-                )?;
+                // A hint counts from when the API computed it, which is when the call
+                // was made, not when the answer arrived a round trip later. Without a
+                // hint: 1 s, 2 s, 4 s … capped at 5 minutes, from now.
+                let until = match hinted {
+                    Some(wait) => sent_ms + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2),
+                    None => {
+                        let backoff = Duration::from_secs(1 << attempts.min(8).saturating_sub(1))
+                            .min(Duration::from_secs(300));
+                        clock::now_ms() + i64::try_from(backoff.as_millis()).unwrap_or(i64::MAX / 2)
+                    }
+                };
+                resume_at = Some(resume_at.map_or(until, |r| r.max(until)));
+                conn.prepare_cached("UPDATE sync_job SET error = ?2 WHERE id = ?1")?
+                    .execute(params![job_id, e.to_string()])?;
             }
             Err(e) => {
                 // The API refused the whole batch: every item in it is rejected with why.
                 let message = e.to_string();
-                conn.execute("UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND batch_no = ?2", params![job_id, batch_no, message])?;
-                conn.execute(
+                conn.prepare_cached("UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND batch_no = ?2")?.execute( params![job_id, batch_no, message])?;
+                conn.prepare_cached(
                     "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1 AND batch_no = ?2",
-                    params![job_id, batch_no],
-                )?;
+                )?
+                .execute(params![job_id, batch_no])?;
                 mark_items(store, job_id, batch_no)?;
             }
         }
     }
-    if let Some(pause) = pause {
-        let until = clock::now_ms() + i64::try_from(pause.as_millis()).unwrap_or(i64::MAX / 2);
-        conn.execute(
-            "UPDATE sync_job SET wait_until_ms = ?2 WHERE id = ?1",
-            params![job_id, until],
-        )?;
+    if let Some(until) = resume_at {
+        conn.prepare_cached("UPDATE sync_job SET wait_until_ms = ?2 WHERE id = ?1")?
+            .execute(params![job_id, until])?;
         tracing::warn!(
             kind = "sync",
             job_id,
-            wait_ms = pause.as_millis() as u64,
+            wait_ms = (until - clock::now_ms()).max(0),
             "Catalog sync paused by a rate limit; resuming automatically"
         );
     }
@@ -672,24 +669,22 @@ async fn poll(
         let Ok((batch_no, result)) = joined else {
             continue;
         };
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE sync_batch SET polled_ms = ?3 WHERE job_id = ?1 AND batch_no = ?2",
-            params![job_id, batch_no, clock::now_ms()],
-        )?;
+        )?
+        .execute(params![job_id, batch_no, clock::now_ms()])?;
         let Ok(status) = result else { continue };
         if !status.finished {
             continue;
         }
         let tx = conn.unchecked_transaction()?;
-        let first_seq: i64 = tx.query_row(
-            "SELECT MIN(seq) FROM sync_op WHERE job_id = ?1 AND batch_no = ?2",
-            params![job_id, batch_no],
-            |r| r.get(0),
-        )?;
+        let first_seq: i64 = tx
+            .prepare_cached("SELECT MIN(seq) FROM sync_op WHERE job_id = ?1 AND batch_no = ?2")?
+            .query_row(params![job_id, batch_no], |r| r.get(0))?;
         for error in &status.errors {
             let method_and_seq: Option<(String, i64)> = match (error.line, &error.id) {
-                (Some(line), _) => tx.query_row("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND seq = ?2 AND batch_no = ?3", params![job_id, first_seq + line, batch_no], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
-                (None, Some(id)) => tx.query_row("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 AND retailer_id = ?3", params![job_id, batch_no, id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
+                (Some(line), _) => tx.prepare_cached("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND seq = ?2 AND batch_no = ?3")?.query_row( params![job_id, first_seq + line, batch_no], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
+                (None, Some(id)) => tx.prepare_cached("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 AND retailer_id = ?3")?.query_row( params![job_id, batch_no, id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
                 _ => None,
             };
             let Some((method, seq)) = method_and_seq else {
@@ -699,16 +694,16 @@ async fn poll(
             if method == "DELETE" && error.message.to_ascii_lowercase().contains("not found") {
                 continue;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND seq = ?2",
-                params![job_id, seq, error.message],
-            )?;
+            )?
+            .execute(params![job_id, seq, error.message])?;
         }
-        tx.execute("UPDATE sync_op SET state = 'done' WHERE job_id = ?1 AND batch_no = ?2 AND state = 'queued'", params![job_id, batch_no])?;
-        tx.execute(
+        tx.prepare_cached("UPDATE sync_op SET state = 'done' WHERE job_id = ?1 AND batch_no = ?2 AND state = 'queued'")?.execute( params![job_id, batch_no])?;
+        tx.prepare_cached(
             "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1 AND batch_no = ?2",
-            params![job_id, batch_no],
-        )?;
+        )?
+        .execute(params![job_id, batch_no])?;
         tx.commit()?;
         mark_items(store, job_id, batch_no)?;
     }
@@ -719,11 +714,9 @@ async fn poll(
 fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError> {
     let conn = store.conn();
     let tx = conn.unchecked_transaction()?;
-    let catalog_id: String = tx.query_row(
-        "SELECT catalog_id FROM sync_job WHERE id = ?1",
-        [job_id],
-        |r| r.get(0),
-    )?;
+    let catalog_id: String = tx
+        .prepare_cached("SELECT catalog_id FROM sync_job WHERE id = ?1")?
+        .query_row([job_id], |r| r.get(0))?;
     // (retailer id, method, hash, state, error)
     type AnsweredOp = (String, String, Option<String>, String, Option<String>);
     let ops: Vec<AnsweredOp> = tx
@@ -734,12 +727,11 @@ fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError
     for (rid, method, hash, state, error) in ops {
         match (method.as_str(), state.as_str()) {
             ("DELETE", "done") => {
-                tx.execute("DELETE FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2 AND state = 'deleting'", params![catalog_id, rid])?;
-                tx.execute("UPDATE catalog_item SET sent_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2", params![catalog_id, rid, now])?;
+                tx.prepare_cached("DELETE FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2 AND state = 'deleting'")?.execute( params![catalog_id, rid])?;
+                tx.prepare_cached("UPDATE catalog_item SET sent_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, now])?;
             }
             (_, "done") => {
-                tx.execute(
-                    "UPDATE catalog_item SET state = 'synced', sent_hash = ?3, problems = '[]', synced_at = ?4, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2",
+                tx.prepare_cached("UPDATE catalog_item SET state = 'synced', sent_hash = ?3, problems = '[]', synced_at = ?4, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute(
                     params![catalog_id, rid, hash, now],
                 )?;
             }
@@ -747,7 +739,7 @@ fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError
             (_, _) => {
                 let problems =
                     json!([error.unwrap_or_else(|| "Rejected by WhatsApp".into())]).to_string();
-                tx.execute("UPDATE catalog_item SET state = 'rejected', problems = ?3, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2", params![catalog_id, rid, problems, now])?;
+                tx.prepare_cached("UPDATE catalog_item SET state = 'rejected', problems = ?3, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, problems, now])?;
             }
         }
     }
