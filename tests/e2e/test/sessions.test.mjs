@@ -23,7 +23,7 @@ const SANDBOX_KEY = 'sandbox-key';
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const RUN = Date.now().toString(36).slice(-6);
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
