@@ -37,6 +37,13 @@ final class VendorsTable extends WP_List_Table {
 	public const PER_PAGE = 20;
 
 	/**
+	 * Sessions of the rows on this page, by vendor ID (one store read each).
+	 *
+	 * @var array<int,array<string,mixed>|null>
+	 */
+	private array $sessions = array();
+
+	/**
 	 * Constructor.
 	 *
 	 * @since 0.2.0
@@ -143,8 +150,12 @@ final class VendorsTable extends WP_List_Table {
 	 * @return array<string,mixed>
 	 */
 	private function session( WP_User $user ): array {
-		$status = Sessions::status( (int) $user->ID );
-		return is_array( $status ) ? Sessions::present( $status ) : array(
+		$id = (int) $user->ID;
+		if ( ! array_key_exists( $id, $this->sessions ) ) {
+			$status                = Sessions::status( $id );
+			$this->sessions[ $id ] = is_array( $status ) ? Sessions::present( $status ) : null;
+		}
+		return $this->sessions[ $id ] ?? array(
 			'state'  => 'unknown',
 			'reason' => null,
 			'phone'  => null,
