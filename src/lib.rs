@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod clock;
 pub mod cloud;
 pub mod gateway;
+pub mod inbound;
 pub mod jwt;
 pub mod log;
 pub mod qr;
