@@ -17,6 +17,7 @@ pub mod inbound;
 pub mod jwt;
 pub mod log;
 pub mod qr;
+pub mod routing;
 pub mod runtime;
 pub mod secret;
 pub mod session;

@@ -114,6 +114,55 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (job_id, seq)
      );
      CREATE INDEX sync_op_batch ON sync_op (job_id, batch_no);",
+    // 3: customer conversations and messages per vendor, delivery statuses, pending
+    // vendor menus.
+    "CREATE TABLE conversation (
+         id              INTEGER PRIMARY KEY,
+         vendor_id       INTEGER NOT NULL CHECK (vendor_id >= 0),
+         customer        TEXT    NOT NULL,
+         customer_name   TEXT,
+         product         TEXT,
+         last_text       TEXT,
+         last_message_at INTEGER NOT NULL,
+         last_inbound_at INTEGER,
+         unread          INTEGER NOT NULL DEFAULT 0,
+         created_at      INTEGER NOT NULL,
+         UNIQUE (vendor_id, customer)
+     );
+     CREATE INDEX conversation_customer ON conversation (customer, last_message_at);
+     CREATE INDEX conversation_vendor ON conversation (vendor_id, last_message_at);
+
+     CREATE TABLE message (
+         id              INTEGER PRIMARY KEY,
+         wamid           TEXT    NOT NULL,
+         conversation_id INTEGER NOT NULL REFERENCES conversation (id) ON DELETE CASCADE,
+         vendor_id       INTEGER NOT NULL,
+         direction       TEXT    NOT NULL CHECK (direction IN ('inbound','echo','outbound')),
+         kind            TEXT    NOT NULL,
+         text            TEXT,
+         rule            TEXT,
+         route           TEXT    NOT NULL DEFAULT '{}',
+         status          TEXT,
+         error_code      INTEGER,
+         error_title     TEXT,
+         raw             TEXT    NOT NULL DEFAULT '{}',
+         sent_at         INTEGER NOT NULL,
+         received_at     INTEGER NOT NULL,
+         UNIQUE (wamid, vendor_id)
+     );
+     CREATE INDEX message_conversation ON message (conversation_id, id);
+
+     CREATE TABLE message_status (
+         wamid      TEXT    NOT NULL,
+         status     TEXT    NOT NULL,
+         at         INTEGER NOT NULL,
+         PRIMARY KEY (wamid, status)
+     );
+
+     CREATE TABLE vendor_menu (
+         customer  TEXT    PRIMARY KEY,
+         asked_at  INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this build creates and understands.

@@ -1,0 +1,529 @@
+//! Which vendor a customer's message is for. The rules run in order and the first that
+//! decides wins; the decision names its rule so the stored message shows why it went
+//! where it went.
+//!
+//! 1. A product the customer refers to, or the items of an order (retailer id → vendor;
+//!    an order spanning vendors goes to each vendor with their own lines).
+//! 2. A vendor code or store name in the text.
+//! 3. The customer's ongoing conversation with a vendor, within the admin's window.
+//! 4. The admin's fallback: a default vendor, the marketplace team, or a menu asking
+//!    the customer to choose (whose reply then routes by rule 0, the menu choice).
+
+use serde::Serialize;
+
+use crate::inbound::{Message, OrderLine};
+
+/// Prefix of the row ids in the vendor menu, e.g. `wpwa-vendor:12`.
+pub const MENU_REPLY_PREFIX: &str = "wpwa-vendor:";
+
+/// A vendor as routing knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorEntry {
+    /// WordPress user id.
+    pub vendor_id: u64,
+    /// A short code customers may type as `#ACME` (or as their whole message).
+    pub code: String,
+    /// The store name, e.g. `Acme Store` (matched as whole words).
+    pub store_name: String,
+}
+
+/// What happens to a message no rule could place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// Goes to this vendor.
+    DefaultVendor(u64),
+    /// Goes to the marketplace team (vendor id 0).
+    MarketplaceTeam,
+    /// The customer is asked to choose a vendor.
+    Menu,
+}
+
+/// The admin's routing settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutingConfig {
+    /// How long a conversation keeps routing a customer to the same vendor.
+    pub window_seconds: i64,
+    /// What to do when nothing else decides.
+    pub fallback: Fallback,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        Self {
+            window_seconds: 72 * 3600,
+            fallback: Fallback::MarketplaceTeam,
+        }
+    }
+}
+
+/// The rule that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The customer picked a vendor from the menu.
+    MenuChoice,
+    /// The product the customer asked about.
+    Product,
+    /// The items of an order.
+    Order,
+    /// A vendor code in the text.
+    VendorCode,
+    /// A store name in the text.
+    StoreName,
+    /// The ongoing conversation.
+    Conversation,
+    /// The admin's default vendor.
+    DefaultVendor,
+    /// The marketplace team.
+    MarketplaceTeam,
+    /// Nobody yet: the customer is asked to choose.
+    Menu,
+}
+
+impl Rule {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::MenuChoice => "menu_choice",
+            Rule::Product => "product",
+            Rule::Order => "order",
+            Rule::VendorCode => "vendor_code",
+            Rule::StoreName => "store_name",
+            Rule::Conversation => "conversation",
+            Rule::DefaultVendor => "default_vendor",
+            Rule::MarketplaceTeam => "marketplace_team",
+            Rule::Menu => "menu",
+        }
+    }
+}
+
+/// A vendor a message goes to; for orders, with their own lines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    /// The vendor (0 = marketplace team).
+    pub vendor_id: u64,
+    /// This vendor's part of an order.
+    pub order_lines: Vec<OrderLine>,
+}
+
+/// Where a message goes and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// The deciding rule.
+    pub rule: Rule,
+    /// Who gets it; empty for [`Rule::Menu`].
+    pub targets: Vec<Target>,
+    /// What matched, for the stored decision (a retailer id, a code, a name).
+    pub detail: String,
+}
+
+/// What routing needs to know from the store.
+pub trait Lookup {
+    /// The vendor whose catalog item has this retailer id.
+    fn vendor_of_retailer_id(&self, retailer_id: &str) -> Option<u64>;
+    /// The vendor of the customer's latest conversation since `since` (Unix seconds).
+    fn recent_vendor(&self, customer: &str, since: i64) -> Option<u64>;
+}
+
+/// Decides where `message` goes.
+pub fn decide(
+    message: &Message,
+    vendors: &[VendorEntry],
+    config: &RoutingConfig,
+    lookup: &dyn Lookup,
+    now: i64,
+) -> Decision {
+    let single = |rule, vendor_id, detail: String| Decision {
+        rule,
+        targets: vec![Target {
+            vendor_id,
+            order_lines: Vec::new(),
+        }],
+        detail,
+    };
+
+    if let Some(id) = message
+        .reply_id
+        .as_deref()
+        .and_then(|r| r.strip_prefix(MENU_REPLY_PREFIX))
+    {
+        if let Some(vendor) = vendors.iter().find(|v| v.vendor_id.to_string() == id) {
+            return single(
+                Rule::MenuChoice,
+                vendor.vendor_id,
+                vendor.store_name.clone(),
+            );
+        }
+    }
+    if let Some(product) = &message.referred_product {
+        if let Some(vendor) = lookup.vendor_of_retailer_id(&product.retailer_id) {
+            return single(Rule::Product, vendor, product.retailer_id.clone());
+        }
+    }
+    if !message.order.is_empty() {
+        let mut targets: Vec<Target> = Vec::new();
+        for line in &message.order {
+            let Some(vendor) = lookup.vendor_of_retailer_id(&line.retailer_id) else {
+                continue;
+            };
+            match targets.iter_mut().find(|t| t.vendor_id == vendor) {
+                Some(target) => target.order_lines.push(line.clone()),
+                None => targets.push(Target {
+                    vendor_id: vendor,
+                    order_lines: vec![line.clone()],
+                }),
+            }
+        }
+        if !targets.is_empty() {
+            let detail = message
+                .order
+                .iter()
+                .map(|l| l.retailer_id.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            return Decision {
+                rule: Rule::Order,
+                targets,
+                detail,
+            };
+        }
+    }
+    if let Some(text) = message.text.as_deref() {
+        if let Some(vendor) = vendors.iter().find(|v| mentions_code(text, &v.code)) {
+            return single(Rule::VendorCode, vendor.vendor_id, vendor.code.clone());
+        }
+        let words = words(text);
+        // The longest name first, so "Acme Store Outlet" beats "Acme Store".
+        let mut by_length: Vec<&VendorEntry> = vendors
+            .iter()
+            .filter(|v| !v.store_name.trim().is_empty())
+            .collect();
+        by_length.sort_by_key(|v| std::cmp::Reverse(v.store_name.len()));
+        if let Some(vendor) = by_length
+            .into_iter()
+            .find(|v| contains_words(&words, &self::words(&v.store_name)))
+        {
+            return single(Rule::StoreName, vendor.vendor_id, vendor.store_name.clone());
+        }
+    }
+    if let Some(vendor) = lookup.recent_vendor(&message.customer, now - config.window_seconds) {
+        return single(Rule::Conversation, vendor, String::new());
+    }
+    match config.fallback {
+        Fallback::DefaultVendor(vendor) => single(Rule::DefaultVendor, vendor, String::new()),
+        Fallback::MarketplaceTeam => single(Rule::MarketplaceTeam, 0, String::new()),
+        Fallback::Menu => Decision {
+            rule: Rule::Menu,
+            targets: Vec::new(),
+            detail: String::new(),
+        },
+    }
+}
+
+/// Whether `text` names vendor `code`: as `#code` followed by a word boundary, or as the
+/// whole message. A bare word is not enough: codes are often ordinary words.
+fn mentions_code(text: &str, code: &str) -> bool {
+    let code = code.trim();
+    if code.is_empty() {
+        return false;
+    }
+    if text.trim().eq_ignore_ascii_case(code) {
+        return true;
+    }
+    let text = text.to_lowercase();
+    let tag = format!("#{}", code.to_lowercase());
+    text.match_indices(&tag).any(|(at, _)| {
+        !text[at + tag.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Lowercase alphanumeric words.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `needle` appears in `haystack` as consecutive whole words.
+fn contains_words(haystack: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbound::ProductRef;
+    use std::collections::HashMap;
+
+    struct Fake {
+        catalog: HashMap<&'static str, u64>,
+        recent: Option<(u64, i64)>,
+    }
+
+    impl Lookup for Fake {
+        fn vendor_of_retailer_id(&self, retailer_id: &str) -> Option<u64> {
+            self.catalog.get(retailer_id).copied()
+        }
+        fn recent_vendor(&self, _: &str, since: i64) -> Option<u64> {
+            self.recent.filter(|(_, at)| *at >= since).map(|(v, _)| v)
+        }
+    }
+
+    fn vendors() -> Vec<VendorEntry> {
+        vec![
+            VendorEntry {
+                vendor_id: 11,
+                code: "ACME".into(),
+                store_name: "Acme Store".into(),
+            },
+            VendorEntry {
+                vendor_id: 12,
+                code: "BOLT".into(),
+                store_name: "Bolt Gadgets".into(),
+            },
+            VendorEntry {
+                vendor_id: 13,
+                code: String::new(),
+                store_name: "Acme Store Outlet".into(),
+            },
+        ]
+    }
+
+    fn lookup() -> Fake {
+        Fake {
+            catalog: HashMap::from([("ACME-1", 11), ("ACME-2", 11), ("BOLT-1", 12)]),
+            recent: None,
+        }
+    }
+
+    fn text(body: &str) -> Message {
+        Message {
+            phone_number_id: "42".into(),
+            direction: crate::inbound::Direction::Inbound,
+            id: "wamid.1".into(),
+            customer: "15550001".into(),
+            customer_name: None,
+            timestamp: 1_000,
+            kind: "text".into(),
+            text: Some(body.into()),
+            reply_to: None,
+            forwarded: false,
+            referred_product: None,
+            order: Vec::new(),
+            order_catalog_id: None,
+            reply_id: None,
+            media: None,
+            errors: Vec::new(),
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn line(rid: &str) -> OrderLine {
+        OrderLine {
+            retailer_id: rid.into(),
+            quantity: 1,
+            item_price: 5.0,
+            currency: "USD".into(),
+        }
+    }
+
+    fn route(message: &Message, lookup: &Fake, fallback: Fallback) -> Decision {
+        decide(
+            message,
+            &vendors(),
+            &RoutingConfig {
+                window_seconds: 3600,
+                fallback,
+            },
+            lookup,
+            10_000,
+        )
+    }
+
+    #[test]
+    fn the_routing_table() {
+        let team = Fallback::MarketplaceTeam;
+        let with_product = |rid: &str| Message {
+            referred_product: Some(ProductRef {
+                catalog_id: None,
+                retailer_id: rid.into(),
+            }),
+            ..text("Is this available?")
+        };
+        let menu_reply = Message {
+            reply_id: Some("wpwa-vendor:12".into()),
+            kind: "interactive".into(),
+            ..text("Bolt Gadgets")
+        };
+        let recent = Fake {
+            recent: Some((12, 9_000)),
+            ..lookup()
+        };
+        let stale = Fake {
+            recent: Some((12, 1_000)),
+            ..lookup()
+        };
+        let plain = lookup();
+        // (case, message, lookup, fallback) → (rule, vendors, detail)
+        let cases: Vec<(&str, Message, &Fake, Fallback, Rule, Vec<u64>, &str)> = vec![
+            (
+                "menu choice",
+                menu_reply,
+                &recent,
+                team,
+                Rule::MenuChoice,
+                vec![12],
+                "Bolt Gadgets",
+            ),
+            (
+                "referred product",
+                with_product("ACME-1"),
+                &recent,
+                team,
+                Rule::Product,
+                vec![11],
+                "ACME-1",
+            ),
+            (
+                "unknown product falls through",
+                with_product("NOPE"),
+                &recent,
+                team,
+                Rule::Conversation,
+                vec![12],
+                "",
+            ),
+            (
+                "vendor code",
+                text("hi #bolt, do you ship?"),
+                &plain,
+                team,
+                Rule::VendorCode,
+                vec![12],
+                "BOLT",
+            ),
+            (
+                "store name",
+                text("Question for acme store please"),
+                &plain,
+                team,
+                Rule::StoreName,
+                vec![11],
+                "Acme Store",
+            ),
+            (
+                "longest store name",
+                text("acme store outlet: open today?"),
+                &plain,
+                team,
+                Rule::StoreName,
+                vec![13],
+                "Acme Store Outlet",
+            ),
+            (
+                "code as a word only",
+                text("acmeish things"),
+                &plain,
+                team,
+                Rule::MarketplaceTeam,
+                vec![0],
+                "",
+            ),
+            (
+                "ongoing conversation",
+                text("and the blue one?"),
+                &recent,
+                team,
+                Rule::Conversation,
+                vec![12],
+                "",
+            ),
+            (
+                "conversation too old",
+                text("hello again"),
+                &stale,
+                team,
+                Rule::MarketplaceTeam,
+                vec![0],
+                "",
+            ),
+            (
+                "default vendor",
+                text("hello"),
+                &plain,
+                Fallback::DefaultVendor(11),
+                Rule::DefaultVendor,
+                vec![11],
+                "",
+            ),
+            (
+                "menu",
+                text("hello"),
+                &plain,
+                Fallback::Menu,
+                Rule::Menu,
+                vec![],
+                "",
+            ),
+            (
+                "bogus menu reply",
+                Message {
+                    reply_id: Some("wpwa-vendor:99".into()),
+                    ..text("x")
+                },
+                &plain,
+                Fallback::Menu,
+                Rule::Menu,
+                vec![],
+                "",
+            ),
+        ];
+        for (case, message, lookup, fallback, rule, targets, detail) in cases {
+            let decision = route(&message, lookup, fallback);
+            assert_eq!(decision.rule, rule, "{case}");
+            assert_eq!(
+                decision
+                    .targets
+                    .iter()
+                    .map(|t| t.vendor_id)
+                    .collect::<Vec<_>>(),
+                targets,
+                "{case}"
+            );
+            assert_eq!(decision.detail, detail, "{case}");
+        }
+    }
+
+    #[test]
+    fn an_order_spanning_vendors_reaches_each_with_their_own_lines() {
+        let order = Message {
+            kind: "order".into(),
+            text: None,
+            order: vec![line("ACME-1"), line("BOLT-1"), line("ACME-2"), line("GONE")],
+            ..text("")
+        };
+        let decision = route(&order, &lookup(), Fallback::MarketplaceTeam);
+        assert_eq!(decision.rule, Rule::Order);
+        let parts: Vec<(u64, Vec<&str>)> = decision
+            .targets
+            .iter()
+            .map(|t| {
+                (
+                    t.vendor_id,
+                    t.order_lines
+                        .iter()
+                        .map(|l| l.retailer_id.as_str())
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            vec![(11, vec!["ACME-1", "ACME-2"]), (12, vec!["BOLT-1"])]
+        );
+    }
+}
