@@ -369,7 +369,8 @@ mod tests {
         };
         let plain = lookup();
         // (case, message, lookup, fallback) → (rule, vendors, detail)
-        let cases: Vec<(&str, Message, &Fake, Fallback, Rule, Vec<u64>, &str)> = vec![
+        type Case<'a> = (&'a str, Message, &'a Fake, Fallback, Rule, Vec<u64>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 "menu choice",
                 menu_reply,
