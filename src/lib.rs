@@ -12,6 +12,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod cloud;
+pub mod conversation;
 pub mod gateway;
 pub mod inbound;
 pub mod jwt;

@@ -1,0 +1,635 @@
+//! Customer conversations: verified Cloud API webhooks stored once per message, routed
+//! to vendors, with delivery statuses applied once per (message, status).
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::inbound::{self, Direction, InboundError, Message, Status};
+use crate::routing::{self, Lookup, RoutingConfig, Rule, VendorEntry};
+use crate::store::{Store, StoreError};
+
+/// Why a webhook could not be ingested.
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    /// The body is not a Cloud API notification.
+    #[error(transparent)]
+    Inbound(#[from] InboundError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ConversationError {
+    fn from(e: rusqlite::Error) -> Self {
+        ConversationError::Store(e.into())
+    }
+}
+
+/// One stored copy of a message (an order across vendors is stored once per vendor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stored {
+    /// The message's `wamid`.
+    pub wamid: String,
+    /// The vendor it went to (0 = marketplace team).
+    pub vendor_id: u64,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// The deciding rule.
+    pub rule: String,
+}
+
+/// What a webhook did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// Messages stored.
+    pub stored: Vec<Stored>,
+    /// Messages seen before.
+    pub duplicates: u32,
+    /// Customers to be asked which vendor they mean.
+    pub menus: Vec<String>,
+    /// Statuses applied.
+    pub statuses: u32,
+    /// Statuses seen before.
+    pub duplicate_statuses: u32,
+}
+
+struct StoreLookup<'a>(&'a Store);
+
+impl Lookup for StoreLookup<'_> {
+    fn vendor_of_retailer_id(&self, retailer_id: &str) -> Option<u64> {
+        self.0
+            .conn()
+            .prepare_cached("SELECT vendor_id FROM catalog_item WHERE retailer_id = ?1 ORDER BY updated_at DESC LIMIT 1")
+            .and_then(|mut s| s.query_row([retailer_id], |r| r.get::<_, i64>(0)).optional())
+            .ok()
+            .flatten()
+            .map(|v| v.max(0) as u64)
+    }
+
+    fn recent_vendor(&self, customer: &str, since: i64) -> Option<u64> {
+        self.0
+            .conn()
+            .prepare_cached(
+                "SELECT vendor_id FROM conversation WHERE customer = ?1 AND vendor_id > 0 AND last_message_at >= ?2
+                 ORDER BY last_message_at DESC LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row(params![customer, since], |r| r.get::<_, i64>(0)).optional())
+            .ok()
+            .flatten()
+            .map(|v| v.max(0) as u64)
+    }
+}
+
+/// Parses a verified webhook body and stores what it carries.
+pub fn ingest(
+    store: &Store,
+    body: &[u8],
+    vendors: &[VendorEntry],
+    config: &RoutingConfig,
+    now: i64,
+) -> Result<IngestReport, ConversationError> {
+    let notification = inbound::parse(body)?;
+    let tx = store.conn().unchecked_transaction()?;
+    let mut report = IngestReport::default();
+    for message in &notification.messages {
+        let seen: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM message WHERE wamid = ?1)")?
+            .query_row([&message.id], |r| r.get(0))?;
+        if seen || message.id.is_empty() {
+            report.duplicates += 1;
+            continue;
+        }
+        match message.direction {
+            Direction::Inbound => store_inbound(store, message, vendors, config, now, &mut report)?,
+            Direction::Echo => {
+                let vendor = StoreLookup(store)
+                    .recent_vendor(&message.customer, now - config.window_seconds)
+                    .unwrap_or(0);
+                let conversation = upsert_conversation(store, vendor, message, None, now, false)?;
+                insert_message(store, message, vendor, conversation, None, &json!({}), now)?;
+                report.stored.push(Stored {
+                    wamid: message.id.clone(),
+                    vendor_id: vendor,
+                    conversation_id: conversation,
+                    rule: "echo".into(),
+                });
+            }
+        }
+    }
+    for status in &notification.statuses {
+        if apply_status(store, status)? {
+            report.statuses += 1;
+        } else {
+            report.duplicate_statuses += 1;
+        }
+    }
+    tx.commit()?;
+    for stored in &report.stored {
+        tracing::info!(
+            vendor_id = stored.vendor_id,
+            kind = "message",
+            rule = stored.rule.as_str(),
+            "New customer message routed by {}",
+            stored.rule
+        );
+    }
+    for message in notification
+        .messages
+        .iter()
+        .filter(|m| m.text.is_none() && m.media.is_none() && m.order.is_empty())
+    {
+        tracing::info!(
+            kind = "message",
+            message_type = message.kind.as_str(),
+            "Stored a {} message with no readable text",
+            message.kind
+        );
+    }
+    Ok(report)
+}
+
+fn store_inbound(
+    store: &Store,
+    message: &Message,
+    vendors: &[VendorEntry],
+    config: &RoutingConfig,
+    now: i64,
+    report: &mut IngestReport,
+) -> Result<(), ConversationError> {
+    let decision = routing::decide(message, vendors, config, &StoreLookup(store), now);
+    if decision.rule == Rule::Menu {
+        store.conn().prepare_cached("INSERT INTO vendor_menu (customer, asked_at) VALUES (?1, ?2) ON CONFLICT (customer) DO UPDATE SET asked_at = excluded.asked_at")?.execute(params![message.customer, now])?;
+        // Kept with the marketplace team until the customer chooses.
+        let conversation = upsert_conversation(store, 0, message, None, now, true)?;
+        insert_message(
+            store,
+            message,
+            0,
+            conversation,
+            Some(Rule::Menu),
+            &json!({"rule": "menu"}),
+            now,
+        )?;
+        report.stored.push(Stored {
+            wamid: message.id.clone(),
+            vendor_id: 0,
+            conversation_id: conversation,
+            rule: Rule::Menu.as_str().into(),
+        });
+        report.menus.push(message.customer.clone());
+        return Ok(());
+    }
+    if decision.rule == Rule::MenuChoice {
+        store
+            .conn()
+            .prepare_cached("DELETE FROM vendor_menu WHERE customer = ?1")?
+            .execute([&message.customer])?;
+    }
+    for target in &decision.targets {
+        // A vendor sees their own part of an order, not the other vendors' products.
+        let detail = if target.order_lines.is_empty() {
+            decision.detail.clone()
+        } else {
+            target
+                .order_lines
+                .iter()
+                .map(|l| l.retailer_id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let route = json!({"rule": decision.rule.as_str(), "detail": detail, "order_lines": target.order_lines});
+        let product = match target.order_lines.first() {
+            Some(line) => Some(line.retailer_id.as_str()),
+            None => message
+                .referred_product
+                .as_ref()
+                .map(|p| p.retailer_id.as_str()),
+        };
+        let conversation =
+            upsert_conversation(store, target.vendor_id, message, product, now, true)?;
+        insert_message(
+            store,
+            message,
+            target.vendor_id,
+            conversation,
+            Some(decision.rule),
+            &route,
+            now,
+        )?;
+        report.stored.push(Stored {
+            wamid: message.id.clone(),
+            vendor_id: target.vendor_id,
+            conversation_id: conversation,
+            rule: decision.rule.as_str().into(),
+        });
+    }
+    Ok(())
+}
+
+fn upsert_conversation(
+    store: &Store,
+    vendor_id: u64,
+    message: &Message,
+    now: i64,
+    inbound: bool,
+) -> Result<i64, ConversationError> {
+    let product = message
+        .referred_product
+        .as_ref()
+        .map(|p| p.retailer_id.clone())
+        .or_else(|| message.order.first().map(|l| l.retailer_id.clone()));
+    let preview = message
+        .text
+        .clone()
+        .unwrap_or_else(|| format!("[{}]", message.kind));
+    let id: i64 = store
+        .conn()
+        .prepare_cached(
+            "INSERT INTO conversation (vendor_id, customer, customer_name, product, last_text, last_message_at, last_inbound_at, unread, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)
+             ON CONFLICT (vendor_id, customer) DO UPDATE SET
+                 customer_name = COALESCE(excluded.customer_name, customer_name),
+                 product = COALESCE(excluded.product, product),
+                 last_text = excluded.last_text,
+                 last_message_at = MAX(last_message_at, excluded.last_message_at),
+                 last_inbound_at = COALESCE(excluded.last_inbound_at, last_inbound_at),
+                 unread = unread + excluded.unread
+             RETURNING id",
+        )?
+        .query_row(
+            params![vendor_id as i64, message.customer, message.customer_name, product, preview, now, inbound.then_some(message.timestamp.max(0).min(now)), i64::from(inbound)],
+            |r| r.get(0),
+        )?;
+    Ok(id)
+}
+
+fn insert_message(
+    store: &Store,
+    message: &Message,
+    vendor_id: u64,
+    conversation: i64,
+    rule: Option<Rule>,
+    route: &serde_json::Value,
+    now: i64,
+) -> Result<(), ConversationError> {
+    let direction = match message.direction {
+        Direction::Inbound => "inbound",
+        Direction::Echo => "echo",
+    };
+    let error = message.errors.first();
+    store.conn().prepare_cached(
+        "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, rule, route, error_code, error_title, raw, sent_at, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (wamid, vendor_id) DO NOTHING",
+    )?
+    .execute(params![
+        message.id,
+        conversation,
+        vendor_id as i64,
+        direction,
+        message.kind,
+        message.text,
+        rule.map(Rule::as_str),
+        route.to_string(),
+        error.map(|e| e.code),
+        error.map(|e| e.title.clone()),
+        message.raw.to_string(),
+        message.timestamp,
+        now,
+    ])?;
+    Ok(())
+}
+
+/// Applies a status once; returns false for a (message, status) seen before. A later
+/// failure (131047 arrives after `sent`) overrides, other statuses only move forward.
+fn apply_status(store: &Store, status: &Status) -> Result<bool, ConversationError> {
+    let inserted = store
+        .conn()
+        .prepare_cached(
+            "INSERT OR IGNORE INTO message_status (wamid, status, at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![status.message_id, status.status, status.timestamp])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let rank = |s: &str| match s {
+        "sent" => 1,
+        "delivered" => 2,
+        "read" | "played" => 3,
+        "failed" => 4,
+        _ => 0,
+    };
+    let current: Option<Option<String>> = store
+        .conn()
+        .prepare_cached("SELECT status FROM message WHERE wamid = ?1 LIMIT 1")?
+        .query_row([&status.message_id], |r| r.get(0))
+        .optional()?;
+    let ahead = current
+        .flatten()
+        .is_none_or(|c| rank(&status.status) > rank(&c));
+    if ahead {
+        let error = status.errors.first();
+        store.conn().prepare_cached("UPDATE message SET status = ?2, error_code = COALESCE(?3, error_code), error_title = COALESCE(?4, error_title) WHERE wamid = ?1")?.execute(params![
+            status.message_id,
+            status.status,
+            error.map(|e| e.code),
+            error.map(|e| e.title.clone())
+        ])?;
+    }
+    Ok(true)
+}
+
+/// A conversation as the vendor's dashboard lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationSummary {
+    /// Conversation id.
+    pub id: i64,
+    /// The customer's WhatsApp id (phone digits).
+    pub customer: String,
+    /// The customer's profile name.
+    pub customer_name: Option<String>,
+    /// The product last referred to (retailer id).
+    pub product: Option<String>,
+    /// The last message's text.
+    pub last_text: Option<String>,
+    /// When (Unix seconds).
+    pub last_message_at: i64,
+    /// Messages not yet seen by the vendor.
+    pub unread: i64,
+}
+
+/// The vendor's conversations, most recent first.
+pub fn conversations(
+    store: &Store,
+    vendor_id: u64,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>, ConversationError> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation
+         WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![vendor_id as i64, limit.clamp(1, 200)], |r| {
+        Ok(ConversationSummary {
+            id: r.get(0)?,
+            customer: r.get(1)?,
+            customer_name: r.get(2)?,
+            product: r.get(3)?,
+            last_text: r.get(4)?,
+            last_message_at: r.get(5)?,
+            unread: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::Fallback;
+
+    fn vendors() -> Vec<VendorEntry> {
+        vec![
+            VendorEntry {
+                vendor_id: 11,
+                code: "ACME".into(),
+                store_name: "Acme Store".into(),
+            },
+            VendorEntry {
+                vendor_id: 12,
+                code: "BOLT".into(),
+                store_name: "Bolt Gadgets".into(),
+            },
+        ]
+    }
+
+    fn store_with_catalog() -> Store {
+        let store = Store::open_in_memory().unwrap();
+        for (rid, vendor) in [("ACME-1", 11), ("BOLT-1", 12)] {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, updated_at) VALUES ('1', ?1, ?2, 1, 'synced', 1)",
+                    params![rid, vendor],
+                )
+                .unwrap();
+        }
+        store
+    }
+
+    fn webhook(messages: serde_json::Value, statuses: serde_json::Value) -> Vec<u8> {
+        json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "metadata": {"phone_number_id": "42"}, "contacts": [{"profile": {"name": "Dana"}, "wa_id": "15550001"}],
+            "messages": messages, "statuses": statuses}}]}]})
+        .to_string()
+        .into_bytes()
+    }
+
+    fn text(id: &str, body: &str) -> serde_json::Value {
+        json!({"from": "15550001", "id": id, "timestamp": "1000", "type": "text", "text": {"body": body}})
+    }
+
+    #[test]
+    fn a_product_question_reaches_its_vendor_once() {
+        let store = store_with_catalog();
+        let question = json!([{"from": "15550001", "id": "wamid.Q", "timestamp": "1000", "type": "text", "text": {"body": "In stock?"},
+            "context": {"from": "42", "id": "wamid.P", "referred_product": {"catalog_id": "1", "product_retailer_id": "ACME-1"}}}]);
+        let body = webhook(question, json!([]));
+        let first = ingest(&store, &body, &vendors(), &RoutingConfig::default(), 2000).unwrap();
+        assert_eq!(first.stored.len(), 1);
+        assert_eq!(
+            (first.stored[0].vendor_id, first.stored[0].rule.as_str()),
+            (11, "product")
+        );
+        let again = ingest(&store, &body, &vendors(), &RoutingConfig::default(), 2001).unwrap();
+        assert_eq!((again.stored.len(), again.duplicates), (0, 1));
+
+        let acme = conversations(&store, 11, 10).unwrap();
+        assert_eq!(acme.len(), 1);
+        assert_eq!(
+            (
+                acme[0].customer_name.as_deref(),
+                acme[0].product.as_deref(),
+                acme[0].last_text.as_deref(),
+                acme[0].unread
+            ),
+            (Some("Dana"), Some("ACME-1"), Some("In stock?"), 1)
+        );
+        assert!(
+            conversations(&store, 12, 10).unwrap().is_empty(),
+            "vendor B sees nothing"
+        );
+
+        // The follow-up without product context stays with the same vendor.
+        let follow_up = ingest(
+            &store,
+            &webhook(json!([text("wamid.F", "and in blue?")]), json!([])),
+            &vendors(),
+            &RoutingConfig::default(),
+            2100,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                follow_up.stored[0].vendor_id,
+                follow_up.stored[0].rule.as_str()
+            ),
+            (11, "conversation")
+        );
+    }
+
+    #[test]
+    fn an_order_across_vendors_is_stored_for_each() {
+        let store = store_with_catalog();
+        let order = json!([{"from": "15550001", "id": "wamid.O", "timestamp": "1000", "type": "order", "order": {"catalog_id": "1", "product_items": [
+            {"product_retailer_id": "ACME-1", "quantity": 2, "item_price": 10, "currency": "USD"},
+            {"product_retailer_id": "BOLT-1", "quantity": 1, "item_price": 99, "currency": "USD"}]}}]);
+        let report = ingest(
+            &store,
+            &webhook(order, json!([])),
+            &vendors(),
+            &RoutingConfig::default(),
+            2000,
+        )
+        .unwrap();
+        let vendors_reached: Vec<u64> = report.stored.iter().map(|s| s.vendor_id).collect();
+        assert_eq!(vendors_reached, vec![11, 12]);
+        let route: String = store
+            .conn()
+            .query_row("SELECT route FROM message WHERE vendor_id = 12", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(
+            route.contains("BOLT-1") && !route.contains("ACME-1"),
+            "each vendor gets its own part: {route}"
+        );
+    }
+
+    #[test]
+    fn the_menu_fallback_asks_and_the_choice_routes() {
+        let store = store_with_catalog();
+        let config = RoutingConfig {
+            fallback: Fallback::Menu,
+            ..RoutingConfig::default()
+        };
+        let asked = ingest(
+            &store,
+            &webhook(json!([text("wamid.H", "hello")]), json!([])),
+            &vendors(),
+            &config,
+            2000,
+        )
+        .unwrap();
+        assert_eq!(asked.menus, vec!["15550001".to_owned()]);
+        let choice = json!([{"from": "15550001", "id": "wamid.C", "timestamp": "1001", "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": {"id": "wpwa-vendor:12", "title": "Bolt Gadgets"}}}]);
+        let chosen = ingest(
+            &store,
+            &webhook(choice, json!([])),
+            &vendors(),
+            &config,
+            2001,
+        )
+        .unwrap();
+        assert_eq!(
+            (chosen.stored[0].vendor_id, chosen.stored[0].rule.as_str()),
+            (12, "menu_choice")
+        );
+        let pending: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM vendor_menu", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(pending, 0);
+    }
+
+    #[test]
+    fn statuses_apply_once_and_a_late_failure_wins() {
+        let store = store_with_catalog();
+        ingest(
+            &store,
+            &webhook(json!([text("wamid.S", "#ACME hi")]), json!([])),
+            &vendors(),
+            &RoutingConfig::default(),
+            2000,
+        )
+        .unwrap();
+        let status = |s: &str, extra: serde_json::Value| {
+            let mut value = json!({"id": "wamid.S", "status": s, "timestamp": "1500", "recipient_id": "15550001"});
+            value
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            value
+        };
+        let report = ingest(
+            &store,
+            &webhook(
+                json!([]),
+                json!([
+                    status("delivered", json!({})),
+                    status("sent", json!({})),
+                    status("delivered", json!({}))
+                ]),
+            ),
+            &vendors(),
+            &RoutingConfig::default(),
+            2001,
+        )
+        .unwrap();
+        assert_eq!((report.statuses, report.duplicate_statuses), (2, 1));
+        let current: String = store
+            .conn()
+            .query_row(
+                "SELECT status FROM message WHERE wamid = 'wamid.S'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            current, "delivered",
+            "an older status arriving late does not move it back"
+        );
+        let failed = status(
+            "failed",
+            json!({"errors": [{"code": 131047, "title": "Re-engagement message"}]}),
+        );
+        ingest(
+            &store,
+            &webhook(json!([]), json!([failed])),
+            &vendors(),
+            &RoutingConfig::default(),
+            2002,
+        )
+        .unwrap();
+        let (current, code): (String, i64) = store
+            .conn()
+            .query_row(
+                "SELECT status, error_code FROM message WHERE wamid = 'wamid.S'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((current.as_str(), code), ("failed", 131047));
+    }
+
+    #[test]
+    fn malformed_bodies_store_nothing() {
+        let store = store_with_catalog();
+        assert!(
+            ingest(
+                &store,
+                b"{not json",
+                &vendors(),
+                &RoutingConfig::default(),
+                1
+            )
+            .is_err()
+        );
+        let count: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM message", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+}
