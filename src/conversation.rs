@@ -227,18 +227,16 @@ fn store_inbound(
     Ok(())
 }
 
+/// Records the message in the vendor's conversation with the customer. `product` is the
+/// retailer id this vendor's part is about, if any.
 fn upsert_conversation(
     store: &Store,
     vendor_id: u64,
     message: &Message,
+    product: Option<&str>,
     now: i64,
     inbound: bool,
 ) -> Result<i64, ConversationError> {
-    let product = message
-        .referred_product
-        .as_ref()
-        .map(|p| p.retailer_id.clone())
-        .or_else(|| message.order.first().map(|l| l.retailer_id.clone()));
     let preview = message
         .text
         .clone()
