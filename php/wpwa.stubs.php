@@ -143,6 +143,46 @@ namespace Wpwa {
     function catalog_sync_status(int $vendor_id, ?int $job_id = null): ?array {}
 
     /**
+     * Answers the Cloud API's webhook handshake: the challenge when `$mode` is
+     * `subscribe` and `$token` matches `$expected` (constant time), else null (send 403).
+     *
+     * @param string $mode
+     * @param string $token
+     * @param string $challenge
+     * @param string $expected
+     * @return string|null
+     */
+    function cloud_handshake(string $mode, string $token, string $challenge, string $expected): ?string {}
+
+    /**
+     * Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
+     * the app secret, parses it, deduplicates, routes each message to a vendor and stores
+     * it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
+     * `window_seconds` and `fallback` (`team`, `menu`, or a vendor id). Returns `stored`
+     * (`wamid`, `vendor_id`, `conversation_id`, `rule`), `duplicates`, `menus`,
+     * `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
+     * and `Wpwa\ValidationException` for a malformed or oversized body.
+     *
+     * @param string $body
+     * @param string|null $signature
+     * @param string $app_secret
+     * @param array $vendors
+     * @param array|null $routing
+     * @return array
+     */
+    function cloud_webhook(string $body, ?string $signature = null, string $app_secret, array $vendors, ?array $routing = null): array {}
+
+    /**
+     * The vendor's customer conversations, newest first: `id`, `customer`,
+     * `customer_name`, `product`, `last_text`, `last_message_at`, `unread`.
+     *
+     * @param int $vendor_id
+     * @param int|null $limit
+     * @return array
+     */
+    function conversations(int $vendor_id, ?int $limit = null): array {}
+
+    /**
      * Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
      * `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
      *

@@ -12,6 +12,9 @@ use crate::store::{Store, StoreError};
 /// Why a webhook could not be ingested.
 #[derive(Debug, thiserror::Error)]
 pub enum ConversationError {
+    /// The signature is missing or wrong.
+    #[error("webhook refused: {0}")]
+    Signature(#[from] crate::signature::SignatureError),
     /// The body is not a Cloud API notification.
     #[error(transparent)]
     Inbound(#[from] InboundError),
@@ -79,6 +82,40 @@ impl Lookup for StoreLookup<'_> {
             .flatten()
             .map(|v| v.max(0) as u64)
     }
+}
+
+/// The Cloud API's GET handshake: the challenge to echo when `mode` is `subscribe` and
+/// the token matches (compared in constant time), else `None` (answer 403).
+pub fn verify_handshake<'a>(
+    mode: &str,
+    token: &str,
+    challenge: &'a str,
+    expected_token: &str,
+) -> Option<&'a str> {
+    let same = !expected_token.is_empty()
+        && token.len() == expected_token.len()
+        && token
+            .bytes()
+            .zip(expected_token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    (mode == "subscribe" && same && !challenge.is_empty() && challenge.len() <= 256)
+        .then_some(challenge)
+}
+
+/// Verifies a Cloud API webhook's `X-Hub-Signature-256` on the raw bytes, then stores
+/// what it carries. Nothing is read from a body whose signature fails.
+pub fn receive(
+    store: &Store,
+    body: &[u8],
+    signature: Option<&str>,
+    app_secret: &[u8],
+    vendors: &[VendorEntry],
+    config: &RoutingConfig,
+    now: i64,
+) -> Result<IngestReport, ConversationError> {
+    crate::signature::verify_sha256_header(app_secret, body, signature)?;
+    ingest(store, body, vendors, config, now)
 }
 
 /// Parses a verified webhook body and stores what it carries.
@@ -609,6 +646,71 @@ mod tests {
             )
             .unwrap();
         assert_eq!((current.as_str(), code), ("failed", 131047));
+    }
+
+    #[test]
+    fn the_handshake_echoes_the_challenge_only_for_the_right_token() {
+        assert_eq!(
+            verify_handshake("subscribe", "tok-123", "1158201444", "tok-123"),
+            Some("1158201444")
+        );
+        assert_eq!(
+            verify_handshake("subscribe", "tok-124", "1158201444", "tok-123"),
+            None
+        );
+        assert_eq!(verify_handshake("subscribe", "tok", "1", "tok-123"), None);
+        assert_eq!(
+            verify_handshake("unsubscribe", "tok-123", "1", "tok-123"),
+            None
+        );
+        assert_eq!(
+            verify_handshake("subscribe", "", "1", ""),
+            None,
+            "no token configured: refuse"
+        );
+    }
+
+    #[test]
+    fn forged_or_unsigned_webhooks_store_nothing() {
+        let store = store_with_catalog();
+        let body = webhook(json!([text("wamid.X", "#ACME hi")]), json!([]));
+        let forged = format!(
+            "sha256={}",
+            crate::signature::hmac_sha256_hex(b"attacker", &body)
+        );
+        for signature in [None, Some(forged.as_str()), Some("sha256=zz")] {
+            assert!(matches!(
+                receive(
+                    &store,
+                    &body,
+                    signature,
+                    b"app-secret",
+                    &vendors(),
+                    &RoutingConfig::default(),
+                    1
+                ),
+                Err(ConversationError::Signature(_))
+            ));
+        }
+        let good = format!(
+            "sha256={}",
+            crate::signature::hmac_sha256_hex(b"app-secret", &body)
+        );
+        assert_eq!(
+            receive(
+                &store,
+                &body,
+                Some(&good),
+                b"app-secret",
+                &vendors(),
+                &RoutingConfig::default(),
+                1
+            )
+            .unwrap()
+            .stored
+            .len(),
+            1
+        );
     }
 
     #[test]

@@ -369,7 +369,15 @@ mod tests {
         };
         let plain = lookup();
         // (case, message, lookup, fallback) → (rule, vendors, detail)
-        type Case<'a> = (&'a str, Message, &'a Fake, Fallback, Rule, Vec<u64>, &'a str);
+        type Case<'a> = (
+            &'a str,
+            Message,
+            &'a Fake,
+            Fallback,
+            Rule,
+            Vec<u64>,
+            &'a str,
+        );
         let cases: Vec<Case> = vec![
             (
                 "menu choice",

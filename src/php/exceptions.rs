@@ -11,6 +11,7 @@ use ext_php_rs::zend::ce;
 
 use crate::catalog::sync::SyncError;
 use crate::cloud::CloudError;
+use crate::conversation::ConversationError;
 use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
@@ -212,6 +213,17 @@ impl From<SyncError> for PhpException {
             SyncError::Invalid(_) => validation(message),
             SyncError::NoSuchJob(_) => PhpException::from_class::<NotFoundException>(message),
             SyncError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ConversationError> for PhpException {
+    fn from(e: ConversationError) -> Self {
+        let message = e.to_string();
+        match e {
+            ConversationError::Signature(_) => PhpException::from_class::<AuthException>(message),
+            ConversationError::Inbound(_) => validation(message),
+            ConversationError::Store(e) => e.into(),
         }
     }
 }

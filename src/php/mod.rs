@@ -20,7 +20,7 @@ use crate::cloud::CloudClient;
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
-use crate::{catalog, clock, jwt, runtime, secret, session};
+use crate::{catalog, clock, conversation, jwt, routing, runtime, secret, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 use product::product_from_array;
@@ -718,6 +718,120 @@ pub fn catalog_summary(vendor_id: i64, catalog_id: String) -> PhpResult<ZBox<Zen
     to_array(&summary)
 }
 
+/// Answers the Cloud API's webhook handshake: the challenge when `$mode` is
+/// `subscribe` and `$token` matches `$expected` (constant time), else null (send 403).
+#[php_function]
+#[php(name = "Wpwa\\cloud_handshake")]
+pub fn cloud_handshake(
+    mode: String,
+    token: String,
+    challenge: String,
+    expected: String,
+) -> Option<String> {
+    conversation::verify_handshake(&mode, &token, &challenge, &expected).map(str::to_owned)
+}
+
+/// Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
+/// the app secret, parses it, deduplicates, routes each message to a vendor and stores
+/// it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
+/// `window_seconds` and `fallback` (`team`, `menu`, or a vendor id). Returns `stored`
+/// (`wamid`, `vendor_id`, `conversation_id`, `rule`), `duplicates`, `menus`,
+/// `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
+/// and `Wpwa\ValidationException` for a malformed or oversized body.
+#[php_function]
+#[php(name = "Wpwa\\cloud_webhook")]
+pub fn cloud_webhook(
+    body: BinarySlice<u8>,
+    signature: Option<String>,
+    app_secret: String,
+    vendors: &ZendHashTable,
+    routing: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let body: &[u8] = &body;
+    let vendors = vendor_directory(vendors)?;
+    let config = routing_config(routing)?;
+    let report = with_store(|store| {
+        Ok(conversation::receive(
+            store,
+            body,
+            signature.as_deref(),
+            app_secret.as_bytes(),
+            &vendors,
+            &config,
+            clock::now(),
+        )?)
+    })?;
+    to_array(&report)
+}
+
+/// The vendor's customer conversations, newest first: `id`, `customer`,
+/// `customer_name`, `product`, `last_text`, `last_message_at`, `unread`.
+#[php_function]
+#[php(name = "Wpwa\\conversations")]
+pub fn conversations(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = non_negative("vendor_id", vendor_id)?;
+    let limit = u32::try_from(limit.unwrap_or(50))
+        .ok()
+        .filter(|l| (1..=200).contains(l))
+        .ok_or_else(|| validation("limit must be between 1 and 200"))?;
+    let list = with_store(|store| Ok(conversation::conversations(store, vendor_id, limit)?))?;
+    let mut out = ZendHashTable::new();
+    for item in &list {
+        out.push(to_array(item)?).map_err(internal)?;
+    }
+    Ok(out)
+}
+
+fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry>> {
+    array
+        .values()
+        .enumerate()
+        .map(|(index, entry)| {
+            let entry = entry
+                .array()
+                .ok_or_else(|| validation(format!("vendor #{index} must be an array")))?;
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(|v| v.str())
+                    .map(str::to_owned)
+                    .unwrap_or_default()
+            };
+            let vendor_id = entry
+                .get("vendor_id")
+                .and_then(|v| v.long())
+                .ok_or_else(|| validation(format!("vendor #{index} needs a vendor_id")))?;
+            Ok(routing::VendorEntry {
+                vendor_id: positive_id("vendor_id", vendor_id)?,
+                code: text("code"),
+                store_name: text("store_name"),
+            })
+        })
+        .collect()
+}
+
+fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
+    let mut config = routing::RoutingConfig::default();
+    let Some(array) = array else {
+        return Ok(config);
+    };
+    if let Some(window) = array.get("window_seconds") {
+        config.window_seconds = window
+            .long()
+            .filter(|w| (0..=90 * 86_400).contains(w))
+            .ok_or_else(|| validation("window_seconds must be between 0 and 7776000"))?;
+    }
+    if let Some(fallback) = array.get("fallback") {
+        config.fallback = match (fallback.str(), fallback.long()) {
+            (Some("team"), _) => routing::Fallback::MarketplaceTeam,
+            (Some("menu"), _) => routing::Fallback::Menu,
+            (_, Some(vendor)) => routing::Fallback::DefaultVendor(positive_id("fallback", vendor)?),
+            _ => return Err(validation("fallback must be 'team', 'menu' or a vendor id")),
+        };
+    }
+    Ok(config)
+}
+
 /// Seals a credential for storage (XChaCha20-Poly1305, key derived from
 /// `$key_material`, bound to `$context` such as `gateway.api_key`).
 #[php_function]
@@ -783,6 +897,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(catalog_sync_run))
         .function(wrap_function!(catalog_sync_status))
         .function(wrap_function!(catalog_summary))
+        .function(wrap_function!(cloud_handshake))
+        .function(wrap_function!(cloud_webhook))
+        .function(wrap_function!(conversations))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))

@@ -1,0 +1,70 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Wpwa\Tests;
+
+final class CloudWebhookTest extends WpwaTestCase
+{
+    private const APP_SECRET = 'cloud-app-secret-for-tests';
+
+    private static function body(string $wamid, string $text, string $from = '15550009'): string
+    {
+        return (string) json_encode(['object' => 'whatsapp_business_account', 'entry' => [['id' => '1', 'changes' => [['field' => 'messages', 'value' => [
+            'metadata' => ['phone_number_id' => '42'],
+            'contacts' => [['profile' => ['name' => 'Dana'], 'wa_id' => $from]],
+            'messages' => [['from' => $from, 'id' => $wamid, 'timestamp' => (string) time(), 'type' => 'text', 'text' => ['body' => $text]]],
+        ]]]]]]);
+    }
+
+    private static function sign(string $body): string
+    {
+        return 'sha256=' . hash_hmac('sha256', $body, self::APP_SECRET);
+    }
+
+    public function testTheHandshake(): void
+    {
+        self::assertSame('1158201444', \Wpwa\cloud_handshake('subscribe', 'verify-me', '1158201444', 'verify-me'));
+        self::assertNull(\Wpwa\cloud_handshake('subscribe', 'wrong', '1158201444', 'verify-me'));
+    }
+
+    public function testASignedMessageIsRoutedStoredOnceAndListed(): void
+    {
+        $vendor = random_int(1000, 9999);
+        $customer = (string) random_int(15550000000, 15559999999);
+        $wamid = 'wamid.' . bin2hex(random_bytes(8));
+        $body = self::body($wamid, "Hello #SHOP$vendor, do you ship?", $customer);
+        $directory = [['vendor_id' => $vendor, 'code' => "SHOP$vendor", 'store_name' => "Shop $vendor"]];
+
+        $report = \Wpwa\cloud_webhook($body, self::sign($body), self::APP_SECRET, $directory);
+        self::assertSame([['wamid' => $wamid, 'vendor_id' => $vendor, 'conversation_id' => $report['stored'][0]['conversation_id'], 'rule' => 'vendor_code']], $report['stored']);
+        $again = \Wpwa\cloud_webhook($body, self::sign($body), self::APP_SECRET, $directory);
+        self::assertSame([[], 1], [$again['stored'], $again['duplicates']]);
+
+        [$conversation] = \Wpwa\conversations($vendor);
+        self::assertSame([$customer, 'Dana', "Hello #SHOP$vendor, do you ship?", 1], [$conversation['customer'], $conversation['customer_name'], $conversation['last_text'], $conversation['unread']]);
+    }
+
+    public function testForgedUnsignedAndMalformedWebhooksStoreNothing(): void
+    {
+        $body = self::body('wamid.forged', 'hi');
+        foreach ([null, '', 'sha256=' . hash_hmac('sha256', $body, 'attacker'), 'md5=abc'] as $signature) {
+            try {
+                \Wpwa\cloud_webhook($body, $signature, self::APP_SECRET, []);
+                self::fail('accepted ' . var_export($signature, true));
+            } catch (\Wpwa\AuthException $e) {
+                self::assertStringContainsString('webhook refused', $e->getMessage());
+            }
+        }
+        foreach (['{not json', '{"object":"page"}', str_repeat(' ', 300000)] as $bad) {
+            try {
+                \Wpwa\cloud_webhook($bad, self::sign($bad), self::APP_SECRET, []);
+                self::fail('accepted a malformed body');
+            } catch (\Wpwa\ValidationException $e) {
+                self::assertNotSame('', $e->getMessage());
+            }
+        }
+        $stored = array_filter(\Wpwa\conversations(0, 200), static fn ($c) => $c['last_text'] === 'hi');
+        self::assertSame([], $stored, 'nothing from the refused webhooks reached the marketplace team');
+    }
+}
