@@ -268,6 +268,76 @@ final class Core {
 	}
 
 	/**
+	 * Checks product records for the catalog without sending anything.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param array<int,array<string,mixed>> $products Product records from a ProductReader.
+	 * @param array<string,mixed>|null       $rules    currency, max_image_bytes, default_brand.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function catalog_prepare( array $products, ?array $rules = null ) {
+		return self::call( static fn() => \Wpwa\catalog_prepare( $products, $rules ), false );
+	}
+
+	/**
+	 * Plans a catalog sync (returns the running job if there is one).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                            $vendor_id  Vendor user ID.
+	 * @param array<int,array<string,mixed>> $products   The vendor's product records.
+	 * @param array<string,string>           $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null       $options    Rules and sync options.
+	 * @return array<string,mixed>|WP_Error Job summary.
+	 */
+	public static function catalog_sync_plan( int $vendor_id, array $products, array $connection, ?array $options = null ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_plan( $vendor_id, $products, $connection, $options ) );
+	}
+
+	/**
+	 * Works on a sync job for at most `$budget_ms`.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                      $vendor_id  Vendor user ID.
+	 * @param int                      $job_id     Job ID.
+	 * @param array<string,string>     $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null $options    Sync options.
+	 * @param int                      $budget_ms  Time budget in milliseconds.
+	 * @return array<string,mixed>|WP_Error Job summary.
+	 */
+	public static function catalog_sync_run( int $vendor_id, int $job_id, array $connection, ?array $options, int $budget_ms ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_run( $vendor_id, $job_id, $connection, $options, $budget_ms ) );
+	}
+
+	/**
+	 * The vendor's latest sync job (or the given one); null when none.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int      $vendor_id Vendor user ID.
+	 * @param int|null $job_id    Job ID.
+	 * @return array<string,mixed>|null|WP_Error
+	 */
+	public static function catalog_sync_status( int $vendor_id, ?int $job_id = null ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_status( $vendor_id, $job_id ) );
+	}
+
+	/**
+	 * The vendor's catalog at a glance (pending, synced, rejected, needs_attention, attention).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int    $vendor_id  Vendor user ID.
+	 * @param string $catalog_id Catalog ID.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function catalog_summary( int $vendor_id, string $catalog_id ) {
+		return self::call( static fn() => \Wpwa\catalog_summary( $vendor_id, $catalog_id ) );
+	}
+
+	/**
 	 * Writes an activity log entry. Never throws; failures are reported to the
 	 * PHP error log and returned as WP_Error.
 	 *

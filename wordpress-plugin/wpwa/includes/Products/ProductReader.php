@@ -55,4 +55,21 @@ interface ProductReader {
 	 * @return int[]
 	 */
 	public function published_ids( int $vendor_id, int $after_id = 0, int $limit = 100 ): array;
+
+	/**
+	 * Catalog records of the vendor's products (published, draft, private or
+	 * pending), one page of top-level products at a time in ascending ID
+	 * order (keyset paging: pass the highest top-level ID of the previous
+	 * page). A variable product's record is followed by one record per
+	 * variation. The format is described in `Records`; every reader must give
+	 * identical records for the same data.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $after_id  Only products with a greater ID (0 to start).
+	 * @param int $limit     Top-level products per page, 1 to 500.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function records( int $vendor_id, int $after_id = 0, int $limit = 100 ): array;
 }

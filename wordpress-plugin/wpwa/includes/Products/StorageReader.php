@@ -88,4 +88,210 @@ final class StorageReader implements ProductReader {
 
 		return array_map( 'intval', (array) $ids );
 	}
+	/**
+	 * {@inheritDoc}
+	 *
+	 * A handful of bulk queries per page, whatever its size: the products,
+	 * their variations, their meta, their terms, their images' data and the
+	 * names of the variation attribute terms.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $after_id  Only products with a greater ID.
+	 * @param int $limit     Top-level products per page.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function records( int $vendor_id, int $after_id = 0, int $limit = 100 ): array {
+		global $wpdb;
+
+		if ( $vendor_id <= 0 ) {
+			return array();
+		}
+		$limit    = max( 1, min( 500, $limit ) );
+		$after_id = max( 0, $after_id );
+		$statuses = "'" . implode( "','", array_map( 'esc_sql', Records::STATUSES ) ) . "'";
+
+		// phpcs:disable WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- bulk read path by design; interpolated lists are integers or escaped constants.
+		$parents = $wpdb->get_results(
+			$wpdb->prepare(
+				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product' AND post_author = %d AND post_status IN ($statuses) AND ID > %d ORDER BY ID ASC LIMIT %d",
+				$vendor_id,
+				$after_id,
+				$limit
+			)
+		);
+		if ( ! $parents ) {
+			return array();
+		}
+		$parent_ids = array_map( static fn( $p ) => (int) $p->ID, $parents );
+		$in_parents = implode( ',', $parent_ids );
+
+		$variations = $wpdb->get_results( "SELECT * FROM {$wpdb->posts} WHERE post_type = 'product_variation' AND post_parent IN ($in_parents) AND post_status IN ('publish','private') ORDER BY post_parent ASC, menu_order ASC, ID ASC" );
+		$children   = array();
+		foreach ( (array) $variations as $v ) {
+			$children[ (int) $v->post_parent ][] = $v;
+		}
+
+		$all_ids = $parent_ids;
+		foreach ( (array) $variations as $v ) {
+			$all_ids[] = (int) $v->ID;
+		}
+		$in_all = implode( ',', $all_ids );
+		$keys   = "'_sku','_price','_regular_price','_sale_price','_stock_status','_manage_stock','_stock','_thumbnail_id','_variation_description'";
+		$meta   = array();
+		foreach ( (array) $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in_all) AND (meta_key IN ($keys) OR meta_key LIKE 'attribute\\_%') ORDER BY meta_id ASC" ) as $row ) {
+			// First value wins, as get_post_meta( $id, $key, true ) answers.
+			if ( ! isset( $meta[ (int) $row->post_id ][ $row->meta_key ] ) ) {
+				$meta[ (int) $row->post_id ][ $row->meta_key ] = (string) $row->meta_value;
+			}
+		}
+
+		$taxonomies = array_merge( array( 'product_type', 'product_visibility' ), Records::BRAND_TAXONOMIES );
+		$tax_in     = "'" . implode( "','", array_map( 'esc_sql', $taxonomies ) ) . "'";
+		$terms      = array();
+		foreach ( (array) $wpdb->get_results( "SELECT tr.object_id, tt.taxonomy, t.slug, t.name FROM {$wpdb->term_relationships} tr INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id INNER JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in_parents) AND tt.taxonomy IN ($tax_in)" ) as $row ) {
+			$terms[ (int) $row->object_id ][ $row->taxonomy ]['slugs'][] = (string) $row->slug;
+			$terms[ (int) $row->object_id ][ $row->taxonomy ]['names'][] = (string) $row->name;
+		}
+
+		// Images: attachment rows and their file/metadata meta.
+		$images = array();
+		foreach ( $all_ids as $id ) {
+			$thumb = (int) ( $meta[ $id ]['_thumbnail_id'] ?? 0 );
+			if ( $thumb > 0 ) {
+				$images[ $thumb ] = null;
+			}
+		}
+		if ( $images ) {
+			$in_images = implode( ',', array_keys( $images ) );
+			$files     = array();
+			foreach ( (array) $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in_images) AND meta_key IN ('_wp_attached_file','_wp_attachment_metadata') ORDER BY meta_id ASC" ) as $row ) {
+				if ( ! isset( $files[ (int) $row->post_id ][ $row->meta_key ] ) ) {
+					$files[ (int) $row->post_id ][ $row->meta_key ] = (string) $row->meta_value;
+				}
+			}
+			foreach ( (array) $wpdb->get_results( "SELECT ID, post_mime_type, guid FROM {$wpdb->posts} WHERE ID IN ($in_images) AND post_type = 'attachment'" ) as $row ) {
+				$id              = (int) $row->ID;
+				$metadata        = maybe_unserialize( $files[ $id ]['_wp_attachment_metadata'] ?? '' );
+				$images[ $id ]   = Records::image(
+					$id,
+					(string) $row->post_mime_type,
+					(string) ( $files[ $id ]['_wp_attached_file'] ?? '' ),
+					is_array( $metadata ) ? $metadata : array(),
+					(string) $row->guid
+				);
+			}
+		}
+
+		// Names of the taxonomy terms variations are made of (pa_color => red => Red).
+		$term_names = array();
+		$wanted     = array();
+		foreach ( (array) $variations as $v ) {
+			foreach ( $meta[ (int) $v->ID ] ?? array() as $key => $value ) {
+				if ( 0 === strpos( $key, 'attribute_pa_' ) && '' !== $value ) {
+					$wanted[] = $wpdb->prepare( '(tt.taxonomy = %s AND t.slug = %s)', substr( $key, 10 ), $value );
+				}
+			}
+		}
+		if ( $wanted ) {
+			foreach ( (array) $wpdb->get_results( "SELECT tt.taxonomy, t.slug, t.name FROM {$wpdb->terms} t INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE " . implode( ' OR ', array_unique( $wanted ) ) ) as $row ) {
+				$term_names[ $row->taxonomy ][ $row->slug ] = (string) $row->name;
+			}
+		}
+		// phpcs:enable
+
+		$records = array();
+		foreach ( $parents as $row ) {
+			$post = new \WP_Post( $row );
+			$id   = (int) $post->ID;
+			$m    = $meta[ $id ] ?? array();
+			$t    = $terms[ $id ] ?? array();
+			$type = $t['product_type']['slugs'][0] ?? 'simple';
+			// Cached so that get_permalink() reads no row again.
+			wp_cache_add( $id, $post, 'posts' );
+			$link       = (string) get_permalink( $post );
+			$names      = array();
+			foreach ( Records::BRAND_TAXONOMIES as $taxonomy ) {
+				$names[ $taxonomy ] = $t[ $taxonomy ]['names'] ?? array();
+			}
+			$brand      = Records::brand( $names );
+			$visibility = Records::visibility( $t['product_visibility']['slugs'] ?? array() );
+			$image      = $images[ (int) ( $m['_thumbnail_id'] ?? 0 ) ] ?? null;
+			$manage     = 'yes' === ( $m['_manage_stock'] ?? 'no' );
+			$stock      = $m['_stock'] ?? '';
+			$stock      = '' === $stock ? null : (int) (float) $stock;
+
+			$records[] = Records::make(
+				array(
+					'id'                => $id,
+					'vendor_id'         => (int) $post->post_author,
+					'product_type'      => $type,
+					'parent_id'         => null,
+					'status'            => $post->post_status,
+					'visibility'        => $visibility,
+					'sku'               => $m['_sku'] ?? '',
+					'title'             => $post->post_title,
+					'description'       => $post->post_content,
+					'short_description' => $post->post_excerpt,
+					'price'             => $m['_price'] ?? '',
+					'regular_price'     => $m['_regular_price'] ?? '',
+					'sale_price'        => $m['_sale_price'] ?? '',
+					'stock_status'      => $m['_stock_status'] ?? 'instock',
+					'manage_stock'      => $manage,
+					'stock_quantity'    => $stock,
+					'image'             => $image,
+					'permalink'         => $link,
+					'brand'             => $brand,
+				)
+			);
+			if ( 'variable' !== $type ) {
+				continue;
+			}
+			foreach ( $children[ $id ] ?? array() as $vrow ) {
+				$vid   = (int) $vrow->ID;
+				$vm    = $meta[ $vid ] ?? array();
+				$attrs = array();
+				foreach ( $vm as $key => $value ) {
+					if ( 0 === strpos( $key, 'attribute_' ) ) {
+						$attrs[ $key ] = $value;
+					}
+				}
+				$own_manage = 'yes' === ( $vm['_manage_stock'] ?? 'no' );
+				$own_stock  = $vm['_stock'] ?? '';
+				$own_stock  = '' === $own_stock ? null : (int) (float) $own_stock;
+				$thumb      = (int) ( $vm['_thumbnail_id'] ?? 0 );
+				$vdesc      = $vm['_variation_description'] ?? '';
+
+				$records[] = Records::make(
+					array(
+						'id'                => $vid,
+						'vendor_id'         => (int) $post->post_author,
+						'product_type'      => 'variation',
+						'parent_id'         => $id,
+						'status'            => Records::variation_status( $post->post_status, (string) $vrow->post_status ),
+						'visibility'        => $visibility,
+						'sku'               => $vm['_sku'] ?? '',
+						'title'             => Records::variation_title(
+							$post->post_title,
+							$attrs,
+							static fn( string $taxonomy, string $slug ) => $term_names[ $taxonomy ][ $slug ] ?? null
+						),
+						'description'       => '' !== trim( $vdesc ) ? $vdesc : $post->post_content,
+						'short_description' => $post->post_excerpt,
+						'price'             => $vm['_price'] ?? '',
+						'regular_price'     => $vm['_regular_price'] ?? '',
+						'sale_price'        => $vm['_sale_price'] ?? '',
+						'stock_status'      => $vm['_stock_status'] ?? 'instock',
+						'manage_stock'      => $own_manage || $manage,
+						'stock_quantity'    => $own_manage ? $own_stock : ( $manage ? $stock : $own_stock ),
+						'image'             => $thumb > 0 ? ( $images[ $thumb ] ?? null ) : $image,
+						'permalink'         => Records::variation_link( $link, $attrs ),
+						'brand'             => $brand,
+					)
+				);
+			}
+		}
+		return $records;
+	}
 }

@@ -116,4 +116,177 @@ final class WooCommerceReader implements ProductReader {
 			'status' => 'publish',
 		);
 	}
+	/**
+	 * {@inheritDoc}
+	 *
+	 * Through `wc_get_products()` and the `WC_Product` getters, so
+	 * WooCommerce's data stores, caches and filters apply.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $after_id  Only products with a greater ID.
+	 * @param int $limit     Top-level products per page.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public function records( int $vendor_id, int $after_id = 0, int $limit = 100 ): array {
+		if ( $vendor_id <= 0 ) {
+			return array();
+		}
+		$limit    = max( 1, min( 500, $limit ) );
+		$after_id = max( 0, $after_id );
+
+		$filter = static function ( $where ) use ( $after_id ) {
+			global $wpdb;
+			return $where . $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", $after_id );
+		};
+		add_filter( 'posts_where', $filter );
+		try {
+			$products = wc_get_products(
+				array(
+					'author'  => $vendor_id,
+					'status'  => Records::STATUSES,
+					'limit'   => $limit,
+					'page'    => 1,
+					'orderby' => 'ID',
+					'order'   => 'ASC',
+				)
+			);
+		} finally {
+			remove_filter( 'posts_where', $filter );
+		}
+
+		$records = array();
+		foreach ( is_array( $products ) ? $products : array() as $product ) {
+			if ( ! is_object( $product ) ) {
+				continue;
+			}
+			$id         = (int) $product->get_id();
+			$type       = (string) $product->get_type();
+			$link       = (string) $product->get_permalink();
+			$brand      = $this->brand_of( $id );
+			$visibility = (string) $product->get_catalog_visibility();
+			$image      = $this->image_of( (int) $product->get_image_id() );
+			$vendor     = (int) get_post_field( 'post_author', $id );
+
+			$records[] = Records::make(
+				array(
+					'id'                => $id,
+					'vendor_id'         => $vendor,
+					'product_type'      => $type,
+					'parent_id'         => null,
+					'status'            => (string) $product->get_status(),
+					'visibility'        => $visibility,
+					'sku'               => (string) $product->get_sku( 'edit' ),
+					'title'             => (string) $product->get_name(),
+					'description'       => (string) $product->get_description(),
+					'short_description' => (string) $product->get_short_description(),
+					'price'             => (string) $product->get_price(),
+					'regular_price'     => (string) $product->get_regular_price(),
+					'sale_price'        => (string) $product->get_sale_price(),
+					'stock_status'      => (string) $product->get_stock_status(),
+					'manage_stock'      => (bool) $product->get_manage_stock(),
+					'stock_quantity'    => $product->get_stock_quantity(),
+					'image'             => $image,
+					'permalink'         => $link,
+					'brand'             => $brand,
+				)
+			);
+			if ( 'variable' !== $type ) {
+				continue;
+			}
+			foreach ( (array) $product->get_children() as $child_id ) {
+				$variation = wc_get_product( $child_id );
+				if ( ! is_object( $variation ) ) {
+					continue;
+				}
+				$attrs  = (array) $variation->get_variation_attributes();
+				$desc   = (string) $variation->get_description();
+				$manage = $variation->get_manage_stock();
+
+				$records[] = Records::make(
+					array(
+						'id'                => (int) $variation->get_id(),
+						'vendor_id'         => $vendor,
+						'product_type'      => 'variation',
+						'parent_id'         => $id,
+						'status'            => Records::variation_status( (string) $product->get_status(), (string) $variation->get_status() ),
+						'visibility'        => $visibility,
+						'sku'               => (string) $variation->get_sku( 'edit' ),
+						'title'             => Records::variation_title(
+							(string) $product->get_name(),
+							$attrs,
+							static function ( string $taxonomy, string $slug ) {
+								$term = get_term_by( 'slug', $slug, $taxonomy );
+								return $term ? (string) $term->name : null;
+							}
+						),
+						'description'       => '' !== trim( $desc ) ? $desc : (string) $product->get_description(),
+						'short_description' => (string) $product->get_short_description(),
+						'price'             => (string) $variation->get_price(),
+						'regular_price'     => (string) $variation->get_regular_price(),
+						'sale_price'        => (string) $variation->get_sale_price(),
+						'stock_status'      => (string) $variation->get_stock_status(),
+						'manage_stock'      => true === $manage || 'parent' === $manage,
+						'stock_quantity'    => $variation->get_stock_quantity(),
+						// WooCommerce answers the parent's image when the variation has none.
+						'image'             => $this->image_of( (int) $variation->get_image_id() ),
+						'permalink'         => Records::variation_link( $link, $attrs ),
+						'brand'             => $brand,
+					)
+				);
+			}
+		}
+		return $records;
+	}
+
+	/**
+	 * Image facts of an attachment.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $attachment_id Attachment ID (0 for none).
+	 * @return array{url:string,mime:string,bytes:int|null}|null
+	 */
+	private function image_of( int $attachment_id ): ?array {
+		if ( $attachment_id <= 0 || 'attachment' !== get_post_type( $attachment_id ) ) {
+			return null;
+		}
+		$url = (string) wp_get_attachment_url( $attachment_id );
+		if ( '' === $url ) {
+			return null;
+		}
+		$metadata = wp_get_attachment_metadata( $attachment_id, true );
+		$bytes    = null;
+		if ( is_array( $metadata ) && isset( $metadata['filesize'] ) && is_numeric( $metadata['filesize'] ) ) {
+			$bytes = (int) $metadata['filesize'];
+		} else {
+			$path = get_attached_file( $attachment_id, true );
+			if ( is_string( $path ) && '' !== $path && is_file( $path ) ) {
+				$bytes = (int) filesize( $path );
+			}
+		}
+		return array(
+			'url'   => $url,
+			'mime'  => (string) get_post_mime_type( $attachment_id ),
+			'bytes' => $bytes,
+		);
+	}
+
+	/**
+	 * The product's brand: first brand taxonomy with terms, first term by name.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $product_id Product ID.
+	 * @return string
+	 */
+	private function brand_of( int $product_id ): string {
+		$names = array();
+		foreach ( Records::BRAND_TAXONOMIES as $taxonomy ) {
+			$terms              = taxonomy_exists( $taxonomy ) ? get_the_terms( $product_id, $taxonomy ) : false;
+			$names[ $taxonomy ] = is_array( $terms ) ? wp_list_pluck( $terms, 'name' ) : array();
+		}
+		return Records::brand( $names );
+	}
 }
