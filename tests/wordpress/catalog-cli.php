@@ -57,7 +57,7 @@ function wpwa_cat_user( string $login, string $display ): int {
 			'user_pass'    => $login . '-pass-' . wp_generate_password( 8, false ),
 			'user_email'   => $login . '@example.test',
 			'display_name' => $display,
-			'role'         => 'subscriber',
+			'role'         => 'author',
 		)
 	);
 	if ( is_wp_error( $id ) ) {

@@ -21,9 +21,9 @@
 
 defined( 'ABSPATH' ) || exit;
 
-if ( ! defined( 'WPWA_TEST_WC_STANDIN' ) || ! WPWA_TEST_WC_STANDIN || function_exists( 'wc_get_products' ) || class_exists( 'WooCommerce' ) ) {
-	return;
-}
+// Declared inside this block, never at the top level: PHP binds top-level
+// classes and functions when the file compiles, before any early return.
+if ( defined( 'WPWA_TEST_WC_STANDIN' ) && WPWA_TEST_WC_STANDIN && ! function_exists( 'wc_get_products' ) && ! class_exists( 'WooCommerce' ) ) :
 
 /**
  * Stand-in for WC_Product (simple, external, grouped).
@@ -284,3 +284,5 @@ function wc_get_products( $args ) {
 	}
 	return $out;
 }
+
+endif;

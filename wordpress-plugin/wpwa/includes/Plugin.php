@@ -54,6 +54,9 @@ final class Plugin {
 			Frontend\Assets::init();
 			Rest\Controller::init();
 			Rest\SessionController::init();
+			Rest\SyncController::init();
+			Catalog\Scheduler::init();
+			Catalog\Panel::init();
 			Integrations\Wcfm::init();
 
 			if ( is_admin() ) {
@@ -61,6 +64,7 @@ final class Plugin {
 				Admin\SettingsPage::init();
 				Admin\GatewaySettings::init();
 				Admin\VendorsPage::init();
+				Admin\CatalogSettings::init();
 			}
 
 			// Tell the extension where the store is, so every worker reports

@@ -367,7 +367,7 @@ final class Dashboard {
 		return array(
 			'published'  => Readers::get()->count_published( $vendor_id ),
 			'manage_url' => self::products_url( $vendor_id ),
-		);
+		) + \Wpwa\Plugin\Catalog\Panel::data( $vendor_id );
 	}
 
 	/**

@@ -1,0 +1,453 @@
+<?php
+/**
+ * Background catalog sync: resumable slices, the weekly schedule and
+ * debounced syncs after product changes.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.3.0
+ */
+
+namespace Wpwa\Plugin\Catalog;
+
+use Throwable;
+use WP_Post;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Runs sync work outside requests: through Action Scheduler (group `wpwa`)
+ * when it is present, WP-Cron otherwise.
+ *
+ * - `wpwa_sync_slice` ( vendor_id, job_id ): one slice of a running job; it
+ *   reschedules itself until the job is done or failed.
+ * - `wpwa_sync_vendor` ( vendor_id ): plans and starts a sync of the vendor
+ *   (debounced product changes, the weekly run).
+ * - `wpwa_catalog_weekly`: the weekly run for every vendor, at the admin's
+ *   day and off-peak hour (site time zone).
+ *
+ * @since 0.3.0
+ */
+final class Scheduler {
+
+	public const SLICE_HOOK  = 'wpwa_sync_slice';
+	public const VENDOR_HOOK = 'wpwa_sync_vendor';
+	public const WEEKLY_HOOK = 'wpwa_catalog_weekly';
+	public const GROUP       = 'wpwa';
+
+	/**
+	 * Option remembering which schedule the weekly event was set for.
+	 *
+	 * @since 0.3.0
+	 */
+	public const WEEKLY_SIGNATURE = 'wpwa_catalog_weekly_signature';
+
+	/**
+	 * Delay of the sync that follows a product change (seconds).
+	 *
+	 * @since 0.3.0
+	 */
+	public const DEBOUNCE = 300;
+
+	/**
+	 * Vendors whose change-sync was (re)scheduled in this request.
+	 *
+	 * @var array<int,bool>
+	 */
+	private static array $debounced = array();
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( self::SLICE_HOOK, array( self::class, 'run_slice' ), 10, 2 );
+		add_action( self::VENDOR_HOOK, array( self::class, 'run_vendor' ), 10, 1 );
+		add_action( self::WEEKLY_HOOK, array( self::class, 'run_weekly' ) );
+		add_action( 'init', array( self::class, 'ensure_weekly' ), 100 );
+
+		add_action( 'save_post_product', array( self::class, 'on_save' ), 20, 2 );
+		add_action( 'save_post_product_variation', array( self::class, 'on_save' ), 20, 2 );
+		add_action( 'woocommerce_update_product', array( self::class, 'on_product_id' ), 20, 1 );
+		add_action( 'wp_trash_post', array( self::class, 'on_product_id' ), 20, 1 );
+		add_action( 'transition_post_status', array( self::class, 'on_transition' ), 20, 3 );
+		add_action( 'post_updated', array( self::class, 'on_post_updated' ), 20, 3 );
+	}
+
+	/**
+	 * Whether Action Scheduler is available.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return bool
+	 */
+	public static function has_action_scheduler(): bool {
+		return function_exists( 'as_schedule_single_action' ) && function_exists( 'as_enqueue_async_action' );
+	}
+
+	/**
+	 * Schedules the next slice of a running job (once), when it may send again.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param int                 $job_id    Job ID.
+	 * @param array<string,mixed> $job       Job summary.
+	 * @return void
+	 */
+	public static function schedule_slice( int $vendor_id, int $job_id, array $job = array() ): void {
+		$args = array( $vendor_id, $job_id );
+		$when = time() + 2;
+		if ( ! empty( $job['wait_until_ms'] ) ) {
+			$when = max( $when, (int) ceil( (int) $job['wait_until_ms'] / 1000 ) );
+		}
+		if ( self::has_action_scheduler() ) {
+			if ( function_exists( 'as_has_scheduled_action' ) && as_has_scheduled_action( self::SLICE_HOOK, $args, self::GROUP ) ) {
+				return;
+			}
+			as_schedule_single_action( $when, self::SLICE_HOOK, $args, self::GROUP );
+			return;
+		}
+		if ( false === wp_next_scheduled( self::SLICE_HOOK, $args ) ) {
+			wp_schedule_single_event( $when, self::SLICE_HOOK, $args );
+		}
+	}
+
+	/**
+	 * Removes pending slices of a vendor's jobs.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return void
+	 */
+	public static function unschedule_slices( int $vendor_id ): void {
+		$crons = _get_cron_array();
+		foreach ( is_array( $crons ) ? $crons : array() as $timestamp => $hooks ) {
+			foreach ( $hooks[ self::SLICE_HOOK ] ?? array() as $event ) {
+				if ( (int) ( $event['args'][0] ?? 0 ) === $vendor_id ) {
+					wp_unschedule_event( (int) $timestamp, self::SLICE_HOOK, $event['args'] );
+				}
+			}
+		}
+	}
+
+	/**
+	 * Cron/Action Scheduler callback: one background slice.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @return void
+	 */
+	public static function run_slice( $vendor_id, $job_id ): void {
+		try {
+			$result = Sync::slice( (int) $vendor_id, (int) $job_id, Sync::BACKGROUND_SLICE_MS );
+			if ( is_wp_error( $result ) ) {
+				Core::log( (int) $vendor_id, 'warning', 'sync', $result->get_error_message(), array( 'job_id' => (int) $job_id ) );
+				// A transient failure must not end the job: try again later.
+				if ( in_array( $result->get_error_code(), array( 'wpwa_transport_error', 'wpwa_rate_limited', 'wpwa_storage_error' ), true ) ) {
+					self::schedule_slice( (int) $vendor_id, (int) $job_id, array( 'wait_until_ms' => ( time() + 60 ) * 1000 ) );
+				}
+			}
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+	}
+
+	/**
+	 * Cron/Action Scheduler callback: sync one vendor now.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return void
+	 */
+	public static function run_vendor( $vendor_id ): void {
+		$vendor_id = (int) $vendor_id;
+		if ( $vendor_id <= 0 || ! Vendors::is_vendor( $vendor_id ) ) {
+			return;
+		}
+		try {
+			$result = Sync::start( $vendor_id, 'background', Sync::BACKGROUND_SLICE_MS );
+			if ( is_wp_error( $result ) && 'wpwa_catalog_not_configured' !== $result->get_error_code() ) {
+				Core::log( $vendor_id, 'warning', 'sync', $result->get_error_message() );
+			}
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+	}
+
+	/**
+	 * The weekly run: every vendor's sync, spread a little apart.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return void
+	 */
+	public static function run_weekly(): void {
+		if ( 'off' === Config::get( 'schedule' ) ) {
+			return;
+		}
+		foreach ( Vendors::all_ids() as $i => $vendor_id ) {
+			self::schedule_vendor( (int) $vendor_id, 15 * (int) $i );
+		}
+	}
+
+	/**
+	 * Schedules a vendor's sync `$delay` seconds from now, replacing any
+	 * pending one (debounce).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $delay     Seconds from now.
+	 * @return void
+	 */
+	public static function schedule_vendor( int $vendor_id, int $delay = self::DEBOUNCE ): void {
+		$args = array( $vendor_id );
+		$when = time() + max( 0, $delay );
+		if ( self::has_action_scheduler() ) {
+			if ( function_exists( 'as_unschedule_all_actions' ) ) {
+				as_unschedule_all_actions( self::VENDOR_HOOK, $args, self::GROUP );
+			}
+			as_schedule_single_action( $when, self::VENDOR_HOOK, $args, self::GROUP );
+			return;
+		}
+		wp_clear_scheduled_hook( self::VENDOR_HOOK, $args );
+		wp_schedule_single_event( $when, self::VENDOR_HOOK, $args );
+	}
+
+	/**
+	 * When the next sync of this vendor, after a product change, is due.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return int|null Unix time.
+	 */
+	public static function next_vendor_sync( int $vendor_id ): ?int {
+		if ( self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
+			$next = as_next_scheduled_action( self::VENDOR_HOOK, array( $vendor_id ), self::GROUP );
+			return is_int( $next ) ? $next : null;
+		}
+		$next = wp_next_scheduled( self::VENDOR_HOOK, array( $vendor_id ) );
+		return false === $next ? null : (int) $next;
+	}
+
+	/**
+	 * Debounces a sync for the vendor who owns a product.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return void
+	 */
+	private static function changed( int $vendor_id ): void {
+		if ( $vendor_id <= 0 || isset( self::$debounced[ $vendor_id ] ) ) {
+			return;
+		}
+		self::$debounced[ $vendor_id ] = true;
+		try {
+			if ( ! Vendors::is_vendor( $vendor_id ) ) {
+				return;
+			}
+
+			/**
+			 * Filters the delay (seconds) before a vendor's catalog syncs after
+			 * one of their products changed. Every change in the meantime
+			 * pushes the sync back; return a negative number to skip it.
+			 *
+			 * @since 0.3.0
+			 *
+			 * @param int $delay     Seconds (default 300).
+			 * @param int $vendor_id Vendor user ID.
+			 */
+			$delay = (int) apply_filters( 'wpwa_catalog_change_delay', self::DEBOUNCE, $vendor_id );
+			if ( $delay >= 0 ) {
+				self::schedule_vendor( $vendor_id, $delay );
+			}
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+	}
+
+	/**
+	 * The vendor of a product or variation post.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param WP_Post|null $post Post.
+	 * @return int
+	 */
+	private static function owner( ?WP_Post $post ): int {
+		if ( ! $post ) {
+			return 0;
+		}
+		if ( 'product_variation' === $post->post_type ) {
+			$parent = get_post( (int) $post->post_parent );
+			return $parent ? (int) $parent->post_author : 0;
+		}
+		return 'product' === $post->post_type ? (int) $post->post_author : 0;
+	}
+
+	/**
+	 * `save_post_product` / `save_post_product_variation`.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int     $post_id Post ID.
+	 * @param WP_Post $post    Post.
+	 * @return void
+	 */
+	public static function on_save( $post_id, $post ): void {
+		if ( wp_is_post_revision( (int) $post_id ) || wp_is_post_autosave( (int) $post_id ) || ! $post instanceof WP_Post || 'auto-draft' === $post->post_status ) {
+			return;
+		}
+		self::changed( self::owner( $post ) );
+	}
+
+	/**
+	 * `woocommerce_update_product` / `wp_trash_post`.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $post_id Post ID.
+	 * @return void
+	 */
+	public static function on_product_id( $post_id ): void {
+		self::changed( self::owner( get_post( (int) $post_id ) ) );
+	}
+
+	/**
+	 * `transition_post_status` for products.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param string  $new_status New status.
+	 * @param string  $old_status Old status.
+	 * @param WP_Post $post       Post.
+	 * @return void
+	 */
+	public static function on_transition( $new_status, $old_status, $post ): void {
+		if ( $new_status === $old_status || ! $post instanceof WP_Post || 'auto-draft' === $new_status ) {
+			return;
+		}
+		self::changed( self::owner( $post ) );
+	}
+
+	/**
+	 * `post_updated`: a product moved to another vendor syncs both.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int     $post_id Post ID.
+	 * @param WP_Post $after   Post after.
+	 * @param WP_Post $before  Post before.
+	 * @return void
+	 */
+	public static function on_post_updated( $post_id, $after, $before ): void {
+		if ( ! $after instanceof WP_Post || ! $before instanceof WP_Post || 'product' !== $after->post_type ) {
+			return;
+		}
+		if ( (int) $after->post_author !== (int) $before->post_author ) {
+			self::changed( (int) $before->post_author );
+			self::changed( (int) $after->post_author );
+		}
+	}
+
+	/**
+	 * The next weekly run (Unix time) for the schedule in the settings, or
+	 * null when scheduled syncs are off.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return int|null
+	 */
+	public static function next_weekly(): ?int {
+		if ( 'off' === Config::get( 'schedule' ) ) {
+			return null;
+		}
+		if ( self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
+			$next = as_next_scheduled_action( self::WEEKLY_HOOK, array(), self::GROUP );
+			if ( is_int( $next ) ) {
+				return $next;
+			}
+		}
+		$next = wp_next_scheduled( self::WEEKLY_HOOK );
+		return false === $next ? self::next_occurrence() : (int) $next;
+	}
+
+	/**
+	 * The next time the configured day and hour come round (site time zone).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int|null $now Unix time (default: now).
+	 * @return int
+	 */
+	public static function next_occurrence( ?int $now = null ): int {
+		$now  = $now ?? time();
+		$zone = wp_timezone();
+		$days = array( 'sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday' );
+		$day  = $days[ (int) Config::get( 'schedule_day' ) ];
+		$hour = (int) Config::get( 'schedule_hour' );
+		$base = ( new \DateTimeImmutable( '@' . $now ) )->setTimezone( $zone );
+		$at   = $base->modify( 'this ' . $day )->setTime( $hour, 0 );
+		if ( $at->getTimestamp() <= $now ) {
+			$at = $base->modify( 'next ' . $day )->setTime( $hour, 0 );
+		}
+		return $at->getTimestamp();
+	}
+
+	/**
+	 * Keeps the weekly event in line with the settings (cheap when it is).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return void
+	 */
+	public static function ensure_weekly(): void {
+		try {
+			$s         = Config::all();
+			$signature = 'off' === $s['schedule'] ? 'off' : sprintf( '%d@%d@%s', $s['schedule_day'], $s['schedule_hour'], wp_timezone_string() );
+			$scheduled = self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' )
+				? false !== as_next_scheduled_action( self::WEEKLY_HOOK, array(), self::GROUP )
+				: false !== wp_next_scheduled( self::WEEKLY_HOOK );
+			if ( get_option( self::WEEKLY_SIGNATURE ) === $signature && ( 'off' === $signature || $scheduled ) ) {
+				return;
+			}
+			self::clear_weekly();
+			if ( 'off' !== $signature ) {
+				$first = self::next_occurrence();
+				if ( self::has_action_scheduler() && function_exists( 'as_schedule_recurring_action' ) ) {
+					as_schedule_recurring_action( $first, WEEK_IN_SECONDS, self::WEEKLY_HOOK, array(), self::GROUP );
+				} else {
+					wp_schedule_event( $first, 'weekly', self::WEEKLY_HOOK );
+				}
+			}
+			update_option( self::WEEKLY_SIGNATURE, $signature, false );
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+	}
+
+	/**
+	 * Removes the weekly event (deactivation, schedule changes).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @return void
+	 */
+	public static function clear_weekly(): void {
+		if ( function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( self::WEEKLY_HOOK, array(), self::GROUP );
+		}
+		wp_clear_scheduled_hook( self::WEEKLY_HOOK );
+	}
+}

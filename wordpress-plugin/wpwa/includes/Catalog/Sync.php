@@ -1,0 +1,420 @@
+<?php
+/**
+ * A vendor's catalog sync: records, checks, jobs and their slices.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.3.0
+ */
+
+namespace Wpwa\Plugin\Catalog;
+
+use WP_Error;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Products\Readers;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads the vendor's products through the product reader, has the core check
+ * them, plans sync jobs and runs their slices. Every route, cron event and
+ * scheduled action goes through here.
+ *
+ * @since 0.3.0
+ */
+final class Sync {
+
+	/**
+	 * Budget of the slice run when a vendor starts a sync (ms).
+	 *
+	 * @since 0.3.0
+	 */
+	public const FIRST_SLICE_MS = 3000;
+
+	/**
+	 * Budget of the slice run when the dashboard polls (ms).
+	 *
+	 * @since 0.3.0
+	 */
+	public const POLL_SLICE_MS = 2000;
+
+	/**
+	 * Budget of a background slice (ms).
+	 *
+	 * @since 0.3.0
+	 */
+	public const BACKGROUND_SLICE_MS = 20000;
+
+	/**
+	 * Top-level products read per page.
+	 *
+	 * @since 0.3.0
+	 */
+	public const PAGE = 200;
+
+	/**
+	 * Every record of the vendor's products (variations included).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function records( int $vendor_id ): array {
+		$reader  = Readers::get();
+		$records = array();
+		$after   = 0;
+		do {
+			$page = $reader->records( $vendor_id, $after, self::PAGE );
+			$top  = 0;
+			foreach ( $page as $record ) {
+				// A reader must never hand over another vendor's product.
+				if ( (int) $record['vendor_id'] !== $vendor_id ) {
+					continue;
+				}
+				$records[] = $record;
+				if ( 'variation' !== $record['product_type'] ) {
+					$top   = max( $top, (int) $record['id'] );
+				}
+			}
+			$more  = $top > $after && count( array_filter( $page, static fn( $r ) => 'variation' !== $r['product_type'] ) ) >= self::PAGE;
+			$after = $top;
+		} while ( $more );
+
+		/**
+		 * Filters the product records of a vendor before they are checked or synced.
+		 *
+		 * @since 0.3.0
+		 *
+		 * @param array<int,array<string,mixed>> $records   Records (see Products\Records).
+		 * @param int                            $vendor_id Vendor user ID.
+		 */
+		$filtered = apply_filters( 'wpwa_catalog_records', $records, $vendor_id );
+		return is_array( $filtered ) ? array_values( $filtered ) : $records;
+	}
+
+	/**
+	 * The core's verdict on each product (ready / invalid / not_listed with reasons).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                                 $vendor_id Vendor user ID.
+	 * @param array<int,array<string,mixed>>|null $records   Records, when already read.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function prepare( int $vendor_id, ?array $records = null ) {
+		$records = $records ?? self::records( $vendor_id );
+		$options = Config::options( $vendor_id );
+		$rules   = array_intersect_key( $options, array_flip( array( 'currency', 'max_image_bytes', 'default_brand' ) ) );
+		return Core::catalog_prepare( $records, $rules );
+	}
+
+	/**
+	 * Plans a sync and runs its first slice; more slices follow in the
+	 * background. A job already running is continued, not replaced.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $trigger   manual, schedule or change.
+	 * @param int    $budget_ms Budget of the first slice (0: plan only).
+	 * @return array{job:array<string,mixed>,started:bool}|WP_Error
+	 */
+	public static function start( int $vendor_id, string $trigger = 'manual', int $budget_ms = self::FIRST_SLICE_MS ) {
+		$connection = Config::connection( $vendor_id );
+		if ( is_wp_error( $connection ) ) {
+			return $connection;
+		}
+		$options = Config::options( $vendor_id );
+		$before  = Core::catalog_sync_status( $vendor_id );
+		$running = is_array( $before ) && 'running' === ( $before['state'] ?? '' );
+
+		$job = Core::catalog_sync_plan( $vendor_id, self::records( $vendor_id ), $connection, $options );
+		if ( is_wp_error( $job ) ) {
+			return $job;
+		}
+		$started = ! $running || (int) $job['job_id'] !== (int) $before['job_id'];
+		if ( $started ) {
+			Core::log(
+				$vendor_id,
+				'info',
+				'sync',
+				sprintf(
+					/* translators: %d: number of changes. */
+					_n( 'Catalog sync started: %d change to send.', 'Catalog sync started: %d changes to send.', (int) $job['total'], 'wpwa' ),
+					(int) $job['total']
+				),
+				array(
+					'job_id'  => (int) $job['job_id'],
+					'trigger' => $trigger,
+				)
+			);
+
+			/**
+			 * Fires when a catalog sync job was planned for a vendor.
+			 *
+			 * @since 0.3.0
+			 *
+			 * @param int                 $vendor_id Vendor user ID.
+			 * @param array<string,mixed> $job       Job summary.
+			 * @param string              $trigger   manual, schedule or change.
+			 */
+			do_action( 'wpwa_catalog_sync_started', $vendor_id, $job, $trigger );
+		}
+		if ( 'running' === $job['state'] && $budget_ms > 0 ) {
+			$job = self::slice( $vendor_id, (int) $job['job_id'], $budget_ms );
+			if ( is_wp_error( $job ) ) {
+				return $job;
+			}
+		} elseif ( 'running' === $job['state'] ) {
+			Scheduler::schedule_slice( $vendor_id, (int) $job['job_id'], $job );
+		}
+		return array(
+			'job'     => $job,
+			'started' => $started,
+		);
+	}
+
+	/**
+	 * Runs one slice of a job, then schedules the next one if work remains.
+	 * Slices are lease-protected in the core: a concurrent call returns at once.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @param int $budget_ms Budget in milliseconds.
+	 * @return array<string,mixed>|WP_Error Job summary.
+	 */
+	public static function slice( int $vendor_id, int $job_id, int $budget_ms ) {
+		$connection = Config::connection( $vendor_id );
+		if ( is_wp_error( $connection ) ) {
+			return $connection;
+		}
+		$job = Core::catalog_sync_run( $vendor_id, $job_id, $connection, Config::options( $vendor_id ), max( 1, min( 60000, $budget_ms ) ) );
+		if ( is_wp_error( $job ) ) {
+			return $job;
+		}
+		if ( 'running' === $job['state'] ) {
+			Scheduler::schedule_slice( $vendor_id, $job_id, $job );
+		} else {
+			self::finished( $vendor_id, $job );
+		}
+		return $job;
+	}
+
+	/**
+	 * Records the end of a job once (activity log and action).
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param array<string,mixed> $job       Job summary.
+	 * @return void
+	 */
+	private static function finished( int $vendor_id, array $job ): void {
+		$key  = 'wpwa_catalog_reported_job';
+		$seen = (int) get_user_meta( $vendor_id, $key, true );
+		if ( $seen >= (int) $job['job_id'] ) {
+			return;
+		}
+		update_user_meta( $vendor_id, $key, (int) $job['job_id'] );
+		Scheduler::unschedule_slices( $vendor_id );
+		if ( 'failed' === $job['state'] ) {
+			Core::log( $vendor_id, 'error', 'sync', __( 'Catalog sync stopped:', 'wpwa' ) . ' ' . (string) $job['error'], array( 'job_id' => (int) $job['job_id'] ) );
+		} else {
+			Core::log( $vendor_id, 'info', 'sync', self::summary_text( $job ), array( 'job_id' => (int) $job['job_id'] ) );
+		}
+
+		/**
+		 * Fires when a vendor's catalog sync job finished (done or failed).
+		 *
+		 * @since 0.3.0
+		 *
+		 * @param int                 $vendor_id Vendor user ID.
+		 * @param array<string,mixed> $job       Job summary.
+		 */
+		do_action( 'wpwa_catalog_sync_finished', $vendor_id, $job );
+	}
+
+	/**
+	 * "24 synced, 1 removed, 2 rejected" for a job.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param array<string,mixed> $job Job summary.
+	 * @return string
+	 */
+	public static function summary_text( array $job ): string {
+		if ( 0 === (int) $job['total'] ) {
+			return __( 'Catalog sync finished: your WhatsApp catalog was already up to date.', 'wpwa' );
+		}
+		return sprintf(
+			/* translators: 1: items synced, 2: items removed, 3: items rejected. */
+			__( 'Catalog sync finished: %1$d synced, %2$d removed, %3$d rejected.', 'wpwa' ),
+			(int) $job['synced'],
+			(int) $job['deleted'],
+			(int) $job['rejected']
+		);
+	}
+
+	/**
+	 * The job as the REST routes and the panel present it.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param array<string,mixed>|null $job Job summary from the core.
+	 * @return array<string,mixed>|null
+	 */
+	public static function present( ?array $job ): ?array {
+		if ( null === $job ) {
+			return null;
+		}
+		$now_ms  = (int) floor( microtime( true ) * 1000 );
+		$total   = (int) $job['total'];
+		$done    = (int) $job['processed'];
+		$waiting = 'running' === $job['state'] && (int) $job['wait_until_ms'] > $now_ms;
+		return array(
+			'job_id'       => (int) $job['job_id'],
+			'state'        => (string) $job['state'],
+			'total'        => $total,
+			'processed'    => $done,
+			'synced'       => (int) $job['synced'],
+			'deleted'      => (int) $job['deleted'],
+			'rejected'     => (int) $job['rejected'],
+			'percent'      => $total > 0 ? (int) floor( 100 * $done / $total ) : ( 'running' === $job['state'] ? 0 : 100 ),
+			'waiting'      => $waiting,
+			'wait_seconds' => $waiting ? (int) ceil( ( (int) $job['wait_until_ms'] - $now_ms ) / 1000 ) : 0,
+			'error'        => null === $job['error'] ? null : (string) $job['error'],
+			'created_at'   => (int) $job['created_at'],
+			'finished_at'  => null === $job['finished_at'] ? null : (int) $job['finished_at'],
+			'summary'      => 'done' === $job['state'] ? self::summary_text( $job ) : '',
+		);
+	}
+
+	/**
+	 * Counts, products needing attention and the last sync, for the panel and
+	 * `GET wpwa/v1/products`.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function overview( int $vendor_id ) {
+		$records  = self::records( $vendor_id );
+		$verdicts = self::prepare( $vendor_id, $records );
+		if ( is_wp_error( $verdicts ) ) {
+			return $verdicts;
+		}
+		$by_id = array();
+		foreach ( $records as $record ) {
+			$by_id[ (int) $record['id'] ] = $record;
+		}
+
+		$counts    = array(
+			'ready'           => 0,
+			'needs_attention' => 0,
+			'synced'          => 0,
+			'rejected'        => 0,
+			'pending'         => 0,
+		);
+		$attention = array();
+		foreach ( $verdicts as $v ) {
+			if ( 'ready' === $v['status'] ) {
+				++$counts['ready'];
+			} elseif ( 'invalid' === $v['status'] ) {
+				++$counts['needs_attention'];
+				$attention[ (int) $v['product_id'] ] = self::attention_entry(
+					(int) $v['product_id'],
+					(string) $v['retailer_id'],
+					'invalid',
+					array_map( static fn( $p ) => (string) $p['message'], (array) $v['problems'] ),
+					$by_id
+				);
+			}
+		}
+
+		$configured = Config::connection( $vendor_id );
+		if ( ! is_wp_error( $configured ) ) {
+			$summary = Core::catalog_summary( $vendor_id, $configured['catalog_id'] );
+			if ( is_array( $summary ) ) {
+				$counts['synced']   = (int) $summary['synced'];
+				$counts['rejected'] = (int) $summary['rejected'];
+				$counts['pending']  = (int) $summary['pending'];
+				foreach ( (array) $summary['attention'] as $item ) {
+					$pid = (int) $item['product_id'];
+					if ( 'rejected' !== $item['state'] || isset( $attention[ $pid ] ) || ! isset( $by_id[ $pid ] ) ) {
+						continue;
+					}
+					$attention[ $pid ] = self::attention_entry( $pid, (string) $item['retailer_id'], 'rejected', array_map( 'strval', (array) $item['problems'] ), $by_id );
+				}
+			}
+		}
+
+		$job = Core::catalog_sync_status( $vendor_id );
+		return array(
+			'vendor_id'  => $vendor_id,
+			'configured' => ! is_wp_error( $configured ),
+			'counts'     => $counts,
+			'attention'  => array_values( $attention ),
+			'last_sync'  => is_array( $job ) ? self::present( $job ) : null,
+			'next_sync'  => Scheduler::next_weekly(),
+		);
+	}
+
+	/**
+	 * One entry of the "needs attention" list.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int                              $product_id  Product (or variation) ID.
+	 * @param string                           $retailer_id Retailer ID.
+	 * @param string                           $state       invalid or rejected.
+	 * @param string[]                         $problems    Reasons.
+	 * @param array<int,array<string,mixed>>   $by_id       Records by ID.
+	 * @return array<string,mixed>
+	 */
+	private static function attention_entry( int $product_id, string $retailer_id, string $state, array $problems, array $by_id ): array {
+		$record = $by_id[ $product_id ] ?? null;
+		$title  = $record ? (string) $record['title'] : '';
+		$edit   = $record && ! empty( $record['parent_id'] ) ? (int) $record['parent_id'] : $product_id;
+		return array(
+			'product_id'  => $product_id,
+			'retailer_id' => $retailer_id,
+			'title'       => '' !== trim( $title ) ? wp_strip_all_tags( $title ) : sprintf( /* translators: %d: product ID. */ __( 'Product #%d (no title)', 'wpwa' ), $product_id ),
+			'state'       => $state,
+			'problems'    => array_values( $problems ),
+			'edit_url'    => self::edit_url( $edit ),
+		);
+	}
+
+	/**
+	 * Where the vendor edits a product: WCFM's or Dokan's product editor when
+	 * present, else WordPress's editor when the user may edit it.
+	 *
+	 * @since 0.3.0
+	 *
+	 * @param int $product_id Product ID.
+	 * @return string
+	 */
+	public static function edit_url( int $product_id ): string {
+		$url = '';
+		if ( function_exists( 'get_wcfm_edit_product_url' ) ) {
+			$url = (string) get_wcfm_edit_product_url( $product_id );
+		} elseif ( function_exists( 'dokan_edit_product_url' ) ) {
+			$url = (string) dokan_edit_product_url( $product_id );
+		} else {
+			$url = (string) get_edit_post_link( $product_id, 'raw' );
+		}
+
+		/**
+		 * Filters the link a vendor follows to fix a product.
+		 *
+		 * @since 0.3.0
+		 *
+		 * @param string $url        Edit URL ('' for none).
+		 * @param int    $product_id Product ID.
+		 */
+		return (string) apply_filters( 'wpwa_product_edit_url', $url, $product_id );
+	}
+}
