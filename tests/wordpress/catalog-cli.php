@@ -175,6 +175,10 @@ switch ( $command ) {
 		}
 		$a    = wpwa_cat_user( "cat_a_$run", "Catalog Store A $R" );
 		$b    = wpwa_cat_user( "cat_b_$run", "Catalog Store B $R" );
+		if ( ! empty( $input['password'] ) ) {
+			wp_set_password( (string) $input['password'], $a );
+			wp_set_password( (string) $input['password'], $b );
+		}
 		$desc = '<p>A <strong>fine</strong> product &amp; more.</p>';
 		$img  = static fn( string $n, string $f, array $c, int $u ) => wpwa_cat_image( "$n-$run", $f, $c, $u );
 		$good = array(
