@@ -31,7 +31,20 @@ Cloud API (Graph) side, /{version}/{catalog_id}/items_batch and check_batch_requ
   --batch-processing-ms MS      a batch stays \"started\" this long, then applies [200]
   --catalog-batch-limit N       items_batch calls per catalog per window, 0 = no
                                 limit (over it: error 80014) [20]
-  --catalog-window-ms MS        the fixed rate-limit window [1000]";
+  --catalog-window-ms MS        the fixed rate-limit window [1000]
+
+Cloud API messaging, /{version}/{phone_number_id}/messages and its webhooks:
+  --messages-per-second N       sends per business number per second, 0 = no
+                                limit (over it: error 130429) [80]
+  --pair-interval-ms MS         least time between sends to one customer, 0 = no
+                                limit (sooner: error 131056) [6000]
+  --messages-fail-mode MODE     none | spam_limit | token_expired | 5xx [none]
+  --status-delays-ms A,B,C      delays before sent, delivered, read [100,400,1500]
+  --auto-read [BOOL]            the customer reads every message [true]
+  --cloud-webhook-url URL       loopback URL for message and status webhooks [none]
+  --cloud-app-secret SECRET     signs webhooks (X-Hub-Signature-256) [sandbox-app-secret]
+  --phone-number-id ID          the business number's id [100000000000001]
+  --display-phone-number N      the business number as displayed [15550100001]";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();

@@ -72,6 +72,38 @@ impl CloudFailMode {
     }
 }
 
+/// How the Cloud API's send endpoint (`/{version}/{phone_number_id}/messages`)
+/// misbehaves on purpose, on top of `cloud_fail_mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum MessagesFailMode {
+    /// Behave.
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Refuse every send with 131048 (spam rate limit).
+    #[serde(rename = "spam_limit")]
+    SpamLimit,
+    /// Refuse every send with 190 "Session has expired".
+    #[serde(rename = "token_expired")]
+    TokenExpired,
+    /// Answer every send 500 with 131000 "Something went wrong".
+    #[serde(rename = "5xx")]
+    ServerError,
+}
+
+impl MessagesFailMode {
+    /// Parses a mode by its configuration name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => Self::None,
+            "spam_limit" => Self::SpamLimit,
+            "token_expired" => Self::TokenExpired,
+            "5xx" => Self::ServerError,
+            _ => return None,
+        })
+    }
+}
+
 /// Everything that can be tuned. Field names are the JSON keys of `/sandbox/config`;
 /// the CLI flags are the same names in kebab case (`--qr-first-ms`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,6 +150,28 @@ pub struct SandboxConfig {
     pub catalog_batch_limit: u32,
     /// The length of the per-catalog rate-limit window.
     pub catalog_window_ms: u64,
+    /// Messages admitted per business number per second (error 130429 beyond);
+    /// 0 turns the limit off.
+    pub messages_per_second: u32,
+    /// Least time between two messages to the same customer (error 131056 sooner);
+    /// 0 turns the limit off.
+    pub pair_interval_ms: u64,
+    /// Failure injection on the send endpoint.
+    pub messages_fail_mode: MessagesFailMode,
+    /// Delays before the `sent`, `delivered` and `read` statuses of an accepted
+    /// message, each after the previous one (`sent` after the acceptance).
+    pub status_delays_ms: [u64; 3],
+    /// Whether the customer reads every message (`read` after `delivered`).
+    pub auto_read: bool,
+    /// Where Cloud API webhooks (customer messages, statuses) go; a loopback http(s)
+    /// URL, or empty for nowhere.
+    pub cloud_webhook_url: String,
+    /// The app secret that signs Cloud API webhooks (`X-Hub-Signature-256`).
+    pub cloud_app_secret: String,
+    /// The business number's id, in injected messages' `metadata`.
+    pub phone_number_id: String,
+    /// The business number as displayed, in every webhook's `metadata`.
+    pub display_phone_number: String,
 }
 
 impl Default for SandboxConfig {
@@ -142,6 +196,15 @@ impl Default for SandboxConfig {
             batch_processing_ms: 200,
             catalog_batch_limit: 20,
             catalog_window_ms: 1_000,
+            messages_per_second: 80,
+            pair_interval_ms: 6_000,
+            messages_fail_mode: MessagesFailMode::None,
+            status_delays_ms: [100, 400, 1_500],
+            auto_read: true,
+            cloud_webhook_url: String::new(),
+            cloud_app_secret: "sandbox-app-secret".into(),
+            phone_number_id: "100000000000001".into(),
+            display_phone_number: "15550100001".into(),
         }
     }
 }
@@ -174,9 +237,16 @@ impl SandboxConfig {
         let key = flag.trim_start_matches("--").replace('-', "_");
         // Flags arrive as text; give each key the JSON type it expects.
         let value = match key.as_str() {
-            "api_key" | "fail_mode" | "cloud_token" | "cloud_fail_mode" => {
-                Value::String(raw.to_owned())
-            }
+            "api_key"
+            | "fail_mode"
+            | "cloud_token"
+            | "cloud_fail_mode"
+            | "messages_fail_mode"
+            | "cloud_webhook_url"
+            | "cloud_app_secret"
+            | "phone_number_id"
+            | "display_phone_number"
+            | "status_delays_ms" => Value::String(raw.to_owned()),
             _ => serde_json::from_str(raw)
                 .map_err(|_| format!("{flag} takes a number or true/false, not {raw:?}"))?,
         };
@@ -188,7 +258,7 @@ impl SandboxConfig {
     pub fn is_bool_flag(flag: &str) -> bool {
         matches!(
             flag.trim_start_matches("--"),
-            "webhook-duplicate" | "webhook-reorder"
+            "webhook-duplicate" | "webhook-reorder" | "auto-read"
         )
     }
 
@@ -244,6 +314,54 @@ impl SandboxConfig {
                 self.catalog_batch_limit = int(key, value, 0, MAX_BATCH_LIMIT)? as u32;
             }
             "catalog_window_ms" => self.catalog_window_ms = int(key, value, 1, MAX_MS)?,
+            "messages_per_second" => {
+                self.messages_per_second = int(key, value, 0, MAX_BATCH_LIMIT)? as u32;
+            }
+            "pair_interval_ms" => self.pair_interval_ms = ms(key, value)?,
+            "messages_fail_mode" => {
+                self.messages_fail_mode = value.as_str().and_then(MessagesFailMode::parse).ok_or(
+                    "messages_fail_mode must be one of none, spam_limit, token_expired, 5xx",
+                )?;
+            }
+            "status_delays_ms" => self.status_delays_ms = delays(key, value)?,
+            "auto_read" => self.auto_read = boolean(key, value)?,
+            "cloud_webhook_url" => {
+                let url = value
+                    .as_str()
+                    .ok_or("cloud_webhook_url must be a string (empty for none)")?;
+                if !url.is_empty() {
+                    super::webhooks::check_loopback_url(url)?;
+                }
+                self.cloud_webhook_url = url.to_owned();
+            }
+            "cloud_app_secret" => {
+                let secret = value
+                    .as_str()
+                    .filter(|s| !s.is_empty() && !s.chars().any(char::is_control))
+                    .ok_or("cloud_app_secret must be a non-empty string")?;
+                self.cloud_app_secret = secret.to_owned();
+            }
+            "phone_number_id" => {
+                let id = value
+                    .as_str()
+                    .filter(|id| {
+                        (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit())
+                    })
+                    .ok_or("phone_number_id must be a string of 1 to 32 digits")?;
+                self.phone_number_id = id.to_owned();
+            }
+            "display_phone_number" => {
+                let number = value
+                    .as_str()
+                    .filter(|n| {
+                        !n.is_empty()
+                            && n.chars().all(|c| {
+                                c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')')
+                            })
+                    })
+                    .ok_or("display_phone_number must be a phone number")?;
+                self.display_phone_number = number.to_owned();
+            }
             other => return Err(format!("unknown sandbox setting {other:?}")),
         }
         Ok(())
@@ -259,6 +377,31 @@ fn int(key: &str, value: &Value, min: u64, max: u64) -> Result<u64, String> {
         .as_u64()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| format!("{key} must be an integer from {min} to {max}"))
+}
+
+/// Three delays: a JSON array of integers, or (from the command line) a string of
+/// three comma-separated integers.
+fn delays(key: &str, value: &Value) -> Result<[u64; 3], String> {
+    let error =
+        || format!("{key} must be three integers from 0 to {MAX_MS}, like [100, 400, 1500]");
+    let parts: Vec<Value> = match value {
+        Value::Array(items) => items.clone(),
+        Value::String(text) => text
+            .split(',')
+            .map(|p| {
+                p.trim()
+                    .parse::<u64>()
+                    .map(Value::from)
+                    .map_err(|_| error())
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(error()),
+    };
+    let values: Vec<u64> = parts
+        .iter()
+        .map(|p| p.as_u64().filter(|n| *n <= MAX_MS).ok_or_else(error))
+        .collect::<Result<_, _>>()?;
+    values.try_into().map_err(|_| error())
 }
 
 fn boolean(key: &str, value: &Value) -> Result<bool, String> {
@@ -320,5 +463,38 @@ mod tests {
         assert!(config.set_from_flag("--catalog-window-ms", "0").is_err());
         assert!(config.set_from_flag("--cloud-token", "a,,b").is_err());
         assert!(config.set_from_flag("--cloud-fail-mode", "down").is_err());
+    }
+
+    #[test]
+    fn messaging_settings() {
+        let mut config = SandboxConfig::default();
+        assert_eq!(config.to_json()["messages_per_second"], 80);
+        assert_eq!(
+            config.to_json()["status_delays_ms"],
+            json!([100, 400, 1500])
+        );
+        config.set_from_flag("--status-delays-ms", "1,2,3").unwrap();
+        config
+            .set_from_flag("--messages-fail-mode", "spam_limit")
+            .unwrap();
+        config
+            .set_from_flag("--cloud-webhook-url", "http://127.0.0.1:9/hook")
+            .unwrap();
+        config.set_from_flag("--auto-read", "false").unwrap();
+        assert_eq!(config.status_delays_ms, [1, 2, 3]);
+        assert_eq!(config.messages_fail_mode, MessagesFailMode::SpamLimit);
+        assert!(!config.auto_read);
+        assert!(SandboxConfig::is_bool_flag("--auto-read"));
+        assert!(config.set_from_flag("--status-delays-ms", "1,2").is_err());
+        assert!(
+            config
+                .set_from_flag("--cloud-webhook-url", "http://example.com/hook")
+                .is_err()
+        );
+        assert!(config.set_from_flag("--phone-number-id", "12a").is_err());
+        let update = json!({"status_delays_ms": [0, 0, 0], "cloud_webhook_url": ""});
+        config.apply_json(update.as_object().unwrap()).unwrap();
+        assert_eq!(config.status_delays_ms, [0, 0, 0]);
+        assert!(config.cloud_webhook_url.is_empty());
     }
 }

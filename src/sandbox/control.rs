@@ -1,6 +1,7 @@
 //! The sandbox-only control API under `/sandbox/*`: what a test or the demo uses to
 //! play the phone (scan, unlink, drop the connection), to tune the gateway and the
-//! Cloud API, and to read what a catalog holds and received. No API key or token (it
+//! Cloud API, to read what a catalog holds and received, and to play a customer
+//! writing to the business number (`/sandbox/messages/inject`). No API key or token (it
 //! is part of neither contract), but loopback-only like the rest.
 
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::cloud::Catalogs;
+use super::cloud::{Catalogs, Messages};
 use super::http::{Body, json, read_json, waha_error};
 use super::state::{Me, Shared, Status};
 
@@ -20,6 +21,7 @@ const MAX_LINKED_DEVICES: usize = 4;
 pub(crate) async fn handle(
     shared: &Arc<Shared>,
     catalogs: &Catalogs,
+    messages: &Arc<Messages>,
     request: Request<Incoming>,
 ) -> Response<Body> {
     let method = request.method().clone();
@@ -37,6 +39,7 @@ pub(crate) async fn handle(
         },
         (&Method::POST, ["reset"]) => {
             catalogs.reset();
+            messages.reset();
             let mut state = shared.lock();
             state.reset(&shared.defaults);
             json(StatusCode::OK, &state.config.to_json())
@@ -57,6 +60,21 @@ pub(crate) async fn handle(
         }
         (&Method::DELETE, ["webhooks"]) => {
             shared.lock().log.clear();
+            json(StatusCode::OK, &json!({"deliveries": []}))
+        }
+        // Cloud API messaging: play a customer, read what was sent and delivered.
+        (&Method::POST, ["messages", "inject"]) => match read_json(request).await {
+            Ok(body) => messages.inject(shared, body),
+            Err(response) => response,
+        },
+        (&Method::GET, ["messages", "sent"]) => json(StatusCode::OK, &messages.sent_json()),
+        (&Method::DELETE, ["messages", "sent"]) => {
+            messages.clear_sent();
+            json(StatusCode::OK, &json!({"messages": []}))
+        }
+        (&Method::GET, ["cloud", "webhooks"]) => json(StatusCode::OK, &messages.deliveries_json()),
+        (&Method::DELETE, ["cloud", "webhooks"]) => {
+            messages.clear_deliveries();
             json(StatusCode::OK, &json!({"deliveries": []}))
         }
         (&Method::POST, ["sessions", name, "scan"]) => match read_json(request).await {

@@ -12,7 +12,13 @@
 //! - anything else: the Cloud API side (`cloud/`): `/{version}/{catalog_id}/items_batch`
 //!   and `check_batch_request_status`, with Bearer auth, asynchronous processing, the
 //!   per-catalog batch rate limit (80014), latency and failure injection; a
-//!   Graph-shaped 404 for every other path.
+//!   Graph-shaped 404 for every other path; and `/{version}/{phone_number_id}/messages`
+//!   (`cloud/messages.rs`): sends with validation, the throughput (130429) and pair
+//!   (131056) rate limits, the 24-hour customer-service window (131047 as a later
+//!   `failed` status) and signed status webhooks.
+//! - `/sandbox/messages/*` and `/sandbox/cloud/webhooks`: customer message injection
+//!   (signed Cloud API webhooks, optionally duplicated or reordered), the messages the
+//!   sandbox accepted, and the Cloud API webhook log.
 //!
 //! Where WAHA leaves room, the sandbox chooses (clients may rely on these):
 //! - POST actions (`start`, `stop`, `logout`, `restart`) answer 201 with the session
@@ -49,10 +55,10 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-pub use config::{CloudFailMode, FailMode, SandboxConfig};
+pub use config::{CloudFailMode, FailMode, MessagesFailMode, SandboxConfig};
 pub use gateway::GatewayDown;
 
-use cloud::Catalogs;
+use cloud::{Catalogs, Messages};
 use http::{Body, json};
 use state::Shared;
 
@@ -92,6 +98,7 @@ pub async fn serve(
 pub struct Sandbox {
     shared: Arc<Shared>,
     catalogs: Arc<Catalogs>,
+    messages: Arc<Messages>,
 }
 
 impl Sandbox {
@@ -100,6 +107,7 @@ impl Sandbox {
         Self {
             shared: Shared::new(config),
             catalogs: Arc::default(),
+            messages: Arc::default(),
         }
     }
 
@@ -123,11 +131,13 @@ impl Sandbox {
             };
             let shared = Arc::clone(&self.shared);
             let catalogs = Arc::clone(&self.catalogs);
+            let messages = Arc::clone(&self.messages);
             tokio::spawn(async move {
                 let service = service_fn(move |request| {
                     let shared = Arc::clone(&shared);
                     let catalogs = Arc::clone(&catalogs);
-                    async move { route(&shared, &catalogs, request).await }
+                    let messages = Arc::clone(&messages);
+                    async move { route(&shared, &catalogs, &messages, request).await }
                 });
                 // A client that hangs up mid-request is its own problem, and a
                 // `GatewayDown` ends the connection on purpose.
@@ -142,6 +152,7 @@ impl Sandbox {
 async fn route(
     shared: &Arc<Shared>,
     catalogs: &Catalogs,
+    messages: &Arc<Messages>,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, GatewayDown> {
     let path = request.uri().path();
@@ -159,7 +170,7 @@ async fn route(
         return gateway::handle(shared, request).await;
     }
     if path.starts_with("/sandbox/") {
-        return Ok(control::handle(shared, catalogs, request).await);
+        return Ok(control::handle(shared, catalogs, messages, request).await);
     }
-    Ok(cloud::handle(shared, catalogs, request).await)
+    Ok(cloud::handle(shared, catalogs, messages, request).await)
 }

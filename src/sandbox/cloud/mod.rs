@@ -38,6 +38,8 @@
 
 mod catalog;
 mod item;
+mod messages;
+mod validate;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +52,7 @@ use serde_json::{Map, Value, json};
 
 pub(crate) use catalog::Catalogs;
 use catalog::{Limit, Submission, Usage};
+pub(crate) use messages::Messages;
 
 use super::config::CloudFailMode;
 use super::http::{Body, graph_error as error, json, query_param};
@@ -78,6 +81,7 @@ struct Settings {
 pub(crate) async fn handle(
     shared: &Arc<Shared>,
     catalogs: &Catalogs,
+    messages: &Arc<Messages>,
     request: Request<Incoming>,
 ) -> Response<Body> {
     let settings = {
@@ -113,9 +117,12 @@ pub(crate) async fn handle(
         }
         _ => return unknown_path(),
     };
+    // `Some(true)`: items_batch; `Some(false)`: batch status; `None`: a send, where the
+    // id is a phone number id.
     let batch = match (&method, endpoint) {
-        (&Method::POST, "items_batch") => true,
-        (&Method::GET, "check_batch_request_status") => false,
+        (&Method::POST, "items_batch") => Some(true),
+        (&Method::GET, "check_batch_request_status") => Some(false),
+        (&Method::POST, "messages") => None,
         _ => return unknown_path(),
     };
 
@@ -172,6 +179,9 @@ pub(crate) async fn handle(
         return response;
     }
 
+    let Some(batch) = batch else {
+        return messages::send(shared, messages, &catalog_id, request).await;
+    };
     if batch {
         items_batch(catalogs, &catalog_id, &settings, request).await
     } else {

@@ -1,0 +1,736 @@
+//! Cloud API messaging: `POST /{version}/{phone_number_id}/messages` and everything
+//! that follows a send (status webhooks), plus the sandbox-only customer side
+//! (`/sandbox/messages/inject`) and what tests read back (`/sandbox/messages/sent`,
+//! `/sandbox/cloud/webhooks`).
+//!
+//! Where the real API leaves room, the sandbox chooses (clients may rely on these):
+//! - Any numeric phone number id is accepted in the path; statuses of a send carry
+//!   the id it was sent from. Injected customer messages carry `phone_number_id`.
+//! - Checks run in this order: `cloud_fail_mode`, auth, `messages_fail_mode`, the
+//!   request's shape (400, code 100), the number's throughput (130429: at most
+//!   `messages_per_second` accepted sends in any second), then the pair rate (131056:
+//!   a send to a customer less than `pair_interval_ms` after the last accepted one).
+//!   Refused sends count toward neither limit.
+//! - The customer-service window is 24 hours from the newest injected message's
+//!   `timestamp` from that customer (by WhatsApp id). A non-template send to a customer
+//!   outside it (or who never wrote) is accepted, then gets a single `failed` status
+//!   with 131047 after `status_delays_ms[0]`, and no other status.
+//! - Every other accepted send gets `sent`, `delivered` and (with `auto_read`) `read`,
+//!   `status_delays_ms` apart. `conversation` and `pricing` come with each; the
+//!   pricing category is `service` for free-form messages and `utility` for templates;
+//!   one conversation per customer and category lasts 24 hours.
+//! - Webhooks (messages and statuses) go to `cloud_webhook_url`, one change per
+//!   webhook, signed with `cloud_app_secret`, one at a time in the order they were
+//!   produced, each retried like the gateway's (`webhook_retries`, `webhook_retry_ms`,
+//!   `webhook_latency_ms`). `webhook_duplicate` / `webhook_reorder` apply to them as
+//!   well as the per-injection `duplicate` / `reorder` options. With no URL set,
+//!   statuses still advance (see `/sandbox/messages/sent`) and injection is refused
+//!   with 409.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
+
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+
+use super::super::config::{MessagesFailMode, SandboxConfig};
+use super::super::http::{Body, graph_error as error, json, waha_error};
+use super::super::random;
+use super::super::state::Shared;
+use super::validate::{self, Outbound};
+use super::{SUBCODE_EXPIRED, read_body};
+use crate::signature::hmac_sha256_hex;
+
+/// The customer-service window.
+const SERVICE_WINDOW_SECS: i64 = 24 * 60 * 60;
+/// The business account id in webhook envelopes (`entry[].id`).
+const WABA_ID: &str = "100000000000009";
+/// Most accepted messages and delivery log entries kept; older ones fall off.
+const SENT_CAPACITY: usize = 10_000;
+const LOG_CAPACITY: usize = 2_000;
+/// Most messages one injection may produce.
+const MAX_INJECT_COUNT: u64 = 100;
+const ERROR_HREF: &str =
+    "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
+
+/// The messaging side's state. Cheap to share; one per sandbox.
+#[derive(Default)]
+pub(crate) struct Messages {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Bumped by a reset: timers and queued webhooks from before it do nothing.
+    epoch: u64,
+    sent: VecDeque<Value>,
+    /// The newest message time (Unix seconds) of each customer, by WhatsApp id.
+    customers: HashMap<String, i64>,
+    /// Accepted sends in the last second, per business number.
+    throughput: HashMap<String, VecDeque<Instant>>,
+    /// The last accepted send per (business number, customer).
+    pairs: HashMap<(String, String), Instant>,
+    /// Open conversations per (business number, customer, category): id, expiry.
+    conversations: HashMap<(String, String, &'static str), (String, i64)>,
+    log: VecDeque<Value>,
+    /// The delivery worker's queue, started on first use.
+    queue: Option<UnboundedSender<Event>>,
+}
+
+/// One webhook on its way out; every attempt carries the same bytes and signature.
+struct Event {
+    id: String,
+    kind: &'static str,
+    epoch: u64,
+    url: String,
+    signature: String,
+    body: Bytes,
+    duplicate: bool,
+    reorder: bool,
+}
+
+impl Messages {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets everything: sends, windows, limits, conversations, the log, and
+    /// whatever was still to be delivered.
+    pub(crate) fn reset(&self) {
+        let mut inner = self.lock();
+        let queue = inner.queue.take();
+        *inner = Inner {
+            epoch: inner.epoch + 1,
+            queue,
+            ..Inner::default()
+        };
+    }
+
+    /// `GET /sandbox/messages/sent`: the accepted messages, oldest first.
+    pub(crate) fn sent_json(&self) -> Value {
+        json!({"messages": self.lock().sent.iter().collect::<Vec<_>>()})
+    }
+
+    pub(crate) fn clear_sent(&self) {
+        self.lock().sent.clear();
+    }
+
+    /// `GET /sandbox/cloud/webhooks`: every delivery attempt, oldest first.
+    pub(crate) fn deliveries_json(&self) -> Value {
+        json!({"deliveries": self.lock().log.iter().collect::<Vec<_>>()})
+    }
+
+    pub(crate) fn clear_deliveries(&self) {
+        self.lock().log.clear();
+    }
+
+    /// Queues a webhook, starting the delivery worker on first use.
+    fn enqueue(self: &Arc<Self>, shared: &Arc<Shared>, inner: &mut Inner, event: Event) {
+        let queue = inner.queue.get_or_insert_with(|| {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            tokio::spawn(worker(
+                Arc::downgrade(shared),
+                Arc::downgrade(self),
+                receiver,
+            ));
+            sender
+        });
+        let _ = queue.send(event);
+    }
+
+    /// `POST /sandbox/messages/inject`: a customer writes to the business number.
+    pub(crate) fn inject(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        body: Option<Value>,
+    ) -> Response<Body> {
+        let config = shared.lock().config.clone();
+        match self.try_inject(shared, &config, body.unwrap_or(Value::Null)) {
+            Ok(response) => json(StatusCode::OK, &response),
+            Err((status, message)) => waha_error(status, &message),
+        }
+    }
+
+    fn try_inject(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        config: &SandboxConfig,
+        body: Value,
+    ) -> Result<Value, (StatusCode, String)> {
+        let unprocessable = |m: &str| (StatusCode::UNPROCESSABLE_ENTITY, m.to_owned());
+        if !body.is_object() {
+            return Err(unprocessable("The body must be a JSON object"));
+        }
+        if config.cloud_webhook_url.is_empty() {
+            return Err((
+                StatusCode::CONFLICT,
+                "No cloud_webhook_url is configured: set one with PUT /sandbox/config".into(),
+            ));
+        }
+        let flag = |key: &str| match body.get(key) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(unprocessable(&format!("{key} must be true or false"))),
+        };
+        let (duplicate, reorder) = (flag("duplicate")?, flag("reorder")?);
+        let count = match body.get("count") {
+            None | Some(Value::Null) => 1,
+            Some(n) => n
+                .as_u64()
+                .filter(|n| (1..=MAX_INJECT_COUNT).contains(n))
+                .ok_or_else(|| {
+                    unprocessable(&format!(
+                        "count must be an integer from 1 to {MAX_INJECT_COUNT}"
+                    ))
+                })?,
+        };
+        let mut template = match (body.get("message"), body.get("text")) {
+            (Some(Value::Object(message)), _) => message.clone(),
+            (Some(_), _) => return Err(unprocessable("message must be an object")),
+            (None, Some(Value::String(text))) => {
+                let mut message = serde_json::Map::new();
+                message.insert("type".into(), json!("text"));
+                message.insert("text".into(), json!({"body": text}));
+                message
+            }
+            (None, _) => {
+                return Err(unprocessable(
+                    "Give the customer's text as \"text\", or a Cloud API message object as \"message\"",
+                ));
+            }
+        };
+        let from = body
+            .get("from")
+            .or_else(|| template.get("from"))
+            .and_then(Value::as_str)
+            .and_then(validate::wa_id)
+            .ok_or_else(|| {
+                unprocessable("from must be the customer's phone number, with 6 to 15 digits")
+            })?;
+        template.insert("from".into(), json!(from));
+        if let Some(timestamp) = body.get("timestamp").filter(|t| !t.is_null()) {
+            template.insert("timestamp".into(), timestamp.clone());
+        }
+        if !template.contains_key("type") {
+            let known = [
+                "text",
+                "image",
+                "video",
+                "audio",
+                "document",
+                "sticker",
+                "location",
+                "contacts",
+                "order",
+                "interactive",
+                "button",
+                "reaction",
+                "system",
+            ];
+            let Some(kind) = known.iter().find(|k| template.contains_key(**k)) else {
+                return Err(unprocessable("message.type is required"));
+            };
+            template.insert("type".into(), json!(kind));
+        }
+        let name = match body.get("name") {
+            None | Some(Value::Null) => "Sandbox Customer".to_owned(),
+            Some(Value::String(name)) => name.clone(),
+            Some(_) => return Err(unprocessable("name must be a string")),
+        };
+
+        let mut inner = self.lock();
+        let epoch = inner.epoch;
+        let mut injected = Vec::new();
+        for _ in 0..count {
+            let mut message = template.clone();
+            if !message.get("id").is_some_and(Value::is_string) {
+                message.insert("id".into(), json!(new_wamid()));
+            }
+            if message.get("timestamp").is_none_or(Value::is_null) {
+                message.insert("timestamp".into(), json!(now_secs().to_string()));
+            }
+            let timestamp = message
+                .get("timestamp")
+                .and_then(|t| t.as_i64().or_else(|| t.as_str()?.trim().parse().ok()))
+                .ok_or_else(|| unprocessable("timestamp must be Unix seconds"))?;
+            let newest = inner.customers.entry(from.clone()).or_insert(timestamp);
+            *newest = (*newest).max(timestamp);
+            let id = message["id"].as_str().unwrap_or_default().to_owned();
+            injected.push(json!({"id": id, "timestamp": message["timestamp"]}));
+            let value = json!({
+                "messaging_product": "whatsapp",
+                "metadata": metadata(config, &config.phone_number_id),
+                "contacts": [{"profile": {"name": name}, "wa_id": from}],
+                "messages": [message],
+            });
+            let event = event(config, epoch, id, "message", &value, duplicate, reorder);
+            self.enqueue(shared, &mut inner, event);
+        }
+        Ok(json!({"messages": injected, "url": config.cloud_webhook_url}))
+    }
+}
+
+/// `POST /{version}/{phone_number_id}/messages`, after auth and `cloud_fail_mode`.
+pub(super) async fn send(
+    shared: &Arc<Shared>,
+    messages: &Arc<Messages>,
+    phone_number_id: &str,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let config = shared.lock().config.clone();
+    match config.messages_fail_mode {
+        MessagesFailMode::None => {}
+        MessagesFailMode::SpamLimit => {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                131_048,
+                "(#131048) Spam rate limit hit",
+                "Message failed to send because there are restrictions on how many messages can be sent from this phone number. This may be because too many previous messages were blocked or flagged as spam.",
+            );
+        }
+        MessagesFailMode::TokenExpired => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                json!({
+                    "message": "Error validating access token: Session has expired",
+                    "type": "OAuthException",
+                    "code": 190,
+                    "error_subcode": SUBCODE_EXPIRED,
+                }),
+            );
+        }
+        MessagesFailMode::ServerError => {
+            return refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                131_000,
+                "(#131000) Something went wrong",
+                "Message failed to send due to an unknown error.",
+            );
+        }
+    }
+    let body = match read_body(request).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let outbound = match validate::outbound(&body) {
+        Ok(outbound) => outbound,
+        Err(message) => return invalid(&message),
+    };
+
+    let now = Instant::now();
+    let mut inner = messages.lock();
+    if config.messages_per_second > 0 {
+        let window = inner
+            .throughput
+            .entry(phone_number_id.to_owned())
+            .or_default();
+        while window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            window.pop_front();
+        }
+        if window.len() >= config.messages_per_second as usize {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                130_429,
+                "(#130429) Rate limit hit",
+                "Cloud API message throughput has been reached.",
+            );
+        }
+    }
+    let pair = (phone_number_id.to_owned(), outbound.wa_id.clone());
+    if config.pair_interval_ms > 0
+        && inner.pairs.get(&pair).is_some_and(|last| {
+            now.duration_since(*last) < Duration::from_millis(config.pair_interval_ms)
+        })
+    {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            131_056,
+            "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+            "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
+        );
+    }
+    if config.messages_per_second > 0 {
+        inner
+            .throughput
+            .entry(phone_number_id.to_owned())
+            .or_default()
+            .push_back(now);
+    }
+    inner.pairs.insert(pair, now);
+
+    let wamid = new_wamid();
+    let now_s = now_secs();
+    let is_template = outbound.kind == "template";
+    let in_window = is_template
+        || inner
+            .customers
+            .get(&outbound.wa_id)
+            .is_some_and(|last| now_s - last <= SERVICE_WINDOW_SECS);
+    let category: &'static str = if is_template { "utility" } else { "service" };
+    let conversation = in_window.then(|| {
+        let key = (phone_number_id.to_owned(), outbound.wa_id.clone(), category);
+        let open = inner
+            .conversations
+            .get(&key)
+            .filter(|(_, expires)| *expires > now_s)
+            .cloned();
+        let open = open.unwrap_or_else(|| {
+            let fresh = (conversation_id(), now_s + SERVICE_WINDOW_SECS);
+            inner.conversations.insert(key, fresh.clone());
+            fresh
+        });
+        (open.0, open.1, category)
+    });
+    if inner.sent.len() >= SENT_CAPACITY {
+        inner.sent.pop_front();
+    }
+    inner
+        .sent
+        .push_back(record(&wamid, phone_number_id, &outbound, in_window, &body));
+    let epoch = inner.epoch;
+    drop(inner);
+
+    let delays = config.status_delays_ms.map(Duration::from_millis);
+    let plan: Vec<(&'static str, Duration)> = if in_window {
+        let mut plan = vec![("sent", delays[0]), ("delivered", delays[1])];
+        if config.auto_read {
+            plan.push(("read", delays[2]));
+        }
+        plan
+    } else {
+        vec![("failed", delays[0])]
+    };
+    tokio::spawn(run_statuses(
+        Arc::downgrade(shared),
+        Arc::downgrade(messages),
+        epoch,
+        Pending {
+            wamid: wamid.clone(),
+            phone_number_id: phone_number_id.to_owned(),
+            recipient: outbound.wa_id.clone(),
+            conversation,
+        },
+        plan,
+    ));
+
+    json(
+        StatusCode::OK,
+        &json!({
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": outbound.to, "wa_id": outbound.wa_id}],
+            "messages": [{"id": wamid}],
+        }),
+    )
+}
+
+/// What the status timeline of one accepted send needs.
+struct Pending {
+    wamid: String,
+    phone_number_id: String,
+    recipient: String,
+    /// Id, expiry, pricing category; none outside the window.
+    conversation: Option<(String, i64, &'static str)>,
+}
+
+async fn run_statuses(
+    shared: Weak<Shared>,
+    messages: Weak<Messages>,
+    epoch: u64,
+    pending: Pending,
+    plan: Vec<(&'static str, Duration)>,
+) {
+    for (status, delay) in plan {
+        tokio::time::sleep(delay).await;
+        let (Some(shared), Some(messages)) = (shared.upgrade(), messages.upgrade()) else {
+            return;
+        };
+        let config = shared.lock().config.clone();
+        let mut inner = messages.lock();
+        if inner.epoch != epoch {
+            return;
+        }
+        let timestamp = now_secs().to_string();
+        let mut entry = json!({
+            "id": pending.wamid,
+            "status": status,
+            "timestamp": timestamp,
+            "recipient_id": pending.recipient,
+        });
+        match &pending.conversation {
+            Some((id, expires, category)) => {
+                let mut conversation = json!({"id": id, "origin": {"type": category}});
+                if status == "sent" {
+                    conversation["expiration_timestamp"] = json!(expires.to_string());
+                }
+                entry["conversation"] = conversation;
+                entry["pricing"] =
+                    json!({"billable": true, "pricing_model": "CBP", "category": category});
+            }
+            None => {
+                entry["errors"] = json!([{
+                    "code": 131047,
+                    "title": "Re-engagement message",
+                    "message": "Re-engagement message",
+                    "error_data": {
+                        "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
+                    },
+                    "href": ERROR_HREF,
+                }]);
+            }
+        }
+        if let Some(record) = inner
+            .sent
+            .iter_mut()
+            .rev()
+            .find(|r| r["wamid"] == pending.wamid.as_str())
+        {
+            record["status"] = json!(status);
+            if let Some(history) = record["statuses"].as_array_mut() {
+                let mut item = json!({"status": status, "timestamp": timestamp});
+                if let Some(errors) = entry.get("errors") {
+                    item["errors"] = errors.clone();
+                }
+                history.push(item);
+            }
+        }
+        if !config.cloud_webhook_url.is_empty() {
+            let value = json!({
+                "messaging_product": "whatsapp",
+                "metadata": metadata(&config, &pending.phone_number_id),
+                "statuses": [entry],
+            });
+            let id = format!("{}:{status}", pending.wamid);
+            let event = event(&config, epoch, id, "status", &value, false, false);
+            messages.enqueue(&shared, &mut inner, event);
+        }
+    }
+}
+
+fn record(
+    wamid: &str,
+    phone_number_id: &str,
+    outbound: &Outbound,
+    in_window: bool,
+    request: &serde_json::Map<String, Value>,
+) -> Value {
+    json!({
+        "wamid": wamid,
+        "phone_number_id": phone_number_id,
+        "to": outbound.to,
+        "wa_id": outbound.wa_id,
+        "type": outbound.kind,
+        "interactive_type": outbound.interactive_type,
+        "template": outbound.template,
+        "body": outbound.body,
+        "in_service_window": in_window,
+        "accepted_at": random::now_ms(),
+        "status": "accepted",
+        "statuses": [],
+        "request": request,
+    })
+}
+
+fn metadata(config: &SandboxConfig, phone_number_id: &str) -> Value {
+    json!({
+        "display_phone_number": config.display_phone_number,
+        "phone_number_id": phone_number_id,
+    })
+}
+
+/// Wraps one change value in the webhook envelope and signs it.
+fn event(
+    config: &SandboxConfig,
+    epoch: u64,
+    id: String,
+    kind: &'static str,
+    value: &Value,
+    duplicate: bool,
+    reorder: bool,
+) -> Event {
+    let envelope = json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": "messages"}]}],
+    });
+    let body = Bytes::from(envelope.to_string());
+    Event {
+        id,
+        kind,
+        epoch,
+        url: config.cloud_webhook_url.clone(),
+        signature: format!(
+            "sha256={}",
+            hmac_sha256_hex(config.cloud_app_secret.as_bytes(), &body)
+        ),
+        body,
+        duplicate: duplicate || config.webhook_duplicate,
+        reorder: reorder || config.webhook_reorder,
+    }
+}
+
+/// Delivers queued webhooks one at a time; a reordered one waits for its successor
+/// (at most `webhook_reorder_hold_ms`) and goes out right after it.
+async fn worker(
+    shared: Weak<Shared>,
+    messages: Weak<Messages>,
+    mut queue: UnboundedReceiver<Event>,
+) {
+    let mut held: Option<Event> = None;
+    loop {
+        let next = match &held {
+            None => queue.recv().await,
+            Some(_) => {
+                let Some(hold_ms) = shared
+                    .upgrade()
+                    .map(|s| s.lock().config.webhook_reorder_hold_ms)
+                else {
+                    return;
+                };
+                tokio::time::timeout(Duration::from_millis(hold_ms), queue.recv())
+                    .await
+                    .unwrap_or(None)
+            }
+        };
+        let Some(event) = next else {
+            if let Some(event) = held.take() {
+                deliver(&shared, &messages, &event).await;
+            }
+            if queue.is_closed() && queue.is_empty() {
+                return;
+            }
+            continue;
+        };
+        if held.is_none() && event.reorder {
+            held = Some(event);
+            continue;
+        }
+        deliver(&shared, &messages, &event).await;
+        if let Some(event) = held.take() {
+            deliver(&shared, &messages, &event).await;
+        }
+    }
+}
+
+async fn deliver(shared: &Weak<Shared>, messages: &Weak<Messages>, event: &Event) {
+    for _ in 0..if event.duplicate { 2 } else { 1 } {
+        deliver_once(shared, messages, event).await;
+    }
+}
+
+/// At-least-once delivery: up to `1 + webhook_retries` attempts.
+async fn deliver_once(shared: &Weak<Shared>, messages: &Weak<Messages>, event: &Event) {
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let (Some(shared_now), Some(messages_now)) = (shared.upgrade(), messages.upgrade()) else {
+            return;
+        };
+        if messages_now.lock().epoch != event.epoch {
+            return;
+        }
+        let config = shared_now.lock().config.clone();
+        if config.webhook_latency_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(config.webhook_latency_ms)).await;
+        }
+        let sent_at = random::now_ms();
+        let outcome = shared_now
+            .http
+            .post(&event.url)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "facebookexternalua")
+            .header("X-Hub-Signature-256", &event.signature)
+            .body(event.body.clone())
+            .send()
+            .await;
+        let (response_status, error) = match &outcome {
+            Ok(response) => (Some(response.status().as_u16()), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let ok = response_status.is_some_and(|s| (200..300).contains(&s));
+        {
+            let mut inner = messages_now.lock();
+            if inner.epoch == event.epoch {
+                if inner.log.len() >= LOG_CAPACITY {
+                    inner.log.pop_front();
+                }
+                let body: Value = serde_json::from_slice(&event.body).unwrap_or(Value::Null);
+                inner.log.push_back(json!({
+                    "id": event.id,
+                    "kind": event.kind,
+                    "url": event.url,
+                    "attempt": attempt,
+                    "ok": ok,
+                    "response_status": response_status,
+                    "error": error,
+                    "sent_at": sent_at,
+                    "body": body,
+                }));
+            }
+        }
+        if ok || attempt > config.webhook_retries {
+            return;
+        }
+        drop((shared_now, messages_now));
+        let backoff = config
+            .webhook_retry_ms
+            .saturating_mul(1u64 << (attempt - 1).min(16));
+        tokio::time::sleep(Duration::from_millis(backoff)).await;
+    }
+}
+
+/// A Graph error refusing a send, with `error_data.details` as the API gives it.
+fn refused(status: StatusCode, code: u32, message: &str, details: &str) -> Response<Body> {
+    error(
+        status,
+        json!({
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": details},
+        }),
+    )
+}
+
+fn invalid(message: &str) -> Response<Body> {
+    let details = message.trim_start_matches("(#100) ");
+    refused(StatusCode::BAD_REQUEST, 100, message, details)
+}
+
+fn now_secs() -> i64 {
+    (random::now_ms() / 1_000) as i64
+}
+
+/// A message id shaped like WhatsApp's (`wamid.HBgL…`), unique per call.
+fn new_wamid() -> String {
+    format!("wamid.HBgL{}", random::ulid())
+}
+
+/// 32 lowercase hex characters, like a conversation id.
+fn conversation_id() -> String {
+    random::ulid()
+        .bytes()
+        .chain(random::ulid().bytes())
+        .take(32)
+        .map(|b| char::from_digit(u32::from(b) % 16, 16).unwrap_or('0'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_look_like_whatsapp() {
+        let (a, b) = (new_wamid(), new_wamid());
+        assert!(a.starts_with("wamid."));
+        assert_ne!(a, b);
+        let conversation = conversation_id();
+        assert_eq!(conversation.len(), 32);
+        assert!(conversation.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}
