@@ -40,7 +40,11 @@ final class Installer {
 	 *
 	 * @since 0.1.0
 	 */
-	public const CRON_HOOKS = array( 'wpwa_scheduled_sync', 'wpwa_sync_slice', 'wpwa_log_prune' );
+	public const CRON_HOOKS = array(
+		Catalog\Scheduler::SLICE_HOOK,
+		Catalog\Scheduler::VENDOR_HOOK,
+		Catalog\Scheduler::WEEKLY_HOOK,
+	);
 
 	/**
 	 * Activation hook.
@@ -242,8 +246,9 @@ final class Installer {
 	 * @return void
 	 */
 	private static function deactivate_site(): void {
+		// wp_unschedule_hook() also removes events scheduled with arguments (vendor, job).
 		foreach ( self::CRON_HOOKS as $hook ) {
-			wp_clear_scheduled_hook( $hook );
+			wp_unschedule_hook( $hook );
 		}
 		if ( function_exists( 'as_unschedule_all_actions' ) ) {
 			as_unschedule_all_actions( '', array(), 'wpwa' );
