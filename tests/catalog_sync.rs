@@ -3,13 +3,15 @@
 
 #![cfg(feature = "sandbox")]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wpwa::catalog::sync::{self, JobState, JobSummary, SyncOptions};
 use wpwa::catalog::{Image, Product, Rules};
 use wpwa::cloud::CloudClient;
-use wpwa::sandbox::{Sandbox, SandboxConfig};
+use wpwa::sandbox::SandboxConfig;
 use wpwa::store::Store;
 
 const TOKEN: &str = "catalog-test-token";
@@ -17,26 +19,15 @@ const CATALOG: &str = "987654321";
 const VENDOR: u64 = 7;
 
 struct World {
-    base: String,
+    sandbox: support::Sandbox,
     client: CloudClient,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 async fn world(config: SandboxConfig) -> World {
-    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(Sandbox::new(config).serve(listener, async {
-        let _ = stopped.await;
-    }));
+    let sandbox = support::Sandbox::start(config).await;
     World {
-        client: CloudClient::new(&base, "v21.0", TOKEN).unwrap(),
-        base,
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
-        _stop: stop,
+        client: CloudClient::new(sandbox.base(), "v21.0", TOKEN).unwrap(),
+        sandbox,
     }
 }
 
@@ -60,27 +51,17 @@ fn options() -> SyncOptions {
 
 impl World {
     async fn items(&self) -> Vec<Value> {
-        let body: Value = self
-            .http
-            .get(format!("{}/sandbox/catalogs/{CATALOG}/items", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = self
+            .sandbox
+            .get(&format!("/sandbox/catalogs/{CATALOG}/items"))
+            .await;
         body["items"].as_array().unwrap().clone()
     }
 
     async fn stats(&self) -> Value {
-        self.http
-            .get(format!("{}/sandbox/catalogs/{CATALOG}/stats", self.base))
-            .send()
+        self.sandbox
+            .get(&format!("/sandbox/catalogs/{CATALOG}/stats"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     /// Plans and runs slices until the job ends.
@@ -169,11 +150,7 @@ fn shop() -> Vec<Product> {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
+    support::runtime(2)
 }
 
 fn ids(items: &[Value]) -> Vec<String> {
@@ -339,7 +316,7 @@ fn an_invalid_token_stops_the_job_with_a_clear_message() {
     runtime().block_on(async {
         let w = world(fast()).await;
         let store = Store::open_in_memory().unwrap();
-        let client = CloudClient::new(&w.base, "v21.0", "wrong-token").unwrap();
+        let client = CloudClient::new(w.sandbox.base(), "v21.0", "wrong-token").unwrap();
         let job = sync::plan(
             &store,
             VENDOR,

@@ -9,18 +9,19 @@
 
 #![cfg(feature = "sandbox")]
 
-use std::future::Future;
+mod support;
+
+use std::ops::Deref;
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use wpwa::sandbox::{Sandbox, SandboxConfig};
+use support::eventually;
+use wpwa::sandbox::SandboxConfig;
 
 const TOKEN: &str = "test-token";
 const CATALOG: &str = "1234567890";
-/// The generous bound for anything asynchronous.
-const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Batches apply at once and the rate limit is out of the way, unless a test says
 /// otherwise.
@@ -33,36 +34,19 @@ fn fast() -> SandboxConfig {
     }
 }
 
-/// A sandbox on a free loopback port; it stops when dropped.
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
+/// A sandbox on a free loopback port, with the catalog's calls; it stops when dropped.
+struct Server(support::Sandbox);
 
 async fn server(config: SandboxConfig) -> Server {
-    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(Sandbox::new(config).serve(listener, async {
-        let _ = stopped.await;
-    }));
-    Server {
-        base,
-        http: client(),
-        _stop: stop,
-    }
+    Server(support::Sandbox::start(config).await)
 }
 
-fn client() -> reqwest::Client {
-    // Loopback only: never through a proxy from the environment.
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+impl Deref for Server {
+    type Target = support::Sandbox;
+
+    fn deref(&self) -> &support::Sandbox {
+        &self.0
+    }
 }
 
 /// One answer: status, headers, JSON body (null if not JSON).
@@ -86,7 +70,7 @@ impl Server {
         body: Option<Value>,
         token: Option<&str>,
     ) -> Answer {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        let mut request = self.request(method, path);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -186,22 +170,6 @@ impl Server {
         self.sandbox(Method::GET, &format!("/catalogs/{catalog}/stats"), None)
             .await
             .body
-    }
-}
-
-/// Polls `check` until it yields, or fails the test after [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -571,8 +539,8 @@ async fn bad_batches_are_refused_with_code_100() {
         assert_graph_error(&answer, 400, 100);
     }
     let answer = sandbox
-        .http
-        .post(format!("{}/v21.0/{CATALOG}/items_batch", sandbox.base))
+        .http()
+        .post(format!("{}/v21.0/{CATALOG}/items_batch", sandbox.base()))
         .bearer_auth(TOKEN)
         .body("{not json")
         .send()
@@ -1030,20 +998,8 @@ fn the_binary_takes_cloud_settings_as_flags() {
         .strip_prefix("wpwa-sandbox listening on http://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let config: Value = runtime.block_on(async {
-        client()
-            .get(format!("http://{addr}/sandbox/config"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let runtime = support::current_thread();
+    let config = runtime.block_on(support::get_json(&format!("http://{addr}/sandbox/config")));
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(config["cloud_token"], "flag-token");

@@ -7,25 +7,17 @@
 
 #![cfg(feature = "sandbox")]
 
-use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod support;
+
+use std::ops::Deref;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{HeaderMap, Response};
-use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
-use wpwa::sandbox::{Sandbox, SandboxConfig};
+use support::{Hit, Receiver, eventually};
+use wpwa::sandbox::SandboxConfig;
 
 const KEY: &str = "test-key";
-/// The generous bound for anything asynchronous.
-const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Fast timings; the QR lives long unless a test says otherwise.
 fn fast() -> SandboxConfig {
@@ -39,36 +31,19 @@ fn fast() -> SandboxConfig {
     }
 }
 
-/// A sandbox on a free loopback port; it stops when dropped.
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
+/// A sandbox on a free loopback port, with the gateway's calls; it stops when dropped.
+struct Server(support::Sandbox);
 
 async fn server(config: SandboxConfig) -> Server {
-    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(Sandbox::new(config).serve(listener, async {
-        let _ = stopped.await;
-    }));
-    Server {
-        base,
-        http: client(),
-        _stop: stop,
-    }
+    Server(support::Sandbox::start(config).await)
 }
 
-fn client() -> reqwest::Client {
-    // Loopback only: never through a proxy from the environment.
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+impl Deref for Server {
+    type Target = support::Sandbox;
+
+    fn deref(&self) -> &support::Sandbox {
+        &self.0
+    }
 }
 
 impl Server {
@@ -84,7 +59,7 @@ impl Server {
         body: Option<Value>,
         key: Option<&str>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        let mut request = self.request(method, path);
         if let Some(key) = key {
             request = request.header("X-Api-Key", key);
         }
@@ -157,113 +132,25 @@ impl Server {
     }
 }
 
-/// Polls `check` until it yields, or fails the test after [`PATIENCE`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+/// The status a gateway webhook reports.
+fn status_of(hit: &Hit) -> String {
+    hit.json()["payload"]["status"].as_str().unwrap().to_owned()
 }
 
-/// One webhook request as received.
-#[derive(Clone)]
-struct Hit {
-    headers: HeaderMap,
-    body: Bytes,
+/// The gateway's view of a receiver.
+trait Hook {
+    fn statuses(&self) -> Vec<String>;
+    fn webhook(&self, hmac_key: Option<&str>) -> Value;
 }
 
-impl Hit {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-
-    fn status(&self) -> String {
-        self.json()["payload"]["status"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-}
-
-/// A webhook receiver on loopback that records every request and answers 500 to the
-/// first `fail_first` of them, 200 afterwards.
-struct Receiver {
-    url: String,
-    hits: Arc<Mutex<Vec<Hit>>>,
-    fail_first: Arc<AtomicUsize>,
-}
-
-async fn receiver() -> Receiver {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let hits = Arc::new(Mutex::new(Vec::new()));
-    let fail_first = Arc::new(AtomicUsize::new(0));
-    let (task_hits, task_fail) = (Arc::clone(&hits), Arc::clone(&fail_first));
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let (hits, fail_first) = (Arc::clone(&task_hits), Arc::clone(&task_fail));
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let (hits, fail_first) = (Arc::clone(&hits), Arc::clone(&fail_first));
-                    async move {
-                        let headers = request.headers().clone();
-                        let body = request.into_body().collect().await?.to_bytes();
-                        hits.lock().unwrap().push(Hit { headers, body });
-                        let failing = fail_first
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                            .is_ok();
-                        let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
-                        if failing {
-                            *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-                        }
-                        Ok::<_, hyper::Error>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    Receiver {
-        url,
-        hits,
-        fail_first,
-    }
-}
-
-impl Receiver {
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-
+impl Hook for Receiver {
     fn statuses(&self) -> Vec<String> {
-        self.hits().iter().map(Hit::status).collect()
-    }
-
-    /// Waits until at least `n` requests arrived; returns them all.
-    async fn wait_for(&self, n: usize) -> Vec<Hit> {
-        eventually(&format!("{n} webhook requests"), || async {
-            let hits = self.hits();
-            (hits.len() >= n).then_some(hits)
-        })
-        .await
+        self.hits().iter().map(status_of).collect()
     }
 
     fn webhook(&self, hmac_key: Option<&str>) -> Value {
         json!({
-            "url": self.url,
+            "url": self.url(),
             "events": ["session.status", "message", "message.any"],
             "hmac": hmac_key.map(|key| json!({"key": key})),
         })
@@ -409,7 +296,7 @@ async fn a_started_session_shows_a_qr_code_that_rotates_then_fails() {
         ..fast()
     })
     .await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     // `start` defaults to true, as in WAHA.
     let created = sandbox
         .create(json!({"name": "v1", "config": {"webhooks": [hook.webhook(None)]}}))
@@ -541,7 +428,7 @@ async fn scanning_links_the_phone_and_logout_unlinks_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_can_unlink_and_the_connection_can_drop() {
     let sandbox = server(fast()).await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     sandbox
         .create(json!({"name": "v3", "config": {"webhooks": [hook.webhook(None)]}}))
         .await;
@@ -617,7 +504,7 @@ async fn a_phone_links_at_most_four_devices() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_webhooks_are_signed_enveloped_and_logged() {
     let sandbox = server(fast()).await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     let metadata = json!({"vendor_id": "42", "site": "shop"});
     sandbox
         .create(json!({
@@ -673,15 +560,15 @@ async fn status_webhooks_are_signed_enveloped_and_logged() {
             .all(|d| d["response_status"] == 200 && d["ok"] == true)
     );
     assert_eq!(log[2]["body"]["payload"]["status"], "WORKING");
-    assert_eq!(log[2]["url"], hook.url.as_str());
+    assert_eq!(log[2]["url"], hook.url());
 
     // Unsigned when the webhook has no key; not sent for events it did not ask for.
-    let plain = receiver().await;
-    let other = receiver().await;
+    let plain = Receiver::start().await;
+    let other = Receiver::start().await;
     sandbox
         .create(json!({"name": "v5", "config": {"webhooks": [
             plain.webhook(None),
-            {"url": other.url, "events": ["message"]},
+            {"url": other.url(), "events": ["message"]},
         ]}}))
         .await;
     let hits = plain.wait_for(2).await;
@@ -696,8 +583,8 @@ async fn failed_deliveries_are_retried_with_the_same_event() {
         ..fast()
     })
     .await;
-    let hook = receiver().await;
-    hook.fail_first.store(2, Ordering::SeqCst);
+    let hook = Receiver::start().await;
+    hook.fail_first(2);
     sandbox
         .create(json!({"name": "v6", "start": false, "config": {"webhooks": [hook.webhook(Some("k"))]}}))
         .await;
@@ -729,8 +616,8 @@ async fn failed_deliveries_are_retried_with_the_same_event() {
     assert_eq!(attempts, [(1, 500), (2, 500), (3, 200)]);
 
     // A receiver that never answers 2xx gets 1 + webhook_retries attempts, then no more.
-    let dead = receiver().await;
-    dead.fail_first.store(usize::MAX, Ordering::SeqCst);
+    let dead = Receiver::start().await;
+    dead.fail_first(usize::MAX);
     sandbox.configure(json!({"webhook_retries": 1})).await;
     sandbox
         .create(json!({"name": "v7", "start": false, "config": {"webhooks": [dead.webhook(None)]}}))
@@ -751,7 +638,7 @@ async fn webhooks_can_be_duplicated_and_reordered() {
         ..fast()
     })
     .await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     sandbox
         .create(json!({"name": "dup", "config": {"webhooks": [hook.webhook(Some("k"))]}}))
         .await;
@@ -770,7 +657,7 @@ async fn webhooks_can_be_duplicated_and_reordered() {
             "webhook_reorder_hold_ms": 2000,
         }))
         .await;
-    let late = receiver().await;
+    let late = Receiver::start().await;
     sandbox
         .create(json!({"name": "reorder", "config": {"webhooks": [late.webhook(None)]}}))
         .await;
@@ -787,8 +674,8 @@ async fn failure_injection_breaks_the_gateway_only() {
     let sandbox = server(fast()).await;
     sandbox.configure(json!({"fail_mode": "down"})).await;
     let dead = sandbox
-        .http
-        .get(format!("{}/api/sessions", sandbox.base))
+        .http()
+        .get(format!("{}/api/sessions", sandbox.base()))
         .header("X-Api-Key", KEY)
         .send()
         .await;
@@ -844,7 +731,7 @@ async fn failure_injection_breaks_the_gateway_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_drops_sessions_and_restores_the_defaults() {
     let sandbox = server(fast()).await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     sandbox
         .create(json!({"name": "gone", "config": {"webhooks": [hook.webhook(None)]}}))
         .await;
@@ -918,10 +805,10 @@ async fn the_core_gateway_client_drives_the_sandbox() {
     use wpwa::gateway::{GatewayClient, GatewayError, GatewayStatus, WebhookTarget};
 
     let sandbox = server(fast()).await;
-    let hook = receiver().await;
-    let client = GatewayClient::new(&sandbox.base, KEY).unwrap();
+    let hook = Receiver::start().await;
+    let client = GatewayClient::new(sandbox.base(), KEY).unwrap();
     let target = WebhookTarget {
-        url: hook.url.clone(),
+        url: hook.url().to_owned(),
         hmac_key: "k".into(),
     };
     client
@@ -948,7 +835,7 @@ async fn the_core_gateway_client_drives_the_sandbox() {
     client.logout("core").await.unwrap();
     assert!(client.session("core").await.unwrap().me.is_none());
 
-    let wrong = GatewayClient::new(&sandbox.base, "nope").unwrap();
+    let wrong = GatewayClient::new(sandbox.base(), "nope").unwrap();
     assert!(matches!(
         wrong.session("core").await,
         Err(GatewayError::Unauthorized)
@@ -991,20 +878,8 @@ fn the_binary_takes_settings_as_flags() {
         .strip_prefix("wpwa-sandbox listening on http://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let config: Value = runtime.block_on(async {
-        client()
-            .get(format!("http://{addr}/sandbox/config"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let runtime = support::current_thread();
+    let config = runtime.block_on(support::get_json(&format!("http://{addr}/sandbox/config")));
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(config["api_key"], "flag-key");
@@ -1028,7 +903,7 @@ async fn webhook_latency_delays_delivery_but_not_the_api() {
         ..fast()
     })
     .await;
-    let hook = receiver().await;
+    let hook = Receiver::start().await;
     let began = Instant::now();
     sandbox
         .create(

@@ -2,16 +2,14 @@
 
 #![cfg(feature = "sandbox")]
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 
 #[test]
 fn health_answers_ok_on_loopback() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime(1);
     let listener = runtime
         .block_on(wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap()))
         .unwrap();
@@ -39,10 +37,7 @@ fn health_answers_ok_on_loopback() {
 
 #[test]
 fn refuses_to_listen_beyond_loopback() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::current_thread();
     let result = runtime.block_on(wpwa::sandbox::bind("0.0.0.0:0".parse().unwrap()));
     assert!(matches!(
         result,

@@ -7,30 +7,21 @@
 //! fast the machine is beyond "eventually, within a generous bound".
 
 #![cfg(feature = "sandbox")]
+mod support;
 
-use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::ops::Deref;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{HeaderMap, Response};
-use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
+use support::{Hit, Receiver, eventually};
 use wpwa::inbound::{Direction, Notification};
-use wpwa::sandbox::{Sandbox, SandboxConfig};
+use wpwa::sandbox::SandboxConfig;
 
 const TOKEN: &str = "test-token";
 const SECRET: &str = "test-app-secret";
 const PHONE_ID: &str = "100000000000777";
 const SEND: &str = "/v21.0/100000000000777/messages";
-/// The generous bound for anything asynchronous.
-const PATIENCE: Duration = Duration::from_secs(15);
 
 /// Statuses at once, limits out of the way, unless a test says otherwise.
 fn fast(webhook_url: &str) -> SandboxConfig {
@@ -48,30 +39,18 @@ fn fast(webhook_url: &str) -> SandboxConfig {
     }
 }
 
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
+/// A sandbox on a free loopback port, with the Cloud API's calls; it stops when dropped.
+struct Server(support::Sandbox);
 
 async fn server(config: SandboxConfig) -> Server {
-    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(Sandbox::new(config).serve(listener, async {
-        let _ = stopped.await;
-    }));
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    Server {
-        base,
-        http,
-        _stop: stop,
+    Server(support::Sandbox::start(config).await)
+}
+
+impl Deref for Server {
+    type Target = support::Sandbox;
+
+    fn deref(&self) -> &support::Sandbox {
+        &self.0
     }
 }
 
@@ -83,7 +62,7 @@ impl Server {
         body: Option<Value>,
         token: Option<&str>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        let mut request = self.request(method, path);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -168,125 +147,41 @@ fn now_secs() -> i64 {
         .as_secs() as i64
 }
 
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+/// A Cloud API webhook as received.
+trait Signed {
+    fn parse(&self) -> Notification;
 }
 
-#[derive(Clone)]
-struct Hit {
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Hit {
+impl Signed for Hit {
     /// Verifies the signature with the core's verifier, then parses with its parser.
     fn parse(&self) -> Notification {
-        let header = self
-            .headers
-            .get("x-hub-signature-256")
-            .and_then(|v| v.to_str().ok());
-        wpwa::signature::verify_sha256_header(SECRET.as_bytes(), &self.body, header)
+        let header = self.header("x-hub-signature-256");
+        wpwa::signature::verify_sha256_header(SECRET.as_bytes(), &self.body, header.as_deref())
             .expect("a valid signature");
         wpwa::inbound::parse(&self.body).expect("a Cloud API notification")
     }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
 }
 
-/// A loopback webhook receiver answering 500 to the first `fail_first` requests.
-struct Receiver {
-    url: String,
-    hits: Arc<Mutex<Vec<Hit>>>,
-    fail_first: Arc<AtomicUsize>,
-}
-
+/// A loopback receiver at the plugin's Cloud API webhook path.
 async fn receiver() -> Receiver {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "http://{}/wp-json/wpwa/v1/cloud",
-        listener.local_addr().unwrap()
-    );
-    let hits = Arc::new(Mutex::new(Vec::new()));
-    let fail_first = Arc::new(AtomicUsize::new(0));
-    let (task_hits, task_fail) = (Arc::clone(&hits), Arc::clone(&fail_first));
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let (hits, fail_first) = (Arc::clone(&task_hits), Arc::clone(&task_fail));
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let (hits, fail_first) = (Arc::clone(&hits), Arc::clone(&fail_first));
-                    async move {
-                        let headers = request.headers().clone();
-                        let body = request.into_body().collect().await?.to_bytes();
-                        hits.lock().unwrap().push(Hit { headers, body });
-                        let failing = fail_first
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                            .is_ok();
-                        let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
-                        if failing {
-                            *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-                        }
-                        Ok::<_, hyper::Error>(response)
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    Receiver {
-        url,
-        hits,
-        fail_first,
-    }
+    Receiver::at("/wp-json/wpwa/v1/cloud").await
 }
 
-impl Receiver {
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-
-    async fn wait_for(&self, n: usize) -> Vec<Hit> {
-        eventually(&format!("{n} webhook requests"), || async {
-            let hits = self.hits();
-            (hits.len() >= n).then_some(hits)
-        })
-        .await
-    }
-
-    /// Every status received for `wamid`, in arrival order, once `until` is among them.
-    async fn statuses_of(&self, wamid: &str, until: &str) -> Vec<wpwa::inbound::Status> {
-        eventually(&format!("status {until} of {wamid}"), || async {
-            let statuses: Vec<_> = self
-                .hits()
-                .iter()
-                .flat_map(|h| h.parse().statuses)
-                .filter(|s| s.message_id == wamid)
-                .collect();
-            statuses
-                .iter()
-                .any(|s| s.status == until)
-                .then_some(statuses)
-        })
-        .await
-    }
+/// Every status received for `wamid`, in arrival order, once `until` is among them.
+async fn statuses_of(hook: &Receiver, wamid: &str, until: &str) -> Vec<wpwa::inbound::Status> {
+    eventually(&format!("status {until} of {wamid}"), async || {
+        let statuses: Vec<_> = hook
+            .hits()
+            .iter()
+            .flat_map(|h| h.parse().statuses)
+            .filter(|s| s.message_id == wamid)
+            .collect();
+        statuses
+            .iter()
+            .any(|s| s.status == until)
+            .then_some(statuses)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -429,8 +324,8 @@ async fn bad_sends_get_400_with_code_100() {
     sandbox.accepted(product_list(10, 3)).await;
     // Not JSON at all.
     let response = sandbox
-        .http
-        .post(format!("{}{SEND}", sandbox.base))
+        .http()
+        .post(format!("{}{SEND}", sandbox.base()))
         .bearer_auth(TOKEN)
         .body("{nope")
         .send()
@@ -533,12 +428,12 @@ async fn spam_limit_and_server_errors_are_injected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statuses_arrive_signed_sent_delivered_read() {
     let hook = receiver().await;
-    let sandbox = server(fast(&hook.url)).await;
+    let sandbox = server(fast(hook.url())).await;
     sandbox
         .inject(json!({"from": "15550001", "name": "Dana", "text": "Is it in stock?"}))
         .await;
     let wamid = sandbox.accepted(text_to("15550001", "Yes!")).await;
-    let statuses = hook.statuses_of(&wamid, "read").await;
+    let statuses = statuses_of(&hook, &wamid, "read").await;
     let names: Vec<&str> = statuses.iter().map(|s| s.status.as_str()).collect();
     assert_eq!(names, ["sent", "delivered", "read"]);
     for status in &statuses {
@@ -597,7 +492,7 @@ async fn statuses_arrive_signed_sent_delivered_read() {
     // Without auto_read, no read.
     sandbox.configure(json!({"auto_read": false})).await;
     let second = sandbox.accepted(text_to("15550001", "More?")).await;
-    hook.statuses_of(&second, "delivered").await;
+    statuses_of(&hook, &second, "delivered").await;
     eventually("the second message to settle", || async {
         let sent = sandbox.sent().await;
         (sent.last()?["status"] == "delivered").then_some(())
@@ -615,7 +510,7 @@ async fn statuses_arrive_signed_sent_delivered_read() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     let hook = receiver().await;
-    let sandbox = server(fast(&hook.url)).await;
+    let sandbox = server(fast(hook.url())).await;
     let long_ago = now_secs() - 25 * 60 * 60;
     sandbox
         .inject(json!({"from": "15550001", "text": "old question",
@@ -624,7 +519,7 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     let late = sandbox
         .accepted(text_to("15550001", "sorry for the wait"))
         .await;
-    let statuses = hook.statuses_of(&late, "failed").await;
+    let statuses = statuses_of(&hook, &late, "failed").await;
     assert_eq!(statuses.len(), 1, "failed is the only status");
     let error = &statuses[0].errors[0];
     assert_eq!(error.code, 131047);
@@ -637,10 +532,10 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     );
     // A customer who never wrote is outside the window too.
     let cold = sandbox.accepted(text_to("15550002", "hello")).await;
-    hook.statuses_of(&cold, "failed").await;
+    statuses_of(&hook, &cold, "failed").await;
 
     let template = sandbox.accepted(template_to("15550001")).await;
-    let statuses = hook.statuses_of(&template, "read").await;
+    let statuses = statuses_of(&hook, &template, "read").await;
     assert!(
         statuses
             .iter()
@@ -653,14 +548,14 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
         .inject(json!({"from": "15550001", "text": "still there?"}))
         .await;
     let fresh = sandbox.accepted(text_to("15550001", "yes")).await;
-    let statuses = hook.statuses_of(&fresh, "read").await;
+    let statuses = statuses_of(&hook, &fresh, "read").await;
     assert!(statuses.iter().all(|s| s.status != "failed"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injected_messages_arrive_signed_and_parse() {
     let hook = receiver().await;
-    let sandbox = server(fast(&hook.url)).await;
+    let sandbox = server(fast(hook.url())).await;
     let answer = sandbox
         .inject(json!({"from": "+15550001", "name": "Dana", "text": "Hi there"}))
         .await;
@@ -757,7 +652,7 @@ async fn injected_messages_arrive_signed_and_parse() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_can_duplicate_and_reorder() {
     let hook = receiver().await;
-    let sandbox = server(fast(&hook.url)).await;
+    let sandbox = server(fast(hook.url())).await;
     let answer = sandbox
         .inject(json!({"from": "15550001", "text": "twice", "duplicate": true}))
         .await;
@@ -792,8 +687,8 @@ async fn injection_can_duplicate_and_reorder() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_deliveries_are_retried() {
     let hook = receiver().await;
-    hook.fail_first.store(2, Ordering::SeqCst);
-    let sandbox = server(fast(&hook.url)).await;
+    hook.fail_first(2);
+    let sandbox = server(fast(hook.url())).await;
     sandbox
         .inject(json!({"from": "15550001", "text": "retry me"}))
         .await;
@@ -844,7 +739,7 @@ async fn webhook_urls_are_loopback_only_and_reset_clears_everything() {
 
     let hook = receiver().await;
     sandbox
-        .configure(json!({"cloud_webhook_url": hook.url, "pair_interval_ms": 60_000}))
+        .configure(json!({"cloud_webhook_url": hook.url(), "pair_interval_ms": 60_000}))
         .await;
     sandbox
         .inject(json!({"from": "15550001", "text": "hi"}))

@@ -4,90 +4,38 @@
 
 #![cfg(feature = "sandbox")]
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod support;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use std::time::Duration;
+
 use serde_json::json;
-use tokio::net::TcpListener;
+use support::{Receiver, eventually};
 use wpwa::gateway::{GatewayClient, GatewayError, WebhookTarget};
-use wpwa::sandbox::{Sandbox, SandboxConfig};
+use wpwa::sandbox::SandboxConfig;
 use wpwa::session::{self, Policy, Reason, SessionError, SessionState, WebhookOutcome};
 use wpwa::store::Store;
 
 const API_KEY: &str = "session-test-key";
 const HOOK_KEY: &str = "session-test-webhook-key";
-const PATIENCE: Duration = Duration::from_secs(15);
-
-/// Signed webhook bodies as the receiver got them: (body, X-Webhook-Hmac).
-type Inbox = Arc<Mutex<Vec<(Vec<u8>, Option<String>)>>>;
 
 struct World {
-    sandbox: String,
+    sandbox: support::Sandbox,
     gateway: GatewayClient,
     webhook: WebhookTarget,
-    inbox: Inbox,
-    http: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    hooks: Receiver,
 }
 
 async fn world(config: SandboxConfig) -> World {
-    let listener = wpwa::sandbox::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let sandbox = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(Sandbox::new(config).serve(listener, async {
-        let _ = stopped.await;
-    }));
-
-    let hooks = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "http://{}/wp-json/wpwa/v1/webhooks/gateway/central",
-        hooks.local_addr().unwrap()
-    );
-    let inbox: Inbox = Arc::default();
-    let sink = Arc::clone(&inbox);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = hooks.accept().await {
-            let sink = Arc::clone(&sink);
-            tokio::spawn(async move {
-                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let sink = Arc::clone(&sink);
-                    async move {
-                        let signature = request
-                            .headers()
-                            .get("x-webhook-hmac")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
-                        let body = request.into_body().collect().await?.to_bytes().to_vec();
-                        sink.lock().unwrap().push((body, signature));
-                        Ok::<_, hyper::Error>(hyper::Response::new(Full::new(Bytes::from_static(
-                            b"ok",
-                        ))))
-                    }
-                });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-
+    let sandbox = support::Sandbox::start(config).await;
+    let hooks = Receiver::at("/wp-json/wpwa/v1/webhooks/gateway/central").await;
     World {
-        gateway: GatewayClient::new(&sandbox, API_KEY).unwrap(),
+        gateway: GatewayClient::new(sandbox.base(), API_KEY).unwrap(),
         sandbox,
         webhook: WebhookTarget {
-            url,
+            url: hooks.url().to_owned(),
             hmac_key: HOOK_KEY.into(),
         },
-        inbox,
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
-        _stop: stop,
+        hooks,
     }
 }
 
@@ -108,38 +56,24 @@ fn now() -> i64 {
 
 impl World {
     async fn sandbox_post(&self, path: &str, body: serde_json::Value) -> u16 {
-        self.http
-            .post(format!("{}{path}", self.sandbox))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+        self.sandbox.post(path, body).await.as_u16()
     }
 
     async fn sandbox_config(&self, body: serde_json::Value) {
-        let status = self
-            .http
-            .put(format!("{}/sandbox/config", self.sandbox))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status();
+        let status = self.sandbox.put("/sandbox/config", body).await;
         assert!(status.is_success(), "config update: {status}");
     }
 
     /// Applies every webhook received so far; returns the outcomes.
     fn deliver_all(&self, store: &Store) -> Vec<WebhookOutcome> {
-        let received: Vec<_> = std::mem::take(&mut *self.inbox.lock().unwrap());
-        received
+        self.hooks
+            .take()
             .iter()
-            .map(|(body, signature)| {
+            .map(|hit| {
                 session::handle_webhook(
                     store,
-                    body,
-                    signature.as_deref(),
+                    &hit.body,
+                    hit.header("x-webhook-hmac").as_deref(),
                     HOOK_KEY.as_bytes(),
                     now(),
                 )
@@ -148,29 +82,18 @@ impl World {
             .collect()
     }
 
+    /// Signed webhook bodies as the receiver got them: (body, X-Webhook-Hmac).
     fn received(&self) -> Vec<(Vec<u8>, Option<String>)> {
-        self.inbox.lock().unwrap().clone()
-    }
-}
-
-/// Polls `check` until it yields, within the patience bound.
-async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
+        self.hooks
+            .hits()
+            .iter()
+            .map(|hit| (hit.body.to_vec(), hit.header("x-webhook-hmac")))
+            .collect()
     }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
+    support::runtime(2)
 }
 
 #[test]
