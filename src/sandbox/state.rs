@@ -169,7 +169,7 @@ impl Session {
             me: None,
             qr: None,
             generation: next_generation(),
-            queue: webhooks::spawn_worker(shared),
+            queue: webhooks::spawn_worker(shared, Arc::downgrade(shared) as _),
         }
     }
 

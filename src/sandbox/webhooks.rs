@@ -6,6 +6,9 @@
 //! API response and, unless reordering is asked for, a session's events arrive in the
 //! order they happened. Duplication and reordering are opt-in (`webhook_duplicate`,
 //! `webhook_reorder`) to exercise a receiver's idempotence.
+//!
+//! The Cloud API's message and status webhooks go through the same workers, signed
+//! the Cloud API's way and logged in its own delivery log (see [`Signing`], [`Ledger`]).
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -16,7 +19,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use super::random;
 use super::state::{ENGINE, Session, Shared};
-use crate::signature::hmac_sha512_hex;
+use crate::signature::{hmac_sha256_hex, hmac_sha512_hex};
 
 /// One configured webhook of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,27 +103,105 @@ pub(crate) fn check_loopback_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// Where a source of webhooks keeps its delivery log, and the reset generation its
+/// events are checked against: the gateway's state, or the Cloud API's messaging.
+pub(crate) trait Ledger: Send + Sync {
+    /// The current reset generation.
+    fn epoch(&self) -> u64;
+    /// Records one delivery attempt, unless a reset has happened since `epoch`.
+    fn record(&self, epoch: u64, entry: Value);
+}
+
+impl Ledger for Shared {
+    fn epoch(&self) -> u64 {
+        self.lock().epoch
+    }
+
+    fn record(&self, epoch: u64, entry: Value) {
+        let mut state = self.lock();
+        if state.epoch == epoch {
+            state.record_delivery(entry);
+        }
+    }
+}
+
+/// How requests to a destination are signed.
+pub(crate) enum Signing {
+    /// WAHA's: `X-Webhook-Request-Id` and `X-Webhook-Timestamp` on every attempt, and
+    /// with a key, `X-Webhook-Hmac` (hex HMAC-SHA512 of the body) and its algorithm.
+    Waha { hmac_key: Option<String> },
+    /// The Cloud API's: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`
+    /// keyed with the app secret, from Meta's user agent.
+    Cloud { app_secret: String },
+}
+
+/// One URL an event goes to.
+pub(crate) struct Destination {
+    pub url: String,
+    pub signing: Signing,
+}
+
 /// One event on its way out. The body is serialized once, so every attempt, retry and
 /// duplicate carries the exact same bytes (and the same signature).
 pub(crate) struct Event {
     id: String,
     epoch: u64,
-    event: &'static str,
-    session: String,
+    /// What the log entries say about the event besides its id (in this order).
+    label: Vec<(&'static str, Value)>,
     body: Bytes,
-    targets: Vec<WebhookTarget>,
+    destinations: Vec<Destination>,
+    /// Decided when the event was made; `None`: as `webhook_duplicate` says when it
+    /// goes out.
+    duplicate: Option<bool>,
+    /// Decided when the event was made; `None`: as `webhook_reorder` says when it is
+    /// taken from the queue.
+    reorder: Option<bool>,
+}
+
+impl Event {
+    pub(crate) fn new(
+        id: String,
+        epoch: u64,
+        label: Vec<(&'static str, Value)>,
+        body: Bytes,
+        destinations: Vec<Destination>,
+    ) -> Self {
+        Self {
+            id,
+            epoch,
+            label,
+            body,
+            destinations,
+            duplicate: None,
+            reorder: None,
+        }
+    }
+
+    /// Duplication and reordering decided now rather than by the configuration.
+    pub(crate) fn fixed(self, duplicate: bool, reorder: bool) -> Self {
+        Self {
+            duplicate: Some(duplicate),
+            reorder: Some(reorder),
+            ..self
+        }
+    }
 }
 
 /// Queues `session.status` for the session's current status and `me`.
 pub(crate) fn emit_status(session: &Session, epoch: u64) {
     let event = "session.status";
-    let targets: Vec<WebhookTarget> = session
+    let destinations: Vec<Destination> = session
         .webhooks
         .iter()
         .filter(|t| t.wants(event))
-        .cloned()
+        .map(|t| Destination {
+            url: t.url.clone(),
+            signing: Signing::Waha {
+                hmac_key: t.hmac_key.clone(),
+            },
+        })
         .collect();
-    if targets.is_empty() {
+    if destinations.is_empty() {
         return;
     }
     let id = format!("evt_{}", random::ulid());
@@ -140,26 +221,36 @@ pub(crate) fn emit_status(session: &Session, epoch: u64) {
             "browser": null,
         },
     });
+    let label = vec![("event", json!(event)), ("session", json!(session.name))];
     // A closed queue means the session is being dropped; its events go with it.
-    let _ = session.queue.send(Event {
+    let _ = session.queue.send(Event::new(
         id,
         epoch,
-        event,
-        session: session.name.clone(),
-        body: Bytes::from(envelope.to_string()),
-        targets,
-    });
+        label,
+        Bytes::from(envelope.to_string()),
+        destinations,
+    ));
 }
 
-/// Starts a session's delivery worker and returns its queue. The worker holds the
-/// shared state weakly and ends when the session (its queue's sender) is dropped.
-pub(crate) fn spawn_worker(shared: &Arc<Shared>) -> UnboundedSender<Event> {
+/// Starts a delivery worker and returns its queue: events go out one at a time, in
+/// order unless reordering is asked for. The worker holds the shared state and the
+/// ledger weakly and ends when its queue's sender is dropped.
+pub(crate) fn spawn_worker(
+    shared: &Arc<Shared>,
+    ledger: Weak<dyn Ledger>,
+) -> UnboundedSender<Event> {
     let (sender, receiver) = mpsc::unbounded_channel();
-    tokio::spawn(worker(Arc::downgrade(shared), receiver));
+    tokio::spawn(worker(Arc::downgrade(shared), ledger, receiver));
     sender
 }
 
-async fn worker(shared: Weak<Shared>, mut queue: UnboundedReceiver<Event>) {
+/// A reordered event waits for its successor (at most `webhook_reorder_hold_ms`) and
+/// goes out right after it.
+async fn worker(
+    shared: Weak<Shared>,
+    ledger: Weak<dyn Ledger>,
+    mut queue: UnboundedReceiver<Event>,
+) {
     let mut held: Option<Event> = None;
     loop {
         let next = match &held {
@@ -179,102 +270,121 @@ async fn worker(shared: Weak<Shared>, mut queue: UnboundedReceiver<Event>) {
         };
         let Some(event) = next else {
             if let Some(event) = held.take() {
-                deliver(&shared, &event).await;
+                deliver(&shared, &ledger, &event).await;
             }
             if queue.is_closed() && queue.is_empty() {
                 return;
             }
             continue;
         };
-        let reorder = shared
-            .upgrade()
-            .is_some_and(|s| s.lock().config.webhook_reorder);
+        let reorder = event.reorder.unwrap_or_else(|| {
+            shared
+                .upgrade()
+                .is_some_and(|s| s.lock().config.webhook_reorder)
+        });
         if held.is_none() && reorder {
             held = Some(event);
             continue;
         }
-        deliver(&shared, &event).await;
+        deliver(&shared, &ledger, &event).await;
         if let Some(event) = held.take() {
-            deliver(&shared, &event).await;
+            deliver(&shared, &ledger, &event).await;
         }
     }
 }
 
-async fn deliver(shared: &Weak<Shared>, event: &Event) {
-    let Some(duplicate) = shared.upgrade().map(|s| s.lock().config.webhook_duplicate) else {
-        return;
+async fn deliver(shared: &Weak<Shared>, ledger: &Weak<dyn Ledger>, event: &Event) {
+    let duplicate = match event.duplicate {
+        Some(duplicate) => duplicate,
+        None => match shared.upgrade() {
+            Some(shared) => shared.lock().config.webhook_duplicate,
+            None => return,
+        },
     };
     for _ in 0..if duplicate { 2 } else { 1 } {
-        for target in &event.targets {
-            deliver_to(shared, event, target).await;
+        for destination in &event.destinations {
+            deliver_to(shared, ledger, event, destination).await;
         }
     }
 }
 
-/// At-least-once delivery to one URL: up to `1 + webhook_retries` attempts.
-async fn deliver_to(shared: &Weak<Shared>, event: &Event, target: &WebhookTarget) {
+/// At-least-once delivery to one URL: up to `1 + webhook_retries` attempts, the delay
+/// doubling from `webhook_retry_ms`.
+async fn deliver_to(
+    shared: &Weak<Shared>,
+    ledger: &Weak<dyn Ledger>,
+    event: &Event,
+    destination: &Destination,
+) {
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let Some(shared_now) = shared.upgrade() else {
+        let (Some(shared_now), Some(ledger_now)) = (shared.upgrade(), ledger.upgrade()) else {
             return;
         };
-        let (config, epoch) = {
-            let state = shared_now.lock();
-            (state.config.clone(), state.epoch)
-        };
-        if epoch != event.epoch {
+        let config = shared_now.lock().config.clone();
+        if ledger_now.epoch() != event.epoch {
             return; // reset since: the event belongs to a world that no longer exists
         }
         if config.webhook_latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(config.webhook_latency_ms)).await;
         }
-        let request_id = random::ulid();
-        let sent_at = random::now_ms();
+        let mut entry = serde_json::Map::new();
+        entry.insert("id".into(), json!(event.id));
         let mut request = shared_now
             .http
-            .post(&target.url)
-            .header("Content-Type", "application/json")
-            .header("X-Webhook-Request-Id", &request_id)
-            .header("X-Webhook-Timestamp", sent_at.to_string())
-            .body(event.body.clone());
-        if let Some(key) = &target.hmac_key {
-            request = request
-                .header(
-                    "X-Webhook-Hmac",
-                    hmac_sha512_hex(key.as_bytes(), &event.body),
-                )
-                .header("X-Webhook-Hmac-Algorithm", "sha512");
-        }
-        let outcome = request.send().await;
+            .post(&destination.url)
+            .header("Content-Type", "application/json");
+        let sent_at = match &destination.signing {
+            Signing::Waha { hmac_key } => {
+                let request_id = random::ulid();
+                let sent_at = random::now_ms();
+                request = request
+                    .header("X-Webhook-Request-Id", &request_id)
+                    .header("X-Webhook-Timestamp", sent_at.to_string());
+                if let Some(key) = hmac_key {
+                    request = request
+                        .header(
+                            "X-Webhook-Hmac",
+                            hmac_sha512_hex(key.as_bytes(), &event.body),
+                        )
+                        .header("X-Webhook-Hmac-Algorithm", "sha512");
+                }
+                entry.insert("request_id".into(), json!(request_id));
+                sent_at
+            }
+            Signing::Cloud { app_secret } => {
+                let signature = hmac_sha256_hex(app_secret.as_bytes(), &event.body);
+                request = request
+                    .header("User-Agent", "facebookexternalua")
+                    .header("X-Hub-Signature-256", format!("sha256={signature}"));
+                random::now_ms()
+            }
+        };
+        let outcome = request.body(event.body.clone()).send().await;
         let (response_status, error) = match &outcome {
             Ok(response) => (Some(response.status().as_u16()), None),
             Err(e) => (None, Some(e.to_string())),
         };
         let ok = response_status.is_some_and(|s| (200..300).contains(&s));
-        {
-            let mut state = shared_now.lock();
-            if state.epoch == event.epoch {
-                let body: Value = serde_json::from_slice(&event.body).unwrap_or(Value::Null);
-                state.record_delivery(json!({
-                    "id": event.id,
-                    "request_id": request_id,
-                    "event": event.event,
-                    "session": event.session,
-                    "url": target.url,
-                    "attempt": attempt,
-                    "ok": ok,
-                    "response_status": response_status,
-                    "error": error,
-                    "sent_at": sent_at,
-                    "body": body,
-                }));
-            }
+        for (key, value) in &event.label {
+            entry.insert((*key).into(), value.clone());
         }
+        let body: Value = serde_json::from_slice(&event.body).unwrap_or(Value::Null);
+        entry.extend([
+            ("url".into(), json!(destination.url)),
+            ("attempt".into(), json!(attempt)),
+            ("ok".into(), json!(ok)),
+            ("response_status".into(), json!(response_status)),
+            ("error".into(), json!(error)),
+            ("sent_at".into(), json!(sent_at)),
+            ("body".into(), body),
+        ]);
+        ledger_now.record(event.epoch, Value::Object(entry));
         if ok || attempt > config.webhook_retries {
             return;
         }
-        drop(shared_now);
+        drop((shared_now, ledger_now));
         let backoff = config
             .webhook_retry_ms
             .saturating_mul(1u64 << (attempt - 1).min(16));

@@ -34,15 +34,15 @@ use std::time::{Duration, Instant};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
 use serde_json::{Value, json};
-use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 
 use super::super::config::{MessagesFailMode, SandboxConfig};
 use super::super::http::{Body, graph_error as error, json, waha_error};
 use super::super::random;
 use super::super::state::Shared;
+use super::super::webhooks::{self, Destination, Event, Ledger, Signing};
 use super::validate::{self, Outbound};
 use super::{SUBCODE_EXPIRED, read_body};
-use crate::signature::hmac_sha256_hex;
 
 /// The customer-service window.
 const SERVICE_WINDOW_SECS: i64 = 24 * 60 * 60;
@@ -78,18 +78,6 @@ struct Inner {
     log: VecDeque<Value>,
     /// The delivery worker's queue, started on first use.
     queue: Option<UnboundedSender<Event>>,
-}
-
-/// One webhook on its way out; every attempt carries the same bytes and signature.
-struct Event {
-    id: String,
-    kind: &'static str,
-    epoch: u64,
-    url: String,
-    signature: String,
-    body: Bytes,
-    duplicate: bool,
-    reorder: bool,
 }
 
 impl Messages {
@@ -129,15 +117,9 @@ impl Messages {
 
     /// Queues a webhook, starting the delivery worker on first use.
     fn enqueue(self: &Arc<Self>, shared: &Arc<Shared>, inner: &mut Inner, event: Event) {
-        let queue = inner.queue.get_or_insert_with(|| {
-            let (sender, receiver) = mpsc::unbounded_channel();
-            tokio::spawn(worker(
-                Arc::downgrade(shared),
-                Arc::downgrade(self),
-                receiver,
-            ));
-            sender
-        });
+        let queue = inner
+            .queue
+            .get_or_insert_with(|| webhooks::spawn_worker(shared, Arc::downgrade(self) as _));
         let _ = queue.send(event);
     }
 
@@ -543,7 +525,7 @@ fn metadata(config: &SandboxConfig, phone_number_id: &str) -> Value {
     })
 }
 
-/// Wraps one change value in the webhook envelope and signs it.
+/// Wraps one change value in the webhook envelope, to be signed with the app secret.
 fn event(
     config: &SandboxConfig,
     epoch: u64,
@@ -557,129 +539,38 @@ fn event(
         "object": "whatsapp_business_account",
         "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": "messages"}]}],
     });
-    let body = Bytes::from(envelope.to_string());
-    Event {
-        id,
-        kind,
-        epoch,
+    let destination = Destination {
         url: config.cloud_webhook_url.clone(),
-        signature: format!(
-            "sha256={}",
-            hmac_sha256_hex(config.cloud_app_secret.as_bytes(), &body)
-        ),
-        body,
-        duplicate: duplicate || config.webhook_duplicate,
-        reorder: reorder || config.webhook_reorder,
-    }
+        signing: Signing::Cloud {
+            app_secret: config.cloud_app_secret.clone(),
+        },
+    };
+    Event::new(
+        id,
+        epoch,
+        vec![("kind", json!(kind))],
+        Bytes::from(envelope.to_string()),
+        vec![destination],
+    )
+    .fixed(
+        duplicate || config.webhook_duplicate,
+        reorder || config.webhook_reorder,
+    )
 }
 
-/// Delivers queued webhooks one at a time; a reordered one waits for its successor
-/// (at most `webhook_reorder_hold_ms`) and goes out right after it.
-async fn worker(
-    shared: Weak<Shared>,
-    messages: Weak<Messages>,
-    mut queue: UnboundedReceiver<Event>,
-) {
-    let mut held: Option<Event> = None;
-    loop {
-        let next = match &held {
-            None => queue.recv().await,
-            Some(_) => {
-                let Some(hold_ms) = shared
-                    .upgrade()
-                    .map(|s| s.lock().config.webhook_reorder_hold_ms)
-                else {
-                    return;
-                };
-                tokio::time::timeout(Duration::from_millis(hold_ms), queue.recv())
-                    .await
-                    .unwrap_or(None)
-            }
-        };
-        let Some(event) = next else {
-            if let Some(event) = held.take() {
-                deliver(&shared, &messages, &event).await;
-            }
-            if queue.is_closed() && queue.is_empty() {
-                return;
-            }
-            continue;
-        };
-        if held.is_none() && event.reorder {
-            held = Some(event);
-            continue;
-        }
-        deliver(&shared, &messages, &event).await;
-        if let Some(event) = held.take() {
-            deliver(&shared, &messages, &event).await;
-        }
+impl Ledger for Messages {
+    fn epoch(&self) -> u64 {
+        self.lock().epoch
     }
-}
 
-async fn deliver(shared: &Weak<Shared>, messages: &Weak<Messages>, event: &Event) {
-    for _ in 0..if event.duplicate { 2 } else { 1 } {
-        deliver_once(shared, messages, event).await;
-    }
-}
-
-/// At-least-once delivery: up to `1 + webhook_retries` attempts.
-async fn deliver_once(shared: &Weak<Shared>, messages: &Weak<Messages>, event: &Event) {
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        let (Some(shared_now), Some(messages_now)) = (shared.upgrade(), messages.upgrade()) else {
-            return;
-        };
-        if messages_now.lock().epoch != event.epoch {
-            return;
-        }
-        let config = shared_now.lock().config.clone();
-        if config.webhook_latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(config.webhook_latency_ms)).await;
-        }
-        let sent_at = random::now_ms();
-        let outcome = shared_now
-            .http
-            .post(&event.url)
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "facebookexternalua")
-            .header("X-Hub-Signature-256", &event.signature)
-            .body(event.body.clone())
-            .send()
-            .await;
-        let (response_status, error) = match &outcome {
-            Ok(response) => (Some(response.status().as_u16()), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let ok = response_status.is_some_and(|s| (200..300).contains(&s));
-        {
-            let mut inner = messages_now.lock();
-            if inner.epoch == event.epoch {
-                if inner.log.len() >= LOG_CAPACITY {
-                    inner.log.pop_front();
-                }
-                let body: Value = serde_json::from_slice(&event.body).unwrap_or(Value::Null);
-                inner.log.push_back(json!({
-                    "id": event.id,
-                    "kind": event.kind,
-                    "url": event.url,
-                    "attempt": attempt,
-                    "ok": ok,
-                    "response_status": response_status,
-                    "error": error,
-                    "sent_at": sent_at,
-                    "body": body,
-                }));
+    fn record(&self, epoch: u64, entry: Value) {
+        let mut inner = self.lock();
+        if inner.epoch == epoch {
+            if inner.log.len() >= LOG_CAPACITY {
+                inner.log.pop_front();
             }
+            inner.log.push_back(entry);
         }
-        if ok || attempt > config.webhook_retries {
-            return;
-        }
-        drop((shared_now, messages_now));
-        let backoff = config
-            .webhook_retry_ms
-            .saturating_mul(1u64 << (attempt - 1).min(16));
-        tokio::time::sleep(Duration::from_millis(backoff)).await;
     }
 }
 
