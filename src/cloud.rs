@@ -16,7 +16,7 @@ pub const DEFAULT_VERSION: &str = "v21.0";
 /// What went wrong talking to the Cloud API.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudError {
-    /// A rate limit (codes 4, 80007, 80014, 130429): wait, then try again.
+    /// A rate limit (codes 4, 80007, 80014, 130429, 131056): wait, then try again.
     #[error("the WhatsApp API is rate limiting this account (code {code}); retrying after a pause")]
     RateLimited {
         /// Graph error code.
@@ -211,6 +211,34 @@ impl CloudClient {
         Ok(BatchStatus { finished, errors })
     }
 
+    /// Sends a message from the business number; returns its `wamid`.
+    pub async fn send_message(
+        &self,
+        phone_number_id: &str,
+        body: &Value,
+    ) -> Result<String, CloudError> {
+        if phone_number_id.is_empty() || !phone_number_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CloudError::Config(
+                "the phone number id must be numeric".into(),
+            ));
+        }
+        let answer = self
+            .call(
+                Method::POST,
+                &format!("{phone_number_id}/messages"),
+                Some(body.clone()),
+            )
+            .await?;
+        answer
+            .pointer("/messages/0/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| CloudError::Refused {
+                code: 0,
+                message: "the send answer has no message id".into(),
+            })
+    }
+
     async fn call(
         &self,
         method: Method,
@@ -277,7 +305,7 @@ impl CloudClient {
             .and_then(Value::as_u64)
             .map(Duration::from_millis);
         Err(match code {
-            4 | 80007 | 80014 | 130429 => CloudError::RateLimited {
+            4 | 80007 | 80014 | 130429 | 131056 => CloudError::RateLimited {
                 code,
                 retry_after: hinted.or(retry_after).or(usage_wait),
             },

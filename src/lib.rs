@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod inbound;
 pub mod jwt;
 pub mod log;
+pub mod messaging;
 pub mod qr;
 pub mod routing;
 pub mod runtime;

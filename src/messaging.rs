@@ -1,0 +1,386 @@
+//! Outbound messages from the marketplace number, within WhatsApp's rules and the
+//! marketplace's own limits:
+//!
+//! - the 24-hour customer-service window: free-form messages only within 24 hours of
+//!   the customer's last message; templates at any time;
+//! - per-customer pacing: WhatsApp allows about one message every 6 seconds to one
+//!   user (error 131056), so the core refuses faster sends before they cost a call;
+//! - a monthly allowance of messages per vendor (the product brief's 1,000).
+//!
+//! Each refusal says when it would succeed.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::cloud::{CloudClient, CloudError};
+use crate::store::{Store, StoreError};
+
+/// The customer-service window.
+pub const SERVICE_WINDOW_SECONDS: i64 = 24 * 3600;
+
+/// Why a message was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MessagingError {
+    /// Free-form text outside the 24-hour window.
+    #[error(
+        "the customer last wrote more than 24 hours ago; WhatsApp only allows an approved template now"
+    )]
+    OutsideWindow,
+    /// Too soon after the last message to this customer.
+    #[error("a message was sent to this customer moments ago; wait {retry_after} seconds")]
+    Paced {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The vendor used this month's allowance.
+    #[error("this month's allowance of {limit} WhatsApp messages is used up; it renews on the 1st")]
+    AllowanceUsed {
+        /// The monthly allowance.
+        limit: u32,
+        /// Seconds until the month turns (UTC).
+        retry_after: i64,
+    },
+    /// The message itself is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The API refused or could not be reached.
+    #[error(transparent)]
+    Cloud(#[from] CloudError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for MessagingError {
+    fn from(e: rusqlite::Error) -> Self {
+        MessagingError::Store(e.into())
+    }
+}
+
+/// The marketplace's sending limits; the admin may tune them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Messages a vendor may send per calendar month (UTC).
+    pub monthly_allowance: u32,
+    /// Seconds between two messages to one customer.
+    pub pacing_seconds: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            monthly_allowance: 1000,
+            pacing_seconds: 6,
+        }
+    }
+}
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// Free-form text (window only).
+    Text(String),
+    /// An approved template (any time).
+    Template {
+        /// Template name.
+        name: String,
+        /// Language code, e.g. `en_US`.
+        language: String,
+        /// Components (parameters), as the API takes them.
+        components: Value,
+    },
+    /// One catalog product (window only).
+    Product {
+        /// The catalog.
+        catalog_id: String,
+        /// The product's retailer id.
+        retailer_id: String,
+        /// The accompanying text.
+        body: String,
+    },
+    /// Several catalog products (window only): at most 10 sections and 30 items.
+    ProductList {
+        /// The catalog.
+        catalog_id: String,
+        /// Header text.
+        header: String,
+        /// Body text.
+        body: String,
+        /// (section title, retailer ids).
+        sections: Vec<(String, Vec<String>)>,
+    },
+}
+
+impl Outbound {
+    fn kind(&self) -> &'static str {
+        match self {
+            Outbound::Text(_) => "text",
+            Outbound::Template { .. } => "template",
+            Outbound::Product { .. } => "product",
+            Outbound::ProductList { .. } => "product_list",
+        }
+    }
+
+    fn preview(&self) -> String {
+        match self {
+            Outbound::Text(body)
+            | Outbound::Product { body, .. }
+            | Outbound::ProductList { body, .. } => body.clone(),
+            Outbound::Template { name, .. } => format!("[template {name}]"),
+        }
+    }
+
+    /// The request body for `POST /{phone_number_id}/messages`.
+    fn request(&self, to: &str) -> Result<Value, MessagingError> {
+        let base = |kind: &str, content: Value| {
+            let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind});
+            body[kind] = content;
+            body
+        };
+        Ok(match self {
+            Outbound::Text(text) => {
+                if text.trim().is_empty() || text.chars().count() > 4096 {
+                    return Err(MessagingError::Invalid(
+                        "a text message needs 1 to 4096 characters".into(),
+                    ));
+                }
+                base("text", json!({"body": text, "preview_url": false}))
+            }
+            Outbound::Template {
+                name,
+                language,
+                components,
+            } => {
+                if name.is_empty() || language.is_empty() {
+                    return Err(MessagingError::Invalid(
+                        "a template needs a name and a language".into(),
+                    ));
+                }
+                let mut template = json!({"name": name, "language": {"code": language}});
+                if !components.is_null() {
+                    template["components"] = components.clone();
+                }
+                base("template", template)
+            }
+            Outbound::Product {
+                catalog_id,
+                retailer_id,
+                body,
+            } => base(
+                "interactive",
+                json!({"type": "product", "body": {"text": body}, "action": {"catalog_id": catalog_id, "product_retailer_id": retailer_id}}),
+            ),
+            Outbound::ProductList {
+                catalog_id,
+                header,
+                body,
+                sections,
+            } => {
+                let items: usize = sections.iter().map(|(_, ids)| ids.len()).sum();
+                if sections.is_empty() || sections.len() > 10 || items == 0 || items > 30 {
+                    return Err(MessagingError::Invalid(
+                        "a product list needs 1 to 10 sections and 1 to 30 products".into(),
+                    ));
+                }
+                let sections: Vec<Value> = sections
+                    .iter()
+                    .map(|(title, ids)| json!({"title": title, "product_items": ids.iter().map(|id| json!({"product_retailer_id": id})).collect::<Vec<_>>()}))
+                    .collect();
+                base(
+                    "interactive",
+                    json!({"type": "product_list", "header": {"type": "text", "text": header}, "body": {"text": body}, "action": {"catalog_id": catalog_id, "sections": sections}}),
+                )
+            }
+        })
+    }
+}
+
+/// A sent message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sent {
+    /// The API's message id.
+    pub wamid: String,
+    /// Messages the vendor has left this month.
+    pub allowance_left: u32,
+}
+
+/// Sends `message` to customer `to` (WhatsApp id digits) on the vendor's behalf.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    store: &Store,
+    client: &CloudClient,
+    phone_number_id: &str,
+    vendor_id: u64,
+    to: &str,
+    message: &Outbound,
+    limits: &Limits,
+    now: i64,
+) -> Result<Sent, MessagingError> {
+    if !(6..=15).contains(&to.len()) || !to.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(MessagingError::Invalid(
+            "the customer's WhatsApp number must be 6 to 15 digits".into(),
+        ));
+    }
+    let request = message.request(to)?;
+    let conn = store.conn();
+    let vendor = vendor_id as i64;
+
+    let (month_start, next_month) = month_bounds(now);
+    let used: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM message WHERE vendor_id = ?1 AND direction = 'outbound' AND received_at >= ?2")?
+        .query_row(params![vendor, month_start], |r| r.get(0))?;
+    if used >= i64::from(limits.monthly_allowance) {
+        return Err(MessagingError::AllowanceUsed {
+            limit: limits.monthly_allowance,
+            retry_after: next_month - now,
+        });
+    }
+    let conversation: Option<(i64, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT id, last_inbound_at FROM conversation WHERE vendor_id = ?1 AND customer = ?2",
+        )?
+        .query_row(params![vendor, to], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let in_window = conversation
+        .and_then(|(_, at)| at)
+        .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
+    if !matches!(message, Outbound::Template { .. }) && !in_window {
+        return Err(MessagingError::OutsideWindow);
+    }
+    let last_sent: Option<i64> = conn
+        .prepare_cached("SELECT MAX(m.received_at) FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE c.customer = ?1 AND m.direction = 'outbound'")?
+        .query_row([to], |r| r.get(0))?;
+    if let Some(last) = last_sent.filter(|last| now - last < limits.pacing_seconds) {
+        return Err(MessagingError::Paced {
+            retry_after: limits.pacing_seconds - (now - last),
+        });
+    }
+
+    let wamid = client.send_message(phone_number_id, &request).await?;
+
+    let conversation_id = match conversation {
+        Some((id, _)) => id,
+        None => conn
+            .prepare_cached(
+                "INSERT INTO conversation (vendor_id, customer, last_text, last_message_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT (vendor_id, customer) DO UPDATE SET last_text = excluded.last_text RETURNING id",
+            )?
+            .query_row(params![vendor, to, message.preview(), now], |r| r.get(0))?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
+         VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, 'accepted', ?6, ?7, ?7)",
+    )?
+    .execute(params![wamid, conversation_id, vendor, message.kind(), message.preview(), request.to_string(), now])?;
+    conn.prepare_cached(
+        "UPDATE conversation SET last_text = ?2, last_message_at = ?3, unread = 0 WHERE id = ?1",
+    )?
+    .execute(params![conversation_id, message.preview(), now])?;
+    tracing::info!(
+        vendor_id,
+        kind = "message",
+        message_type = message.kind(),
+        "Sent a {} message to a customer",
+        message.kind()
+    );
+    let allowance_left = u32::try_from(i64::from(limits.monthly_allowance) - used - 1).unwrap_or(0);
+    Ok(Sent {
+        wamid,
+        allowance_left,
+    })
+}
+
+/// The first second of `now`'s month and of the next one (UTC).
+fn month_bounds(now: i64) -> (i64, i64) {
+    let days = now.div_euclid(86_400);
+    let (year, month, _) = civil_from_days(days);
+    let start = days_from_civil(year, month, 1) * 86_400;
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    (start, days_from_civil(next_year, next_month, 1) * 86_400)
+}
+
+// Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_turn_at_utc_midnight_on_the_first() {
+        // 2026-11-24T07:00:00Z.
+        let now = 1_795_503_600;
+        let (start, next) = month_bounds(now);
+        assert_eq!(start, 1_793_491_200, "2026-11-01T00:00:00Z");
+        assert_eq!(next, 1_796_083_200, "2026-12-01T00:00:00Z");
+        // December rolls into January.
+        assert_eq!(
+            month_bounds(1_796_083_200 + 5).1,
+            1_798_761_600,
+            "2027-01-01T00:00:00Z"
+        );
+        // Leap February.
+        let (feb, march) = month_bounds(1_709_251_200 - 1);
+        assert_eq!((march - feb) / 86_400, 29);
+    }
+
+    #[test]
+    fn requests_have_the_api_shape() {
+        let text = Outbound::Text("Hello".into()).request("15550001").unwrap();
+        assert_eq!(
+            text,
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "15550001", "type": "text", "text": {"body": "Hello", "preview_url": false}})
+        );
+        let list = Outbound::ProductList {
+            catalog_id: "9".into(),
+            header: "Picks".into(),
+            body: "For you".into(),
+            sections: vec![("Tees".into(), vec!["A".into(), "B".into()])],
+        }
+        .request("15550001")
+        .unwrap();
+        assert_eq!(
+            list["interactive"]["action"]["sections"][0]["product_items"][1]["product_retailer_id"],
+            "B"
+        );
+        let too_many = Outbound::ProductList {
+            catalog_id: "9".into(),
+            header: "h".into(),
+            body: "b".into(),
+            sections: vec![("s".into(), (0..31).map(|i| i.to_string()).collect())],
+        };
+        assert!(matches!(
+            too_many.request("15550001"),
+            Err(MessagingError::Invalid(_))
+        ));
+        assert!(matches!(
+            Outbound::Text(" ".into()).request("1"),
+            Err(MessagingError::Invalid(_))
+        ));
+    }
+}

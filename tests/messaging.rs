@@ -1,0 +1,315 @@
+//! Outbound messages against the sandbox's Cloud API: the 24-hour window, per-customer
+//! pacing and the monthly allowance, refused before any call, and sends that pass.
+
+#![cfg(feature = "sandbox")]
+
+mod support;
+
+use serde_json::json;
+use support::Sandbox;
+use wpwa::cloud::CloudClient;
+use wpwa::conversation;
+use wpwa::messaging::{self, Limits, MessagingError, Outbound};
+use wpwa::routing::{RoutingConfig, VendorEntry};
+use wpwa::sandbox::SandboxConfig;
+use wpwa::store::Store;
+
+const TOKEN: &str = "messaging-test-token";
+const PHONE_ID: &str = "100000000000001";
+const VENDOR: u64 = 11;
+const CUSTOMER: &str = "15550001234";
+
+fn vendors() -> Vec<VendorEntry> {
+    vec![VendorEntry {
+        vendor_id: VENDOR,
+        code: "ACME".into(),
+        store_name: "Acme Store".into(),
+    }]
+}
+
+/// Records that the customer wrote to the vendor at `written_at`.
+fn customer_wrote(store: &Store, written_at: i64, now: i64) {
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+        "metadata": {"phone_number_id": PHONE_ID}, "contacts": [{"profile": {"name": "Dana"}, "wa_id": CUSTOMER}],
+        "messages": [{"from": CUSTOMER, "id": format!("wamid.in-{written_at}"), "timestamp": written_at.to_string(), "type": "text", "text": {"body": "#ACME is this in stock?"}}]}}]}]});
+    let report = conversation::ingest(
+        store,
+        body.to_string().as_bytes(),
+        &vendors(),
+        &RoutingConfig::default(),
+        now,
+    )
+    .unwrap();
+    assert_eq!(report.stored[0].vendor_id, VENDOR);
+}
+
+async fn setup() -> (Sandbox, CloudClient, Store) {
+    // The core paces per customer itself, on the clock the tests pass in; the
+    // sandbox's own real-time pair limit is left out so the two do not overlap.
+    let sandbox = Sandbox::start(SandboxConfig {
+        cloud_token: TOKEN.into(),
+        pair_interval_ms: 0,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = CloudClient::new(sandbox.base(), "v21.0", TOKEN).unwrap();
+    (sandbox, client, Store::open_in_memory().unwrap())
+}
+
+fn template() -> Outbound {
+    Outbound::Template {
+        name: "order_update".into(),
+        language: "en_US".into(),
+        components: serde_json::Value::Null,
+    }
+}
+
+#[test]
+fn a_reply_within_the_window_is_sent_and_paced() {
+    support::runtime(2).block_on(async {
+        let (sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        customer_wrote(&store, now - 60, now);
+
+        let sent = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &Outbound::Text("Yes, in stock!".into()),
+            &Limits::default(),
+            now,
+        )
+        .await
+        .unwrap();
+        assert!(sent.wamid.starts_with("wamid."));
+        assert_eq!(sent.allowance_left, 999);
+        let outbox = sandbox.get("/sandbox/messages/sent").await;
+        let listed = outbox["messages"]
+            .as_array()
+            .or_else(|| outbox.as_array())
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            listed
+                .iter()
+                .any(|m| m.to_string().contains("Yes, in stock!")),
+            "{outbox}"
+        );
+
+        // The same customer again, at once: refused before any call, with the wait.
+        let error = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &Outbound::Text("Anything else?".into()),
+            &Limits::default(),
+            now + 2,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(error, MessagingError::Paced { retry_after: 4 }),
+            "{error}"
+        );
+        let product = Outbound::Product {
+            catalog_id: "987".into(),
+            retailer_id: "ACME-1".into(),
+            body: "Here it is".into(),
+        };
+        assert!(
+            messaging::send(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR,
+                CUSTOMER,
+                &product,
+                &Limits::default(),
+                now + 7
+            )
+            .await
+            .is_ok()
+        );
+
+        let conversations = conversation::conversations(&store, VENDOR, 10).unwrap();
+        assert_eq!(
+            (
+                conversations[0].last_text.as_deref(),
+                conversations[0].unread
+            ),
+            (Some("Here it is"), 0)
+        );
+    });
+}
+
+#[test]
+fn outside_24_hours_only_a_template_goes_through() {
+    support::runtime(2).block_on(async {
+        let (_sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        customer_wrote(&store, now - 25 * 3600, now - 25 * 3600);
+        let error = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &Outbound::Text("Still interested?".into()),
+            &Limits::default(),
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(error, MessagingError::OutsideWindow));
+        assert!(error.to_string().contains("template"));
+        assert!(
+            messaging::send(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR,
+                CUSTOMER,
+                &template(),
+                &Limits::default(),
+                now
+            )
+            .await
+            .is_ok()
+        );
+        // A customer who never wrote can only get a template too.
+        let never = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            "15559990000",
+            &Outbound::Text("Hi".into()),
+            &Limits::default(),
+            now + 10,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(never, MessagingError::OutsideWindow));
+    });
+}
+
+#[test]
+fn the_monthly_allowance_is_enforced_per_vendor() {
+    support::runtime(2).block_on(async {
+        let (_sandbox, client, store) = setup().await;
+        let limits = Limits {
+            monthly_allowance: 2,
+            pacing_seconds: 6,
+        };
+        let now = wpwa::clock::now();
+        for i in 0..2 {
+            let sent = messaging::send(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR,
+                CUSTOMER,
+                &template(),
+                &limits,
+                now + i * 10,
+            )
+            .await
+            .unwrap();
+            assert_eq!(sent.allowance_left, 1 - i as u32);
+        }
+        let error = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &template(),
+            &limits,
+            now + 30,
+        )
+        .await
+        .unwrap_err();
+        match error {
+            MessagingError::AllowanceUsed { limit, retry_after } => {
+                assert_eq!(limit, 2);
+                assert!(retry_after > 0 && retry_after <= 31 * 86_400);
+            }
+            other => panic!("expected the allowance to be used up, got {other}"),
+        }
+        // Another vendor has their own allowance.
+        assert!(
+            messaging::send(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR + 1,
+                "15550005555",
+                &template(),
+                &limits,
+                now + 40
+            )
+            .await
+            .is_ok()
+        );
+    });
+}
+
+#[test]
+fn api_refusals_come_back_as_cloud_errors() {
+    support::runtime(2).block_on(async {
+        let (sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        sandbox
+            .put(
+                "/sandbox/config",
+                json!({"messages_fail_mode": "spam_limit"}),
+            )
+            .await;
+        let error = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &template(),
+            &Limits::default(),
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(error, MessagingError::Cloud(_)), "{error}");
+        let bad = CloudClient::new(sandbox.base(), "v21.0", "wrong-token").unwrap();
+        sandbox
+            .put("/sandbox/config", json!({"messages_fail_mode": "none"}))
+            .await;
+        let error = messaging::send(
+            &store,
+            &bad,
+            PHONE_ID,
+            VENDOR,
+            CUSTOMER,
+            &template(),
+            &Limits::default(),
+            now + 10,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                MessagingError::Cloud(wpwa::cloud::CloudError::TokenInvalid { .. })
+            ),
+            "{error}"
+        );
+        assert!(
+            conversation::conversations(&store, VENDOR, 10)
+                .unwrap()
+                .is_empty(),
+            "refused sends store nothing"
+        );
+    });
+}
