@@ -245,6 +245,25 @@ namespace Wpwa {
     function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
 
     /**
+     * Sends a message to customer `$to` for the vendor through `$connection` (`url`,
+     * `version`, `token`, `phone_number_id`). `$message` is `['type' => 'text', 'body']`,
+     * `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
+     * 'catalog_id', 'retailer_id', 'body']` or `['type' => 'product_list', 'catalog_id',
+     * 'header', 'body', 'sections' => [['title', 'retailer_ids' => [...]]]]`. `$limits` may
+     * set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
+     * Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
+     * pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+     *
+     * @param int $vendor_id
+     * @param string $to
+     * @param array $message
+     * @param array $connection
+     * @param array|null $limits
+     * @return array
+     */
+    function message_send(int $vendor_id, string $to, array $message, array $connection, ?array $limits = null): array {}
+
+    /**
      * How a saved credential is displayed: its last four characters, the rest hidden.
      *
      * @param string $secret

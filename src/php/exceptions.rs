@@ -15,6 +15,7 @@ use crate::conversation::ConversationError;
 use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
+use crate::messaging::MessagingError;
 use crate::secret::SecretError;
 use crate::session::SessionError;
 use crate::store::StoreError;
@@ -224,6 +225,21 @@ impl From<ConversationError> for PhpException {
             ConversationError::Signature(_) => PhpException::from_class::<AuthException>(message),
             ConversationError::Inbound(_) => validation(message),
             ConversationError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<MessagingError> for PhpException {
+    fn from(e: MessagingError) -> Self {
+        let message = e.to_string();
+        match e {
+            MessagingError::OutsideWindow | MessagingError::Invalid(_) => validation(message),
+            MessagingError::Paced { retry_after }
+            | MessagingError::AllowanceUsed { retry_after, .. } => {
+                rate_limited(message, retry_after)
+            }
+            MessagingError::Cloud(e) => e.into(),
+            MessagingError::Store(e) => e.into(),
         }
     }
 }

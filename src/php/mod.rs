@@ -20,7 +20,7 @@ use crate::cloud::CloudClient;
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::store::Store;
-use crate::{catalog, clock, conversation, jwt, routing, runtime, secret, session};
+use crate::{catalog, clock, conversation, jwt, messaging, routing, runtime, secret, session};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 use product::product_from_array;
@@ -782,6 +782,137 @@ pub fn conversations(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendH
     Ok(out)
 }
 
+/// Sends a message to customer `$to` for the vendor through `$connection` (`url`,
+/// `version`, `token`, `phone_number_id`). `$message` is `['type' => 'text', 'body']`,
+/// `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
+/// 'catalog_id', 'retailer_id', 'body']` or `['type' => 'product_list', 'catalog_id',
+/// 'header', 'body', 'sections' => [['title', 'retailer_ids' => [...]]]]`. `$limits` may
+/// set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
+/// Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
+/// pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+#[php_function]
+#[php(name = "Wpwa\\message_send")]
+pub fn message_send(
+    vendor_id: i64,
+    to: String,
+    message: &ZendHashTable,
+    connection: &ZendHashTable,
+    limits: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = non_negative("vendor_id", vendor_id)?;
+    let outbound = outbound_message(message)?;
+    let text = |key: &str| {
+        connection
+            .get(key)
+            .and_then(|v| v.str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let client = CloudClient::new(&text("url"), &text("version"), &text("token"))?;
+    let phone_number_id = text("phone_number_id");
+    let mut caps = messaging::Limits::default();
+    if let Some(limits) = limits {
+        if let Some(n) = limits.get("monthly_allowance") {
+            caps.monthly_allowance = n
+                .long()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| validation("monthly_allowance must be a non-negative integer"))?;
+        }
+        if let Some(n) = limits.get("pacing_seconds") {
+            caps.pacing_seconds = n
+                .long()
+                .filter(|n| (0..=86_400).contains(n))
+                .ok_or_else(|| validation("pacing_seconds must be between 0 and 86400"))?;
+        }
+    }
+    let sent = with_store(|store| {
+        Ok(runtime::block_on(messaging::send(
+            store,
+            &client,
+            &phone_number_id,
+            vendor_id,
+            &to,
+            &outbound,
+            &caps,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&sent)
+}
+
+fn outbound_message(array: &ZendHashTable) -> PhpResult<messaging::Outbound> {
+    let text = |key: &str| -> PhpResult<String> {
+        array
+            .get(key)
+            .and_then(|v| v.str())
+            .map(str::to_owned)
+            .ok_or_else(|| validation(format!("the message needs a string {key}")))
+    };
+    Ok(match text("type")?.as_str() {
+        "text" => messaging::Outbound::Text(text("body")?),
+        "template" => messaging::Outbound::Template {
+            name: text("name")?,
+            language: text("language")?,
+            components: match array.get("components") {
+                Some(v) if !v.is_null() => match v.array() {
+                    Some(components) => array_to_json("components", components)?,
+                    None => return Err(validation("components must be an array")),
+                },
+                _ => serde_json::Value::Null,
+            },
+        },
+        "product" => messaging::Outbound::Product {
+            catalog_id: text("catalog_id")?,
+            retailer_id: text("retailer_id")?,
+            body: text("body")?,
+        },
+        "product_list" => {
+            let sections = array
+                .get("sections")
+                .and_then(|v| v.array())
+                .ok_or_else(|| validation("a product list needs sections"))?;
+            let sections = sections
+                .values()
+                .map(|section| {
+                    let section = section
+                        .array()
+                        .ok_or_else(|| validation("each section must be an array"))?;
+                    let title = section
+                        .get("title")
+                        .and_then(|v| v.str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let ids = section
+                        .get("retailer_ids")
+                        .and_then(|v| v.array())
+                        .ok_or_else(|| validation("each section needs retailer_ids"))?;
+                    let ids = ids
+                        .values()
+                        .map(|id| {
+                            id.str()
+                                .map(str::to_owned)
+                                .ok_or_else(|| validation("retailer ids must be strings"))
+                        })
+                        .collect::<PhpResult<Vec<_>>>()?;
+                    Ok((title, ids))
+                })
+                .collect::<PhpResult<Vec<_>>>()?;
+            messaging::Outbound::ProductList {
+                catalog_id: text("catalog_id")?,
+                header: text("header")?,
+                body: text("body")?,
+                sections,
+            }
+        }
+        other => {
+            return Err(validation(format!(
+                "unknown message type {:?}; use text, template, product or product_list",
+                other.chars().take(20).collect::<String>()
+            )));
+        }
+    })
+}
+
 fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry>> {
     array
         .values()
@@ -900,6 +1031,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(cloud_handshake))
         .function(wrap_function!(cloud_webhook))
         .function(wrap_function!(conversations))
+        .function(wrap_function!(message_send))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
