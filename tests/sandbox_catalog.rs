@@ -11,13 +11,11 @@
 
 mod support;
 
-use std::ops::Deref;
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{Value, json};
-use support::eventually;
+use support::{Answer, Sandbox, eventually};
 use wpwa::sandbox::SandboxConfig;
 
 const TOKEN: &str = "test-token";
@@ -34,35 +32,8 @@ fn fast() -> SandboxConfig {
     }
 }
 
-/// A sandbox on a free loopback port, with the catalog's calls; it stops when dropped.
-struct Server(support::Sandbox);
-
-async fn server(config: SandboxConfig) -> Server {
-    Server(support::Sandbox::start(config).await)
-}
-
-impl Deref for Server {
-    type Target = support::Sandbox;
-
-    fn deref(&self) -> &support::Sandbox {
-        &self.0
-    }
-}
-
-/// One answer: status, headers, JSON body (null if not JSON).
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-impl Server {
+/// The catalog's calls.
+impl Sandbox {
     async fn call(
         &self,
         method: Method,
@@ -74,18 +45,7 @@ impl Server {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        Answer {
-            status,
-            headers,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        }
+        support::answer(request, body).await
     }
 
     /// `POST /v21.0/{catalog}/items_batch` with the right token.
@@ -240,7 +200,7 @@ fn assert_graph_error(answer: &Answer, status: u16, code: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graph_calls_need_a_valid_token() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let body = json!({"item_type": "PRODUCT_ITEM", "requests": [create(item("a"))]});
     let path = format!("/v21.0/{CATALOG}/items_batch");
     for token in [None, Some("wrong"), Some("")] {
@@ -308,7 +268,7 @@ async fn graph_calls_need_a_valid_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_is_processed_asynchronously_then_its_items_are_visible() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         batch_processing_ms: 3_000,
         ..fast()
     })
@@ -380,7 +340,7 @@ async fn a_batch_is_processed_asynchronously_then_its_items_are_visible() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_items_are_reported_per_line_and_skipped() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let long_id = "x".repeat(101);
     let requests = json!([
         create(item("good")),
@@ -459,7 +419,7 @@ async fn invalid_items_are_reported_per_line_and_skipped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_are_reported_at_once() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let answer = sandbox
         .batch_to(
             CATALOG,
@@ -523,7 +483,7 @@ async fn malformed_requests_are_reported_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_batches_are_refused_with_code_100() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let one = json!([create(item("a"))]);
     for body in [
         json!({"item_type": "PRODUCT_ITEM"}),
@@ -562,7 +522,7 @@ async fn bad_batches_are_refused_with_code_100() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upserts_updates_and_deletes() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     sandbox
         .sync(json!([
             create(item_with("a", json!({"sale_price": "10.00 USD"}))),
@@ -699,7 +659,7 @@ async fn upserts_updates_and_deletes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batches_finish_in_submission_order() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         batch_processing_ms: 300,
         ..fast()
     })
@@ -716,7 +676,7 @@ async fn batches_finish_in_submission_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_batch_rate_limit_answers_80014_then_recovers() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         catalog_batch_limit: 3,
         catalog_window_ms: 4_000,
         ..fast()
@@ -797,7 +757,7 @@ async fn the_batch_rate_limit_answers_80014_then_recovers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failure_injection_breaks_the_cloud_api_only() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let handle = sandbox.send(json!([create(item("a"))])).await;
     let body = json!({"item_type": "PRODUCT_ITEM", "requests": [create(item("b"))]});
 
@@ -883,7 +843,7 @@ async fn failure_injection_breaks_the_cloud_api_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_delays_every_graph_answer() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         cloud_latency_ms: 300,
         ..fast()
     })
@@ -904,7 +864,7 @@ async fn latency_delays_every_graph_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stats_count_everything_received() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     assert_eq!(
         sandbox.stats_of(CATALOG).await,
         json!({"batches": 0, "requests": {"CREATE": 0, "UPDATE": 0, "DELETE": 0},
@@ -933,7 +893,7 @@ async fn stats_count_everything_received() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalogs_can_be_cleared_and_reset() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     sandbox.sync(json!([create(item("a"))])).await;
     let other = sandbox
         .batch_to(

@@ -9,12 +9,11 @@
 
 mod support;
 
-use std::ops::Deref;
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Hit, Receiver, eventually};
+use support::{Hit, Receiver, Sandbox, eventually};
 use wpwa::sandbox::SandboxConfig;
 
 const KEY: &str = "test-key";
@@ -31,22 +30,8 @@ fn fast() -> SandboxConfig {
     }
 }
 
-/// A sandbox on a free loopback port, with the gateway's calls; it stops when dropped.
-struct Server(support::Sandbox);
-
-async fn server(config: SandboxConfig) -> Server {
-    Server(support::Sandbox::start(config).await)
-}
-
-impl Deref for Server {
-    type Target = support::Sandbox;
-
-    fn deref(&self) -> &support::Sandbox {
-        &self.0
-    }
-}
-
-impl Server {
+/// The gateway's calls.
+impl Sandbox {
     /// An `/api/*` call with the right key; returns status and JSON body.
     async fn api(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         self.call(method, path, body, Some(KEY)).await
@@ -63,13 +48,8 @@ impl Server {
         if let Some(key) = key {
             request = request.header("X-Api-Key", key);
         }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let answer = support::answer(request, body).await;
+        (answer.status, answer.body)
     }
 
     async fn sandbox(
@@ -132,20 +112,20 @@ impl Server {
     }
 }
 
-/// The status a gateway webhook reports.
-fn status_of(hit: &Hit) -> String {
-    hit.json()["payload"]["status"].as_str().unwrap().to_owned()
+impl Hit {
+    /// The status a gateway webhook reports.
+    fn status(&self) -> String {
+        self.json()["payload"]["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
 }
 
 /// The gateway's view of a receiver.
-trait Hook {
-    fn statuses(&self) -> Vec<String>;
-    fn webhook(&self, hmac_key: Option<&str>) -> Value;
-}
-
-impl Hook for Receiver {
+impl Receiver {
     fn statuses(&self) -> Vec<String> {
-        self.hits().iter().map(status_of).collect()
+        self.hits().iter().map(Hit::status).collect()
     }
 
     fn webhook(&self, hmac_key: Option<&str>) -> Value {
@@ -159,7 +139,7 @@ impl Hook for Receiver {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_call_needs_the_api_key() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let unauthorized = json!({"statusCode": 401, "message": "Unauthorized"});
     for key in [None, Some("wrong-key"), Some("")] {
         let (status, body) = sandbox.call(Method::GET, "/api/sessions", None, key).await;
@@ -193,7 +173,7 @@ async fn every_api_call_needs_the_api_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_are_created_read_updated_listed_and_deleted() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let config = json!({"metadata": {"vendor_id": "7"}, "webhooks": []});
     let created = sandbox
         .create(json!({"name": "vendor-7", "start": false, "config": config}))
@@ -289,7 +269,7 @@ async fn sessions_are_created_read_updated_listed_and_deleted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_started_session_shows_a_qr_code_that_rotates_then_fails() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         qr_first_ms: 200,
         qr_next_ms: 100,
         qr_count: 3,
@@ -351,7 +331,7 @@ async fn a_started_session_shows_a_qr_code_that_rotates_then_fails() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scanning_links_the_phone_and_logout_unlinks_it() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     sandbox.create(json!({"name": "v2", "start": false})).await;
     let (status, body) = sandbox.qr("v2").await;
     assert_eq!(status, 422);
@@ -427,7 +407,7 @@ async fn scanning_links_the_phone_and_logout_unlinks_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_can_unlink_and_the_connection_can_drop() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let hook = Receiver::start().await;
     sandbox
         .create(json!({"name": "v3", "config": {"webhooks": [hook.webhook(None)]}}))
@@ -480,7 +460,7 @@ async fn the_phone_can_unlink_and_the_connection_can_drop() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_links_at_most_four_devices() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     for i in 0..5 {
         sandbox.create(json!({"name": format!("d{i}")})).await;
     }
@@ -503,7 +483,7 @@ async fn a_phone_links_at_most_four_devices() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_webhooks_are_signed_enveloped_and_logged() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let hook = Receiver::start().await;
     let metadata = json!({"vendor_id": "42", "site": "shop"});
     sandbox
@@ -578,7 +558,7 @@ async fn status_webhooks_are_signed_enveloped_and_logged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_deliveries_are_retried_with_the_same_event() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         webhook_retries: 3,
         ..fast()
     })
@@ -633,7 +613,7 @@ async fn failed_deliveries_are_retried_with_the_same_event() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_can_be_duplicated_and_reordered() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         webhook_duplicate: true,
         ..fast()
     })
@@ -671,7 +651,7 @@ async fn webhooks_can_be_duplicated_and_reordered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failure_injection_breaks_the_gateway_only() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     sandbox.configure(json!({"fail_mode": "down"})).await;
     let dead = sandbox
         .http()
@@ -730,7 +710,7 @@ async fn failure_injection_breaks_the_gateway_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_drops_sessions_and_restores_the_defaults() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let hook = Receiver::start().await;
     sandbox
         .create(json!({"name": "gone", "config": {"webhooks": [hook.webhook(None)]}}))
@@ -761,7 +741,7 @@ async fn reset_drops_sessions_and_restores_the_defaults() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_beyond_loopback_are_refused() {
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     for url in [
         "http://example.com/hook",
         "https://10.0.0.5/hook",
@@ -804,7 +784,7 @@ async fn webhooks_beyond_loopback_are_refused() {
 async fn the_core_gateway_client_drives_the_sandbox() {
     use wpwa::gateway::{GatewayClient, GatewayError, GatewayStatus, WebhookTarget};
 
-    let sandbox = server(fast()).await;
+    let sandbox = Sandbox::start(fast()).await;
     let hook = Receiver::start().await;
     let client = GatewayClient::new(sandbox.base(), KEY).unwrap();
     let target = WebhookTarget {
@@ -898,7 +878,7 @@ fn the_binary_takes_settings_as_flags() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_latency_delays_delivery_but_not_the_api() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         webhook_latency_ms: 400,
         ..fast()
     })

@@ -9,12 +9,11 @@
 #![cfg(feature = "sandbox")]
 mod support;
 
-use std::ops::Deref;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Hit, Receiver, eventually};
+use support::{Hit, Receiver, Sandbox, eventually};
 use wpwa::inbound::{Direction, Notification};
 use wpwa::sandbox::SandboxConfig;
 
@@ -39,22 +38,8 @@ fn fast(webhook_url: &str) -> SandboxConfig {
     }
 }
 
-/// A sandbox on a free loopback port, with the Cloud API's calls; it stops when dropped.
-struct Server(support::Sandbox);
-
-async fn server(config: SandboxConfig) -> Server {
-    Server(support::Sandbox::start(config).await)
-}
-
-impl Deref for Server {
-    type Target = support::Sandbox;
-
-    fn deref(&self) -> &support::Sandbox {
-        &self.0
-    }
-}
-
-impl Server {
+/// The Cloud API's calls.
+impl Sandbox {
     async fn call(
         &self,
         method: Method,
@@ -66,13 +51,8 @@ impl Server {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let answer = support::answer(request, body).await;
+        (answer.status, answer.body)
     }
 
     async fn send(&self, body: Value) -> (StatusCode, Value) {
@@ -147,12 +127,7 @@ fn now_secs() -> i64 {
         .as_secs() as i64
 }
 
-/// A Cloud API webhook as received.
-trait Signed {
-    fn parse(&self) -> Notification;
-}
-
-impl Signed for Hit {
+impl Hit {
     /// Verifies the signature with the core's verifier, then parses with its parser.
     fn parse(&self) -> Notification {
         let header = self.header("x-hub-signature-256");
@@ -167,26 +142,28 @@ async fn receiver() -> Receiver {
     Receiver::at("/wp-json/wpwa/v1/cloud").await
 }
 
-/// Every status received for `wamid`, in arrival order, once `until` is among them.
-async fn statuses_of(hook: &Receiver, wamid: &str, until: &str) -> Vec<wpwa::inbound::Status> {
-    eventually(&format!("status {until} of {wamid}"), async || {
-        let statuses: Vec<_> = hook
-            .hits()
-            .iter()
-            .flat_map(|h| h.parse().statuses)
-            .filter(|s| s.message_id == wamid)
-            .collect();
-        statuses
-            .iter()
-            .any(|s| s.status == until)
-            .then_some(statuses)
-    })
-    .await
+impl Receiver {
+    /// Every status received for `wamid`, in arrival order, once `until` is among them.
+    async fn statuses_of(&self, wamid: &str, until: &str) -> Vec<wpwa::inbound::Status> {
+        eventually(&format!("status {until} of {wamid}"), async || {
+            let statuses: Vec<_> = self
+                .hits()
+                .iter()
+                .flat_map(|h| h.parse().statuses)
+                .filter(|s| s.message_id == wamid)
+                .collect();
+            statuses
+                .iter()
+                .any(|s| s.status == until)
+                .then_some(statuses)
+        })
+        .await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_need_a_valid_token() {
-    let sandbox = server(fast("")).await;
+    let sandbox = Sandbox::start(fast("")).await;
     for token in [None, Some("wrong"), Some("")] {
         let (status, body) = sandbox
             .call(Method::POST, SEND, Some(text_to("15550001", "hi")), token)
@@ -208,7 +185,7 @@ async fn sends_need_a_valid_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_type_is_accepted_with_the_exact_shape() {
-    let sandbox = server(fast("")).await;
+    let sandbox = Sandbox::start(fast("")).await;
     let interactive = |interactive: Value| {
         json!({"messaging_product": "whatsapp", "to": "+1 555-0001", "type": "interactive",
             "interactive": interactive})
@@ -288,7 +265,7 @@ async fn every_message_type_is_accepted_with_the_exact_shape() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_sends_get_400_with_code_100() {
-    let sandbox = server(fast("")).await;
+    let sandbox = Sandbox::start(fast("")).await;
     let mut no_name = template_to("15550001");
     no_name["template"].as_object_mut().unwrap().remove("name");
     let mut no_product = product_list(1, 1);
@@ -337,7 +314,7 @@ async fn bad_sends_get_400_with_code_100() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throughput_limit_130429_then_recovery() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         messages_per_second: 3,
         ..fast("")
     })
@@ -366,7 +343,7 @@ async fn throughput_limit_130429_then_recovery() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pair_rate_131056_then_recovery() {
-    let sandbox = server(SandboxConfig {
+    let sandbox = Sandbox::start(SandboxConfig {
         pair_interval_ms: 2_000,
         ..fast("")
     })
@@ -393,7 +370,7 @@ async fn pair_rate_131056_then_recovery() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spam_limit_and_server_errors_are_injected() {
-    let sandbox = server(fast("")).await;
+    let sandbox = Sandbox::start(fast("")).await;
     sandbox
         .configure(json!({"messages_fail_mode": "spam_limit"}))
         .await;
@@ -428,12 +405,12 @@ async fn spam_limit_and_server_errors_are_injected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statuses_arrive_signed_sent_delivered_read() {
     let hook = receiver().await;
-    let sandbox = server(fast(hook.url())).await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
     sandbox
         .inject(json!({"from": "15550001", "name": "Dana", "text": "Is it in stock?"}))
         .await;
     let wamid = sandbox.accepted(text_to("15550001", "Yes!")).await;
-    let statuses = statuses_of(&hook, &wamid, "read").await;
+    let statuses = hook.statuses_of(&wamid, "read").await;
     let names: Vec<&str> = statuses.iter().map(|s| s.status.as_str()).collect();
     assert_eq!(names, ["sent", "delivered", "read"]);
     for status in &statuses {
@@ -492,7 +469,7 @@ async fn statuses_arrive_signed_sent_delivered_read() {
     // Without auto_read, no read.
     sandbox.configure(json!({"auto_read": false})).await;
     let second = sandbox.accepted(text_to("15550001", "More?")).await;
-    statuses_of(&hook, &second, "delivered").await;
+    hook.statuses_of(&second, "delivered").await;
     eventually("the second message to settle", || async {
         let sent = sandbox.sent().await;
         (sent.last()?["status"] == "delivered").then_some(())
@@ -510,7 +487,7 @@ async fn statuses_arrive_signed_sent_delivered_read() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     let hook = receiver().await;
-    let sandbox = server(fast(hook.url())).await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
     let long_ago = now_secs() - 25 * 60 * 60;
     sandbox
         .inject(json!({"from": "15550001", "text": "old question",
@@ -519,7 +496,7 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     let late = sandbox
         .accepted(text_to("15550001", "sorry for the wait"))
         .await;
-    let statuses = statuses_of(&hook, &late, "failed").await;
+    let statuses = hook.statuses_of(&late, "failed").await;
     assert_eq!(statuses.len(), 1, "failed is the only status");
     let error = &statuses[0].errors[0];
     assert_eq!(error.code, 131047);
@@ -532,10 +509,10 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     );
     // A customer who never wrote is outside the window too.
     let cold = sandbox.accepted(text_to("15550002", "hello")).await;
-    statuses_of(&hook, &cold, "failed").await;
+    hook.statuses_of(&cold, "failed").await;
 
     let template = sandbox.accepted(template_to("15550001")).await;
-    let statuses = statuses_of(&hook, &template, "read").await;
+    let statuses = hook.statuses_of(&template, "read").await;
     assert!(
         statuses
             .iter()
@@ -548,14 +525,14 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
         .inject(json!({"from": "15550001", "text": "still there?"}))
         .await;
     let fresh = sandbox.accepted(text_to("15550001", "yes")).await;
-    let statuses = statuses_of(&hook, &fresh, "read").await;
+    let statuses = hook.statuses_of(&fresh, "read").await;
     assert!(statuses.iter().all(|s| s.status != "failed"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injected_messages_arrive_signed_and_parse() {
     let hook = receiver().await;
-    let sandbox = server(fast(hook.url())).await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
     let answer = sandbox
         .inject(json!({"from": "+15550001", "name": "Dana", "text": "Hi there"}))
         .await;
@@ -652,7 +629,7 @@ async fn injected_messages_arrive_signed_and_parse() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_can_duplicate_and_reorder() {
     let hook = receiver().await;
-    let sandbox = server(fast(hook.url())).await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
     let answer = sandbox
         .inject(json!({"from": "15550001", "text": "twice", "duplicate": true}))
         .await;
@@ -688,7 +665,7 @@ async fn injection_can_duplicate_and_reorder() {
 async fn failed_deliveries_are_retried() {
     let hook = receiver().await;
     hook.fail_first(2);
-    let sandbox = server(fast(hook.url())).await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
     sandbox
         .inject(json!({"from": "15550001", "text": "retry me"}))
         .await;
@@ -708,7 +685,7 @@ async fn failed_deliveries_are_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_urls_are_loopback_only_and_reset_clears_everything() {
-    let sandbox = server(fast("")).await;
+    let sandbox = Sandbox::start(fast("")).await;
     let (status, _) = sandbox
         .sandbox(
             Method::POST,

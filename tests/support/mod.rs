@@ -117,21 +117,50 @@ impl Sandbox {
 
     /// `PUT path` with a JSON body; the status.
     pub async fn put(&self, path: &str, body: Value) -> StatusCode {
-        self.send(Method::PUT, path, body).await
+        self.send_json(Method::PUT, path, body).await
     }
 
     /// `POST path` with a JSON body; the status.
     pub async fn post(&self, path: &str, body: Value) -> StatusCode {
-        self.send(Method::POST, path, body).await
+        self.send_json(Method::POST, path, body).await
     }
 
-    async fn send(&self, method: Method, path: &str, body: Value) -> StatusCode {
+    async fn send_json(&self, method: Method, path: &str, body: Value) -> StatusCode {
         self.request(method, path)
             .json(&body)
             .send()
             .await
             .unwrap()
             .status()
+    }
+}
+
+/// One answer: status, headers, JSON body (null if not JSON).
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Sends `request`, with `body` as JSON if there is one; the answer.
+pub async fn answer(mut request: RequestBuilder, body: Option<Value>) -> Answer {
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
     }
 }
 
