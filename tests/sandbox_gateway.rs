@@ -533,7 +533,12 @@ async fn status_webhooks_are_signed_enveloped_and_logged() {
     );
     assert_eq!(hits[2].json()["payload"], json!({"status": "WORKING"}));
 
-    let log = sandbox.deliveries().await;
+    // The receiver sees a request before the sandbox logs the answer to it.
+    let log = eventually("three logged deliveries", || async {
+        let log = sandbox.deliveries().await;
+        (log.len() >= 3).then_some(log)
+    })
+    .await;
     assert_eq!(log.len(), 3);
     assert!(
         log.iter()
