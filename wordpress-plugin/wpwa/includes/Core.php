@@ -200,6 +200,50 @@ final class Core {
 	}
 
 	/**
+	 * Answers the Cloud API webhook handshake: the challenge, or null (403).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param string $mode      hub.mode.
+	 * @param string $token     hub.verify_token.
+	 * @param string $challenge hub.challenge.
+	 * @param string $expected  The verify token from the settings.
+	 * @return string|null|WP_Error
+	 */
+	public static function cloud_handshake( string $mode, string $token, string $challenge, string $expected ) {
+		return self::call( static fn() => \Wpwa\cloud_handshake( $mode, $token, $challenge, $expected ), false );
+	}
+
+	/**
+	 * Verifies, deduplicates, routes and stores a Cloud API webhook.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param string                          $body       Raw request body.
+	 * @param string|null                     $signature  X-Hub-Signature-256 header.
+	 * @param string                          $app_secret App secret.
+	 * @param array<int,array<string,mixed>>  $vendors    vendor_id, code, store_name.
+	 * @param array<string,mixed>             $routing    window_seconds, fallback.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function cloud_webhook( string $body, ?string $signature, string $app_secret, array $vendors, array $routing ) {
+		return self::call( static fn() => \Wpwa\cloud_webhook( $body, $signature, $app_secret, $vendors, $routing ) );
+	}
+
+	/**
+	 * A vendor's customer conversations, newest first.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $limit     1–200.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function conversations( int $vendor_id, int $limit = 50 ) {
+		return self::call( static fn() => \Wpwa\conversations( $vendor_id, $limit ) );
+	}
+
+	/**
 	 * Checks a gateway connection: reachable, key accepted.
 	 *
 	 * @since 0.2.0

@@ -115,6 +115,7 @@ final class Installer {
 
 		// Store defaults once, so later saves go through update_option only.
 		add_option( Settings::OPTION, Settings::defaults() );
+		Messages\Config::verify_token();
 
 		$page_id = self::ensure_dashboard_page();
 
@@ -277,6 +278,8 @@ final class Installer {
 				$admin->add_cap( Vendors::MANAGE_CAP );
 			}
 			add_option( Settings::OPTION, Settings::defaults() );
+			Messages\Config::verify_token();
+		Messages\Config::verify_token();
 			update_option( self::VERSION_OPTION, WPWA_PLUGIN_VERSION );
 			update_option( self::FLUSH_OPTION, 1 );
 		}

@@ -55,6 +55,7 @@ final class Plugin {
 			Rest\Controller::init();
 			Rest\SessionController::init();
 			Rest\SyncController::init();
+			Rest\MessagesController::init();
 			Catalog\Scheduler::init();
 			Catalog\Panel::init();
 			Integrations\Wcfm::init();
@@ -65,6 +66,7 @@ final class Plugin {
 				Admin\GatewaySettings::init();
 				Admin\VendorsPage::init();
 				Admin\CatalogSettings::init();
+				Admin\MessagesSettings::init();
 			}
 
 			// Tell the extension where the store is, so every worker reports

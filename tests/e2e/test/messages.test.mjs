@@ -1,0 +1,280 @@
+// Customer messages end to end (issue 5, first slice): the Cloud API webhook
+// route (handshake, signature, size, malformed bodies, duplicates) on the real
+// WordPress, and a customer message injected through the sandbox reaching
+// vendor A's "Customer messages" panel in Chromium but not vendor B's.
+//
+// Uses its own vendors (created through the token-guarded test helper). The
+// test site runs in sandbox mode, so the app secret is the sandbox's
+// `sandbox-app-secret`; the verify token is read from the settings page as an
+// administrator would. The sandbox configuration is put back afterwards.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium as playwrightChromium } from 'playwright-core';
+import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
+import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
+
+const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
+const SANDBOX_KEY = 'sandbox-key';
+const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
+const APP_SECRET = 'sandbox-app-secret';
+const RUN = Date.now().toString(36).slice(-6);
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+];
+const CUSTOMER_BASE = 1000000 + crypto.randomInt(8000000);
+const customerNumber = (n) => `1555${CUSTOMER_BASE + n}`;
+
+const http = new Client(baseUrl);
+const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
+let browser;
+let vendorA;
+let vendorB;
+let verifyToken;
+
+// ------------------------------------------------------------------ helpers --
+
+async function sandbox(method, p, body) {
+  const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, headers: { 'x-api-key': SANDBOX_KEY }, cookies: false });
+  assert.ok(res.status < 300, `sandbox ${method} ${p}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+  return res.text ? res.json() : null;
+}
+
+async function helper(p, body) {
+  const res = await http.post(`${baseUrl}/wp-json/wpwa-test/v1${p}`, { body, headers: { 'x-wpwa-test-token': testToken }, cookies: false });
+  assert.equal(res.status, 200, `test helper ${p}: ${res.text.slice(0, 300)}`);
+  return res.json();
+}
+
+/** A fresh vendor of this run, logged in over HTTP, with their code read from the panel. */
+async function newVendor(tag) {
+  const login = `m5${tag}_${RUN}`;
+  const password = crypto.randomBytes(12).toString('hex');
+  const display = `${tag[0].toUpperCase()}${tag.slice(1)}${RUN}`;
+  const { id } = await helper('/vendor', { login, password, display_name: display });
+  const client = await loggedIn(baseUrl, login, password);
+  const vendor = { id, login, password, client };
+  const html = await panelHtml(vendor);
+  const code = /<code>#([A-Z0-9]+)<\/code>/.exec(html);
+  assert.ok(code, `the Customer messages panel shows ${login}'s code`);
+  vendor.code = code[1];
+  return vendor;
+}
+
+/** The vendor's Customer messages panel, as the server renders it. */
+async function panelHtml(vendor) {
+  const res = await vendor.client.get(pageUrl('dashboard'));
+  assert.equal(res.status, 200);
+  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
+  const m = /<section class="wpwa-panel wpwa-panel--messages"[\s\S]*?<\/section>/.exec(res.text);
+  assert.ok(m, 'the dashboard has a Customer messages panel');
+  return m[0];
+}
+
+const sign = (body, secret = APP_SECRET) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function webhookBody({ wamid, text, from, name = 'Test Customer' }) {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: '100000000000009',
+      changes: [{
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550000000', phone_number_id: '100000000000002' },
+          contacts: [{ profile: { name }, wa_id: from }],
+          messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+        },
+      }],
+    }],
+  });
+}
+
+const post = (body, signature) => http.post(HOOK, {
+  body,
+  headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+  cookies: false,
+});
+
+const wamid = (n) => `wamid.TEST${RUN}${n}${crypto.randomBytes(6).toString('hex')}`;
+
+async function waitFor(fn, what, timeout = 20000, every = 300) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+// -------------------------------------------------------------------- setup --
+
+before(async () => {
+  assert.ok(SANDBOX, 'the seeder recorded the sandbox URL');
+  vendorA = await newVendor('acme');
+  vendorB = await newVendor('bolt');
+  assert.notEqual(vendorA.code, vendorB.code);
+
+  const adminClient = await loggedIn(baseUrl, admin.login, admin.password);
+  const res = await adminClient.get('/wp-admin/admin.php?page=wpwa-settings');
+  assert.equal(res.status, 200);
+  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors on the settings page');
+  assert.match(res.text, /Customer messages/);
+  assert.ok(res.text.includes('/wp-json/wpwa/v1/webhooks/cloud'), 'the settings page shows the callback URL');
+  const token = /id="wpwa_messages_verify_token" value="([^"]+)"/.exec(res.text);
+  assert.ok(token, 'the settings page shows the verify token');
+  verifyToken = token[1];
+  assert.match(verifyToken, /^[A-Za-z0-9_-]{16,}$/);
+
+  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: ARGS, timeout: 60000 });
+});
+
+after(async () => {
+  try {
+    if (SANDBOX) await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: '' });
+  } finally {
+    if (browser) await browser.close();
+  }
+});
+
+// ---------------------------------------------------------------- handshake --
+
+test('handshake: the right verify token gets exactly the challenge as plain text', async () => {
+  const challenge = String(crypto.randomInt(1e9));
+  const q = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': challenge });
+  const res = await http.get(`${HOOK}?${q}`, { cookies: false });
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  assert.equal(res.text, challenge);
+  assert.match(String(res.headers['content-type']), /^text\/plain/);
+});
+
+test('handshake: a wrong token or mode gets 403 and no challenge', async () => {
+  for (const [mode, token] of [['subscribe', `${verifyToken}x`], ['subscribe', ''], ['unsubscribe', verifyToken]]) {
+    const q = new URLSearchParams({ 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': '424242' });
+    const res = await http.get(`${HOOK}?${q}`, { cookies: false });
+    assert.equal(res.status, 403, `${mode}/${token ? 'token' : 'none'}: ${res.text.slice(0, 200)}`);
+    assert.ok(!res.text.includes('424242'));
+  }
+});
+
+// ------------------------------------------------------------------- POSTs --
+
+test('a forged or missing signature gets 401 and stores nothing', async () => {
+  const text = `#${vendorA.code} forged ${RUN}`;
+  const body = webhookBody({ wamid: wamid('f'), text, from: customerNumber(1) });
+  for (const signature of [null, sign(body, 'not-the-app-secret'), 'sha256=00', sign(`${body} `)]) {
+    const res = await post(body, signature);
+    assert.equal(res.status, 401, `${signature}: ${res.text.slice(0, 200)}`);
+  }
+  assert.ok(!(await panelHtml(vendorA)).includes(`forged ${RUN}`), 'nothing stored for vendor A');
+});
+
+test('malformed JSON, correctly signed, gets 400 and stores nothing', async () => {
+  const body = webhookBody({ wamid: wamid('m'), text: `#${vendorA.code} malformed ${RUN}`, from: customerNumber(2) }).slice(0, -7);
+  const res = await post(body, sign(body));
+  assert.equal(res.status, 400, res.text.slice(0, 300));
+  assert.equal(res.json().code, 'wpwa_webhook_malformed');
+  assert.ok(!(await panelHtml(vendorA)).includes(`malformed ${RUN}`), 'nothing stored for vendor A');
+});
+
+test('an oversized body gets 413', async () => {
+  const body = webhookBody({ wamid: wamid('o'), text: `#${vendorA.code} ${'x'.repeat(300 * 1024)}`, from: customerNumber(3) });
+  const res = await post(body, sign(body));
+  assert.equal(res.status, 413, res.text.slice(0, 300));
+});
+
+test('a signed message is stored once: a duplicate webhook adds nothing', async () => {
+  const text = `#${vendorA.code} first ${RUN}`;
+  const body = webhookBody({ wamid: wamid('d'), text, from: customerNumber(4), name: 'Dana Dup' });
+  for (let i = 0; i < 2; i++) {
+    const res = await post(body, sign(body));
+    assert.equal(res.status, 200, res.text.slice(0, 300));
+    assert.deepEqual(res.json(), { ok: true });
+  }
+  let html = await panelHtml(vendorA);
+  assert.ok(html.includes(`first ${RUN}`), 'the message is in vendor A\'s panel');
+  const item = (h) => /<li class="wpwa-conversation[^"]*"[^>]*>[\s\S]*?Dana Dup[\s\S]*?<\/li>/.exec(h)[0];
+  assert.match(item(html), /1 unread/, 'one message after two deliveries');
+  assert.ok(item(html).includes(`https://wa.me/${customerNumber(4)}`), 'reply link to the customer');
+
+  // A different message id from the same customer counts: the counter is real.
+  const next = webhookBody({ wamid: wamid('e'), text: `#${vendorA.code} second ${RUN}`, from: customerNumber(4), name: 'Dana Dup' });
+  assert.equal((await post(next, sign(next))).status, 200);
+  html = await panelHtml(vendorA);
+  assert.match(item(html), /2 unread/);
+  assert.ok(item(html).includes(`second ${RUN}`), 'the last message is shown');
+  assert.ok(!(await panelHtml(vendorB)).includes('Dana Dup'), 'vendor B does not see it');
+});
+
+test('customer-supplied name and text are escaped in the panel', async () => {
+  const name = `<img src=x onerror=alert(1)>Eve${RUN}`;
+  const body = webhookBody({ wamid: wamid('x'), text: `#${vendorA.code} <script>alert(2)</script> ${RUN}`, from: customerNumber(6), name });
+  assert.equal((await post(body, sign(body))).status, 200);
+  const html = await panelHtml(vendorA);
+  assert.ok(html.includes(`&lt;img src=x onerror=alert(1)&gt;Eve${RUN}`), 'the name is shown escaped');
+  assert.ok(html.includes('&lt;script&gt;alert(2)&lt;/script&gt;'), 'the text is shown escaped');
+  assert.ok(!html.includes('<img src=x') && !html.includes('<script>alert(2)'), 'no markup from the customer');
+});
+
+// ----------------------------------------------------------------- browser --
+
+test('a customer message through the sandbox reaches vendor A\'s panel, not vendor B\'s', async () => {
+  await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: HOOK });
+  const text = `Hello #${vendorA.code}, is the blue mug still available? ${RUN}`;
+  const from = customerNumber(5);
+  const injected = await sandbox('POST', '/sandbox/messages/inject', { text, from, name: `Carla ${RUN}` });
+  assert.equal(injected.messages.length, 1);
+
+  await waitFor(async () => (await panelHtml(vendorA)).includes(`blue mug still available? ${RUN}`), 'the message in vendor A\'s panel');
+  const log = await sandbox('GET', '/sandbox/cloud/webhooks');
+  const ours = (log.deliveries || []).filter((d) => JSON.stringify(d).includes(injected.messages[0].id));
+  assert.ok(ours.length >= 1, `the sandbox delivered the webhook (log: ${JSON.stringify(log).slice(0, 400)})`);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => {
+      if (!/\/wp-admin\/js\/user-profile(\.min)?\.js/.test(`${e.stack || ''}`)) errors.push(String(e));
+    });
+    const login = async (vendor) => {
+      await context.clearCookies();
+      await page.goto(`${baseUrl}/wp-login.php`);
+      await page.fill('#user_login', vendor.login);
+      await page.fill('#user_pass', vendor.password);
+      await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+      const res = await page.goto(pageUrl('dashboard'));
+      assert.equal(res.status(), 200);
+      await page.waitForSelector('.wpwa-panel--messages');
+    };
+
+    await login(vendorA);
+    const panel = page.locator('.wpwa-panel--messages');
+    const convo = panel.locator('.wpwa-conversation', { hasText: `Carla ${RUN}` });
+    await convo.waitFor();
+    assert.ok((await convo.locator('.wpwa-conversation__text').innerText()).includes(`blue mug still available? ${RUN}`));
+    assert.equal(await convo.locator('.wpwa-conversation__number').innerText(), `+${from}`);
+    assert.equal(await convo.locator('a.wpwa-conversation__reply').getAttribute('href'), `https://wa.me/${from}`);
+    assert.match(await convo.locator('.wpwa-conversation__time').innerText(), /ago/);
+    await convo.scrollIntoViewIfNeeded();
+    const file = path.join(artifactsDir, 'messages-vendor-a.png');
+    await page.screenshot({ path: file, fullPage: true });
+    assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
+    console.log(`screenshot: ${file}`);
+
+    await login(vendorB);
+    assert.equal(await page.locator('.wpwa-panel--messages .wpwa-conversation', { hasText: `Carla ${RUN}` }).count(), 0, 'vendor B does not see it');
+    assert.ok(!(await page.locator('.wpwa-panel--messages').innerText()).includes(`blue mug still available? ${RUN}`));
+    await page.screenshot({ path: path.join(artifactsDir, 'messages-vendor-b.png'), fullPage: true });
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});

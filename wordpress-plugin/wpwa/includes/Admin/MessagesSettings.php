@@ -1,0 +1,238 @@
+<?php
+/**
+ * The "Customer messages" section of the settings page.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.4.0
+ */
+
+namespace Wpwa\Plugin\Admin;
+
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Messages\Config;
+use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers the `wpwa_messages` option in the settings page's group and its
+ * fields: the webhook callback URL and verify token, the Cloud API app
+ * secret (sealed), the routing fallback and the conversation window.
+ *
+ * @since 0.4.0
+ */
+final class MessagesSettings {
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( 'admin_init', array( self::class, 'register' ), 40 );
+	}
+
+	/**
+	 * The setting, section and fields.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function register(): void {
+		register_setting(
+			Settings::GROUP,
+			Config::OPTION,
+			array(
+				'type'              => 'object',
+				'description'       => __( 'WhatsApp customer message settings.', 'wpwa' ),
+				'sanitize_callback' => array( Config::class, 'sanitize' ),
+				'default'           => Config::defaults(),
+				'show_in_rest'      => false,
+			)
+		);
+		add_settings_section(
+			'wpwa_messages',
+			__( 'Customer messages', 'wpwa' ),
+			array( self::class, 'intro' ),
+			SettingsPage::SLUG
+		);
+		$fields = array(
+			'callback_url' => __( 'Webhook callback URL', 'wpwa' ),
+			'verify_token' => __( 'Webhook verify token', 'wpwa' ),
+			'app_secret'   => __( 'App secret', 'wpwa' ),
+			'fallback'     => __( 'Messages no rule routes', 'wpwa' ),
+			'window_hours' => __( 'Conversation window', 'wpwa' ),
+		);
+		foreach ( $fields as $key => $label ) {
+			add_settings_field(
+				'wpwa_messages_' . $key,
+				$label,
+				array( self::class, 'field_' . $key ),
+				SettingsPage::SLUG,
+				'wpwa_messages',
+				'fallback' === $key ? array() : array( 'label_for' => 'wpwa_messages_' . $key )
+			);
+		}
+	}
+
+	/**
+	 * Section introduction.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function intro(): void {
+		echo '<p>' . esc_html__( 'Customers write to the marketplace\'s WhatsApp number; each message reaches the right vendor: the vendor of the product the customer asks about or orders, a vendor named by its code (#CODE) or store name, the vendor the customer was talking to recently, else the choice below.', 'wpwa' ) . '</p>';
+		echo '<p class="description">' . esc_html__( 'In Meta\'s app dashboard (WhatsApp → Configuration), enter the callback URL and verify token below and subscribe to the "messages" field.', 'wpwa' ) . '</p>';
+		if ( Settings::get( 'sandbox_mode' ) ) {
+			printf(
+				'<p class="description">%s</p>',
+				sprintf(
+					/* translators: %s: the sandbox's app secret. */
+					esc_html__( 'Sandbox mode is on: unless you enter an app secret, webhooks are checked with the sandbox\'s %s.', 'wpwa' ),
+					'<code>' . esc_html( Config::SANDBOX_APP_SECRET ) . '</code>'
+				)
+			);
+		}
+	}
+
+	/**
+	 * Name attribute of a field.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param string $key Key.
+	 * @return string
+	 */
+	private static function name( string $key ): string {
+		return Config::OPTION . '[' . $key . ']';
+	}
+
+	/**
+	 * Field: the callback URL (read-only, to copy).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function field_callback_url(): void {
+		printf(
+			'<input type="text" class="large-text code" id="wpwa_messages_callback_url" value="%1$s" readonly onfocus="this.select();" />',
+			esc_attr( Config::callback_url() )
+		);
+	}
+
+	/**
+	 * Field: the verify token (generated, shown, regenerable).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function field_verify_token(): void {
+		printf(
+			'<input type="text" class="regular-text code" id="wpwa_messages_verify_token" value="%1$s" readonly onfocus="this.select();" /><p class="description">%2$s</p><label><input type="checkbox" name="%3$s" value="1" /> %4$s</label>',
+			esc_attr( Config::verify_token() ),
+			esc_html__( 'Generated for this site. Meta sends it back when you verify the callback URL.', 'wpwa' ),
+			esc_attr( self::name( 'verify_token_regenerate' ) ),
+			esc_html__( 'Generate a new token on save (then enter it in Meta\'s dashboard again)', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: app secret (sealed, shown masked).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function field_app_secret(): void {
+		$sealed = (string) Config::get( 'app_secret' );
+		$mask   = '';
+		if ( '' !== $sealed ) {
+			$open = Core::secret_open( Config::SECRET_CONTEXT, $sealed );
+			$mask = is_string( $open ) ? Core::secret_mask( $open ) : __( '(cannot be read: saved with other keys)', 'wpwa' );
+		}
+		printf(
+			'<input type="password" class="regular-text code" id="wpwa_messages_app_secret" name="%1$s" value="" autocomplete="new-password" spellcheck="false" placeholder="%2$s" />',
+			esc_attr( self::name( 'app_secret' ) ),
+			esc_attr( $mask )
+		);
+		if ( '' !== $mask ) {
+			printf(
+				'<p class="description">%1$s <code>%2$s</code>. %3$s</p><label><input type="checkbox" name="%4$s" value="1" /> %5$s</label>',
+				esc_html__( 'Saved app secret:', 'wpwa' ),
+				esc_html( $mask ),
+				esc_html__( 'Leave the field blank to keep it. Stored encrypted.', 'wpwa' ),
+				esc_attr( self::name( 'app_secret_clear' ) ),
+				esc_html__( 'Remove the saved app secret', 'wpwa' )
+			);
+		} else {
+			echo '<p class="description">' . esc_html__( 'The App Secret of your Meta app (App settings → Basic). Webhooks are accepted only when signed with it. Stored encrypted; never shown again.', 'wpwa' ) . '</p>';
+		}
+	}
+
+	/**
+	 * Field: the routing fallback.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function field_fallback(): void {
+		$s       = Config::all();
+		$options = array(
+			'team'   => __( 'The marketplace team (shown to administrators only)', 'wpwa' ),
+			'vendor' => __( 'A default vendor:', 'wpwa' ),
+			'menu'   => __( 'Ask the customer to choose a vendor from a list', 'wpwa' ),
+		);
+		echo '<fieldset><legend class="screen-reader-text">' . esc_html__( 'Messages no rule routes', 'wpwa' ) . '</legend>';
+		foreach ( $options as $value => $label ) {
+			printf(
+				'<label><input type="radio" name="%1$s" value="%2$s" %3$s /> %4$s</label> ',
+				esc_attr( self::name( 'fallback' ) ),
+				esc_attr( $value ),
+				checked( $s['fallback'], $value, false ),
+				esc_html( $label )
+			);
+			if ( 'vendor' === $value ) {
+				printf( '<label for="wpwa_messages_fallback_vendor" class="screen-reader-text">%s</label>', esc_html__( 'Default vendor', 'wpwa' ) );
+				printf( '<select id="wpwa_messages_fallback_vendor" name="%s"><option value="0">—</option>', esc_attr( self::name( 'fallback_vendor' ) ) );
+				foreach ( Vendors::all_ids() as $vendor_id ) {
+					printf(
+						'<option value="%1$d" %2$s>%3$s</option>',
+						(int) $vendor_id,
+						selected( $s['fallback_vendor'], (int) $vendor_id, false ),
+						esc_html( CatalogConfig::store_name( (int) $vendor_id ) . ' (#' . Config::vendor_code( (int) $vendor_id ) . ')' )
+					);
+				}
+				echo '</select>';
+			}
+			echo '<br />';
+		}
+		echo '</fieldset>';
+	}
+
+	/**
+	 * Field: conversation window in hours.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return void
+	 */
+	public static function field_window_hours(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_messages_window_hours" name="%1$s" value="%2$d" min="0" max="2160" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( self::name( 'window_hours' ) ),
+			(int) Config::get( 'window_hours' ),
+			esc_html__( 'hours', 'wpwa' ),
+			esc_html__( 'A message that names no product or vendor goes to the vendor the customer wrote to within this time (default 72 hours; 0 turns this off).', 'wpwa' )
+		);
+	}
+}

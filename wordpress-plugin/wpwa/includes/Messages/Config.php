@@ -1,0 +1,347 @@
+<?php
+/**
+ * Customer message settings.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.4.0
+ */
+
+namespace Wpwa\Plugin\Messages;
+
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Vendors;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The `wpwa_messages` option (saved from the "Customer messages" section of
+ * the settings page): the Cloud API app secret (sealed), the webhook verify
+ * token, the routing fallback and the conversation window; and what the core
+ * is given from it (routing options and the vendor directory).
+ *
+ * @since 0.4.0
+ */
+final class Config {
+
+	/**
+	 * Option name.
+	 *
+	 * @since 0.4.0
+	 */
+	public const OPTION = 'wpwa_messages';
+
+	/**
+	 * Context the app secret is sealed with.
+	 *
+	 * @since 0.4.0
+	 */
+	public const SECRET_CONTEXT = 'cloud.app_secret';
+
+	/**
+	 * The sandbox's default app secret.
+	 *
+	 * @since 0.4.0
+	 */
+	public const SANDBOX_APP_SECRET = 'sandbox-app-secret';
+
+	/**
+	 * User meta: a vendor's short code (customers type `#CODE`).
+	 *
+	 * @since 0.4.0
+	 */
+	public const CODE_META = 'wpwa_vendor_code';
+
+	/**
+	 * User meta: whether the vendor gets an e-mail per customer message ('0' turns it off).
+	 *
+	 * @since 0.4.0
+	 */
+	public const NOTIFY_EMAIL_META = 'wpwa_notify_email';
+
+	/**
+	 * Fallbacks when no rule picks a vendor.
+	 *
+	 * @since 0.4.0
+	 */
+	public const FALLBACKS = array( 'team', 'vendor', 'menu' );
+
+	/**
+	 * Defaults.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function defaults(): array {
+		return array(
+			'app_secret'      => '',
+			'verify_token'    => '',
+			'fallback'        => 'team',
+			'fallback_vendor' => 0,
+			'window_hours'    => 72,
+		);
+	}
+
+	/**
+	 * Settings with defaults applied and types normalised.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function all(): array {
+		$stored = get_option( self::OPTION, array() );
+		$stored = is_array( $stored ) ? $stored : array();
+		$s      = array_merge( self::defaults(), array_intersect_key( $stored, self::defaults() ) );
+
+		$s['app_secret']      = (string) $s['app_secret'];
+		$s['verify_token']    = preg_match( '/^[A-Za-z0-9_\-]{16,128}$/', (string) $s['verify_token'] ) ? (string) $s['verify_token'] : '';
+		$s['fallback']        = in_array( $s['fallback'], self::FALLBACKS, true ) ? (string) $s['fallback'] : 'team';
+		$s['fallback_vendor'] = max( 0, (int) $s['fallback_vendor'] );
+		$s['window_hours']    = min( 2160, max( 0, (int) $s['window_hours'] ) );
+		return $s;
+	}
+
+	/**
+	 * One setting.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param string $key Key.
+	 * @return mixed
+	 */
+	public static function get( string $key ) {
+		$all = self::all();
+		return $all[ $key ] ?? null;
+	}
+
+	/**
+	 * A new random verify token.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return string
+	 */
+	public static function new_verify_token(): string {
+		return 'wpwa_' . wp_generate_password( 32, false, false );
+	}
+
+	/**
+	 * The webhook verify token; generated and saved the first time it is needed.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return string
+	 */
+	public static function verify_token(): string {
+		$token = (string) self::get( 'verify_token' );
+		if ( '' === $token ) {
+			$token  = self::new_verify_token();
+			$stored = get_option( self::OPTION, array() );
+			$stored = is_array( $stored ) ? $stored : array();
+			// sanitize() takes a submitted token only while none is saved.
+			update_option( self::OPTION, array_merge( self::defaults(), $stored, array( 'verify_token' => $token ) ) );
+		}
+		return $token;
+	}
+
+	/**
+	 * The app secret webhooks are signed with: the saved one, else the
+	 * sandbox's in sandbox mode, else ''.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return string
+	 */
+	public static function app_secret(): string {
+		$sealed = (string) self::get( 'app_secret' );
+		if ( '' !== $sealed ) {
+			$open = Core::secret_open( self::SECRET_CONTEXT, $sealed );
+			if ( is_string( $open ) && '' !== $open ) {
+				return $open;
+			}
+		}
+		return Settings::get( 'sandbox_mode' ) ? self::SANDBOX_APP_SECRET : '';
+	}
+
+	/**
+	 * The webhook callback URL to paste into Meta's dashboard.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return string
+	 */
+	public static function callback_url(): string {
+		return rest_url( 'wpwa/v1/webhooks/cloud' );
+	}
+
+	/**
+	 * Routing options for the core: `window_seconds` and `fallback`.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function routing(): array {
+		$s       = self::all();
+		$routing = array(
+			'window_seconds' => $s['window_hours'] * HOUR_IN_SECONDS,
+			'fallback'       => 'team',
+		);
+		if ( 'menu' === $s['fallback'] ) {
+			$routing['fallback'] = 'menu';
+		} elseif ( 'vendor' === $s['fallback'] && $s['fallback_vendor'] > 0 && Vendors::is_vendor( $s['fallback_vendor'] ) ) {
+			$routing['fallback'] = $s['fallback_vendor'];
+		}
+
+		/**
+		 * Filters the routing options given to the core with each Cloud API
+		 * webhook: `window_seconds` and `fallback` ('team', 'menu' or a vendor ID).
+		 *
+		 * @since 0.4.0
+		 *
+		 * @param array<string,mixed> $routing Routing options.
+		 */
+		$filtered = apply_filters( 'wpwa_message_routing', $routing );
+		return is_array( $filtered ) ? $filtered : $routing;
+	}
+
+	/**
+	 * A vendor's code: the `wpwa_vendor_code` user meta, else the store name
+	 * in capitals with only letters and digits (at most 20).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return string
+	 */
+	public static function vendor_code( int $vendor_id ): string {
+		$code = self::clean_code( (string) get_user_meta( $vendor_id, self::CODE_META, true ) );
+		if ( '' === $code ) {
+			$code = self::clean_code( remove_accents( CatalogConfig::store_name( $vendor_id ) ) );
+		}
+		return $code;
+	}
+
+	/**
+	 * Letters and digits only, upper case, at most 20.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param string $raw Raw code.
+	 * @return string
+	 */
+	public static function clean_code( string $raw ): string {
+		return substr( strtoupper( (string) preg_replace( '/[^A-Za-z0-9]/', '', $raw ) ), 0, 20 );
+	}
+
+	/**
+	 * The vendor directory given to the core: `vendor_id`, `code`, `store_name`.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @return array<int,array{vendor_id:int,code:string,store_name:string}>
+	 */
+	public static function directory(): array {
+		$directory = array();
+		foreach ( Vendors::all_ids() as $vendor_id ) {
+			$directory[] = array(
+				'vendor_id'  => (int) $vendor_id,
+				'code'       => self::vendor_code( (int) $vendor_id ),
+				'store_name' => CatalogConfig::store_name( (int) $vendor_id ),
+			);
+		}
+
+		/**
+		 * Filters the vendor directory customer messages are routed with.
+		 *
+		 * @since 0.4.0
+		 *
+		 * @param array<int,array> $directory Entries: vendor_id, code, store_name.
+		 */
+		$filtered = apply_filters( 'wpwa_message_vendor_directory', $directory );
+		return is_array( $filtered ) ? array_values( $filtered ) : $directory;
+	}
+
+	/**
+	 * Whether the vendor wants an e-mail per customer message (default yes).
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return bool
+	 */
+	public static function notify_by_email( int $vendor_id ): bool {
+		return '0' !== (string) get_user_meta( $vendor_id, self::NOTIFY_EMAIL_META, true );
+	}
+
+	/**
+	 * Sanitize callback of the option.
+	 *
+	 * @since 0.4.0
+	 *
+	 * @param mixed $input Submitted value.
+	 * @return array<string,mixed>
+	 */
+	public static function sanitize( $input ): array {
+		$current = self::all();
+		if ( ! is_array( $input ) ) {
+			return $current;
+		}
+		$clean = $current;
+		$error = static function ( string $code, string $message ) {
+			add_settings_error( self::OPTION, $code, $message );
+		};
+
+		// Never pre-filled: blank keeps the saved secret.
+		if ( isset( $input['app_secret'] ) ) {
+			$secret = trim( (string) wp_unslash( $input['app_secret'] ) );
+			if ( '' !== $secret ) {
+				if ( strlen( $secret ) > 512 || preg_match( '/[\x00-\x20\x7f]/', $secret ) ) {
+					$error( 'wpwa_invalid_app_secret', __( 'The app secret was not saved: it is too long or contains spaces or control characters.', 'wpwa' ) );
+				} else {
+					$sealed = Core::secret_seal( self::SECRET_CONTEXT, $secret );
+					if ( is_wp_error( $sealed ) ) {
+						$error( 'wpwa_seal_failed', __( 'The app secret could not be stored encrypted, so it was not saved. Check that the wpwa extension is loaded.', 'wpwa' ) );
+					} else {
+						$clean['app_secret'] = $sealed;
+					}
+				}
+			}
+		}
+		if ( ! empty( $input['app_secret_clear'] ) ) {
+			$clean['app_secret'] = '';
+		}
+		if ( '' === $current['verify_token'] && isset( $input['verify_token'] ) && preg_match( '/^[A-Za-z0-9_\-]{16,128}$/', (string) $input['verify_token'] ) ) {
+			$clean['verify_token'] = (string) $input['verify_token'];
+		}
+		if ( '' === $clean['verify_token'] || ! empty( $input['verify_token_regenerate'] ) ) {
+			$clean['verify_token'] = self::new_verify_token();
+		}
+		if ( isset( $input['fallback'] ) ) {
+			$fallback          = sanitize_key( (string) $input['fallback'] );
+			$clean['fallback'] = in_array( $fallback, self::FALLBACKS, true ) ? $fallback : 'team';
+		}
+		if ( isset( $input['fallback_vendor'] ) ) {
+			$vendor = absint( $input['fallback_vendor'] );
+			if ( 0 === $vendor || Vendors::is_vendor( $vendor ) ) {
+				$clean['fallback_vendor'] = $vendor;
+			}
+		}
+		if ( 'vendor' === $clean['fallback'] && $clean['fallback_vendor'] <= 0 ) {
+			$clean['fallback'] = 'team';
+			$error( 'wpwa_fallback_vendor', __( 'Choose the vendor who receives messages no rule routes; until then they go to the marketplace team.', 'wpwa' ) );
+		}
+		if ( isset( $input['window_hours'] ) ) {
+			$raw = trim( (string) wp_unslash( $input['window_hours'] ) );
+			if ( ctype_digit( $raw ) && (int) $raw <= 2160 ) {
+				$clean['window_hours'] = (int) $raw;
+			} else {
+				$error( 'wpwa_invalid_window_hours', __( 'The conversation window must be a whole number of hours from 0 to 2160; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		return $clean;
+	}
+}

@@ -1,0 +1,105 @@
+<?php
+/**
+ * Dashboard panel: customer messages routed to the vendor.
+ *
+ * Override by copying to yourtheme/wpwa/dashboard/panel-messages.php.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.4.0
+ *
+ * @var array $view {
+ *     @type string $title         Panel title.
+ *     @type string $heading_id    ID of the panel heading.
+ *     @type string $code          The vendor's code (customers write #CODE to reach them).
+ *     @type array  $conversations Conversations, newest first: id, customer (+digits),
+ *                                 customer_name, product (retailer ID), product_title,
+ *                                 last_text, last_message_at (unix), unread, reply_url.
+ *     @type string $error         Error message when the conversations could not be read.
+ * }
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+$wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_format' );
+?>
+<section class="wpwa-panel wpwa-panel--messages" aria-labelledby="<?php echo esc_attr( $view['heading_id'] ); ?>" data-wpwa-panel="messages">
+	<h3 id="<?php echo esc_attr( $view['heading_id'] ); ?>" class="wpwa-panel__title"><?php echo esc_html( $view['title'] ); ?></h3>
+	<div class="wpwa-panel__body">
+		<?php if ( '' !== $view['code'] ) : ?>
+			<p class="wpwa-muted">
+				<?php
+				printf(
+					/* translators: %s: the vendor's code, e.g. #ACME. */
+					esc_html__( 'Customers reach you by asking about one of your products, or by writing %s in their message to the marketplace\'s WhatsApp number.', 'wpwa' ),
+					'<code>' . esc_html( '#' . $view['code'] ) . '</code>'
+				);
+				?>
+			</p>
+		<?php endif; ?>
+		<?php if ( '' !== $view['error'] ) : ?>
+			<p class="wpwa-notice wpwa-notice--error"><?php echo esc_html( $view['error'] ); ?></p>
+		<?php elseif ( empty( $view['conversations'] ) ) : ?>
+			<p class="wpwa-empty"><?php esc_html_e( 'No customer messages yet. When a customer writes to the marketplace about you or your products, the conversation appears here.', 'wpwa' ); ?></p>
+		<?php else : ?>
+			<ul class="wpwa-conversations">
+				<?php foreach ( $view['conversations'] as $wpwa_c ) : ?>
+					<?php $wpwa_time = (int) $wpwa_c['last_message_at']; ?>
+					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
+						<p class="wpwa-conversation__who">
+							<strong class="wpwa-conversation__name"><?php echo esc_html( '' !== $wpwa_c['customer_name'] ? $wpwa_c['customer_name'] : __( 'Customer', 'wpwa' ) ); ?></strong>
+							<span class="wpwa-conversation__number"><?php echo esc_html( $wpwa_c['customer'] ); ?></span>
+							<?php if ( $wpwa_c['unread'] > 0 ) : ?>
+								<span class="wpwa-tag wpwa-conversation__unread">
+									<?php
+									echo esc_html(
+										sprintf(
+											/* translators: %s: number of unread messages. */
+											_n( '%s unread', '%s unread', $wpwa_c['unread'], 'wpwa' ),
+											number_format_i18n( $wpwa_c['unread'] )
+										)
+									);
+									?>
+								</span>
+							<?php endif; ?>
+						</p>
+						<?php if ( '' !== $wpwa_c['product'] ) : ?>
+							<p class="wpwa-conversation__product">
+								<?php
+								echo esc_html(
+									'' !== $wpwa_c['product_title']
+										/* translators: 1: product title, 2: retailer ID (SKU). */
+										? sprintf( __( 'About: %1$s (SKU %2$s)', 'wpwa' ), $wpwa_c['product_title'], $wpwa_c['product'] )
+										/* translators: %s: retailer ID (SKU). */
+										: sprintf( __( 'About product SKU %s', 'wpwa' ), $wpwa_c['product'] )
+								);
+								?>
+							</p>
+						<?php endif; ?>
+						<p class="wpwa-conversation__text"><?php echo esc_html( '' !== $wpwa_c['last_text'] ? $wpwa_c['last_text'] : __( '(no text)', 'wpwa' ) ); ?></p>
+						<p class="wpwa-conversation__meta">
+							<?php if ( $wpwa_time > 0 ) : ?>
+								<time class="wpwa-conversation__time" datetime="<?php echo esc_attr( gmdate( 'c', $wpwa_time ) ); ?>" title="<?php echo esc_attr( wp_date( $wpwa_datetime_format, $wpwa_time ) ); ?>">
+									<?php
+									echo esc_html(
+										sprintf(
+											/* translators: %s: human-readable time difference, e.g. "5 mins". */
+											__( '%s ago', 'wpwa' ),
+											human_time_diff( $wpwa_time, time() )
+										)
+									);
+									?>
+								</time>
+							<?php endif; ?>
+							<?php if ( '' !== $wpwa_c['reply_url'] ) : ?>
+								<a class="wpwa-button wpwa-conversation__reply" href="<?php echo esc_url( $wpwa_c['reply_url'] ); ?>" target="_blank" rel="noopener noreferrer">
+									<?php esc_html_e( 'Reply on WhatsApp', 'wpwa' ); ?>
+									<span class="screen-reader-text"> <?php echo esc_html( '' !== $wpwa_c['customer_name'] ? $wpwa_c['customer_name'] : $wpwa_c['customer'] ); ?></span>
+								</a>
+							<?php endif; ?>
+						</p>
+					</li>
+				<?php endforeach; ?>
+			</ul>
+		<?php endif; ?>
+	</div>
+</section>
