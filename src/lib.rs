@@ -19,6 +19,7 @@ pub mod jwt;
 pub mod log;
 pub mod messaging;
 pub mod qr;
+pub mod response;
 pub mod routing;
 pub mod runtime;
 pub mod secret;

@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use crate::inbound::{Message, OrderLine};
+use crate::messaging::Outbound;
 
 /// Prefix of the row ids in the vendor menu, e.g. `wpwa-vendor:12`.
 pub const MENU_REPLY_PREFIX: &str = "wpwa-vendor:";
@@ -251,6 +252,50 @@ fn words(text: &str) -> Vec<String> {
 /// Whether `needle` appears in `haystack` as consecutive whole words.
 fn contains_words(haystack: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Rows a WhatsApp list may hold.
+const MENU_ROWS: usize = 10;
+
+/// The list that asks a customer which shop they mean: one row per vendor (the first
+/// ten by store name), whose reply routes by [`Rule::MenuChoice`]. `intro` is the
+/// marketplace's question; customers can still answer with a store name or `#CODE`.
+pub fn vendor_menu(vendors: &[VendorEntry], intro: &str, button: &str) -> Outbound {
+    let mut sorted: Vec<&VendorEntry> = vendors
+        .iter()
+        .filter(|v| v.vendor_id > 0 && !v.store_name.trim().is_empty())
+        .collect();
+    sorted.sort_by_key(|v| v.store_name.to_lowercase());
+    let rows = sorted
+        .into_iter()
+        .take(MENU_ROWS)
+        .map(|v| {
+            let description = if v.code.is_empty() {
+                String::new()
+            } else {
+                format!("#{}", v.code)
+            };
+            (
+                format!("{MENU_REPLY_PREFIX}{}", v.vendor_id),
+                truncate(v.store_name.trim(), 24),
+                description,
+            )
+        })
+        .collect();
+    Outbound::List {
+        body: truncate(intro.trim(), 1024),
+        button: truncate(button.trim(), 20),
+        rows,
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
@@ -534,5 +579,39 @@ mod tests {
             parts,
             vec![(11, vec!["ACME-1", "ACME-2"]), (12, vec!["BOLT-1"])]
         );
+    }
+
+    #[test]
+    fn the_vendor_menu_lists_shops_by_name_with_reply_ids_routing_back() {
+        let mut many = vendors();
+        many.extend((1..=12).map(|i| VendorEntry {
+            vendor_id: 100 + i,
+            code: format!("Z{i}"),
+            store_name: format!("Zeta shop number {i} with a very long name"),
+        }));
+        let Outbound::List { body, button, rows } =
+            vendor_menu(&many, "Which shop is your message for?", "Choose a shop")
+        else {
+            panic!("the menu is a list");
+        };
+        assert_eq!(body, "Which shop is your message for?");
+        assert_eq!(button, "Choose a shop");
+        assert_eq!(rows.len(), 10, "WhatsApp lists hold ten rows");
+        assert_eq!(
+            rows[0],
+            ("wpwa-vendor:11".into(), "Acme Store".into(), "#ACME".into())
+        );
+        assert_eq!(rows[1].2, "", "no code, no description");
+        assert_eq!(rows[3].1.chars().count(), 24, "titles are cut to 24");
+        assert!(rows[3].1.ends_with('…'));
+
+        // The reply to a row routes to that vendor.
+        let reply = Message {
+            reply_id: Some(rows[2].0.clone()),
+            kind: "interactive".into(),
+            ..text(&rows[2].1)
+        };
+        let d = route(&reply, &lookup(), Fallback::Menu);
+        assert_eq!((d.rule, d.targets[0].vendor_id), (Rule::MenuChoice, 12));
     }
 }

@@ -313,3 +313,178 @@ fn api_refusals_come_back_as_cloud_errors() {
         );
     });
 }
+
+fn sent_texts(outbox: &serde_json::Value) -> Vec<String> {
+    outbox["messages"]
+        .as_array()
+        .or_else(|| outbox.as_array())
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| m.to_string())
+        .collect()
+}
+
+#[test]
+fn automatic_replies_name_the_vendor_follow_the_hours_and_go_out_once() {
+    use messaging::auto::{self, AutoReplies, AutoReplyKind, DayHours, LocalTime, NoAutoReply};
+    support::runtime(2).block_on(async {
+        let (sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        customer_wrote(&store, now - 5, now);
+        let mut week = [Some(DayHours {
+            open: 9 * 60,
+            close: 17 * 60,
+        }); 7];
+        week[6] = None;
+        let replies = AutoReplies {
+            acknowledgement: Some("Thanks for writing! {vendor} will answer shortly.".into()),
+            hours: Some(week),
+            away_message: Some("{vendor} is closed until Monday 9:00.".into()),
+        };
+        let monday_ten = LocalTime {
+            weekday: 0,
+            minute: 600,
+        };
+        let limits = Limits::default();
+        let reply = |at: LocalTime, now: i64| {
+            auto::reply(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR,
+                CUSTOMER,
+                &replies,
+                "Acme Store",
+                at,
+                &limits,
+                now,
+            )
+        };
+
+        let sent = reply(monday_ten, now).await.unwrap().unwrap();
+        assert_eq!(sent.kind, AutoReplyKind::Acknowledgement);
+        assert_eq!(
+            sent.text,
+            "Thanks for writing! Acme Store will answer shortly."
+        );
+        let outbox = sent_texts(&sandbox.get("/sandbox/messages/sent").await);
+        assert!(
+            outbox
+                .iter()
+                .any(|m| m.contains("Acme Store will answer shortly"))
+        );
+
+        // The customer writes again an hour later: no second robot answer.
+        customer_wrote(&store, now + 3600, now + 3600);
+        assert_eq!(
+            reply(monday_ten, now + 3600).await.unwrap(),
+            Err(NoAutoReply::Quiet)
+        );
+        // The next day, on a Sunday: the away message.
+        let later = now + 13 * 3600;
+        customer_wrote(&store, later, later);
+        let sunday = LocalTime {
+            weekday: 6,
+            minute: 600,
+        };
+        let away = reply(sunday, later).await.unwrap().unwrap();
+        assert_eq!(
+            (away.kind, away.text.as_str()),
+            (
+                AutoReplyKind::Away,
+                "Acme Store is closed until Monday 9:00."
+            )
+        );
+        assert_eq!(
+            sent_texts(&sandbox.get("/sandbox/messages/sent").await).len(),
+            2,
+            "exactly two automatic replies went out"
+        );
+
+        // Automatic replies do not count as the vendor answering.
+        let metrics = wpwa::response::metrics(&store, VENDOR, now - 86_400, later).unwrap();
+        assert_eq!(metrics.answered, 0);
+
+        // Turned off: nothing.
+        let off = AutoReplies::default();
+        assert_eq!(
+            auto::reply(
+                &store,
+                &client,
+                PHONE_ID,
+                VENDOR,
+                CUSTOMER,
+                &off,
+                "Acme Store",
+                monday_ten,
+                &Limits::default(),
+                later + 86_400
+            )
+            .await
+            .unwrap(),
+            Err(NoAutoReply::Off)
+        );
+    });
+}
+
+#[test]
+fn the_vendor_menu_goes_out_as_a_list_and_the_choice_routes() {
+    use wpwa::routing::{self, Fallback};
+    support::runtime(2).block_on(async {
+        let (sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        let mut directory = vendors();
+        directory.push(VendorEntry {
+            vendor_id: 12,
+            code: "BOLT".into(),
+            store_name: "Bolt Gadgets".into(),
+        });
+        let config = RoutingConfig {
+            fallback: Fallback::Menu,
+            ..RoutingConfig::default()
+        };
+        let hello = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "metadata": {"phone_number_id": PHONE_ID}, "contacts": [{"profile": {"name": "Eve"}, "wa_id": CUSTOMER}],
+            "messages": [{"from": CUSTOMER, "id": "wamid.hello", "timestamp": now.to_string(), "type": "text", "text": {"body": "Hello?"}}]}}]}]});
+        let report =
+            conversation::ingest(&store, hello.to_string().as_bytes(), &directory, &config, now)
+                .unwrap();
+        assert_eq!(report.menus, vec![CUSTOMER.to_owned()]);
+
+        let menu = routing::vendor_menu(&directory, "Which shop is your message for?", "Shops");
+        messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            0,
+            CUSTOMER,
+            &menu,
+            &Limits::default(),
+            now,
+        )
+        .await
+        .unwrap();
+        let outbox = sandbox.get("/sandbox/messages/sent").await;
+        let listed = sent_texts(&outbox);
+        assert_eq!(listed.len(), 1, "{outbox}");
+        assert!(listed[0].contains("wpwa-vendor:12") && listed[0].contains("Bolt Gadgets"));
+
+        let choice = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "metadata": {"phone_number_id": PHONE_ID}, "contacts": [{"profile": {"name": "Eve"}, "wa_id": CUSTOMER}],
+            "messages": [{"from": CUSTOMER, "id": "wamid.choice", "timestamp": (now + 20).to_string(), "type": "interactive",
+                "interactive": {"type": "list_reply", "list_reply": {"id": "wpwa-vendor:12", "title": "Bolt Gadgets"}}}]}}]}]});
+        let report = conversation::ingest(
+            &store,
+            choice.to_string().as_bytes(),
+            &directory,
+            &config,
+            now + 20,
+        )
+        .unwrap();
+        assert_eq!(
+            (report.stored[0].vendor_id, report.stored[0].rule.as_str()),
+            (12, "menu_choice")
+        );
+    });
+}

@@ -134,6 +134,14 @@ pub enum WebhookOutcome {
     Duplicate,
     /// The event is older than one already applied.
     Stale,
+    /// A message the vendor sent from their phone (`message.any`, `fromMe`), kept for
+    /// the response metrics.
+    Reply {
+        /// The vendor concerned.
+        vendor_id: u64,
+        /// Whether it was new (false for a redelivery).
+        recorded: bool,
+    },
     /// The event does not change anything (recorded in the history).
     Ignored {
         /// Why.
@@ -750,6 +758,9 @@ pub fn handle_webhook(
         .get("timestamp")
         .and_then(Value::as_i64)
         .unwrap_or_else(clock::now_ms);
+    if event_name == "message.any" {
+        return record_reply(store, session, &envelope, now);
+    }
     if event_name != "session.status" {
         return Ok(WebhookOutcome::Ignored {
             reason: format!("event {event_name} is not handled here"),
@@ -785,6 +796,61 @@ pub fn handle_webhook(
         qr_value: None,
     };
     Ok(apply(store, Some(row), vendor_id, session, &event, now)?.1)
+}
+
+/// A `message.any` event: the vendor's own messages to a person are answers for the
+/// response metrics; what others send them, and group or status chats, are not.
+fn record_reply(
+    store: &Store,
+    session: &str,
+    envelope: &Value,
+    now: i64,
+) -> Result<WebhookOutcome, SessionError> {
+    let ignored = |reason: &str| {
+        Ok(WebhookOutcome::Ignored {
+            reason: reason.into(),
+        })
+    };
+    let payload = envelope.get("payload").unwrap_or(&Value::Null);
+    if payload.get("fromMe").and_then(Value::as_bool) != Some(true) {
+        return ignored("a message to the vendor, not from them");
+    }
+    let Some(customer) = payload
+        .get("to")
+        .and_then(Value::as_str)
+        .and_then(|to| to.strip_suffix("@c.us"))
+        .filter(|d| (6..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return ignored("not a message to a person");
+    };
+    let Some(id) = payload
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty() && id.len() <= 200)
+    else {
+        return Err(SessionError::BadWebhook(
+            "message.any without a payload id".into(),
+        ));
+    };
+    let Some(row) = load_by_name(store, session)? else {
+        return ignored("no vendor has this session");
+    };
+    // WAHA gives seconds in the payload and milliseconds on the envelope.
+    let sent_at = payload
+        .get("timestamp")
+        .and_then(Value::as_i64)
+        .or_else(|| {
+            envelope
+                .get("timestamp")
+                .and_then(Value::as_i64)
+                .map(|ms| ms / 1000)
+        })
+        .map_or(now, |at| at.clamp(0, now));
+    let recorded = crate::response::record_reply(store, row.vendor_id, id, customer, sent_at)?;
+    Ok(WebhookOutcome::Reply {
+        vendor_id: row.vendor_id,
+        recorded,
+    })
 }
 
 /// One entry of a vendor's session history.

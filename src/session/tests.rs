@@ -230,6 +230,102 @@ fn webhooks_for_unknown_sessions_and_other_events_are_ignored() {
     ));
 }
 
+fn message_any(session: &str, payload: Value) -> Vec<u8> {
+    json!({"id": "evt_m", "timestamp": NOW * 1000, "event": "message.any", "session": session, "payload": payload})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn the_vendors_own_messages_to_customers_are_recorded_once_as_replies() {
+    let store = store_with(&[(1, SessionState::Connected)]);
+    let name = session_name("site", 1);
+    let reply = message_any(
+        &name,
+        json!({"id": "true_15550009@c.us_3EB0AA", "timestamp": NOW - 60, "from": "15550001@c.us", "fromMe": true, "to": "15550009@c.us", "body": "Yes, in stock!"}),
+    );
+    assert_eq!(
+        deliver(&store, &reply).unwrap(),
+        WebhookOutcome::Reply {
+            vendor_id: 1,
+            recorded: true
+        }
+    );
+    assert_eq!(
+        deliver(&store, &reply).unwrap(),
+        WebhookOutcome::Reply {
+            vendor_id: 1,
+            recorded: false
+        },
+        "a redelivery is not a second reply"
+    );
+    let (customer, at): (String, i64) = store
+        .conn()
+        .query_row("SELECT customer, sent_at FROM vendor_reply", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((customer.as_str(), at), ("15550009", NOW - 60));
+
+    for (payload, why) in [
+        (
+            json!({"id": "false_15550009@c.us_X", "fromMe": false, "from": "15550009@c.us", "to": "15550001@c.us"}),
+            "a customer writing to the vendor",
+        ),
+        (
+            json!({"id": "true_1203@g.us_X", "fromMe": true, "to": "120363000000@g.us"}),
+            "a group chat",
+        ),
+        (
+            json!({"id": "true_status_X", "fromMe": true, "to": "status@broadcast"}),
+            "a status update",
+        ),
+    ] {
+        assert!(
+            matches!(
+                deliver(&store, &message_any(&name, payload)).unwrap(),
+                WebhookOutcome::Ignored { .. }
+            ),
+            "{why} is not a reply"
+        );
+    }
+    assert!(matches!(
+        deliver(
+            &store,
+            &message_any(&name, json!({"fromMe": true, "to": "15550009@c.us"}))
+        ),
+        Err(SessionError::BadWebhook(_))
+    ));
+    assert!(matches!(
+        deliver(
+            &store,
+            &message_any(
+                "someone_else_v9",
+                json!({"id": "x", "fromMe": true, "to": "15550009@c.us"})
+            )
+        )
+        .unwrap(),
+        WebhookOutcome::Ignored { .. }
+    ));
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM vendor_reply", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+
+    // A forged one records nothing.
+    let forged = message_any(
+        &name,
+        json!({"id": "true_15550009@c.us_F", "fromMe": true, "to": "15550009@c.us"}),
+    );
+    assert!(handle_webhook(&store, &forged, Some("00"), KEY, NOW).is_err());
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM vendor_reply", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
 #[test]
 fn one_phone_number_links_to_one_vendor() {
     let store = store_with(&[

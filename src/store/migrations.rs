@@ -163,6 +163,15 @@ const MIGRATIONS: &[&str] = &[
          customer  TEXT    PRIMARY KEY,
          asked_at  INTEGER NOT NULL
      );",
+    // 4: vendors' answers seen through their linked sessions (response metrics).
+    "CREATE TABLE vendor_reply (
+         vendor_id  INTEGER NOT NULL CHECK (vendor_id > 0),
+         gateway_id TEXT    NOT NULL,
+         customer   TEXT    NOT NULL,
+         sent_at    INTEGER NOT NULL,
+         PRIMARY KEY (vendor_id, gateway_id)
+     );
+     CREATE INDEX vendor_reply_customer ON vendor_reply (vendor_id, customer, sent_at);",
 ];
 
 /// The schema version this build creates and understands.

@@ -7,7 +7,8 @@
 //!   user (error 131056), so the core refuses faster sends before they cost a call;
 //! - a monthly allowance of messages per vendor (the product brief's 1,000).
 //!
-//! Each refusal says when it would succeed.
+//! Each refusal says when it would succeed. Automatic replies (acknowledgement, away
+//! message) are in [`auto`].
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -15,6 +16,8 @@ use serde_json::{Value, json};
 
 use crate::cloud::{CloudClient, CloudError};
 use crate::store::{Store, StoreError};
+
+pub mod auto;
 
 /// The customer-service window.
 pub const SERVICE_WINDOW_SECONDS: i64 = 24 * 3600;
@@ -110,6 +113,16 @@ pub enum Outbound {
         /// (section title, retailer ids).
         sections: Vec<(String, Vec<String>)>,
     },
+    /// An interactive list the customer picks one row from (window only): at most 10
+    /// rows; the reply carries the row's id.
+    List {
+        /// Body text.
+        body: String,
+        /// The button that opens the list (at most 20 characters).
+        button: String,
+        /// (row id, title of at most 24 characters, description of at most 72).
+        rows: Vec<(String, String, String)>,
+    },
 }
 
 impl Outbound {
@@ -119,6 +132,7 @@ impl Outbound {
             Outbound::Template { .. } => "template",
             Outbound::Product { .. } => "product",
             Outbound::ProductList { .. } => "product_list",
+            Outbound::List { .. } => "list",
         }
     }
 
@@ -126,7 +140,8 @@ impl Outbound {
         match self {
             Outbound::Text(body)
             | Outbound::Product { body, .. }
-            | Outbound::ProductList { body, .. } => body.clone(),
+            | Outbound::ProductList { body, .. }
+            | Outbound::List { body, .. } => body.clone(),
             Outbound::Template { name, .. } => format!("[template {name}]"),
         }
     }
@@ -190,6 +205,38 @@ impl Outbound {
                 base(
                     "interactive",
                     json!({"type": "product_list", "header": {"type": "text", "text": header}, "body": {"text": body}, "action": {"catalog_id": catalog_id, "sections": sections}}),
+                )
+            }
+            Outbound::List { body, button, rows } => {
+                let chars = |s: &str| s.chars().count();
+                if rows.is_empty()
+                    || rows.len() > 10
+                    || body.trim().is_empty()
+                    || chars(body) > 1024
+                    || !(1..=20).contains(&chars(button))
+                    || rows.iter().any(|(id, title, description)| {
+                        !(1..=200).contains(&id.len())
+                            || !(1..=24).contains(&chars(title))
+                            || chars(description) > 72
+                    })
+                {
+                    return Err(MessagingError::Invalid(
+                        "a list needs a body, a button of up to 20 characters and 1 to 10 rows with titles of up to 24".into(),
+                    ));
+                }
+                let rows: Vec<Value> = rows
+                    .iter()
+                    .map(|(id, title, description)| {
+                        let mut row = json!({"id": id, "title": title});
+                        if !description.is_empty() {
+                            row["description"] = json!(description);
+                        }
+                        row
+                    })
+                    .collect();
+                base(
+                    "interactive",
+                    json!({"type": "list", "body": {"text": body}, "action": {"button": button, "sections": [{"rows": rows}]}}),
                 )
             }
         })
