@@ -165,6 +165,54 @@ fn connect_scan_by_webhook_then_disconnect() {
                 .any(|h| h.source == "webhook" && h.to_state == "connected" && h.applied)
         );
 
+        // The vendor answers a customer from the phone: a signed message.any webhook
+        // records the reply for the response metrics.
+        assert_eq!(
+            w.sandbox_post(
+                &format!("/sandbox/sessions/{name}/send"),
+                json!({"to": "+1 555 777 0001", "text": "Yes, we ship tomorrow"})
+            )
+            .await,
+            200
+        );
+        eventually("the message.any webhook", async || {
+            w.received()
+                .iter()
+                .any(|(b, _)| String::from_utf8_lossy(b).contains("message.any"))
+                .then_some(())
+        })
+        .await;
+        let (body, signature) = w
+            .received()
+            .into_iter()
+            .find(|(b, _)| String::from_utf8_lossy(b).contains("message.any"))
+            .unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("15557770001@c.us"));
+        let outcomes = w.deliver_all(&store);
+        assert!(
+            outcomes.contains(&WebhookOutcome::Reply {
+                vendor_id: 1,
+                recorded: true
+            }),
+            "{outcomes:?}"
+        );
+
+        assert_eq!(
+            session::handle_webhook(
+                &store,
+                &body,
+                signature.as_deref(),
+                HOOK_KEY.as_bytes(),
+                now()
+            )
+            .unwrap(),
+            WebhookOutcome::Reply {
+                vendor_id: 1,
+                recorded: false
+            },
+            "a redelivery is recorded once"
+        );
+
         let after = session::disconnect(&store, &w.gateway, 1, &policy, now())
             .await
             .unwrap();

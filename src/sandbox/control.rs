@@ -1,5 +1,5 @@
 //! The sandbox-only control API under `/sandbox/*`: what a test or the demo uses to
-//! play the phone (scan, unlink, drop the connection), to tune the gateway and the
+//! play the phone (scan, unlink, drop the connection, send a message), to tune the gateway and the
 //! Cloud API, to read what a catalog holds and received, and to play a customer
 //! writing to the business number (`/sandbox/messages/inject`). No API key or token (it
 //! is part of neither contract), but loopback-only like the rest.
@@ -83,6 +83,10 @@ pub(crate) async fn handle(
         },
         (&Method::POST, ["sessions", name, "phone-logout"]) => phone_logout(shared, name),
         (&Method::POST, ["sessions", name, "disconnect"]) => disconnect(shared, name),
+        (&Method::POST, ["sessions", name, "send"]) => match read_json(request).await {
+            Ok(body) => phone_sends(shared, name, body.unwrap_or(Value::Null)),
+            Err(response) => response,
+        },
         _ => waha_error(StatusCode::NOT_FOUND, &format!("Cannot {method} {path}")),
     }
 }
@@ -175,6 +179,52 @@ fn phone_logout(shared: &Arc<Shared>, name: &str) -> Response<Body> {
         session.move_to(Status::Failed, epoch);
     }
     json(StatusCode::OK, &session.to_json())
+}
+
+/// The vendor types a message on the linked phone: a `message.any` webhook with
+/// `fromMe: true`, shaped as WAHA's (`id` is `true_<chat>_<hex>`).
+fn phone_sends(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
+    let to: String = body
+        .get("to")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let text = body.get("text").and_then(Value::as_str).unwrap_or_default();
+    if !(6..=15).contains(&to.len()) || text.is_empty() {
+        return waha_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "send needs to (a phone number) and text",
+        );
+    }
+    let state = shared.lock();
+    let epoch = state.epoch;
+    let Some(session) = state.sessions.get(name) else {
+        return waha_error(StatusCode::NOT_FOUND, "Session not found");
+    };
+    let Some(me) = session
+        .me
+        .as_ref()
+        .filter(|_| session.status == Status::Working)
+    else {
+        return conflict(&format!("Session '{name}' is not connected"));
+    };
+    let chat = format!("{to}@c.us");
+    let payload = json!({
+        "id": format!("true_{chat}_{}", super::random::ulid()),
+        "timestamp": super::random::now_ms() / 1000,
+        "from": me.id,
+        "fromMe": true,
+        "source": "app",
+        "to": chat,
+        "body": text,
+        "hasMedia": false,
+        "ack": 1,
+        "ackName": "SERVER",
+    });
+    super::webhooks::emit_message_any(session, epoch, payload.clone());
+    json(StatusCode::OK, &payload)
 }
 
 /// The connection drops: WORKING → FAILED. The link stays, so a start reconnects.

@@ -189,7 +189,22 @@ impl Event {
 
 /// Queues `session.status` for the session's current status and `me`.
 pub(crate) fn emit_status(session: &Session, epoch: u64) {
-    let event = "session.status";
+    emit(
+        session,
+        epoch,
+        "session.status",
+        json!({"status": session.status.as_str()}),
+    );
+}
+
+/// Queues `message.any` for a message the linked phone sent (`fromMe`), as WAHA does
+/// for every message in or out of the session.
+pub(crate) fn emit_message_any(session: &Session, epoch: u64, payload: Value) {
+    emit(session, epoch, "message.any", payload);
+}
+
+/// Queues one event of the session to the webhooks that asked for it.
+fn emit(session: &Session, epoch: u64, event: &'static str, payload: Value) {
     let destinations: Vec<Destination> = session
         .webhooks
         .iter()
@@ -212,7 +227,7 @@ pub(crate) fn emit_status(session: &Session, epoch: u64) {
         "session": session.name,
         "metadata": session.metadata,
         "me": session.me,
-        "payload": {"status": session.status.as_str()},
+        "payload": payload,
         "engine": ENGINE,
         "environment": {
             "version": crate::VERSION,
