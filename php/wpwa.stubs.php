@@ -245,6 +245,27 @@ namespace Wpwa {
     function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
 
     /**
+     * Sends the automatic reply that applies to `$customer`, who just wrote to the vendor:
+     * the acknowledgement while open, the away message outside the hours. `$replies` has
+     * `acknowledgement` and `away_message` (strings; empty or null is off; `{vendor}` is
+     * replaced by `$vendor_name`) and `hours`: null (always open) or seven entries, Monday
+     * first, each null (closed) or `['open' => 'HH:MM', 'close' => 'HH:MM']`. `$local_time`
+     * is `['weekday' => 0..6 (Monday = 0), 'minute' => 0..1439]`. `$connection` and `$limits`
+     * as for `message_send`. Returns `['sent' => true, 'kind', 'text', 'wamid']` or
+     * `['sent' => false, 'reason' => 'off'|'quiet']`.
+     *
+     * @param int $vendor_id
+     * @param string $customer
+     * @param array $replies
+     * @param array $local_time
+     * @param string $vendor_name
+     * @param array $connection
+     * @param array|null $limits
+     * @return array
+     */
+    function message_auto_reply(int $vendor_id, string $customer, array $replies, array $local_time, string $vendor_name, array $connection, ?array $limits = null): array {}
+
+    /**
      * Sends a message to customer `$to` for the vendor through `$connection` (`url`,
      * `version`, `token`, `phone_number_id`). `$message` is `['type' => 'text', 'body']`,
      * `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
@@ -262,6 +283,34 @@ namespace Wpwa {
      * @return array
      */
     function message_send(int $vendor_id, string $to, array $message, array $connection, ?array $limits = null): array {}
+
+    /**
+     * Asks `$customer` which shop their message is for: an interactive list of the
+     * vendors in `$vendors` (as for `cloud_webhook`; the first ten by store name), sent
+     * from the marketplace (vendor 0). The customer's pick routes by the menu choice.
+     * Returns `wamid` and `allowance_left`.
+     *
+     * @param string $customer
+     * @param array $vendors
+     * @param string $intro
+     * @param string $button
+     * @param array $connection
+     * @param array|null $limits
+     * @return array
+     */
+    function message_vendor_menu(string $customer, array $vendors, string $intro, string $button, array $connection, ?array $limits = null): array {}
+
+    /**
+     * The vendor's response figures for customer messages since `$since` (Unix seconds):
+     * `turns`, `answered`, `pending`, `response_rate` (0–1 or null) and
+     * `average_response_seconds` (or null). Answers count from the vendor's linked phone
+     * and from sends through the marketplace number, not automatic replies.
+     *
+     * @param int $vendor_id
+     * @param int $since
+     * @return array
+     */
+    function response_metrics(int $vendor_id, int $since): array {}
 
     /**
      * How a saved credential is displayed: its last four characters, the rest hidden.

@@ -12,15 +12,18 @@ use std::sync::{Mutex, PoisonError};
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
 use crate::cloud::CloudClient;
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
+use crate::messaging::auto;
 use crate::store::Store;
-use crate::{catalog, clock, conversation, jwt, messaging, routing, runtime, secret, session};
+use crate::{
+    catalog, clock, conversation, jwt, messaging, response, routing, runtime, secret, session,
+};
 use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
 use exceptions::*;
 use product::product_from_array;
@@ -801,6 +804,152 @@ pub fn message_send(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = non_negative("vendor_id", vendor_id)?;
     let outbound = outbound_message(message)?;
+    let (client, phone_number_id) = cloud_connection(connection)?;
+    let caps = messaging_limits(limits)?;
+    let sent = with_store(|store| {
+        Ok(runtime::block_on(messaging::send(
+            store,
+            &client,
+            &phone_number_id,
+            vendor_id,
+            &to,
+            &outbound,
+            &caps,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&sent)
+}
+
+/// Sends the automatic reply that applies to `$customer`, who just wrote to the vendor:
+/// the acknowledgement while open, the away message outside the hours. `$replies` has
+/// `acknowledgement` and `away_message` (strings; empty or null is off; `{vendor}` is
+/// replaced by `$vendor_name`) and `hours`: null (always open) or seven entries, Monday
+/// first, each null (closed) or `['open' => 'HH:MM', 'close' => 'HH:MM']`. `$local_time`
+/// is `['weekday' => 0..6 (Monday = 0), 'minute' => 0..1439]`. `$connection` and `$limits`
+/// as for `message_send`. Returns `['sent' => true, 'kind', 'text', 'wamid']` or
+/// `['sent' => false, 'reason' => 'off'|'quiet']`.
+#[php_function]
+#[php(name = "Wpwa\\message_auto_reply")]
+#[allow(clippy::too_many_arguments)]
+pub fn message_auto_reply(
+    vendor_id: i64,
+    customer: String,
+    replies: &ZendHashTable,
+    local_time: &ZendHashTable,
+    vendor_name: String,
+    connection: &ZendHashTable,
+    limits: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let replies = auto_replies(replies)?;
+    let weekday = local_time
+        .get("weekday")
+        .and_then(|v| v.long())
+        .and_then(|d| u8::try_from(d).ok())
+        .filter(|d| *d < 7)
+        .ok_or_else(|| validation("local_time.weekday must be 0 (Monday) to 6"))?;
+    let minute = local_time
+        .get("minute")
+        .and_then(|v| v.long())
+        .and_then(|m| u16::try_from(m).ok())
+        .filter(|m| *m < 1440)
+        .ok_or_else(|| validation("local_time.minute must be 0 to 1439"))?;
+    let at = auto::LocalTime { weekday, minute };
+    let (client, phone_number_id) = cloud_connection(connection)?;
+    let caps = messaging_limits(limits)?;
+    let outcome = with_store(|store| {
+        Ok(runtime::block_on(auto::reply(
+            store,
+            &client,
+            &phone_number_id,
+            vendor_id,
+            &customer,
+            &replies,
+            &vendor_name,
+            at,
+            &caps,
+            clock::now(),
+        ))?)
+    })?;
+    let mut out = ZendHashTable::new();
+    match outcome {
+        Ok(sent) => {
+            out.insert("sent", true).map_err(internal)?;
+            out.insert(
+                "kind",
+                match sent.kind {
+                    auto::AutoReplyKind::Acknowledgement => "acknowledgement",
+                    auto::AutoReplyKind::Away => "away",
+                },
+            )
+            .map_err(internal)?;
+            out.insert("text", sent.text).map_err(internal)?;
+            out.insert("wamid", sent.wamid).map_err(internal)?;
+        }
+        Err(reason) => {
+            out.insert("sent", false).map_err(internal)?;
+            out.insert(
+                "reason",
+                match reason {
+                    auto::NoAutoReply::Off => "off",
+                    auto::NoAutoReply::Quiet => "quiet",
+                },
+            )
+            .map_err(internal)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Asks `$customer` which shop their message is for: an interactive list of the
+/// vendors in `$vendors` (as for `cloud_webhook`; the first ten by store name), sent
+/// from the marketplace (vendor 0). The customer's pick routes by the menu choice.
+/// Returns `wamid` and `allowance_left`.
+#[php_function]
+#[php(name = "Wpwa\\message_vendor_menu")]
+pub fn message_vendor_menu(
+    customer: String,
+    vendors: &ZendHashTable,
+    intro: String,
+    button: String,
+    connection: &ZendHashTable,
+    limits: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendors = vendor_directory(vendors)?;
+    let menu = routing::vendor_menu(&vendors, &intro, &button);
+    let (client, phone_number_id) = cloud_connection(connection)?;
+    let caps = messaging_limits(limits)?;
+    let sent = with_store(|store| {
+        Ok(runtime::block_on(messaging::send(
+            store,
+            &client,
+            &phone_number_id,
+            0,
+            &customer,
+            &menu,
+            &caps,
+            clock::now(),
+        ))?)
+    })?;
+    to_array(&sent)
+}
+
+/// The vendor's response figures for customer messages since `$since` (Unix seconds):
+/// `turns`, `answered`, `pending`, `response_rate` (0–1 or null) and
+/// `average_response_seconds` (or null). Answers count from the vendor's linked phone
+/// and from sends through the marketplace number, not automatic replies.
+#[php_function]
+#[php(name = "Wpwa\\response_metrics")]
+pub fn response_metrics(vendor_id: i64, since: i64) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let metrics =
+        with_store(|store| Ok(response::metrics(store, vendor_id, since, clock::now())?))?;
+    to_array(&metrics)
+}
+
+/// A Cloud API connection: `url`, `version`, `token`, `phone_number_id`.
+fn cloud_connection(connection: &ZendHashTable) -> PhpResult<(CloudClient, String)> {
     let text = |key: &str| {
         connection
             .get(key)
@@ -809,7 +958,11 @@ pub fn message_send(
             .to_owned()
     };
     let client = CloudClient::new(&text("url"), &text("version"), &text("token"))?;
-    let phone_number_id = text("phone_number_id");
+    Ok((client, text("phone_number_id")))
+}
+
+/// `monthly_allowance` and `pacing_seconds` over the defaults.
+fn messaging_limits(limits: Option<&ZendHashTable>) -> PhpResult<messaging::Limits> {
     let mut caps = messaging::Limits::default();
     if let Some(limits) = limits {
         if let Some(n) = limits.get("monthly_allowance") {
@@ -825,19 +978,58 @@ pub fn message_send(
                 .ok_or_else(|| validation("pacing_seconds must be between 0 and 86400"))?;
         }
     }
-    let sent = with_store(|store| {
-        Ok(runtime::block_on(messaging::send(
-            store,
-            &client,
-            &phone_number_id,
-            vendor_id,
-            &to,
-            &outbound,
-            &caps,
-            clock::now(),
-        ))?)
-    })?;
-    to_array(&sent)
+    Ok(caps)
+}
+
+/// Automatic-reply preferences (see `message_auto_reply`).
+fn auto_replies(array: &ZendHashTable) -> PhpResult<auto::AutoReplies> {
+    let text = |key: &str| -> PhpResult<Option<String>> {
+        match array.get(key) {
+            None => Ok(None),
+            Some(v) if v.is_null() => Ok(None),
+            Some(v) => v
+                .str()
+                .map(|s| Some(s.to_owned()).filter(|s| !s.trim().is_empty()))
+                .ok_or_else(|| validation(format!("{key} must be a string"))),
+        }
+    };
+    let clock_minute = |value: Option<&Zval>, what: &str| -> PhpResult<u16> {
+        let raw = value.and_then(|v| v.str()).unwrap_or_default();
+        let parsed = raw.split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+        });
+        parsed.ok_or_else(|| validation(format!("{what} must be a time like 09:30")))
+    };
+    let hours = match array.get("hours") {
+        None => None,
+        Some(v) if v.is_null() => None,
+        Some(v) => {
+            let days = v
+                .array()
+                .filter(|d| d.len() == 7)
+                .ok_or_else(|| validation("hours must be null or seven days, Monday first"))?;
+            let mut week = [None; 7];
+            for (slot, day) in week.iter_mut().zip(days.values()) {
+                if day.is_null() {
+                    continue;
+                }
+                let day = day
+                    .array()
+                    .ok_or_else(|| validation("each day must be null or open/close times"))?;
+                *slot = Some(auto::DayHours {
+                    open: clock_minute(day.get("open"), "open")?.min(1439),
+                    close: clock_minute(day.get("close"), "close")?,
+                });
+            }
+            Some(week)
+        }
+    };
+    Ok(auto::AutoReplies {
+        acknowledgement: text("acknowledgement")?,
+        hours,
+        away_message: text("away_message")?,
+    })
 }
 
 fn outbound_message(array: &ZendHashTable) -> PhpResult<messaging::Outbound> {
@@ -1032,6 +1224,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(cloud_webhook))
         .function(wrap_function!(conversations))
         .function(wrap_function!(message_send))
+        .function(wrap_function!(message_auto_reply))
+        .function(wrap_function!(message_vendor_menu))
+        .function(wrap_function!(response_metrics))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
