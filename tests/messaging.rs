@@ -365,6 +365,11 @@ fn automatic_replies_name_the_vendor_follow_the_hours_and_go_out_once() {
         let sent = reply(monday_ten, now).await.unwrap().unwrap();
         assert_eq!(sent.kind, AutoReplyKind::Acknowledgement);
         assert_eq!(
+            conversation::conversations(&store, VENDOR, 10).unwrap()[0].unread,
+            1,
+            "the vendor has not read it just because a robot answered"
+        );
+        assert_eq!(
             sent.text,
             "Thanks for writing! Acme Store will answer shortly."
         );

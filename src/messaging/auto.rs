@@ -3,7 +3,7 @@
 //! most one automatic reply per [`QUIET_SECONDS`], and none while the vendor is already
 //! talking to them, so a conversation never fills with robot answers.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Limits, MessagingError, Outbound, send};
@@ -152,6 +152,12 @@ pub async fn reply(
     if recent {
         return Ok(Err(NoAutoReply::Quiet));
     }
+    // A robot's answer is not the vendor reading the conversation.
+    let unread: Option<i64> = store
+        .conn()
+        .prepare_cached("SELECT unread FROM conversation WHERE vendor_id = ?1 AND customer = ?2")?
+        .query_row(params![vendor_id as i64, customer], |r| r.get(0))
+        .optional()?;
     let sent = send(
         store,
         client,
@@ -170,6 +176,12 @@ pub async fn reply(
             "UPDATE message SET rule = 'auto_reply' WHERE wamid = ?1 AND vendor_id = ?2",
         )?
         .execute(params![sent.wamid, vendor_id as i64])?;
+    store
+        .conn()
+        .prepare_cached(
+            "UPDATE conversation SET unread = ?3 WHERE vendor_id = ?1 AND customer = ?2",
+        )?
+        .execute(params![vendor_id as i64, customer, unread.unwrap_or(0)])?;
     tracing::info!(
         vendor_id,
         kind = "message",

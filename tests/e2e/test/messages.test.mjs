@@ -13,42 +13,23 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
+import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor } from '../lib/world.js';
 
-const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
-const SANDBOX_KEY = 'sandbox-key';
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const APP_SECRET = 'sandbox-app-secret';
 const RUN = Date.now().toString(36).slice(-6);
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const CUSTOMER_BASE = 1000000 + crypto.randomInt(8000000);
 const customerNumber = (n) => `1555${CUSTOMER_BASE + n}`;
 
 const http = new Client(baseUrl);
-const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
 let browser;
 let vendorA;
 let vendorB;
 let verifyToken;
 
 // ------------------------------------------------------------------ helpers --
-
-async function sandbox(method, p, body) {
-  const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, headers: { 'x-api-key': SANDBOX_KEY }, cookies: false });
-  assert.ok(res.status < 300, `sandbox ${method} ${p}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-  return res.text ? res.json() : null;
-}
-
-async function helper(p, body) {
-  const res = await http.post(`${baseUrl}/wp-json/wpwa-test/v1${p}`, { body, headers: { 'x-wpwa-test-token': testToken }, cookies: false });
-  assert.equal(res.status, 200, `test helper ${p}: ${res.text.slice(0, 300)}`);
-  return res.json();
-}
 
 /** A fresh vendor of this run, logged in over HTTP, with their code read from the panel. */
 async function newVendor(tag) {
@@ -103,17 +84,6 @@ const post = (body, signature) => http.post(HOOK, {
 
 const wamid = (n) => `wamid.TEST${RUN}${n}${crypto.randomBytes(6).toString('hex')}`;
 
-async function waitFor(fn, what, timeout = 20000, every = 300) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
-
 // -------------------------------------------------------------------- setup --
 
 before(async () => {
@@ -133,7 +103,7 @@ before(async () => {
   verifyToken = token[1];
   assert.match(verifyToken, /^[A-Za-z0-9_-]{16,}$/);
 
-  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: ARGS, timeout: 60000 });
+  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: BROWSER_ARGS, timeout: 60000 });
 });
 
 after(async () => {

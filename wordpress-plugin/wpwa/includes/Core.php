@@ -244,6 +244,72 @@ final class Core {
 	}
 
 	/**
+	 * Sends a message to a customer on a vendor's behalf (0: the marketplace),
+	 * within the 24-hour window, pacing and the monthly allowance.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int                 $vendor_id  Vendor user ID, or 0.
+	 * @param string              $to         Customer's WhatsApp number (digits).
+	 * @param array<string,mixed> $message    type text|template|product|product_list and its fields.
+	 * @param array<string,mixed> $connection url, version, token, phone_number_id.
+	 * @param array<string,int>   $limits     monthly_allowance, pacing_seconds.
+	 * @return array{wamid:string,allowance_left:int}|WP_Error
+	 */
+	public static function message_send( int $vendor_id, string $to, array $message, array $connection, array $limits ) {
+		return self::call( static fn() => \Wpwa\message_send( $vendor_id, $to, $message, $connection, $limits ) );
+	}
+
+	/**
+	 * Sends the automatic reply (acknowledgement or away message) that applies
+	 * to a customer who just wrote to the vendor, if any.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int                 $vendor_id   Vendor user ID.
+	 * @param string              $customer    Customer's WhatsApp number (digits).
+	 * @param array<string,mixed> $replies     acknowledgement, away_message, hours.
+	 * @param array<string,int>   $local_time  weekday (0 = Monday), minute.
+	 * @param string              $vendor_name Store name for `{vendor}`.
+	 * @param array<string,mixed> $connection  As for message_send().
+	 * @param array<string,int>   $limits      As for message_send().
+	 * @return array<string,mixed>|WP_Error `sent` and `kind`, `text`, `wamid`, or `reason`.
+	 */
+	public static function message_auto_reply( int $vendor_id, string $customer, array $replies, array $local_time, string $vendor_name, array $connection, array $limits ) {
+		return self::call( static fn() => \Wpwa\message_auto_reply( $vendor_id, $customer, $replies, $local_time, $vendor_name, $connection, $limits ) );
+	}
+
+	/**
+	 * Asks a customer which shop their message is for (interactive list).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param string              $customer   Customer's WhatsApp number (digits).
+	 * @param array<int,array>    $vendors    Vendor directory.
+	 * @param string              $intro      The question.
+	 * @param string              $button     The list button's label.
+	 * @param array<string,mixed> $connection As for message_send().
+	 * @param array<string,int>   $limits     As for message_send().
+	 * @return array{wamid:string,allowance_left:int}|WP_Error
+	 */
+	public static function message_vendor_menu( string $customer, array $vendors, string $intro, string $button, array $connection, array $limits ) {
+		return self::call( static fn() => \Wpwa\message_vendor_menu( $customer, $vendors, $intro, $button, $connection, $limits ) );
+	}
+
+	/**
+	 * A vendor's response figures since a time.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $since     Unix time.
+	 * @return array<string,mixed>|WP_Error turns, answered, pending, response_rate, average_response_seconds.
+	 */
+	public static function response_metrics( int $vendor_id, int $since ) {
+		return self::call( static fn() => \Wpwa\response_metrics( $vendor_id, $since ) );
+	}
+
+	/**
 	 * Checks a gateway connection: reachable, key accepted.
 	 *
 	 * @since 0.2.0

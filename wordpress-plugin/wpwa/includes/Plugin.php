@@ -56,6 +56,7 @@ final class Plugin {
 			Rest\SessionController::init();
 			Rest\SyncController::init();
 			Rest\MessagesController::init();
+			Messages\PreferencesForm::init();
 			Catalog\Scheduler::init();
 			Catalog\Panel::init();
 			Integrations\Wcfm::init();

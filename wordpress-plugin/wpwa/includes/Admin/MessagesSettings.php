@@ -65,8 +65,13 @@ final class MessagesSettings {
 			'callback_url' => __( 'Webhook callback URL', 'wpwa' ),
 			'verify_token' => __( 'Webhook verify token', 'wpwa' ),
 			'app_secret'   => __( 'App secret', 'wpwa' ),
-			'fallback'     => __( 'Messages no rule routes', 'wpwa' ),
-			'window_hours' => __( 'Conversation window', 'wpwa' ),
+			'phone_number_id' => __( 'Phone number ID', 'wpwa' ),
+			'fallback'        => __( 'Messages no rule routes', 'wpwa' ),
+			'menu_intro'      => __( 'Shop menu question', 'wpwa' ),
+			'window_hours'    => __( 'Conversation window', 'wpwa' ),
+			'allowance'       => __( 'Monthly allowance per vendor', 'wpwa' ),
+			'auto_replies'    => __( 'Automatic replies', 'wpwa' ),
+			'notify_template' => __( 'Vendor notification template', 'wpwa' ),
 		);
 		foreach ( $fields as $key => $label ) {
 			add_settings_field(
@@ -233,6 +238,92 @@ final class MessagesSettings {
 			(int) Config::get( 'window_hours' ),
 			esc_html__( 'hours', 'wpwa' ),
 			esc_html__( 'A message that names no product or vendor goes to the vendor the customer wrote to within this time (default 72 hours; 0 turns this off).', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the marketplace number's phone number ID (live mode).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_phone_number_id(): void {
+		printf(
+			'<input type="text" class="regular-text code" id="wpwa_messages_phone_number_id" name="%1$s" value="%2$s" inputmode="numeric" pattern="[0-9]*" /><p class="description">%3$s</p>',
+			esc_attr( self::name( 'phone_number_id' ) ),
+			esc_attr( (string) Config::get( 'phone_number_id' ) ),
+			esc_html__( 'The ID of the marketplace\'s WhatsApp number (Meta app → WhatsApp → API Setup). Messages go out from it with the catalog\'s access token. In sandbox mode the sandbox\'s number is used when this is empty.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the question of the shop menu.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_menu_intro(): void {
+		printf(
+			'<textarea class="large-text" rows="2" id="wpwa_messages_menu_intro" name="%1$s" maxlength="1000" placeholder="%2$s">%3$s</textarea><p class="description">%4$s</p>',
+			esc_attr( self::name( 'menu_intro' ) ),
+			esc_attr( Config::menu_intro() ),
+			esc_textarea( (string) Config::get( 'menu_intro' ) ),
+			esc_html__( 'Sent with the list of shops when the customer is asked to choose (the first ten shops by name are listed). Leave empty for the default shown.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: monthly allowance of messages per vendor.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_allowance(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_messages_allowance" name="%1$s" value="%2$d" min="0" max="1000000" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( self::name( 'allowance' ) ),
+			(int) Config::get( 'allowance' ),
+			esc_html__( 'messages', 'wpwa' ),
+			esc_html__( 'How many WhatsApp messages may be sent on each vendor\'s behalf per calendar month (UTC), automatic replies included. Default 1,000. Further sends are refused until the 1st.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: whether vendors' automatic replies are sent.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_auto_replies(): void {
+		printf(
+			'<label><input type="checkbox" id="wpwa_messages_auto_replies" name="%1$s" value="1" %2$s /> %3$s</label><p class="description">%4$s</p>',
+			esc_attr( self::name( 'auto_replies' ) ),
+			checked( (bool) Config::get( 'auto_replies' ), true, false ),
+			esc_html__( 'Send the acknowledgements and away messages vendors set in their Preferences', 'wpwa' ),
+			esc_html__( 'Sent from the marketplace number, naming the vendor; at most one per customer and vendor in 12 hours.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the template vendors are notified with on WhatsApp.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_notify_template(): void {
+		printf(
+			'<input type="text" class="regular-text code" id="wpwa_messages_notify_template" name="%1$s" value="%2$s" placeholder="new_customer_message" /> <label for="wpwa_messages_notify_language">%3$s</label> <input type="text" class="small-text code" id="wpwa_messages_notify_language" name="%4$s" value="%5$s" /><p class="description">%6$s</p>',
+			esc_attr( self::name( 'notify_template' ) ),
+			esc_attr( (string) Config::get( 'notify_template' ) ),
+			esc_html__( 'Language', 'wpwa' ),
+			esc_attr( self::name( 'notify_language' ) ),
+			esc_attr( (string) Config::get( 'notify_language' ) ),
+			esc_html__( 'An approved utility template whose body takes the customer ({{1}}) and the message ({{2}}). With one set, vendors can choose to be told about new messages on WhatsApp; empty turns that choice off.', 'wpwa' )
 		);
 	}
 }

@@ -133,6 +133,36 @@ final class Config {
 	}
 
 	/**
+	 * The marketplace's Cloud API account (`url`, `version`, `token`): the
+	 * sandbox's in sandbox mode, else Meta's Graph API with the saved token
+	 * (empty when none is saved).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array{url:string,version:string,token:string}
+	 */
+	public static function account(): array {
+		$s = self::all();
+		if ( Settings::get( 'sandbox_mode' ) ) {
+			return array(
+				'url'     => (string) Settings::get( 'sandbox_url' ),
+				'version' => $s['graph_version'],
+				'token'   => self::SANDBOX_TOKEN,
+			);
+		}
+		$token = '';
+		if ( '' !== $s['access_token'] ) {
+			$opened = Core::secret_open( self::TOKEN_CONTEXT, $s['access_token'] );
+			$token  = is_string( $opened ) ? $opened : '';
+		}
+		return array(
+			'url'     => self::GRAPH_URL,
+			'version' => $s['graph_version'],
+			'token'   => $token,
+		);
+	}
+
+	/**
 	 * The Cloud API connection a vendor's catalog syncs through (`url`,
 	 * `version`, `token`, `catalog_id`), or a WP_Error saying what to set up.
 	 *
@@ -142,28 +172,13 @@ final class Config {
 	 * @return array<string,string>|\WP_Error
 	 */
 	public static function connection( int $vendor_id ) {
-		$s       = self::all();
-		$sandbox = (bool) Settings::get( 'sandbox_mode' );
-		if ( $sandbox ) {
-			$connection = array(
-				'url'        => (string) Settings::get( 'sandbox_url' ),
-				'version'    => $s['graph_version'],
-				'token'      => self::SANDBOX_TOKEN,
-				'catalog_id' => '' !== $s['catalog_id'] ? $s['catalog_id'] : self::SANDBOX_CATALOG_ID,
-			);
-		} else {
-			$token = '';
-			if ( '' !== $s['access_token'] ) {
-				$opened = Core::secret_open( self::TOKEN_CONTEXT, $s['access_token'] );
-				$token  = is_string( $opened ) ? $opened : '';
-			}
-			$connection = array(
-				'url'        => self::GRAPH_URL,
-				'version'    => $s['graph_version'],
-				'token'      => $token,
-				'catalog_id' => $s['catalog_id'],
-			);
+		$s          = self::all();
+		$sandbox    = (bool) Settings::get( 'sandbox_mode' );
+		$catalog_id = $s['catalog_id'];
+		if ( '' === $catalog_id && $sandbox ) {
+			$catalog_id = self::SANDBOX_CATALOG_ID;
 		}
+		$connection = self::account() + array( 'catalog_id' => $catalog_id );
 
 		/**
 		 * Filters the Cloud API connection a vendor's catalog syncs through,

@@ -174,9 +174,13 @@ final class Dashboard {
 				'title'    => __( 'Products', 'wpwa' ),
 				'template' => 'dashboard/panel-products.php',
 			),
-			'messages'   => array(
+			'messages'    => array(
 				'title'    => __( 'Customer messages', 'wpwa' ),
 				'template' => 'dashboard/panel-messages.php',
+			),
+			'preferences' => array(
+				'title'    => __( 'Preferences', 'wpwa' ),
+				'template' => 'dashboard/panel-preferences.php',
 			),
 		);
 		if ( ! empty( $atts['show_logs'] ) ) {
@@ -194,11 +198,12 @@ final class Dashboard {
 		 * a `title` and either a `template` (relative to the plugin's
 		 * `templates/` folder, overridable from the theme's `wpwa/` folder) or a
 		 * `callback` that echoes the panel: `callback( int $vendor_id, array $panel )`.
-		 * Built-in IDs: `connection`, `products`, `messages`, and `logs` (only
-		 * when the shortcode has `show_logs="yes"`).
+		 * Built-in IDs: `connection`, `products`, `messages`, `preferences`, and
+		 * `logs` (only when the shortcode has `show_logs="yes"`).
 		 *
 		 * @since 0.1.0
 		 * @since 0.4.0 The `messages` panel (customer messages).
+		 * @since 0.5.0 The `preferences` panel.
 		 *
 		 * @param array<string,array> $panels    Panels keyed by ID.
 		 * @param int                 $vendor_id Vendor user ID.
@@ -313,6 +318,8 @@ final class Dashboard {
 				return $view + self::products_data( $vendor_id );
 			case 'messages':
 				return $view + \Wpwa\Plugin\Messages\Panel::data( $vendor_id );
+			case 'preferences':
+				return $view + \Wpwa\Plugin\Messages\PreferencesForm::data( $vendor_id );
 			case 'logs':
 				return $view + self::logs_data( $vendor_id );
 			default:

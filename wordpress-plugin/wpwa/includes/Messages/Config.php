@@ -55,6 +55,7 @@ final class Config {
 
 	/**
 	 * User meta: whether the vendor gets an e-mail per customer message ('0' turns it off).
+	 * Read only to carry it into the preferences (see Preferences::get()).
 	 *
 	 * @since 0.4.0
 	 */
@@ -81,6 +82,12 @@ final class Config {
 			'fallback'        => 'team',
 			'fallback_vendor' => 0,
 			'window_hours'    => 72,
+			'phone_number_id' => '',
+			'allowance'       => 1000,
+			'auto_replies'    => 1,
+			'notify_template' => '',
+			'notify_language' => 'en_US',
+			'menu_intro'      => '',
 		);
 	}
 
@@ -101,6 +108,12 @@ final class Config {
 		$s['fallback']        = in_array( $s['fallback'], self::FALLBACKS, true ) ? (string) $s['fallback'] : 'team';
 		$s['fallback_vendor'] = max( 0, (int) $s['fallback_vendor'] );
 		$s['window_hours']    = min( 2160, max( 0, (int) $s['window_hours'] ) );
+		$s['phone_number_id'] = preg_match( '/^\d{1,64}$/', (string) $s['phone_number_id'] ) ? (string) $s['phone_number_id'] : '';
+		$s['allowance']       = min( 1000000, max( 0, (int) $s['allowance'] ) );
+		$s['auto_replies']    = (int) (bool) $s['auto_replies'];
+		$s['notify_template'] = preg_match( '/^[a-z0-9_]{1,512}$/', (string) $s['notify_template'] ) ? (string) $s['notify_template'] : '';
+		$s['notify_language'] = preg_match( '/^[a-z]{2,3}(_[A-Z]{2})?$/', (string) $s['notify_language'] ) ? (string) $s['notify_language'] : 'en_US';
+		$s['menu_intro']      = (string) $s['menu_intro'];
 		return $s;
 	}
 
@@ -164,6 +177,98 @@ final class Config {
 			}
 		}
 		return Settings::get( 'sandbox_mode' ) ? self::SANDBOX_APP_SECRET : '';
+	}
+
+	/**
+	 * The sandbox's phone number ID.
+	 *
+	 * @since 0.5.0
+	 */
+	public const SANDBOX_PHONE_NUMBER_ID = '100000000000001';
+
+	/**
+	 * The Cloud API connection messages are sent through for a vendor (`url`,
+	 * `version`, `token`, `phone_number_id`): the catalog's account and the
+	 * marketplace's phone number, or a WP_Error saying what to set up.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID (0: the marketplace).
+	 * @return array<string,string>|\WP_Error
+	 */
+	public static function connection( int $vendor_id ) {
+		$account = CatalogConfig::account();
+		$sandbox = (bool) Settings::get( 'sandbox_mode' );
+		$phone   = (string) self::get( 'phone_number_id' );
+		if ( '' === $phone && $sandbox ) {
+			$phone = self::SANDBOX_PHONE_NUMBER_ID;
+		}
+		$connection = array(
+			'url'             => $account['url'],
+			'version'         => $account['version'],
+			'token'           => $account['token'],
+			'phone_number_id' => $phone,
+		);
+
+		/**
+		 * Filters the Cloud API connection messages for a vendor are sent
+		 * through (integration model 2 gives vendors their own).
+		 *
+		 * @since 0.5.0
+		 *
+		 * @param array<string,string> $connection url, version, token, phone_number_id.
+		 * @param int                  $vendor_id  Vendor user ID (0: the marketplace).
+		 * @param bool                 $sandbox    Whether sandbox mode is on.
+		 */
+		$connection = apply_filters( 'wpwa_message_connection', $connection, $vendor_id, $sandbox );
+		if ( ! is_array( $connection ) || '' === (string) ( $connection['phone_number_id'] ?? '' ) || '' === (string) ( $connection['token'] ?? '' ) ) {
+			return new \WP_Error(
+				'wpwa_messages_not_configured',
+				__( 'Sending WhatsApp messages is not set up yet: the marketplace administrator must enter the access token (WhatsApp → Settings → Catalog) and the phone number ID (Customer messages).', 'wpwa' ),
+				array( 'status' => 409 )
+			);
+		}
+		return array_map( 'strval', array_intersect_key( $connection, array_flip( array( 'url', 'version', 'token', 'phone_number_id' ) ) ) );
+	}
+
+	/**
+	 * The sending limits for the core: the monthly allowance per vendor; the
+	 * marketplace's own messages (vendor 0) have none.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID (0: the marketplace).
+	 * @return array{monthly_allowance:int}
+	 */
+	public static function limits( int $vendor_id ): array {
+		$allowance = $vendor_id > 0 ? (int) self::get( 'allowance' ) : 4294967295;
+
+		/**
+		 * Filters a vendor's monthly allowance of WhatsApp messages.
+		 *
+		 * @since 0.5.0
+		 *
+		 * @param int $allowance Messages per calendar month (UTC).
+		 * @param int $vendor_id Vendor user ID (0: the marketplace).
+		 */
+		$allowance = (int) apply_filters( 'wpwa_message_allowance', $allowance, $vendor_id );
+		return array( 'monthly_allowance' => max( 0, min( 4294967295, $allowance ) ) );
+	}
+
+	/**
+	 * The question of the vendor menu.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return string
+	 */
+	public static function menu_intro(): string {
+		$intro = trim( (string) self::get( 'menu_intro' ) );
+		if ( '' !== $intro ) {
+			return $intro;
+		}
+		/* translators: %s: site name. */
+		return sprintf( __( 'Thanks for writing to %s! Which shop is your message for? You can also write the shop\'s name or #code.', 'wpwa' ), wp_specialchars_decode( (string) get_bloginfo( 'name' ), ENT_QUOTES ) );
 	}
 
 	/**
@@ -274,7 +379,7 @@ final class Config {
 	 * @return bool
 	 */
 	public static function notify_by_email( int $vendor_id ): bool {
-		return '0' !== (string) get_user_meta( $vendor_id, self::NOTIFY_EMAIL_META, true );
+		return (bool) Preferences::get( $vendor_id )['notify_email'];
 	}
 
 	/**
@@ -333,6 +438,45 @@ final class Config {
 		if ( 'vendor' === $clean['fallback'] && $clean['fallback_vendor'] <= 0 ) {
 			$clean['fallback'] = 'team';
 			$error( 'wpwa_fallback_vendor', __( 'Choose the vendor who receives messages no rule routes; until then they go to the marketplace team.', 'wpwa' ) );
+		}
+		if ( isset( $input['phone_number_id'] ) ) {
+			$phone = trim( sanitize_text_field( wp_unslash( (string) $input['phone_number_id'] ) ) );
+			if ( '' === $phone || preg_match( '/^\d{1,64}$/', $phone ) ) {
+				$clean['phone_number_id'] = $phone;
+			} else {
+				$error( 'wpwa_invalid_phone_number_id', __( 'The phone number ID is the number Meta shows under WhatsApp → API Setup; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		if ( isset( $input['allowance'] ) ) {
+			$raw = trim( (string) wp_unslash( $input['allowance'] ) );
+			if ( ctype_digit( $raw ) && (int) $raw <= 1000000 ) {
+				$clean['allowance'] = (int) $raw;
+			} else {
+				$error( 'wpwa_invalid_allowance', __( 'The monthly allowance must be a whole number from 0 to 1,000,000; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		if ( isset( $input['allowance'] ) || isset( $input['auto_replies'] ) ) {
+			// A checkbox: absent from a submitted form means off.
+			$clean['auto_replies'] = empty( $input['auto_replies'] ) ? 0 : 1;
+		}
+		if ( isset( $input['notify_template'] ) ) {
+			$template = strtolower( trim( sanitize_text_field( wp_unslash( (string) $input['notify_template'] ) ) ) );
+			if ( '' === $template || preg_match( '/^[a-z0-9_]{1,512}$/', $template ) ) {
+				$clean['notify_template'] = $template;
+			} else {
+				$error( 'wpwa_invalid_template', __( 'Template names have lower-case letters, digits and underscores only, as in Meta\'s WhatsApp Manager; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		if ( isset( $input['notify_language'] ) ) {
+			$language = trim( sanitize_text_field( wp_unslash( (string) $input['notify_language'] ) ) );
+			if ( preg_match( '/^[a-z]{2,3}(_[A-Z]{2})?$/', $language ) ) {
+				$clean['notify_language'] = $language;
+			} else {
+				$error( 'wpwa_invalid_language', __( 'The template language must be a code like en_US or de; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		if ( isset( $input['menu_intro'] ) ) {
+			$clean['menu_intro'] = mb_substr( sanitize_textarea_field( wp_unslash( (string) $input['menu_intro'] ) ), 0, 1000 );
 		}
 		if ( isset( $input['window_hours'] ) ) {
 			$raw = trim( (string) wp_unslash( $input['window_hours'] ) );

@@ -9,36 +9,69 @@
 namespace Wpwa\Plugin\Messages;
 
 use Throwable;
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * After a webhook is stored: an e-mail to each vendor who received a message
- * (unless they turned it off), and the `wpwa_customer_message_routed` action.
+ * After a webhook is stored, once the answer has gone back to Meta: tells
+ * each vendor who received a message (e-mail, WhatsApp, the
+ * `wpwa_customer_message_routed` action), sends the vendor's automatic reply,
+ * and asks customers no rule could place which shop they mean.
  *
  * @since 0.4.0
  */
 final class Notifier {
 
 	/**
-	 * Characters of the message shown in the e-mail.
+	 * Characters of the message shown in notifications.
 	 *
 	 * @since 0.4.0
 	 */
 	public const PREVIEW_CHARS = 200;
 
 	/**
-	 * Notifies the vendors of stored messages.
+	 * Runs the follow-up of a webhook after the response is sent, so that
+	 * Meta gets its 200 at once and slow mail or API calls cannot make it retry.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,mixed> $report The core's ingest report: stored, menus…
+	 * @return void
+	 */
+	public static function after_response( array $report ): void {
+		$stored = array_filter( (array) ( $report['stored'] ?? array() ), 'is_array' );
+		$menus  = array_filter( (array) ( $report['menus'] ?? array() ), 'is_string' );
+		if ( empty( $stored ) && empty( $menus ) ) {
+			return;
+		}
+		add_action(
+			'shutdown',
+			static function () use ( $stored, $menus ): void {
+				if ( function_exists( 'fastcgi_finish_request' ) ) {
+					fastcgi_finish_request();
+				}
+				self::routed( $stored );
+				self::ask_for_shop( $menus );
+			},
+			0
+		);
+	}
+
+	/**
+	 * Notifies the vendors of stored messages and sends their automatic replies.
 	 *
 	 * @since 0.4.0
+	 * @since 0.5.0 WhatsApp notification and automatic replies.
 	 *
 	 * @param array<int,array<string,mixed>> $stored Rows from the core: wamid, vendor_id, conversation_id, rule.
 	 * @return void
 	 */
 	public static function routed( array $stored ): void {
 		$summaries = array();
+		$replied   = array();
 		foreach ( $stored as $row ) {
 			if ( ! is_array( $row ) ) {
 				continue;
@@ -52,19 +85,29 @@ final class Notifier {
 					$list                    = Core::conversations( $vendor_id, 200 );
 					$summaries[ $vendor_id ] = is_array( $list ) ? $list : array();
 				}
-				$conversation = null;
+				$conversation = array();
 				foreach ( $summaries[ $vendor_id ] as $summary ) {
 					if ( (int) ( $summary['id'] ?? 0 ) === (int) ( $row['conversation_id'] ?? -1 ) ) {
 						$conversation = $summary;
 						break;
 					}
 				}
-				if ( Config::notify_by_email( $vendor_id ) ) {
-					self::email( $vendor_id, is_array( $conversation ) ? $conversation : array() );
+				$prefs = Preferences::get( $vendor_id );
+				if ( $prefs['notify_email'] ) {
+					self::email( $vendor_id, $conversation );
+				}
+				if ( $prefs['notify_whatsapp'] && '' !== $prefs['whatsapp_number'] ) {
+					self::whatsapp( $vendor_id, $prefs['whatsapp_number'], $conversation );
+				}
+				$customer = (string) ( $conversation['customer'] ?? '' );
+				if ( '' !== $customer && ! isset( $replied[ $vendor_id . ':' . $customer ] ) ) {
+					$replied[ $vendor_id . ':' . $customer ] = true;
+					self::auto_reply( $vendor_id, $customer, $prefs );
 				}
 
 				/**
-				 * Fires after a customer message was stored for a vendor.
+				 * Fires after a customer message was stored for a vendor, once the
+				 * webhook's answer has been sent.
 				 *
 				 * @since 0.4.0
 				 *
@@ -72,11 +115,161 @@ final class Notifier {
 				 * @param array<string,mixed>|null $conversation The vendor's conversation summary (customer,
 				 *                                               customer_name, product, last_text…), if found.
 				 */
-				do_action( 'wpwa_customer_message_routed', $row, $conversation );
+				do_action( 'wpwa_customer_message_routed', $row, $conversation ? $conversation : null );
 			} catch ( Throwable $e ) {
 				Core::report( $e );
 			}
 		}
+	}
+
+	/**
+	 * Sends the vendor's automatic reply, if the marketplace allows them and
+	 * one applies now; a failure is logged for the vendor.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param string              $customer  Customer's number (digits).
+	 * @param array<string,mixed> $prefs     The vendor's preferences.
+	 * @return void
+	 */
+	private static function auto_reply( int $vendor_id, string $customer, array $prefs ): void {
+		$replies = Preferences::for_core( $prefs );
+		if ( ! Config::get( 'auto_replies' ) || ( null === $replies['acknowledgement'] && null === $replies['away_message'] ) ) {
+			return;
+		}
+		$connection = Config::connection( $vendor_id );
+		$result     = is_wp_error( $connection ) ? $connection : Core::message_auto_reply(
+			$vendor_id,
+			$customer,
+			$replies,
+			Preferences::local_time(),
+			CatalogConfig::store_name( $vendor_id ),
+			$connection,
+			Config::limits( $vendor_id )
+		);
+		if ( is_wp_error( $result ) ) {
+			Core::log(
+				$vendor_id,
+				'warning',
+				'message',
+				__( 'Your automatic reply to a customer could not be sent.', 'wpwa' ),
+				array( 'error' => $result->get_error_message() )
+			);
+		}
+	}
+
+	/**
+	 * Tells the vendor on WhatsApp, through the marketplace number, with the
+	 * template the administrator set (its body takes the customer and the
+	 * message as {{1}} and {{2}}).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int                 $vendor_id    Vendor user ID.
+	 * @param string              $number       The vendor's WhatsApp number (digits).
+	 * @param array<string,mixed> $conversation Conversation summary (may be empty).
+	 * @return void
+	 */
+	private static function whatsapp( int $vendor_id, string $number, array $conversation ): void {
+		$template = (string) Config::get( 'notify_template' );
+		if ( '' === $template ) {
+			return;
+		}
+		$connection = Config::connection( 0 );
+		$message    = array(
+			'type'       => 'template',
+			'name'       => $template,
+			'language'   => (string) Config::get( 'notify_language' ),
+			'components' => array(
+				array(
+					'type'       => 'body',
+					'parameters' => array(
+						array(
+							'type' => 'text',
+							'text' => self::customer_label( $conversation ),
+						),
+						array(
+							'type' => 'text',
+							'text' => self::preview( $conversation ),
+						),
+					),
+				),
+			),
+		);
+		$result = is_wp_error( $connection ) ? $connection : Core::message_send( 0, $number, $message, $connection, Config::limits( 0 ) );
+		if ( is_wp_error( $result ) ) {
+			Core::log(
+				$vendor_id,
+				'warning',
+				'message',
+				__( 'You could not be told about a customer message on WhatsApp.', 'wpwa' ),
+				array( 'error' => $result->get_error_message() )
+			);
+		}
+	}
+
+	/**
+	 * Sends the vendor menu to customers no rule could place.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<int,string> $customers Customers' numbers (digits).
+	 * @return void
+	 */
+	public static function ask_for_shop( array $customers ): void {
+		if ( empty( $customers ) ) {
+			return;
+		}
+		$connection = Config::connection( 0 );
+		foreach ( array_unique( $customers ) as $customer ) {
+			$result = is_wp_error( $connection ) ? $connection : Core::message_vendor_menu(
+				$customer,
+				Config::directory(),
+				Config::menu_intro(),
+				__( 'Choose a shop', 'wpwa' ),
+				$connection,
+				Config::limits( 0 )
+			);
+			if ( is_wp_error( $result ) ) {
+				Core::log(
+					0,
+					'warning',
+					'message',
+					__( 'A customer could not be asked which shop their message is for.', 'wpwa' ),
+					array( 'error' => $result->get_error_message() )
+				);
+			}
+		}
+	}
+
+	/**
+	 * The customer's name, else their number.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,mixed> $conversation Conversation summary.
+	 * @return string
+	 */
+	private static function customer_label( array $conversation ): string {
+		$name = trim( wp_strip_all_tags( (string) ( $conversation['customer_name'] ?? '' ) ) );
+		return '' !== $name ? $name : '+' . preg_replace( '/\D/', '', (string) ( $conversation['customer'] ?? '' ) );
+	}
+
+	/**
+	 * The start of the last message, or a placeholder for messages without text.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,mixed> $conversation Conversation summary.
+	 * @return string
+	 */
+	private static function preview( array $conversation ): string {
+		$text = trim( wp_strip_all_tags( (string) ( $conversation['last_text'] ?? '' ) ) );
+		if ( mb_strlen( $text ) > self::PREVIEW_CHARS ) {
+			$text = mb_substr( $text, 0, self::PREVIEW_CHARS ) . '…';
+		}
+		return '' !== $text ? $text : __( '(a message without text, such as a picture or an order)', 'wpwa' );
 	}
 
 	/**
@@ -93,14 +286,8 @@ final class Notifier {
 		if ( ! $user || ! is_email( $user->user_email ) ) {
 			return false;
 		}
-		$name = trim( wp_strip_all_tags( (string) ( $conversation['customer_name'] ?? '' ) ) );
-		if ( '' === $name ) {
-			$name = '+' . preg_replace( '/\D/', '', (string) ( $conversation['customer'] ?? '' ) );
-		}
-		$text = trim( wp_strip_all_tags( (string) ( $conversation['last_text'] ?? '' ) ) );
-		if ( mb_strlen( $text ) > self::PREVIEW_CHARS ) {
-			$text = mb_substr( $text, 0, self::PREVIEW_CHARS ) . '…';
-		}
+		$name = self::customer_label( $conversation );
+		$text = self::preview( $conversation );
 		$site = wp_specialchars_decode( (string) get_bloginfo( 'name' ), ENT_QUOTES );
 		$link = self::dashboard_url();
 
@@ -110,7 +297,7 @@ final class Notifier {
 			/* translators: %s: customer name or number. */
 			sprintf( __( '%s wrote to the marketplace on WhatsApp:', 'wpwa' ), $name ),
 			'',
-			'' !== $text ? '“' . $text . '”' : __( '(a message without text, such as a picture or an order)', 'wpwa' ),
+			'“' . $text . '”',
 			'',
 			__( 'Reply from your WhatsApp Business app. Your conversations are listed in your WhatsApp dashboard:', 'wpwa' ),
 			esc_url_raw( $link ),

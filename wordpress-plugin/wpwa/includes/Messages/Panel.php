@@ -34,13 +34,14 @@ final class Panel {
 	 * @since 0.4.0
 	 *
 	 * @param int $vendor_id Vendor user ID.
-	 * @return array{conversations:array<int,array<string,mixed>>,code:string,error:string}
+	 * @return array{conversations:array<int,array<string,mixed>>,code:string,error:string,metrics:array<string,mixed>|null}
 	 */
 	public static function data( int $vendor_id ): array {
 		$data = array(
 			'conversations' => array(),
 			'code'          => Config::vendor_code( $vendor_id ),
 			'error'         => '',
+			'metrics'       => self::metrics( $vendor_id ),
 		);
 		try {
 			$list = Core::conversations( $vendor_id, self::LIMIT );
@@ -72,6 +73,38 @@ final class Panel {
 			);
 		}
 		return $data;
+	}
+
+	/**
+	 * Days the response figures cover.
+	 *
+	 * @since 0.5.0
+	 */
+	public const METRICS_DAYS = 30;
+
+	/**
+	 * The vendor's response figures over the last METRICS_DAYS days, worded:
+	 * `rate` ("92%" or ""), `time` ("2 hours" or ""), `turns`, `pending`; null
+	 * when they cannot be read.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>|null
+	 */
+	public static function metrics( int $vendor_id ): ?array {
+		$raw = Core::response_metrics( $vendor_id, time() - self::METRICS_DAYS * DAY_IN_SECONDS );
+		if ( ! is_array( $raw ) ) {
+			return null;
+		}
+		$rate    = $raw['response_rate'] ?? null;
+		$seconds = $raw['average_response_seconds'] ?? null;
+		return array(
+			'rate'    => is_numeric( $rate ) ? number_format_i18n( 100 * (float) $rate ) . '%' : '',
+			'time'    => is_numeric( $seconds ) ? ( (int) $seconds < MINUTE_IN_SECONDS ? __( 'under a minute', 'wpwa' ) : human_time_diff( 0, (int) $seconds ) ) : '',
+			'turns'   => (int) ( $raw['turns'] ?? 0 ),
+			'pending' => (int) ( $raw['pending'] ?? 0 ),
+		);
 	}
 
 	/**

@@ -224,7 +224,7 @@ final class MessagesController {
 				return new WP_Error( $outcome->get_error_code(), __( 'The webhook could not be processed; retry later.', 'wpwa' ), array( 'status' => $status >= 500 ? $status : 500 ) );
 			}
 
-			Notifier::routed( (array) ( $outcome['stored'] ?? array() ) );
+			Notifier::after_response( (array) $outcome );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );

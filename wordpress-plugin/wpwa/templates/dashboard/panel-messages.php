@@ -15,6 +15,8 @@
  *                                 customer_name, product (retailer ID), product_title,
  *                                 last_text, last_message_at (unix), unread, reply_url.
  *     @type string $error         Error message when the conversations could not be read.
+ *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
+ *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
  * }
  */
 
@@ -35,6 +37,23 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 				);
 				?>
 			</p>
+		<?php endif; ?>
+		<?php if ( ! empty( $view['metrics'] ) && $view['metrics']['turns'] > 0 ) : ?>
+			<dl class="wpwa-metrics">
+				<div class="wpwa-metric wpwa-metric--rate">
+					<dt><?php esc_html_e( 'Response rate', 'wpwa' ); ?></dt>
+					<dd><?php echo esc_html( '' !== $view['metrics']['rate'] ? $view['metrics']['rate'] : '—' ); ?></dd>
+				</div>
+				<div class="wpwa-metric wpwa-metric--time">
+					<dt><?php esc_html_e( 'Average response time', 'wpwa' ); ?></dt>
+					<dd><?php echo esc_html( '' !== $view['metrics']['time'] ? $view['metrics']['time'] : '—' ); ?></dd>
+				</div>
+				<div class="wpwa-metric wpwa-metric--waiting">
+					<dt><?php esc_html_e( 'Waiting for you', 'wpwa' ); ?></dt>
+					<dd><?php echo esc_html( number_format_i18n( $view['metrics']['pending'] ) ); ?></dd>
+				</div>
+			</dl>
+			<p class="wpwa-muted wpwa-metrics__note"><?php esc_html_e( 'Last 30 days. Answers count when you reply from your connected WhatsApp within 24 hours; automatic replies do not count.', 'wpwa' ); ?></p>
 		<?php endif; ?>
 		<?php if ( '' !== $view['error'] ) : ?>
 			<p class="wpwa-notice wpwa-notice--error"><?php echo esc_html( $view['error'] ); ?></p>

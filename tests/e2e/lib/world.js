@@ -1,0 +1,50 @@
+// What the end-to-end tests share beyond HTTP: the sandbox's control API, the
+// token-guarded test helper routes, polling, and Chromium's launch flags.
+import assert from 'node:assert/strict';
+import { baseUrl, site, testToken } from './env.js';
+import { Client } from './http.js';
+
+export const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
+export const SANDBOX_KEY = 'sandbox-key';
+
+/** Headless Chromium, offline except for loopback. */
+export const BROWSER_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+];
+
+const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
+const helperHttp = new Client(baseUrl);
+
+/** Calls the sandbox's API (its control routes under /sandbox/ included); asserts success. */
+export async function sandbox(method, p, body) {
+  const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, headers: { 'x-api-key': SANDBOX_KEY }, cookies: false });
+  assert.ok(res.status < 300, `sandbox ${method} ${p}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+  return res.text ? res.json() : null;
+}
+
+/** Calls a token-guarded route of the test site's helper mu-plugins (wpwa-test/v1). */
+export async function helper(p, body) {
+  const res = await helperHttp.post(`${baseUrl}/wp-json/wpwa-test/v1${p}`, { body, headers: { 'x-wpwa-test-token': testToken }, cookies: false });
+  assert.equal(res.status, 200, `test helper ${p}: ${res.text.slice(0, 300)}`);
+  return res.json();
+}
+
+/** Polls `fn` until it returns something truthy; throws with the last value after `timeout` ms. */
+export async function waitFor(fn, what, timeout = 20000, every = 300) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** The messages the sandbox's Cloud API accepted for sending, oldest first. */
+export async function sandboxSent() {
+  const outbox = await sandbox('GET', '/sandbox/messages/sent');
+  return Array.isArray(outbox) ? outbox : (outbox.messages || []);
+}
