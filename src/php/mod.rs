@@ -803,22 +803,13 @@ pub fn message_send(
     limits: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = non_negative("vendor_id", vendor_id)?;
-    let outbound = outbound_message(message)?;
-    let (client, phone_number_id) = cloud_connection(connection)?;
-    let caps = messaging_limits(limits)?;
-    let sent = with_store(|store| {
-        Ok(runtime::block_on(messaging::send(
-            store,
-            &client,
-            &phone_number_id,
-            vendor_id,
-            &to,
-            &outbound,
-            &caps,
-            clock::now(),
-        ))?)
-    })?;
-    to_array(&sent)
+    send_outbound(
+        vendor_id,
+        &to,
+        &outbound_message(message)?,
+        connection,
+        limits,
+    )
 }
 
 /// Sends the automatic reply that applies to `$customer`, who just wrote to the vendor:
@@ -918,6 +909,17 @@ pub fn message_vendor_menu(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendors = vendor_directory(vendors)?;
     let menu = routing::vendor_menu(&vendors, &intro, &button);
+    send_outbound(0, &customer, &menu, connection, limits)
+}
+
+/// Sends one message through a connection within the limits; `wamid`, `allowance_left`.
+fn send_outbound(
+    vendor_id: u64,
+    to: &str,
+    message: &messaging::Outbound,
+    connection: &ZendHashTable,
+    limits: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
     let (client, phone_number_id) = cloud_connection(connection)?;
     let caps = messaging_limits(limits)?;
     let sent = with_store(|store| {
@@ -925,9 +927,9 @@ pub fn message_vendor_menu(
             store,
             &client,
             &phone_number_id,
-            0,
-            &customer,
-            &menu,
+            vendor_id,
+            to,
+            message,
             &caps,
             clock::now(),
         ))?)

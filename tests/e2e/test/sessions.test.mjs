@@ -15,18 +15,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
+import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
+import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor } from '../lib/world.js';
 
-const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
-const SANDBOX_KEY = 'sandbox-key';
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const RUN = Date.now().toString(36).slice(-6);
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const figures = [];
 // Phone numbers of this run: one phone belongs to one vendor, so reruns on
 // the same site need new ones.
@@ -36,22 +30,7 @@ let browser;
 
 // ------------------------------------------------------------------ helpers --
 
-const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
-const helperHttp = new Client(baseUrl);
-
-async function sandbox(method, p, body) {
-  const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, headers: { 'x-api-key': SANDBOX_KEY }, cookies: false });
-  assert.ok(res.status < 300, `sandbox ${method} ${p}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-  return res.text ? res.json() : null;
-}
-
 const sandboxConfig = (cfg) => sandbox('PUT', '/sandbox/config', cfg);
-
-async function helper(p, body) {
-  const res = await helperHttp.post(`${baseUrl}/wp-json/wpwa-test/v1${p}`, { body, headers: { 'x-wpwa-test-token': testToken }, cookies: false });
-  assert.equal(res.status, 200, `test helper ${p}: ${res.text.slice(0, 300)}`);
-  return res.json();
-}
 
 const setPolicy = (policy) => helper('/settings', policy);
 const DEFAULT_POLICY = { max_starts_per_hour: 5, qr_first_seconds: 60, qr_next_seconds: 20, integration_model: 'central' };
@@ -72,17 +51,6 @@ async function sessionOf(vendor) {
   const res = await vendor.call('GET', '/session');
   assert.equal(res.status, 200, `GET session: ${res.text.slice(0, 300)}`);
   return res.json().session;
-}
-
-async function waitFor(fn, what, timeout = 20000, every = 250) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
 async function openPage() {
@@ -183,7 +151,7 @@ before(async () => {
   fs.mkdirSync(artifactsDir, { recursive: true });
   await sandboxConfig(DEFAULT_SANDBOX);
   await setPolicy(DEFAULT_POLICY);
-  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: ARGS, timeout: 60000 });
+  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: BROWSER_ARGS, timeout: 60000 });
 });
 
 after(async () => {
