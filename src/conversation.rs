@@ -127,7 +127,7 @@ pub fn ingest(
     now: i64,
 ) -> Result<IngestReport, ConversationError> {
     let notification = inbound::parse(body)?;
-    let tx = store.conn().unchecked_transaction()?;
+    let tx = store.write_transaction()?;
     let mut report = IngestReport::default();
     for message in &notification.messages {
         let seen: bool = tx
@@ -731,5 +731,70 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM message", [], |r| r.get(0))
             .unwrap();
         assert_eq!(count, 0);
+    }
+
+    /// PHP workers each hold their own connection to one file: webhooks arriving at
+    /// once must all be stored, each wamid once, none refused as "database is locked"
+    /// (a deferred transaction that read first cannot take the write lock once another
+    /// worker has committed; scripts/bench-webhooks found it at concurrency 16).
+    #[test]
+    fn concurrent_workers_store_every_message_once() {
+        const WORKERS: usize = 8;
+        const EACH: usize = 40;
+        const SHARED: usize = 10;
+        let dir = std::env::temp_dir().join(format!("wpwa-conv-concurrent-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("wpwa.sqlite");
+        drop(Store::open(&path).unwrap());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(WORKERS));
+        let workers: Vec<_> = (0..WORKERS)
+            .map(|w| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let store = Store::open(&path).unwrap();
+                    barrier.wait();
+                    let mut stored = 0;
+                    for n in 0..EACH {
+                        // Every worker also gets the shared messages, as redeliveries do.
+                        let id = if n < SHARED {
+                            format!("wamid.SHARED{n}")
+                        } else {
+                            format!("wamid.W{w}N{n}")
+                        };
+                        let body = webhook(json!([text(&id, "Hello #ACME")]), json!([]));
+                        let report =
+                            ingest(&store, &body, &vendors(), &RoutingConfig::default(), 2000)
+                                .unwrap_or_else(|e| panic!("worker {w}, {id}: {e}"));
+                        stored += report.stored.len();
+                    }
+                    stored
+                })
+            })
+            .collect();
+        let stored: usize = workers.into_iter().map(|t| t.join().unwrap()).sum();
+        let expected = WORKERS * (EACH - SHARED) + SHARED;
+        assert_eq!(stored, expected, "reported as stored");
+        let store = Store::open(&path).unwrap();
+        let (rows, distinct): (i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*), COUNT(DISTINCT wamid) FROM message",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((rows, distinct), (expected as i64, expected as i64));
+        let unread: i64 = store
+            .conn()
+            .query_row(
+                "SELECT unread FROM conversation WHERE vendor_id = 11",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unread, expected as i64, "each message counted unread once");
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

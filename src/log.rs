@@ -181,7 +181,7 @@ pub fn write_all(store: &Store, entries: Vec<NewEntry>) -> Result<usize, LogErro
     if entries.is_empty() {
         return Ok(0);
     }
-    let tx = store.conn().unchecked_transaction()?;
+    let tx = store.write_transaction()?;
     let mut written = 0;
     for entry in entries {
         let Ok(entry) = sanitize(entry) else { continue };

@@ -184,8 +184,7 @@ pub fn plan(
         return summary_of(store, job);
     }
 
-    let conn = store.conn();
-    let tx = conn.unchecked_transaction()?;
+    let tx = store.write_transaction()?;
     // What the catalog holds for this vendor: retailer id → (product id, sent hash, state).
     let mut known: HashMap<String, (u64, Option<String>, String)> = HashMap::new();
     {
@@ -677,7 +676,7 @@ async fn poll(
         if !status.finished {
             continue;
         }
-        let tx = conn.unchecked_transaction()?;
+        let tx = store.write_transaction()?;
         let first_seq: i64 = tx
             .prepare_cached("SELECT MIN(seq) FROM sync_op WHERE job_id = ?1 AND batch_no = ?2")?
             .query_row(params![job_id, batch_no], |r| r.get(0))?;
@@ -712,8 +711,7 @@ async fn poll(
 
 /// Carries a finished batch's results into the catalog record.
 fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError> {
-    let conn = store.conn();
-    let tx = conn.unchecked_transaction()?;
+    let tx = store.write_transaction()?;
     let catalog_id: String = tx
         .prepare_cached("SELECT catalog_id FROM sync_job WHERE id = ?1")?
         .query_row([job_id], |r| r.get(0))?;

@@ -409,7 +409,7 @@ fn apply(
     event: &Event<'_>,
     now: i64,
 ) -> Result<(Row, WebhookOutcome), SessionError> {
-    let tx = store.conn().unchecked_transaction()?;
+    let tx = store.write_transaction()?;
     let mut row = row.unwrap_or_else(|| Row::new(vendor_id, session_name.to_owned(), now));
     if let Some(id) = event.id {
         let seen: bool = tx.query_row(

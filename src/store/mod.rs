@@ -122,6 +122,18 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// A transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`).
+    ///
+    /// Every transaction that writes must use this, not `unchecked_transaction()`: a
+    /// deferred transaction that reads first holds a snapshot, and when it then writes
+    /// after another PHP worker committed, SQLite answers `SQLITE_BUSY` at once, without
+    /// waiting the busy timeout ("database is locked" under concurrent webhooks). Taking
+    /// the lock up front makes concurrent writers queue on the busy timeout instead, and
+    /// serialises read-then-write checks (a wamid seen before) across workers.
+    pub(crate) fn write_transaction(&self) -> Result<rusqlite::Transaction<'_>, rusqlite::Error> {
+        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    }
 }
 
 fn validate_path(path: &Path) -> Result<(), StoreError> {
