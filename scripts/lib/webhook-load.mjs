@@ -11,7 +11,13 @@
 //
 //   node webhook-load.mjs --url URL --count N --concurrency C --kind KIND
 //        --secret S --prefix P [--codes A,B] [--wamids-out FILE]
-//        [--resend-from FILE --copies K]
+//        [--resend-from FILE --copies K] [--baseline URL2 --rounds R]
+//
+// With --baseline URL2 (message kind only), the very same bodies go to URL2 as
+// well, in --rounds R alternating
+// slices (URL2 first in even rounds, URL first in odd ones), so both routes
+// are measured under the same background load on a shared machine; one JSON
+// line is printed for URL2 (kind "baseline"), then one for URL.
 //
 // KIND: message (the body above), status (a `delivered` status for a wamid no
 // one sent: exercises the route without storing a message; the warm-up), or
@@ -83,16 +89,18 @@ function statusBody(wamid) {
 }
 
 // The requests, built and signed up front.
-const bodies = [];
+let bodies = [];
+let baseline = [];
 if (kind === 'message') {
   const lines = [];
   for (let n = 1; n <= count; n++) {
     const wamid = `${prefix}.${String(n).padStart(6, '0')}`;
-    const body = messageBody(n, wamid);
-    bodies.push(body);
-    lines.push(`${wamid}\t${body}`);
+    bodies.push(messageBody(n, wamid));
+    lines.push(`${wamid}\t${bodies.at(-1)}`);
   }
   if (args['wamids-out']) fs.writeFileSync(args['wamids-out'], `${lines.join('\n')}\n`);
+  // The very same bytes: the baseline route stores nothing.
+  if (args.baseline) baseline = bodies;
 } else if (kind === 'status') {
   for (let n = 1; n <= count; n++) bodies.push(statusBody(`${prefix}.${String(n).padStart(6, '0')}`));
 } else if (kind === 'resend') {
@@ -108,21 +116,18 @@ if (kind === 'message') {
   console.error(`webhook-load: unknown --kind ${kind}`);
   process.exit(2);
 }
-const prepared = bodies.map((body) => {
+const prepare = (list) => list.map((body) => {
   const buf = Buffer.from(body);
   return { buf, signature: sign(buf) };
 });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-const statuses = {};
-const latencies = [];
-const failures = [];
-let next = 0;
 
-function send({ buf, signature }) {
+function send(target, { buf, signature }) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request(url, {
+    const done = (status, text) => resolve({ status, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    const req = http.request(target, {
       method: 'POST',
       agent,
       headers: {
@@ -134,47 +139,75 @@ function send({ buf, signature }) {
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        resolve({ status: String(res.statusCode), text: Buffer.concat(chunks).toString() });
-      });
-      res.on('error', (e) => resolve({ status: 'error', text: String(e) }));
+      res.on('end', () => done(String(res.statusCode), Buffer.concat(chunks).toString()));
+      res.on('error', (e) => done('error', String(e)));
     });
-    req.on('error', (e) => resolve({ status: 'error', text: String(e) }));
+    req.on('error', (e) => done('error', String(e)));
     req.setTimeout(120000, () => req.destroy(new Error('timeout after 120 s')));
     req.end(buf);
   });
 }
 
-// C workers, each taking the next request as soon as its previous one is
-// answered: exactly C in flight until the queue runs dry.
-async function worker() {
-  while (next < prepared.length) {
-    const item = prepared[next++];
-    const { status, text } = await send(item);
-    statuses[status] = (statuses[status] || 0) + 1;
-    if (status !== '200' && failures.length < 5) failures.push(`${status}: ${text.slice(0, 300)}`);
-  }
+/** Totals of one route over its slices. */
+function tally(label) {
+  return { label, requests: 0, statuses: {}, latencies: [], wall: 0, failures: [], bytes: 0 };
 }
 
-const start = process.hrtime.bigint();
-await Promise.all(Array.from({ length: Math.min(concurrency, prepared.length) }, worker));
-const wall = Number(process.hrtime.bigint() - start) / 1e9;
-agent.destroy();
+// Sends `items` to `target` with C workers, each taking the next request as
+// soon as its previous one is answered: exactly C in flight until the slice
+// runs dry. Adds to `t`.
+async function run(target, items, t) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const { status, text, ms } = await send(target, items[next++]);
+      t.statuses[status] = (t.statuses[status] || 0) + 1;
+      t.latencies.push(ms);
+      if (status !== '200' && t.failures.length < 5) t.failures.push(`${status}: ${text.slice(0, 300)}`);
+    }
+  };
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  t.wall += Number(process.hrtime.bigint() - start) / 1e9;
+  t.requests += items.length;
+  if (items.length) t.bytes = items[0].buf.length;
+}
 
-latencies.sort((a, b) => a - b);
-const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : 0);
-for (const f of failures) console.error(`webhook-load ${kind}: ${f}`);
-console.log(JSON.stringify({
-  kind,
-  requests: prepared.length,
-  concurrency,
-  body_bytes: prepared.length ? prepared[0].buf.length : 0,
-  statuses,
-  wall_s: Number(wall.toFixed(3)),
-  rps: Number((prepared.length / wall).toFixed(1)),
-  p50_ms: Number(pct(50).toFixed(1)),
-  p95_ms: Number(pct(95).toFixed(1)),
-  p99_ms: Number(pct(99).toFixed(1)),
-  max_ms: Number((latencies.at(-1) || 0).toFixed(1)),
-}));
+function report(t) {
+  const l = t.latencies.sort((a, b) => a - b);
+  const pct = (p) => (l.length ? l[Math.min(l.length - 1, Math.floor((p / 100) * l.length))] : 0);
+  for (const f of t.failures) console.error(`webhook-load ${t.label}: ${f}`);
+  console.log(JSON.stringify({
+    kind: t.label,
+    requests: t.requests,
+    concurrency,
+    body_bytes: t.bytes,
+    statuses: t.statuses,
+    wall_s: Number(t.wall.toFixed(3)),
+    rps: Number((t.wall > 0 ? t.requests / t.wall : 0).toFixed(1)),
+    p50_ms: Number(pct(50).toFixed(1)),
+    p95_ms: Number(pct(95).toFixed(1)),
+    p99_ms: Number(pct(99).toFixed(1)),
+    max_ms: Number((l.at(-1) || 0).toFixed(1)),
+  }));
+}
+
+const main = tally(kind);
+const items = prepare(bodies);
+if (baseline.length) {
+  const base = tally('baseline');
+  const baseItems = prepare(baseline);
+  const baseUrl = new URL(args.baseline);
+  const rounds = Math.max(1, Number(args.rounds || 1));
+  const slice = (list, r) => list.slice(Math.floor((r * list.length) / rounds), Math.floor(((r + 1) * list.length) / rounds));
+  for (let r = 0; r < rounds; r++) {
+    const pair = [[baseUrl, slice(baseItems, r), base], [url, slice(items, r), main]];
+    if (r % 2) pair.reverse();
+    for (const [target, part, t] of pair) await run(target, part, t);
+  }
+  report(base);
+} else {
+  await run(url, items, main);
+}
+agent.destroy();
+report(main);
