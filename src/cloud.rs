@@ -103,6 +103,29 @@ pub struct BatchStatus {
     pub errors: Vec<ItemError>,
 }
 
+/// The ids a Cloud API connection is configured with; empty when not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionIds {
+    /// The business phone number's id.
+    pub phone_number_id: String,
+    /// The WhatsApp Business account's id.
+    pub waba_id: String,
+    /// The commerce catalog's id.
+    pub catalog_id: String,
+}
+
+/// One step of a connection test: what was checked, whether it worked, and what the
+/// API said (a name, a count, or the error).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// `phone_number`, `business_account` or `catalog`.
+    pub name: &'static str,
+    /// Whether the API answered as expected.
+    pub ok: bool,
+    /// What the API said, for a person.
+    pub detail: String,
+}
+
 /// A Cloud API connection.
 #[derive(Debug, Clone)]
 pub struct CloudClient {
@@ -237,6 +260,76 @@ impl CloudClient {
                 code: 0,
                 message: "the send answer has no message id".into(),
             })
+    }
+
+    /// Reads a Graph node (`GET /{version}/{id}?fields=…`); `fields` is a
+    /// comma-separated list of field names.
+    pub async fn node(&self, id: &str, fields: &str) -> Result<Value, CloudError> {
+        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CloudError::Config("the id must be numeric".into()));
+        }
+        self.call(Method::GET, &format!("{id}?fields={}", fields), None)
+            .await
+    }
+
+    /// Tests a connection: reads the phone number, the WhatsApp Business account and
+    /// the catalog with this token, each on its own so the answer says what worked
+    /// and what did not. An id left empty is reported as not set.
+    pub async fn test_connection(&self, ids: &ConnectionIds) -> Vec<Check> {
+        let steps: [(&'static str, &str, &str); 3] = [
+            (
+                "phone_number",
+                &ids.phone_number_id,
+                "display_phone_number,verified_name",
+            ),
+            ("business_account", &ids.waba_id, "name"),
+            ("catalog", &ids.catalog_id, "name,product_count"),
+        ];
+        let mut checks = Vec::with_capacity(steps.len());
+        for (name, id, fields) in steps {
+            if id.is_empty() {
+                checks.push(Check {
+                    name,
+                    ok: false,
+                    detail: "not set".into(),
+                });
+                continue;
+            }
+            let check = match self.node(id, fields).await {
+                Ok(node) => {
+                    let text = |key: &str| node.get(key).and_then(Value::as_str).unwrap_or("");
+                    let detail = match name {
+                        "phone_number" => {
+                            format!(
+                                "{} ({})",
+                                text("display_phone_number"),
+                                text("verified_name")
+                            )
+                        }
+                        "catalog" => format!(
+                            "{}: {} products",
+                            text("name"),
+                            node.get("product_count")
+                                .and_then(Value::as_u64)
+                                .unwrap_or(0)
+                        ),
+                        _ => text("name").to_owned(),
+                    };
+                    Check {
+                        name,
+                        ok: true,
+                        detail,
+                    }
+                }
+                Err(e) => Check {
+                    name,
+                    ok: false,
+                    detail: e.to_string(),
+                },
+            };
+            checks.push(check);
+        }
+        checks
     }
 
     async fn call(
@@ -380,6 +473,22 @@ mod tests {
     #[test]
     fn handles_are_url_encoded() {
         assert_eq!(encode("a b/c?d=1&e"), "a%20b%2Fc%3Fd%3D1%26e");
+    }
+
+    #[test]
+    fn a_connection_test_reports_each_step() {
+        let client = CloudClient::new("http://127.0.0.1:9", "v21.0", "t").unwrap();
+        let checks = crate::runtime::block_on(client.test_connection(&ConnectionIds {
+            phone_number_id: "123".into(),
+            waba_id: String::new(),
+            catalog_id: "x1".into(),
+        }));
+        let names: Vec<_> = checks.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["phone_number", "business_account", "catalog"]);
+        assert!(checks.iter().all(|c| !c.ok));
+        assert!(checks[0].detail.contains("cannot be reached"), "{checks:?}");
+        assert_eq!(checks[1].detail, "not set");
+        assert!(checks[2].detail.contains("numeric"), "{checks:?}");
     }
 
     #[test]

@@ -285,6 +285,81 @@ pub fn query(store: &Store, filter: &Filter) -> Result<Page, LogError> {
     })
 }
 
+/// Most rows one CSV export holds.
+pub const MAX_EXPORT_ROWS: u32 = 50_000;
+
+/// Deletes the entries written before `before` (Unix seconds) and returns how many
+/// went. The daily retention purge calls this.
+pub fn purge(store: &Store, before: i64) -> Result<u64, LogError> {
+    let deleted = store
+        .conn()
+        .execute("DELETE FROM activity_log WHERE created_at < ?1", [before])?;
+    Ok(deleted as u64)
+}
+
+/// The kinds present in the log, sorted, for a filter's choices.
+pub fn kinds(store: &Store) -> Result<Vec<String>, LogError> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT DISTINCT kind FROM activity_log ORDER BY kind LIMIT 200")?;
+    let kinds = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(kinds)
+}
+
+/// The entries matching `filter` (its page size and offset ignored; at most
+/// [`MAX_EXPORT_ROWS`], newest first) as RFC 4180 CSV with a header row: `id`,
+/// `time` (UTC, ISO 8601), `vendor_id`, `level`, `kind`, `message`, `context`.
+/// Cells a spreadsheet would run as a formula are prefixed with `'`.
+pub fn export_csv(store: &Store, filter: &Filter) -> Result<String, LogError> {
+    let mut out = String::from("id,time,vendor_id,level,kind,message,context\r\n");
+    let mut offset = 0;
+    while offset < MAX_EXPORT_ROWS {
+        let page = query(
+            store,
+            &Filter {
+                limit: Some(MAX_PAGE_SIZE.min(MAX_EXPORT_ROWS - offset)),
+                offset: filter.offset.saturating_add(offset),
+                ..filter.clone()
+            },
+        )?;
+        if page.entries.is_empty() {
+            break;
+        }
+        for entry in &page.entries {
+            let cells = [
+                entry.id.to_string(),
+                clock::iso8601(entry.created_at),
+                entry.vendor_id.to_string(),
+                entry.level.as_str().to_owned(),
+                entry.kind.clone(),
+                entry.message.clone(),
+                entry.context.to_string(),
+            ];
+            let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+        }
+        offset += page.entries.len() as u32;
+    }
+    Ok(out)
+}
+
+/// One CSV cell: quoted when needed, formula-leading characters neutralised.
+fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
 fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
     check_kind(&entry.kind)?;
     if entry.message.trim().is_empty() {
@@ -770,5 +845,62 @@ mod tests {
         assert_eq!(info.kind, "session");
         assert_eq!(info.message, "Session connected");
         assert_eq!(info.context["phone"], "+1555");
+    }
+
+    #[test]
+    fn purges_old_entries_and_lists_kinds() {
+        let store = Store::open_in_memory().unwrap();
+        write(&store, entry(1, Level::Info, "sync", "old")).unwrap();
+        write(&store, entry(2, Level::Error, "auth", "new")).unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE activity_log SET created_at = 1000 WHERE message = 'old'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(kinds(&store).unwrap(), vec!["auth", "sync"]);
+        assert_eq!(purge(&store, 2000).unwrap(), 1);
+        assert_eq!(purge(&store, 2000).unwrap(), 0);
+        let page = query(&store, &Filter::default()).unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.entries[0].message, "new");
+    }
+
+    #[test]
+    fn exports_filtered_entries_as_csv() {
+        let store = Store::open_in_memory().unwrap();
+        write(&store, entry(1, Level::Info, "sync", "plain")).unwrap();
+        let mut tricky = entry(
+            1,
+            Level::Warning,
+            "sync",
+            "=HYPERLINK(\"x\"), with \"quotes\"\nand a line",
+        );
+        tricky.context = json!({"token": "secret-value", "n": 1});
+        write(&store, tricky).unwrap();
+        write(&store, entry(2, Level::Info, "auth", "other vendor")).unwrap();
+        let csv = export_csv(
+            &store,
+            &Filter {
+                vendor_id: Some(1),
+                limit: Some(1),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], "id,time,vendor_id,level,kind,message,context");
+        assert!(lines[1].starts_with("2,"), "{csv}");
+        assert!(lines[1].contains(
+            ",1,warning,sync,\"'=HYPERLINK(\"\"x\"\"), with \"\"quotes\"\"\nand a line\","
+        ));
+        assert!(lines[1].contains("[redacted]") && !csv.contains("secret-value"));
+        assert!(
+            csv.contains(",1,info,sync,plain,{}"),
+            "the page size does not cut the export: {csv}"
+        );
+        assert!(!csv.contains("other vendor"));
+        assert!(lines[1].split(',').nth(1).unwrap().ends_with('Z'));
     }
 }

@@ -273,10 +273,8 @@ pub async fn send(
     let conn = store.conn();
     let vendor = vendor_id as i64;
 
-    let (month_start, next_month) = month_bounds(now);
-    let used: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM message WHERE vendor_id = ?1 AND direction = 'outbound' AND received_at >= ?2")?
-        .query_row(params![vendor, month_start], |r| r.get(0))?;
+    let (_, next_month) = month_bounds(now);
+    let used = i64::try_from(sent_this_month(store, vendor_id, now)?).unwrap_or(i64::MAX);
     if used >= i64::from(limits.monthly_allowance) {
         return Err(MessagingError::AllowanceUsed {
             limit: limits.monthly_allowance,
@@ -336,6 +334,17 @@ pub async fn send(
         wamid,
         allowance_left,
     })
+}
+
+/// Messages the vendor has sent this calendar month (UTC), counted against the
+/// monthly allowance.
+pub fn sent_this_month(store: &Store, vendor_id: u64, now: i64) -> Result<u64, MessagingError> {
+    let (month_start, _) = month_bounds(now);
+    let used: i64 = store
+        .conn()
+        .prepare_cached("SELECT COUNT(*) FROM message WHERE vendor_id = ?1 AND direction = 'outbound' AND received_at >= ?2")?
+        .query_row(params![vendor_id as i64, month_start], |r| r.get(0))?;
+    Ok(used.max(0) as u64)
 }
 
 /// The first second of `now`'s month and of the next one (UTC).

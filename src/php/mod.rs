@@ -2,6 +2,7 @@
 //! core types and core errors to the `Wpwa\` exception tree, and holds the worker's
 //! store handle; every decision is made by the core modules it calls.
 
+mod admin;
 mod convert;
 mod exceptions;
 mod product;
@@ -1191,7 +1192,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
 /// The module entry PHP loads.
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module
+    let module = module
         .class::<WpwaException>()
         .class::<ValidationException>()
         .class::<AuthException>()
@@ -1232,5 +1233,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
-        .info_function(module_info)
+        .info_function(module_info);
+    admin::register(module)
 }

@@ -115,14 +115,19 @@ pub(crate) async fn handle(
         [version, id, endpoint] if is_version(version) && is_numeric_id(id) => {
             (id.to_string(), *endpoint)
         }
+        // A node read (`GET /{version}/{id}?fields=…`): a phone number, an account or
+        // a catalog, as a connection test asks for them.
+        [version, id] if is_version(version) && is_numeric_id(id) && method == Method::GET => {
+            (id.to_string(), "")
+        }
         _ => return unknown_path(),
     };
     // `Some(true)`: items_batch; `Some(false)`: batch status; `None`: a send, where the
-    // id is a phone number id.
+    // id is a phone number id, or a node read.
     let batch = match (&method, endpoint) {
         (&Method::POST, "items_batch") => Some(true),
         (&Method::GET, "check_batch_request_status") => Some(false),
-        (&Method::POST, "messages") => None,
+        (&Method::POST, "messages") | (&Method::GET, "") => None,
         _ => return unknown_path(),
     };
 
@@ -180,6 +185,9 @@ pub(crate) async fn handle(
     }
 
     let Some(batch) = batch else {
+        if endpoint.is_empty() {
+            return node(catalogs, &catalog_id, query.as_deref());
+        }
         return messages::send(shared, messages, &catalog_id, request).await;
     };
     if batch {
@@ -299,6 +307,42 @@ fn check_status(
             "(#100) Param handle is not a batch request handle of catalog {catalog_id}"
         )),
     }
+}
+
+/// Any numeric id reads as a node that is at once a phone number, a WhatsApp
+/// Business account and a catalog (its current size), limited to the requested
+/// `fields` as on Graph; `id` always comes back.
+fn node(catalogs: &Catalogs, id: &str, query: Option<&str>) -> Response<Body> {
+    let product_count = catalogs
+        .items(id)
+        .get("items")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let suffix = &id[id.len().saturating_sub(4)..];
+    let all = json!({
+        "id": id,
+        "name": format!("wpwa sandbox {id}"),
+        "display_phone_number": format!("+1 555-01{suffix:0>4}"),
+        "verified_name": "wpwa sandbox",
+        "quality_rating": "GREEN",
+        "product_count": product_count,
+    });
+    let fields = query_param(query, "fields").unwrap_or_default();
+    if fields.is_empty() {
+        return json(StatusCode::OK, &all);
+    }
+    let mut answer = Map::new();
+    answer.insert("id".into(), Value::String(id.to_owned()));
+    for field in fields.split(',').map(str::trim) {
+        if let Some(value) = all.get(field) {
+            answer.insert(field.to_owned(), value.clone());
+        } else if field != "id" {
+            return invalid_parameter(&format!(
+                "(#100) Tried accessing nonexisting field ({field}) on node type (WhatsAppBusinessPhoneNumber)"
+            ));
+        }
+    }
+    json(StatusCode::OK, &Value::Object(answer))
 }
 
 /// `v21.0` and the like.

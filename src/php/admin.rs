@@ -1,0 +1,126 @@
+//! The admin console's calls: log retention, export and filter choices, the store's
+//! health figures, a vendor's messaging figures, and the Cloud API connection test.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::ZendHashTable;
+
+use super::convert::{positive_id, to_array};
+use super::exceptions::{internal, validation};
+use super::{log_filter, with_store};
+use crate::cloud::{CloudClient, ConnectionIds};
+use crate::log::{self, Filter};
+use crate::{clock, overview, runtime};
+
+/// Adds this file's functions to the module.
+pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .function(wrap_function!(log_purge))
+        .function(wrap_function!(log_kinds))
+        .function(wrap_function!(log_export_csv))
+        .function(wrap_function!(store_stats))
+        .function(wrap_function!(vendor_activity))
+        .function(wrap_function!(cloud_test))
+}
+
+/// Deletes the activity log entries written before `$before` (Unix seconds) and
+/// returns how many went.
+#[php_function]
+#[php(name = "Wpwa\\log_purge")]
+pub fn log_purge(before: i64) -> PhpResult<i64> {
+    let deleted = with_store(|store| Ok(log::purge(store, before)?))?;
+    Ok(i64::try_from(deleted).unwrap_or(i64::MAX))
+}
+
+/// The kinds present in the activity log, sorted.
+#[php_function]
+#[php(name = "Wpwa\\log_kinds")]
+pub fn log_kinds() -> PhpResult<Vec<String>> {
+    with_store(|store| Ok(log::kinds(store)?))
+}
+
+/// The activity log entries matching `$filter` (keys as for `log_query()`; the page
+/// size is ignored, at most 50,000 rows) as CSV with a header row: `id`, `time`,
+/// `vendor_id`, `level`, `kind`, `message`, `context`.
+#[php_function]
+#[php(name = "Wpwa\\log_export_csv")]
+pub fn log_export_csv(filter: Option<&ZendHashTable>) -> PhpResult<String> {
+    let filter = match filter {
+        Some(array) => log_filter(array)?,
+        None => Filter::default(),
+    };
+    with_store(|store| Ok(log::export_csv(store, &filter)?))
+}
+
+/// The store's health figures: `path`, `size_bytes` (file plus write-ahead log),
+/// `schema_version` and `tables` (table name => rows).
+#[php_function]
+#[php(name = "Wpwa\\store_stats")]
+pub fn store_stats() -> PhpResult<ZBox<ZendHashTable>> {
+    with_store(|store| {
+        let mut tables = ZendHashTable::new();
+        for (name, rows) in store.table_rows()? {
+            tables
+                .insert(name.as_str(), i64::try_from(rows).unwrap_or(i64::MAX))
+                .map_err(internal)?;
+        }
+        let mut stats = ZendHashTable::new();
+        match store.path() {
+            Some(path) => stats.insert("path", path.display().to_string()),
+            None => stats.insert("path", ()),
+        }
+        .map_err(internal)?;
+        stats
+            .insert(
+                "size_bytes",
+                i64::try_from(store.size_on_disk()).unwrap_or(i64::MAX),
+            )
+            .map_err(internal)?;
+        stats
+            .insert("schema_version", store.schema_version()?)
+            .map_err(internal)?;
+        stats.insert("tables", tables).map_err(internal)?;
+        Ok(stats)
+    })
+}
+
+/// A vendor's messaging figures: `messages_this_month`, and over the last 30 days
+/// `questions`, `answered`, `waiting`, `median_response_seconds` and
+/// `average_response_seconds` (null without answers).
+#[php_function]
+#[php(name = "Wpwa\\vendor_activity")]
+pub fn vendor_activity(vendor_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let activity = with_store(|store| Ok(overview::activity(store, vendor_id, clock::now())?))?;
+    to_array(&activity)
+}
+
+/// Tests a Cloud API connection (`url`, `version`, `token`, `phone_number_id`,
+/// `waba_id`, `catalog_id`): reads the phone number, the business account and the
+/// catalog with the token. Returns one entry per step: `name`, `ok`, `detail`.
+#[php_function]
+#[php(name = "Wpwa\\cloud_test")]
+pub fn cloud_test(connection: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+    let text = |key: &str| -> PhpResult<String> {
+        match connection.get(key) {
+            None => Ok(String::new()),
+            Some(v) if v.is_null() => Ok(String::new()),
+            Some(v) => v
+                .str()
+                .map(str::to_owned)
+                .ok_or_else(|| validation(format!("connection {key} must be a string"))),
+        }
+    };
+    let client = CloudClient::new(&text("url")?, &text("version")?, &text("token")?)?;
+    let ids = ConnectionIds {
+        phone_number_id: text("phone_number_id")?,
+        waba_id: text("waba_id")?,
+        catalog_id: text("catalog_id")?,
+    };
+    let checks = runtime::block_on(client.test_connection(&ids));
+    let mut list = ZendHashTable::new();
+    for check in &checks {
+        list.push(to_array(check)?).map_err(internal)?;
+    }
+    Ok(list)
+}
