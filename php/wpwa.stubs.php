@@ -155,6 +155,16 @@ namespace Wpwa {
     function cloud_handshake(string $mode, string $token, string $challenge, string $expected): ?string {}
 
     /**
+     * Tests a Cloud API connection (`url`, `version`, `token`, `phone_number_id`,
+     * `waba_id`, `catalog_id`): reads the phone number, the business account and the
+     * catalog with the token. Returns one entry per step: `name`, `ok`, `detail`.
+     *
+     * @param array $connection
+     * @return array
+     */
+    function cloud_test(array $connection): array {}
+
+    /**
      * Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
      * the app secret, parses it, deduplicates, routes each message to a vendor and stores
      * it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
@@ -221,6 +231,32 @@ namespace Wpwa {
      * @return array
      */
     function jwt_verify(string $secret, string $token, string $audience): array {}
+
+    /**
+     * The activity log entries matching `$filter` (keys as for `log_query()`; the page
+     * size is ignored, at most 50,000 rows) as CSV with a header row: `id`, `time`,
+     * `vendor_id`, `level`, `kind`, `message`, `context`.
+     *
+     * @param array|null $filter
+     * @return string
+     */
+    function log_export_csv(?array $filter = null): string {}
+
+    /**
+     * The kinds present in the activity log, sorted.
+     *
+     * @return array
+     */
+    function log_kinds(): array {}
+
+    /**
+     * Deletes the activity log entries written before `$before` (Unix seconds) and
+     * returns how many went.
+     *
+     * @param int $before
+     * @return int
+     */
+    function log_purge(int $before): int {}
 
     /**
      * Queries the activity log, newest first. Filter keys: `vendor_id`, `level`, `kind`,
@@ -416,6 +452,24 @@ namespace Wpwa {
      * @return void
      */
     function store_open(string $path): void {}
+
+    /**
+     * The store's health figures: `path`, `size_bytes` (file plus write-ahead log),
+     * `schema_version` and `tables` (table name => rows).
+     *
+     * @return array
+     */
+    function store_stats(): array {}
+
+    /**
+     * A vendor's messaging figures: `messages_this_month`, and over the last 30 days
+     * `questions`, `answered`, `waiting`, `median_response_seconds` and
+     * `average_response_seconds` (null without answers).
+     *
+     * @param int $vendor_id
+     * @return array
+     */
+    function vendor_activity(int $vendor_id): array {}
 
     /**
      * The extension's version, e.g. `0.1.0`.

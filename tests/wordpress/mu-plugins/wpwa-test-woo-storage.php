@@ -103,6 +103,22 @@ add_action(
 		if ( ! wp_installing() && null === get_role( 'customer' ) ) {
 			add_role( 'customer', 'Customer', array( 'read' => true ) );
 		}
+		// And its shop manager role: wp-admin, products and users, not plugins.
+		if ( ! wp_installing() && null === get_role( 'shop_manager' ) ) {
+			add_role(
+				'shop_manager',
+				'Shop manager',
+				array(
+					'read'                 => true,
+					'edit_posts'           => true,
+					'edit_products'        => true,
+					'manage_woocommerce'   => true,
+					'view_admin_dashboard' => true,
+					'list_users'           => true,
+					'moderate_comments'    => true,
+				)
+			);
+		}
 	},
 	5
 );

@@ -480,6 +480,78 @@ final class Core {
 	}
 
 	/**
+	 * Deletes the activity log entries written before a time.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $before Unix seconds.
+	 * @return int|WP_Error Entries deleted.
+	 */
+	public static function log_purge( int $before ) {
+		return self::call( static fn() => \Wpwa\log_purge( $before ) );
+	}
+
+	/**
+	 * The kinds present in the activity log, sorted.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<int,string>|WP_Error
+	 */
+	public static function log_kinds() {
+		return self::call( static fn() => \Wpwa\log_kinds() );
+	}
+
+	/**
+	 * The activity log entries matching a filter, as CSV (header row first).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,int|string> $filter Keys as for log_query(); limit and offset are ignored.
+	 * @return string|WP_Error
+	 */
+	public static function log_export_csv( array $filter = array() ) {
+		unset( $filter['limit'], $filter['offset'] );
+		return self::call( static fn() => \Wpwa\log_export_csv( $filter ) );
+	}
+
+	/**
+	 * The store's health figures: path, size_bytes, schema_version, tables.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function store_stats() {
+		return self::call( static fn() => \Wpwa\store_stats() );
+	}
+
+	/**
+	 * A vendor's messaging figures: messages_this_month, questions, answered,
+	 * waiting, median_response_seconds, average_response_seconds.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function vendor_activity( int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\vendor_activity( $vendor_id ) );
+	}
+
+	/**
+	 * Tests a Cloud API connection step by step (no store needed).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,string> $connection url, version, token, phone_number_id, waba_id, catalog_id.
+	 * @return array<int,array{name:string,ok:bool,detail:string}>|WP_Error
+	 */
+	public static function cloud_test( array $connection ) {
+		return self::call( static fn() => \Wpwa\cloud_test( $connection ), false );
+	}
+
+	/**
 	 * Issues a signed, vendor-scoped token.
 	 *
 	 * @since 0.1.0

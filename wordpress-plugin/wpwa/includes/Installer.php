@@ -44,6 +44,7 @@ final class Installer {
 		Catalog\Scheduler::SLICE_HOOK,
 		Catalog\Scheduler::VENDOR_HOOK,
 		Catalog\Scheduler::WEEKLY_HOOK,
+		Logs::PURGE_HOOK,
 	);
 
 	/**

@@ -57,6 +57,8 @@ final class Plugin {
 			Rest\SyncController::init();
 			Rest\MessagesController::init();
 			Messages\PreferencesForm::init();
+			Rest\AdminController::init();
+			Logs::init();
 			Catalog\Scheduler::init();
 			Catalog\Panel::init();
 			Integrations\Wcfm::init();
@@ -68,6 +70,9 @@ final class Plugin {
 				Admin\VendorsPage::init();
 				Admin\CatalogSettings::init();
 				Admin\MessagesSettings::init();
+				Admin\CloudConnectionsBox::init();
+				Admin\LogsPage::init();
+				Admin\SiteHealth::init();
 			}
 
 			// Tell the extension where the store is, so every worker reports

@@ -73,8 +73,22 @@ final class Settings {
 			'qr_first_seconds'         => 60,
 			'qr_next_seconds'          => 20,
 			'offline_expiry_days'      => 14,
+			// Since 0.5.0: the admin console.
+			'log_retention_days'       => 90,
+			'monthly_allowance'        => 1000,
+			'shop_manager_access'      => false,
 		);
 	}
+
+	/**
+	 * Bounds of the admin console's numeric settings: key => [min, max].
+	 *
+	 * @since 0.5.0
+	 */
+	public const CONSOLE_BOUNDS = array(
+		'log_retention_days' => array( 1, 3650 ),
+		'monthly_allowance'  => array( 0, 1000000 ),
+	);
 
 	/**
 	 * Bounds of the numeric session policy settings: key => [min, max].
@@ -136,6 +150,7 @@ final class Settings {
 
 		$settings['sandbox_mode']             = (bool) $settings['sandbox_mode'];
 		$settings['delete_data_on_uninstall'] = (bool) $settings['delete_data_on_uninstall'];
+		$settings['shop_manager_access']      = (bool) $settings['shop_manager_access'];
 		$settings['sandbox_url']              = is_string( $settings['sandbox_url'] ) ? $settings['sandbox_url'] : self::DEFAULT_SANDBOX_URL;
 		if ( ! in_array( $settings['integration_model'], self::MODELS, true ) ) {
 			$settings['integration_model'] = 'central';
@@ -143,7 +158,7 @@ final class Settings {
 		$settings['gateway_url']     = is_string( $settings['gateway_url'] ) ? $settings['gateway_url'] : '';
 		$settings['gateway_api_key'] = is_string( $settings['gateway_api_key'] ) ? $settings['gateway_api_key'] : '';
 		$defaults                    = self::defaults();
-		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+		foreach ( self::POLICY_BOUNDS + self::CONSOLE_BOUNDS as $key => $bounds ) {
 			$value            = is_numeric( $settings[ $key ] ) ? (int) $settings[ $key ] : (int) $defaults[ $key ];
 			$settings[ $key ] = min( $bounds[1], max( $bounds[0], $value ) );
 		}
@@ -242,6 +257,7 @@ final class Settings {
 		// Checkboxes are absent from the submission when unticked.
 		$clean['sandbox_mode']             = ! empty( $input['sandbox_mode'] );
 		$clean['delete_data_on_uninstall'] = ! empty( $input['delete_data_on_uninstall'] );
+		$clean['shop_manager_access']      = ! empty( $input['shop_manager_access'] );
 
 		if ( isset( $input['sandbox_url'] ) ) {
 			$url = trim( sanitize_text_field( wp_unslash( (string) $input['sandbox_url'] ) ) );
@@ -301,7 +317,7 @@ final class Settings {
 			$clean['gateway_api_key'] = '';
 		}
 
-		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+		foreach ( self::POLICY_BOUNDS + self::CONSOLE_BOUNDS as $key => $bounds ) {
 			if ( ! isset( $input[ $key ] ) ) {
 				continue;
 			}

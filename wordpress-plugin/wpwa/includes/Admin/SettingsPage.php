@@ -53,6 +53,7 @@ final class SettingsPage {
 		add_filter( 'option_page_capability_' . Settings::GROUP, array( self::class, 'capability' ) );
 		add_filter( 'plugin_action_links_' . WPWA_PLUGIN_BASENAME, array( self::class, 'action_links' ) );
 		add_action( 'update_option_' . Settings::OPTION, array( self::class, 'log_changes' ), 10, 2 );
+		add_action( 'update_option_' . Settings::OPTION, array( self::class, 'apply_access' ), 10, 2 );
 	}
 
 	/**
@@ -193,6 +194,37 @@ final class SettingsPage {
 		);
 
 		add_settings_section(
+			'wpwa_console',
+			__( 'Access, limits and activity log', 'wpwa' ),
+			'__return_false',
+			self::SLUG
+		);
+		add_settings_field(
+			'wpwa_shop_manager_access',
+			__( 'Shop managers', 'wpwa' ),
+			array( self::class, 'field_shop_manager_access' ),
+			self::SLUG,
+			'wpwa_console',
+			array( 'label_for' => 'wpwa_shop_manager_access' )
+		);
+		add_settings_field(
+			'wpwa_monthly_allowance',
+			__( 'Monthly allowance', 'wpwa' ),
+			array( self::class, 'field_monthly_allowance' ),
+			self::SLUG,
+			'wpwa_console',
+			array( 'label_for' => 'wpwa_monthly_allowance' )
+		);
+		add_settings_field(
+			'wpwa_log_retention_days',
+			__( 'Keep activity log', 'wpwa' ),
+			array( self::class, 'field_log_retention_days' ),
+			self::SLUG,
+			'wpwa_console',
+			array( 'label_for' => 'wpwa_log_retention_days' )
+		);
+
+		add_settings_section(
 			'wpwa_data',
 			__( 'Data', 'wpwa' ),
 			'__return_false',
@@ -272,6 +304,62 @@ final class SettingsPage {
 			esc_attr( (string) Settings::get( 'sandbox_url' ) ),
 			esc_attr( Settings::DEFAULT_SANDBOX_URL ),
 			esc_html__( 'Address of the wpwa-sandbox server. It must run on this machine: an http:// URL on 127.0.0.1, ::1 or localhost.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: give shop managers the manage_wpwa capability.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_shop_manager_access(): void {
+		$role = get_role( 'shop_manager' );
+		printf(
+			'<label><input type="checkbox" id="wpwa_shop_manager_access" name="%1$s[shop_manager_access]" value="1" %2$s %3$s /> %4$s</label><p class="description">%5$s</p>',
+			esc_attr( Settings::OPTION ),
+			checked( null !== $role && $role->has_cap( Vendors::MANAGE_CAP ), true, false ),
+			disabled( null === $role, true, false ),
+			esc_html__( 'Let shop managers use this console', 'wpwa' ),
+			null === $role
+				? esc_html__( 'There is no Shop manager role on this site (it comes with WooCommerce).', 'wpwa' )
+				/* translators: %s: capability name. */
+				: sprintf( esc_html__( 'Grants the %s capability to the Shop manager role. Administrators always have it; any role or user can be given it with a role editor.', 'wpwa' ), '<code>' . esc_html( Vendors::MANAGE_CAP ) . '</code>' )
+		);
+	}
+
+	/**
+	 * Field: monthly message allowance per vendor.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_monthly_allowance(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_monthly_allowance" name="%1$s[monthly_allowance]" value="%2$d" min="0" max="1000000" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( Settings::OPTION ),
+			(int) Settings::get( 'monthly_allowance' ),
+			esc_html__( 'messages per vendor', 'wpwa' ),
+			esc_html__( 'WhatsApp messages each vendor may send per calendar month (UTC). Shown against each vendor on the Vendors page.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: activity log retention.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_log_retention_days(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_log_retention_days" name="%1$s[log_retention_days]" value="%2$d" min="1" max="3650" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( Settings::OPTION ),
+			(int) Settings::get( 'log_retention_days' ),
+			esc_html__( 'days', 'wpwa' ),
+			esc_html__( 'Older activity log entries are deleted once a day.', 'wpwa' )
 		);
 	}
 
@@ -429,28 +517,18 @@ final class SettingsPage {
 		if ( ! Settings::get( 'sandbox_mode' ) ) {
 			return;
 		}
-		$url = (string) Settings::get( 'sandbox_url' );
-		if ( ! Settings::is_loopback_url( $url ) ) {
-			return;
-		}
-		$response = wp_remote_get(
-			untrailingslashit( $url ) . '/health',
-			array(
-				'timeout'     => 2,
-				'redirection' => 0,
-			)
-		);
-		$body     = is_wp_error( $response ) ? null : json_decode( (string) wp_remote_retrieve_body( $response ), true );
-		if ( is_array( $body ) && 'ok' === ( $body['status'] ?? '' ) ) {
+		$reach = SiteHealth::reachability();
+		$url   = $reach['target'];
+		if ( $reach['ok'] ) {
 			echo '<p class="wpwa-status-line wpwa-status-line--good">';
 			printf(
-				/* translators: 1: sandbox URL, 2: sandbox version. */
-				esc_html__( 'Sandbox reachable at %1$s (version %2$s).', 'wpwa' ),
+				/* translators: 1: sandbox URL, 2: what the sandbox answered. */
+				esc_html__( 'Sandbox at %1$s: %2$s.', 'wpwa' ),
 				'<code>' . esc_html( $url ) . '</code>',
-				esc_html( (string) ( $body['version'] ?? '?' ) )
+				esc_html( $reach['text'] )
 			);
 			echo '</p>';
-		} else {
+		} elseif ( Settings::is_loopback_url( $url ) ) {
 			echo '<p class="wpwa-status-line wpwa-status-line--warn">';
 			printf(
 				/* translators: 1: sandbox URL, 2: command. */
@@ -481,6 +559,27 @@ final class SettingsPage {
 			echo '</p>';
 		} else {
 			echo '<p class="wpwa-status-line wpwa-status-line--warn">' . esc_html__( 'No published page holds the [wpwa_vendor_dashboard] shortcode. Create one (or deactivate and reactivate the plugin to create "WhatsApp Management").', 'wpwa' ) . '</p>';
+		}
+	}
+
+	/**
+	 * Gives or takes manage_wpwa from the Shop manager role, as the setting says.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param mixed $old_value Previous value.
+	 * @param mixed $new_value New value.
+	 * @return void
+	 */
+	public static function apply_access( $old_value, $new_value ): void {
+		$role = get_role( 'shop_manager' );
+		if ( null === $role || ! is_array( $new_value ) ) {
+			return;
+		}
+		if ( ! empty( $new_value['shop_manager_access'] ) ) {
+			$role->add_cap( Vendors::MANAGE_CAP );
+		} else {
+			$role->remove_cap( Vendors::MANAGE_CAP );
 		}
 	}
 

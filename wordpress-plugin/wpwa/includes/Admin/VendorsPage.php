@@ -8,6 +8,8 @@
 
 namespace Wpwa\Plugin\Admin;
 
+use Wpwa\Plugin\Catalog\Sync;
+use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\Settings;
@@ -38,6 +40,7 @@ final class VendorsPage {
 	 */
 	public const DISCONNECT_ACTION = 'wpwa_vendor_disconnect';
 	public const ASSIGN_ACTION     = 'wpwa_vendor_assign';
+	public const SYNC_ACTION       = 'wpwa_vendor_sync';
 
 	/**
 	 * Hooks.
@@ -50,6 +53,7 @@ final class VendorsPage {
 		add_action( 'admin_menu', array( self::class, 'add_menu' ), 20 );
 		add_action( 'admin_post_' . self::DISCONNECT_ACTION, array( self::class, 'handle_disconnect' ) );
 		add_action( 'admin_post_' . self::ASSIGN_ACTION, array( self::class, 'handle_assign' ) );
+		add_action( 'admin_post_' . self::SYNC_ACTION, array( self::class, 'handle_sync' ) );
 	}
 
 	/**
@@ -115,23 +119,59 @@ final class VendorsPage {
 	}
 
 	/**
-	 * URL of the Disconnect row action.
+	 * URL of a row action (Disconnect, Sync catalog), with its per-vendor nonce.
 	 *
-	 * @since 0.2.0
+	 * @since 0.5.0
 	 *
-	 * @param int $vendor_id Vendor user ID.
+	 * @param string $action    One of the *_ACTION constants.
+	 * @param int    $vendor_id Vendor user ID.
 	 * @return string
 	 */
-	public static function disconnect_url( int $vendor_id ): string {
+	public static function action_url( string $action, int $vendor_id ): string {
 		return wp_nonce_url(
 			add_query_arg(
 				array(
-					'action' => self::DISCONNECT_ACTION,
+					'action' => $action,
 					'vendor' => $vendor_id,
 				),
 				admin_url( 'admin-post.php' )
 			),
-			self::DISCONNECT_ACTION . ':' . $vendor_id
+			$action . ':' . $vendor_id
+		);
+	}
+
+	/**
+	 * Row action: starts a catalog sync for a vendor (its first slice runs now,
+	 * the rest in the background).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function handle_sync(): void {
+		if ( ! current_user_can( Vendors::MANAGE_CAP ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the WhatsApp integration.', 'wpwa' ), 403 );
+		}
+		$vendor_id = absint( $_GET['vendor'] ?? 0 ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- verified next, per vendor.
+		check_admin_referer( self::SYNC_ACTION . ':' . $vendor_id );
+		if ( ! Vendors::is_vendor( $vendor_id ) ) {
+			self::back( 'error', __( 'No vendor exists with this ID.', 'wpwa' ) );
+		}
+		$result = Sync::start( $vendor_id, 'admin' );
+		$user   = get_userdata( $vendor_id );
+		$name   = $user ? $user->display_name : '#' . $vendor_id;
+		if ( is_wp_error( $result ) ) {
+			/* translators: 1: vendor name, 2: error message. */
+			self::back( 'error', sprintf( __( 'The catalog sync of %1$s could not start: %2$s', 'wpwa' ), $name, $result->get_error_message() ) );
+		}
+		$job = $result['job'];
+		self::back(
+			'success',
+			'done' === $job['state']
+				/* translators: 1: vendor name, 2: summary such as "Catalog sync finished: 3 synced, 0 removed, 0 rejected." */
+				? sprintf( __( '%1$s: %2$s', 'wpwa' ), $name, Sync::summary_text( $job ) )
+				/* translators: %s: vendor name. */
+				: sprintf( __( 'Catalog sync of %s started; it continues in the background.', 'wpwa' ), $name )
 		);
 	}
 
@@ -181,12 +221,18 @@ final class VendorsPage {
 		}
 		check_admin_referer( self::ASSIGN_ACTION, 'wpwa_assign_nonce' );
 		$assign = isset( $_POST['wpwa_assign'] ) && is_array( $_POST['wpwa_assign'] ) ? wp_unslash( $_POST['wpwa_assign'] ) : array(); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitized per entry below.
+		$cloud  = isset( $_POST['wpwa_assign_cloud'] ) && is_array( $_POST['wpwa_assign_cloud'] ) ? wp_unslash( $_POST['wpwa_assign_cloud'] ) : array(); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitized per entry below.
 		$bad    = 0;
-		foreach ( $assign as $vendor_id => $connection ) {
-			$vendor_id  = absint( $vendor_id );
-			$connection = sanitize_key( (string) $connection );
-			if ( ! $vendor_id || ! Vendors::is_vendor( $vendor_id ) || ! Gateways::assign( $vendor_id, $connection ) ) {
-				++$bad;
+		foreach ( array(
+			array( $assign, array( Gateways::class, 'assign' ) ),
+			array( $cloud, array( CloudConnections::class, 'assign' ) ),
+		) as list( $entries, $assign_one ) ) {
+			foreach ( $entries as $vendor_id => $connection ) {
+				$vendor_id  = absint( $vendor_id );
+				$connection = sanitize_key( (string) $connection );
+				if ( ! $vendor_id || ! Vendors::is_vendor( $vendor_id ) || ! $assign_one( $vendor_id, $connection ) ) {
+					++$bad;
+				}
 			}
 		}
 		if ( $bad ) {

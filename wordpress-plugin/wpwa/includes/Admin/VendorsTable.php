@@ -10,6 +10,10 @@ namespace Wpwa\Plugin\Admin;
 
 use WP_List_Table;
 use WP_User;
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Catalog\Sync;
+use Wpwa\Plugin\CloudConnections;
+use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
@@ -23,7 +27,9 @@ if ( ! class_exists( 'WP_List_Table' ) ) {
 }
 
 /**
- * One row per vendor: name, session state, phone, since, connection.
+ * One row per vendor: name, session state, phone, since, last sync and its
+ * result, catalog counts, messages this month against the allowance,
+ * response times and, under model 2, the vendor's connections.
  *
  * @since 0.2.0
  */
@@ -42,6 +48,13 @@ final class VendorsTable extends WP_List_Table {
 	 * @var array<int,array<string,mixed>|null>
 	 */
 	private array $sessions = array();
+
+	/**
+	 * Messaging figures of the rows on this page, by vendor ID.
+	 *
+	 * @var array<int,array<string,mixed>|null>
+	 */
+	private array $activities = array();
 
 	/**
 	 * Constructor.
@@ -71,8 +84,14 @@ final class VendorsTable extends WP_List_Table {
 			'state'  => __( 'WhatsApp', 'wpwa' ),
 			'phone'  => __( 'Phone', 'wpwa' ),
 			'since'  => __( 'Since', 'wpwa' ),
+			// Since 0.5.0.
+			'sync'     => __( 'Last sync', 'wpwa' ),
+			'catalog'  => __( 'Catalog', 'wpwa' ),
+			'messages' => __( 'Messages this month', 'wpwa' ),
+			'response' => __( 'Response', 'wpwa' ),
 		);
 		if ( 'per_vendor' === Settings::get( 'integration_model' ) ) {
+			$columns['cloud']      = __( 'Cloud API connection', 'wpwa' );
 			$columns['connection'] = __( 'Gateway connection', 'wpwa' );
 		}
 		return $columns;
@@ -173,11 +192,26 @@ final class VendorsTable extends WP_List_Table {
 	 */
 	public function column_vendor( $item ) {
 		$session = $this->session( $item );
-		$actions = array();
+		$actions = array(
+			'sync' => sprintf(
+				'<a href="%1$s" class="wpwa-row-sync" aria-label="%2$s">%3$s</a>',
+				esc_url( VendorsPage::action_url( VendorsPage::SYNC_ACTION, (int) $item->ID ) ),
+				/* translators: %s: vendor name. */
+				esc_attr( sprintf( __( 'Start a catalog sync for %s', 'wpwa' ), $item->display_name ) ),
+				esc_html__( 'Sync catalog', 'wpwa' )
+			),
+			'log'  => sprintf(
+				'<a href="%1$s" class="wpwa-row-log" aria-label="%2$s">%3$s</a>',
+				esc_url( LogsPage::url( array( 'vendor' => (int) $item->ID ) ) ),
+				/* translators: %s: vendor name. */
+				esc_attr( sprintf( __( 'Activity log of %s', 'wpwa' ), $item->display_name ) ),
+				esc_html__( 'View log', 'wpwa' )
+			),
+		);
 		if ( in_array( $session['state'], array( 'starting', 'waiting_for_scan', 'connected' ), true ) ) {
 			$actions['disconnect'] = sprintf(
 				'<a href="%1$s" class="wpwa-row-disconnect" aria-label="%2$s">%3$s</a>',
-				esc_url( VendorsPage::disconnect_url( (int) $item->ID ) ),
+				esc_url( VendorsPage::action_url( VendorsPage::DISCONNECT_ACTION, (int) $item->ID ) ),
 				/* translators: %s: vendor name. */
 				esc_attr( sprintf( __( 'Disconnect %s from WhatsApp', 'wpwa' ), $item->display_name ) ),
 				esc_html__( 'Disconnect', 'wpwa' )
@@ -275,6 +309,184 @@ final class VendorsTable extends WP_List_Table {
 		$html .= '</select>';
 		if ( '' === $current ) {
 			$html .= '<br /><span class="description">' . esc_html__( 'Not assigned: this vendor cannot connect yet.', 'wpwa' ) . '</span>';
+		}
+		return $html;
+	}
+
+	/**
+	 * Column: the last catalog sync, when and how it ended.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_sync( $item ) {
+		$job = Core::catalog_sync_status( (int) $item->ID );
+		if ( is_wp_error( $job ) || ! is_array( $job ) ) {
+			return '<span class="description">' . esc_html__( 'Never synced', 'wpwa' ) . '</span>';
+		}
+		$job  = Sync::present( $job );
+		$when = (int) ( $job['finished_at'] ?? $job['created_at'] );
+		switch ( $job['state'] ) {
+			case 'done':
+				$result = sprintf(
+					/* translators: 1: items synced, 2: items rejected. */
+					__( '%1$d synced, %2$d rejected', 'wpwa' ),
+					(int) $job['synced'],
+					(int) $job['rejected']
+				);
+				break;
+			case 'failed':
+				$result = sprintf(
+					/* translators: %s: error message. */
+					__( 'Failed: %s', 'wpwa' ),
+					(string) $job['error']
+				);
+				break;
+			default:
+				/* translators: %d: percent done. */
+				$result = sprintf( __( 'Running (%d%%)', 'wpwa' ), (int) $job['percent'] );
+		}
+		return sprintf(
+			'<span class="wpwa-sync wpwa-sync--%1$s" data-state="%1$s">%2$s</span><br /><time class="description" datetime="%3$s">%4$s</time>',
+			esc_attr( (string) $job['state'] ),
+			esc_html( $result ),
+			esc_attr( gmdate( 'c', $when ) ),
+			esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $when ) )
+		);
+	}
+
+	/**
+	 * Column: catalog counts (synced, rejected, pending).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_catalog( $item ) {
+		$connection = CatalogConfig::connection( (int) $item->ID );
+		if ( is_wp_error( $connection ) ) {
+			return '<span class="description">' . esc_html__( 'No catalog connection', 'wpwa' ) . '</span>';
+		}
+		$summary = Core::catalog_summary( (int) $item->ID, $connection['catalog_id'] );
+		if ( is_wp_error( $summary ) ) {
+			return '—';
+		}
+		return sprintf(
+			'<span class="wpwa-catalog-counts" data-synced="%1$d" data-rejected="%2$d">%3$s</span>',
+			(int) $summary['synced'],
+			(int) $summary['rejected'],
+			esc_html(
+				sprintf(
+					/* translators: 1: synced products, 2: rejected products, 3: pending products. */
+					__( '%1$d synced · %2$d rejected · %3$d pending', 'wpwa' ),
+					(int) $summary['synced'],
+					(int) $summary['rejected'] + (int) $summary['needs_attention'],
+					(int) $summary['pending']
+				)
+			)
+		);
+	}
+
+	/**
+	 * The vendor's messaging figures (one store read per row).
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return array<string,mixed>|null
+	 */
+	private function activity( WP_User $item ): ?array {
+		$id = (int) $item->ID;
+		if ( ! array_key_exists( $id, $this->activities ) ) {
+			$activity                = Core::vendor_activity( $id );
+			$this->activities[ $id ] = is_array( $activity ) ? $activity : null;
+		}
+		return $this->activities[ $id ];
+	}
+
+	/**
+	 * Column: messages sent this month against the allowance.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_messages( $item ) {
+		$activity = $this->activity( $item );
+		if ( null === $activity ) {
+			return '—';
+		}
+		$used      = (int) $activity['messages_this_month'];
+		$allowance = (int) Settings::get( 'monthly_allowance' );
+		return sprintf(
+			'<span class="wpwa-allowance%1$s" data-used="%2$d" data-allowance="%3$d">%4$s</span>',
+			$used >= $allowance ? ' wpwa-allowance--used-up' : '',
+			$used,
+			$allowance,
+			/* translators: 1: messages sent, 2: monthly allowance. */
+			esc_html( sprintf( __( '%1$d / %2$d', 'wpwa' ), $used, $allowance ) )
+		);
+	}
+
+	/**
+	 * Column: response metrics over the last 30 days.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_response( $item ) {
+		$activity = $this->activity( $item );
+		if ( null === $activity || 0 === (int) $activity['questions'] ) {
+			return '<span class="description">' . esc_html__( 'No customer messages in 30 days', 'wpwa' ) . '</span>';
+		}
+		$median = $activity['median_response_seconds'];
+		return sprintf(
+			'%1$s<br /><span class="description">%2$s</span>',
+			esc_html(
+				null === $median
+					? __( 'No answers yet', 'wpwa' )
+					/* translators: %s: a duration such as "5 mins". */
+					: sprintf( __( 'Median answer: %s', 'wpwa' ), human_time_diff( 0, max( 1, (int) $median ) ) )
+			),
+			esc_html(
+				sprintf(
+					/* translators: 1: answered questions, 2: all questions, 3: questions waiting. */
+					__( '%1$d of %2$d answered, %3$d waiting (30 days)', 'wpwa' ),
+					(int) $activity['answered'],
+					(int) $activity['questions'],
+					(int) $activity['waiting']
+				)
+			)
+		);
+	}
+
+	/**
+	 * Column: Cloud API connection (model 2), as a select of the assignment form.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_cloud( $item ) {
+		$current = (string) get_user_meta( (int) $item->ID, CloudConnections::ASSIGN_META, true );
+		$html    = sprintf(
+			'<label class="screen-reader-text" for="wpwa-assign-cloud-%1$d">%2$s</label><select id="wpwa-assign-cloud-%1$d" name="wpwa_assign_cloud[%1$d]">',
+			(int) $item->ID,
+			/* translators: %s: vendor name. */
+			esc_html( sprintf( __( 'Cloud API connection of %s', 'wpwa' ), $item->display_name ) )
+		);
+		$html   .= sprintf( '<option value="">%s</option>', esc_html__( '— none —', 'wpwa' ) );
+		foreach ( CloudConnections::all() as $id => $conn ) {
+			$html .= sprintf( '<option value="%1$s"%2$s>%3$s</option>', esc_attr( (string) $id ), selected( $current, (string) $id, false ), esc_html( $conn['label'] . ' (' . $id . ')' ) );
+		}
+		$html .= '</select>';
+		if ( '' === $current || null === CloudConnections::get( $current ) ) {
+			$html .= '<br /><span class="description">' . esc_html__( 'Not assigned: this vendor cannot sync or message yet.', 'wpwa' ) . '</span>';
 		}
 		return $html;
 	}

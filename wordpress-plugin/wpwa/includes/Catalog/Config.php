@@ -8,6 +8,7 @@
 
 namespace Wpwa\Plugin\Catalog;
 
+use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Settings;
 
@@ -165,6 +166,7 @@ final class Config {
 	/**
 	 * The Cloud API connection a vendor's catalog syncs through (`url`,
 	 * `version`, `token`, `catalog_id`), or a WP_Error saying what to set up.
+	 * Under integration model 2 it is the vendor's assigned connection.
 	 *
 	 * @since 0.3.0
 	 *
@@ -172,13 +174,21 @@ final class Config {
 	 * @return array<string,string>|\WP_Error
 	 */
 	public static function connection( int $vendor_id ) {
-		$s          = self::all();
-		$sandbox    = (bool) Settings::get( 'sandbox_mode' );
-		$catalog_id = $s['catalog_id'];
-		if ( '' === $catalog_id && $sandbox ) {
-			$catalog_id = self::SANDBOX_CATALOG_ID;
+		$s       = self::all();
+		$sandbox = (bool) Settings::get( 'sandbox_mode' );
+		if ( 'per_vendor' === Settings::get( 'integration_model' ) ) {
+			// Model 2: the vendor's own Cloud API connection, or a clear refusal.
+			$connection = CloudConnections::for_vendor( $vendor_id );
+			if ( is_wp_error( $connection ) ) {
+				return $connection;
+			}
+		} else {
+			$catalog_id = $s['catalog_id'];
+			if ( '' === $catalog_id && $sandbox ) {
+				$catalog_id = self::SANDBOX_CATALOG_ID;
+			}
+			$connection = self::account() + array( 'catalog_id' => $catalog_id );
 		}
-		$connection = self::account() + array( 'catalog_id' => $catalog_id );
 
 		/**
 		 * Filters the Cloud API connection a vendor's catalog syncs through,

@@ -1,0 +1,172 @@
+<?php
+/**
+ * Plugin Name: wpwa test helpers for the admin console (test site only)
+ * Description: Token-guarded REST routes the admin console tests use to set up
+ *              users of any role (shop managers, vendors with hostile names),
+ *              products copied from a seeded one, and activity log entries.
+ *              Every route requires the X-Wpwa-Test-Token header to equal
+ *              WPWA_TEST_TOKEN. Installed only on the throwaway test site.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+add_action(
+	'rest_api_init',
+	static function () {
+		$guard = static function ( WP_REST_Request $request ) {
+			return defined( 'WPWA_TEST_TOKEN' )
+				&& is_string( $request->get_header( 'x_wpwa_test_token' ) )
+				&& hash_equals( (string) WPWA_TEST_TOKEN, (string) $request->get_header( 'x_wpwa_test_token' ) );
+		};
+
+		// Creates or updates a user: login, password, display_name (stored as
+		// given), role, vendor (adds wpwa_vendor), caps (extra capabilities).
+		register_rest_route(
+			'wpwa-test/v1',
+			'/user',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function ( WP_REST_Request $request ) {
+					$login = sanitize_user( (string) $request->get_param( 'login' ), true );
+					$pass  = (string) $request->get_param( 'password' );
+					$role  = (string) ( $request->get_param( 'role' ) ?: 'subscriber' );
+					if ( '' === $login || strlen( $pass ) < 8 || null === get_role( $role ) ) {
+						return new WP_Error( 'wpwa_test_bad_user', 'login, password (8+ chars) and an existing role required', array( 'status' => 400 ) );
+					}
+					$data = array(
+						'user_login' => $login,
+						'user_pass'  => $pass,
+						'user_email' => $login . '@example.test',
+						'role'       => $role,
+					);
+					$user = get_user_by( 'login', $login );
+					if ( $user ) {
+						$data['ID'] = $user->ID;
+						$id         = wp_update_user( $data );
+					} else {
+						$id = wp_insert_user( $data );
+					}
+					if ( is_wp_error( $id ) ) {
+						return $id;
+					}
+					// Byte for byte, like a vendor typing it in a profile form with unfiltered_html.
+					$display = (string) $request->get_param( 'display_name' );
+					if ( '' !== $display ) {
+						global $wpdb;
+						$wpdb->update( $wpdb->users, array( 'display_name' => $display ), array( 'ID' => $id ) );
+						clean_user_cache( $id );
+					}
+					$user = new WP_User( $id );
+					if ( $request->get_param( 'vendor' ) ) {
+						$user->add_cap( 'wpwa_vendor' );
+					}
+					foreach ( (array) $request->get_param( 'caps' ) as $cap ) {
+						$user->add_cap( (string) $cap );
+					}
+					foreach ( (array) $request->get_param( 'remove_caps' ) as $cap ) {
+						$user->remove_cap( (string) $cap );
+					}
+					return array(
+						'id'           => (int) $id,
+						'login'        => $login,
+						'display_name' => get_userdata( $id )->display_name,
+					);
+				},
+			)
+		);
+
+		// Copies a seeded product (meta and image) to a new one of another
+		// vendor: from (product ID), vendor_id, sku, title (stored as given).
+		register_rest_route(
+			'wpwa-test/v1',
+			'/product',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function ( WP_REST_Request $request ) {
+					$from   = get_post( (int) $request->get_param( 'from' ) );
+					$vendor = (int) $request->get_param( 'vendor_id' );
+					$sku    = (string) $request->get_param( 'sku' );
+					if ( ! $from || 'product' !== $from->post_type || $vendor <= 0 || '' === $sku ) {
+						return new WP_Error( 'wpwa_test_bad_product', 'from (a product), vendor_id and sku required', array( 'status' => 400 ) );
+					}
+					kses_remove_filters();
+					$id = wp_insert_post(
+						wp_slash(
+							array(
+								'post_type'    => 'product',
+								'post_status'  => 'publish',
+								'post_author'  => $vendor,
+								'post_title'   => (string) $request->get_param( 'title' ),
+								'post_content' => $from->post_content,
+								'post_excerpt' => $from->post_excerpt,
+							)
+						),
+						true
+					);
+					if ( is_wp_error( $id ) ) {
+						return $id;
+					}
+					foreach ( get_post_meta( $from->ID ) as $key => $values ) {
+						if ( '_' === $key[0] && '_edit_lock' !== $key && '_wpwa_seed_key' !== $key ) {
+							update_post_meta( $id, $key, maybe_unserialize( $values[0] ) );
+						}
+					}
+					update_post_meta( $id, '_sku', $sku );
+					if ( $request->get_param( 'no_image' ) ) {
+						delete_post_meta( $id, '_thumbnail_id' );
+					}
+					wp_set_object_terms( $id, 'simple', 'product_type', false );
+					return array( 'id' => (int) $id );
+				},
+			)
+		);
+
+		// Writes activity log entries through the plugin: vendor_id, level,
+		// kind, message, count (default 1).
+		register_rest_route(
+			'wpwa-test/v1',
+			'/log',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function ( WP_REST_Request $request ) {
+					$count = max( 1, min( 500, (int) ( $request->get_param( 'count' ) ?: 1 ) ) );
+					$ids   = array();
+					for ( $i = 0; $i < $count; $i++ ) {
+						$id = \Wpwa\Plugin\Core::log(
+							(int) $request->get_param( 'vendor_id' ),
+							(string) $request->get_param( 'level' ),
+							(string) $request->get_param( 'kind' ),
+							str_replace( '{n}', (string) $i, (string) $request->get_param( 'message' ) ),
+							(array) ( $request->get_param( 'context' ) ?: array() )
+						);
+						if ( is_wp_error( $id ) ) {
+							return $id;
+						}
+						$ids[] = $id;
+					}
+					return array( 'ids' => $ids );
+				},
+			)
+		);
+
+		// Runs the daily log purge now; returns how many entries went.
+		register_rest_route(
+			'wpwa-test/v1',
+			'/purge',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function () {
+					$deleted = \Wpwa\Plugin\Logs::purge();
+					return is_wp_error( $deleted ) ? $deleted : array(
+						'deleted'   => $deleted,
+						'scheduled' => wp_next_scheduled( \Wpwa\Plugin\Logs::PURGE_HOOK ),
+					);
+				},
+			)
+		);
+	}
+);

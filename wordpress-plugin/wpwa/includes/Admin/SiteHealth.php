@@ -1,0 +1,373 @@
+<?php
+/**
+ * The plugin's section of Tools → Site Health.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.5.0
+ */
+
+namespace Wpwa\Plugin\Admin;
+
+use Throwable;
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Catalog\Scheduler;
+use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Logs;
+use Wpwa\Plugin\Settings;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Adds a "WhatsApp (wpwa)" section to Site Health → Info (extension version,
+ * store and its size, sandbox or API reachability, cron health) and three
+ * status tests (extension, connectivity, cron).
+ *
+ * @since 0.5.0
+ */
+final class SiteHealth {
+
+	/**
+	 * A scheduled event this late is overdue (WP-Cron runs on page loads).
+	 *
+	 * @since 0.5.0
+	 */
+	public const OVERDUE_SECONDS = 15 * MINUTE_IN_SECONDS;
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_filter( 'debug_information', array( self::class, 'debug_information' ) );
+		add_filter( 'site_status_tests', array( self::class, 'tests' ) );
+	}
+
+	/**
+	 * Whether the sandbox (in sandbox mode) or the Graph API (live) answers.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array{ok:bool,target:string,text:string}
+	 */
+	public static function reachability(): array {
+		$started = microtime( true );
+		if ( Settings::get( 'sandbox_mode' ) ) {
+			$url = (string) Settings::get( 'sandbox_url' );
+			if ( ! Settings::is_loopback_url( $url ) ) {
+				return array(
+					'ok'     => false,
+					'target' => $url,
+					'text'   => __( 'the sandbox URL is not a loopback address', 'wpwa' ),
+				);
+			}
+			$response = wp_remote_get(
+				untrailingslashit( $url ) . '/health',
+				array(
+					'timeout'     => 2,
+					'redirection' => 0,
+				)
+			);
+			$body     = is_wp_error( $response ) ? null : json_decode( (string) wp_remote_retrieve_body( $response ), true );
+			$ms       = (int) round( 1000 * ( microtime( true ) - $started ) );
+			if ( is_array( $body ) && 'ok' === ( $body['status'] ?? '' ) ) {
+				return array(
+					'ok'     => true,
+					'target' => $url,
+					/* translators: 1: sandbox version, 2: milliseconds. */
+					'text'   => sprintf( __( 'sandbox reachable (version %1$s, %2$d ms)', 'wpwa' ), (string) ( $body['version'] ?? '?' ), $ms ),
+				);
+			}
+			return array(
+				'ok'     => false,
+				'target' => $url,
+				'text'   => is_wp_error( $response ) ? $response->get_error_message() : __( 'the sandbox does not answer', 'wpwa' ),
+			);
+		}
+		$response = wp_remote_head(
+			CatalogConfig::GRAPH_URL . '/',
+			array(
+				'timeout'     => 5,
+				'redirection' => 0,
+			)
+		);
+		$ms       = (int) round( 1000 * ( microtime( true ) - $started ) );
+		if ( is_wp_error( $response ) ) {
+			return array(
+				'ok'     => false,
+				'target' => CatalogConfig::GRAPH_URL,
+				'text'   => $response->get_error_message(),
+			);
+		}
+		return array(
+			'ok'     => true,
+			'target' => CatalogConfig::GRAPH_URL,
+			/* translators: 1: HTTP status, 2: milliseconds. */
+			'text'   => sprintf( __( 'WhatsApp Cloud API reachable (HTTP %1$d, %2$d ms)', 'wpwa' ), (int) wp_remote_retrieve_response_code( $response ), $ms ),
+		);
+	}
+
+	/**
+	 * The plugin's scheduled events: hook => next run (null when not scheduled).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,int|null>
+	 */
+	public static function cron_events(): array {
+		$events = array();
+		foreach ( array( Logs::PURGE_HOOK, Scheduler::WEEKLY_HOOK ) as $hook ) {
+			$next            = wp_next_scheduled( $hook );
+			$events[ $hook ] = false === $next ? null : (int) $next;
+		}
+		// Slices and per-vendor syncs carry arguments: look at the cron array.
+		foreach ( (array) _get_cron_array() as $time => $hooks ) {
+			foreach ( array( Scheduler::SLICE_HOOK, Scheduler::VENDOR_HOOK ) as $hook ) {
+				if ( isset( $hooks[ $hook ] ) && ( ! isset( $events[ $hook ] ) || $time < $events[ $hook ] ) ) {
+					$events[ $hook ] = (int) $time;
+				}
+			}
+		}
+		return $events;
+	}
+
+	/**
+	 * Cron health: WP-Cron on or off, overdue events, the last log purge.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array{ok:bool,overdue:array<int,string>,text:string}
+	 */
+	public static function cron_health(): array {
+		$now     = time();
+		$overdue = array();
+		$parts   = array();
+		foreach ( self::cron_events() as $hook => $next ) {
+			if ( null === $next ) {
+				/* translators: %s: cron hook name. */
+				$parts[] = sprintf( __( '%s: not scheduled', 'wpwa' ), $hook );
+				continue;
+			}
+			if ( $next < $now - self::OVERDUE_SECONDS ) {
+				$overdue[] = $hook;
+			}
+			$parts[] = sprintf(
+				/* translators: 1: cron hook name, 2: date and time. */
+				__( '%1$s: next %2$s', 'wpwa' ),
+				$hook,
+				wp_date( 'Y-m-d H:i', $next )
+			) . ( in_array( $hook, $overdue, true ) ? ' ' . __( '(overdue)', 'wpwa' ) : '' );
+		}
+		$disabled = defined( 'DISABLE_WP_CRON' ) && DISABLE_WP_CRON;
+		array_unshift( $parts, $disabled ? __( 'WP-Cron disabled (a system cron must call wp-cron.php)', 'wpwa' ) : __( 'WP-Cron runs on page loads', 'wpwa' ) );
+		$last = get_option( Logs::LAST_PURGE_OPTION );
+		if ( is_array( $last ) && 2 === count( $last ) ) {
+			/* translators: 1: date and time, 2: number of entries. */
+			$parts[] = sprintf( __( 'last log purge %1$s (%2$d deleted)', 'wpwa' ), wp_date( 'Y-m-d H:i', (int) $last[0] ), (int) $last[1] );
+		} else {
+			$parts[] = __( 'no log purge yet', 'wpwa' );
+		}
+		$missing = null === ( self::cron_events()[ Logs::PURGE_HOOK ] ?? null );
+		return array(
+			'ok'      => ! $overdue && ! $missing,
+			'overdue' => $overdue,
+			'text'    => implode( '; ', $parts ),
+		);
+	}
+
+	/**
+	 * The Info tab section.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param mixed $info Sections.
+	 * @return array<string,mixed>
+	 */
+	public static function debug_information( $info ): array {
+		$info   = is_array( $info ) ? $info : array();
+		$fields = array();
+		try {
+			$fields['plugin_version'] = array(
+				'label' => __( 'Plugin version', 'wpwa' ),
+				'value' => WPWA_PLUGIN_VERSION,
+			);
+			if ( ! Core::available() ) {
+				$fields['extension'] = array(
+					'label' => __( 'PHP extension', 'wpwa' ),
+					'value' => __( 'not loaded', 'wpwa' ),
+				);
+			} else {
+				$core                = Core::info();
+				$core                = is_array( $core ) ? $core : array();
+				$fields['extension'] = array(
+					'label' => __( 'PHP extension', 'wpwa' ),
+					'value' => trim( (string) ( $core['version'] ?? '?' ) . ' (' . (string) ( $core['build'] ?? '' ) . ')' ),
+				);
+				$stats               = Core::store_stats();
+				if ( is_wp_error( $stats ) ) {
+					$fields['store'] = array(
+						'label' => __( 'Store', 'wpwa' ),
+						'value' => $stats->get_error_message(),
+					);
+				} else {
+					$fields['store']      = array(
+						'label' => __( 'Store', 'wpwa' ),
+						'value' => (string) $stats['path'],
+					);
+					$fields['store_size'] = array(
+						'label' => __( 'Store size', 'wpwa' ),
+						'value' => sprintf( '%s (%d bytes)', size_format( (int) $stats['size_bytes'], 1 ), (int) $stats['size_bytes'] ),
+						'debug' => (int) $stats['size_bytes'],
+					);
+					$fields['schema']     = array(
+						'label' => __( 'Store schema version', 'wpwa' ),
+						'value' => (int) $stats['schema_version'],
+					);
+					$rows                 = array();
+					foreach ( (array) $stats['tables'] as $table => $count ) {
+						$rows[] = $table . ' ' . (int) $count;
+					}
+					$fields['rows'] = array(
+						'label' => __( 'Store rows', 'wpwa' ),
+						'value' => implode( ', ', $rows ),
+					);
+				}
+			}
+			$fields['mode']  = array(
+				'label' => __( 'Mode', 'wpwa' ),
+				'value' => ( Settings::get( 'sandbox_mode' ) ? __( 'Sandbox', 'wpwa' ) : __( 'Live', 'wpwa' ) ) . ', ' . ( 'per_vendor' === Settings::get( 'integration_model' ) ? __( 'account per vendor', 'wpwa' ) : __( 'central account', 'wpwa' ) ),
+			);
+			$reach           = self::reachability();
+			$fields['reach'] = array(
+				'label' => Settings::get( 'sandbox_mode' ) ? __( 'Sandbox', 'wpwa' ) : __( 'WhatsApp Cloud API', 'wpwa' ),
+				'value' => $reach['target'] . ': ' . $reach['text'],
+			);
+			$cron            = self::cron_health();
+			$fields['cron']  = array(
+				'label' => __( 'Cron', 'wpwa' ),
+				'value' => $cron['text'],
+			);
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+			$fields['error'] = array(
+				'label' => __( 'Error', 'wpwa' ),
+				'value' => __( 'The WhatsApp integration could not report its status.', 'wpwa' ),
+			);
+		}
+		$info['wpwa'] = array(
+			'label'       => __( 'WhatsApp (wpwa)', 'wpwa' ),
+			'description' => __( 'The WhatsApp integration\'s extension, store, connectivity and scheduled tasks.', 'wpwa' ),
+			'fields'      => $fields,
+		);
+		return $info;
+	}
+
+	/**
+	 * Registers the status tests.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param mixed $tests Tests.
+	 * @return array<string,mixed>
+	 */
+	public static function tests( $tests ): array {
+		$tests           = is_array( $tests ) ? $tests : array();
+		$tests['direct'] = ( $tests['direct'] ?? array() ) + array(
+			'wpwa_extension'    => array(
+				'label' => __( 'WhatsApp extension', 'wpwa' ),
+				'test'  => array( self::class, 'test_extension' ),
+			),
+			'wpwa_connectivity' => array(
+				'label' => __( 'WhatsApp connectivity', 'wpwa' ),
+				'test'  => array( self::class, 'test_connectivity' ),
+			),
+			'wpwa_cron'         => array(
+				'label' => __( 'WhatsApp scheduled tasks', 'wpwa' ),
+				'test'  => array( self::class, 'test_cron' ),
+			),
+		);
+		return $tests;
+	}
+
+	/**
+	 * A test result in Site Health's shape.
+	 *
+	 * @param string $test        Test ID.
+	 * @param bool   $good        Whether it passed.
+	 * @param string $label       Headline.
+	 * @param string $description Explanation (plain text).
+	 * @param string $bad_status  Status when it fails: recommended|critical.
+	 * @return array<string,mixed>
+	 */
+	private static function result( string $test, bool $good, string $label, string $description, string $bad_status = 'recommended' ): array {
+		return array(
+			'label'       => $label,
+			'status'      => $good ? 'good' : $bad_status,
+			'badge'       => array(
+				'label' => __( 'WhatsApp', 'wpwa' ),
+				'color' => $good ? 'green' : 'red',
+			),
+			'description' => '<p>' . esc_html( $description ) . '</p>',
+			'test'        => $test,
+		);
+	}
+
+	/**
+	 * Test: the extension is loaded.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_extension(): array {
+		$version = Core::available() ? Core::version() : null;
+		return self::result(
+			'wpwa_extension',
+			is_string( $version ),
+			is_string( $version )
+				/* translators: %s: extension version. */
+				? sprintf( __( 'The wpwa PHP extension %s is loaded', 'wpwa' ), $version )
+				: __( 'The wpwa PHP extension is not loaded', 'wpwa' ),
+			is_string( $version )
+				? __( 'Vendor dashboards, syncs and messages work.', 'wpwa' )
+				: __( 'Vendor dashboards show "temporarily unavailable" until the extension is installed; see WhatsApp → Settings.', 'wpwa' ),
+			'critical'
+		);
+	}
+
+	/**
+	 * Test: the sandbox or the API answers.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_connectivity(): array {
+		$reach = self::reachability();
+		return self::result(
+			'wpwa_connectivity',
+			$reach['ok'],
+			$reach['ok'] ? __( 'WhatsApp services are reachable', 'wpwa' ) : __( 'WhatsApp services cannot be reached', 'wpwa' ),
+			$reach['target'] . ': ' . $reach['text']
+		);
+	}
+
+	/**
+	 * Test: the plugin's scheduled tasks run.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_cron(): array {
+		$cron = self::cron_health();
+		return self::result(
+			'wpwa_cron',
+			$cron['ok'],
+			$cron['ok'] ? __( 'WhatsApp scheduled tasks are on time', 'wpwa' ) : __( 'WhatsApp scheduled tasks are late or missing', 'wpwa' ),
+			$cron['text']
+		);
+	}
+}

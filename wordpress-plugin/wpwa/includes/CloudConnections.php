@@ -1,0 +1,293 @@
+<?php
+/**
+ * WhatsApp Business Cloud API connections (integration model 2).
+ *
+ * @package Wpwa\Plugin
+ * @since   0.5.0
+ */
+
+namespace Wpwa\Plugin;
+
+use WP_Error;
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The Cloud API connections an admin defines and assigns to vendors under
+ * "Account per vendor": phone number ID, WABA ID, catalog ID, and three
+ * secrets (access token, app secret, webhook verify token) sealed by the core,
+ * each under its own context. Secrets are opened only to make a call, shown
+ * only masked, and replaced without being revealed (a blank field keeps the
+ * saved value).
+ *
+ * @since 0.5.0
+ */
+final class CloudConnections {
+
+	/**
+	 * Option holding the connections: id => fields (secrets sealed).
+	 *
+	 * @since 0.5.0
+	 */
+	public const OPTION = 'wpwa_cloud_connections';
+
+	/**
+	 * User meta: the Cloud API connection assigned to a vendor.
+	 *
+	 * @since 0.5.0
+	 */
+	public const ASSIGN_META = 'wpwa_cloud_connection';
+
+	/**
+	 * Secret fields => the context each is sealed with.
+	 *
+	 * @since 0.5.0
+	 */
+	public const SECRETS = array(
+		'access_token' => CatalogConfig::TOKEN_CONTEXT,
+		'app_secret'   => 'cloud.app_secret',
+		'verify_token' => 'cloud.verify_token',
+	);
+
+	/**
+	 * Numeric ID fields.
+	 *
+	 * @since 0.5.0
+	 */
+	public const IDS = array( 'phone_number_id', 'waba_id', 'catalog_id' );
+
+	/**
+	 * All connections, sanitized (secrets still sealed).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return array<string,array<string,string>>
+	 */
+	public static function all(): array {
+		$stored = get_option( self::OPTION, array() );
+		$clean  = array();
+		foreach ( is_array( $stored ) ? $stored : array() as $id => $conn ) {
+			$id = (string) $id;
+			if ( ! Gateways::valid_id( $id ) || ! is_array( $conn ) ) {
+				continue;
+			}
+			$entry = array( 'label' => isset( $conn['label'] ) ? (string) $conn['label'] : $id );
+			foreach ( array_merge( self::IDS, array_keys( self::SECRETS ) ) as $key ) {
+				$entry[ $key ] = isset( $conn[ $key ] ) ? (string) $conn[ $key ] : '';
+			}
+			$clean[ $id ] = $entry;
+		}
+		return $clean;
+	}
+
+	/**
+	 * One connection, or null.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param string $id Connection ID.
+	 * @return array<string,string>|null
+	 */
+	public static function get( string $id ): ?array {
+		return self::all()[ $id ] ?? null;
+	}
+
+	/**
+	 * Adds or updates a connection. Secret fields left blank keep the saved
+	 * value; every other field is replaced.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param string               $id     Connection ID.
+	 * @param array<string,string> $fields label, phone_number_id, waba_id, catalog_id and the secrets in clear.
+	 * @return true|WP_Error
+	 */
+	public static function save( string $id, array $fields ) {
+		if ( ! Gateways::valid_id( $id ) ) {
+			return new WP_Error( 'wpwa_invalid_connection_id', __( 'The connection ID must be 1–40 lowercase letters, digits, "-" or "_", starting with a letter or digit.', 'wpwa' ) );
+		}
+		$all   = self::all();
+		$entry = $all[ $id ] ?? array_fill_keys( array_merge( self::IDS, array_keys( self::SECRETS ) ), '' );
+
+		$label          = trim( (string) ( $fields['label'] ?? '' ) );
+		$entry['label'] = '' !== $label ? mb_substr( $label, 0, 100 ) : $id;
+		foreach ( self::IDS as $key ) {
+			$value = trim( (string) ( $fields[ $key ] ?? '' ) );
+			if ( '' !== $value && ! preg_match( '/^\d{1,32}$/', $value ) ) {
+				return new WP_Error(
+					'wpwa_invalid_' . $key,
+					sprintf(
+						/* translators: %s: field name, e.g. phone_number_id. */
+						__( 'The %s must be the numeric ID shown in Meta\'s WhatsApp Manager.', 'wpwa' ),
+						$key
+					)
+				);
+			}
+			$entry[ $key ] = $value;
+		}
+		if ( '' === $entry['phone_number_id'] ) {
+			return new WP_Error( 'wpwa_missing_phone_number_id', __( 'Enter the phone number ID of this WhatsApp Business number.', 'wpwa' ) );
+		}
+		foreach ( self::SECRETS as $key => $context ) {
+			$value = trim( (string) ( $fields[ $key ] ?? '' ) );
+			if ( '' === $value ) {
+				continue;
+			}
+			if ( strlen( $value ) > 2048 || preg_match( '/[\x00-\x20\x7f]/', $value ) ) {
+				return new WP_Error( 'wpwa_invalid_' . $key, __( 'A secret is too long or contains spaces or control characters; nothing was saved.', 'wpwa' ) );
+			}
+			$sealed = Core::secret_seal( $context, $value );
+			if ( is_wp_error( $sealed ) ) {
+				return $sealed;
+			}
+			$entry[ $key ] = $sealed;
+		}
+		if ( '' === $entry['access_token'] && ! Settings::get( 'sandbox_mode' ) ) {
+			return new WP_Error( 'wpwa_missing_access_token', __( 'Enter the access token of this connection (a system user token from Meta Business Settings).', 'wpwa' ) );
+		}
+		$all[ $id ] = $entry;
+		update_option( self::OPTION, $all, false );
+		return true;
+	}
+
+	/**
+	 * Removes a connection; vendors assigned to it are left without one.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param string $id Connection ID.
+	 * @return bool Whether it existed.
+	 */
+	public static function delete( string $id ): bool {
+		$all = self::all();
+		if ( ! isset( $all[ $id ] ) ) {
+			return false;
+		}
+		unset( $all[ $id ] );
+		update_option( self::OPTION, $all, false );
+		return true;
+	}
+
+	/**
+	 * The mask of a saved secret ('' when none), never the secret.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param array<string,string> $conn Connection.
+	 * @param string               $key  Secret field.
+	 * @return string
+	 */
+	public static function masked( array $conn, string $key ): string {
+		$sealed = (string) ( $conn[ $key ] ?? '' );
+		if ( '' === $sealed || ! isset( self::SECRETS[ $key ] ) ) {
+			return '';
+		}
+		$opened = Core::secret_open( self::SECRETS[ $key ], $sealed );
+		if ( is_wp_error( $opened ) ) {
+			return __( '(unreadable with the current site keys: enter it again)', 'wpwa' );
+		}
+		return Core::secret_mask( (string) $opened );
+	}
+
+	/**
+	 * The connection ID assigned to a vendor ('' when none).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return string
+	 */
+	public static function assigned( int $vendor_id ): string {
+		$id = (string) get_user_meta( $vendor_id, self::ASSIGN_META, true );
+		$id = null !== self::get( $id ) ? $id : '';
+
+		/**
+		 * Filters which Cloud API connection a vendor uses under model 2 ('' = none).
+		 *
+		 * @since 0.5.0
+		 *
+		 * @param string $id        Connection ID or ''.
+		 * @param int    $vendor_id Vendor user ID.
+		 */
+		return (string) apply_filters( 'wpwa_vendor_cloud_connection', $id, $vendor_id );
+	}
+
+	/**
+	 * Assigns a connection to a vendor ('' removes the assignment).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $id        Connection ID or ''.
+	 * @return bool Whether the ID was acceptable.
+	 */
+	public static function assign( int $vendor_id, string $id ): bool {
+		if ( '' === $id ) {
+			delete_user_meta( $vendor_id, self::ASSIGN_META );
+			return true;
+		}
+		if ( null === self::get( $id ) ) {
+			return false;
+		}
+		update_user_meta( $vendor_id, self::ASSIGN_META, $id );
+		return true;
+	}
+
+	/**
+	 * The core connection array of a saved connection: url, version, token,
+	 * phone_number_id, waba_id, catalog_id. In sandbox mode the URL is the
+	 * sandbox's and a connection without a token uses the sandbox's.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param string $id Connection ID.
+	 * @return array<string,string>|WP_Error
+	 */
+	public static function core_connection( string $id ) {
+		$conn = self::get( $id );
+		if ( null === $conn ) {
+			return new WP_Error( 'wpwa_unknown_connection', __( 'This WhatsApp Business API connection no longer exists. Ask the marketplace team to assign another one.', 'wpwa' ), array( 'status' => 409 ) );
+		}
+		$sandbox = (bool) Settings::get( 'sandbox_mode' );
+		$token   = '';
+		if ( '' !== $conn['access_token'] ) {
+			$opened = Core::secret_open( self::SECRETS['access_token'], $conn['access_token'] );
+			if ( is_wp_error( $opened ) ) {
+				return new WP_Error( 'wpwa_cloud_not_configured', __( 'The access token of this WhatsApp Business API connection cannot be read (the site keys changed since it was saved). An administrator must enter it again.', 'wpwa' ), array( 'status' => 503 ) );
+			}
+			$token = (string) $opened;
+		} elseif ( $sandbox ) {
+			$token = CatalogConfig::SANDBOX_TOKEN;
+		}
+		return array(
+			'url'             => $sandbox ? (string) Settings::get( 'sandbox_url' ) : CatalogConfig::GRAPH_URL,
+			'version'         => (string) CatalogConfig::get( 'graph_version' ),
+			'token'           => $token,
+			'phone_number_id' => $conn['phone_number_id'],
+			'waba_id'         => $conn['waba_id'],
+			'catalog_id'      => $conn['catalog_id'],
+		);
+	}
+
+	/**
+	 * The Cloud API connection of a vendor under model 2, or a WP_Error that
+	 * tells the vendor none is assigned (409).
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,string>|WP_Error
+	 */
+	public static function for_vendor( int $vendor_id ) {
+		$id = self::assigned( $vendor_id );
+		if ( '' === $id ) {
+			return new WP_Error(
+				'wpwa_no_cloud_connection',
+				__( 'No WhatsApp Business API connection has been assigned to your store yet. Please ask the marketplace team to assign one, then try again.', 'wpwa' ),
+				array( 'status' => 409 )
+			);
+		}
+		return self::core_connection( $id );
+	}
+}

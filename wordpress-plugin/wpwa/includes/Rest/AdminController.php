@@ -1,0 +1,140 @@
+<?php
+/**
+ * REST routes of the admin console.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.5.0
+ */
+
+namespace Wpwa\Plugin\Rest;
+
+use Throwable;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+use Wpwa\Plugin\CloudConnections;
+use Wpwa\Plugin\Core;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * `POST wpwa/v1/admin/connections/{id}/test`: tests a saved Cloud API
+ * connection step by step. Cookie + nonce of a user with manage_wpwa only;
+ * the answer names what worked and what did not, never a secret.
+ *
+ * @since 0.5.0
+ */
+final class AdminController {
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_action( 'rest_api_init', array( self::class, 'register_routes' ) );
+	}
+
+	/**
+	 * Registers the routes.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function register_routes(): void {
+		register_rest_route(
+			Controller::NAMESPACE,
+			'/admin/connections/(?P<id>[a-z0-9][a-z0-9_-]{0,39})/test',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( self::class, 'test_connection' ),
+				'permission_callback' => array( self::class, 'can_manage' ),
+			)
+		);
+	}
+
+	/**
+	 * Permission: a logged-in user (cookie and nonce) with manage_wpwa.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return true|WP_Error
+	 */
+	public static function can_manage( WP_REST_Request $request ) {
+		$principal = Auth::resolve( $request, false );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
+		}
+		if ( ! $principal->is_admin ) {
+			return new WP_Error( 'wpwa_forbidden', __( 'Only WhatsApp administrators can use the admin console.', 'wpwa' ), array( 'status' => 403 ) );
+		}
+		return true;
+	}
+
+	/**
+	 * `POST admin/connections/{id}/test`.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function test_connection( WP_REST_Request $request ) {
+		try {
+			$id         = (string) $request->get_param( 'id' );
+			$connection = CloudConnections::core_connection( $id );
+			if ( is_wp_error( $connection ) ) {
+				return new WP_Error( 'wpwa_unknown_connection', $connection->get_error_message(), array( 'status' => 404 ) );
+			}
+			if ( '' === $connection['token'] ) {
+				return new WP_Error( 'wpwa_missing_access_token', __( 'This connection has no access token yet.', 'wpwa' ), array( 'status' => 400 ) );
+			}
+			$started = microtime( true );
+			$checks  = Core::cloud_test( $connection );
+			if ( is_wp_error( $checks ) ) {
+				return new WP_Error( $checks->get_error_code(), $checks->get_error_message(), array( 'status' => 502 ) );
+			}
+			$ok = ! in_array( false, array_column( $checks, 'ok' ), true );
+			Core::log(
+				0,
+				$ok ? 'info' : 'warning',
+				'settings',
+				sprintf(
+					/* translators: 1: connection ID, 2: "passed" or "failed". */
+					__( 'Cloud API connection "%1$s" tested: %2$s.', 'wpwa' ),
+					$id,
+					$ok ? __( 'passed', 'wpwa' ) : __( 'failed', 'wpwa' )
+				),
+				array(
+					'user_id' => get_current_user_id(),
+					'checks'  => $checks,
+				)
+			);
+			return new WP_REST_Response(
+				array(
+					'connection' => $id,
+					'ok'         => $ok,
+					'url'        => $connection['url'],
+					'checks'     => array_map(
+						static fn( $c ) => array(
+							'name'   => (string) $c['name'],
+							'ok'     => (bool) $c['ok'],
+							'detail' => (string) $c['detail'],
+						),
+						$checks
+					),
+					'latency_ms' => (int) round( 1000 * ( microtime( true ) - $started ) ),
+				),
+				200
+			);
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+			return new WP_Error( 'wpwa_internal', __( 'The connection test failed unexpectedly.', 'wpwa' ), array( 'status' => 500 ) );
+		}
+	}
+}
