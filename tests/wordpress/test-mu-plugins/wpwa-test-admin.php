@@ -152,6 +152,36 @@ add_action(
 			)
 		);
 
+		// Adds or removes capabilities of a role: role, add[], remove[], and
+		// optionally sets the shop_manager_access setting first.
+		register_rest_route(
+			'wpwa-test/v1',
+			'/role',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function ( WP_REST_Request $request ) {
+					$role = get_role( (string) $request->get_param( 'role' ) );
+					if ( null === $role ) {
+						return new WP_Error( 'wpwa_test_no_role', 'no such role', array( 'status' => 404 ) );
+					}
+					// The console's "shop managers" setting, saved the way WordPress saves it.
+					if ( null !== $request->get_param( 'shop_manager_access' ) ) {
+						$settings                        = (array) get_option( 'wpwa_settings', array() );
+						$settings['shop_manager_access'] = (bool) $request->get_param( 'shop_manager_access' );
+						update_option( 'wpwa_settings', $settings );
+					}
+					foreach ( (array) $request->get_param( 'add' ) as $cap ) {
+						$role->add_cap( (string) $cap );
+					}
+					foreach ( (array) $request->get_param( 'remove' ) as $cap ) {
+						$role->remove_cap( (string) $cap );
+					}
+					return array( 'capabilities' => get_role( $role->name )->capabilities );
+				},
+			)
+		);
+
 		// Runs the daily log purge now; returns how many entries went.
 		register_rest_route(
 			'wpwa-test/v1',

@@ -183,7 +183,7 @@ final class CloudConnectionsBox {
 						</tr>
 					<?php endforeach; ?>
 				</table>
-				<?php submit_button( __( 'Save connection', 'wpwa' ), 'secondary', 'submit', false ); ?>
+				<?php submit_button( __( 'Save connection', 'wpwa' ), 'secondary', 'submit', false, array( 'id' => 'wpwa-cloud-save' ) ); ?>
 			</form>
 		</div>
 		<?php

@@ -53,7 +53,7 @@ final class SettingsPage {
 		add_filter( 'option_page_capability_' . Settings::GROUP, array( self::class, 'capability' ) );
 		add_filter( 'plugin_action_links_' . WPWA_PLUGIN_BASENAME, array( self::class, 'action_links' ) );
 		add_action( 'update_option_' . Settings::OPTION, array( self::class, 'log_changes' ), 10, 2 );
-		add_action( 'update_option_' . Settings::OPTION, array( self::class, 'apply_access' ), 10, 2 );
+		add_filter( 'pre_update_option_' . Settings::OPTION, array( self::class, 'apply_access' ), 10, 1 );
 	}
 
 	/**
@@ -563,24 +563,25 @@ final class SettingsPage {
 	}
 
 	/**
-	 * Gives or takes manage_wpwa from the Shop manager role, as the setting says.
+	 * Gives or takes manage_wpwa from the Shop manager role, as the setting
+	 * says, on every save (even when the stored value does not change, so the
+	 * role and the setting cannot drift apart).
 	 *
 	 * @since 0.5.0
 	 *
-	 * @param mixed $old_value Previous value.
-	 * @param mixed $new_value New value.
-	 * @return void
+	 * @param mixed $new_value Value about to be stored.
+	 * @return mixed The value, unchanged.
 	 */
-	public static function apply_access( $old_value, $new_value ): void {
+	public static function apply_access( $new_value ) {
 		$role = get_role( 'shop_manager' );
-		if ( null === $role || ! is_array( $new_value ) ) {
-			return;
+		if ( null !== $role && is_array( $new_value ) ) {
+			if ( ! empty( $new_value['shop_manager_access'] ) ) {
+				$role->add_cap( Vendors::MANAGE_CAP );
+			} else {
+				$role->remove_cap( Vendors::MANAGE_CAP );
+			}
 		}
-		if ( ! empty( $new_value['shop_manager_access'] ) ) {
-			$role->add_cap( Vendors::MANAGE_CAP );
-		} else {
-			$role->remove_cap( Vendors::MANAGE_CAP );
-		}
+		return $new_value;
 	}
 
 	/**
