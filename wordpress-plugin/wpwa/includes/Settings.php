@@ -77,6 +77,7 @@ final class Settings {
 			'log_retention_days'       => 90,
 			'monthly_allowance'        => 1000,
 			'shop_manager_access'      => false,
+			'central_cloud_connection' => '',
 		);
 	}
 
@@ -156,6 +157,7 @@ final class Settings {
 			$settings['integration_model'] = 'central';
 		}
 		$settings['gateway_url']     = is_string( $settings['gateway_url'] ) ? $settings['gateway_url'] : '';
+		$settings['central_cloud_connection'] = is_string( $settings['central_cloud_connection'] ) ? $settings['central_cloud_connection'] : '';
 		$settings['gateway_api_key'] = is_string( $settings['gateway_api_key'] ) ? $settings['gateway_api_key'] : '';
 		$defaults                    = self::defaults();
 		foreach ( self::POLICY_BOUNDS + self::CONSOLE_BOUNDS as $key => $bounds ) {
@@ -251,6 +253,15 @@ final class Settings {
 				$clean['integration_model'] = $model;
 			} else {
 				add_settings_error( self::OPTION, 'wpwa_invalid_model', __( 'Unknown integration model; the previous choice was kept.', 'wpwa' ) );
+			}
+		}
+
+		if ( isset( $input['central_cloud_connection'] ) ) {
+			$id = sanitize_key( wp_unslash( (string) $input['central_cloud_connection'] ) );
+			if ( '' === $id || null !== CloudConnections::get( $id ) ) {
+				$clean['central_cloud_connection'] = $id;
+			} else {
+				add_settings_error( self::OPTION, 'wpwa_invalid_central_connection', __( 'That Cloud API connection no longer exists; the previous choice was kept.', 'wpwa' ) );
 			}
 		}
 

@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Admin;
 
 use Throwable;
+use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\DataDir;
 use Wpwa\Plugin\Products\Readers;
@@ -168,6 +169,15 @@ final class SettingsPage {
 			'wpwa_integration'
 		);
 
+		add_settings_field(
+			'wpwa_central_cloud_connection',
+			__( 'Central Cloud API connection', 'wpwa' ),
+			array( self::class, 'field_central_connection' ),
+			self::SLUG,
+			'wpwa_integration',
+			array( 'label_for' => 'wpwa_central_cloud_connection' )
+		);
+
 		add_settings_section(
 			'wpwa_sandbox',
 			__( 'Sandbox', 'wpwa' ),
@@ -271,6 +281,24 @@ final class SettingsPage {
 			);
 		}
 		echo '</fieldset>';
+	}
+
+	/**
+	 * Field: the Cloud API connection of the central model.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function field_central_connection(): void {
+		$current = (string) Settings::get( 'central_cloud_connection' );
+		printf( '<select id="wpwa_central_cloud_connection" name="%s[central_cloud_connection]">', esc_attr( Settings::OPTION ) );
+		printf( '<option value="">%s</option>', esc_html__( '— the catalog ID and access token of the Catalog section —', 'wpwa' ) );
+		foreach ( CloudConnections::all() as $id => $conn ) {
+			printf( '<option value="%1$s"%2$s>%3$s</option>', esc_attr( $id ), selected( $current, $id, false ), esc_html( $conn['label'] . ' (' . $id . ')' ) );
+		}
+		echo '</select>';
+		printf( '<p class="description">%s</p>', esc_html__( 'Central account model: every vendor\'s catalog syncs through this connection (define it under "WhatsApp Business Cloud API connections" below, where it can be tested).', 'wpwa' ) );
 	}
 
 	/**

@@ -166,7 +166,9 @@ final class Config {
 	/**
 	 * The Cloud API connection a vendor's catalog syncs through (`url`,
 	 * `version`, `token`, `catalog_id`), or a WP_Error saying what to set up.
-	 * Under integration model 2 it is the vendor's assigned connection.
+	 * Under integration model 2 it is the vendor's assigned connection; under
+	 * model 1, the central Cloud API connection when one is chosen, else the
+	 * catalog ID and token of this section.
 	 *
 	 * @since 0.3.0
 	 *
@@ -176,9 +178,11 @@ final class Config {
 	public static function connection( int $vendor_id ) {
 		$s       = self::all();
 		$sandbox = (bool) Settings::get( 'sandbox_mode' );
-		if ( 'per_vendor' === Settings::get( 'integration_model' ) ) {
-			// Model 2: the vendor's own Cloud API connection, or a clear refusal.
-			$connection = CloudConnections::for_vendor( $vendor_id );
+		$central = (string) Settings::get( 'central_cloud_connection' );
+		if ( 'per_vendor' === Settings::get( 'integration_model' ) || '' !== $central ) {
+			// Model 2: the vendor's own Cloud API connection, or a clear refusal;
+			// model 1 with a central connection chosen: that one.
+			$connection = 'per_vendor' === Settings::get( 'integration_model' ) ? CloudConnections::for_vendor( $vendor_id ) : CloudConnections::core_connection( $central );
 			if ( is_wp_error( $connection ) ) {
 				return $connection;
 			}
