@@ -328,25 +328,21 @@ final class VendorsTable extends WP_List_Table {
 		}
 		$job  = Sync::present( $job );
 		$when = (int) ( $job['finished_at'] ?? $job['created_at'] );
-		switch ( $job['state'] ) {
-			case 'done':
-				$result = sprintf(
-					/* translators: 1: items synced, 2: items rejected. */
-					__( '%1$d synced, %2$d rejected', 'wpwa' ),
-					(int) $job['synced'],
-					(int) $job['rejected']
-				);
-				break;
-			case 'failed':
-				$result = sprintf(
-					/* translators: %s: error message. */
-					__( 'Failed: %s', 'wpwa' ),
-					(string) $job['error']
-				);
-				break;
-			default:
-				/* translators: %d: percent done. */
-				$result = sprintf( __( 'Running (%d%%)', 'wpwa' ), (int) $job['percent'] );
+		if ( 'done' === $job['state'] && 0 === (int) $job['total'] ) {
+			$result = __( 'Up to date', 'wpwa' );
+		} elseif ( 'done' === $job['state'] ) {
+			$result = sprintf(
+				/* translators: 1: items synced, 2: items rejected. */
+				__( '%1$d synced, %2$d rejected', 'wpwa' ),
+				(int) $job['synced'],
+				(int) $job['rejected']
+			);
+		} elseif ( 'failed' === $job['state'] ) {
+			/* translators: %s: error message. */
+			$result = sprintf( __( 'Failed: %s', 'wpwa' ), (string) $job['error'] );
+		} else {
+			/* translators: %d: percent done. */
+			$result = sprintf( __( 'Running (%d%%)', 'wpwa' ), (int) $job['percent'] );
 		}
 		return sprintf(
 			'<span class="wpwa-sync wpwa-sync--%1$s" data-state="%1$s">%2$s</span><br /><time class="description" datetime="%3$s">%4$s</time>',
