@@ -78,6 +78,21 @@ remove_action( 'wp_update_themes', 'wp_update_themes' );
 add_filter( 'pre_http_request', static function ( $pre, $args, $url ) {
 	// Belt and braces for the dashboard's news/events widgets and the like.
 	$host = wp_parse_url( $url, PHP_URL_HOST );
+	// Site Health (WP_Debug_Data::check_for_updates()) asks for updates directly,
+	// past the hooks above: answer "nothing to update" instead of an error that
+	// WordPress would report as a PHP warning.
+	if ( 'api.wordpress.org' === $host && preg_match( '#/(plugins|themes)/update-check/#', (string) $url, $kind ) ) {
+		return array(
+			'headers'  => array(),
+			'body'     => wp_json_encode( array( $kind[1] => array(), 'translations' => array(), 'no_update' => array() ) ),
+			'response' => array(
+				'code'    => 200,
+				'message' => 'OK',
+			),
+			'cookies'  => array(),
+			'filename' => null,
+		);
+	}
 	if ( $host && ! in_array( $host, array( '127.0.0.1', 'localhost' ), true ) ) {
 		return new WP_Error( 'wpwa_loopback_only', 'outbound HTTP is disabled on this demo/test site' );
 	}
