@@ -337,6 +337,15 @@ namespace Wpwa {
     function message_vendor_menu(string $customer, array $vendors, string $intro, string $button, array $connection, ?array $limits = null): array {}
 
     /**
+     * Messages the vendor has sent this calendar month (UTC), as the monthly allowance
+     * counts them.
+     *
+     * @param int $vendor_id
+     * @return int
+     */
+    function messages_this_month(int $vendor_id): int {}
+
+    /**
      * The vendor's response figures for customer messages since `$since` (Unix seconds):
      * `turns`, `answered`, `pending`, `response_rate` (0–1 or null) and
      * `average_response_seconds` (or null). Answers count from the vendor's linked phone
@@ -460,16 +469,6 @@ namespace Wpwa {
      * @return array
      */
     function store_stats(): array {}
-
-    /**
-     * A vendor's messaging figures: `messages_this_month`, and over the last 30 days
-     * `questions`, `answered`, `waiting`, `median_response_seconds` and
-     * `average_response_seconds` (null without answers).
-     *
-     * @param int $vendor_id
-     * @return array
-     */
-    function vendor_activity(int $vendor_id): array {}
 
     /**
      * The extension's version, e.g. `0.1.0`.

@@ -18,7 +18,6 @@ pub mod inbound;
 pub mod jwt;
 pub mod log;
 pub mod messaging;
-pub mod overview;
 pub mod qr;
 pub mod response;
 pub mod routing;

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace Wpwa\Tests;
 
-/** The admin console's calls: log purge, kinds, CSV export, store stats, vendor figures, connection test. */
+/** The admin console's calls: log purge, kinds, CSV export, store stats, messages this month, connection test. */
 final class AdminTest extends WpwaTestCase
 {
     public function testCsvExportFollowsTheFilterAndRedactsSecrets(): void
@@ -49,14 +49,11 @@ final class AdminTest extends WpwaTestCase
         self::assertArrayHasKey('catalog_item', $stats['tables']);
     }
 
-    public function testVendorActivityOfAQuietVendor(): void
+    public function testMessagesThisMonthOfAQuietVendor(): void
     {
-        $activity = \Wpwa\vendor_activity(random_int(100000, 999999999));
-        self::assertSame(0, $activity['messages_this_month']);
-        self::assertSame(0, $activity['questions']);
-        self::assertNull($activity['median_response_seconds']);
+        self::assertSame(0, \Wpwa\messages_this_month(random_int(100000, 999999999)));
         $this->expectException(\Wpwa\ValidationException::class);
-        \Wpwa\vendor_activity(0);
+        \Wpwa\messages_this_month(0);
     }
 
     public function testConnectionTestReportsEachStepWithoutThrowing(): void

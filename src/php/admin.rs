@@ -1,5 +1,5 @@
 //! The admin console's calls: log retention, export and filter choices, the store's
-//! health figures, a vendor's messaging figures, and the Cloud API connection test.
+//! health figures, a vendor's messages this month, and the Cloud API connection test.
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -10,7 +10,7 @@ use super::exceptions::{internal, validation};
 use super::{log_filter, with_store};
 use crate::cloud::{CloudClient, ConnectionIds};
 use crate::log::{self, Filter};
-use crate::{clock, overview, runtime};
+use crate::{clock, messaging, runtime};
 
 /// Adds this file's functions to the module.
 pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
@@ -19,7 +19,7 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(log_kinds))
         .function(wrap_function!(log_export_csv))
         .function(wrap_function!(store_stats))
-        .function(wrap_function!(vendor_activity))
+        .function(wrap_function!(messages_this_month))
         .function(wrap_function!(cloud_test))
 }
 
@@ -84,15 +84,14 @@ pub fn store_stats() -> PhpResult<ZBox<ZendHashTable>> {
     })
 }
 
-/// A vendor's messaging figures: `messages_this_month`, and over the last 30 days
-/// `questions`, `answered`, `waiting`, `median_response_seconds` and
-/// `average_response_seconds` (null without answers).
+/// Messages the vendor has sent this calendar month (UTC), as the monthly allowance
+/// counts them.
 #[php_function]
-#[php(name = "Wpwa\\vendor_activity")]
-pub fn vendor_activity(vendor_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
+#[php(name = "Wpwa\\messages_this_month")]
+pub fn messages_this_month(vendor_id: i64) -> PhpResult<i64> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
-    let activity = with_store(|store| Ok(overview::activity(store, vendor_id, clock::now())?))?;
-    to_array(&activity)
+    let sent = with_store(|store| Ok(messaging::sent_this_month(store, vendor_id, clock::now())?))?;
+    Ok(i64::try_from(sent).unwrap_or(i64::MAX))
 }
 
 /// Tests a Cloud API connection (`url`, `version`, `token`, `phone_number_id`,

@@ -243,12 +243,3 @@ impl From<MessagingError> for PhpException {
         }
     }
 }
-
-impl From<crate::overview::OverviewError> for PhpException {
-    fn from(e: crate::overview::OverviewError) -> Self {
-        match e {
-            crate::overview::OverviewError::Store(e) => e.into(),
-            crate::overview::OverviewError::Messaging(e) => e.into(),
-        }
-    }
-}

@@ -58,6 +58,43 @@ final class CloudConnections {
 	public const IDS = array( 'phone_number_id', 'waba_id', 'catalog_id' );
 
 	/**
+	 * Hooks: messages follow the same connection as the catalog.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_filter( 'wpwa_message_connection', array( self::class, 'message_connection' ), 5, 2 );
+	}
+
+	/**
+	 * Filter `wpwa_message_connection`: under model 2 a vendor's messages go
+	 * through their own connection (none assigned: nothing to send with);
+	 * under model 1 with a central connection chosen, everything goes through it.
+	 *
+	 * @since 0.5.0
+	 *
+	 * @param mixed $connection url, version, token, phone_number_id.
+	 * @param mixed $vendor_id  Vendor user ID (0: the marketplace).
+	 * @return mixed
+	 */
+	public static function message_connection( $connection, $vendor_id ) {
+		$vendor_id = (int) $vendor_id;
+		if ( 'per_vendor' === Settings::get( 'integration_model' ) && $vendor_id > 0 ) {
+			$own = self::for_vendor( $vendor_id );
+		} elseif ( '' !== (string) Settings::get( 'central_cloud_connection' ) ) {
+			$own = self::core_connection( (string) Settings::get( 'central_cloud_connection' ) );
+		} else {
+			return $connection;
+		}
+		if ( is_wp_error( $own ) ) {
+			return array( 'phone_number_id' => '' ) + (array) $connection;
+		}
+		return array_intersect_key( $own, array_flip( array( 'url', 'version', 'token', 'phone_number_id' ) ) );
+	}
+
+	/**
 	 * All connections, sanitized (secrets still sealed).
 	 *
 	 * @since 0.5.0

@@ -527,16 +527,16 @@ final class Core {
 	}
 
 	/**
-	 * A vendor's messaging figures: messages_this_month, questions, answered,
-	 * waiting, median_response_seconds, average_response_seconds.
+	 * Messages the vendor has sent this calendar month (UTC), as the monthly
+	 * allowance counts them.
 	 *
 	 * @since 0.5.0
 	 *
 	 * @param int $vendor_id Vendor user ID.
-	 * @return array<string,mixed>|WP_Error
+	 * @return int|WP_Error
 	 */
-	public static function vendor_activity( int $vendor_id ) {
-		return self::call( static fn() => \Wpwa\vendor_activity( $vendor_id ) );
+	public static function messages_this_month( int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\messages_this_month( $vendor_id ) );
 	}
 
 	/**

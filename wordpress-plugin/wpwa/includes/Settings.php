@@ -75,7 +75,6 @@ final class Settings {
 			'offline_expiry_days'      => 14,
 			// Since 0.5.0: the admin console.
 			'log_retention_days'       => 90,
-			'monthly_allowance'        => 1000,
 			'shop_manager_access'      => false,
 			'central_cloud_connection' => '',
 		);
@@ -88,7 +87,6 @@ final class Settings {
 	 */
 	public const CONSOLE_BOUNDS = array(
 		'log_retention_days' => array( 1, 3650 ),
-		'monthly_allowance'  => array( 0, 1000000 ),
 	);
 
 	/**

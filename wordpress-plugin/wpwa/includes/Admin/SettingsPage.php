@@ -205,7 +205,7 @@ final class SettingsPage {
 
 		add_settings_section(
 			'wpwa_console',
-			__( 'Access, limits and activity log', 'wpwa' ),
+			__( 'Access and activity log', 'wpwa' ),
 			'__return_false',
 			self::SLUG
 		);
@@ -216,14 +216,6 @@ final class SettingsPage {
 			self::SLUG,
 			'wpwa_console',
 			array( 'label_for' => 'wpwa_shop_manager_access' )
-		);
-		add_settings_field(
-			'wpwa_monthly_allowance',
-			__( 'Monthly allowance', 'wpwa' ),
-			array( self::class, 'field_monthly_allowance' ),
-			self::SLUG,
-			'wpwa_console',
-			array( 'label_for' => 'wpwa_monthly_allowance' )
 		);
 		add_settings_field(
 			'wpwa_log_retention_days',
@@ -354,23 +346,6 @@ final class SettingsPage {
 				? esc_html__( 'There is no Shop manager role on this site (it comes with WooCommerce).', 'wpwa' )
 				/* translators: %s: capability name. */
 				: sprintf( esc_html__( 'Grants the %s capability to the Shop manager role. Administrators always have it; any role or user can be given it with a role editor.', 'wpwa' ), '<code>' . esc_html( Vendors::MANAGE_CAP ) . '</code>' )
-		);
-	}
-
-	/**
-	 * Field: monthly message allowance per vendor.
-	 *
-	 * @since 0.5.0
-	 *
-	 * @return void
-	 */
-	public static function field_monthly_allowance(): void {
-		printf(
-			'<input type="number" class="small-text" id="wpwa_monthly_allowance" name="%1$s[monthly_allowance]" value="%2$d" min="0" max="1000000" step="1" /> %3$s<p class="description">%4$s</p>',
-			esc_attr( Settings::OPTION ),
-			(int) Settings::get( 'monthly_allowance' ),
-			esc_html__( 'messages per vendor', 'wpwa' ),
-			esc_html__( 'WhatsApp messages each vendor may send per calendar month (UTC). Shown against each vendor on the Vendors page.', 'wpwa' )
 		);
 	}
 

@@ -15,6 +15,8 @@ use Wpwa\Plugin\Catalog\Sync;
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
+use Wpwa\Plugin\Messages\Config as MessagesConfig;
+use Wpwa\Plugin\Messages\Panel as MessagesPanel;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
@@ -48,13 +50,6 @@ final class VendorsTable extends WP_List_Table {
 	 * @var array<int,array<string,mixed>|null>
 	 */
 	private array $sessions = array();
-
-	/**
-	 * Messaging figures of the rows on this page, by vendor ID.
-	 *
-	 * @var array<int,array<string,mixed>|null>
-	 */
-	private array $activities = array();
 
 	/**
 	 * Constructor.
@@ -387,21 +382,6 @@ final class VendorsTable extends WP_List_Table {
 	}
 
 	/**
-	 * The vendor's messaging figures (one store read per row).
-	 *
-	 * @param WP_User $item Vendor.
-	 * @return array<string,mixed>|null
-	 */
-	private function activity( WP_User $item ): ?array {
-		$id = (int) $item->ID;
-		if ( ! array_key_exists( $id, $this->activities ) ) {
-			$activity                = Core::vendor_activity( $id );
-			$this->activities[ $id ] = is_array( $activity ) ? $activity : null;
-		}
-		return $this->activities[ $id ];
-	}
-
-	/**
 	 * Column: messages sent this month against the allowance.
 	 *
 	 * @since 0.5.0
@@ -410,24 +390,24 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_messages( $item ) {
-		$activity = $this->activity( $item );
-		if ( null === $activity ) {
+		$used = Core::messages_this_month( (int) $item->ID );
+		if ( is_wp_error( $used ) ) {
 			return '—';
 		}
-		$used      = (int) $activity['messages_this_month'];
-		$allowance = (int) Settings::get( 'monthly_allowance' );
+		$allowance = (int) MessagesConfig::limits( (int) $item->ID )['monthly_allowance'];
 		return sprintf(
 			'<span class="wpwa-allowance%1$s" data-used="%2$d" data-allowance="%3$d">%4$s</span>',
 			$used >= $allowance ? ' wpwa-allowance--used-up' : '',
-			$used,
+			(int) $used,
 			$allowance,
 			/* translators: 1: messages sent, 2: monthly allowance. */
-			esc_html( sprintf( __( '%1$d / %2$d', 'wpwa' ), $used, $allowance ) )
+			esc_html( sprintf( __( '%1$d / %2$d', 'wpwa' ), (int) $used, $allowance ) )
 		);
 	}
 
 	/**
-	 * Column: response metrics over the last 30 days.
+	 * Column: how the vendor answers customers over the last 30 days (the
+	 * figures of their Customer messages panel).
 	 *
 	 * @since 0.5.0
 	 *
@@ -435,29 +415,22 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_response( $item ) {
-		$activity = $this->activity( $item );
-		if ( null === $activity || 0 === (int) $activity['questions'] ) {
+		$metrics = MessagesPanel::metrics( (int) $item->ID );
+		if ( null === $metrics || 0 === $metrics['turns'] ) {
 			return '<span class="description">' . esc_html__( 'No customer messages in 30 days', 'wpwa' ) . '</span>';
 		}
-		$median = $activity['median_response_seconds'];
-		return sprintf(
-			'%1$s<br /><span class="description">%2$s</span>',
-			esc_html(
-				null === $median
-					? __( 'No answers yet', 'wpwa' )
-					/* translators: %s: a duration such as "5 mins". */
-					: sprintf( __( 'Median answer: %s', 'wpwa' ), human_time_diff( 0, max( 1, (int) $median ) ) )
-			),
-			esc_html(
-				sprintf(
-					/* translators: 1: answered questions, 2: all questions, 3: questions waiting. */
-					__( '%1$d of %2$d answered, %3$d waiting (30 days)', 'wpwa' ),
-					(int) $activity['answered'],
-					(int) $activity['questions'],
-					(int) $activity['waiting']
-				)
-			)
-		);
+		$lines = array();
+		if ( '' !== $metrics['rate'] ) {
+			/* translators: %s: a percentage such as "92%". */
+			$lines[] = sprintf( __( 'Response rate %s', 'wpwa' ), $metrics['rate'] );
+		}
+		if ( '' !== $metrics['time'] ) {
+			/* translators: %s: a duration such as "2 hours". */
+			$lines[] = sprintf( __( 'Answers in %s on average', 'wpwa' ), $metrics['time'] );
+		}
+		/* translators: 1: customer questions, 2: questions awaiting an answer. */
+		$lines[] = sprintf( __( '%1$d questions, %2$d waiting', 'wpwa' ), $metrics['turns'], $metrics['pending'] );
+		return implode( '<br />', array_map( 'esc_html', $lines ) );
 	}
 
 	/**
