@@ -200,7 +200,7 @@ before(async () => {
 
 after(async () => {
   try {
-    await sandbox('PUT', '/sandbox/config', { cloud_token: sandboxTokens || 'sandbox-token' });
+    await sandbox('PUT', '/sandbox/config', { cloud_token: sandboxTokens || 'sandbox-token', cloud_webhook_url: '' });
     await helper('/settings', { integration_model: 'central' });
     await helper('/role', { role: 'shop_manager', remove: ['manage_wpwa'], shop_manager_access: false });
   } finally {
@@ -368,6 +368,38 @@ test('model 2: two vendors on two sandbox connections; each one\'s catalog traff
     const stats = await sandbox('GET', `/sandbox/catalogs/${BETA.catalog}/stats`);
     figures.push(`model 2: alpha ${ALPHA.catalog} ← ${skus[m1.id].length} items, beta ${BETA.catalog} ← ${skus[m2.id].length} items (${JSON.stringify(stats)})`);
 
+    // Messages too: each vendor's automatic reply leaves from its own connection's number.
+    const before = await helper('/messages-settings', {});
+    await helper('/messages-settings', { auto_replies: 1 });
+    await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: HOOK });
+    try {
+      for (const [vendor, conn] of [[m1, ALPHA], [m2, BETA]]) {
+        const dash = (await vendor.http.get(pageUrl('dashboard'))).text;
+        const code = /<code>#([A-Z0-9]+)<\/code>/.exec(dash);
+        const form = /<form class="wpwa-preferences"[\s\S]*?<\/form>/.exec(dash);
+        assert.ok(code && form, 'the dashboard shows the vendor code and the Preferences form');
+        const saved = await vendor.http.post(`${ADMIN}/admin-post.php`, {
+          form: {
+            action: 'wpwa_save_preferences', _wpnonce: /name="_wpnonce" value="([^"]+)"/.exec(form[0])[1],
+            _wp_http_referer: new URL(pageUrl('dashboard')).pathname, notify_email: '1', acknowledge: '1', acknowledgement: `Thanks, {vendor} got it (${RUN}).`,
+          },
+        });
+        assert.equal(saved.status, 302);
+        const from = `1555${digits(7)}`;
+        await sandbox('POST', '/sandbox/messages/inject', { text: `#${code[1]} is this in stock? ${RUN}`, from, name: `Cleo ${RUN}` });
+        const [reply] = await waitFor(async () => {
+          const sent = ((await sandbox('GET', '/sandbox/messages/sent')).messages || []).filter((m) => m.to === from);
+          return sent.length ? sent : null;
+        }, `the automatic reply of ${vendor.login}`);
+        assert.ok(JSON.stringify(reply.body).includes(`got it (${RUN})`), JSON.stringify(reply));
+        assert.equal(reply.phone_number_id, conn.phone, `${vendor.login}'s reply left from ${conn.id}'s number`);
+        figures.push(`model 2 message: ${vendor.login} → from ${reply.phone_number_id} (${conn.id})`);
+      }
+    } finally {
+      await helper('/messages-settings', { auto_replies: before.auto_replies ?? 0 });
+      await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: '' });
+    }
+
     await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors&s=${RUN}`);
     await shoot(page, 'admin-vendors-model2');
 
@@ -418,8 +450,9 @@ test('Vendors page: paginated, searchable; session, last sync, catalog, messages
     // The model 2 test's last sync found nothing to send.
     assert.match(await row.locator('td.column-sync').innerText(), /^Up to date\n\w+ \d+, \d{4}/);
     assert.equal(await row.locator('.wpwa-catalog-counts').getAttribute('data-synced'), '2');
-    assert.equal(await row.locator('td.column-messages').innerText(), '0 / 1000');
-    assert.equal(await row.locator('td.column-response').innerText(), 'No customer messages in 30 days');
+    // The model 2 test's automatic reply counts against the allowance; the customer's question still waits.
+    assert.equal(await row.locator('td.column-messages').innerText(), '1 / 1000');
+    assert.equal(await row.locator('td.column-response').innerText(), '1 question, 1 waiting');
     await shoot(page, 'admin-vendors-search');
 
     // Row action: start a sync (nothing changed: already up to date).
@@ -653,7 +686,15 @@ test('Site Health reports the extension, the store and its size, sandbox reachab
     assert.match(text, /Cron\s+WP-Cron .*wpwa_log_purge: next \d{4}-\d\d-\d\d/);
     await trigger.scrollIntoViewIfNeeded();
     await shoot(page, 'admin-site-health');
+    // The status tab runs the direct tests while rendering and hands them to its script.
     await gotoOk(page, `${ADMIN}/site-health.php`);
+    const direct = await page.evaluate(() => (window.SiteHealth && window.SiteHealth.site_status && window.SiteHealth.site_status.direct) || []);
+    const ours = Object.fromEntries(direct.filter((t) => String(t.test).startsWith('wpwa_')).map((t) => [t.test, `${t.status}: ${t.label}`]));
+    console.log(`site health tests: ${JSON.stringify(ours)}`);
+    assert.match(ours.wpwa_extension || '', /^good: The wpwa PHP extension \d+\.\d+\.\d+ is loaded$/);
+    assert.equal(ours.wpwa_connectivity, 'good: WhatsApp services are reachable');
+    assert.match(ours.wpwa_cron || '', /^good: WhatsApp scheduled tasks are on time$|^recommended: /);
+    await page.waitForLoadState('networkidle');
     assertClean(problems, 'site health');
   } finally {
     await context.close();

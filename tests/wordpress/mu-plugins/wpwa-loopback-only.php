@@ -81,10 +81,14 @@ add_filter( 'pre_http_request', static function ( $pre, $args, $url ) {
 	// Site Health (WP_Debug_Data::check_for_updates()) asks for updates directly,
 	// past the hooks above: answer "nothing to update" instead of an error that
 	// WordPress would report as a PHP warning.
-	if ( 'api.wordpress.org' === $host && preg_match( '#/(plugins|themes)/update-check/#', (string) $url, $kind ) ) {
+	// Its file integrity test asks for core checksums: "none known" is skipped quietly.
+	if ( 'api.wordpress.org' === $host && preg_match( '#/(plugins|themes)/update-check/|/core/checksums/#', (string) $url, $kind ) ) {
+		$body = isset( $kind[1] ) && '' !== $kind[1]
+			? array( $kind[1] => array(), 'translations' => array(), 'no_update' => array() )
+			: array( 'checksums' => false );
 		return array(
 			'headers'  => array(),
-			'body'     => wp_json_encode( array( $kind[1] => array(), 'translations' => array(), 'no_update' => array() ) ),
+			'body'     => wp_json_encode( $body ),
 			'response' => array(
 				'code'    => 200,
 				'message' => 'OK',

@@ -223,7 +223,7 @@ final class CloudConnectionsBox {
 			sprintf( __( 'Cloud API connection "%s" saved.', 'wpwa' ), $id ),
 			array(
 				'user_id'         => get_current_user_id(),
-				'secrets_changed' => array_keys( array_filter( array_intersect_key( $fields, CloudConnections::SECRETS ), static fn( $v ) => '' !== trim( $v ) ) ),
+				'replaced'        => array_keys( array_filter( array_intersect_key( $fields, CloudConnections::SECRETS ), static fn( $v ) => '' !== trim( $v ) ) ),
 			)
 		);
 		self::redirect( 'success', __( 'Connection saved.', 'wpwa' ) );

@@ -429,7 +429,7 @@ final class VendorsTable extends WP_List_Table {
 			$lines[] = sprintf( __( 'Answers in %s on average', 'wpwa' ), $metrics['time'] );
 		}
 		/* translators: 1: customer questions, 2: questions awaiting an answer. */
-		$lines[] = sprintf( __( '%1$d questions, %2$d waiting', 'wpwa' ), $metrics['turns'], $metrics['pending'] );
+		$lines[] = sprintf( _n( '%1$d question, %2$d waiting', '%1$d questions, %2$d waiting', $metrics['turns'], 'wpwa' ), $metrics['turns'], $metrics['pending'] );
 		return implode( '<br />', array_map( 'esc_html', $lines ) );
 	}
 
