@@ -99,7 +99,7 @@ final class VendorsPage {
 		<div class="wrap wpwa-vendors">
 			<h1><?php esc_html_e( 'WhatsApp vendors', 'wpwa' ); ?></h1>
 			<?php GatewaySettings::flash(); ?>
-			<p><?php esc_html_e( 'Every vendor\'s WhatsApp connection at a glance. States refresh when vendors open their dashboard or the gateway reports a change.', 'wpwa' ); ?></p>
+			<p><?php esc_html_e( 'Every vendor\'s WhatsApp connection, catalog sync and customer messaging at a glance. Session states refresh when vendors open their dashboard or the gateway reports a change; response figures cover the last 30 days.', 'wpwa' ); ?></p>
 			<form method="get" class="wpwa-vendors-search">
 				<input type="hidden" name="page" value="<?php echo esc_attr( self::SLUG ); ?>" />
 				<?php $table->search_box( __( 'Search vendors', 'wpwa' ), 'wpwa-vendor' ); ?>
