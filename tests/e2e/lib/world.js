@@ -17,6 +17,24 @@ export const BROWSER_ARGS = [
 const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
 const helperHttp = new Client(baseUrl);
 
+/**
+ * Logs `user` into a browser context through wp-login.php's form handler. The
+ * request runs on the context's own cookie jar, so every page of the context is
+ * logged in afterwards. Tests of the login form itself fill it in a page instead;
+ * everywhere else this keeps a page load's timing out of the set-up.
+ */
+export async function logIn(context, user, password) {
+  const url = `${baseUrl}/wp-login.php`;
+  await context.request.get(url); // sets wordpress_test_cookie, which the POST must carry
+  const res = await context.request.post(url, {
+    form: { log: user, pwd: password, 'wp-submit': 'Log In', testcookie: '1', redirect_to: `${baseUrl}/` },
+    maxRedirects: 0,
+  });
+  assert.equal(res.status(), 302, `${user} logs in (wp-login.php answered ${res.status()})`);
+  const cookies = await context.cookies(baseUrl);
+  assert.ok(cookies.some((c) => c.name.startsWith('wordpress_logged_in_')), `${user} is logged in`);
+}
+
 /** Calls the sandbox's API (its control routes under /sandbox/ included); asserts success. */
 export async function sandbox(method, p, body) {
   const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, headers: { 'x-api-key': SANDBOX_KEY }, cookies: false });
@@ -32,7 +50,7 @@ export async function helper(p, body) {
 }
 
 /** Polls `fn` until it returns something truthy; throws with the last value after `timeout` ms. */
-export async function waitFor(fn, what, timeout = 20000, every = 300) {
+export async function waitFor(fn, what, timeout = 30000, every = 300) {
   const end = Date.now() + timeout;
   let last;
   while (Date.now() < end) {

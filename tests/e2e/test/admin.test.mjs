@@ -18,17 +18,12 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
 
-const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const ADMIN = `${baseUrl}/wp-admin`;
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const RUN = Date.now().toString(36).slice(-6);
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 const hex = (n) => crypto.randomBytes(n).toString('hex');
 const digits = (n) => String(1 + crypto.randomInt(8)) + Array.from({ length: n - 1 }, () => crypto.randomInt(10)).join('');
 
@@ -48,22 +43,8 @@ const figures = [];
 let browser;
 let adminHttp;
 let adminNonce;
-const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
-const helperHttp = new Client(baseUrl);
 
 // ------------------------------------------------------------------ helpers --
-
-async function sandbox(method, p, body) {
-  const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, cookies: false });
-  assert.ok(res.status < 300, `sandbox ${method} ${p}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-  return res.text ? res.json() : null;
-}
-
-async function helper(p, body) {
-  const res = await helperHttp.post(`${baseUrl}/wp-json/wpwa-test/v1${p}`, { body, headers: { 'x-wpwa-test-token': testToken }, cookies: false });
-  assert.equal(res.status, 200, `test helper ${p}: ${res.text.slice(0, 300)}`);
-  return res.json();
-}
 
 /** A user of this run, logged in over HTTP with a REST nonce. */
 async function newUser(tag, extra = {}) {
@@ -74,17 +55,6 @@ async function newUser(tag, extra = {}) {
   const nonce = await http.restNonce();
   const call = (method, route, body) => http.request(method, `${REST}${route}`, { headers: { 'x-wp-nonce': nonce }, body });
   return { ...user, login, password, http, nonce, call };
-}
-
-async function waitFor(fn, what, timeout = 30000, every = 300) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
 async function openPage() {
@@ -112,13 +82,6 @@ function assertClean(problems, where) {
   assert.deepEqual(problems.external, [], `${where}: requests off this machine`);
 }
 
-async function login(page, user, password) {
-  await page.goto(`${baseUrl}/wp-login.php`);
-  await page.fill('#user_login', user);
-  await page.fill('#user_pass', password);
-  await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
-}
-
 async function shoot(page, name) {
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -128,7 +91,7 @@ async function shoot(page, name) {
 
 async function adminTab() {
   const tab = await openPage();
-  await login(tab.page, admin.login, admin.password);
+  await logIn(tab.context, admin.login, admin.password);
   return tab;
 }
 
@@ -195,7 +158,7 @@ before(async () => {
   await helper('/role', { role: 'shop_manager', remove: ['manage_wpwa'], shop_manager_access: false });
   adminHttp = await loggedIn(baseUrl, admin.login, admin.password);
   adminNonce = await adminHttp.restNonce();
-  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: ARGS, timeout: 60000 });
+  browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: BROWSER_ARGS, timeout: 60000 });
 });
 
 after(async () => {
@@ -309,7 +272,7 @@ test('secrets: absent from page sources, REST answers, the activity log, its CSV
   // CSV doubles the quotes inside a quoted cell.
   assert.ok(exported.text.includes(`Cloud API connection ""${ALPHA.id}"" saved.`), 'the log records the save');
   assert.ok(exported.text.includes(`Cloud API connection ""${ALPHA.id}"" tested: passed.`), 'the log records the test');
-  const info = await helperHttp.get(`${baseUrl}/wp-json/wpwa-test/v1/info`, { headers: { 'x-wpwa-test-token': testToken }, cookies: false });
+  const info = await new Client(baseUrl).get(`${baseUrl}/wp-json/wpwa-test/v1/info`, { headers: { 'x-wpwa-test-token': testToken }, cookies: false });
   const store = info.json().info.store_path;
   for (const file of [store, `${store}-wal`]) {
     if (fs.existsSync(file)) seen[`file ${path.basename(file)}`] = fs.readFileSync(file).toString('latin1');
@@ -655,7 +618,7 @@ test('XSS: a vendor\'s name, a product title and a customer message are shown es
   }
   const vtab = await openPage();
   try {
-    await login(vtab.page, vendor.login, vendor.password);
+    await logIn(vtab.context, vendor.login, vendor.password);
     await gotoOk(vtab.page, pageUrl('dashboard'));
     await vtab.page.waitForSelector('.wpwa-panel--messages');
     await vtab.page.waitForTimeout(1500); // the panels' scripts render and poll

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, vendorA, customer, admin, pageUrl, chromium, artifactsDir, site } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
+import { logIn } from '../lib/world.js';
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -82,21 +83,10 @@ async function shoot(page, name) {
   return file;
 }
 
-async function login(page, user, password) {
-  // Land on the front page: non-admins otherwise go to wp-admin/profile.php,
-  // whose core script throws on unload (WordPress's, not ours).
-  await page.goto(`${baseUrl}/wp-login.php?redirect_to=${encodeURIComponent(`${baseUrl}/`)}`);
-  await page.fill('#user_login', user);
-  await page.fill('#user_pass', password);
-  await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
-  const cookies = await page.context().cookies();
-  assert.ok(cookies.some((c) => c.name.startsWith('wordpress_logged_in_')), `${user} is logged in`);
-}
-
 test('vendor A logs in and sees their dashboard (screenshot)', async () => {
   const { context, page, problems } = await openPage();
   try {
-    await login(page, vendorA.login, vendorA.password);
+    await logIn(context, vendorA.login, vendorA.password);
     const res = await page.goto(pageUrl('dashboard'));
     assert.equal(res.status(), 200);
     await page.waitForSelector('.wpwa-vendor-dashboard');
@@ -116,7 +106,7 @@ test('vendor A logs in and sees their dashboard (screenshot)', async () => {
 test('the hostile shortcode page runs no script, even on hover (screenshot)', async () => {
   const { context, page, problems } = await openPage();
   try {
-    await login(page, vendorA.login, vendorA.password);
+    await logIn(context, vendorA.login, vendorA.password);
     await page.goto(pageUrl('hostile'));
     const box = page.locator('.wpwa-vendor-dashboard').first();
     await box.waitFor();
@@ -137,7 +127,7 @@ test('the hostile shortcode page runs no script, even on hover (screenshot)', as
 test('a customer sees the not-a-vendor notice (screenshot)', async () => {
   const { context, page, problems } = await openPage();
   try {
-    await login(page, customer.login, customer.password);
+    await logIn(context, customer.login, customer.password);
     await page.goto(pageUrl('dashboard'));
     await page.waitForSelector('.wpwa-notice--not-vendor');
     assert.equal(await page.locator('.wpwa-panel').count(), 0);
@@ -169,7 +159,7 @@ test('a guest gets the login form and can log in from it', async () => {
 test('the admin sees the wpwa Settings page and every wpwa admin page (screenshots)', async () => {
   const { context, page, problems } = await openPage();
   try {
-    await login(page, admin.login, admin.password);
+    await logIn(context, admin.login, admin.password);
     const res = await page.goto(site.settings_url);
     assert.equal(res.status(), 200);
     await page.waitForSelector('#wpbody-content');

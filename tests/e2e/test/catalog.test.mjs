@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, site, docroot, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
+import { logIn } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -210,10 +211,7 @@ test('a vendor syncs in the browser: progress bar, summary, reasons; the catalog
   page.on('console', (m) => { if (m.type() === 'error') problems.console.push(m.text()); });
   page.on('pageerror', (e) => { if (!/user-profile(\.min)?\.js/.test(`${e.stack}`)) problems.pageErrors.push(String(e)); });
   try {
-    await page.goto(`${baseUrl}/wp-login.php?redirect_to=${encodeURIComponent(`${baseUrl}/`)}`);
-    await page.fill('#user_login', fx.vendor_a.login);
-    await page.fill('#user_pass', PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+    await logIn(context, fx.vendor_a.login, PASSWORD);
     await page.goto(pageUrl('dashboard'));
     const panel = page.locator('[data-wpwa-products]');
     await panel.waitFor();

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const APP_SECRET = 'sandbox-app-secret';
@@ -216,10 +216,7 @@ test('a customer message through the sandbox reaches vendor A\'s panel, not vend
     });
     const login = async (vendor) => {
       await context.clearCookies();
-      await page.goto(`${baseUrl}/wp-login.php`);
-      await page.fill('#user_login', vendor.login);
-      await page.fill('#user_pass', vendor.password);
-      await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+      await logIn(context, vendor.login, vendor.password);
       const res = await page.goto(pageUrl('dashboard'));
       assert.equal(res.status(), 200);
       await page.waitForSelector('.wpwa-panel--messages');

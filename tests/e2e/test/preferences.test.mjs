@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent, logIn } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -83,10 +83,7 @@ test('the Preferences panel saves the acknowledgement, and a wrong form saves no
     page.on('pageerror', (e) => {
       if (!/\/wp-admin\/js\/user-profile(\.min)?\.js/.test(`${e.stack || ''}`)) errors.push(String(e));
     });
-    await page.goto(`${baseUrl}/wp-login.php`);
-    await page.fill('#user_login', vendor.login);
-    await page.fill('#user_pass', vendor.password);
-    await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+    await logIn(context, vendor.login, vendor.password);
     await page.goto(pageUrl('dashboard'));
     const panel = page.locator('.wpwa-panel--preferences');
     await panel.waitFor();
@@ -193,10 +190,7 @@ test('replies from the vendor\'s phone give the response rate in the Customer me
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/wp-login.php`);
-    await page.fill('#user_login', vendor.login);
-    await page.fill('#user_pass', vendor.password);
-    await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+    await logIn(context, vendor.login, vendor.password);
     await page.goto(pageUrl('dashboard'));
     const metrics = page.locator('.wpwa-panel--messages .wpwa-metrics');
     await metrics.waitFor();

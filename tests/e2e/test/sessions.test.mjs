@@ -17,7 +17,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor } from '../lib/world.js';
+import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
 
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -91,13 +91,6 @@ function assertClean(problems, where) {
   assert.deepEqual(problems.external, [], `${where}: requests off this machine`);
 }
 
-async function login(page, user, password) {
-  await page.goto(`${baseUrl}/wp-login.php`);
-  await page.fill('#user_login', user);
-  await page.fill('#user_pass', password);
-  await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
-}
-
 async function shoot(page, name) {
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -110,7 +103,7 @@ const state = (page) => badge(page).getAttribute('data-state');
 
 async function openDashboard(vendor) {
   const tab = await openPage();
-  await login(tab.page, vendor.login, vendor.password);
+  await logIn(tab.context, vendor.login, vendor.password);
   const res = await tab.page.goto(pageUrl('dashboard'));
   assert.equal(res.status(), 200);
   await tab.page.waitForSelector('.wpwa-panel--connection');
@@ -508,7 +501,7 @@ test('admin: Vendors page lists sessions with a Disconnect row action; settings 
   const tab = await openPage();
   const { page, problems } = tab;
   try {
-    await login(page, admin.login, admin.password);
+    await logIn(tab.context, admin.login, admin.password);
     await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-vendors`);
     assert.equal(phpErrorsIn(await page.content()), null);
     assert.ok(await page.locator('table.wp-list-table tbody tr').count() >= 1, 'vendors listed');
@@ -568,7 +561,7 @@ test('model 2: a vendor without a gateway connection is told so; an admin define
     assert.equal(res.status, 409, res.text);
     assert.match(res.json().message, /No WhatsApp connection has been assigned to your store yet/);
 
-    await login(page, admin.login, admin.password);
+    await logIn(tab.context, admin.login, admin.password);
     await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-settings`);
     await page.fill('#wpwa_conn_id', conn);
     await page.fill('#wpwa_conn_label', 'Shop gateway');
