@@ -337,6 +337,15 @@ namespace Wpwa {
     function message_vendor_menu(string $customer, array $vendors, string $intro, string $button, array $connection, ?array $limits = null): array {}
 
     /**
+     * Deletes the conversations nobody wrote in for `$days` days (at least 31: a
+     * month's sends count against the allowance) and returns what went.
+     *
+     * @param int $days
+     * @return array
+     */
+    function messages_purge(int $days): array {}
+
+    /**
      * Messages the vendor has sent this calendar month (UTC), as the monthly allowance
      * counts them.
      *
@@ -344,6 +353,36 @@ namespace Wpwa {
      * @return int
      */
     function messages_this_month(int $vendor_id): int {}
+
+    /**
+     * Deletes everything stored about the customer with this phone number and returns
+     * what went: `conversations`, `messages`, `other`.
+     *
+     * @param string $number
+     * @return array
+     */
+    function privacy_erase(string $number): array {}
+
+    /**
+     * Everything stored about the customer with this phone number: `conversations`
+     * (each with `vendor_id`, `customer_name`, `product`, `created_at` and `messages`:
+     * `direction`, `kind`, `text`, `status`, `sent_at`), `vendor_replies` and
+     * `asked_for_shop_at`.
+     *
+     * @param string $number
+     * @return array
+     */
+    function privacy_export(string $number): array {}
+
+    /**
+     * The WhatsApp id (digits with the country code) of a phone number as people write
+     * it; `Wpwa\ValidationException` for a number without a country code or not a
+     * phone number at all.
+     *
+     * @param string $number
+     * @return string
+     */
+    function privacy_whatsapp_id(string $number): string {}
 
     /**
      * The vendor's response figures for customer messages since `$since` (Unix seconds):

@@ -16,6 +16,7 @@ use crate::gateway::GatewayError;
 use crate::jwt::JwtError;
 use crate::log::LogError;
 use crate::messaging::MessagingError;
+use crate::privacy::PrivacyError;
 use crate::secret::SecretError;
 use crate::session::SessionError;
 use crate::store::StoreError;
@@ -137,6 +138,15 @@ impl From<LogError> for PhpException {
         match e {
             LogError::Invalid(message) => validation(message),
             LogError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<PrivacyError> for PhpException {
+    fn from(e: PrivacyError) -> Self {
+        match e {
+            PrivacyError::BadNumber(_) | PrivacyError::Retention(_) => validation(e.to_string()),
+            PrivacyError::Store(e) => e.into(),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod admin;
 mod convert;
 mod exceptions;
+mod privacy;
 mod product;
 
 use std::path::PathBuf;
@@ -1234,5 +1235,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    admin::register(module)
+    privacy::register(admin::register(module))
 }

@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       WhatsApp Integration for WooCommerce Marketplaces (wpwa)
  * Description:       Gives every vendor of a WooCommerce marketplace a WhatsApp connection, a vendor dashboard (shortcode and WCFM tab) and an activity log, powered by the native wpwa PHP extension.
- * Version:           0.2.0
+ * Version:           0.6.0
  * Requires at least: 6.1
  * Requires PHP:      8.2
  * Author:            The wpwa team
@@ -21,7 +21,7 @@ if ( defined( 'WPWA_PLUGIN_VERSION' ) ) {
 	return;
 }
 
-define( 'WPWA_PLUGIN_VERSION', '0.2.0' );
+define( 'WPWA_PLUGIN_VERSION', '0.6.0' );
 define( 'WPWA_PLUGIN_FILE', __FILE__ );
 define( 'WPWA_PLUGIN_DIR', plugin_dir_path( __FILE__ ) );
 define( 'WPWA_PLUGIN_URL', plugin_dir_url( __FILE__ ) );

@@ -1,8 +1,9 @@
 // What the end-to-end tests share beyond HTTP: the sandbox's control API, the
 // token-guarded test helper routes, polling, and Chromium's launch flags.
 import assert from 'node:assert/strict';
-import { baseUrl, site, testToken } from './env.js';
-import { Client } from './http.js';
+import crypto from 'node:crypto';
+import { baseUrl, site, testToken, pageUrl } from './env.js';
+import { Client, loggedIn, phpErrorsIn } from './http.js';
 
 export const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
 export const SANDBOX_KEY = 'sandbox-key';
@@ -65,4 +66,28 @@ export async function waitFor(fn, what, timeout = 30000, every = 300) {
 export async function sandboxSent() {
   const outbox = await sandbox('GET', '/sandbox/messages/sent');
   return Array.isArray(outbox) ? outbox : (outbox.messages || []);
+}
+
+/**
+ * A new vendor, logged in over HTTP (`client`), with the code customers type
+ * (`#CODE`) read from their Customer messages panel.
+ */
+export async function newVendor(login, displayName) {
+  const password = crypto.randomBytes(12).toString('hex');
+  const { id } = await helper('/vendor', { login, password, display_name: displayName });
+  const vendor = { id, login, password, client: await loggedIn(baseUrl, login, password) };
+  const code = /<code>#([A-Z0-9]+)<\/code>/.exec(await messagesPanel(vendor));
+  assert.ok(code, `the Customer messages panel shows ${login}'s code`);
+  vendor.code = code[1];
+  return vendor;
+}
+
+/** The vendor's Customer messages panel, as the server renders it. */
+export async function messagesPanel(vendor) {
+  const res = await vendor.client.get(pageUrl('dashboard'));
+  assert.equal(res.status, 200);
+  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
+  const m = /<section class="wpwa-panel wpwa-panel--messages"[\s\S]*?<\/section>/.exec(res.text);
+  assert.ok(m, 'the dashboard has a Customer messages panel');
+  return m[0];
 }

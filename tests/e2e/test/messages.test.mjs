@@ -15,7 +15,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel as panelHtml } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const APP_SECRET = 'sandbox-app-secret';
@@ -30,31 +30,6 @@ let vendorB;
 let verifyToken;
 
 // ------------------------------------------------------------------ helpers --
-
-/** A fresh vendor of this run, logged in over HTTP, with their code read from the panel. */
-async function newVendor(tag) {
-  const login = `m5${tag}_${RUN}`;
-  const password = crypto.randomBytes(12).toString('hex');
-  const display = `${tag[0].toUpperCase()}${tag.slice(1)}${RUN}`;
-  const { id } = await helper('/vendor', { login, password, display_name: display });
-  const client = await loggedIn(baseUrl, login, password);
-  const vendor = { id, login, password, client };
-  const html = await panelHtml(vendor);
-  const code = /<code>#([A-Z0-9]+)<\/code>/.exec(html);
-  assert.ok(code, `the Customer messages panel shows ${login}'s code`);
-  vendor.code = code[1];
-  return vendor;
-}
-
-/** The vendor's Customer messages panel, as the server renders it. */
-async function panelHtml(vendor) {
-  const res = await vendor.client.get(pageUrl('dashboard'));
-  assert.equal(res.status, 200);
-  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
-  const m = /<section class="wpwa-panel wpwa-panel--messages"[\s\S]*?<\/section>/.exec(res.text);
-  assert.ok(m, 'the dashboard has a Customer messages panel');
-  return m[0];
-}
 
 const sign = (body, secret = APP_SECRET) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -88,8 +63,8 @@ const wamid = (n) => `wamid.TEST${RUN}${n}${crypto.randomBytes(6).toString('hex'
 
 before(async () => {
   assert.ok(SANDBOX, 'the seeder recorded the sandbox URL');
-  vendorA = await newVendor('acme');
-  vendorB = await newVendor('bolt');
+  vendorA = await newVendor(`m5acme_${RUN}`, `Acme${RUN}`);
+  vendorB = await newVendor(`m5bolt_${RUN}`, `Bolt${RUN}`);
   assert.notEqual(vendorA.code, vendorB.code);
 
   const adminClient = await loggedIn(baseUrl, admin.login, admin.password);

@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, pageUrl, chromium, artifactsDir } from '../lib/env.js';
-import { loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent, logIn } from '../lib/world.js';
+import { phpErrorsIn } from '../lib/http.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent, logIn, newVendor } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -53,14 +53,8 @@ async function savePreferences(fields) {
 
 before(async () => {
   assert.ok(SANDBOX, 'the seeder recorded the sandbox URL');
-  const login = `p5_${RUN}`;
-  const password = crypto.randomBytes(12).toString('hex');
   const display = `Pref Shop ${RUN}`;
-  const { id } = await helper('/vendor', { login, password, display_name: display });
-  vendor = { id, login, password, display, client: await loggedIn(baseUrl, login, password) };
-  const code = /<code>#([A-Z0-9]+)<\/code>/.exec(await dashboardHtml());
-  assert.ok(code, 'the dashboard shows the vendor code');
-  vendor.code = code[1];
+  vendor = { ...(await newVendor(`p5_${RUN}`, display)), display };
   await helper('/messages-settings', { auto_replies: 1, fallback: 'team' });
   await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: HOOK });
   browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: BROWSER_ARGS, timeout: 60000 });

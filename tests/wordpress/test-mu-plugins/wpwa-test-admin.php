@@ -67,6 +67,10 @@ add_action(
 					foreach ( (array) $request->get_param( 'remove_caps' ) as $cap ) {
 						$user->remove_cap( (string) $cap );
 					}
+					// e.g. WooCommerce's billing_phone and billing_country.
+					foreach ( (array) $request->get_param( 'meta' ) as $key => $value ) {
+						update_user_meta( $id, sanitize_key( (string) $key ), (string) $value );
+					}
 					return array(
 						'id'           => (int) $id,
 						'login'        => $login,
@@ -178,6 +182,24 @@ add_action(
 						$role->remove_cap( (string) $cap );
 					}
 					return array( 'capabilities' => get_role( $role->name )->capabilities );
+				},
+			)
+		);
+
+		// Fires the daily clean-up hook as WP-Cron would; returns what each purge recorded.
+		register_rest_route(
+			'wpwa-test/v1',
+			'/daily-cleanup',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function () {
+					delete_option( \Wpwa\Plugin\Privacy::LAST_PURGE_OPTION );
+					do_action( \Wpwa\Plugin\Logs::PURGE_HOOK );
+					return array(
+						'log'      => get_option( \Wpwa\Plugin\Logs::LAST_PURGE_OPTION, null ),
+						'messages' => get_option( \Wpwa\Plugin\Privacy::LAST_PURGE_OPTION, null ),
+					);
 				},
 			)
 		);

@@ -492,6 +492,55 @@ final class Core {
 	}
 
 	/**
+	 * The WhatsApp id (digits with the country code) of a phone number as
+	 * people write it.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $number Phone number, international form.
+	 * @return string|WP_Error `wpwa_invalid_input` for a number without a country code.
+	 */
+	public static function privacy_whatsapp_id( string $number ) {
+		return self::call( static fn() => \Wpwa\privacy_whatsapp_id( $number ), false );
+	}
+
+	/**
+	 * Everything stored about the customer with a phone number.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $number Phone number, international form.
+	 * @return array<string,mixed>|WP_Error `conversations` (with their `messages`), `vendor_replies`, `asked_for_shop_at`.
+	 */
+	public static function privacy_export( string $number ) {
+		return self::call( static fn() => \Wpwa\privacy_export( $number ) );
+	}
+
+	/**
+	 * Deletes everything stored about the customer with a phone number.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $number Phone number, international form.
+	 * @return array<string,int>|WP_Error What went: `conversations`, `messages`, `other`.
+	 */
+	public static function privacy_erase( string $number ) {
+		return self::call( static fn() => \Wpwa\privacy_erase( $number ) );
+	}
+
+	/**
+	 * Deletes the conversations nobody wrote in for a number of days.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param int $days Days kept (31 to 36,500).
+	 * @return array<string,int>|WP_Error What went: `conversations`, `messages`, `other`.
+	 */
+	public static function messages_purge( int $days ) {
+		return self::call( static fn() => \Wpwa\messages_purge( $days ) );
+	}
+
+	/**
 	 * The kinds present in the activity log, sorted.
 	 *
 	 * @since 0.5.0

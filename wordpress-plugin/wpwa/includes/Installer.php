@@ -280,7 +280,6 @@ final class Installer {
 			}
 			add_option( Settings::OPTION, Settings::defaults() );
 			Messages\Config::verify_token();
-		Messages\Config::verify_token();
 			update_option( self::VERSION_OPTION, WPWA_PLUGIN_VERSION );
 			update_option( self::FLUSH_OPTION, 1 );
 		}

@@ -59,6 +59,7 @@ final class Plugin {
 			Messages\PreferencesForm::init();
 			Rest\AdminController::init();
 			Logs::init();
+			Privacy::init();
 			CloudConnections::init();
 			Catalog\Scheduler::init();
 			Catalog\Panel::init();

@@ -72,6 +72,7 @@ final class MessagesSettings {
 			'allowance'       => __( 'Monthly allowance per vendor', 'wpwa' ),
 			'auto_replies'    => __( 'Automatic replies', 'wpwa' ),
 			'notify_template' => __( 'Vendor notification template', 'wpwa' ),
+			'retention_days'  => __( 'Message history', 'wpwa' ),
 		);
 		foreach ( $fields as $key => $label ) {
 			add_settings_field(
@@ -288,6 +289,23 @@ final class MessagesSettings {
 			(int) Config::get( 'allowance' ),
 			esc_html__( 'messages', 'wpwa' ),
 			esc_html__( 'How many WhatsApp messages may be sent on each vendor\'s behalf per calendar month (UTC), automatic replies included. Default 1,000. Further sends are refused until the 1st.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: how long customer conversations are kept.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @return void
+	 */
+	public static function field_retention_days(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_messages_retention_days" name="%1$s" value="%2$d" min="0" max="36500" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( self::name( 'retention_days' ) ),
+			(int) Config::get( 'retention_days' ),
+			esc_html__( 'days', 'wpwa' ),
+			esc_html__( 'Conversations nobody wrote in for this long are deleted with their messages by the daily clean-up, for data retention rules. 0 keeps them until erased (Tools → Erase Personal Data erases one customer\'s). At least 31 days: a month\'s messages count against the allowance.', 'wpwa' )
 		);
 	}
 

@@ -88,6 +88,7 @@ final class Config {
 			'notify_template' => '',
 			'notify_language' => 'en_US',
 			'menu_intro'      => '',
+			'retention_days'  => 0,
 		);
 	}
 
@@ -114,6 +115,7 @@ final class Config {
 		$s['notify_template'] = preg_match( '/^[a-z0-9_]{1,512}$/', (string) $s['notify_template'] ) ? (string) $s['notify_template'] : '';
 		$s['notify_language'] = preg_match( '/^[a-z]{2,3}(_[A-Z]{2})?$/', (string) $s['notify_language'] ) ? (string) $s['notify_language'] : 'en_US';
 		$s['menu_intro']      = (string) $s['menu_intro'];
+		$s['retention_days']  = self::retention_days( $s['retention_days'] ) ?? 0;
 		return $s;
 	}
 
@@ -383,6 +385,26 @@ final class Config {
 	}
 
 	/**
+	 * A retention setting: 0 (keep until erased) or 31 to 36,500 days; null
+	 * for anything else.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param mixed $value Stored or submitted value.
+	 * @return int|null
+	 */
+	private static function retention_days( $value ): ?int {
+		if ( is_int( $value ) ) {
+			$value = (string) $value;
+		}
+		if ( ! is_string( $value ) || ! ctype_digit( $value ) || strlen( $value ) > 5 ) {
+			return null;
+		}
+		$days = (int) $value;
+		return ( 0 === $days || ( $days >= 31 && $days <= 36500 ) ) ? $days : null;
+	}
+
+	/**
 	 * Sanitize callback of the option.
 	 *
 	 * @since 0.4.0
@@ -445,6 +467,14 @@ final class Config {
 				$clean['phone_number_id'] = $phone;
 			} else {
 				$error( 'wpwa_invalid_phone_number_id', __( 'The phone number ID is the number Meta shows under WhatsApp → API Setup; the previous value was kept.', 'wpwa' ) );
+			}
+		}
+		if ( isset( $input['retention_days'] ) ) {
+			$days = self::retention_days( trim( (string) wp_unslash( $input['retention_days'] ) ) );
+			if ( null === $days ) {
+				$error( 'wpwa_invalid_retention_days', __( 'Customer messages are kept at least 31 days (a month\'s messages count against the allowance) and at most 36,500, or 0 to keep them until erased; the previous value was kept.', 'wpwa' ) );
+			} else {
+				$clean['retention_days'] = $days;
 			}
 		}
 		if ( isset( $input['allowance'] ) ) {

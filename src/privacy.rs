@@ -1,0 +1,305 @@
+//! A customer's personal data in the store: what a data-export request hands back,
+//! what an erasure request removes, and the retention purge of old conversations.
+//!
+//! Customers are known by their WhatsApp id (the phone number's digits with the
+//! country code), which is how every table that holds their data keys them.
+
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+/// Why a privacy request could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum PrivacyError {
+    /// The number cannot be a WhatsApp id, so it could match nobody (or the wrong person).
+    #[error(
+        "{0:?} is not a WhatsApp number: give it in international form, 6 to 15 digits with the country code"
+    )]
+    BadNumber(String),
+    /// A retention too short to keep the month's sends the allowance counts, or absurdly long.
+    #[error(
+        "customer messages are kept {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, not {0}"
+    )]
+    Retention(i64),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for PrivacyError {
+    fn from(e: rusqlite::Error) -> Self {
+        PrivacyError::Store(e.into())
+    }
+}
+
+/// The shortest retention the purge accepts: a month's sends count against the
+/// monthly allowance, so they must outlive the month.
+pub const MIN_RETENTION_DAYS: i64 = 31;
+
+/// The longest retention the purge accepts (a hundred years: "keep forever" is no purge).
+pub const MAX_RETENTION_DAYS: i64 = 36_500;
+
+/// The cut-off of a purge that keeps `days` days of conversations at `now`.
+pub fn retention_cutoff(days: i64, now: i64) -> Result<i64, PrivacyError> {
+    if !(MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&days) {
+        return Err(PrivacyError::Retention(days));
+    }
+    Ok(now - days * 86_400)
+}
+
+/// Turns a phone number as people write it (`+49 (170) 123-4567`, `0049 170…`) into
+/// the WhatsApp id the store keys customers by. National numbers without a country
+/// code are refused rather than guessed.
+pub fn whatsapp_id(number: &str) -> Result<String, PrivacyError> {
+    let trimmed = number.trim();
+    let bad = || PrivacyError::BadNumber(trimmed.chars().take(40).collect());
+    if !trimmed
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().\u{a0}/".contains(c))
+    {
+        return Err(bad());
+    }
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    let international = trimmed.starts_with('+') || digits.starts_with("00");
+    let id = digits.strip_prefix("00").unwrap_or(&digits);
+    if !international && trimmed.starts_with('0') {
+        return Err(bad());
+    }
+    if !(6..=15).contains(&id.len()) || id.starts_with('0') {
+        return Err(bad());
+    }
+    Ok(id.to_owned())
+}
+
+/// One conversation of the customer's, with its messages, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerConversation {
+    /// The vendor it belongs to (0 = the marketplace team).
+    pub vendor_id: u64,
+    /// The profile name WhatsApp gave for the customer.
+    pub customer_name: Option<String>,
+    /// The product last referred to (retailer id).
+    pub product: Option<String>,
+    /// When it started (Unix seconds).
+    pub created_at: i64,
+    /// Its messages.
+    pub messages: Vec<CustomerMessage>,
+}
+
+/// One message, as a person reading their data export would want it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerMessage {
+    /// `inbound` (from the customer), `outbound` (to them) or `echo` (the vendor's own
+    /// phone, seen through their linked session).
+    pub direction: String,
+    /// The WhatsApp message type (`text`, `image`, `order`, `template`…).
+    pub kind: String,
+    /// Its text, where it had one.
+    pub text: Option<String>,
+    /// The last delivery state reported (`sent`, `delivered`, `read`, `failed`).
+    pub status: Option<String>,
+    /// When it was sent (Unix seconds).
+    pub sent_at: i64,
+}
+
+/// Everything the store holds about one customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CustomerData {
+    /// Their conversations, most recent first.
+    pub conversations: Vec<CustomerConversation>,
+    /// Vendor answers seen from the vendors' phones (response metrics).
+    pub vendor_replies: u64,
+    /// When they were last asked which shop they meant, if they were.
+    pub asked_for_shop_at: Option<i64>,
+}
+
+/// What an erasure or a purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    /// Conversations deleted.
+    pub conversations: u64,
+    /// Messages deleted (with their delivery statuses).
+    pub messages: u64,
+    /// Other rows that named the customer (vendor answers, shop menus).
+    pub other: u64,
+}
+
+/// Everything stored about the customer with WhatsApp id `customer`.
+pub fn customer_data(store: &Store, customer: &str) -> Result<CustomerData, PrivacyError> {
+    let conn = store.conn();
+    let mut conversations = Vec::new();
+    let mut convs = conn.prepare_cached(
+        "SELECT id, vendor_id, customer_name, product, created_at FROM conversation
+         WHERE customer = ?1 ORDER BY last_message_at DESC, id DESC",
+    )?;
+    let mut msgs = conn.prepare_cached(
+        "SELECT direction, kind, text, status, sent_at FROM message
+         WHERE conversation_id = ?1 ORDER BY sent_at, id",
+    )?;
+    let rows = convs.query_map([customer], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, vendor_id, customer_name, product, created_at) = row?;
+        let messages = msgs
+            .query_map([id], |r| {
+                Ok(CustomerMessage {
+                    direction: r.get(0)?,
+                    kind: r.get(1)?,
+                    text: r.get(2)?,
+                    status: r.get(3)?,
+                    sent_at: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        conversations.push(CustomerConversation {
+            vendor_id: vendor_id.max(0) as u64,
+            customer_name,
+            product,
+            created_at,
+            messages,
+        });
+    }
+    let vendor_replies: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM vendor_reply WHERE customer = ?1")?
+        .query_row([customer], |r| r.get(0))?;
+    let asked_for_shop_at: Option<i64> = conn
+        .prepare_cached("SELECT asked_at FROM vendor_menu WHERE customer = ?1")?
+        .query_map([customer], |r| r.get(0))?
+        .next()
+        .transpose()?;
+    Ok(CustomerData {
+        conversations,
+        vendor_replies: vendor_replies.max(0) as u64,
+        asked_for_shop_at,
+    })
+}
+
+/// Deletes everything stored about the customer with WhatsApp id `customer`, in one
+/// transaction: a failure half-way leaves their data whole, never half-erased.
+pub fn erase_customer(store: &Store, customer: &str) -> Result<Removed, PrivacyError> {
+    remove(
+        store,
+        &customer,
+        Scope {
+            conversations: "c.customer = ?1",
+            replies: "customer = ?1",
+            menus: "customer = ?1",
+        },
+    )
+}
+
+/// Deletes the conversations nobody wrote in since `before` (Unix seconds), with all
+/// their messages; the daily retention purge calls this. Newer conversations keep
+/// their whole history, so a thread is never left with its beginning cut off.
+pub fn purge_conversations(store: &Store, before: i64) -> Result<Removed, PrivacyError> {
+    remove(
+        store,
+        &before,
+        Scope {
+            conversations: "c.last_message_at < ?1",
+            replies: "sent_at < ?1",
+            menus: "asked_at < ?1",
+        },
+    )
+}
+
+/// What a removal takes: SQL conditions on `?1`, over `conversation c`, `vendor_reply`
+/// and `vendor_menu`.
+struct Scope {
+    conversations: &'static str,
+    replies: &'static str,
+    menus: &'static str,
+}
+
+/// Deletes, in one transaction, the conversations in `scope` with their messages and
+/// the messages' delivery statuses, and the vendor answers and shop menus in `scope`.
+fn remove(
+    store: &Store,
+    value: &dyn rusqlite::ToSql,
+    scope: Scope,
+) -> Result<Removed, PrivacyError> {
+    let Scope {
+        conversations,
+        replies,
+        menus,
+    } = scope;
+    let tx = store.write_transaction()?;
+    tx.execute(
+        &format!(
+            "DELETE FROM message_status WHERE wamid IN (
+                 SELECT m.wamid FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE {conversations})"
+        ),
+        [value],
+    )?;
+    let messages = tx.execute(
+        &format!(
+            "DELETE FROM message WHERE conversation_id IN (SELECT c.id FROM conversation c WHERE {conversations})"
+        ),
+        [value],
+    )?;
+    let conversations = tx.execute(
+        &format!("DELETE FROM conversation WHERE id IN (SELECT c.id FROM conversation c WHERE {conversations})"),
+        [value],
+    )?;
+    let other = tx.execute(
+        &format!("DELETE FROM vendor_reply WHERE {replies}"),
+        [value],
+    )? + tx.execute(&format!("DELETE FROM vendor_menu WHERE {menus}"), [value])?;
+    tx.commit()?;
+    Ok(Removed {
+        conversations: conversations as u64,
+        messages: messages as u64,
+        other: other as u64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_keeps_at_least_a_month() {
+        assert_eq!(retention_cutoff(31, 100 * 86_400).unwrap(), 69 * 86_400);
+        for days in [0, 30, -1, 36_501] {
+            assert!(
+                matches!(retention_cutoff(days, 0), Err(PrivacyError::Retention(d)) if d == days)
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_become_whatsapp_ids() {
+        for (written, id) in [
+            ("+49 (170) 123-4567", "491701234567"),
+            ("0049 170 1234567", "491701234567"),
+            ("15550001234", "15550001234"),
+            ("+1 555.000.1234", "15550001234"),
+        ] {
+            assert_eq!(whatsapp_id(written).unwrap(), id, "{written}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_could_match_the_wrong_person_are_refused() {
+        for bad in [
+            "",
+            "0170 1234567",
+            "12345",
+            "+1234567890123456",
+            "call me",
+            "+49 170 ext 5",
+        ] {
+            assert!(
+                matches!(whatsapp_id(bad), Err(PrivacyError::BadNumber(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}

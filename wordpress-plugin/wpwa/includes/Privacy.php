@@ -1,0 +1,427 @@
+<?php
+/**
+ * WordPress's personal data tools and the message retention purge.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.6.0
+ */
+
+namespace Wpwa\Plugin;
+
+use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Messages\Config as MessagesConfig;
+use WP_Error;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Adds the customers' WhatsApp conversations to Tools → Export Personal Data
+ * and Tools → Erase Personal Data, suggests privacy policy text, and deletes
+ * old conversations daily when the administrator set a retention.
+ *
+ * WordPress finds people by e-mail address, the core by WhatsApp number: the
+ * numbers are the account's billing phone and those of the person's
+ * WooCommerce orders (with the billing country's calling code where a number
+ * lacks one), plus any a site adds with `wpwa_privacy_customer_numbers`.
+ *
+ * @since 0.6.0
+ */
+final class Privacy {
+
+	/**
+	 * Key of the exporter and the eraser.
+	 *
+	 * @since 0.6.0
+	 */
+	public const ID = 'wpwa-whatsapp';
+
+	/**
+	 * Option recording the last message purge: [time, conversations, messages].
+	 *
+	 * @since 0.6.0
+	 */
+	public const LAST_PURGE_OPTION = 'wpwa_messages_last_purge';
+
+	/**
+	 * Hooks.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @return void
+	 */
+	public static function init(): void {
+		add_filter( 'wp_privacy_personal_data_exporters', array( self::class, 'register_exporter' ) );
+		add_filter( 'wp_privacy_personal_data_erasers', array( self::class, 'register_eraser' ) );
+		add_action( 'admin_init', array( self::class, 'suggest_policy_text' ) );
+		add_action( Logs::PURGE_HOOK, array( self::class, 'purge' ) );
+	}
+
+	/**
+	 * Registers the exporter.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param array<string,array<string,mixed>> $exporters Exporters.
+	 * @return array<string,array<string,mixed>>
+	 */
+	public static function register_exporter( $exporters ): array {
+		$exporters                = is_array( $exporters ) ? $exporters : array();
+		$exporters[ self::ID ] = array(
+			'exporter_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
+			'callback'               => array( self::class, 'export' ),
+		);
+		return $exporters;
+	}
+
+	/**
+	 * Registers the eraser.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param array<string,array<string,mixed>> $erasers Erasers.
+	 * @return array<string,array<string,mixed>>
+	 */
+	public static function register_eraser( $erasers ): array {
+		$erasers                = is_array( $erasers ) ? $erasers : array();
+		$erasers[ self::ID ] = array(
+			'eraser_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
+			'callback'             => array( self::class, 'erase' ),
+		);
+		return $erasers;
+	}
+
+	/**
+	 * The exporter: one item per conversation, its messages oldest first.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $email The requester's e-mail address.
+	 * @param int    $page  Page (the export fits one).
+	 * @return array{data:array<int,array<string,mixed>>,done:bool}|WP_Error
+	 */
+	public static function export( $email, $page = 1 ) {
+		$numbers = self::numbers( (string) $email );
+		$items   = array();
+		foreach ( $numbers['ids'] as $id ) {
+			$records = Core::privacy_export( $id );
+			if ( is_wp_error( $records ) ) {
+				return $records;
+			}
+			foreach ( (array) $records['conversations'] as $index => $conversation ) {
+				$items[] = array(
+					'group_id'          => self::ID,
+					'group_label'       => __( 'WhatsApp conversations', 'wpwa' ),
+					'group_description' => __( 'Messages exchanged on WhatsApp with the marketplace\'s shops.', 'wpwa' ),
+					'item_id'           => sprintf( '%s-%s-%d', self::ID, $id, $index ),
+					'data'              => self::conversation_fields( $id, (array) $conversation ),
+				);
+			}
+		}
+		return array(
+			'data' => $items,
+			'done' => true,
+		);
+	}
+
+	/**
+	 * The eraser: deletes every conversation of each of the person's numbers.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $email The requester's e-mail address.
+	 * @param int    $page  Page (one is enough).
+	 * @return array{items_removed:bool,items_retained:bool,messages:array<int,string>,done:bool}
+	 */
+	public static function erase( $email, $page = 1 ): array {
+		$numbers  = self::numbers( (string) $email );
+		$removed  = array(
+			'conversations' => 0,
+			'messages'      => 0,
+			'other'         => 0,
+		);
+		$retained = false;
+		$messages = array();
+		foreach ( $numbers['ids'] as $id ) {
+			$result = Core::privacy_erase( $id );
+			if ( is_wp_error( $result ) ) {
+				$retained   = true;
+				$messages[] = sprintf(
+					/* translators: 1: phone number, 2: error message. */
+					__( 'The WhatsApp conversations of %1$s could not be erased: %2$s', 'wpwa' ),
+					'+' . $id,
+					$result->get_error_message()
+				);
+				continue;
+			}
+			foreach ( $removed as $key => $count ) {
+				$removed[ $key ] = $count + (int) ( $result[ $key ] ?? 0 );
+			}
+		}
+		foreach ( $numbers['unreadable'] as $phone ) {
+			$messages[] = sprintf(
+				/* translators: %s: phone number as stored. */
+				__( 'The phone number %s has no country code, so no WhatsApp conversations could be matched to it.', 'wpwa' ),
+				$phone
+			);
+		}
+		if ( array_sum( $removed ) > 0 ) {
+			Core::log(
+				0,
+				'info',
+				'privacy',
+				sprintf(
+					/* translators: 1: "3 conversations", 2: "12 messages". */
+					__( 'A customer\'s WhatsApp data was erased on request: %1$s, %2$s.', 'wpwa' ),
+					self::conversations( $removed['conversations'] ),
+					self::messages( $removed['messages'] )
+				)
+			);
+		}
+		return array(
+			'items_removed'  => array_sum( $removed ) > 0,
+			'items_retained' => $retained,
+			'messages'       => $messages,
+			'done'           => true,
+		);
+	}
+
+	/**
+	 * The WhatsApp ids of the person with this e-mail address.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $email E-mail address.
+	 * @return array{ids:array<int,string>,unreadable:array<int,string>}
+	 */
+	public static function numbers( string $email ): array {
+		$phones = array();
+		$user   = is_email( $email ) ? get_user_by( 'email', $email ) : false;
+		if ( $user ) {
+			$phones[] = array( (string) get_user_meta( $user->ID, 'billing_phone', true ), (string) get_user_meta( $user->ID, 'billing_country', true ) );
+		}
+		if ( is_email( $email ) && function_exists( 'wc_get_orders' ) ) {
+			foreach ( (array) wc_get_orders(
+				array(
+					'billing_email' => $email,
+					'limit'         => 100,
+				)
+			) as $order ) {
+				if ( is_object( $order ) && method_exists( $order, 'get_billing_phone' ) ) {
+					$phones[] = array( (string) $order->get_billing_phone(), (string) $order->get_billing_country() );
+				}
+			}
+		}
+		$candidates = array();
+		foreach ( $phones as list( $phone, $country ) ) {
+			if ( '' !== trim( $phone ) ) {
+				$candidates[] = self::international( $phone, $country );
+			}
+		}
+
+		/**
+		 * Filters the phone numbers whose WhatsApp conversations belong to the
+		 * person with this e-mail address, for the personal data exporter and
+		 * eraser. Give numbers in international form (`+49 170 1234567`).
+		 *
+		 * @since 0.6.0
+		 *
+		 * @param array<int,string>  $candidates The numbers found (billing phones).
+		 * @param string             $email      The requester's e-mail address.
+		 * @param \WP_User|null      $user       Their account, if they have one.
+		 */
+		$candidates = (array) apply_filters( 'wpwa_privacy_customer_numbers', $candidates, $email, $user ? $user : null );
+
+		$found = array(
+			'ids'        => array(),
+			'unreadable' => array(),
+		);
+		foreach ( array_unique( array_map( 'strval', $candidates ) ) as $phone ) {
+			$id = Core::privacy_whatsapp_id( $phone );
+			if ( is_wp_error( $id ) ) {
+				$found['unreadable'][] = $phone;
+			} elseif ( ! in_array( $id, $found['ids'], true ) ) {
+				$found['ids'][] = $id;
+			}
+		}
+		return $found;
+	}
+
+	/**
+	 * Deletes the conversations older than the retention setting, if one is set.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @return array<string,int>|WP_Error|null What went, or null without a retention.
+	 */
+	public static function purge() {
+		$days = (int) MessagesConfig::get( 'retention_days' );
+		if ( $days <= 0 ) {
+			return null;
+		}
+		$removed = Core::messages_purge( $days );
+		if ( is_wp_error( $removed ) ) {
+			Core::report( $removed );
+			return $removed;
+		}
+		update_option( self::LAST_PURGE_OPTION, array( time(), (int) $removed['conversations'], (int) $removed['messages'] ), false );
+		if ( $removed['conversations'] > 0 ) {
+			Core::log(
+				0,
+				'info',
+				'privacy',
+				sprintf(
+					/* translators: 1: "3 conversations", 2: "12 messages", 3: days. */
+					__( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ),
+					self::conversations( $removed['conversations'] ),
+					self::messages( $removed['messages'] ),
+					$days
+				)
+			);
+		}
+		return $removed;
+	}
+
+	/**
+	 * Suggests the privacy policy text (Settings → Privacy → policy guide).
+	 *
+	 * @since 0.6.0
+	 *
+	 * @return void
+	 */
+	public static function suggest_policy_text(): void {
+		if ( ! function_exists( 'wp_add_privacy_policy_content' ) ) {
+			return;
+		}
+		$days = (int) MessagesConfig::get( 'retention_days' );
+		$text = '<p class="privacy-policy-tutorial">' . esc_html__( 'wpwa routes the WhatsApp messages customers send to the marketplace number to the shop they are meant for. Adapt this text to your WhatsApp set-up.', 'wpwa' ) . '</p>'
+			. '<strong class="privacy-policy-tutorial">' . esc_html__( 'Suggested text:', 'wpwa' ) . ' </strong>'
+			. '<p>' . esc_html__( 'When you write to us on WhatsApp, we store your WhatsApp number, the profile name WhatsApp shows us, your messages and the products they refer to, so that the right shop can answer you. The shop you write to sees your conversation with it; other shops do not. Messages are sent through WhatsApp (Meta Platforms).', 'wpwa' ) . '</p>'
+			. '<p>' . ( $days > 0
+				? esc_html(
+					sprintf(
+						/* translators: %d: days. */
+						__( 'Conversations are deleted %d days after your last message.', 'wpwa' ),
+						$days
+					)
+				)
+				: esc_html__( 'Conversations are kept until you ask us to erase them.', 'wpwa' ) ) . ' '
+			. esc_html__( 'You can ask for a copy of your conversations, or for their erasure, with the e-mail address of your account.', 'wpwa' ) . '</p>';
+		wp_add_privacy_policy_content( __( 'WhatsApp Integration for WooCommerce marketplaces', 'wpwa' ), wp_kses_post( $text ) );
+	}
+
+	/**
+	 * A billing phone in international form: as written when it has a country
+	 * code, else with the billing country's calling code (WooCommerce's table)
+	 * in place of the national trunk prefix.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string $phone   Phone as stored.
+	 * @param string $country Billing country (ISO 3166-1 alpha-2), may be empty.
+	 * @return string
+	 */
+	private static function international( string $phone, string $country ): string {
+		$phone = trim( $phone );
+		if ( '' === $country || ! is_wp_error( Core::privacy_whatsapp_id( $phone ) ) || ! function_exists( 'WC' ) ) {
+			return $phone;
+		}
+		$countries = WC()->countries ?? null;
+		$code      = is_object( $countries ) && method_exists( $countries, 'get_country_calling_code' ) ? (string) $countries->get_country_calling_code( $country ) : '';
+		if ( ! preg_match( '/^\+\d{1,4}$/', $code ) ) {
+			return $phone;
+		}
+		return $code . ltrim( (string) preg_replace( '/\D+/', '', $phone ), '0' );
+	}
+
+	/**
+	 * A conversation's export fields.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string              $id           The customer's WhatsApp id.
+	 * @param array<string,mixed> $conversation Conversation with its messages.
+	 * @return array<int,array{name:string,value:string}>
+	 */
+	private static function conversation_fields( string $id, array $conversation ): array {
+		$vendor_id = (int) ( $conversation['vendor_id'] ?? 0 );
+		$fields    = array(
+			array(
+				'name'  => __( 'WhatsApp number', 'wpwa' ),
+				'value' => '+' . $id,
+			),
+			array(
+				'name'  => __( 'Shop', 'wpwa' ),
+				'value' => $vendor_id > 0 ? CatalogConfig::store_name( $vendor_id ) : __( 'Marketplace team', 'wpwa' ),
+			),
+			array(
+				'name'  => __( 'Started', 'wpwa' ),
+				'value' => self::time( (int) ( $conversation['created_at'] ?? 0 ) ),
+			),
+		);
+		if ( ! empty( $conversation['customer_name'] ) ) {
+			$fields[] = array(
+				'name'  => __( 'WhatsApp profile name', 'wpwa' ),
+				'value' => (string) $conversation['customer_name'],
+			);
+		}
+		if ( ! empty( $conversation['product'] ) ) {
+			$fields[] = array(
+				'name'  => __( 'Product asked about', 'wpwa' ),
+				'value' => (string) $conversation['product'],
+			);
+		}
+		$directions = array(
+			'inbound'  => __( 'You wrote', 'wpwa' ),
+			'outbound' => __( 'Sent to you', 'wpwa' ),
+			'echo'     => __( 'The shop wrote', 'wpwa' ),
+		);
+		foreach ( (array) ( $conversation['messages'] ?? array() ) as $message ) {
+			$message  = (array) $message;
+			$text     = (string) ( $message['text'] ?? '' );
+			$fields[] = array(
+				'name'  => sprintf( '%s · %s', self::time( (int) ( $message['sent_at'] ?? 0 ) ), $directions[ $message['direction'] ?? '' ] ?? (string) ( $message['direction'] ?? '' ) ),
+				/* translators: %s: WhatsApp message type, e.g. image. */
+				'value' => '' !== $text ? $text : sprintf( __( '(%s message)', 'wpwa' ), (string) ( $message['kind'] ?? '' ) ),
+			);
+		}
+		return $fields;
+	}
+
+	/**
+	 * "1 conversation", "3 conversations".
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param int $count Count.
+	 * @return string
+	 */
+	private static function conversations( int $count ): string {
+		/* translators: %d: number of conversations. */
+		return sprintf( _n( '%d conversation', '%d conversations', $count, 'wpwa' ), $count );
+	}
+
+	/**
+	 * "1 message", "12 messages".
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param int $count Count.
+	 * @return string
+	 */
+	private static function messages( int $count ): string {
+		/* translators: %d: number of messages. */
+		return sprintf( _n( '%d message', '%d messages', $count, 'wpwa' ), $count );
+	}
+
+	/**
+	 * A time in the site's format and timezone.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param int $timestamp Unix seconds.
+	 * @return string
+	 */
+	private static function time( int $timestamp ): string {
+		return wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $timestamp );
+	}
+}
