@@ -394,27 +394,50 @@ pub struct ConversationSummary {
     pub unread: i64,
 }
 
+/// One of the vendor's conversations by id; `None` when it is not theirs (or gone).
+pub fn conversation(
+    store: &Store,
+    vendor_id: u64,
+    id: i64,
+) -> Result<Option<ConversationSummary>, ConversationError> {
+    let found = store
+        .conn()
+        .prepare_cached(&format!(
+            "{SUMMARY_SELECT} WHERE vendor_id = ?1 AND id = ?2"
+        ))?
+        .query_row(params![vendor_id as i64, id], summary_from_row)
+        .optional()?;
+    Ok(found)
+}
+
+/// The columns of a [`ConversationSummary`], in [`summary_from_row`]'s order.
+const SUMMARY_SELECT: &str = "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation";
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationSummary> {
+    Ok(ConversationSummary {
+        id: r.get(0)?,
+        customer: r.get(1)?,
+        customer_name: r.get(2)?,
+        product: r.get(3)?,
+        last_text: r.get(4)?,
+        last_message_at: r.get(5)?,
+        unread: r.get(6)?,
+    })
+}
+
 /// The vendor's conversations, most recent first.
 pub fn conversations(
     store: &Store,
     vendor_id: u64,
     limit: u32,
 ) -> Result<Vec<ConversationSummary>, ConversationError> {
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation
-         WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2",
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "{SUMMARY_SELECT} WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(
+        params![vendor_id as i64, limit.clamp(1, 200)],
+        summary_from_row,
     )?;
-    let rows = stmt.query_map(params![vendor_id as i64, limit.clamp(1, 200)], |r| {
-        Ok(ConversationSummary {
-            id: r.get(0)?,
-            customer: r.get(1)?,
-            customer_name: r.get(2)?,
-            product: r.get(3)?,
-            last_text: r.get(4)?,
-            last_message_at: r.get(5)?,
-            unread: r.get(6)?,
-        })
-    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -493,6 +516,13 @@ mod tests {
         assert!(
             conversations(&store, 12, 10).unwrap().is_empty(),
             "vendor B sees nothing"
+        );
+        let id = first.stored[0].conversation_id;
+        assert_eq!(conversation(&store, 11, id).unwrap().as_ref(), acme.first());
+        assert_eq!(
+            conversation(&store, 12, id).unwrap(),
+            None,
+            "not by another vendor's id"
         );
 
         // The follow-up without product context stays with the same vendor.

@@ -43,6 +43,8 @@ final class CloudWebhookTest extends WpwaTestCase
 
         [$conversation] = \Wpwa\conversations($vendor);
         self::assertSame([$customer, 'Dana', "Hello #SHOP$vendor, do you ship?", 1], [$conversation['customer'], $conversation['customer_name'], $conversation['last_text'], $conversation['unread']]);
+        self::assertSame($conversation, \Wpwa\conversation($vendor, $report['stored'][0]['conversation_id']));
+        self::assertNull(\Wpwa\conversation($vendor + 1, $report['stored'][0]['conversation_id']), 'not through another vendor');
     }
 
     public function testForgedUnsignedAndMalformedWebhooksStoreNothing(): void

@@ -14,6 +14,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
 use crate::store::{Store, StoreError};
 
@@ -273,7 +274,7 @@ pub async fn send(
     let conn = store.conn();
     let vendor = vendor_id as i64;
 
-    let (_, next_month) = month_bounds(now);
+    let (_, next_month) = clock::month_bounds(now);
     let used = i64::try_from(sent_this_month(store, vendor_id, now)?).unwrap_or(i64::MAX);
     if used >= i64::from(limits.monthly_allowance) {
         return Err(MessagingError::AllowanceUsed {
@@ -339,7 +340,7 @@ pub async fn send(
 /// Messages the vendor has sent this calendar month (UTC), counted against the
 /// monthly allowance.
 pub fn sent_this_month(store: &Store, vendor_id: u64, now: i64) -> Result<u64, MessagingError> {
-    let (month_start, _) = month_bounds(now);
+    let (month_start, _) = clock::month_bounds(now);
     let used: i64 = store
         .conn()
         .prepare_cached("SELECT COUNT(*) FROM message WHERE vendor_id = ?1 AND direction = 'outbound' AND received_at >= ?2")?
@@ -347,63 +348,9 @@ pub fn sent_this_month(store: &Store, vendor_id: u64, now: i64) -> Result<u64, M
     Ok(used.max(0) as u64)
 }
 
-/// The first second of `now`'s month and of the next one (UTC).
-fn month_bounds(now: i64) -> (i64, i64) {
-    let days = now.div_euclid(86_400);
-    let (year, month, _) = civil_from_days(days);
-    let start = days_from_civil(year, month, 1) * 86_400;
-    let (next_year, next_month) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    (start, days_from_civil(next_year, next_month, 1) * 86_400)
-}
-
-// Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn months_turn_at_utc_midnight_on_the_first() {
-        // 2026-11-24T07:00:00Z.
-        let now = 1_795_503_600;
-        let (start, next) = month_bounds(now);
-        assert_eq!(start, 1_793_491_200, "2026-11-01T00:00:00Z");
-        assert_eq!(next, 1_796_083_200, "2026-12-01T00:00:00Z");
-        // December rolls into January.
-        assert_eq!(
-            month_bounds(1_796_083_200 + 5).1,
-            1_798_761_600,
-            "2027-01-01T00:00:00Z"
-        );
-        // Leap February.
-        let (feb, march) = month_bounds(1_709_251_200 - 1);
-        assert_eq!((march - feb) / 86_400, 29);
-    }
 
     #[test]
     fn requests_have_the_api_shape() {

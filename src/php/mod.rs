@@ -787,6 +787,16 @@ pub fn conversations(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendH
     Ok(out)
 }
 
+/// One of the vendor's conversations (keys as for `conversations()`), or null when
+/// the id is not one of theirs.
+#[php_function]
+#[php(name = "Wpwa\\conversation")]
+pub fn conversation_of(vendor_id: i64, id: i64) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+    let vendor_id = non_negative("vendor_id", vendor_id)?;
+    let found = with_store(|store| Ok(conversation::conversation(store, vendor_id, id)?))?;
+    found.as_ref().map(to_array).transpose()
+}
+
 /// Sends a message to customer `$to` for the vendor through `$connection` (`url`,
 /// `version`, `token`, `phone_number_id`). `$message` is `['type' => 'text', 'body']`,
 /// `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
@@ -1227,6 +1237,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(cloud_handshake))
         .function(wrap_function!(cloud_webhook))
         .function(wrap_function!(conversations))
+        .function(wrap_function!(conversation_of))
         .function(wrap_function!(message_send))
         .function(wrap_function!(message_auto_reply))
         .function(wrap_function!(message_vendor_menu))

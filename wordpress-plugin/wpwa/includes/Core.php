@@ -231,6 +231,19 @@ final class Core {
 	}
 
 	/**
+	 * One of a vendor's conversations.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param int $vendor_id       Vendor user ID.
+	 * @param int $conversation_id Conversation ID.
+	 * @return array<string,mixed>|null|WP_Error Null when it is not the vendor's.
+	 */
+	public static function conversation( int $vendor_id, int $conversation_id ) {
+		return self::call( static fn() => \Wpwa\conversation( $vendor_id, $conversation_id ) );
+	}
+
+	/**
 	 * A vendor's customer conversations, newest first.
 	 *
 	 * @since 0.4.0

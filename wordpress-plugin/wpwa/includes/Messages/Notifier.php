@@ -70,8 +70,7 @@ final class Notifier {
 	 * @return void
 	 */
 	public static function routed( array $stored ): void {
-		$summaries = array();
-		$replied   = array();
+		$replied = array();
 		foreach ( $stored as $row ) {
 			if ( ! is_array( $row ) ) {
 				continue;
@@ -81,18 +80,9 @@ final class Notifier {
 				continue;
 			}
 			try {
-				if ( ! isset( $summaries[ $vendor_id ] ) ) {
-					$list                    = Core::conversations( $vendor_id, 200 );
-					$summaries[ $vendor_id ] = is_array( $list ) ? $list : array();
-				}
-				$conversation = array();
-				foreach ( $summaries[ $vendor_id ] as $summary ) {
-					if ( (int) ( $summary['id'] ?? 0 ) === (int) ( $row['conversation_id'] ?? -1 ) ) {
-						$conversation = $summary;
-						break;
-					}
-				}
-				$prefs = Preferences::get( $vendor_id );
+				$conversation = Core::conversation( $vendor_id, (int) ( $row['conversation_id'] ?? 0 ) );
+				$conversation = is_array( $conversation ) ? $conversation : array();
+				$prefs        = Preferences::get( $vendor_id );
 				if ( $prefs['notify_email'] ) {
 					self::email( $vendor_id, $conversation );
 				}
