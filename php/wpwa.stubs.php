@@ -183,6 +183,16 @@ namespace Wpwa {
     function cloud_webhook(string $body, ?string $signature = null, string $app_secret, array $vendors, ?array $routing = null): array {}
 
     /**
+     * One of the vendor's conversations (keys as for `conversations()`), or null when
+     * the id is not one of theirs.
+     *
+     * @param int $vendor_id
+     * @param int $id
+     * @return array|null
+     */
+    function conversation(int $vendor_id, int $id): ?array {}
+
+    /**
      * The vendor's customer conversations, newest first: `id`, `customer`,
      * `customer_name`, `product`, `last_text`, `last_message_at`, `unread`.
      *
