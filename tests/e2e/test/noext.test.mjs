@@ -43,3 +43,19 @@ test('without the extension: the admin sees the install notice', { skip: !noExtU
   assert.equal(normalNotices.filter((n) => /wpwa|whatsapp/i.test(n) && /extension/i.test(n) && /install|load/i.test(n)).length, 0,
     'no install notice when the extension is loaded');
 });
+
+test('without the extension: the personal data tools say the WhatsApp conversations are out of reach', { skip: !noExtUrl && 'WPWA_E2E_NOEXT_URL not set' }, async () => {
+  const helper = new Client(noExtUrl);
+  const headers = { 'x-wpwa-test-token': process.env.WPWA_E2E_TEST_TOKEN };
+  const call = async (action) => {
+    const res = await helper.post('/wp-json/wpwa-test/v1/privacy', { headers, body: { email: `${vendorA.login}@example.test`, action }, cookies: false });
+    assert.equal(res.status, 200, res.text.slice(0, 300));
+    return res.json().result;
+  };
+  const exported = await call('export');
+  assert.equal(exported.done, true);
+  assert.match(JSON.stringify(exported.data), /extension is not loaded/, 'the export says the conversations are not included');
+  const erased = await call('erase');
+  assert.deepEqual([erased.items_removed, erased.items_retained, erased.done], [false, true, true], 'nothing claimed erased');
+  assert.match(erased.messages.join(' '), /extension is not loaded/);
+});

@@ -186,6 +186,27 @@ add_action(
 			)
 		);
 
+		// Runs wpwa's personal data exporter or eraser, found through WordPress's
+		// filters as Tools → Export/Erase Personal Data finds it: email, action.
+		register_rest_route(
+			'wpwa-test/v1',
+			'/privacy',
+			array(
+				'methods'             => 'POST',
+				'permission_callback' => $guard,
+				'callback'            => static function ( WP_REST_Request $request ) {
+					$erase = 'erase' === $request->get_param( 'action' );
+					$tools = $erase ? apply_filters( 'wp_privacy_personal_data_erasers', array() ) : apply_filters( 'wp_privacy_personal_data_exporters', array() );
+					$tool  = $tools[ \Wpwa\Plugin\Privacy::ID ] ?? null;
+					if ( ! is_array( $tool ) ) {
+						return new WP_Error( 'wpwa_test_no_tool', 'wpwa registered no ' . ( $erase ? 'eraser' : 'exporter' ), array( 'status' => 500 ) );
+					}
+					$result = call_user_func( $tool['callback'], (string) $request->get_param( 'email' ), 1 );
+					return is_wp_error( $result ) ? $result : array( 'result' => $result );
+				},
+			)
+		);
+
 		// Fires the daily clean-up hook as WP-Cron would; returns what each purge recorded.
 		register_rest_route(
 			'wpwa-test/v1',

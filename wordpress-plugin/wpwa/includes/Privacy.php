@@ -97,9 +97,29 @@ final class Privacy {
 	 *
 	 * @param string $email The requester's e-mail address.
 	 * @param int    $page  Page (the export fits one).
-	 * @return array{data:array<int,array<string,mixed>>,done:bool}|WP_Error
+	 * @return array{data:array<int,array<string,mixed>>,done:bool}|WP_Error WP_Error when the store fails.
 	 */
 	public static function export( $email, $page = 1 ) {
+		if ( ! Core::available() ) {
+			// Silence would read as "no WhatsApp data", and an error would stop the
+			// whole export; the report says the conversations are missing instead.
+			return array(
+				'data' => array(
+					array(
+						'group_id'    => self::ID,
+						'group_label' => __( 'WhatsApp conversations', 'wpwa' ),
+						'item_id'     => self::ID . '-unavailable',
+						'data'        => array(
+							array(
+								'name'  => __( 'Not included', 'wpwa' ),
+								'value' => Core::unavailable_error()->get_error_message(),
+							),
+						),
+					),
+				),
+				'done' => true,
+			);
+		}
 		$numbers = self::numbers( (string) $email );
 		$items   = array();
 		foreach ( $numbers['ids'] as $id ) {
@@ -133,6 +153,14 @@ final class Privacy {
 	 * @return array{items_removed:bool,items_retained:bool,messages:array<int,string>,done:bool}
 	 */
 	public static function erase( $email, $page = 1 ): array {
+		if ( ! Core::available() ) {
+			return array(
+				'items_removed'  => false,
+				'items_retained' => true,
+				'messages'       => array( Core::unavailable_error()->get_error_message() ),
+				'done'           => true,
+			);
+		}
 		$numbers  = self::numbers( (string) $email );
 		$removed  = array(
 			'conversations' => 0,
