@@ -65,22 +65,12 @@ final class LogsPage {
 	 * @return void
 	 */
 	public static function add_menu(): void {
-		$hook = add_submenu_page(
-			SettingsPage::SLUG,
+		SettingsPage::add_subpage(
 			__( 'WhatsApp activity log', 'wpwa' ),
 			__( 'Activity log', 'wpwa' ),
-			Vendors::MANAGE_CAP,
 			self::SLUG,
 			array( self::class, 'render' )
 		);
-		if ( $hook ) {
-			add_action(
-				'admin_print_styles-' . $hook,
-				static function () {
-					wp_enqueue_style( 'wpwa-admin', WPWA_PLUGIN_URL . 'assets/css/admin.css', array(), WPWA_PLUGIN_VERSION );
-				}
-			);
-		}
 	}
 
 	/**

@@ -107,7 +107,37 @@ final class SettingsPage {
 		if ( '' === self::$hook_suffix || $hook_suffix !== self::$hook_suffix ) {
 			return;
 		}
+		self::enqueue_style();
+	}
+
+	/**
+	 * The admin stylesheet of every wpwa admin page.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @return void
+	 */
+	public static function enqueue_style(): void {
 		wp_enqueue_style( 'wpwa-admin', WPWA_PLUGIN_URL . 'assets/css/admin.css', array(), WPWA_PLUGIN_VERSION );
+	}
+
+	/**
+	 * Adds a page under the WhatsApp menu for users with `manage_wpwa`, with the
+	 * admin stylesheet.
+	 *
+	 * @since 0.6.0
+	 *
+	 * @param string   $page_title Page title.
+	 * @param string   $menu_title Menu label.
+	 * @param string   $slug       Page slug.
+	 * @param callable $render     Renders the page.
+	 * @return void
+	 */
+	public static function add_subpage( string $page_title, string $menu_title, string $slug, callable $render ): void {
+		$hook = add_submenu_page( self::SLUG, $page_title, $menu_title, Vendors::MANAGE_CAP, $slug, $render );
+		if ( $hook ) {
+			add_action( 'admin_print_styles-' . $hook, array( self::class, 'enqueue_style' ) );
+		}
 	}
 
 	/**
