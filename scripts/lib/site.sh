@@ -109,6 +109,8 @@ site_prepare() {
         rm -f "$SITE_DOCROOT/.wpwa-complete"
     fi
     mkdir -p "$SITE_DOCROOT/wp-content/uploads" "$SITE_DOCROOT/wp-content/plugins"
+    plugins_fetch
+    plugins_install
     site_link_plugin
     site_install_mu_plugins
     site_write_config
