@@ -77,6 +77,20 @@ function wpwa_marketplace( string $name ): array {
 }
 
 /**
+ * The marketplace whose plugins are all active on this site, if any.
+ *
+ * @return string|null
+ */
+function wpwa_marketplace_active(): ?string {
+	foreach ( WPWA_MARKETPLACE_NAMES as $name ) {
+		if ( is_file( __DIR__ . "/$name.php" ) && ! array_diff( wpwa_marketplace( $name )['plugins'], (array) get_option( 'active_plugins', array() ) ) ) {
+			return $name;
+		}
+	}
+	return null;
+}
+
+/**
  * The plugin files of every marketplace but $name (to deactivate them).
  *
  * @param string $name Marketplace to keep.
