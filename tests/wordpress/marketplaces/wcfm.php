@@ -9,7 +9,9 @@
  * profile in `wcfmmp_profile_settings`, the store name in `store_name` and
  * `wcfmmp_store_name`, shipping by zone, and `wcfmmp_new_store_created` fired
  * for WCFM's listeners. WCFM vendors are enabled unless `_disable_vendor` is
- * set. Products belong to their post author (WCFM Marketplace reads
+ * set. The store set-up WCFM runs at a vendor's first login counts as done
+ * (`_store_setup`), and the site's setup is WCFM's wizard finished with its
+ * defaults, which keep vendors out of wp-admin. Products belong to their post author (WCFM Marketplace reads
  * post_author); WCFM's product form also records `_wcfm_product_author`.
  */
 
@@ -25,6 +27,20 @@ return array(
 		delete_transient( '_wcfm_activation_redirect' );
 		delete_transient( '_wcfmmp_activation_redirect' );
 		delete_transient( '_wc_activation_redirect' );
+		// WCFM's setup wizard, finished with its defaults: its Capability step
+		// saves "Backend Access (wp-admin)" restricted (vnd_wpadmin = yes),
+		// which keeps vendors out of wp-admin (redirected to the dashboard).
+		// Saved once: an owner's later choice stands.
+		$caps = get_option( 'wcfm_capability_options' );
+		if ( ! is_array( $caps ) || ! isset( $caps['vnd_wpadmin'] ) ) {
+			$caps = is_array( $caps ) ? $caps : array();
+			foreach ( array( 'submit_products', 'publish_products', 'edit_live_products', 'delete_products', 'manage_booking', 'manage_subscription', 'associate_listings', 'view_orders', 'view_reports' ) as $cap ) {
+				$caps[ $cap ] = 'no';
+			}
+			$caps['vnd_wpadmin'] = 'yes';
+			update_option( 'wcfm_capability_options', $caps );
+			$GLOBALS['WCFM']->wcfm_vendor_support->vendors_capability_option_updates();
+		}
 		// The dashboard page WC Frontend Manager's installer created.
 		$pages = (array) get_option( 'wcfm_page_options', array() );
 		$id    = (int) ( $pages['wc_frontend_manager_page_id'] ?? 0 );
@@ -88,6 +104,9 @@ return array(
 			update_user_meta( $id, '_wcfm_' . $field, $value );
 		}
 		update_user_meta( $id, 'show_admin_bar_front', false );
+		// The store set-up WCFM sends a vendor through on the first login
+		// (its profile is filled in above): done.
+		update_user_meta( $id, '_store_setup', 'yes' );
 		delete_user_meta( $id, '_disable_vendor' );
 		if ( $is_new ) {
 			update_user_meta( $id, '_wcfm_vendor_author', get_current_user_id() );
