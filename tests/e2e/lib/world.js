@@ -91,3 +91,21 @@ export async function messagesPanel(vendor) {
   assert.ok(m, 'the dashboard has a Customer messages panel');
   return m[0];
 }
+
+/**
+ * Saves a vendor's preferences the way the dashboard's script does: the
+ * Preferences form of `url` gives the REST route and its nonce (sent as
+ * X-WP-Nonce), `fields` go form-encoded. Returns the route's answer.
+ */
+export async function savePreferences(client, fields, url = pageUrl('dashboard')) {
+  const res = await client.get(url);
+  assert.equal(res.status, 200, `${url} answers`);
+  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
+  const form = /<form class="wpwa-preferences"[^>]*action="([^"]+)"[\s\S]*?<\/form>/.exec(res.text);
+  assert.ok(form, `${url} has the Preferences form`);
+  const nonce = /name="_wpnonce" value="([^"]+)"/.exec(form[0]);
+  assert.ok(nonce, 'the form carries the REST nonce');
+  const action = form[1].replace(/&#0?38;|&amp;/g, '&');
+  assert.match(action, /\/wpwa\/v1\/preferences$/, 'the form is sent to the REST route, not to wp-admin');
+  return client.post(action, { form: fields, headers: { 'x-wp-nonce': nonce[1], accept: 'application/json' } });
+}

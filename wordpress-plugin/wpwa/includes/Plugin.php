@@ -56,6 +56,7 @@ final class Plugin {
 			Rest\SessionController::init();
 			Rest\SyncController::init();
 			Rest\MessagesController::init();
+			Rest\PreferencesController::init();
 			Messages\PreferencesForm::init();
 			Rest\AdminController::init();
 			Logs::init();
