@@ -52,6 +52,7 @@ final class Plugin {
 
 			Frontend\Shortcode::init();
 			Frontend\Assets::init();
+			Frontend\Navigation::init();
 			Rest\Controller::init();
 			Rest\SessionController::init();
 			Rest\SyncController::init();
