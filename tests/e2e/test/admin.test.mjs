@@ -437,6 +437,29 @@ test('Vendors page: paginated, searchable; session, last sync, catalog, messages
   }
 });
 
+test('Vendors page: each vendor by store name (not the WordPress login), the login below; search by store name', async () => {
+  const { page, context, problems } = await adminTab();
+  try {
+    for (const v of site.vendors) {
+      assert.notEqual(v.store_name, v.login, 'the seeded store names differ from the logins');
+      // The display name is the login: only the store name can find the row.
+      await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors&s=${encodeURIComponent(v.store_name)}`);
+      const rows = page.locator('table.wp-list-table tbody tr');
+      assert.equal(await rows.count(), 1, `searching "${v.store_name}" finds its vendor`);
+      assert.equal(await rows.first().locator('.wpwa-vendor-name').innerText(), v.store_name);
+      assert.match(await rows.first().locator('.wpwa-vendor-login').innerText(), new RegExp(`^${v.login} · #${v.id}$`));
+    }
+    await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors`);
+    const names = await page.locator('table.wp-list-table tbody .wpwa-vendor-name').allInnerTexts();
+    for (const v of site.vendors) assert.ok(names.includes(v.store_name), `${v.store_name} listed: ${names.join(', ')}`);
+    assert.ok(!names.some((n) => site.vendors.some((v) => n === v.login)), 'no row is named by a login');
+    await shoot(page, 'admin-vendors-store-names');
+    assertClean(problems, 'vendors page');
+  } finally {
+    await context.close();
+  }
+});
+
 // ---------------------------------------------------------------------- logs --
 
 test('log viewer: filters by vendor, level, kind and dates; pages; CSV export; daily purge scheduled', async () => {
@@ -603,7 +626,8 @@ test('XSS: a vendor\'s name, a product title and a customer message are shown es
   const tab = await adminTab();
   try {
     await gotoOk(tab.page, `${ADMIN}/admin.php?page=wpwa-vendors&s=Xena`);
-    await checkPage(tab, 'Vendors page', [name]);
+    // The Vendors page names vendors by store name (the markup of the name is not part of it), the login below.
+    await checkPage(tab, 'Vendors page', [`Xena ${RUN}`, vendor.login]);
     await shoot(tab.page, 'admin-xss-vendors');
     await gotoOk(tab.page, `${ADMIN}/admin.php?page=wpwa-logs&vendor=${vendor.id}`);
     await tab.page.locator('details.wpwa-log-context').first().evaluate((d) => { d.open = true; }).catch(() => {});
