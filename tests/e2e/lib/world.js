@@ -109,3 +109,33 @@ export async function savePreferences(client, fields, url = pageUrl('dashboard')
   assert.match(action, /\/wpwa\/v1\/preferences$/, 'the form is sent to the REST route, not to wp-admin');
   return client.post(action, { form: fields, headers: { 'x-wp-nonce': nonce[1], accept: 'application/json' } });
 }
+
+/**
+ * A new WCFM vendor (role wcfm_vendor and a store name, as WCFM keeps them;
+ * store setup done, so WCFM's first-login wizard does not take over), with a
+ * random password. The site must run WCFM.
+ */
+export async function newWcfmVendor(login, storeName) {
+  const password = crypto.randomBytes(12).toString('hex');
+  const { id } = await helper('/user', {
+    login, password, role: 'wcfm_vendor', display_name: login,
+    meta: { store_name: storeName, wcfmmp_store_name: storeName, _store_setup: 'yes' },
+  });
+  return { id, login, password, storeName };
+}
+
+/**
+ * Opens the WhatsApp tab inside WCFM's vendor dashboard through WCFM's own
+ * menu, as a vendor does; returns the dashboard's root inside WCFM's frame.
+ */
+export async function openWcfmWhatsAppTab(page) {
+  const res = await page.goto(site.dashboard_url);
+  assert.equal(res.status(), 200, `WCFM's dashboard ${site.dashboard_url}`);
+  const entry = page.locator('#wcfm_menu .wcfm_menu_wcfm-whatsapp a.wcfm_menu_item');
+  await entry.waitFor();
+  await Promise.all([page.waitForURL((u) => u.href !== site.dashboard_url), entry.click()]);
+  const root = page.locator('#wcfm-main-contentainer .wpwa-vendor-dashboard');
+  await root.waitFor();
+  assert.equal(phpErrorsIn(await page.content()), null, 'no PHP errors in the WhatsApp tab');
+  return root;
+}

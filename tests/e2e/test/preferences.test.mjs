@@ -15,9 +15,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, pageUrl, chromium, artifactsDir, customer as siteCustomer } from '../lib/env.js';
+import { baseUrl, pageUrl, chromium, artifactsDir, site, customer as siteCustomer } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent, logIn, newVendor, savePreferences } from '../lib/world.js';
+import {
+  SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, sandboxSent, logIn, newVendor, savePreferences, newWcfmVendor, openWcfmWhatsAppTab,
+} from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const PREFERENCES = `${baseUrl}/wp-json/wpwa/v1/preferences`;
@@ -170,6 +172,59 @@ test('without JavaScript the form is posted to the same REST route, which brings
     assert.deepEqual(seen.errors, [], 'no page errors');
   } finally {
     await context.close();
+  }
+});
+
+test('a vendor whom WCFM keeps out of wp-admin saves preferences inside WCFM\'s dashboard (reloaded and checked)', async () => {
+  assert.equal(site.marketplace, 'wcfm', 'the test site runs WCFM (its default marketplace)');
+  const wcfmVendor = await newWcfmVendor(`p5w_${RUN}`, `Pref WCFM ${RUN}`);
+  // WCFM's setup wizard stores "Backend Access" off for vendors by default.
+  const access = await helper('/wcfm-backend-access', { blocked: true });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 1100 } });
+  try {
+    const http = await loggedIn(baseUrl, wcfmVendor.login, wcfmVendor.password);
+    const dashboard = site.dashboard_url.replace(/\/+$/, '');
+    let res = await http.get('/wp-admin/');
+    assert.equal(res.status, 302, 'WCFM sends the vendor away from wp-admin');
+    assert.ok(String(res.headers.location).startsWith(dashboard), `to WCFM's dashboard: ${res.headers.location}`);
+    res = await http.post('/wp-admin/admin-post.php', { form: { action: 'wpwa_anything' } });
+    assert.equal(res.status, 302, 'admin-post.php too, before any handler could run');
+    assert.ok(String(res.headers.location).startsWith(dashboard), `to WCFM's dashboard: ${res.headers.location}`);
+
+    const page = await context.newPage();
+    const seen = watch(page);
+    await logIn(context, wcfmVendor.login, wcfmVendor.password);
+    const root = await openWcfmWhatsAppTab(page);
+    const tab = page.url();
+    const panel = root.locator('.wpwa-panel--preferences');
+    const text = `{vendor} answers from WCFM (${RUN}).`;
+    assert.equal(await panel.locator('input[name="notify_email"]').isChecked(), true, 'e-mail is on by default');
+    await panel.locator('input[name="notify_email"]').uncheck();
+    await panel.locator('input[name="acknowledge"]').check();
+    await panel.locator('textarea[name="acknowledgement"]').fill(text);
+    await panel.locator('input[name="use_hours"]').check();
+    await panel.locator('input[name="hours[6][open_day]"]').uncheck();
+    await panel.locator('button[type="submit"]').click();
+    await panel.locator('.wpwa-notice--success').waitFor();
+    assert.equal(page.url(), tab, 'still in WCFM\'s WhatsApp tab');
+    assertThroughRest(seen.posts);
+
+    await page.reload();
+    await panel.waitFor();
+    assert.equal(await panel.locator('input[name="notify_email"]').isChecked(), false, 'e-mail off, as saved');
+    assert.equal(await panel.locator('input[name="acknowledge"]').isChecked(), true);
+    assert.equal(await panel.locator('textarea[name="acknowledgement"]').inputValue(), text);
+    assert.equal(await panel.locator('input[name="use_hours"]').isChecked(), true);
+    assert.equal(await panel.locator('input[name="hours[6][open_day]"]').isChecked(), false, 'closed on Sunday');
+    assert.equal(await panel.locator('input[name="hours[5][open_day]"]').isChecked(), true);
+    assert.equal(await page.locator('#wcfm_menu').isVisible(), true, 'WCFM\'s own menu is there');
+    const file = path.join(artifactsDir, 'wcfm-preferences-saved.png');
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+    assert.deepEqual(seen.errors, [], 'no page errors');
+  } finally {
+    await context.close();
+    await helper('/wcfm-backend-access', { blocked: access.previous });
   }
 });
 
