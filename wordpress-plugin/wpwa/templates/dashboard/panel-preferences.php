@@ -4,7 +4,9 @@
  *
  * Override by copying to yourtheme/wpwa/dashboard/panel-preferences.php. Keep
  * the field names (the REST route reads them), the form's class and the
- * data-wpwa-* attributes (the panel's script fills them).
+ * data-wpwa-* attributes (the panel's script fills them). Checkboxes are
+ * labelled with label[for], never wrapped in their label: WCFM's dashboard
+ * script unwraps every checkbox from a wrapping label (and span).
  *
  * @package Wpwa\Plugin
  * @since   0.5.0
@@ -95,15 +97,15 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 			<fieldset class="wpwa-fieldset">
 				<legend><?php esc_html_e( 'Tell me about new customer messages', 'wpwa' ); ?></legend>
 				<p class="wpwa-muted"><?php esc_html_e( 'New messages always appear under Customer messages above.', 'wpwa' ); ?></p>
-				<label class="wpwa-check">
-					<input type="checkbox" name="notify_email" value="1" <?php checked( $wpwa_p['notify_email'] ); ?> />
-					<?php esc_html_e( 'By e-mail', 'wpwa' ); ?>
-				</label>
+				<div class="wpwa-check">
+					<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-notify-email' ); ?>" name="notify_email" value="1" <?php checked( $wpwa_p['notify_email'] ); ?> />
+					<label for="<?php echo esc_attr( $wpwa_i . '-notify-email' ); ?>"><?php esc_html_e( 'By e-mail', 'wpwa' ); ?></label>
+				</div>
 				<?php if ( $view['whatsapp_offered'] ) : ?>
-					<label class="wpwa-check">
-						<input type="checkbox" name="notify_whatsapp" value="1" <?php checked( $wpwa_p['notify_whatsapp'] ); ?> />
-						<?php esc_html_e( 'On WhatsApp, from the marketplace\'s number', 'wpwa' ); ?>
-					</label>
+					<div class="wpwa-check">
+						<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-notify-whatsapp' ); ?>" name="notify_whatsapp" value="1" <?php checked( $wpwa_p['notify_whatsapp'] ); ?> />
+						<label for="<?php echo esc_attr( $wpwa_i . '-notify-whatsapp' ); ?>"><?php esc_html_e( 'On WhatsApp, from the marketplace\'s number', 'wpwa' ); ?></label>
+					</div>
 					<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-number' ); ?>"><?php esc_html_e( 'My WhatsApp number', 'wpwa' ); ?></label>
 					<input type="tel" id="<?php echo esc_attr( $wpwa_i . '-number' ); ?>" name="whatsapp_number" value="<?php echo esc_attr( '' !== $wpwa_p['whatsapp_number'] && ctype_digit( (string) $wpwa_p['whatsapp_number'] ) ? '+' . $wpwa_p['whatsapp_number'] : (string) $wpwa_p['whatsapp_number'] ); ?>" placeholder="+1 555 010 0200" autocomplete="tel"<?php echo $wpwa_invalid( $view, 'whatsapp_number' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?> />
 					<?php $wpwa_field_errors( $view, 'whatsapp_number' ); ?>
@@ -118,10 +120,10 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 					<p class="wpwa-notice wpwa-notice--info"><?php esc_html_e( 'The marketplace has turned automatic replies off for now; your texts are kept for when they are back.', 'wpwa' ); ?></p>
 				<?php endif; ?>
 				<p class="wpwa-muted"><?php esc_html_e( 'A customer gets at most one automatic reply from you in 12 hours, and none while you are already talking to them. {vendor} is replaced by your store name.', 'wpwa' ); ?></p>
-				<label class="wpwa-check">
-					<input type="checkbox" name="acknowledge" value="1" <?php checked( $wpwa_p['acknowledge'] ); ?> />
-					<?php esc_html_e( 'Acknowledge new messages automatically', 'wpwa' ); ?>
-				</label>
+				<div class="wpwa-check">
+					<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-acknowledge' ); ?>" name="acknowledge" value="1" <?php checked( $wpwa_p['acknowledge'] ); ?> />
+					<label for="<?php echo esc_attr( $wpwa_i . '-acknowledge' ); ?>"><?php esc_html_e( 'Acknowledge new messages automatically', 'wpwa' ); ?></label>
+				</div>
 				<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-ack' ); ?>"><?php esc_html_e( 'Acknowledgement', 'wpwa' ); ?></label>
 				<textarea id="<?php echo esc_attr( $wpwa_i . '-ack' ); ?>" name="acknowledgement" rows="2" maxlength="1000"<?php echo $wpwa_invalid( $view, 'acknowledgement' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['acknowledgement'] ); ?></textarea>
 				<?php $wpwa_field_errors( $view, 'acknowledgement' ); ?>
@@ -129,10 +131,10 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 
 			<fieldset class="wpwa-fieldset">
 				<legend><?php esc_html_e( 'Business hours', 'wpwa' ); ?></legend>
-				<label class="wpwa-check">
-					<input type="checkbox" name="use_hours" value="1" <?php checked( $wpwa_p['use_hours'] ); ?> />
-					<?php esc_html_e( 'I keep business hours', 'wpwa' ); ?>
-				</label>
+				<div class="wpwa-check">
+					<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-use-hours' ); ?>" name="use_hours" value="1" <?php checked( $wpwa_p['use_hours'] ); ?> />
+					<label for="<?php echo esc_attr( $wpwa_i . '-use-hours' ); ?>"><?php esc_html_e( 'I keep business hours', 'wpwa' ); ?></label>
+				</div>
 				<p class="wpwa-muted">
 					<?php
 					/* translators: %s: time zone name, e.g. Europe/Berlin. */
@@ -171,10 +173,10 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 					</tbody>
 				</table>
 				<?php $wpwa_field_errors( $view, 'hours' ); ?>
-				<label class="wpwa-check">
-					<input type="checkbox" name="away" value="1" <?php checked( $wpwa_p['away'] ); ?> />
-					<?php esc_html_e( 'Outside these hours, answer with an away message', 'wpwa' ); ?>
-				</label>
+				<div class="wpwa-check">
+					<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-away' ); ?>" name="away" value="1" <?php checked( $wpwa_p['away'] ); ?> />
+					<label for="<?php echo esc_attr( $wpwa_i . '-away' ); ?>"><?php esc_html_e( 'Outside these hours, answer with an away message', 'wpwa' ); ?></label>
+				</div>
 				<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-away' ); ?>"><?php esc_html_e( 'Away message', 'wpwa' ); ?></label>
 				<textarea id="<?php echo esc_attr( $wpwa_i . '-away' ); ?>" name="away_message" rows="2" maxlength="1000"<?php echo $wpwa_invalid( $view, 'away_message' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['away_message'] ); ?></textarea>
 				<?php $wpwa_field_errors( $view, 'away_message' ); ?>
