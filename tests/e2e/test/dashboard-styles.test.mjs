@@ -18,11 +18,15 @@ const GREEN_DARK = 'rgb(7, 94, 84)';
 const WHITE = 'rgb(255, 255, 255)';
 const WCFM_HEADING = 'rgb(23, 162, 184)'; // WCFM's colour for table headings
 
+// WCFM is the test site's default marketplace (WPWA_MARKETPLACE picks another).
+const ON_WCFM = site.marketplace === 'wcfm';
+const SKIP = ON_WCFM ? false : `the site runs ${site.marketplace}, these checks are about WCFM's dashboard`;
+
 let browser;
 let vendor;
 
 before(async () => {
-  assert.equal(site.marketplace, 'wcfm', 'these checks run inside WCFM\'s dashboard (the test site\'s default marketplace)');
+  if (!ON_WCFM) return;
   vendor = await newWcfmVendor(`css_${RUN}`, `Style Check ${RUN}`);
   browser = await playwrightChromium.launch({ executablePath: chromium, headless: true, args: BROWSER_ARGS, timeout: 60000 });
 });
@@ -53,7 +57,7 @@ function readControl(el) {
   };
 }
 
-test('inside WCFM\'s dashboard, checkboxes show their state and toggle as clicked', async () => {
+test('inside WCFM\'s dashboard, checkboxes show their state and toggle as clicked', { skip: SKIP }, async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
   try {
     await logIn(context, vendor.login, vendor.password);
@@ -116,7 +120,7 @@ test('inside WCFM\'s dashboard, checkboxes show their state and toggle as clicke
   }
 });
 
-test('inside WCFM\'s dashboard, buttons keep their colours and size, the hours table its look', async () => {
+test('inside WCFM\'s dashboard, buttons keep their colours and size, the hours table its look', { skip: SKIP }, async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
   try {
     await logIn(context, vendor.login, vendor.password);

@@ -180,8 +180,9 @@ test('without JavaScript the form is posted to the same REST route, which brings
   }
 });
 
-test('a vendor whom WCFM keeps out of wp-admin saves preferences inside WCFM\'s dashboard (reloaded and checked)', async () => {
-  assert.equal(site.marketplace, 'wcfm', 'the test site runs WCFM (its default marketplace)');
+// WCFM is the test site's default marketplace (WPWA_MARKETPLACE picks another).
+const NOT_WCFM = site.marketplace === 'wcfm' ? false : `the site runs ${site.marketplace}, not WCFM`;
+test('a vendor whom WCFM keeps out of wp-admin saves preferences inside WCFM\'s dashboard (reloaded and checked)', { skip: NOT_WCFM }, async () => {
   const wcfmVendor = await newWcfmVendor(`p5w_${RUN}`, `Pref WCFM ${RUN}`);
   // The site is as after WCFM's setup wizard with its defaults: "Backend Access" off for vendors.
   const context = await browser.newContext({ viewport: { width: 1366, height: 1100 } });
