@@ -159,7 +159,8 @@
 		var timer = controller ? window.setTimeout( function () {
 			controller.abort();
 		}, TIMEOUT ) : null;
-		return window.fetch( form.action, {
+		// getAttribute: a control named "action" would shadow form.action.
+		return window.fetch( form.getAttribute( 'action' ), {
 			method: 'POST',
 			credentials: 'same-origin',
 			cache: 'no-store',
