@@ -91,3 +91,54 @@ export async function messagesPanel(vendor) {
   assert.ok(m, 'the dashboard has a Customer messages panel');
   return m[0];
 }
+
+/**
+ * Saves a vendor's preferences the way the dashboard's script does: the
+ * Preferences form of `url` gives the REST route and its nonce (sent as
+ * X-WP-Nonce), `fields` go form-encoded. Returns the route's answer.
+ */
+export async function savePreferences(client, fields, url = pageUrl('dashboard')) {
+  const res = await client.get(url);
+  assert.equal(res.status, 200, `${url} answers`);
+  assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
+  const form = /<form class="wpwa-preferences"[^>]*action="([^"]+)"[\s\S]*?<\/form>/.exec(res.text);
+  assert.ok(form, `${url} has the Preferences form`);
+  const nonce = /name="_wpnonce" value="([^"]+)"/.exec(form[0]);
+  assert.ok(nonce, 'the form carries the REST nonce');
+  const action = form[1].replace(/&#0?38;|&amp;/g, '&');
+  assert.match(action, /\/wpwa\/v1\/preferences$/, 'the form is sent to the REST route, not to wp-admin');
+  return client.post(action, { form: fields, headers: { 'x-wp-nonce': nonce[1], accept: 'application/json' } });
+}
+
+/**
+ * A new WCFM vendor (role wcfm_vendor and a store name, as WCFM keeps them;
+ * store setup done, so WCFM's first-login wizard does not take over), with a
+ * random password. The site must run WCFM.
+ */
+export async function newWcfmVendor(login, storeName) {
+  const password = crypto.randomBytes(12).toString('hex');
+  const { id } = await helper('/user', {
+    login, password, role: 'wcfm_vendor', display_name: login,
+    meta: { store_name: storeName, wcfmmp_store_name: storeName, _store_setup: 'yes' },
+  });
+  return { id, login, password, storeName };
+}
+
+/**
+ * Opens the WhatsApp tab inside WCFM's vendor dashboard through WCFM's own
+ * menu, as a vendor does; returns the dashboard's root inside WCFM's frame.
+ */
+export async function openWcfmWhatsAppTab(page) {
+  const res = await page.goto(site.dashboard_url);
+  assert.equal(res.status(), 200, `WCFM's dashboard ${site.dashboard_url}`);
+  const entry = page.locator('#wcfm_menu .wcfm_menu_wcfm-whatsapp a.wcfm_menu_item');
+  await entry.waitFor();
+  await Promise.all([page.waitForURL((u) => u.href !== site.dashboard_url), entry.click()]);
+  const root = page.locator('#wcfm-main-contentainer .wpwa-vendor-dashboard');
+  await root.waitFor();
+  // WCFM's page template itself draws deprecations on block themes (no header.php); none may be wpwa's.
+  const html = await page.content();
+  assert.doesNotMatch(html, /(?:Fatal error|Parse error|Warning|Notice|Deprecated)<\/b>:[^\n]*\/plugins\/wpwa\//, 'no PHP error of wpwa in the WhatsApp tab');
+  assert.doesNotMatch(html, /There has been a critical error on this website/);
+  return root;
+}

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, savePreferences } from '../lib/world.js';
 
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const ADMIN = `${baseUrl}/wp-admin`;
@@ -339,15 +339,11 @@ test('model 2: two vendors on two sandbox connections; each one\'s catalog traff
       for (const [vendor, conn] of [[m1, ALPHA], [m2, BETA]]) {
         const dash = (await vendor.http.get(pageUrl('dashboard'))).text;
         const code = /<code>#([A-Z0-9]+)<\/code>/.exec(dash);
-        const form = /<form class="wpwa-preferences"[\s\S]*?<\/form>/.exec(dash);
-        assert.ok(code && form, 'the dashboard shows the vendor code and the Preferences form');
-        const saved = await vendor.http.post(`${ADMIN}/admin-post.php`, {
-          form: {
-            action: 'wpwa_save_preferences', _wpnonce: /name="_wpnonce" value="([^"]+)"/.exec(form[0])[1],
-            _wp_http_referer: new URL(pageUrl('dashboard')).pathname, notify_email: '1', acknowledge: '1', acknowledgement: `Thanks, {vendor} got it (${RUN}).`,
-          },
+        assert.ok(code, 'the dashboard shows the vendor code');
+        const saved = await savePreferences(vendor.http, {
+          notify_email: '1', acknowledge: '1', acknowledgement: `Thanks, {vendor} got it (${RUN}).`,
         });
-        assert.equal(saved.status, 302);
+        assert.equal(saved.status, 200, saved.text.slice(0, 300));
         const from = `1555${digits(7)}`;
         await sandbox('POST', '/sandbox/messages/inject', { text: `#${code[1]} is this in stock? ${RUN}`, from, name: `Cleo ${RUN}` });
         const [reply] = await waitFor(async () => {
@@ -438,6 +434,29 @@ test('Vendors page: paginated, searchable; session, last sync, catalog, messages
   } finally {
     await context.close();
     await helper('/settings', { integration_model: 'central' });
+  }
+});
+
+test('Vendors page: each vendor by store name (not the WordPress login), the login below; search by store name', async () => {
+  const { page, context, problems } = await adminTab();
+  try {
+    for (const v of site.vendors) {
+      assert.notEqual(v.store_name, v.login, 'the seeded store names differ from the logins');
+      // The display name is the login: only the store name can find the row.
+      await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors&s=${encodeURIComponent(v.store_name)}`);
+      const rows = page.locator('table.wp-list-table tbody tr');
+      assert.equal(await rows.count(), 1, `searching "${v.store_name}" finds its vendor`);
+      assert.equal(await rows.first().locator('.wpwa-vendor-name').innerText(), v.store_name);
+      assert.match(await rows.first().locator('.wpwa-vendor-login').innerText(), new RegExp(`^${v.login} · #${v.id}$`));
+    }
+    await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors`);
+    const names = await page.locator('table.wp-list-table tbody .wpwa-vendor-name').allInnerTexts();
+    for (const v of site.vendors) assert.ok(names.includes(v.store_name), `${v.store_name} listed: ${names.join(', ')}`);
+    assert.ok(!names.some((n) => site.vendors.some((v) => n === v.login)), 'no row is named by a login');
+    await shoot(page, 'admin-vendors-store-names');
+    assertClean(problems, 'vendors page');
+  } finally {
+    await context.close();
   }
 });
 
@@ -612,7 +631,8 @@ test('XSS: a vendor\'s name, a product title and a customer message are shown es
   const tab = await adminTab();
   try {
     await gotoOk(tab.page, `${ADMIN}/admin.php?page=wpwa-vendors&s=Xena`);
-    await checkPage(tab, 'Vendors page', [name]);
+    // The Vendors page names vendors by store name (the markup of the name is not part of it), the login below.
+    await checkPage(tab, 'Vendors page', [`Xena ${RUN}`, vendor.login]);
     await shoot(tab.page, 'admin-xss-vendors');
     await gotoOk(tab.page, `${ADMIN}/admin.php?page=wpwa-logs&vendor=${vendor.id}`);
     await tab.page.locator('details.wpwa-log-context').first().evaluate((d) => { d.open = true; }).catch(() => {});

@@ -189,6 +189,11 @@ final class Installer {
 			return $existing;
 		}
 
+		// Menus set to "add new top-level pages" would list a vendors-only page.
+		$auto_add = has_action( 'transition_post_status', '_wp_auto_add_pages_to_menu' );
+		if ( false !== $auto_add ) {
+			remove_action( 'transition_post_status', '_wp_auto_add_pages_to_menu', $auto_add );
+		}
 		$page_id = wp_insert_post(
 			array(
 				'post_title'     => __( 'WhatsApp Management', 'wpwa' ),
@@ -201,6 +206,9 @@ final class Installer {
 			),
 			true
 		);
+		if ( false !== $auto_add ) {
+			add_action( 'transition_post_status', '_wp_auto_add_pages_to_menu', $auto_add, 3 );
+		}
 		if ( is_wp_error( $page_id ) || ! $page_id ) {
 			Core::report( 'Could not create the vendor dashboard page: ' . ( is_wp_error( $page_id ) ? $page_id->get_error_message() : 'unknown error' ) );
 			return 0;

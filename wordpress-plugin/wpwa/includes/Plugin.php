@@ -52,10 +52,12 @@ final class Plugin {
 
 			Frontend\Shortcode::init();
 			Frontend\Assets::init();
+			Frontend\Navigation::init();
 			Rest\Controller::init();
 			Rest\SessionController::init();
 			Rest\SyncController::init();
 			Rest\MessagesController::init();
+			Rest\PreferencesController::init();
 			Messages\PreferencesForm::init();
 			Rest\AdminController::init();
 			Logs::init();

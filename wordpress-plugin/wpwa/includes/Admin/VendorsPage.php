@@ -148,8 +148,7 @@ final class VendorsPage {
 			self::back( 'error', __( 'No vendor exists with this ID.', 'wpwa' ) );
 		}
 		$result = Sync::start( $vendor_id, 'admin' );
-		$user   = get_userdata( $vendor_id );
-		$name   = $user ? $user->display_name : '#' . $vendor_id;
+		$name   = Vendors::store_name( $vendor_id );
 		if ( is_wp_error( $result ) ) {
 			/* translators: 1: vendor name, 2: error message. */
 			self::back( 'error', sprintf( __( 'The catalog sync of %1$s could not start: %2$s', 'wpwa' ), $name, $result->get_error_message() ) );
@@ -187,13 +186,12 @@ final class VendorsPage {
 			$data   = (array) $public->get_error_data();
 			self::back( 'error', $public->get_error_message() . ( isset( $data['detail'] ) ? ' (' . $data['detail'] . ')' : '' ) );
 		}
-		$user = get_userdata( $vendor_id );
 		self::back(
 			'success',
 			sprintf(
 				/* translators: %s: vendor name. */
 				__( '%s was disconnected from WhatsApp.', 'wpwa' ),
-				$user ? $user->display_name : '#' . $vendor_id
+				Vendors::store_name( $vendor_id )
 			)
 		);
 	}

@@ -52,6 +52,13 @@ final class VendorsTable extends WP_List_Table {
 	private array $sessions = array();
 
 	/**
+	 * Store names of the rows on this page, by vendor ID, in display order.
+	 *
+	 * @var array<int,string>
+	 */
+	private array $names = array();
+
+	/**
 	 * Constructor.
 	 *
 	 * @since 0.2.0
@@ -101,29 +108,47 @@ final class VendorsTable extends WP_List_Table {
 	 */
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array(), 'vendor' );
-		$ids                   = Vendors::all_ids();
-		$search                = self::search();
-		if ( '' !== $search && $ids ) {
-			$found = get_users(
-				array(
-					'include'        => $ids,
-					'search'         => '*' . $search . '*',
-					'search_columns' => array( 'user_login', 'user_email', 'display_name', 'user_nicename' ),
-					'fields'         => 'ID',
-					'number'         => -1,
+		$names                 = array();
+		foreach ( Vendors::all_ids() as $id ) {
+			$names[ $id ] = Vendors::store_name( $id );
+		}
+		$search = self::search();
+		if ( '' !== $search && $names ) {
+			// By store name, and by what identifies the account (login, e-mail, display name).
+			$found = array_map(
+				'intval',
+				get_users(
+					array(
+						'include'        => array_keys( $names ),
+						'search'         => '*' . $search . '*',
+						'search_columns' => array( 'user_login', 'user_email', 'display_name', 'user_nicename' ),
+						'fields'         => 'ID',
+						'number'         => -1,
+					)
 				)
 			);
-			$ids   = array_values( array_intersect( $ids, array_map( 'intval', $found ) ) );
+			$names = array_filter(
+				$names,
+				static function ( string $name, int $id ) use ( $search, $found ): bool {
+					return false !== mb_stripos( $name, $search ) || in_array( $id, $found, true );
+				},
+				ARRAY_FILTER_USE_BOTH
+			);
 		}
-		$total                 = count( $ids );
-		$page                  = max( 1, $this->get_pagenum() );
-		$this->items           = $ids ? get_users(
+		uasort(
+			$names,
+			static function ( string $a, string $b ): int {
+				return strnatcasecmp( $a, $b );
+			}
+		);
+		$total       = count( $names );
+		$page        = max( 1, $this->get_pagenum() );
+		$this->names = array_slice( $names, ( $page - 1 ) * self::PER_PAGE, self::PER_PAGE, true );
+		$this->items = $this->names ? get_users(
 			array(
-				'include' => $ids,
-				'orderby' => 'display_name',
-				'order'   => 'ASC',
+				'include' => array_keys( $this->names ),
+				'orderby' => 'include',
 				'number'  => self::PER_PAGE,
-				'paged'   => $page,
 			)
 		) : array();
 		$this->set_pagination_args(
@@ -133,6 +158,18 @@ final class VendorsTable extends WP_List_Table {
 				'total_pages' => (int) ceil( $total / self::PER_PAGE ),
 			)
 		);
+	}
+
+	/**
+	 * The store name of a row's vendor.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param WP_User $user Vendor.
+	 * @return string
+	 */
+	private function name( WP_User $user ): string {
+		return $this->names[ (int) $user->ID ] ?? Vendors::store_name( (int) $user->ID );
 	}
 
 	/**
@@ -178,28 +215,31 @@ final class VendorsTable extends WP_List_Table {
 	}
 
 	/**
-	 * Column: vendor, with the Disconnect row action.
+	 * Column: vendor, by store name with the login below, and the row
+	 * actions (Sync catalog, View log, Disconnect).
 	 *
 	 * @since 0.2.0
+	 * @since 0.7.0 The store name first, the login as secondary text.
 	 *
 	 * @param WP_User $item Vendor.
 	 * @return string
 	 */
 	public function column_vendor( $item ) {
 		$session = $this->session( $item );
+		$name    = $this->name( $item );
 		$actions = array(
 			'sync' => sprintf(
 				'<a href="%1$s" class="wpwa-row-sync" aria-label="%2$s">%3$s</a>',
 				esc_url( VendorsPage::action_url( VendorsPage::SYNC_ACTION, (int) $item->ID ) ),
 				/* translators: %s: vendor name. */
-				esc_attr( sprintf( __( 'Start a catalog sync for %s', 'wpwa' ), $item->display_name ) ),
+				esc_attr( sprintf( __( 'Start a catalog sync for %s', 'wpwa' ), $name ) ),
 				esc_html__( 'Sync catalog', 'wpwa' )
 			),
 			'log'  => sprintf(
 				'<a href="%1$s" class="wpwa-row-log" aria-label="%2$s">%3$s</a>',
 				esc_url( LogsPage::url( array( 'vendor' => (int) $item->ID ) ) ),
 				/* translators: %s: vendor name. */
-				esc_attr( sprintf( __( 'Activity log of %s', 'wpwa' ), $item->display_name ) ),
+				esc_attr( sprintf( __( 'Activity log of %s', 'wpwa' ), $name ) ),
 				esc_html__( 'View log', 'wpwa' )
 			),
 		);
@@ -208,13 +248,13 @@ final class VendorsTable extends WP_List_Table {
 				'<a href="%1$s" class="wpwa-row-disconnect" aria-label="%2$s">%3$s</a>',
 				esc_url( VendorsPage::action_url( VendorsPage::DISCONNECT_ACTION, (int) $item->ID ) ),
 				/* translators: %s: vendor name. */
-				esc_attr( sprintf( __( 'Disconnect %s from WhatsApp', 'wpwa' ), $item->display_name ) ),
+				esc_attr( sprintf( __( 'Disconnect %s from WhatsApp', 'wpwa' ), $name ) ),
 				esc_html__( 'Disconnect', 'wpwa' )
 			);
 		}
 		return sprintf(
-			'<strong>%1$s</strong><br /><span class="description">%2$s · #%3$d</span>%4$s',
-			esc_html( $item->display_name ),
+			'<strong class="wpwa-vendor-name">%1$s</strong><br /><span class="description wpwa-vendor-login">%2$s · #%3$d</span>%4$s',
+			esc_html( $name ),
 			esc_html( $item->user_login ),
 			(int) $item->ID,
 			$this->row_actions( $actions )
@@ -296,7 +336,7 @@ final class VendorsTable extends WP_List_Table {
 			'<label class="screen-reader-text" for="wpwa-assign-%1$d">%2$s</label><select id="wpwa-assign-%1$d" name="wpwa_assign[%1$d]">',
 			(int) $item->ID,
 			/* translators: %s: vendor name. */
-			esc_html( sprintf( __( 'Gateway connection of %s', 'wpwa' ), $item->display_name ) )
+			esc_html( sprintf( __( 'Gateway connection of %s', 'wpwa' ), $this->name( $item ) ) )
 		);
 		foreach ( $options as $id => $label ) {
 			$html .= sprintf( '<option value="%1$s"%2$s>%3$s</option>', esc_attr( (string) $id ), selected( $current, (string) $id, false ), esc_html( $label ) );
@@ -447,7 +487,7 @@ final class VendorsTable extends WP_List_Table {
 			'<label class="screen-reader-text" for="wpwa-assign-cloud-%1$d">%2$s</label><select id="wpwa-assign-cloud-%1$d" name="wpwa_assign_cloud[%1$d]">',
 			(int) $item->ID,
 			/* translators: %s: vendor name. */
-			esc_html( sprintf( __( 'Cloud API connection of %s', 'wpwa' ), $item->display_name ) )
+			esc_html( sprintf( __( 'Cloud API connection of %s', 'wpwa' ), $this->name( $item ) ) )
 		);
 		$html   .= sprintf( '<option value="">%s</option>', esc_html__( '— none —', 'wpwa' ) );
 		foreach ( CloudConnections::all() as $id => $conn ) {

@@ -95,14 +95,16 @@ final class Preferences {
 	 * field is wrong.
 	 *
 	 * @since 0.5.0
+	 * @since 0.7.0 The error is `wpwa_preferences_invalid`; its data lists each
+	 *              problem as `code`, `field`, `day` (hours only) and `message`.
 	 *
 	 * @param int                 $vendor_id Vendor user ID.
 	 * @param array<string,mixed> $input     Submitted fields (unslashed).
-	 * @return array<string,mixed>|WP_Error The saved preferences, or what is wrong.
+	 * @return array<string,mixed>|WP_Error The saved preferences, or what is wrong (status 400).
 	 */
 	public static function save( int $vendor_id, array $input ) {
-		$prefs  = self::get( $vendor_id );
-		$errors = new WP_Error();
+		$prefs    = self::get( $vendor_id );
+		$problems = array();
 
 		foreach ( array( 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away' ) as $flag ) {
 			$prefs[ $flag ] = ! empty( $input[ $flag ] );
@@ -114,21 +116,20 @@ final class Preferences {
 		} elseif ( preg_match( '/^\+?\d{6,15}$/', (string) $number ) ) {
 			$prefs['whatsapp_number'] = ltrim( (string) $number, '+' );
 		} else {
-			$errors->add( 'whatsapp_number', __( 'Enter your WhatsApp number with its country code, like +1 555 010 0200.', 'wpwa' ) );
+			$problems[] = self::problem( 'number_invalid', 'whatsapp_number' );
 		}
-		if ( $prefs['notify_whatsapp'] && '' === $prefs['whatsapp_number'] ) {
-			$errors->add( 'whatsapp_number', __( 'To be told on WhatsApp, enter the number to write to.', 'wpwa' ) );
+		if ( $prefs['notify_whatsapp'] && '' === $prefs['whatsapp_number'] && ! $problems ) {
+			$problems[] = self::problem( 'number_required', 'whatsapp_number' );
 		}
 
 		foreach ( array( 'acknowledgement' => 'acknowledge', 'away_message' => 'away' ) as $field => $switch ) {
 			$text = trim( sanitize_textarea_field( (string) ( $input[ $field ] ?? '' ) ) );
 			if ( mb_strlen( $text ) > self::MAX_TEXT ) {
-				/* translators: %s: maximum number of characters. */
-				$errors->add( $field, sprintf( __( 'Automatic replies can be at most %s characters long.', 'wpwa' ), number_format_i18n( self::MAX_TEXT ) ) );
+				$problems[] = self::problem( 'text_too_long', $field );
 				continue;
 			}
 			if ( $prefs[ $switch ] && '' === $text ) {
-				$errors->add( $field, __( 'Write the text of the automatic reply you turned on.', 'wpwa' ) );
+				$problems[] = self::problem( 'text_required', $field );
 				continue;
 			}
 			$prefs[ $field ] = '' !== $text ? $text : self::defaults()[ $field ];
@@ -136,34 +137,85 @@ final class Preferences {
 
 		$submitted = is_array( $input['hours'] ?? null ) ? $input['hours'] : array();
 		$open_days = 0;
+		$day_wrong = false;
 		for ( $day = 0; $day < 7; $day++ ) {
 			$entry  = is_array( $submitted[ $day ] ?? null ) ? $submitted[ $day ] : array();
 			$closed = empty( $entry['open_day'] );
 			$open   = self::clock( (string) ( $entry['open'] ?? '' ) );
 			$close  = self::clock( (string) ( $entry['close'] ?? '' ) );
 			if ( ! $closed && ( null === $open || null === $close || $open === $close ) ) {
-				/* translators: %s: day of the week. */
-				$errors->add( 'hours', sprintf( __( 'Give %s an opening and a different closing time (HH:MM), or mark it closed.', 'wpwa' ), self::day_name( $day ) ) );
+				$problems[] = self::problem( 'day_times', 'hours', $day );
+				$day_wrong  = true;
 				continue;
 			}
-			$open_days            += $closed ? 0 : 1;
+			$open_days             += $closed ? 0 : 1;
 			$prefs['hours'][ $day ] = array(
 				'open'   => $open ?? $prefs['hours'][ $day ]['open'],
 				'close'  => $close ?? $prefs['hours'][ $day ]['close'],
 				'closed' => $closed,
 			);
 		}
-		if ( $prefs['use_hours'] && 0 === $open_days && ! $errors->has_errors() ) {
-			$errors->add( 'hours', __( 'With business hours on, open at least one day.', 'wpwa' ) );
+		if ( $prefs['use_hours'] && 0 === $open_days && ! $day_wrong ) {
+			$problems[] = self::problem( 'no_open_day', 'hours' );
 		}
 
-		if ( $errors->has_errors() ) {
-			$errors->add_data( array( 'status' => 400 ) );
-			return $errors;
+		if ( $problems ) {
+			return new WP_Error(
+				'wpwa_preferences_invalid',
+				__( 'Nothing was saved. Please correct the following:', 'wpwa' ),
+				array(
+					'status' => 400,
+					'errors' => $problems,
+				)
+			);
 		}
 		update_user_meta( $vendor_id, self::META, $prefs );
 		delete_user_meta( $vendor_id, Config::NOTIFY_EMAIL_META );
 		return $prefs;
+	}
+
+	/**
+	 * One problem of a submission, worded for the vendor.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string   $code  Problem code: number_invalid, number_required, text_too_long,
+	 *                        text_required, day_times, no_open_day.
+	 * @param string   $field Field the problem is about: whatsapp_number, acknowledgement, away_message, hours.
+	 * @param int|null $day   Weekday (0 = Monday) of a day_times problem.
+	 * @return array{code:string,field:string,day:int|null,message:string}
+	 */
+	public static function problem( string $code, string $field, ?int $day = null ): array {
+		switch ( $code ) {
+			case 'number_invalid':
+				$message = __( 'Enter your WhatsApp number with its country code, like +1 555 010 0200.', 'wpwa' );
+				break;
+			case 'number_required':
+				$message = __( 'To be told on WhatsApp, enter the number to write to.', 'wpwa' );
+				break;
+			case 'text_too_long':
+				/* translators: %s: maximum number of characters. */
+				$message = sprintf( __( 'Automatic replies can be at most %s characters long.', 'wpwa' ), number_format_i18n( self::MAX_TEXT ) );
+				break;
+			case 'text_required':
+				$message = __( 'Write the text of the automatic reply you turned on.', 'wpwa' );
+				break;
+			case 'day_times':
+				/* translators: %s: day of the week. */
+				$message = sprintf( __( 'Give %s an opening and a different closing time (HH:MM), or mark it closed.', 'wpwa' ), self::day_name( (int) $day ) );
+				break;
+			case 'no_open_day':
+				$message = __( 'With business hours on, open at least one day.', 'wpwa' );
+				break;
+			default:
+				$message = __( 'This value is not valid.', 'wpwa' );
+		}
+		return array(
+			'code'    => $code,
+			'field'   => $field,
+			'day'     => $day,
+			'message' => $message,
+		);
 	}
 
 	/**
