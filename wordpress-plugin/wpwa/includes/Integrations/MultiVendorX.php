@@ -217,8 +217,10 @@ final class MultiVendorX extends Marketplace {
 		if ( ! function_exists( 'MultiVendorX' ) ) {
 			return 0;
 		}
-		$setting = MultiVendorX()->setting ?? null;
-		return is_object( $setting ) ? (int) $setting->get_setting( 'store_dashboard_page' ) : 0;
+		// MultiVendorX's container answers unknown names with a WP_Error (and
+		// has no __isset, so `??` cannot be used on it).
+		$setting = MultiVendorX()->setting;
+		return is_object( $setting ) && ! is_wp_error( $setting ) ? (int) $setting->get_setting( 'store_dashboard_page' ) : 0;
 	}
 
 	/**
@@ -329,8 +331,9 @@ final class MultiVendorX extends Marketplace {
 		if ( $store_id <= 0 ) {
 			return '';
 		}
-		$util = MultiVendorX()->store->storeutil ?? null;
-		return is_object( $util ) ? (string) $util->get_store_url( $store_id ) : '';
+		$store = MultiVendorX()->store;
+		$util  = is_object( $store ) && ! is_wp_error( $store ) ? $store->storeutil : null;
+		return is_object( $util ) && ! is_wp_error( $util ) ? (string) $util->get_store_url( $store_id ) : '';
 	}
 
 	/**
