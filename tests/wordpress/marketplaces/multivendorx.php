@@ -11,7 +11,8 @@
  * user with role `store_owner`, primary owner of the store (a `store_owner`
  * row in the store-users table) with it as `multivendorx_active_store`; then
  * `multivendorx_after_store_registration_complete` and
- * `multivendorx_after_store_active`. Products carry the store in
+ * `multivendorx_after_store_active`; its first-visit guided tour counts as
+ * done. Products carry the store in
  * `multivendorx_store_id` (and are authored by the vendor, as when the vendor
  * adds them in the dashboard).
  *
@@ -22,6 +23,19 @@
 use MultiVendorX\Store\Store;
 use MultiVendorX\Store\StoreUtil;
 use MultiVendorX\Utill;
+
+// MultiVendorX's activation arms its setup wizard as an option that the next
+// `init` of ANY request acts on (redirect to wp-admin and exit), so the later
+// process that runs 'setup' would end before it starts. The site owner's
+// browser follows that redirect once and leaves the wizard; here it is
+// consumed as soon as the activation armed it.
+add_action(
+	'activate_dc-woocommerce-multi-vendor/dc_product_vendor.php',
+	static function (): void {
+		delete_option( Utill::MULTIVENDORX_OTHER_SETTINGS['plugin_activated'] );
+	},
+	20
+);
 
 return array(
 	'label'          => 'MultiVendorX',
@@ -36,7 +50,25 @@ return array(
 		}
 		$page = (int) MultiVendorX()->setting->get_setting( 'store_dashboard_page' );
 		if ( $page <= 0 || 'publish' !== get_post_status( $page ) ) {
-			throw new RuntimeException( 'MultiVendorX created no store dashboard page (store_dashboard_page)' );
+			// MultiVendorX's installer creates its dashboard page only when no
+			// page has the slug "dashboard" (on a site that ran Dokan first,
+			// Dokan's has it) and then finds none; the site owner makes one and
+			// picks it in MultiVendorX's settings.
+			$page = wp_insert_post(
+				array(
+					'post_status'    => 'publish',
+					'post_type'      => 'page',
+					'post_name'      => 'store-dashboard',
+					'post_title'     => 'Store Dashboard',
+					'post_content'   => '[marketplace_dashboard]',
+					'comment_status' => 'closed',
+				),
+				true
+			);
+			if ( is_wp_error( $page ) ) {
+				throw new RuntimeException( 'MultiVendorX store dashboard page: ' . $page->get_error_message() );
+			}
+			MultiVendorX()->setting->update_setting( 'store_dashboard_page', (int) $page, Utill::MULTIVENDORX_SETTINGS['overview'] );
 		}
 	},
 	'create_vendor'  => static function ( string $login, string $password, string $email, string $store_name ): int {
@@ -80,6 +112,9 @@ return array(
 				'primary' => $email,
 			)
 		);
+		// The guided tour MultiVendorX runs on a store's first dashboard visit,
+		// finished (what its tour route stores when the vendor closes it).
+		$store->update_meta( Utill::STORE_SETTINGS_KEYS['store_tour_completed'], true );
 		StoreUtil::set_primary_owner( $id, $store_id );
 		update_user_meta( $id, Utill::USER_SETTINGS_KEYS['active_store'], $store_id );
 		if ( $is_new ) {

@@ -15,6 +15,19 @@ return array(
 	'label'          => 'WC Vendors',
 	'plugins'        => array( 'wc-vendors/class-wc-vendors.php' ),
 	'setup'          => static function (): void {
+		// WC Vendors installs (roles, options, tables, its dashboard pages)
+		// on the first wp-admin request after activation, where its
+		// installer is loaded; the site owner's first visit does that.
+		include_once WC_ABSPATH . 'includes/admin/wc-admin-functions.php'; // wc_create_page(), loaded in wp-admin.
+		include_once WCV_PLUGIN_DIR . 'classes/class-install.php';
+		if ( get_option( 'wcvendors_version' ) !== WCV_VERSION ) {
+			WCVendors_Install::install();
+		}
+		// Its setup wizard's Pages step makes any page still missing.
+		$ids = (array) get_option( 'wcvendors_vendor_dashboard_page_id', array() );
+		if ( 'publish' !== get_post_status( (int) reset( $ids ) ) ) {
+			WCVendors_Install::create_pages();
+		}
 		// Activation armed the redirect to WC Vendors' setup wizard; a site
 		// owner past the wizard has it marked complete.
 		delete_transient( 'wcvendors_activation_redirect' );
