@@ -29,11 +29,29 @@ return array(
 		$appearance                        = (array) get_option( 'dokan_appearance', array() );
 		$appearance['vendor_layout_style'] = 'latest';
 		update_option( 'dokan_appearance', $appearance );
-		// The dashboard page Dokan's installer created.
+		// The dashboard page Dokan's installer created. It creates none when
+		// a page already has the path "dashboard" (on a site that ran
+		// MultiVendorX first, MultiVendorX's has it); the site owner then
+		// makes one and picks it under Dokan → Settings → Page Settings.
 		$pages = (array) get_option( 'dokan_pages', array() );
 		$id    = (int) ( $pages['dashboard'] ?? 0 );
 		if ( $id <= 0 || 'publish' !== get_post_status( $id ) ) {
-			throw new RuntimeException( 'Dokan created no dashboard page (dokan_pages)' );
+			$id = wp_insert_post(
+				array(
+					'post_title'     => 'Vendor Dashboard',
+					'post_name'      => 'dokan-dashboard',
+					'post_content'   => '[dokan-dashboard]',
+					'post_status'    => 'publish',
+					'post_type'      => 'page',
+					'comment_status' => 'closed',
+				),
+				true
+			);
+			if ( is_wp_error( $id ) ) {
+				throw new RuntimeException( 'Dokan dashboard page: ' . $id->get_error_message() );
+			}
+			$pages['dashboard'] = (int) $id;
+			update_option( 'dokan_pages', $pages );
 		}
 	},
 	'create_vendor'  => static function ( string $login, string $password, string $email, string $store_name ): int {
