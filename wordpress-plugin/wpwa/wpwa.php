@@ -5,6 +5,8 @@
  * Version:           0.6.0
  * Requires at least: 6.1
  * Requires PHP:      8.2
+ * WC requires at least: 9.0
+ * WC tested up to:  10.7
  * Author:            The wpwa team
  * License:           GPL-2.0-or-later
  * License URI:       https://www.gnu.org/licenses/gpl-2.0.html

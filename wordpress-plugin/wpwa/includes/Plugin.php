@@ -42,6 +42,7 @@ final class Plugin {
 
 		try {
 			add_action( 'init', array( self::class, 'load_textdomain' ), 1 );
+			add_action( 'before_woocommerce_init', array( self::class, 'declare_woocommerce_compatibility' ) );
 			add_action( 'init', array( Installer::class, 'maybe_upgrade' ), 99 );
 			add_action( 'wp_initialize_site', array( Installer::class, 'on_new_site' ), 20 );
 
@@ -65,7 +66,7 @@ final class Plugin {
 			CloudConnections::init();
 			Catalog\Scheduler::init();
 			Catalog\Panel::init();
-			Integrations\Wcfm::init();
+			Integrations\Marketplaces::init();
 
 			if ( is_admin() ) {
 				Admin\Notices::init();
@@ -113,6 +114,27 @@ final class Plugin {
 			Core::ensure_store( true );
 		} catch ( Throwable $e ) {
 			Core::report( $e );
+		}
+	}
+
+	/**
+	 * Tells WooCommerce which of its optional features wpwa works with:
+	 * High-Performance Order Storage (wpwa reads orders only through
+	 * WooCommerce's CRUD API) and the cart and checkout blocks (wpwa adds
+	 * nothing to cart or checkout). WooCommerce lists the plugin as compatible
+	 * on WooCommerce → Settings → Advanced → Features and on the Plugins
+	 * screen.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return void
+	 */
+	public static function declare_woocommerce_compatibility(): void {
+		if ( ! class_exists( \Automattic\WooCommerce\Utilities\FeaturesUtil::class ) ) {
+			return;
+		}
+		foreach ( array( 'custom_order_tables', 'cart_checkout_blocks' ) as $feature ) {
+			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( $feature, WPWA_PLUGIN_FILE, true );
 		}
 	}
 

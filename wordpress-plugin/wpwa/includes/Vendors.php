@@ -9,16 +9,21 @@
 namespace Wpwa\Plugin;
 
 use Throwable;
+use Wpwa\Plugin\Integrations\Marketplaces;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Decides whether a user is a marketplace vendor.
+ * Vendors as the marketplace sees them: who is one, their store's name and
+ * URL, and which vendor a product belongs to, each answered by the active
+ * marketplace's own API (Integrations\Marketplaces), with WordPress's own
+ * data as the fallback.
  *
  * Recognises WCFM Marketplace, Dokan, WC Vendors and MultiVendorX vendors, and
  * any user holding the `wpwa_vendor` capability.
  *
  * @since 0.1.0
+ * @since 0.7.0 Store name, store URL, product vendor and product scope.
  */
 final class Vendors {
 
@@ -117,9 +122,15 @@ final class Vendors {
 		 *
 		 * @since 0.2.0
 		 *
-		 * @param string[] $roles Default: wcfm_vendor, seller (Dokan), vendor (WC Vendors), dc_vendor (MultiVendorX).
+		 * @since 0.7.0 store_owner (MultiVendorX 5) replaces dc_vendor, plus the loaded marketplaces' own roles.
+		 *
+		 * @param string[] $roles Default: wcfm_vendor, seller (Dokan), vendor (WC Vendors), store_owner (MultiVendorX 5).
 		 */
-		$roles = (array) apply_filters( 'wpwa_vendor_roles', array( 'wcfm_vendor', 'seller', 'vendor', 'dc_vendor' ) );
+		$roles = array( 'wcfm_vendor', 'seller', 'vendor', 'store_owner' );
+		foreach ( Marketplaces::loaded() as $marketplace ) {
+			$roles = array_merge( $roles, $marketplace->vendor_roles() );
+		}
+		$roles = (array) apply_filters( 'wpwa_vendor_roles', array_values( array_unique( $roles ) ) );
 		$base  = array(
 			'fields'  => 'ID',
 			'orderby' => 'display_name',
@@ -160,8 +171,151 @@ final class Vendors {
 	}
 
 	/**
-	 * Built-in detection. Third-party calls are guarded: a broken marketplace
-	 * plugin must not take the dashboard down.
+	 * The vendor's store name as plain text (HTML entities decoded: WCFM
+	 * returns `Bolt &amp; Co Gadgets`), from the marketplace; the user's
+	 * display name when the marketplace has none; '' for an unknown user.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $user_id Vendor user ID.
+	 * @return string
+	 */
+	public static function store_name( int $user_id ): string {
+		$name = '';
+		try {
+			$marketplace = Marketplaces::current();
+			$name        = $marketplace ? $marketplace->store_name( $user_id ) : '';
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+		if ( '' === $name ) {
+			$user = $user_id > 0 ? get_userdata( $user_id ) : false;
+			$name = $user ? Integrations\Marketplace::plain_text( (string) $user->display_name ) : '';
+		}
+
+		/**
+		 * Filters the vendor's store name (plain text: the catalog brand of
+		 * products without one, the vendor code, the admin's Vendors page).
+		 *
+		 * @since 0.3.0
+		 * @since 0.7.0 Applied by Vendors::store_name(), after decoding.
+		 *
+		 * @param string $name      Store name.
+		 * @param int    $vendor_id Vendor user ID.
+		 */
+		return Integrations\Marketplace::plain_text( (string) apply_filters( 'wpwa_vendor_store_name', $name, $user_id ) );
+	}
+
+	/**
+	 * The vendor's public store page, from the marketplace; the author
+	 * archive when the marketplace has none.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $user_id Vendor user ID.
+	 * @return string
+	 */
+	public static function store_url( int $user_id ): string {
+		if ( $user_id <= 0 ) {
+			return '';
+		}
+		$url = '';
+		try {
+			$marketplace = Marketplaces::current();
+			$url         = $marketplace ? $marketplace->store_url( $user_id ) : '';
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+		if ( '' === $url ) {
+			$url = (string) get_author_posts_url( $user_id );
+		}
+
+		/**
+		 * Filters the URL of the vendor's store page.
+		 *
+		 * @since 0.7.0
+		 *
+		 * @param string $url       URL.
+		 * @param int    $vendor_id Vendor user ID.
+		 */
+		return (string) apply_filters( 'wpwa_vendor_store_url', $url, $user_id );
+	}
+
+	/**
+	 * The vendor a product or variation belongs to by the marketplace's own
+	 * mapping (WCFM `wcfm_get_vendor_id_by_post`, Dokan
+	 * `dokan_get_vendor_by_product`, WC Vendors
+	 * `WCV_Vendors::get_vendor_from_product`, MultiVendorX 5 the owner of the
+	 * product's store); the product's author when the marketplace names none.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product or variation ID.
+	 * @return int Vendor user ID, 0 for no product.
+	 */
+	public static function product_vendor( int $product_id ): int {
+		$post = $product_id > 0 ? get_post( $product_id ) : null;
+		if ( $post && 'product_variation' === $post->post_type ) {
+			$post = get_post( (int) $post->post_parent );
+		}
+		if ( ! $post || 'product' !== $post->post_type ) {
+			return 0;
+		}
+		$vendor = 0;
+		try {
+			$marketplace = Marketplaces::current();
+			$vendor      = $marketplace ? $marketplace->product_vendor( (int) $post->ID ) : 0;
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+		if ( $vendor <= 0 ) {
+			$vendor = (int) $post->post_author;
+		}
+
+		/**
+		 * Filters the vendor a product belongs to.
+		 *
+		 * @since 0.7.0
+		 *
+		 * @param int $vendor     Vendor user ID.
+		 * @param int $product_id Product ID (the parent of a variation).
+		 */
+		return (int) apply_filters( 'wpwa_product_vendor', $vendor, (int) $post->ID );
+	}
+
+	/**
+	 * How the product readers find a vendor's products: by author, or by a
+	 * product meta key holding one of some values (MultiVendorX 5 ties
+	 * products to stores).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array{author?:int,meta_key?:string,meta_values?:int[]}
+	 */
+	public static function product_scope( int $vendor_id ): array {
+		$scope = array( 'author' => $vendor_id );
+		try {
+			$marketplace = Marketplaces::current();
+			if ( $marketplace ) {
+				$scope = $marketplace->product_scope( $vendor_id );
+			}
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+		}
+		if ( isset( $scope['meta_key'] ) ) {
+			return array(
+				'meta_key'    => (string) $scope['meta_key'], // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- the marketplace's mapping.
+				'meta_values' => array_values( array_filter( array_map( 'intval', (array) ( $scope['meta_values'] ?? array() ) ) ) ),
+			);
+		}
+		return array( 'author' => (int) ( $scope['author'] ?? $vendor_id ) );
+	}
+
+	/**
+	 * Built-in detection: the `wpwa_vendor` capability, or a vendor of a
+	 * loaded marketplace by its own API. Third-party calls are guarded: a
+	 * broken marketplace plugin must not take the dashboard down.
 	 *
 	 * @since 0.1.0
 	 *
@@ -173,21 +327,10 @@ final class Vendors {
 			if ( user_can( $user_id, self::VENDOR_CAP ) ) {
 				return true;
 			}
-			// WCFM Marketplace.
-			if ( function_exists( 'wcfm_is_vendor' ) && wcfm_is_vendor( $user_id ) ) {
-				return true;
-			}
-			// Dokan.
-			if ( function_exists( 'dokan_is_user_seller' ) && dokan_is_user_seller( $user_id ) ) {
-				return true;
-			}
-			// WC Vendors.
-			if ( class_exists( 'WCV_Vendors' ) && is_callable( array( 'WCV_Vendors', 'is_vendor' ) ) && \WCV_Vendors::is_vendor( $user_id ) ) {
-				return true;
-			}
-			// MultiVendorX (formerly WC Marketplace).
-			if ( function_exists( 'is_user_mvx_vendor' ) && is_user_mvx_vendor( $user_id ) ) {
-				return true;
+			foreach ( Marketplaces::loaded() as $marketplace ) {
+				if ( $marketplace->is_vendor( $user_id ) ) {
+					return true;
+				}
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );

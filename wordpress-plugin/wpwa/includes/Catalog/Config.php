@@ -10,7 +10,9 @@ namespace Wpwa\Plugin\Catalog;
 
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Integrations\Marketplace;
 use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -247,38 +249,20 @@ final class Config {
 	}
 
 	/**
-	 * The vendor's store name (the brand of products without one).
+	 * The vendor's store name (the brand of products without one): the
+	 * marketplace's, as plain text (Vendors::store_name()); the site's name
+	 * when the vendor has none.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Through Vendors::store_name().
 	 *
 	 * @param int $vendor_id Vendor user ID.
 	 * @return string
 	 */
 	public static function store_name( int $vendor_id ): string {
-		$name = '';
-		if ( function_exists( 'wcfm_get_vendor_store_name' ) ) {
-			$name = (string) wcfm_get_vendor_store_name( $vendor_id );
-		} elseif ( function_exists( 'dokan_get_store_info' ) ) {
-			$info = dokan_get_store_info( $vendor_id );
-			$name = is_array( $info ) ? (string) ( $info['store_name'] ?? '' ) : '';
-		}
-		if ( '' === trim( wp_strip_all_tags( $name ) ) ) {
-			$user = get_userdata( $vendor_id );
-			$name = $user ? (string) $user->display_name : '';
-		}
-		if ( '' === trim( $name ) ) {
-			$name = (string) get_bloginfo( 'name' );
-		}
-
-		/**
-		 * Filters the vendor's store name, used as the brand of products that have none.
-		 *
-		 * @since 0.3.0
-		 *
-		 * @param string $name      Store name.
-		 * @param int    $vendor_id Vendor user ID.
-		 */
-		return trim( wp_strip_all_tags( (string) apply_filters( 'wpwa_vendor_store_name', $name, $vendor_id ) ) );
+		$name = Vendors::store_name( $vendor_id );
+		// WordPress stores the site title HTML-escaped.
+		return '' !== $name ? $name : Marketplace::plain_text( (string) get_bloginfo( 'name' ) );
 	}
 
 	/**

@@ -286,14 +286,10 @@ final class Scheduler {
 	 * @return int
 	 */
 	private static function owner( ?WP_Post $post ): int {
-		if ( ! $post ) {
+		if ( ! $post || ! in_array( $post->post_type, array( 'product', 'product_variation' ), true ) ) {
 			return 0;
 		}
-		if ( 'product_variation' === $post->post_type ) {
-			$parent = get_post( (int) $post->post_parent );
-			return $parent ? (int) $parent->post_author : 0;
-		}
-		return 'product' === $post->post_type ? (int) $post->post_author : 0;
+		return Vendors::product_vendor( (int) $post->ID );
 	}
 
 	/**

@@ -1,6 +1,6 @@
 <?php
 /**
- * WCFM Marketplace integration: a "WhatsApp" tab in the vendor dashboard.
+ * WCFM (WC Frontend Manager + WCFM Marketplace) integration.
  *
  * @package Wpwa\Plugin
  * @since   0.1.0
@@ -10,23 +10,21 @@ namespace Wpwa\Plugin\Integrations;
 
 use Throwable;
 use Wpwa\Plugin\Core;
-use Wpwa\Plugin\Frontend\Assets;
-use Wpwa\Plugin\Frontend\Dashboard;
-use Wpwa\Plugin\Frontend\Shortcode;
-use Wpwa\Plugin\Settings;
-use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
  * Adds the WhatsApp tab to WCFM's vendor menu (`wcfm_menus`), registers its
  * endpoint (`wcfm_query_vars`), renders the dashboard inside WCFM
- * (`wcfm_load_views`) and loads the assets there. Every callback is harmless
- * when WCFM is not installed.
+ * (`wcfm_load_views`) and loads the assets there (`wcfm_load_scripts`,
+ * `wcfm_load_styles`). Vendors, store names, store URLs and product owners
+ * come from WCFM's helpers (`wcfm_is_vendor`, `wcfm_get_vendor_store_name`,
+ * `wcfmmp_get_store_url`, `wcfm_get_vendor_id_by_post`).
  *
  * @since 0.1.0
+ * @since 0.7.0 A Marketplace integration.
  */
-final class Wcfm {
+final class Wcfm extends Marketplace {
 
 	/**
 	 * Menu key and query var of the tab.
@@ -36,23 +34,39 @@ final class Wcfm {
 	public const ENDPOINT = 'wcfm-whatsapp';
 
 	/**
-	 * Hooks.
+	 * {@inheritDoc}
 	 *
-	 * @since 0.1.0
-	 *
-	 * @return void
+	 * @since 0.7.0
 	 */
-	public static function init(): void {
-		// Registered regardless of WCFM, so the entry can be inspected with
-		// apply_filters( 'wcfm_menus', array() ).
-		add_filter( 'wcfm_menus', array( self::class, 'add_menu' ), 20 );
-		add_filter( 'wcfm_query_vars', array( self::class, 'add_query_var' ), 20 );
-		add_filter( 'wcfm_endpoint_title', array( self::class, 'endpoint_title' ), 20, 2 );
-		add_filter( 'wcfm_endpoints_slug', array( self::class, 'add_endpoint_slug' ), 20 );
-		add_action( 'init', array( self::class, 'register_endpoint' ), 20 );
-		add_action( 'wcfm_load_views', array( self::class, 'load_view' ), 20 );
-		add_action( 'wcfm_load_scripts', array( self::class, 'load_assets' ), 20 );
-		add_action( 'wcfm_load_styles', array( self::class, 'load_assets' ), 20 );
+	public function id(): string {
+		return 'wcfm';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * WC Frontend Manager's main class (its dashboard).
+	 *
+	 * @since 0.7.0
+	 */
+	public function is_loaded(): bool {
+		return class_exists( 'WCFM', false );
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	public function register_dashboard(): void {
+		add_filter( 'wcfm_menus', array( $this, 'add_menu' ), 20 );
+		add_filter( 'wcfm_query_vars', array( $this, 'add_query_var' ), 20 );
+		add_filter( 'wcfm_endpoint_title', array( $this, 'endpoint_title' ), 20, 2 );
+		add_filter( 'wcfm_endpoints_slug', array( $this, 'add_endpoint_slug' ), 20 );
+		add_action( 'init', array( $this, 'register_endpoint' ), 20 );
+		add_action( 'wcfm_load_views', array( $this, 'load_view' ), 20 );
+		add_action( 'wcfm_load_scripts', array( $this, 'load_assets' ), 20 );
+		add_action( 'wcfm_load_styles', array( $this, 'load_assets' ), 20 );
 	}
 
 	/**
@@ -87,12 +101,12 @@ final class Wcfm {
 	 * @param mixed $menus Menu entries keyed by endpoint.
 	 * @return array<string,array<string,mixed>>
 	 */
-	public static function add_menu( $menus ): array {
+	public function add_menu( $menus ): array {
 		$menus = is_array( $menus ) ? $menus : array();
 		try {
 			$menus[ self::ENDPOINT ] = array(
 				'label'    => __( 'WhatsApp', 'wpwa' ),
-				'url'      => self::url(),
+				'url'      => $this->tab_url(),
 				// WCFM prints the icon as "wcfmfa fa-<icon>" (Font Awesome solid).
 				'icon'     => 'phone',
 				'priority' => 65,
@@ -113,7 +127,7 @@ final class Wcfm {
 	 * @param mixed $vars Query vars, key => slug.
 	 * @return array<string,string>
 	 */
-	public static function add_query_var( $vars ): array {
+	public function add_query_var( $vars ): array {
 		$vars                   = is_array( $vars ) ? $vars : array();
 		$vars[ self::ENDPOINT ] = self::slug();
 		return $vars;
@@ -127,7 +141,7 @@ final class Wcfm {
 	 * @param mixed $slugs Endpoint key => default slug.
 	 * @return array<string,string>
 	 */
-	public static function add_endpoint_slug( $slugs ): array {
+	public function add_endpoint_slug( $slugs ): array {
 		$slugs                   = is_array( $slugs ) ? $slugs : array();
 		$slugs[ self::ENDPOINT ] = 'whatsapp';
 		return $slugs;
@@ -141,7 +155,7 @@ final class Wcfm {
 	 *
 	 * @return void
 	 */
-	public static function register_endpoint(): void {
+	public function register_endpoint(): void {
 		global $WCFM_Query; // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase -- WCFM's global.
 		if ( ! is_object( $WCFM_Query ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
 			return;
@@ -167,7 +181,7 @@ final class Wcfm {
 	 * @param string $endpoint Current WCFM endpoint.
 	 * @return mixed
 	 */
-	public static function endpoint_title( $title, $endpoint = '' ) {
+	public function endpoint_title( $title, $endpoint = '' ) {
 		return self::ENDPOINT === $endpoint ? __( 'WhatsApp', 'wpwa' ) : $title;
 	}
 
@@ -179,17 +193,11 @@ final class Wcfm {
 	 * @param string $endpoint Current WCFM endpoint.
 	 * @return void
 	 */
-	public static function load_view( $endpoint = '' ): void {
+	public function load_view( $endpoint = '' ): void {
 		if ( self::ENDPOINT !== $endpoint ) {
 			return;
 		}
-		try {
-			$atts = Shortcode::sanitize_atts( array( 'custom_class' => 'wpwa-vendor-dashboard--wcfm' ) );
-			$html = Dashboard::render( get_current_user_id(), $atts, 100 );
-		} catch ( Throwable $e ) {
-			Core::report( $e );
-			$html = Dashboard::unavailable_markup( array() );
-		}
+		$html = $this->dashboard_html();
 		?>
 		<div class="collapse wcfm-collapse" id="wcfm_wpwa_whatsapp">
 			<div class="wcfm-page-headig">
@@ -215,47 +223,67 @@ final class Wcfm {
 	 * @param string $endpoint Current WCFM endpoint.
 	 * @return void
 	 */
-	public static function load_assets( $endpoint = '' ): void {
-		if ( self::ENDPOINT !== $endpoint ) {
-			return;
-		}
-		Assets::enqueue_style();
-		$user_id = get_current_user_id();
-		if ( $user_id > 0 && Core::available() && Vendors::is_vendor( $user_id ) ) {
-			Assets::enqueue_dashboard( $user_id );
+	public function load_assets( $endpoint = '' ): void {
+		if ( self::ENDPOINT === $endpoint ) {
+			$this->enqueue_assets();
 		}
 	}
 
 	/**
-	 * URL of the WhatsApp tab: inside WCFM when WCFM is active, else the
-	 * dashboard page, else the home page.
+	 * {@inheritDoc}
 	 *
-	 * @since 0.1.0
-	 *
-	 * @return string
+	 * @since 0.7.0
 	 */
-	public static function url(): string {
+	public function tab_url(): string {
 		$url = '';
 		if ( function_exists( 'wcfm_get_endpoint_url' ) && function_exists( 'get_wcfm_page' ) ) {
 			$url = (string) wcfm_get_endpoint_url( self::ENDPOINT, '', get_wcfm_page() );
 		}
-		if ( '' === $url ) {
-			$page_id = (int) get_option( Settings::PAGE_OPTION );
-			if ( $page_id > 0 && 'publish' === get_post_status( $page_id ) ) {
-				$url = (string) get_permalink( $page_id );
-			}
-		}
-		if ( '' === $url ) {
-			$url = home_url( '/' );
-		}
+		return $this->filtered_url( $url );
+	}
 
-		/**
-		 * Filters the URL of the vendor's WhatsApp dashboard (the WCFM tab link).
-		 *
-		 * @since 0.1.0
-		 *
-		 * @param string $url URL.
-		 */
-		return (string) apply_filters( 'wpwa_vendor_dashboard_url', $url );
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	public function is_vendor( int $user_id ): bool {
+		return function_exists( 'wcfm_is_vendor' ) && wcfm_is_vendor( $user_id );
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	public function vendor_roles(): array {
+		return array( 'wcfm_vendor' );
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	protected function raw_store_name( int $user_id ): string {
+		return function_exists( 'wcfm_get_vendor_store_name' ) ? (string) wcfm_get_vendor_store_name( $user_id ) : '';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	public function store_url( int $user_id ): string {
+		return function_exists( 'wcfmmp_get_store_url' ) ? (string) wcfmmp_get_store_url( $user_id ) : '';
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 */
+	public function product_vendor( int $product_id ): int {
+		return function_exists( 'wcfm_get_vendor_id_by_post' ) ? (int) wcfm_get_vendor_id_by_post( $product_id ) : 0;
 	}
 }

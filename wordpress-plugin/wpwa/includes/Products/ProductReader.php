@@ -16,7 +16,9 @@ defined( 'ABSPATH' ) || exit;
  * format directly (the fast path for large catalogs). Both must give the same
  * answers for the same data.
  *
- * A vendor's products are the `product` posts whose author is the vendor.
+ * A vendor's products are the `product` posts the marketplace ties to the
+ * vendor (Records::owner_condition(): their author, or MultiVendorX 5's
+ * store meta).
  * Catalog sync adds a method returning full product records; the ID paging
  * below is what it builds on.
  *

@@ -8,6 +8,8 @@
 
 namespace Wpwa\Plugin\Products;
 
+use Wpwa\Plugin\Vendors;
+
 defined( 'ABSPATH' ) || exit;
 
 /**
@@ -40,6 +42,34 @@ final class Records {
 	 * @since 0.3.0
 	 */
 	public const BRAND_TAXONOMIES = array( 'product_brand', 'pwb-brand' );
+
+	/**
+	 * SQL condition on the posts table selecting the vendor's products the
+	 * way the marketplace ties products to vendors (Vendors::product_scope()):
+	 * by author, or by a product meta value (MultiVendorX 5's store). Both
+	 * readers use it, so they read the same products.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $posts     Name or alias of the posts table in the query.
+	 * @return string Prepared SQL, `1=0` when the vendor owns nothing.
+	 */
+	public static function owner_condition( int $vendor_id, string $posts ): string {
+		global $wpdb;
+		$scope = Vendors::product_scope( $vendor_id );
+		if ( isset( $scope['meta_key'] ) ) {
+			if ( ! $scope['meta_values'] ) {
+				return '1=0';
+			}
+			// Meta values are strings; quoted integers keep the comparison on the index.
+			$in = "'" . implode( "','", array_map( 'intval', $scope['meta_values'] ) ) . "'";
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table names and a list of integers.
+			return $wpdb->prepare( "{$posts}.ID IN (SELECT post_id FROM {$wpdb->postmeta} WHERE meta_key = %s AND meta_value IN ($in))", $scope['meta_key'] );
+		}
+		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name.
+		return $wpdb->prepare( "{$posts}.post_author = %d", $scope['author'] ?? $vendor_id );
+	}
 
 	/**
 	 * Builds a record with the keys in their canonical order and types.

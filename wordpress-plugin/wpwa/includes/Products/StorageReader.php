@@ -42,13 +42,13 @@ final class StorageReader implements ProductReader {
 			return 0;
 		}
 
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- counting is cheap on the type_status_date index; a stale cache would show wrong counts.
+		$owner = Records::owner_condition( $vendor_id, $wpdb->posts );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- counting is cheap on the type_status_date index; a stale cache would show wrong counts. $owner is prepared.
 		$count = $wpdb->get_var(
 			$wpdb->prepare(
-				"SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND post_author = %d",
+				"SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner",
 				'product',
-				'publish',
-				$vendor_id
+				'publish'
 			)
 		);
 
@@ -74,13 +74,13 @@ final class StorageReader implements ProductReader {
 		$limit    = max( 1, min( 1000, $limit ) );
 		$after_id = max( 0, $after_id );
 
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- bulk read path by design.
+		$owner = Records::owner_condition( $vendor_id, $wpdb->posts );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- bulk read path by design. $owner is prepared.
 		$ids = $wpdb->get_col(
 			$wpdb->prepare(
-				"SELECT ID FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND post_author = %d AND ID > %d ORDER BY ID ASC LIMIT %d",
+				"SELECT ID FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner AND ID > %d ORDER BY ID ASC LIMIT %d",
 				'product',
 				'publish',
-				$vendor_id,
 				$after_id,
 				$limit
 			)
@@ -111,12 +111,12 @@ final class StorageReader implements ProductReader {
 		$limit    = max( 1, min( 500, $limit ) );
 		$after_id = max( 0, $after_id );
 		$statuses = "'" . implode( "','", array_map( 'esc_sql', Records::STATUSES ) ) . "'";
+		$owner    = Records::owner_condition( $vendor_id, $wpdb->posts );
 
 		// phpcs:disable WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- bulk read path by design; interpolated lists are integers or escaped constants.
 		$parents = $wpdb->get_results(
 			$wpdb->prepare(
-				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product' AND post_author = %d AND post_status IN ($statuses) AND ID > %d ORDER BY ID ASC LIMIT %d",
-				$vendor_id,
+				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product' AND $owner AND post_status IN ($statuses) AND ID > %d ORDER BY ID ASC LIMIT %d",
 				$after_id,
 				$limit
 			)
@@ -225,7 +225,7 @@ final class StorageReader implements ProductReader {
 			$records[] = Records::make(
 				array(
 					'id'                => $id,
-					'vendor_id'         => (int) $post->post_author,
+					'vendor_id'         => $vendor_id,
 					'product_type'      => $type,
 					'parent_id'         => null,
 					'status'            => $post->post_status,
@@ -266,7 +266,7 @@ final class StorageReader implements ProductReader {
 				$records[] = Records::make(
 					array(
 						'id'                => $vid,
-						'vendor_id'         => (int) $post->post_author,
+						'vendor_id'         => $vendor_id,
 						'product_type'      => 'variation',
 						'parent_id'         => $id,
 						'status'            => Records::variation_status( $post->post_status, (string) $vrow->post_status ),

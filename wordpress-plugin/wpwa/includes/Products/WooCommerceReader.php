@@ -50,11 +50,16 @@ final class WooCommerceReader implements ProductReader {
 		if ( $vendor_id <= 0 ) {
 			return 0;
 		}
-		$result = wc_get_products( $this->base_args( $vendor_id ) + array(
-			'limit'    => 1,
-			'paginate' => true,
-			'return'   => 'ids',
-		) );
+		$result = $this->query(
+			$vendor_id,
+			0,
+			array(
+				'status'   => 'publish',
+				'limit'    => 1,
+				'paginate' => true,
+				'return'   => 'ids',
+			)
+		);
 		if ( is_object( $result ) && isset( $result->total ) ) {
 			return (int) $result->total;
 		}
@@ -78,43 +83,47 @@ final class WooCommerceReader implements ProductReader {
 		$limit    = max( 1, min( 1000, $limit ) );
 		$after_id = max( 0, $after_id );
 
-		$filter = static function ( $where ) use ( $after_id ) {
-			global $wpdb;
-			return $where . $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", $after_id );
-		};
-
-		// WP_Query has no "ID greater than" argument; narrow the WHERE clause
-		// for this one query only.
-		add_filter( 'posts_where', $filter );
-		try {
-			$ids = wc_get_products( $this->base_args( $vendor_id ) + array(
-				'limit'            => $limit,
-				'orderby'          => 'ID',
-				'order'            => 'ASC',
-				'return'           => 'ids',
-			) );
-		} finally {
-			remove_filter( 'posts_where', $filter );
-		}
+		$ids = $this->query(
+			$vendor_id,
+			$after_id,
+			array(
+				'status'  => 'publish',
+				'limit'   => $limit,
+				'orderby' => 'ID',
+				'order'   => 'ASC',
+				'return'  => 'ids',
+			)
+		);
 
 		return is_array( $ids ) ? array_map( 'intval', $ids ) : array();
 	}
 
 	/**
-	 * Query arguments shared by every read: the vendor's published products
-	 * (WooCommerce's default product types: simple, grouped, external,
-	 * variable; variations belong to their parent).
+	 * `wc_get_products()` over the vendor's products (WooCommerce's default
+	 * product types: simple, grouped, external, variable; variations belong
+	 * to their parent) with IDs above $after_id. WP_Query has neither an "ID
+	 * greater than" argument nor, through `wc_get_products()`, a meta query:
+	 * both narrow the WHERE clause of this one query (the owner condition is
+	 * the one the storage reader uses).
 	 *
-	 * @since 0.1.0
+	 * @since 0.7.0
 	 *
-	 * @param int $vendor_id Vendor user ID.
-	 * @return array<string,mixed>
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param int                 $after_id  Only products with a greater ID.
+	 * @param array<string,mixed> $args      Other `wc_get_products()` arguments.
+	 * @return mixed What `wc_get_products()` returns.
 	 */
-	private function base_args( int $vendor_id ): array {
-		return array(
-			'author' => $vendor_id,
-			'status' => 'publish',
-		);
+	private function query( int $vendor_id, int $after_id, array $args ) {
+		$filter = static function ( $where ) use ( $vendor_id, $after_id ) {
+			global $wpdb;
+			return $where . ' AND ' . Records::owner_condition( $vendor_id, $wpdb->posts ) . $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", $after_id );
+		};
+		add_filter( 'posts_where', $filter );
+		try {
+			return wc_get_products( $args );
+		} finally {
+			remove_filter( 'posts_where', $filter );
+		}
 	}
 	/**
 	 * {@inheritDoc}
@@ -136,25 +145,17 @@ final class WooCommerceReader implements ProductReader {
 		$limit    = max( 1, min( 500, $limit ) );
 		$after_id = max( 0, $after_id );
 
-		$filter = static function ( $where ) use ( $after_id ) {
-			global $wpdb;
-			return $where . $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", $after_id );
-		};
-		add_filter( 'posts_where', $filter );
-		try {
-			$products = wc_get_products(
-				array(
-					'author'  => $vendor_id,
-					'status'  => Records::STATUSES,
-					'limit'   => $limit,
-					'page'    => 1,
-					'orderby' => 'ID',
-					'order'   => 'ASC',
-				)
-			);
-		} finally {
-			remove_filter( 'posts_where', $filter );
-		}
+		$products = $this->query(
+			$vendor_id,
+			$after_id,
+			array(
+				'status'  => Records::STATUSES,
+				'limit'   => $limit,
+				'page'    => 1,
+				'orderby' => 'ID',
+				'order'   => 'ASC',
+			)
+		);
 
 		$records = array();
 		foreach ( is_array( $products ) ? $products : array() as $product ) {
@@ -167,12 +168,11 @@ final class WooCommerceReader implements ProductReader {
 			$brand      = $this->brand_of( $id );
 			$visibility = (string) $product->get_catalog_visibility();
 			$image      = $this->image_of( (int) $product->get_image_id() );
-			$vendor     = (int) get_post_field( 'post_author', $id );
 
 			$records[] = Records::make(
 				array(
 					'id'                => $id,
-					'vendor_id'         => $vendor,
+					'vendor_id'         => $vendor_id,
 					'product_type'      => $type,
 					'parent_id'         => null,
 					'status'            => (string) $product->get_status(),
@@ -207,7 +207,7 @@ final class WooCommerceReader implements ProductReader {
 				$records[] = Records::make(
 					array(
 						'id'                => (int) $variation->get_id(),
-						'vendor_id'         => $vendor,
+						'vendor_id'         => $vendor_id,
 						'product_type'      => 'variation',
 						'parent_id'         => $id,
 						'status'            => Records::variation_status( (string) $product->get_status(), (string) $variation->get_status() ),
