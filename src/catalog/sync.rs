@@ -334,7 +334,9 @@ pub fn plan(
         )?;
     }
     tx.commit()?;
-    tracing::info!(
+    // Debug only: the plugin writes the vendor's activity-log line for the start, in
+    // the vendor's language; an info event here would log every start twice.
+    tracing::debug!(
         vendor_id,
         kind = "sync",
         job_id,
@@ -343,6 +345,22 @@ pub fn plan(
         ops.len()
     );
     summary_of(store, job_id)
+}
+
+/// Claims the report of a finished job's end: true for exactly one caller, whichever
+/// worker asks first; false when it was claimed before, the job is still running, or it
+/// is not the vendor's. The plugin writes the vendor's activity-log line only on true.
+pub fn claim_report(
+    store: &Store,
+    vendor_id: u64,
+    job_id: i64,
+    now: i64,
+) -> Result<bool, SyncError> {
+    let claimed = store.conn().execute(
+        "UPDATE sync_job SET reported_at = ?3 WHERE id = ?1 AND vendor_id = ?2 AND state IN ('done','failed') AND reported_at IS NULL",
+        params![job_id, vendor_id as i64, now],
+    )?;
+    Ok(claimed == 1)
 }
 
 fn running_job(store: &Store, vendor_id: u64) -> Result<Option<i64>, SyncError> {
@@ -749,7 +767,8 @@ fn finish(store: &Store, job_id: i64) -> Result<(), SyncError> {
     let now = clock::now();
     store.conn().execute("UPDATE sync_job SET state = 'done', error = NULL, wait_until_ms = 0, updated_at = ?2, finished_at = ?2 WHERE id = ?1 AND state = 'running'", params![job_id, now])?;
     let s = summary_of(store, job_id)?;
-    tracing::info!(
+    // Debug only, as for the start: the plugin logs the end once, translated.
+    tracing::debug!(
         vendor_id = s.vendor_id,
         kind = "sync",
         job_id,
@@ -868,6 +887,60 @@ mod tests {
         assert_eq!((summary.pending, summary.needs_attention), (5, 1));
         assert_eq!(summary.attention[0].product_id, 3);
         assert!(summary.attention[0].problems[0].contains("image"));
+    }
+
+    #[test]
+    fn a_sync_start_and_end_leave_no_activity_log_line_of_their_own() {
+        // The plugin writes one translated line for each; the core adds none.
+        let store = Store::open_in_memory().unwrap();
+        let (job, events) = crate::log::capture(|| {
+            let job = plan(
+                &store,
+                5,
+                CATALOG,
+                &[product(1, 5)],
+                &Rules::default(),
+                &SyncOptions::default(),
+                100,
+            )
+            .unwrap();
+            complete(&store, job.job_id);
+            job
+        });
+        assert_eq!(job.total, 1);
+        let lines: Vec<&str> = events
+            .iter()
+            .filter(|e| e.kind == "sync")
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(lines, Vec::<&str>::new());
+
+        assert!(
+            !claim_report(&store, 6, job.job_id, 101).unwrap(),
+            "not another vendor's"
+        );
+        let claims: Vec<bool> = (0..3)
+            .map(|i| claim_report(&store, 5, job.job_id, 101 + i).unwrap())
+            .collect();
+        assert_eq!(claims, vec![true, false, false], "one report per end");
+    }
+
+    #[test]
+    fn a_running_job_has_no_end_to_report() {
+        let store = Store::open_in_memory().unwrap();
+        let job = plan(
+            &store,
+            5,
+            CATALOG,
+            &[product(1, 5)],
+            &Rules::default(),
+            &SyncOptions::default(),
+            100,
+        )
+        .unwrap();
+        assert!(!claim_report(&store, 5, job.job_id, 101).unwrap());
+        complete(&store, job.job_id);
+        assert!(claim_report(&store, 5, job.job_id, 102).unwrap());
     }
 
     #[test]

@@ -712,6 +712,23 @@ pub fn catalog_sync_status(
     job.as_ref().map(to_array).transpose()
 }
 
+/// Claims the report of a finished sync job's end: true for exactly one caller (the
+/// one that writes the vendor's activity-log line), false when reported before, still
+/// running, or not the vendor's job.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_claim_report")]
+pub fn catalog_sync_claim_report(vendor_id: i64, job_id: i64) -> PhpResult<bool> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    with_store(|store| {
+        Ok(catalog::sync::claim_report(
+            store,
+            vendor_id,
+            job_id,
+            clock::now(),
+        )?)
+    })
+}
+
 /// The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
 /// `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
 /// `problems`).
@@ -1233,6 +1250,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(catalog_sync_plan))
         .function(wrap_function!(catalog_sync_run))
         .function(wrap_function!(catalog_sync_status))
+        .function(wrap_function!(catalog_sync_claim_report))
         .function(wrap_function!(catalog_summary))
         .function(wrap_function!(cloud_handshake))
         .function(wrap_function!(cloud_webhook))

@@ -448,6 +448,20 @@ final class Core {
 	}
 
 	/**
+	 * Claims the report of a finished sync job's end: true for exactly one
+	 * caller, whichever request or queued action sees the end first.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @return bool|WP_Error
+	 */
+	public static function catalog_sync_claim_report( int $vendor_id, int $job_id ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_claim_report( $vendor_id, $job_id ) );
+	}
+
+	/**
 	 * The vendor's catalog at a glance (pending, synced, rejected, needs_attention, attention).
 	 *
 	 * @since 0.3.0

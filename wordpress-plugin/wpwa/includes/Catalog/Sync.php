@@ -203,21 +203,21 @@ final class Sync {
 	}
 
 	/**
-	 * Records the end of a job once (activity log and action).
+	 * Records the end of a job once (activity log and action): the core lets
+	 * exactly one caller claim it, however many requests and queued actions
+	 * see the job finish.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Claimed in the core instead of a user meta read then written.
 	 *
 	 * @param int                 $vendor_id Vendor user ID.
 	 * @param array<string,mixed> $job       Job summary.
 	 * @return void
 	 */
 	private static function finished( int $vendor_id, array $job ): void {
-		$key  = 'wpwa_catalog_reported_job';
-		$seen = (int) get_user_meta( $vendor_id, $key, true );
-		if ( $seen >= (int) $job['job_id'] ) {
+		if ( true !== Core::catalog_sync_claim_report( $vendor_id, (int) $job['job_id'] ) ) {
 			return;
 		}
-		update_user_meta( $vendor_id, $key, (int) $job['job_id'] );
 		Scheduler::unschedule_slices( $vendor_id );
 		if ( 'failed' === $job['state'] ) {
 			Core::log( $vendor_id, 'error', 'sync', __( 'Catalog sync stopped:', 'wpwa' ) . ' ' . (string) $job['error'], array( 'job_id' => (int) $job['job_id'] ) );
