@@ -233,7 +233,7 @@ pub fn plan(
             continue;
         }
         let rid = retailer_id(product);
-        let listing = prepare(product, rules);
+        let listing = prepare(product, rules, now);
         if matches!(listing, Listing::NotListed(_)) {
             continue;
         }
@@ -810,6 +810,8 @@ mod tests {
             }),
             permalink: format!("http://127.0.0.1/p/{id}"),
             brand: None,
+            sale_from: None,
+            sale_to: None,
         }
     }
 
@@ -887,6 +889,49 @@ mod tests {
         assert_eq!((summary.pending, summary.needs_attention), (5, 1));
         assert_eq!(summary.attention[0].product_id, 3);
         assert!(summary.attention[0].problems[0].contains("image"));
+    }
+
+    #[test]
+    fn a_scheduled_sale_reaches_the_catalog_when_it_starts_and_leaves_when_it_ends() {
+        let store = Store::open_in_memory().unwrap();
+        let mut on_sale = product(1, 5);
+        on_sale.sale_price = Some("7".into());
+        on_sale.sale_from = Some(1_000);
+        on_sale.sale_to = Some(1_999);
+        let products = vec![on_sale];
+        let sale_of = |job: i64| -> Value {
+            let data: String = store
+                .conn()
+                .query_row("SELECT data FROM sync_op WHERE job_id = ?1", [job], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            serde_json::from_str::<Value>(&data).unwrap()["sale_price"].clone()
+        };
+        let plan_at = |now: i64| {
+            plan(
+                &store,
+                5,
+                CATALOG,
+                &products,
+                &Rules::default(),
+                &SyncOptions::default(),
+                now,
+            )
+            .unwrap()
+        };
+
+        let before = plan_at(500);
+        assert_eq!(sale_of(before.job_id), json!(""), "not before its start");
+        complete(&store, before.job_id);
+        let started = plan_at(1_000);
+        assert_eq!(started.total, 1, "the start is a change to send");
+        assert_eq!(sale_of(started.job_id), json!("7.00 USD"));
+        complete(&store, started.job_id);
+        assert_eq!(plan_at(1_500).total, 0, "nothing changes during the sale");
+        let ended = plan_at(2_000);
+        assert_eq!(ended.total, 1, "the end is a change to send");
+        assert_eq!(sale_of(ended.job_id), json!(""));
     }
 
     #[test]

@@ -488,20 +488,25 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
 /// as the plugin's readers produce them; `$rules` may set `currency`,
 /// `max_image_bytes` and `default_brand`. Returns one entry per product:
 /// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-/// `problems` (`code`, `message`) and, when ready, `item` (the catalog item as the
-/// JSON the API receives).
+/// `problems` (`code`, `message`), when ready `item` (the catalog item as the
+/// JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
+/// starts or ends and the product must be synced again, or null). `$now` (Unix
+/// seconds, default the current time) is when the catalog is read: a sale price counts
+/// only inside its dates.
 #[php_function]
 #[php(name = "Wpwa\\catalog_prepare")]
 pub fn catalog_prepare(
     products: &ZendHashTable,
     rules: Option<&ZendHashTable>,
+    now: Option<i64>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let (rules, _) = catalog_options(rules)?;
+    let now = now.unwrap_or_else(clock::now);
     let mut results =
         ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
     for (index, record) in products.values().enumerate() {
         let product = product_from_array(index, record)?;
-        let mut entry = ZendHashTable::with_capacity(5);
+        let mut entry = ZendHashTable::with_capacity(6);
         entry
             .insert("product_id", product.id as i64)
             .map_err(internal)?;
@@ -509,7 +514,12 @@ pub fn catalog_prepare(
             .insert("retailer_id", catalog::retailer_id(&product))
             .map_err(internal)?;
         let mut problems = ZendHashTable::new();
-        let (status, item) = match catalog::prepare(&product, &rules) {
+        match catalog::next_price_change(&product, now) {
+            Some(at) => entry.insert("next_price_change", at),
+            None => entry.insert("next_price_change", ()),
+        }
+        .map_err(internal)?;
+        let (status, item) = match catalog::prepare(&product, &rules, now) {
             catalog::Listing::Item(item) => (
                 "ready",
                 Some(serde_json::to_string(&item).map_err(internal)?),

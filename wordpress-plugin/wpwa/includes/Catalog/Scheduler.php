@@ -26,6 +26,9 @@ defined( 'ABSPATH' ) || exit;
  *   (debounced product changes, the weekly run).
  * - `wpwa_catalog_weekly`: the weekly run for every vendor, at the admin's
  *   day and off-peak hour (site time zone).
+ * - `wpwa_price_change` ( product_id ): a scheduled sale of the product
+ *   starts or ends now; syncs its vendor so the catalog price follows. One
+ *   pending action per product, at the next boundary the core names.
  *
  * @since 0.3.0
  */
@@ -34,6 +37,7 @@ final class Scheduler {
 	public const SLICE_HOOK  = 'wpwa_sync_slice';
 	public const VENDOR_HOOK = 'wpwa_sync_vendor';
 	public const WEEKLY_HOOK = 'wpwa_catalog_weekly';
+	public const PRICE_HOOK  = 'wpwa_price_change';
 	public const GROUP       = 'wpwa';
 
 	/**
@@ -68,6 +72,8 @@ final class Scheduler {
 		add_action( self::SLICE_HOOK, array( self::class, 'run_slice' ), 10, 2 );
 		add_action( self::VENDOR_HOOK, array( self::class, 'run_vendor' ), 10, 1 );
 		add_action( self::WEEKLY_HOOK, array( self::class, 'run_weekly' ) );
+		add_action( self::PRICE_HOOK, array( self::class, 'run_price_change' ), 10, 1 );
+		add_action( 'before_delete_post', array( self::class, 'on_delete' ), 20, 1 );
 		add_action( 'init', array( self::class, 'ensure_weekly' ), 100 );
 
 		add_action( 'save_post_product', array( self::class, 'on_save' ), 20, 2 );
@@ -181,6 +187,123 @@ final class Scheduler {
 		} catch ( Throwable $e ) {
 			Core::report( $e );
 		}
+	}
+
+	/**
+	 * Cron/Action Scheduler callback: a product's sale starts or ends now, so
+	 * its vendor's catalog is synced (only what changed is sent).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product (or variation) ID.
+	 * @return void
+	 */
+	public static function run_price_change( $product_id ): void {
+		self::run_vendor( self::owner( get_post( (int) $product_id ) ) );
+	}
+
+	/**
+	 * Keeps one pending price-change action per product at the next time its
+	 * catalog price changes (the core's `next_price_change`): scheduled when a
+	 * sale is, moved when its dates change, removed when there is none.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array<string,mixed>> $verdicts The core's catalog_prepare() entries.
+	 * @return void
+	 */
+	public static function schedule_price_changes( array $verdicts ): void {
+		foreach ( $verdicts as $verdict ) {
+			$product_id = (int) ( $verdict['product_id'] ?? 0 );
+			if ( $product_id <= 0 ) {
+				continue;
+			}
+			$args = array( $product_id );
+			$want = isset( $verdict['next_price_change'] ) ? (int) $verdict['next_price_change'] : null;
+			$next = self::next_action( self::PRICE_HOOK, $args );
+			if ( $next === $want ) {
+				continue;
+			}
+			self::unschedule_action( self::PRICE_HOOK, $args );
+			if ( null !== $want ) {
+				self::schedule_action( $want, self::PRICE_HOOK, $args );
+			}
+		}
+	}
+
+	/**
+	 * `before_delete_post`: a product that goes takes its price-change action
+	 * (and its variations' ones) with it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $post_id Post ID.
+	 * @return void
+	 */
+	public static function on_delete( $post_id ): void {
+		$post = get_post( (int) $post_id );
+		if ( ! $post instanceof WP_Post || ! in_array( $post->post_type, array( 'product', 'product_variation' ), true ) ) {
+			return;
+		}
+		$ids = array( (int) $post_id );
+		if ( 'product' === $post->post_type ) {
+			$ids = array_merge( $ids, array_map( 'intval', get_children( array( 'post_parent' => (int) $post_id, 'post_type' => 'product_variation', 'fields' => 'ids' ) ) ) );
+		}
+		foreach ( $ids as $id ) {
+			self::unschedule_action( self::PRICE_HOOK, array( $id ) );
+		}
+	}
+
+	/**
+	 * Schedules one single action (Action Scheduler, else WP-Cron).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int          $when Unix time.
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return void
+	 */
+	private static function schedule_action( int $when, string $hook, array $args ): void {
+		if ( self::has_action_scheduler() ) {
+			as_schedule_single_action( $when, $hook, $args, self::GROUP );
+			return;
+		}
+		wp_schedule_single_event( $when, $hook, $args );
+	}
+
+	/**
+	 * Removes the pending actions of a hook with these arguments.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return void
+	 */
+	private static function unschedule_action( string $hook, array $args ): void {
+		if ( self::has_action_scheduler() && function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( $hook, $args, self::GROUP );
+		}
+		wp_clear_scheduled_hook( $hook, $args );
+	}
+
+	/**
+	 * When the next pending action of a hook with these arguments runs.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return int|null Unix time; null when none is pending.
+	 */
+	private static function next_action( string $hook, array $args ): ?int {
+		if ( self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
+			$next = as_next_scheduled_action( $hook, $args, self::GROUP );
+			return is_int( $next ) ? $next : null;
+		}
+		$next = wp_next_scheduled( $hook, $args );
+		return false === $next ? null : (int) $next;
 	}
 
 	/**

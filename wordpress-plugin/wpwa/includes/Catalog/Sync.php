@@ -128,9 +128,15 @@ final class Sync {
 		$before  = Core::catalog_sync_status( $vendor_id );
 		$running = is_array( $before ) && 'running' === ( $before['state'] ?? '' );
 
-		$job = Core::catalog_sync_plan( $vendor_id, self::records( $vendor_id ), $connection, $options );
+		$records = self::records( $vendor_id );
+		$job     = Core::catalog_sync_plan( $vendor_id, $records, $connection, $options );
 		if ( is_wp_error( $job ) ) {
 			return $job;
+		}
+		$verdicts = self::prepare( $vendor_id, $records );
+		if ( is_array( $verdicts ) ) {
+			// A sale that starts or ends later syncs the product again then.
+			Scheduler::schedule_price_changes( $verdicts );
 		}
 		$started = ! $running || (int) $job['job_id'] !== (int) $before['job_id'];
 		if ( $started ) {
