@@ -83,6 +83,12 @@ final class CatalogTest extends WpwaTestCase
         \Wpwa\catalog_prepare([self::product(['sale_from' => 'next week'])]);
     }
 
+    public function testEscapedStoreNamesAreTheBrandAsWritten(): void
+    {
+        [$result] = \Wpwa\catalog_prepare([self::product()], ['default_brand' => 'Bolt &amp; Co Gadgets']);
+        self::assertSame('Bolt & Co Gadgets', json_decode($result['item'], true)['brand']);
+    }
+
     public function testMalformedRecordsAndRulesAreRefused(): void
     {
         foreach ([

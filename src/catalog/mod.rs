@@ -6,7 +6,7 @@
 
 mod product;
 pub mod sync;
-mod text;
+pub(crate) mod text;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -256,7 +256,8 @@ fn finish(
         .as_deref()
         .map(text::plain)
         .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| rules.default_brand.clone());
+        // Store names may arrive HTML-escaped (WCFM's `Bolt &amp; Co`).
+        .unwrap_or_else(|| text::plain(&rules.default_brand));
     Listing::Item(Box::new(CatalogItem {
         id,
         title: text::truncate(title.to_owned(), 200),

@@ -357,3 +357,15 @@ fn dates_without_a_real_sale_schedule_nothing() {
     product.sale_price = None;
     assert_eq!(next_price_change(&product, NOW), None, "no sale price");
 }
+
+#[test]
+fn an_escaped_store_name_is_the_brand_as_written() {
+    let rules = Rules {
+        default_brand: "Bolt &amp; Co Gadgets".into(),
+        ..Rules::default()
+    };
+    match prepare(&good(), &rules, NOW) {
+        Listing::Item(item) => assert_eq!(item.brand, "Bolt & Co Gadgets"),
+        other => panic!("expected an item, got {other:?}"),
+    }
+}

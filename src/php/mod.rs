@@ -1165,13 +1165,36 @@ fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry
                 .get("vendor_id")
                 .and_then(|v| v.long())
                 .ok_or_else(|| validation(format!("vendor #{index} needs a vendor_id")))?;
-            Ok(routing::VendorEntry {
+            Ok(routing::VendorListing {
                 vendor_id: positive_id("vendor_id", vendor_id)?,
-                code: text("code"),
+                chosen_code: text("code"),
                 store_name: text("store_name"),
             })
         })
-        .collect()
+        .collect::<PhpResult<Vec<_>>>()
+        .map(|listings| routing::directory(&listings))
+}
+
+/// The vendor directory customer messages are routed with, as the core makes it from
+/// `$vendors` (`vendor_id`, `code` — the code the vendor chose, or empty —,
+/// `store_name` as the marketplace answers it): one entry per vendor, by vendor id,
+/// with `vendor_id`, `code` (unique among them, without `#`) and `store_name` (HTML
+/// entities decoded).
+#[php_function]
+#[php(name = "Wpwa\\vendor_directory")]
+pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+    let entries = vendor_directory(vendors)?;
+    let mut list = ZendHashTable::with_capacity(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+    for entry in entries {
+        let mut row = ZendHashTable::with_capacity(3);
+        row.insert("vendor_id", entry.vendor_id as i64)
+            .map_err(internal)?;
+        row.insert("code", entry.code).map_err(internal)?;
+        row.insert("store_name", entry.store_name)
+            .map_err(internal)?;
+        list.push(row).map_err(internal)?;
+    }
+    Ok(list)
 }
 
 fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
@@ -1269,6 +1292,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(message_send))
         .function(wrap_function!(message_auto_reply))
         .function(wrap_function!(message_vendor_menu))
+        .function(wrap_function!(vendor_directory_of))
         .function(wrap_function!(response_metrics))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))
