@@ -172,7 +172,8 @@ final class Sync {
 				return $job;
 			}
 		} elseif ( 'running' === $job['state'] ) {
-			Scheduler::schedule_slice( $vendor_id, (int) $job['job_id'], $job );
+			// Queued, due at once: the background queue does the work.
+			Scheduler::schedule_slice( $vendor_id, (int) $job['job_id'], $job, 0 );
 		}
 		return array(
 			'job'     => $job,
@@ -203,6 +204,9 @@ final class Sync {
 		if ( 'running' === $job['state'] ) {
 			Scheduler::schedule_slice( $vendor_id, $job_id, $job );
 		} else {
+			// Whoever sees the end (a queued slice, the dashboard's poll) leaves no
+			// slice behind, then the end is reported once.
+			Scheduler::unschedule_slices( $vendor_id );
 			self::finished( $vendor_id, $job );
 		}
 		return $job;
@@ -224,7 +228,6 @@ final class Sync {
 		if ( true !== Core::catalog_sync_claim_report( $vendor_id, (int) $job['job_id'] ) ) {
 			return;
 		}
-		Scheduler::unschedule_slices( $vendor_id );
 		if ( 'failed' === $job['state'] ) {
 			Core::log( $vendor_id, 'error', 'sync', __( 'Catalog sync stopped:', 'wpwa' ) . ' ' . (string) $job['error'], array( 'job_id' => (int) $job['job_id'] ) );
 		} else {
