@@ -170,6 +170,15 @@ fn prices(product: &Product) -> (Option<i64>, Option<i64>) {
     (list_price, cents(&product.sale_price))
 }
 
+/// The post id a `wc_<id>` retailer id stands for (see [`retailer_id`]); none for a SKU.
+pub fn product_id_of(retailer_id: &str) -> Option<u64> {
+    retailer_id
+        .strip_prefix("wc_")
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|digits| digits.parse().ok())
+        .filter(|id| *id > 0)
+}
+
 /// Validates and transforms one product as the catalog should show it at `now` (Unix
 /// seconds): the sale price only inside its sale window.
 pub fn prepare(product: &Product, rules: &Rules, now: i64) -> Listing {

@@ -437,14 +437,16 @@ final class Scheduler {
 	}
 
 	/**
-	 * The vendor of a product or variation post.
+	 * The vendor of a product or variation post (a variation's is its
+	 * variable product's author).
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Public: product names are shown only to their vendor.
 	 *
 	 * @param WP_Post|null $post Post.
-	 * @return int
+	 * @return int 0 when it is not a product.
 	 */
-	private static function owner( ?WP_Post $post ): int {
+	public static function owner( ?WP_Post $post ): int {
 		if ( ! $post ) {
 			return 0;
 		}
