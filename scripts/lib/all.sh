@@ -9,6 +9,8 @@ _wpwa_lib_dir=$(dirname "${BASH_SOURCE[0]}")
 . "$_wpwa_lib_dir/build.sh"
 # shellcheck source=scripts/lib/wordpress.sh
 . "$_wpwa_lib_dir/wordpress.sh"
+# shellcheck source=scripts/lib/plugins.sh
+. "$_wpwa_lib_dir/plugins.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 . "$_wpwa_lib_dir/mariadb.sh"
 # shellcheck source=scripts/lib/web.sh

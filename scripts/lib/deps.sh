@@ -10,7 +10,8 @@ WPWA_DEB_PACKAGES=(
     # WordPress's Debian package symlinks into these; we copy through the links.
     libjs-underscore libjs-lodash libjs-cropper php-getid3 ca-certificates
     # curl for health checks and the demo smoke; dpkg-dev-free apt download.
-    curl
+    # unzip for a plugin the cache lacks (wordpress.org ships zips).
+    curl unzip
 )
 
 deb_installed() {

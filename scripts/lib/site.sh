@@ -7,6 +7,7 @@
 #   DB_NAME DB_USER
 #   SITE_TITLE     blog name
 #   SITE_KIND      demo | test   (test: test-only mu-plugins, PHP errors shown in pages)
+#   WPWA_MARKETPLACE  wcfm (default) | dokan | multivendorx | wcvendors
 # and get SITE_DOCROOT, SITE_URL, SITE_JSON and the passwords in SITE_* vars.
 
 site_vars() {
@@ -109,6 +110,8 @@ site_prepare() {
         rm -f "$SITE_DOCROOT/.wpwa-complete"
     fi
     mkdir -p "$SITE_DOCROOT/wp-content/uploads" "$SITE_DOCROOT/wp-content/plugins"
+    plugins_fetch
+    plugins_install
     site_link_plugin
     site_install_mu_plugins
     site_write_config
@@ -118,10 +121,13 @@ site_prepare() {
 
 # Runs one of the CLI scripts in tests/wordpress against the site, with the
 # extension loaded when it is built (so plugin activation sees what php-fpm
-# will see).
+# will see). Usage: site_php SCRIPT [NAME=VALUE (environment) | ARG (script)]...
 site_php() {
-    local script=$1 ext=()
+    local script=$1 ext=() envs=() args=() a
     shift
+    for a in "$@"; do
+        case "$a" in [A-Z]*=*) envs+=("$a") ;; *) args+=("$a") ;; esac
+    done
     [ -f "$WPWA_EXT_SO" ] && [ "${SITE_PHP_EXT:-1}" = 1 ] && ext=(-d "extension=$WPWA_EXT_SO")
     env WPWA_DOCROOT="$SITE_DOCROOT" WPWA_SITE_URL="$SITE_URL" \
         WPWA_SITE_TITLE="$SITE_TITLE" WPWA_ADMIN_USER=admin \
@@ -129,8 +135,9 @@ site_php() {
         WPWA_VENDOR_A_PASSWORD="$VENDOR_A_PASSWORD" WPWA_VENDOR_B_PASSWORD="$VENDOR_B_PASSWORD" \
         WPWA_CUSTOMER_PASSWORD="$CUSTOMER_PASSWORD" \
         WPWA_SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" \
-        "$@" php "${ext[@]}" -d display_errors=0 -d log_errors=1 -d error_log= \
-        "$WPWA_ROOT/tests/wordpress/$script"
+        WPWA_MARKETPLACE="${WPWA_MARKETPLACE:-wcfm}" \
+        "${envs[@]}" php "${ext[@]}" -d display_errors=0 -d log_errors=1 -d error_log= \
+        "$WPWA_ROOT/tests/wordpress/$script" "${args[@]}"
     # Whatever the CLI (root) wrote must stay writable for php-fpm's user.
     chown -R "$WPWA_WEB_USER:$WPWA_WEB_USER" "$SITE_DOCROOT/wp-content/uploads" "$SITE_DATA_DIR"
 }
@@ -138,6 +145,12 @@ site_php() {
 site_install() {
     log "installing WordPress at $SITE_URL"
     site_php install.php
+    # Each stage in its own process: what follows an activation runs with
+    # the plugin loaded by WordPress, as on the next page load.
+    log "activating WooCommerce (its own installer)"
+    site_php store.php activate
+    log "configuring the store; marketplace ${WPWA_MARKETPLACE:-wcfm}"
+    site_php store.php configure
 }
 
 site_seed() {

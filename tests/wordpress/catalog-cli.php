@@ -6,31 +6,35 @@
  *   php -d extension=libwpwa.so catalog-cli.php COMMAND [JSON]
  *
  * Commands (JSON argument, JSON answer on stdout):
- *   fixtures {run}                   two vendors of this run with good and bad
- *                                    products in WooCommerce's storage format
+ *   fixtures {run, password}         three vendors of this run, made by the
+ *                                    site's marketplace (marketplaces/*.php),
+ *                                    with good and bad products made through
+ *                                    WooCommerce's CRUD API: A's are synced by
+ *                                    the tests; C's cover what else a shop
+ *                                    holds (scheduled and ended sales,
+ *                                    pending/private, search-only, backorders,
+ *                                    stock managed at 0, gallery only, HTML and
+ *                                    shortcodes, a variable product with
+ *                                    several variations, a product moved to C
+ *                                    from B)
  *   settings {catalog_id, batch_size, ...}   merge into the wpwa_catalog option
  *   readers {vendor_id}              records of both readers: {storage, woocommerce}
- *                                    (the WooCommerce API is the test stand-in,
- *                                    tests/wordpress/test-mu-plugins/wpwa-test-wc-standin.php)
- *   price {product_id, regular, sale} set a product's prices (as WooCommerce stores them)
- *   trash {product_id}               wp_trash_post()
+ *   price {product_id, regular, sale} set a product's prices (WC_Product setters)
+ *   trash {product_id}               WC_Product::delete( false ): to the trash
  *   slice {vendor_id, budget_ms}     plan and run one slice, like POST wpwa/v1/sync
  *   cron                             what is scheduled for wpwa hooks
  *
  * Environment: WPWA_DOCROOT, WPWA_SITE_URL.
  */
 
-define( 'WPWA_TEST_WC_STANDIN', true );
-
 require __DIR__ . '/cli-bootstrap.php';
 require $wpwa_docroot . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/image.php';
 require_once ABSPATH . 'wp-admin/includes/file.php';
 require_once ABSPATH . 'wp-admin/includes/media.php';
-
-// WooCommerce registers a taxonomy per global attribute (pa_*); so do we.
-register_taxonomy( 'pa_color', array( 'product', 'product_variation' ), array( 'hierarchical' => false, 'public' => false ) );
-register_taxonomy( 'product_brand', array( 'product' ), array( 'hierarchical' => true, 'public' => false ) );
+require_once __DIR__ . '/marketplaces/loader.php';
+require_once __DIR__ . '/products.php';
 
 $command = $argv[1] ?? '';
 $input   = isset( $argv[2] ) ? json_decode( $argv[2], true ) : array();
@@ -46,172 +50,163 @@ function wpwa_cat_fail( string $message ): void {
 	exit( 1 );
 }
 
-function wpwa_cat_user( string $login, string $display ): int {
-	$user = get_user_by( 'login', $login );
-	if ( $user ) {
-		return (int) $user->ID;
-	}
-	$id = wp_insert_user(
-		array(
-			'user_login'   => $login,
-			'user_pass'    => $login . '-pass-' . wp_generate_password( 8, false ),
-			'user_email'   => $login . '@example.test',
-			'display_name' => $display,
-			'role'         => 'author',
-		)
-	);
-	if ( is_wp_error( $id ) ) {
-		wpwa_cat_fail( $id->get_error_message() );
-	}
-	( new WP_User( $id ) )->add_cap( 'wpwa_vendor' );
-	return (int) $id;
-}
-
-function wpwa_cat_image( string $name, string $format, array $rgb, int $author ): int {
-	$img = imagecreatetruecolor( 320, 320 );
-	imagefilledrectangle( $img, 0, 0, 319, 319, imagecolorallocate( $img, $rgb[0], $rgb[1], $rgb[2] ) );
-	imagestring( $img, 5, 20, 150, strtoupper( $name ), imagecolorallocate( $img, 255, 255, 255 ) );
-	ob_start();
-	if ( 'jpg' === $format ) {
-		imagejpeg( $img, null, 85 );
-	} elseif ( 'gif' === $format ) {
-		imagegif( $img );
-	} else {
-		imagepng( $img );
-	}
-	$bytes = (string) ob_get_clean();
-	$file  = sanitize_file_name( strtolower( $name ) ) . '.' . $format;
-	$up    = wp_upload_bits( $file, null, $bytes );
-	if ( ! empty( $up['error'] ) ) {
-		wpwa_cat_fail( $up['error'] );
-	}
-	$mime = array(
-		'jpg' => 'image/jpeg',
-		'png' => 'image/png',
-		'gif' => 'image/gif',
-	)[ $format ];
-	$id   = wp_insert_attachment(
-		array(
-			'post_mime_type' => $mime,
-			'post_title'     => $name,
-			'post_status'    => 'inherit',
-			'post_author'    => $author,
-		),
-		$up['file'],
-		0,
-		true
-	);
-	if ( is_wp_error( $id ) ) {
-		wpwa_cat_fail( $id->get_error_message() );
-	}
-	wp_update_attachment_metadata( $id, wp_generate_attachment_metadata( $id, $up['file'] ) );
-	return (int) $id;
-}
-
-/** One product post in WooCommerce's storage format. */
-function wpwa_cat_product( int $vendor, array $p ): int {
-	$id = wp_insert_post(
-		wp_slash(
-			array(
-				'post_type'    => $p['post_type'] ?? 'product',
-				'post_status'  => $p['status'] ?? 'publish',
-				'post_author'  => $vendor,
-				'post_parent'  => $p['parent'] ?? 0,
-				'menu_order'   => $p['menu_order'] ?? 0,
-				'post_title'   => $p['title'],
-				'post_content' => $p['content'] ?? '',
-				'post_excerpt' => $p['excerpt'] ?? '',
-			)
-		),
-		true
-	);
-	if ( is_wp_error( $id ) ) {
-		wpwa_cat_fail( $id->get_error_message() );
-	}
-	$regular = $p['regular'] ?? '';
-	$sale    = $p['sale'] ?? '';
-	$stock   = $p['stock'] ?? null;
-	$meta    = array(
-		'_sku'           => $p['sku'] ?? '',
-		'_regular_price' => $regular,
-		'_sale_price'    => $sale,
-		'_price'         => '' !== $sale ? $sale : $regular,
-		'_stock_status'  => $p['stock_status'] ?? ( null === $stock || $stock > 0 ? 'instock' : 'outofstock' ),
-		'_manage_stock'  => null === $stock ? 'no' : 'yes',
-		'_stock'         => null === $stock ? '' : (string) $stock,
-	);
-	if ( ! empty( $p['image'] ) ) {
-		$meta['_thumbnail_id'] = (string) $p['image'];
-	}
-	foreach ( $p['meta'] ?? array() as $k => $v ) {
-		$meta[ $k ] = $v;
-	}
-	foreach ( $meta as $k => $v ) {
-		update_post_meta( $id, $k, $v );
-	}
-	if ( 'product' === ( $p['post_type'] ?? 'product' ) ) {
-		wp_set_object_terms( $id, $p['type'] ?? 'simple', 'product_type' );
-		wp_set_object_terms( $id, $p['visibility_terms'] ?? array(), 'product_visibility' );
-		if ( ! empty( $p['brand'] ) ) {
-			wp_set_object_terms( $id, $p['brand'], 'product_brand' );
+/** A product of the run: image spec [name, format, rgb] made into an attachment. */
+function wpwa_cat_product( array $marketplace, int $vendor, array $p, string $run ): int {
+	foreach ( array( 'image' => 'image_id' ) as $from => $to ) {
+		if ( isset( $p[ $from ] ) ) {
+			$p[ $to ] = wpwa_cat_image( $p[ $from ], $vendor, $run );
+			unset( $p[ $from ] );
 		}
 	}
-	return (int) $id;
+	if ( isset( $p['gallery'] ) ) {
+		$p['gallery_ids'] = array_map( static fn( $g ) => wpwa_cat_image( $g, $vendor, $run ), $p['gallery'] );
+		unset( $p['gallery'] );
+	}
+	foreach ( $p['variations'] ?? array() as $i => $v ) {
+		if ( isset( $v['image'] ) ) {
+			$p['variations'][ $i ]['image_id'] = wpwa_cat_image( $v['image'], $vendor, $run );
+			unset( $p['variations'][ $i ]['image'] );
+		}
+	}
+	$p['author'] = $vendor;
+	$id          = wpwa_products_save( $p );
+	$marketplace['assign_product']( $id, $vendor );
+	return $id;
+}
+
+function wpwa_cat_image( array $spec, int $author, string $run ): int {
+	[ $name, $format, $rgb ] = $spec;
+	return wpwa_products_image( "cat-$name-$run", "$name-$run", $rgb, $format, $author );
+}
+
+/** The variation of a variable product with these attributes. */
+function wpwa_cat_variation( int $parent, array $attributes ): int {
+	foreach ( wc_get_product( $parent )->get_children() as $child ) {
+		if ( wc_get_product( $child )->get_attributes() == $attributes ) {
+			return (int) $child;
+		}
+	}
+	wpwa_cat_fail( "no variation of $parent with " . wp_json_encode( $attributes ) );
 }
 
 switch ( $command ) {
 	case 'fixtures':
-		$run = preg_replace( '/[^a-z0-9]/', '', strtolower( (string) ( $input['run'] ?? 'x' ) ) );
-		$R   = strtoupper( $run );
-		foreach ( array( 'simple', 'variable', 'variation', 'grouped', 'external' ) as $t ) {
-			if ( ! term_exists( $t, 'product_type' ) ) {
-				wp_insert_term( $t, 'product_type', array( 'slug' => $t ) );
-			}
+		$run  = preg_replace( '/[^a-z0-9]/', '', strtolower( (string) ( $input['run'] ?? 'x' ) ) );
+		$R    = strtoupper( $run );
+		$name = wpwa_marketplace_active();
+		if ( null === $name ) {
+			wpwa_cat_fail( 'no marketplace is active on this site' );
 		}
-		foreach ( array( 'red' => 'Red', 'blue' => 'Blue' ) as $slug => $name ) {
-			if ( ! term_exists( $slug, 'pa_color' ) ) {
-				wp_insert_term( $name, 'pa_color', array( 'slug' => $slug ) );
-			}
-		}
-		$a    = wpwa_cat_user( "cat_a_$run", "Catalog Store A $R" );
-		$b    = wpwa_cat_user( "cat_b_$run", "Catalog Store B $R" );
-		if ( ! empty( $input['password'] ) ) {
-			wp_set_password( (string) $input['password'], $a );
-			wp_set_password( (string) $input['password'], $b );
-		}
-		$desc = '<p>A <strong>fine</strong> product &amp; more.</p>';
-		$img  = static fn( string $n, string $f, array $c, int $u ) => wpwa_cat_image( "$n-$run", $f, $c, $u );
-		$good = array(
-			'tee'   => wpwa_cat_product( $a, array( 'title' => "Tee $R", 'sku' => "CA-$R-TEE", 'regular' => '19.99', 'content' => $desc, 'image' => $img( 'tee', 'png', array( 200, 40, 40 ), $a ), 'stock' => 12, 'brand' => 'Acme Wear' ) ),
-			'mug'   => wpwa_cat_product( $a, array( 'title' => "Mug $R", 'sku' => "CA-$R-MUG", 'regular' => '30.00', 'sale' => '24.50', 'content' => '', 'excerpt' => 'Short <em>mug</em> text', 'image' => $img( 'mug', 'jpg', array( 40, 90, 200 ), $a ) ) ),
-			'cap'   => wpwa_cat_product( $a, array( 'title' => "Cap $R", 'sku' => "CA-$R-CAP", 'regular' => '15', 'content' => $desc, 'image' => $img( 'cap', 'png', array( 40, 160, 90 ), $a ), 'stock' => 0 ) ),
+		$mp       = wpwa_marketplace( $name );
+		$admin    = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ) );
+		$password = (string) ( $input['password'] ?? wp_generate_password( 16, false ) );
+		wp_set_current_user( (int) $admin[0] );
+		kses_remove_filters();
+		$a = (int) $mp['create_vendor']( "cat_a_$run", $password, "cat_a_$run@example.test", "Catalog Store A $R" );
+		$b = (int) $mp['create_vendor']( "cat_b_$run", $password, "cat_b_$run@example.test", "Catalog Store B $R" );
+		$c = (int) $mp['create_vendor']( "cat_c_$run", $password, "cat_c_$run@example.test", "Catalog Store C $R" );
+		wpwa_products_attribute_terms();
+		$desc  = '<p>A <strong>fine</strong> product &amp; more.</p>';
+		$brand = wpwa_products_terms( 'product_brand', array( 'Acme Wear' ) );
+		$make  = static fn( int $vendor, array $p ) => wpwa_cat_product( $mp, $vendor, $p + array( 'status' => 'publish' ), $run );
+		$good  = array(
+			'tee' => $make( $a, array( 'name' => "Tee $R", 'sku' => "CA-$R-TEE", 'regular' => '19.99', 'description' => $desc, 'image' => array( 'tee', 'png', array( 200, 40, 40 ) ), 'stock' => 12, 'brand_ids' => $brand ) ),
+			'mug' => $make( $a, array( 'name' => "Mug $R", 'sku' => "CA-$R-MUG", 'regular' => '30.00', 'sale' => '24.50', 'description' => '', 'short_description' => 'Short <em>mug</em> text', 'image' => array( 'mug', 'jpg', array( 40, 90, 200 ) ) ) ),
+			'cap' => $make( $a, array( 'name' => "Cap $R", 'sku' => "CA-$R-CAP", 'regular' => '15', 'description' => $desc, 'image' => array( 'cap', 'png', array( 40, 160, 90 ) ), 'stock' => 0 ) ),
 		);
-		$hoodie_img        = $img( 'hoodie', 'jpg', array( 90, 90, 90 ), $a );
-		$hoodie            = wpwa_cat_product( $a, array( 'title' => "Hoodie $R", 'sku' => "CA-$R-HOOD", 'type' => 'variable', 'content' => $desc, 'image' => $hoodie_img, 'regular' => '' ) );
-		wp_set_object_terms( $hoodie, array( 'red', 'blue' ), 'pa_color' );
-		$var_red  = wpwa_cat_product( $a, array( 'post_type' => 'product_variation', 'parent' => $hoodie, 'menu_order' => 1, 'title' => "Hoodie $R - Red, L", 'sku' => "CA-$R-HOOD-RED", 'regular' => '40.00', 'image' => $img( 'hoodie-red', 'png', array( 220, 20, 20 ), $a ), 'meta' => array( 'attribute_pa_color' => 'red', 'attribute_size' => 'L', '_variation_description' => 'Red and warm.' ) ) );
-		$var_blue = wpwa_cat_product( $a, array( 'post_type' => 'product_variation', 'parent' => $hoodie, 'menu_order' => 2, 'title' => "Hoodie $R - Blue, L", 'sku' => '', 'regular' => '42.00', 'sale' => '39.00', 'meta' => array( 'attribute_pa_color' => 'blue', 'attribute_size' => 'L' ) ) );
-		$bad      = array(
-			'noimage' => wpwa_cat_product( $a, array( 'title' => "No Image $R", 'sku' => "CA-$R-NOIMG", 'regular' => '10.00', 'content' => $desc ) ),
-			'noprice' => wpwa_cat_product( $a, array( 'title' => "No Price $R", 'sku' => "CA-$R-NOPRICE", 'regular' => '', 'content' => $desc, 'image' => $img( 'noprice', 'png', array( 10, 10, 10 ), $a ) ) ),
-			'gif'     => wpwa_cat_product( $a, array( 'title' => "Gif $R", 'sku' => "CA-$R-GIF", 'regular' => '5.00', 'content' => $desc, 'image' => $img( 'gif', 'gif', array( 250, 200, 0 ), $a ) ) ),
-			'nodesc'  => wpwa_cat_product( $a, array( 'title' => "No Description $R", 'sku' => "CA-$R-NODESC", 'regular' => '8.00', 'content' => '<p> </p><br />', 'image' => $img( 'nodesc', 'jpg', array( 0, 120, 120 ), $a ) ) ),
+		$hoodie = $make(
+			$a,
+			array(
+				'type'        => 'variable',
+				'name'        => "Hoodie $R",
+				'sku'         => "CA-$R-HOOD",
+				'description' => $desc,
+				'image'       => array( 'hoodie', 'jpg', array( 90, 90, 90 ) ),
+				'attributes'  => array( 'pa_color' => array( 'red', 'blue' ), 'size' => array( 'L' ) ),
+				'variations'  => array(
+					array( 'attributes' => array( 'pa_color' => 'red', 'size' => 'L' ), 'menu_order' => 1, 'sku' => "CA-$R-HOOD-RED", 'regular' => '40.00', 'image' => array( 'hoodie-red', 'png', array( 220, 20, 20 ) ), 'description' => 'Red and warm.' ),
+					array( 'attributes' => array( 'pa_color' => 'blue', 'size' => 'L' ), 'menu_order' => 2, 'sku' => '', 'regular' => '42.00', 'sale' => '39.00' ),
+				),
+			)
 		);
-		$draft  = wpwa_cat_product( $a, array( 'status' => 'draft', 'title' => "Draft $R", 'sku' => "CA-$R-DRAFT", 'regular' => '9.00', 'content' => $desc, 'image' => $img( 'draft', 'png', array( 1, 2, 3 ), $a ) ) );
-		$hidden = wpwa_cat_product( $a, array( 'title' => "Hidden $R", 'sku' => "CA-$R-HIDDEN", 'regular' => '9.00', 'content' => $desc, 'image' => $img( 'hidden', 'png', array( 3, 2, 1 ), $a ), 'visibility_terms' => array( 'exclude-from-catalog', 'exclude-from-search' ) ) );
-		$b1     = wpwa_cat_product( $b, array( 'title' => "Bolt One $R", 'sku' => "CB-$R-ONE", 'regular' => '11.00', 'content' => $desc, 'image' => $img( 'bolt1', 'png', array( 240, 190, 10 ), $b ) ) );
-		$b2     = wpwa_cat_product( $b, array( 'title' => "Bolt Two $R", 'sku' => "CB-$R-TWO", 'regular' => '12.00', 'content' => $desc, 'image' => $img( 'bolt2', 'jpg', array( 240, 120, 10 ), $b ) ) );
+		$bad    = array(
+			'noimage' => $make( $a, array( 'name' => "No Image $R", 'sku' => "CA-$R-NOIMG", 'regular' => '10.00', 'description' => $desc ) ),
+			'noprice' => $make( $a, array( 'name' => "No Price $R", 'sku' => "CA-$R-NOPRICE", 'regular' => '', 'description' => $desc, 'image' => array( 'noprice', 'png', array( 10, 10, 10 ) ) ) ),
+			'gif'     => $make( $a, array( 'name' => "Gif $R", 'sku' => "CA-$R-GIF", 'regular' => '5.00', 'description' => $desc, 'image' => array( 'gif', 'gif', array( 250, 200, 0 ) ) ) ),
+			'nodesc'  => $make( $a, array( 'name' => "No Description $R", 'sku' => "CA-$R-NODESC", 'regular' => '8.00', 'description' => '<p> </p><br />', 'image' => array( 'nodesc', 'jpg', array( 0, 120, 120 ) ) ) ),
+		);
+		$draft  = $make( $a, array( 'status' => 'draft', 'name' => "Draft $R", 'sku' => "CA-$R-DRAFT", 'regular' => '9.00', 'description' => $desc, 'image' => array( 'draft', 'png', array( 1, 2, 3 ) ) ) );
+		$hidden = $make( $a, array( 'name' => "Hidden $R", 'sku' => "CA-$R-HIDDEN", 'regular' => '9.00', 'description' => $desc, 'image' => array( 'hidden', 'png', array( 3, 2, 1 ) ), 'catalog_visibility' => 'hidden' ) );
+		$b1     = $make( $b, array( 'name' => "Bolt One $R", 'sku' => "CB-$R-ONE", 'regular' => '11.00', 'description' => $desc, 'image' => array( 'bolt1', 'png', array( 240, 190, 10 ) ) ) );
+		$b2     = $make( $b, array( 'name' => "Bolt Two $R", 'sku' => "CB-$R-TWO", 'regular' => '12.00', 'description' => $desc, 'image' => array( 'bolt2', 'jpg', array( 240, 120, 10 ) ) ) );
+
+		// Vendor C: the rest of what a real shop holds, for the readers.
+		$day   = DAY_IN_SECONDS;
+		$shop  = array(
+			'future_sale' => $make( $c, array( 'name' => "Future Sale $R", 'sku' => "CC-$R-FUTURE", 'regular' => '50.00', 'sale' => '40.00', 'sale_from' => time() + 30 * $day, 'sale_to' => time() + 60 * $day, 'description' => $desc, 'image' => array( 'future', 'png', array( 120, 30, 200 ) ) ) ),
+			'past_sale'   => $make( $c, array( 'name' => "Past Sale $R", 'sku' => "CC-$R-PAST", 'regular' => '60.00', 'sale' => '45.00', 'sale_from' => time() - 30 * $day, 'sale_to' => time() - 10 * $day, 'description' => $desc, 'image' => array( 'past', 'jpg', array( 30, 200, 120 ) ) ) ),
+			'open_sale'   => $make( $c, array( 'name' => "Current Sale $R", 'sku' => "CC-$R-NOW", 'regular' => '70.00', 'sale' => '55.00', 'sale_from' => time() - 2 * $day, 'sale_to' => time() + 20 * $day, 'description' => $desc, 'image' => array( 'now', 'png', array( 200, 200, 30 ) ) ) ),
+			'pending'     => $make( $c, array( 'status' => 'pending', 'name' => "Pending $R", 'sku' => "CC-$R-PENDING", 'regular' => '9.00', 'description' => $desc, 'image' => array( 'pending', 'png', array( 5, 50, 5 ) ) ) ),
+			'private'     => $make( $c, array( 'status' => 'private', 'name' => "Private $R", 'sku' => "CC-$R-PRIVATE", 'regular' => '9.00', 'description' => $desc, 'image' => array( 'private', 'png', array( 50, 5, 5 ) ) ) ),
+			'search_only' => $make( $c, array( 'name' => "Search Only $R", 'sku' => "CC-$R-SEARCH", 'regular' => '9.50', 'description' => $desc, 'image' => array( 'search', 'png', array( 5, 5, 50 ) ), 'catalog_visibility' => 'search' ) ),
+			'shop_only'   => $make( $c, array( 'name' => "Shop Only $R", 'sku' => "CC-$R-CATALOG", 'regular' => '9.75', 'description' => $desc, 'image' => array( 'catalog', 'png', array( 50, 50, 5 ) ), 'catalog_visibility' => 'catalog' ) ),
+			'backorder'   => $make( $c, array( 'name' => "Backorder $R", 'sku' => "CC-$R-BACK", 'regular' => '25.00', 'description' => $desc, 'image' => array( 'back', 'jpg', array( 100, 100, 100 ) ), 'stock_status' => 'onbackorder' ) ),
+			'stock_zero'  => $make( $c, array( 'name' => "Stock Zero $R", 'sku' => "CC-$R-ZERO", 'regular' => '26.00', 'description' => $desc, 'image' => array( 'zero', 'png', array( 150, 100, 50 ) ), 'stock' => 0 ) ),
+			'backorder_0' => $make( $c, array( 'name' => "Backorder Zero $R", 'sku' => "CC-$R-BACKZERO", 'regular' => '27.00', 'description' => $desc, 'image' => array( 'backzero', 'png', array( 50, 100, 150 ) ), 'stock' => 0, 'backorders' => 'notify' ) ),
+			'gallery'     => $make( $c, array( 'name' => "Gallery Only $R", 'sku' => "CC-$R-GALLERY", 'regular' => '30.00', 'description' => $desc, 'gallery' => array( array( 'gallery-1', 'jpg', array( 10, 200, 200 ) ), array( 'gallery-2', 'png', array( 200, 10, 200 ) ) ) ) ),
+			'rich'        => $make( $c, array( 'name' => "Rich Text $R", 'sku' => "CC-$R-RICH", 'regular' => '31.00', 'description' => "<h2>Made to last</h2>\n<ul><li>Steel &amp; oak</li><li>5&quot; tall</li></ul>\n[caption id=\"x\" width=\"100\"]A caption[/caption]\n[gallery ids=\"1,2\"]\n<script>alert(1)</script><p>Plain <a href=\"http://127.0.0.1/\">link</a>.</p>", 'short_description' => '<strong>Short</strong> &amp; [sc]', 'image' => array( 'rich', 'jpg', array( 80, 40, 20 ) ) ) ),
+			'variable'    => $make(
+				$c,
+				array(
+					'type'        => 'variable',
+					'name'        => "Jacket $R",
+					'sku'         => "CC-$R-JACKET",
+					'description' => $desc,
+					'image'       => array( 'jacket', 'jpg', array( 20, 20, 60 ) ),
+					'stock'       => 7,
+					'attributes'  => array( 'pa_color' => array( 'black', 'white', 'red' ), 'size' => array( 'S', 'M' ) ),
+					'variations'  => array(
+						array( 'attributes' => array( 'pa_color' => 'black', 'size' => 'S' ), 'sku' => "CC-$R-JACKET-BS", 'regular' => '80.00', 'stock' => 3, 'image' => array( 'jacket-black', 'png', array( 10, 10, 10 ) ) ),
+						array( 'attributes' => array( 'pa_color' => 'white', 'size' => 'M' ), 'sku' => "CC-$R-JACKET-WM", 'regular' => '82.00', 'sale' => '70.00', 'description' => 'White, medium.' ),
+						array( 'attributes' => array( 'pa_color' => 'red', 'size' => 'M' ), 'sku' => "CC-$R-JACKET-RM", 'regular' => '84.00', 'sale' => '60.00', 'sale_from' => time() + 10 * $day ),
+						array( 'attributes' => array( 'pa_color' => 'red', 'size' => 'S' ), 'sku' => "CC-$R-JACKET-RS", 'regular' => '84.00', 'stock' => 0 ),
+						array( 'attributes' => array( 'pa_color' => 'white', 'size' => 'S' ), 'sku' => "CC-$R-JACKET-WS", 'regular' => '81.00', 'status' => 'private' ),
+					),
+				)
+			),
+		);
+		// Made by B, then moved to C the marketplace's way.
+		$moved = $make( $b, array( 'name' => "Moved $R", 'sku' => "CC-$R-MOVED", 'regular' => '13.00', 'description' => $desc, 'image' => array( 'moved', 'png', array( 240, 60, 120 ) ) ) );
+		$mp['assign_product']( $moved, $c );
+		$shop['moved'] = $moved;
+
 		wpwa_cat_out(
 			array(
-				'vendor_a' => array( 'id' => $a, 'login' => "cat_a_$run" ),
-				'vendor_b' => array( 'id' => $b, 'login' => "cat_b_$run" ),
-				'good'     => $good,
-				'hoodie'   => array( 'id' => $hoodie, 'red' => $var_red, 'blue' => $var_blue ),
-				'bad'      => $bad,
-				'draft'    => $draft,
-				'hidden'   => $hidden,
-				'b'        => array( $b1, $b2 ),
-				'image_url' => array_map( 'wp_get_attachment_url', array_map( static fn( $id ) => (int) get_post_meta( $id, '_thumbnail_id', true ), array_merge( $good, array( 'hoodie' => $hoodie, 'red' => $var_red ) ) ) ),
+				'marketplace' => $name,
+				'vendor_a'    => array( 'id' => $a, 'login' => "cat_a_$run" ),
+				'vendor_b'    => array( 'id' => $b, 'login' => "cat_b_$run" ),
+				'vendor_c'    => array( 'id' => $c, 'login' => "cat_c_$run" ),
+				'good'        => $good,
+				'hoodie'      => array(
+					'id'   => $hoodie,
+					'red'  => wpwa_cat_variation( $hoodie, array( 'pa_color' => 'red', 'size' => 'L' ) ),
+					'blue' => wpwa_cat_variation( $hoodie, array( 'pa_color' => 'blue', 'size' => 'L' ) ),
+				),
+				'bad'         => $bad,
+				'draft'       => $draft,
+				'hidden'      => $hidden,
+				'b'           => array( $b1, $b2 ),
+				'c'           => $shop,
+				'image_url'   => array_map(
+					static fn( $id ) => wp_get_attachment_url( wc_get_product( $id )->get_image_id() ),
+					array_merge(
+						$good,
+						array(
+							'hoodie' => $hoodie,
+							'red'    => wpwa_cat_variation( $hoodie, array( 'pa_color' => 'red', 'size' => 'L' ) ),
+						)
+					)
+				),
 			)
 		);
 		break;
@@ -248,17 +243,19 @@ switch ( $command ) {
 		break;
 
 	case 'price':
-		$id      = (int) $input['product_id'];
-		$regular = (string) $input['regular'];
-		$sale    = (string) ( $input['sale'] ?? '' );
-		update_post_meta( $id, '_regular_price', $regular );
-		update_post_meta( $id, '_sale_price', $sale );
-		update_post_meta( $id, '_price', '' !== $sale ? $sale : $regular );
+		$product = wc_get_product( (int) $input['product_id'] );
+		if ( ! $product ) {
+			wpwa_cat_fail( 'no product ' . (int) $input['product_id'] );
+		}
+		$product->set_regular_price( (string) $input['regular'] );
+		$product->set_sale_price( (string) ( $input['sale'] ?? '' ) );
+		$product->save();
 		wpwa_cat_out( array( 'ok' => true ) );
 		break;
 
 	case 'trash':
-		wpwa_cat_out( array( 'trashed' => (bool) wp_trash_post( (int) $input['product_id'] ) ) );
+		$product = wc_get_product( (int) $input['product_id'] );
+		wpwa_cat_out( array( 'trashed' => $product && $product->delete( false ) ) );
 		break;
 
 	case 'slice':

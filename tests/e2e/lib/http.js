@@ -4,6 +4,7 @@
 import http from 'node:http';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) wpwa-e2e';
 
 export class Client {
   constructor(base) {
@@ -41,7 +42,9 @@ export class Client {
     if (!LOOPBACK.has(target.hostname)) {
       return Promise.reject(new Error(`refusing non-loopback request to ${target.href}`));
     }
-    const hdrs = { ...headers };
+    // Like every browser, say who is asking: WCFM's device detection logs
+    // PHP deprecations for requests without a User-Agent.
+    const hdrs = { 'user-agent': USER_AGENT, ...headers };
     let payload = body;
     if (form) {
       payload = new URLSearchParams(form).toString();

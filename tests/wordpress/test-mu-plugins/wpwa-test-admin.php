@@ -3,7 +3,8 @@
  * Plugin Name: wpwa test helpers for the admin console (test site only)
  * Description: Token-guarded REST routes the admin console tests use to set up
  *              users of any role (shop managers, vendors with hostile names),
- *              products copied from a seeded one, and activity log entries.
+ *              products copied from a seeded one (WooCommerce's CRUD API),
+ *              and activity log entries.
  *              Every route requires the X-Wpwa-Test-Token header to equal
  *              WPWA_TEST_TOKEN. Installed only on the throwaway test site.
  */
@@ -80,8 +81,11 @@ add_action(
 			)
 		);
 
-		// Copies a seeded product (meta and image) to a new one of another
-		// vendor: from (product ID), vendor_id, sku, title (stored as given).
+		// Copies a seeded product to a new one of another vendor, as
+		// WooCommerce's own "Duplicate" does (a clone saved as new, meta and
+		// image included): from (product ID), vendor_id, sku, title (stored
+		// as given), no_image. The copy is published and authored by the
+		// vendor.
 		register_rest_route(
 			'wpwa-test/v1',
 			'/product',
@@ -89,39 +93,35 @@ add_action(
 				'methods'             => 'POST',
 				'permission_callback' => $guard,
 				'callback'            => static function ( WP_REST_Request $request ) {
-					$from   = get_post( (int) $request->get_param( 'from' ) );
+					$from   = wc_get_product( (int) $request->get_param( 'from' ) );
 					$vendor = (int) $request->get_param( 'vendor_id' );
 					$sku    = (string) $request->get_param( 'sku' );
-					if ( ! $from || 'product' !== $from->post_type || $vendor <= 0 || '' === $sku ) {
-						return new WP_Error( 'wpwa_test_bad_product', 'from (a product), vendor_id and sku required', array( 'status' => 400 ) );
+					if ( ! $from || 'simple' !== $from->get_type() || $vendor <= 0 || '' === $sku ) {
+						return new WP_Error( 'wpwa_test_bad_product', 'from (a simple product), vendor_id and sku required', array( 'status' => 400 ) );
 					}
 					kses_remove_filters();
-					$id = wp_insert_post(
-						wp_slash(
-							array(
-								'post_type'    => 'product',
-								'post_status'  => 'publish',
-								'post_author'  => $vendor,
-								'post_title'   => (string) $request->get_param( 'title' ),
-								'post_content' => $from->post_content,
-								'post_excerpt' => $from->post_excerpt,
-							)
-						),
-						true
-					);
-					if ( is_wp_error( $id ) ) {
-						return $id;
-					}
-					foreach ( get_post_meta( $from->ID ) as $key => $values ) {
-						if ( '_' === $key[0] && '_edit_lock' !== $key && '_wpwa_seed_key' !== $key ) {
-							update_post_meta( $id, $key, maybe_unserialize( $values[0] ) );
-						}
-					}
-					update_post_meta( $id, '_sku', $sku );
+					$copy = clone $from;
+					$copy->set_id( 0 );
+					$copy->set_slug( '' );
+					$copy->set_date_created( null );
+					$copy->set_status( 'publish' );
+					$copy->set_name( (string) $request->get_param( 'title' ) );
+					$copy->set_sku( $sku );
+					$copy->delete_meta_data( '_wpwa_seed_key' );
 					if ( $request->get_param( 'no_image' ) ) {
-						delete_post_meta( $id, '_thumbnail_id' );
+						$copy->set_image_id( 0 );
+						$copy->set_gallery_image_ids( array() );
 					}
-					wp_set_object_terms( $id, 'simple', 'product_type', false );
+					// WooCommerce records the current user as a new product's author.
+					$previous = get_current_user_id();
+					wp_set_current_user( $vendor );
+					try {
+						$id = $copy->save();
+					} catch ( WC_Data_Exception $e ) {
+						return new WP_Error( 'wpwa_test_bad_product', $e->getMessage(), array( 'status' => 400 ) );
+					} finally {
+						wp_set_current_user( $previous );
+					}
 					return array( 'id' => (int) $id );
 				},
 			)
