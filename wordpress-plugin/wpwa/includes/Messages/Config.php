@@ -54,6 +54,13 @@ final class Config {
 	public const CODE_META = 'wpwa_vendor_code';
 
 	/**
+	 * Vendors' codes by vendor ID, as the core gave them in this request.
+	 *
+	 * @var array<int,string>|null
+	 */
+	private static ?array $codes = null;
+
+	/**
 	 * User meta: whether the vendor gets an e-mail per customer message ('0' turns it off).
 	 * Read only to carry it into the preferences (see Preferences::get()).
 	 *
@@ -327,13 +334,15 @@ final class Config {
 	 * @return string '' when the vendor is not in the directory.
 	 */
 	public static function vendor_code( int $vendor_id ): string {
-		$directory = Core::vendor_directory( self::directory() );
-		foreach ( is_array( $directory ) ? $directory : array() as $entry ) {
-			if ( (int) $entry['vendor_id'] === $vendor_id ) {
-				return (string) $entry['code'];
+		// Every code depends on every vendor's name: made once per request, not per vendor shown.
+		if ( null === self::$codes ) {
+			$directory   = Core::vendor_directory( self::directory() );
+			self::$codes = array();
+			foreach ( is_array( $directory ) ? $directory : array() as $entry ) {
+				self::$codes[ (int) $entry['vendor_id'] ] = (string) $entry['code'];
 			}
 		}
-		return '';
+		return self::$codes[ $vendor_id ] ?? '';
 	}
 
 	/**
