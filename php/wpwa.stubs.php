@@ -85,14 +85,18 @@ namespace Wpwa {
      * as the plugin's readers produce them; `$rules` may set `currency`,
      * `max_image_bytes` and `default_brand`. Returns one entry per product:
      * `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-     * `problems` (`code`, `message`) and, when ready, `item` (the catalog item as the
-     * JSON the API receives).
+     * `problems` (`code`, `message`), when ready `item` (the catalog item as the
+     * JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
+     * starts or ends and the product must be synced again, or null). `$now` (Unix
+     * seconds, default the current time) is when the catalog is read: a sale price counts
+     * only inside its dates.
      *
      * @param array $products
      * @param array|null $rules
+     * @param int|null $now
      * @return array
      */
-    function catalog_prepare(array $products, ?array $rules = null): array {}
+    function catalog_prepare(array $products, ?array $rules = null, ?int $now = null): array {}
 
     /**
      * The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
@@ -104,6 +108,17 @@ namespace Wpwa {
      * @return array
      */
     function catalog_summary(int $vendor_id, string $catalog_id): array {}
+
+    /**
+     * Claims the report of a finished sync job's end: true for exactly one caller (the
+     * one that writes the vendor's activity-log line), false when reported before, still
+     * running, or not the vendor's job.
+     *
+     * @param int $vendor_id
+     * @param int $job_id
+     * @return bool
+     */
+    function catalog_sync_claim_report(int $vendor_id, int $job_id): bool {}
 
     /**
      * Plans a catalog sync of the vendor's `$products` (the product reader's records)
@@ -518,6 +533,18 @@ namespace Wpwa {
      * @return array
      */
     function store_stats(): array {}
+
+    /**
+     * The vendor directory customer messages are routed with, as the core makes it from
+     * `$vendors` (`vendor_id`, `code` — the code the vendor chose, or empty —,
+     * `store_name` as the marketplace answers it): one entry per vendor, by vendor id,
+     * with `vendor_id`, `code` (unique among them, without `#`) and `store_name` (HTML
+     * entities decoded).
+     *
+     * @param array $vendors
+     * @return array
+     */
+    function vendor_directory(array $vendors): array {}
 
     /**
      * The extension's version, e.g. `0.1.0`.

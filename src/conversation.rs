@@ -55,6 +55,47 @@ pub struct IngestReport {
     pub statuses: u32,
     /// Statuses seen before.
     pub duplicate_statuses: u32,
+    /// Messages sent to customers that failed to arrive, for telling their vendors.
+    pub failures: Vec<DeliveryFailure>,
+}
+
+/// A message sent to a customer that WhatsApp could not deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryFailure {
+    /// The vendor it was sent for (0 = the marketplace).
+    pub vendor_id: u64,
+    /// Its conversation.
+    pub conversation_id: i64,
+    /// The message's `wamid`.
+    pub wamid: String,
+    /// The Graph error code, e.g. 131047, when WhatsApp gave one.
+    pub error_code: Option<i64>,
+    /// Why, as a stable code the plugin words ([`failure_reason`]).
+    pub reason: &'static str,
+    /// When the failure was reported (Unix seconds).
+    pub at: i64,
+}
+
+/// Why a message failed, as a stable code, from the Graph error code of its `failed`
+/// status: `outside_window` (131047: the customer has not written in 24 hours, only a
+/// template may go), `undeliverable` (131026: not a WhatsApp user, or an old app),
+/// `engagement_limit` (131049: WhatsApp held it back to keep engagement healthy),
+/// `spam_limit` (131048), `rate_limited` (4, 80007, 130429, 131056), `unsupported`
+/// (131051), `media` (131052, 131053), `template` (132000–132016), `access` (190, 10,
+/// 200, 131031) or `unknown`.
+pub fn failure_reason(error_code: Option<i64>) -> &'static str {
+    match error_code {
+        Some(131_047) => "outside_window",
+        Some(131_026) => "undeliverable",
+        Some(131_049) => "engagement_limit",
+        Some(131_048) => "spam_limit",
+        Some(4 | 80_007 | 130_429 | 131_056) => "rate_limited",
+        Some(131_051) => "unsupported",
+        Some(131_052 | 131_053) => "media",
+        Some(132_000..=132_016) => "template",
+        Some(10 | 190 | 200 | 131_031) => "access",
+        _ => "unknown",
+    }
 }
 
 struct StoreLookup<'a>(&'a Store);
@@ -155,10 +196,12 @@ pub fn ingest(
         }
     }
     for status in &notification.statuses {
-        if apply_status(store, status)? {
-            report.statuses += 1;
-        } else {
-            report.duplicate_statuses += 1;
+        match apply_status(store, status)? {
+            Applied::Duplicate => report.duplicate_statuses += 1,
+            Applied::Applied(failure) => {
+                report.statuses += 1;
+                report.failures.extend(failure);
+            }
         }
     }
     tx.commit()?;
@@ -336,9 +379,17 @@ fn insert_message(
     Ok(())
 }
 
-/// Applies a status once; returns false for a (message, status) seen before. A later
-/// failure (131047 arrives after `sent`) overrides, other statuses only move forward.
-fn apply_status(store: &Store, status: &Status) -> Result<bool, ConversationError> {
+/// What applying a status did.
+enum Applied {
+    /// The (message, status) was seen before.
+    Duplicate,
+    /// Applied; with the failure to report when it failed a message sent to a customer.
+    Applied(Option<DeliveryFailure>),
+}
+
+/// Applies a status once. A later failure (131047 arrives after `sent`) overrides,
+/// other statuses only move forward.
+fn apply_status(store: &Store, status: &Status) -> Result<Applied, ConversationError> {
     let inserted = store
         .conn()
         .prepare_cached(
@@ -346,7 +397,7 @@ fn apply_status(store: &Store, status: &Status) -> Result<bool, ConversationErro
         )?
         .execute(params![status.message_id, status.status, status.timestamp])?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(Applied::Duplicate);
     }
     let rank = |s: &str| match s {
         "sent" => 1,
@@ -372,11 +423,28 @@ fn apply_status(store: &Store, status: &Status) -> Result<bool, ConversationErro
             error.map(|e| e.title.clone())
         ])?;
     }
-    Ok(true)
+    if !(ahead && status.status == "failed") {
+        return Ok(Applied::Applied(None));
+    }
+    let sent: Option<(i64, i64, Option<i64>)> = store
+        .conn()
+        .prepare_cached("SELECT vendor_id, conversation_id, error_code FROM message WHERE wamid = ?1 AND direction = 'outbound' LIMIT 1")?
+        .query_row([&status.message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(Applied::Applied(sent.map(
+        |(vendor_id, conversation_id, error_code)| DeliveryFailure {
+            vendor_id: vendor_id.max(0) as u64,
+            conversation_id,
+            wamid: status.message_id.clone(),
+            error_code,
+            reason: failure_reason(error_code),
+            at: status.timestamp,
+        },
+    )))
 }
 
 /// A conversation as the vendor's dashboard lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSummary {
     /// Conversation id.
     pub id: i64,
@@ -386,12 +454,37 @@ pub struct ConversationSummary {
     pub customer_name: Option<String>,
     /// The product last referred to (retailer id).
     pub product: Option<String>,
-    /// The last message's text.
+    /// That product's WordPress post id, when the catalog knows it.
+    pub product_id: Option<u64>,
+    /// The last message's text, whoever wrote it (the vendor's automatic reply too).
     pub last_text: Option<String>,
     /// When (Unix seconds).
     pub last_message_at: i64,
     /// Messages not yet seen by the vendor.
     pub unread: i64,
+    /// What the customer last wrote: its text, or `[kind]` for a message without text.
+    pub customer_text: Option<String>,
+    /// When the customer last wrote (Unix seconds).
+    pub customer_at: Option<i64>,
+    /// The vendor's items of the customer's last message when it was an order.
+    pub items: Vec<OrderItem>,
+    /// The last message sent to the customer, when it failed to arrive.
+    pub failure: Option<DeliveryFailure>,
+}
+
+/// One line of the vendor's part of a customer's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderItem {
+    /// The product's retailer id.
+    pub retailer_id: String,
+    /// Its WordPress post id, when the catalog knows it.
+    pub product_id: Option<u64>,
+    /// How many.
+    pub quantity: i64,
+    /// Unit price, as the customer's cart showed it.
+    pub item_price: f64,
+    /// ISO 4217 code.
+    pub currency: String,
 }
 
 /// One of the vendor's conversations by id; `None` when it is not theirs (or gone).
@@ -407,7 +500,9 @@ pub fn conversation(
         ))?
         .query_row(params![vendor_id as i64, id], summary_from_row)
         .optional()?;
-    Ok(found)
+    found
+        .map(|summary| completed(store, vendor_id, summary))
+        .transpose()
 }
 
 /// The columns of a [`ConversationSummary`], in [`summary_from_row`]'s order.
@@ -419,10 +514,91 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationSumma
         customer: r.get(1)?,
         customer_name: r.get(2)?,
         product: r.get(3)?,
+        product_id: None,
         last_text: r.get(4)?,
         last_message_at: r.get(5)?,
         unread: r.get(6)?,
+        customer_text: None,
+        customer_at: None,
+        items: Vec::new(),
+        failure: None,
     })
+}
+
+/// Adds what the conversation's messages say: the customer's last message and its
+/// order items, the product's post id, and the last send's failure.
+fn completed(
+    store: &Store,
+    vendor_id: u64,
+    mut summary: ConversationSummary,
+) -> Result<ConversationSummary, ConversationError> {
+    let conn = store.conn();
+    let last_inbound: Option<(Option<String>, String, i64, String)> = conn
+        .prepare_cached("SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1")?
+        .query_row([summary.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    if let Some((text, kind, at, route)) = last_inbound {
+        summary.customer_text = Some(text.unwrap_or_else(|| format!("[{kind}]")));
+        summary.customer_at = Some(at);
+        let lines: Vec<inbound::OrderLine> = serde_json::from_str::<serde_json::Value>(&route)
+            .ok()
+            .and_then(|route| serde_json::from_value(route["order_lines"].clone()).ok())
+            .unwrap_or_default();
+        for line in lines {
+            summary.items.push(OrderItem {
+                product_id: product_of(store, vendor_id, &line.retailer_id)?,
+                retailer_id: line.retailer_id,
+                quantity: line.quantity,
+                item_price: line.item_price,
+                currency: line.currency,
+            });
+        }
+    }
+    if let Some(retailer_id) = summary.product.clone() {
+        summary.product_id = product_of(store, vendor_id, &retailer_id)?;
+    }
+    let last_sent: Option<(String, Option<String>, Option<i64>, i64)> = conn
+        .prepare_cached("SELECT wamid, status, error_code, received_at FROM message WHERE conversation_id = ?1 AND direction = 'outbound' ORDER BY id DESC LIMIT 1")?
+        .query_row([summary.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    if let Some((wamid, Some(status), error_code, sent_at)) = last_sent {
+        if status == "failed" {
+            let at: Option<i64> = conn
+                .prepare_cached(
+                    "SELECT at FROM message_status WHERE wamid = ?1 AND status = 'failed'",
+                )?
+                .query_row([&wamid], |r| r.get(0))
+                .optional()?;
+            summary.failure = Some(DeliveryFailure {
+                vendor_id,
+                conversation_id: summary.id,
+                wamid,
+                error_code,
+                reason: failure_reason(error_code),
+                at: at.unwrap_or(sent_at),
+            });
+        }
+    }
+    Ok(summary)
+}
+
+/// The post id of the vendor's product listed under `retailer_id`: from the catalog
+/// the vendor synced, else from the `wc_<id>` form products without a SKU are listed
+/// under.
+fn product_of(
+    store: &Store,
+    vendor_id: u64,
+    retailer_id: &str,
+) -> Result<Option<u64>, ConversationError> {
+    let synced: Option<i64> = store
+        .conn()
+        .prepare_cached("SELECT product_id FROM catalog_item WHERE vendor_id = ?1 AND retailer_id = ?2 ORDER BY updated_at DESC LIMIT 1")?
+        .query_row(params![vendor_id as i64, retailer_id], |r| r.get(0))
+        .optional()?;
+    Ok(synced
+        .and_then(|id| u64::try_from(id).ok())
+        .filter(|id| *id > 0)
+        .or_else(|| crate::catalog::product_id_of(retailer_id)))
 }
 
 /// The vendor's conversations, most recent first.
@@ -434,11 +610,16 @@ pub fn conversations(
     let mut stmt = store.conn().prepare_cached(&format!(
         "{SUMMARY_SELECT} WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2"
     ))?;
-    let rows = stmt.query_map(
-        params![vendor_id as i64, limit.clamp(1, 200)],
-        summary_from_row,
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt
+        .query_map(
+            params![vendor_id as i64, limit.clamp(1, 200)],
+            summary_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(stmt);
+    rows.into_iter()
+        .map(|summary| completed(store, vendor_id, summary))
+        .collect()
 }
 
 #[cfg(test)]
@@ -463,12 +644,12 @@ mod tests {
 
     fn store_with_catalog() -> Store {
         let store = Store::open_in_memory().unwrap();
-        for (rid, vendor) in [("ACME-1", 11), ("BOLT-1", 12)] {
+        for (rid, vendor, product) in [("ACME-1", 11, 101), ("BOLT-1", 12, 201)] {
             store
                 .conn()
                 .execute(
-                    "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, updated_at) VALUES ('1', ?1, ?2, 1, 'synced', 1)",
-                    params![rid, vendor],
+                    "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, updated_at) VALUES ('1', ?1, ?2, ?3, 'synced', 1)",
+                    params![rid, vendor, product],
                 )
                 .unwrap();
         }
@@ -569,6 +750,146 @@ mod tests {
             route.contains("BOLT-1") && !route.contains("ACME-1"),
             "each vendor gets its own part: {route}"
         );
+    }
+
+    #[test]
+    fn each_vendor_reads_their_own_items_of_an_order_with_product_ids() {
+        let store = store_with_catalog();
+        let order = json!([{"from": "15550001", "id": "wamid.O", "timestamp": "1000", "type": "order", "text": {"body": "Please ship both"}, "order": {"catalog_id": "1", "text": "Please ship both", "product_items": [
+            {"product_retailer_id": "ACME-1", "quantity": 2, "item_price": 10.5, "currency": "USD"},
+            {"product_retailer_id": "wc_77", "quantity": 3, "item_price": 4, "currency": "USD"},
+            {"product_retailer_id": "BOLT-1", "quantity": 1, "item_price": 99, "currency": "USD"}]}}]);
+        let config = RoutingConfig::default();
+        // wc_77 is not in the catalog table: routed by nobody's catalog, it stays out.
+        ingest(
+            &store,
+            &webhook(order, json!([])),
+            &vendors(),
+            &config,
+            2000,
+        )
+        .unwrap();
+        let items = |vendor: u64| -> Vec<(String, Option<u64>, i64, String)> {
+            conversations(&store, vendor, 10).unwrap()[0]
+                .items
+                .iter()
+                .map(|i| {
+                    (
+                        i.retailer_id.clone(),
+                        i.product_id,
+                        i.quantity,
+                        format!("{:.2} {}", i.item_price, i.currency),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            items(11),
+            vec![("ACME-1".into(), Some(101), 2, "10.50 USD".into())]
+        );
+        assert_eq!(
+            items(12),
+            vec![("BOLT-1".into(), Some(201), 1, "99.00 USD".into())]
+        );
+        let acme = &conversations(&store, 11, 10).unwrap()[0];
+        assert_eq!(
+            acme.product_id,
+            Some(101),
+            "the product's post id for its name"
+        );
+    }
+
+    #[test]
+    fn the_customer_last_message_survives_the_vendor_automatic_reply() {
+        let store = store_with_catalog();
+        let config = RoutingConfig::default();
+        ingest(
+            &store,
+            &webhook(
+                json!([text("wamid.C", "#ACME do you ship to Lyon?")]),
+                json!([]),
+            ),
+            &vendors(),
+            &config,
+            2000,
+        )
+        .unwrap();
+        let conversation_id: i64 = store
+            .conn()
+            .query_row(
+                "SELECT id FROM conversation WHERE vendor_id = 11",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // The automatic reply, stored the way messaging::send stores every send.
+        store.conn().execute(
+            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
+             VALUES ('wamid.R', ?1, 11, 'outbound', 'text', 'Thanks, we answer within the hour.', 'accepted', '{}', 2001, 2001)",
+            [conversation_id],
+        ).unwrap();
+        store.conn().execute(
+            "UPDATE conversation SET last_text = 'Thanks, we answer within the hour.', last_message_at = 2001 WHERE id = ?1",
+            [conversation_id],
+        ).unwrap();
+        let summary = conversation(&store, 11, conversation_id).unwrap().unwrap();
+        assert_eq!(
+            summary.customer_text.as_deref(),
+            Some("#ACME do you ship to Lyon?")
+        );
+        assert_eq!(summary.customer_at, Some(1000));
+        assert_eq!(
+            summary.last_text.as_deref(),
+            Some("Thanks, we answer within the hour.")
+        );
+        assert_eq!(summary.failure, None);
+
+        // The reply fails later: the vendor is to be told, and the panel marks it.
+        let failed = json!({"id": "wamid.R", "status": "failed", "timestamp": "2100", "recipient_id": "15550001",
+            "errors": [{"code": 131047, "title": "Re-engagement message"}]});
+        let report = ingest(
+            &store,
+            &webhook(json!([]), json!([failed.clone()])),
+            &vendors(),
+            &config,
+            2101,
+        )
+        .unwrap();
+        let expected = DeliveryFailure {
+            vendor_id: 11,
+            conversation_id,
+            wamid: "wamid.R".into(),
+            error_code: Some(131_047),
+            reason: "outside_window",
+            at: 2100,
+        };
+        assert_eq!(report.failures, vec![expected.clone()]);
+        let again = ingest(
+            &store,
+            &webhook(json!([]), json!([failed])),
+            &vendors(),
+            &config,
+            2102,
+        )
+        .unwrap();
+        assert!(again.failures.is_empty(), "told once");
+        assert_eq!(
+            conversation(&store, 11, conversation_id)
+                .unwrap()
+                .unwrap()
+                .failure,
+            Some(expected)
+        );
+    }
+
+    #[test]
+    fn failure_codes_have_stable_reasons() {
+        assert_eq!(failure_reason(Some(131_047)), "outside_window");
+        assert_eq!(failure_reason(Some(131_026)), "undeliverable");
+        assert_eq!(failure_reason(Some(130_429)), "rate_limited");
+        assert_eq!(failure_reason(Some(132_001)), "template");
+        assert_eq!(failure_reason(Some(1)), "unknown");
+        assert_eq!(failure_reason(None), "unknown");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use crate::catalog::text::plain;
 use crate::inbound::{Message, OrderLine};
 use crate::messaging::Outbound;
 
@@ -26,6 +27,123 @@ pub struct VendorEntry {
     pub code: String,
     /// The store name, e.g. `Acme Store` (matched as whole words).
     pub store_name: String,
+}
+
+/// Longest vendor code, in characters.
+pub const MAX_CODE: usize = 20;
+
+/// A vendor as the plugin lists them, before codes are given out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorListing {
+    /// WordPress user id.
+    pub vendor_id: u64,
+    /// The code the vendor or the admin chose; empty to derive it from the store name.
+    pub chosen_code: String,
+    /// The store name as the marketplace answers it, possibly HTML-escaped
+    /// (WCFM's `Bolt &amp; Co Gadgets`).
+    pub store_name: String,
+}
+
+/// The routing directory: store names decoded, and a code for every vendor that no
+/// other vendor has. Chosen codes go first; a code derived from the store name goes to
+/// the vendor with the lowest id, and each other vendor whose name reduces to the same
+/// code gets it with their vendor id appended (`#BOLT` and `#BOLT12`), so a vendor's
+/// code depends only on who has the same name. A vendor listed twice keeps the first.
+pub fn directory(listings: &[VendorListing]) -> Vec<VendorEntry> {
+    let mut sorted: Vec<&VendorListing> = listings.iter().collect();
+    sorted.sort_by_key(|l| l.vendor_id);
+    sorted.dedup_by_key(|l| l.vendor_id);
+    let mut taken = std::collections::HashSet::new();
+    let mut codes: Vec<Option<String>> = vec![None; sorted.len()];
+    for (slot, listing) in codes.iter_mut().zip(&sorted) {
+        let chosen = clean_code(&plain(&listing.chosen_code));
+        if !chosen.is_empty() && taken.insert(chosen.clone()) {
+            *slot = Some(chosen);
+        }
+    }
+    for (slot, listing) in codes.iter_mut().zip(&sorted) {
+        if slot.is_some() {
+            continue;
+        }
+        let chosen = clean_code(&plain(&listing.chosen_code));
+        let base = if chosen.is_empty() {
+            code_from_name(&listing.store_name)
+        } else {
+            chosen
+        };
+        let mut code = base.clone();
+        let mut attempt = 1u64;
+        while code.is_empty() || taken.contains(&code) {
+            code = suffixed(&base, listing.vendor_id, attempt);
+            attempt += 1;
+        }
+        taken.insert(code.clone());
+        *slot = Some(code);
+    }
+    sorted
+        .into_iter()
+        .zip(codes)
+        .map(|(listing, code)| VendorEntry {
+            vendor_id: listing.vendor_id,
+            code: code.unwrap_or_default(),
+            store_name: plain(&listing.store_name),
+        })
+        .collect()
+}
+
+/// The code a store name reduces to: its letters and digits, accents dropped, in
+/// capitals, at most [`MAX_CODE`]; entities are decoded first (`Bolt &amp; Co` gives
+/// `BOLTCO`, not `BOLTAMPCO`).
+pub fn code_from_name(store_name: &str) -> String {
+    let folded: String = plain(store_name).chars().map(fold_accent).collect();
+    clean_code(&folded)
+}
+
+/// Letters and digits only, upper case, at most [`MAX_CODE`].
+pub fn clean_code(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(MAX_CODE)
+        .collect()
+}
+
+/// `base` with the vendor id appended (and a counter after the first attempt), cut so
+/// that the whole stays within [`MAX_CODE`]. A vendor without a usable name is `V<id>`.
+fn suffixed(base: &str, vendor_id: u64, attempt: u64) -> String {
+    let base = if base.is_empty() { "V" } else { base };
+    let suffix = if attempt == 1 {
+        vendor_id.to_string()
+    } else {
+        format!("{vendor_id}X{attempt}")
+    };
+    let keep = MAX_CODE.saturating_sub(suffix.len());
+    let mut code: String = base.chars().take(keep).collect();
+    code.push_str(&suffix);
+    code.chars().take(MAX_CODE).collect()
+}
+
+/// Latin letters with accents as their base letters (`é` → `e`, `ß` → `ss`); other
+/// characters unchanged. Covers Latin-1 and the common Latin Extended-A letters.
+fn fold_accent(c: char) -> char {
+    match c {
+        'À'..='Å' | 'à'..='å' | 'Ā'..='ą' => 'a',
+        'Ç' | 'ç' | 'Ć'..='č' => 'c',
+        'Ð' | 'ð' | 'Ď'..='đ' => 'd',
+        'È'..='Ë' | 'è'..='ë' | 'Ē'..='ě' => 'e',
+        'Ĝ'..='ģ' => 'g',
+        'Ì'..='Ï' | 'ì'..='ï' | 'Ĩ'..='ı' => 'i',
+        'Ł' | 'ł' | 'Ĺ'..='ľ' => 'l',
+        'Ñ' | 'ñ' | 'Ń'..='ň' => 'n',
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'Ō'..='ő' => 'o',
+        'Ŕ'..='ř' => 'r',
+        'Ś'..='š' => 's',
+        'Ţ'..='ť' => 't',
+        'Ù'..='Ü' | 'ù'..='ü' | 'Ũ'..='ų' => 'u',
+        'Ý' | 'ý' | 'ÿ' | 'Ÿ' => 'y',
+        'Ź'..='ž' => 'z',
+        other => other,
+    }
 }
 
 /// What happens to a message no rule could place.
@@ -613,5 +731,162 @@ mod tests {
         };
         let d = route(&reply, &lookup(), Fallback::Menu);
         assert_eq!((d.rule, d.targets[0].vendor_id), (Rule::MenuChoice, 12));
+    }
+}
+
+#[cfg(test)]
+mod directory_tests {
+    use super::*;
+
+    fn listing(vendor_id: u64, chosen_code: &str, store_name: &str) -> VendorListing {
+        VendorListing {
+            vendor_id,
+            chosen_code: chosen_code.into(),
+            store_name: store_name.into(),
+        }
+    }
+
+    fn codes(listings: &[VendorListing]) -> Vec<(u64, String)> {
+        directory(listings)
+            .into_iter()
+            .map(|e| (e.vendor_id, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn an_escaped_store_name_gives_the_code_and_name_a_customer_writes() {
+        let entries = directory(&[listing(7, "", "Bolt &amp; Co Gadgets")]);
+        assert_eq!(entries[0].code, "BOLTCOGADGETS");
+        assert_eq!(entries[0].store_name, "Bolt & Co Gadgets");
+        assert_eq!(
+            code_from_name("Café Ünïcode &#8211; Straße"),
+            "CAFEUNICODESTRAE"
+        );
+
+        let lookup = |_: &str| None;
+        struct NoCatalog<F: Fn(&str) -> Option<u64>>(F);
+        impl<F: Fn(&str) -> Option<u64>> Lookup for NoCatalog<F> {
+            fn vendor_of_retailer_id(&self, retailer_id: &str) -> Option<u64> {
+                (self.0)(retailer_id)
+            }
+            fn recent_vendor(&self, _: &str, _: i64) -> Option<u64> {
+                None
+            }
+        }
+        let route = |body: &str| {
+            let message = crate::inbound::Message {
+                phone_number_id: "42".into(),
+                direction: crate::inbound::Direction::Inbound,
+                id: "wamid.1".into(),
+                customer: "15550001".into(),
+                customer_name: None,
+                timestamp: 1_000,
+                kind: "text".into(),
+                text: Some(body.into()),
+                reply_to: None,
+                forwarded: false,
+                referred_product: None,
+                order: Vec::new(),
+                order_catalog_id: None,
+                reply_id: None,
+                media: None,
+                errors: Vec::new(),
+                raw: serde_json::Value::Null,
+            };
+            let decision = decide(
+                &message,
+                &entries,
+                &RoutingConfig::default(),
+                &NoCatalog(lookup),
+                10_000,
+            );
+            (
+                decision.rule,
+                decision
+                    .targets
+                    .iter()
+                    .map(|t| t.vendor_id)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            route("Hi #BOLTCOGADGETS, is it in stock?"),
+            (Rule::VendorCode, vec![7])
+        );
+        assert_eq!(route("boltcogadgets"), (Rule::VendorCode, vec![7]));
+        assert_eq!(
+            route("A question for Bolt & Co Gadgets please"),
+            (Rule::StoreName, vec![7])
+        );
+    }
+
+    #[test]
+    fn vendors_whose_names_reduce_to_one_code_get_different_codes() {
+        let listed = [
+            listing(31, "", "Bolt Co"),
+            listing(12, "", "BOLT & CO"),
+            listing(20, "", "bolt-co"),
+        ];
+        assert_eq!(
+            codes(&listed),
+            vec![
+                (12, "BOLTCO".to_owned()),
+                (20, "BOLTCO20".to_owned()),
+                (31, "BOLTCO31".to_owned())
+            ],
+            "the lowest id keeps the plain code; the others carry their id"
+        );
+        let mut reversed = listed.clone();
+        reversed.reverse();
+        assert_eq!(
+            codes(&reversed),
+            codes(&listed),
+            "the order listed does not matter"
+        );
+    }
+
+    #[test]
+    fn a_chosen_code_is_kept_and_wins_over_a_derived_one() {
+        let listed = [
+            listing(5, "", "Acme"),
+            listing(9, "acme!", "Something Else"),
+            listing(11, "ACME", "Third"),
+        ];
+        assert_eq!(
+            codes(&listed),
+            vec![
+                (5, "ACME5".to_owned()),
+                (9, "ACME".to_owned()),
+                (11, "ACME11".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn every_code_fits_and_no_vendor_is_left_without_one() {
+        let long = "A Very Long Store Name That Goes On";
+        let entries = directory(&[
+            listing(1, "", long),
+            listing(123_456, "", long),
+            listing(3, "", "متجر"),
+            listing(3, "", "listed twice"),
+        ]);
+        let codes: Vec<&str> = entries.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            vec!["AVERYLONGSTORENAMETH", "V3", "AVERYLONGSTORE123456"]
+        );
+        assert!(codes.iter().all(|c| c.len() <= MAX_CODE));
+    }
+
+    #[test]
+    fn a_suffixed_code_that_is_taken_tries_again() {
+        let entries = directory(&[
+            listing(1, "", "Bolt"),
+            listing(2, "BOLT7", "Other"),
+            listing(7, "", "Bolt"),
+        ]);
+        let codes: Vec<&str> = entries.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, vec!["BOLT", "BOLT7", "BOLT7X2"]);
     }
 }

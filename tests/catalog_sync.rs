@@ -136,6 +136,8 @@ fn product(id: u64) -> Product {
         }),
         permalink: format!("http://127.0.0.1:8080/product/{id}/"),
         brand: None,
+        sale_from: None,
+        sale_to: None,
     }
 }
 

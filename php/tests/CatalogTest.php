@@ -55,6 +55,40 @@ final class CatalogTest extends WpwaTestCase
         self::assertNull($results[0]['item']);
     }
 
+    public function testSaleDatesDecideTheCatalogPriceAndWhenToSyncAgain(): void
+    {
+        $start = 1_800_000_000;
+        $end = $start + 10 * 86_400 - 1;
+        $scheduled = self::product(['sale_from' => $start, 'sale_to' => $end]);
+        $at = static fn(int $now) => \Wpwa\catalog_prepare([$scheduled], null, $now)[0];
+
+        $before = $at($start - 30 * 86_400);
+        self::assertSame('', json_decode($before['item'], true)['sale_price'], 'a future sale is not the price yet');
+        self::assertSame('25.00 USD', json_decode($before['item'], true)['price']);
+        self::assertSame($start, $before['next_price_change']);
+
+        $during = $at($start);
+        self::assertSame('19.50 USD', json_decode($during['item'], true)['sale_price']);
+        self::assertSame($end + 1, $during['next_price_change']);
+
+        $after = $at($end + 1);
+        self::assertSame('', json_decode($after['item'], true)['sale_price']);
+        self::assertNull($after['next_price_change']);
+
+        [$undated] = \Wpwa\catalog_prepare([self::product()]);
+        self::assertSame('19.50 USD', json_decode($undated['item'], true)['sale_price']);
+        self::assertNull($undated['next_price_change']);
+
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_prepare([self::product(['sale_from' => 'next week'])]);
+    }
+
+    public function testEscapedStoreNamesAreTheBrandAsWritten(): void
+    {
+        [$result] = \Wpwa\catalog_prepare([self::product()], ['default_brand' => 'Bolt &amp; Co Gadgets']);
+        self::assertSame('Bolt & Co Gadgets', json_decode($result['item'], true)['brand']);
+    }
+
     public function testMalformedRecordsAndRulesAreRefused(): void
     {
         foreach ([

@@ -47,6 +47,28 @@ final class CloudWebhookTest extends WpwaTestCase
         self::assertNull(\Wpwa\conversation($vendor + 1, $report['stored'][0]['conversation_id']), 'not through another vendor');
     }
 
+    public function testEscapedStoreNamesGiveDecodedNamesAndUniqueCodesThatRoute(): void
+    {
+        $bolt = random_int(10000, 49999);
+        $alike = $bolt + 1;
+        $escaped = "Bolt &amp; Co Gadgets $bolt";
+        $directory = [
+            ['vendor_id' => $alike, 'code' => '', 'store_name' => "Bolt Co Gadgets $bolt"],
+            ['vendor_id' => $bolt, 'code' => '', 'store_name' => $escaped],
+        ];
+        $code = substr("BOLTCOGADGETS$bolt", 0, 20);
+        self::assertSame([
+            ['vendor_id' => $bolt, 'code' => $code, 'store_name' => "Bolt & Co Gadgets $bolt"],
+            ['vendor_id' => $alike, 'code' => substr($code, 0, 20 - strlen((string) $alike)) . $alike, 'store_name' => "Bolt Co Gadgets $bolt"],
+        ], \Wpwa\vendor_directory($directory));
+
+        $customer = (string) random_int(15550000000, 15559999999);
+        $wamid = 'wamid.' . bin2hex(random_bytes(8));
+        $body = self::body($wamid, "Hi #$code, is the lamp in stock?", $customer);
+        $report = \Wpwa\cloud_webhook($body, self::sign($body), self::APP_SECRET, $directory);
+        self::assertSame([$bolt, 'vendor_code'], [$report['stored'][0]['vendor_id'], $report['stored'][0]['rule']]);
+    }
+
     public function testForgedUnsignedAndMalformedWebhooksStoreNothing(): void
     {
         $body = self::body('wamid.forged', 'hi');

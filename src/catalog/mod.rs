@@ -6,7 +6,7 @@
 
 mod product;
 pub mod sync;
-mod text;
+pub(crate) mod text;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -143,8 +143,45 @@ pub fn retailer_id(product: &Product) -> String {
     }
 }
 
-/// Validates and transforms one product.
-pub fn prepare(product: &Product, rules: &Rules) -> Listing {
+/// Whether the product's sale window holds `now`, the way WooCommerce decides
+/// `is_on_sale()`: not before `sale_from`, not after `sale_to` (both inclusive).
+pub fn sale_is_on(product: &Product, now: i64) -> bool {
+    product.sale_from.is_none_or(|from| from <= now) && product.sale_to.is_none_or(|to| now <= to)
+}
+
+/// When the product's catalog price next changes because its sale starts or ends
+/// (Unix seconds), if that is after `now`: the plugin re-syncs the product then.
+/// A sale price that is no sale (none, or not below the list price) changes nothing.
+pub fn next_price_change(product: &Product, now: i64) -> Option<i64> {
+    let (list_price, sale) = prices(product);
+    sale.zip(list_price).filter(|(s, l)| s < l)?;
+    match (product.sale_from, product.sale_to) {
+        (Some(from), _) if from > now => Some(from),
+        // The sale ends after its last second.
+        (_, Some(to)) if to >= now => to.checked_add(1),
+        _ => None,
+    }
+}
+
+/// The list price and the sale price (in cents), whatever the dates say.
+fn prices(product: &Product) -> (Option<i64>, Option<i64>) {
+    let cents = |value: &Option<String>| value.as_deref().and_then(text::cents).filter(|c| *c > 0);
+    let list_price = cents(&product.regular_price).or_else(|| cents(&product.price));
+    (list_price, cents(&product.sale_price))
+}
+
+/// The post id a `wc_<id>` retailer id stands for (see [`retailer_id`]); none for a SKU.
+pub fn product_id_of(retailer_id: &str) -> Option<u64> {
+    retailer_id
+        .strip_prefix("wc_")
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|digits| digits.parse().ok())
+        .filter(|id| *id > 0)
+}
+
+/// Validates and transforms one product as the catalog should show it at `now` (Unix
+/// seconds): the sale price only inside its sale window.
+pub fn prepare(product: &Product, rules: &Rules, now: i64) -> Listing {
     if product.status != "publish" {
         return Listing::NotListed("not published");
     }
@@ -160,26 +197,12 @@ pub fn prepare(product: &Product, rules: &Rules) -> Listing {
     if title.is_empty() {
         problems.push(Problem::MissingTitle);
     }
-    let regular = product
-        .regular_price
-        .as_deref()
-        .and_then(text::cents)
-        .filter(|c| *c > 0);
-    let current = product
-        .price
-        .as_deref()
-        .and_then(text::cents)
-        .filter(|c| *c > 0);
-    let sale = product
-        .sale_price
-        .as_deref()
-        .and_then(text::cents)
-        .filter(|c| *c > 0);
-    let Some(list_price) = regular.or(current) else {
+    let (list_price, sale) = prices(product);
+    let Some(list_price) = list_price else {
         problems.push(Problem::MissingPrice);
         return finish(problems, product, rules, &title, 0, None);
     };
-    let sale = sale.filter(|s| *s < list_price);
+    let sale = sale.filter(|s| *s < list_price && sale_is_on(product, now));
     finish(problems, product, rules, &title, list_price, sale)
 }
 
@@ -242,7 +265,8 @@ fn finish(
         .as_deref()
         .map(text::plain)
         .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| rules.default_brand.clone());
+        // Store names may arrive HTML-escaped (WCFM's `Bolt &amp; Co`).
+        .unwrap_or_else(|| text::plain(&rules.default_brand));
     Listing::Item(Box::new(CatalogItem {
         id,
         title: text::truncate(title.to_owned(), 200),

@@ -59,6 +59,14 @@ pub struct Product {
     /// Sale price (`_sale_price`).
     #[serde(default)]
     pub sale_price: Option<String>,
+    /// When the sale starts (Unix seconds, UTC; `date_on_sale_from`); none for a sale
+    /// without a start.
+    #[serde(default)]
+    pub sale_from: Option<i64>,
+    /// The last second of the sale (Unix seconds, UTC; `date_on_sale_to`); none for a
+    /// sale without an end.
+    #[serde(default)]
+    pub sale_to: Option<i64>,
     /// `instock`, `outofstock` or `onbackorder`.
     #[serde(default)]
     pub stock_status: Option<String>,

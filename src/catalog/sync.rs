@@ -233,7 +233,7 @@ pub fn plan(
             continue;
         }
         let rid = retailer_id(product);
-        let listing = prepare(product, rules);
+        let listing = prepare(product, rules, now);
         if matches!(listing, Listing::NotListed(_)) {
             continue;
         }
@@ -334,7 +334,9 @@ pub fn plan(
         )?;
     }
     tx.commit()?;
-    tracing::info!(
+    // Debug only: the plugin writes the vendor's activity-log line for the start, in
+    // the vendor's language; an info event here would log every start twice.
+    tracing::debug!(
         vendor_id,
         kind = "sync",
         job_id,
@@ -343,6 +345,22 @@ pub fn plan(
         ops.len()
     );
     summary_of(store, job_id)
+}
+
+/// Claims the report of a finished job's end: true for exactly one caller, whichever
+/// worker asks first; false when it was claimed before, the job is still running, or it
+/// is not the vendor's. The plugin writes the vendor's activity-log line only on true.
+pub fn claim_report(
+    store: &Store,
+    vendor_id: u64,
+    job_id: i64,
+    now: i64,
+) -> Result<bool, SyncError> {
+    let claimed = store.conn().execute(
+        "UPDATE sync_job SET reported_at = ?3 WHERE id = ?1 AND vendor_id = ?2 AND state IN ('done','failed') AND reported_at IS NULL",
+        params![job_id, vendor_id as i64, now],
+    )?;
+    Ok(claimed == 1)
 }
 
 fn running_job(store: &Store, vendor_id: u64) -> Result<Option<i64>, SyncError> {
@@ -749,7 +767,8 @@ fn finish(store: &Store, job_id: i64) -> Result<(), SyncError> {
     let now = clock::now();
     store.conn().execute("UPDATE sync_job SET state = 'done', error = NULL, wait_until_ms = 0, updated_at = ?2, finished_at = ?2 WHERE id = ?1 AND state = 'running'", params![job_id, now])?;
     let s = summary_of(store, job_id)?;
-    tracing::info!(
+    // Debug only, as for the start: the plugin logs the end once, translated.
+    tracing::debug!(
         vendor_id = s.vendor_id,
         kind = "sync",
         job_id,
@@ -791,6 +810,8 @@ mod tests {
             }),
             permalink: format!("http://127.0.0.1/p/{id}"),
             brand: None,
+            sale_from: None,
+            sale_to: None,
         }
     }
 
@@ -868,6 +889,103 @@ mod tests {
         assert_eq!((summary.pending, summary.needs_attention), (5, 1));
         assert_eq!(summary.attention[0].product_id, 3);
         assert!(summary.attention[0].problems[0].contains("image"));
+    }
+
+    #[test]
+    fn a_scheduled_sale_reaches_the_catalog_when_it_starts_and_leaves_when_it_ends() {
+        let store = Store::open_in_memory().unwrap();
+        let mut on_sale = product(1, 5);
+        on_sale.sale_price = Some("7".into());
+        on_sale.sale_from = Some(1_000);
+        on_sale.sale_to = Some(1_999);
+        let products = vec![on_sale];
+        let sale_of = |job: i64| -> Value {
+            let data: String = store
+                .conn()
+                .query_row("SELECT data FROM sync_op WHERE job_id = ?1", [job], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            serde_json::from_str::<Value>(&data).unwrap()["sale_price"].clone()
+        };
+        let plan_at = |now: i64| {
+            plan(
+                &store,
+                5,
+                CATALOG,
+                &products,
+                &Rules::default(),
+                &SyncOptions::default(),
+                now,
+            )
+            .unwrap()
+        };
+
+        let before = plan_at(500);
+        assert_eq!(sale_of(before.job_id), json!(""), "not before its start");
+        complete(&store, before.job_id);
+        let started = plan_at(1_000);
+        assert_eq!(started.total, 1, "the start is a change to send");
+        assert_eq!(sale_of(started.job_id), json!("7.00 USD"));
+        complete(&store, started.job_id);
+        assert_eq!(plan_at(1_500).total, 0, "nothing changes during the sale");
+        let ended = plan_at(2_000);
+        assert_eq!(ended.total, 1, "the end is a change to send");
+        assert_eq!(sale_of(ended.job_id), json!(""));
+    }
+
+    #[test]
+    fn a_sync_start_and_end_leave_no_activity_log_line_of_their_own() {
+        // The plugin writes one translated line for each; the core adds none.
+        let store = Store::open_in_memory().unwrap();
+        let (job, events) = crate::log::capture(|| {
+            let job = plan(
+                &store,
+                5,
+                CATALOG,
+                &[product(1, 5)],
+                &Rules::default(),
+                &SyncOptions::default(),
+                100,
+            )
+            .unwrap();
+            complete(&store, job.job_id);
+            job
+        });
+        assert_eq!(job.total, 1);
+        let lines: Vec<&str> = events
+            .iter()
+            .filter(|e| e.kind == "sync")
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(lines, Vec::<&str>::new());
+
+        assert!(
+            !claim_report(&store, 6, job.job_id, 101).unwrap(),
+            "not another vendor's"
+        );
+        let claims: Vec<bool> = (0..3)
+            .map(|i| claim_report(&store, 5, job.job_id, 101 + i).unwrap())
+            .collect();
+        assert_eq!(claims, vec![true, false, false], "one report per end");
+    }
+
+    #[test]
+    fn a_running_job_has_no_end_to_report() {
+        let store = Store::open_in_memory().unwrap();
+        let job = plan(
+            &store,
+            5,
+            CATALOG,
+            &[product(1, 5)],
+            &Rules::default(),
+            &SyncOptions::default(),
+            100,
+        )
+        .unwrap();
+        assert!(!claim_report(&store, 5, job.job_id, 101).unwrap());
+        complete(&store, job.job_id);
+        assert!(claim_report(&store, 5, job.job_id, 102).unwrap());
     }
 
     #[test]

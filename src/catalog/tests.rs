@@ -26,8 +26,13 @@ fn good() -> Product {
         }),
         permalink: "http://127.0.0.1/product/organic-tee/".into(),
         brand: None,
+        sale_from: None,
+        sale_to: None,
     }
 }
+
+/// The clock the tests read the catalog at: 2026-06-01T00:00:00Z.
+const NOW: i64 = 1_780_272_000;
 
 fn rules() -> Rules {
     Rules {
@@ -37,14 +42,14 @@ fn rules() -> Rules {
 }
 
 fn item(product: &Product) -> CatalogItem {
-    match prepare(product, &rules()) {
+    match prepare(product, &rules(), NOW) {
         Listing::Item(item) => *item,
         other => panic!("expected an item, got {other:?}"),
     }
 }
 
 fn problems(product: &Product) -> Vec<Problem> {
-    match prepare(product, &rules()) {
+    match prepare(product, &rules(), NOW) {
         Listing::Invalid(problems) => problems,
         other => panic!("expected problems, got {other:?}"),
     }
@@ -185,7 +190,10 @@ fn unpublished_hidden_and_variable_parents_are_not_listed() {
     ] {
         let mut product = good();
         change(&mut product);
-        assert!(matches!(prepare(&product, &rules()), Listing::NotListed(_)));
+        assert!(matches!(
+            prepare(&product, &rules(), NOW),
+            Listing::NotListed(_)
+        ));
     }
 }
 
@@ -276,4 +284,88 @@ fn the_content_hash_changes_with_what_the_catalog_sees() {
     let mut reformatted = good();
     reformatted.description = "<div>Soft organic   cotton tee.</div>".into();
     assert_eq!(base, content_hash(&item(&reformatted)));
+}
+
+const DAY: i64 = 86_400;
+
+#[test]
+fn a_sale_scheduled_in_the_future_is_not_the_catalog_price_until_it_starts() {
+    let mut product = good();
+    product.price = Some("24.999".into());
+    product.sale_from = Some(NOW + 30 * DAY);
+    product.sale_to = Some(NOW + 40 * DAY - 1);
+    assert_eq!(item(&product).sale_price, None, "the sale has not begun");
+    assert_eq!(item(&product).price, "25.00 USD");
+    assert_eq!(next_price_change(&product, NOW), Some(NOW + 30 * DAY));
+
+    let at = |when: i64| match prepare(&product, &rules(), when) {
+        Listing::Item(item) => item.sale_price,
+        other => panic!("expected an item, got {other:?}"),
+    };
+    assert_eq!(at(NOW + 30 * DAY - 1), None, "a second before it starts");
+    assert_eq!(
+        at(NOW + 30 * DAY).as_deref(),
+        Some("19.50 USD"),
+        "from its first second"
+    );
+    assert_eq!(
+        at(NOW + 40 * DAY - 1).as_deref(),
+        Some("19.50 USD"),
+        "to its last second"
+    );
+    assert_eq!(at(NOW + 40 * DAY), None, "and not after it");
+    assert_eq!(
+        next_price_change(&product, NOW + 30 * DAY),
+        Some(NOW + 40 * DAY),
+        "once on, the next change is its end"
+    );
+    assert_eq!(next_price_change(&product, NOW + 40 * DAY), None);
+}
+
+#[test]
+fn a_sale_that_ended_gives_the_regular_price_back() {
+    let mut product = good();
+    product.sale_from = Some(NOW - 10 * DAY);
+    product.sale_to = Some(NOW - 1);
+    assert_eq!(item(&product).sale_price, None);
+    assert_eq!(item(&product).price, "25.00 USD");
+    assert_eq!(next_price_change(&product, NOW), None);
+}
+
+#[test]
+fn a_sale_without_dates_is_always_on_and_never_changes_by_itself() {
+    let product = good();
+    assert_eq!(item(&product).sale_price.as_deref(), Some("19.50 USD"));
+    assert_eq!(next_price_change(&product, NOW), None);
+
+    let mut open_ended = good();
+    open_ended.sale_from = Some(NOW - DAY);
+    assert_eq!(item(&open_ended).sale_price.as_deref(), Some("19.50 USD"));
+    assert_eq!(next_price_change(&open_ended, NOW), None);
+}
+
+#[test]
+fn dates_without_a_real_sale_schedule_nothing() {
+    let mut product = good();
+    product.sale_price = Some("30".into());
+    product.sale_from = Some(NOW + DAY);
+    assert_eq!(
+        next_price_change(&product, NOW),
+        None,
+        "not below the list price"
+    );
+    product.sale_price = None;
+    assert_eq!(next_price_change(&product, NOW), None, "no sale price");
+}
+
+#[test]
+fn an_escaped_store_name_is_the_brand_as_written() {
+    let rules = Rules {
+        default_brand: "Bolt &amp; Co Gadgets".into(),
+        ..Rules::default()
+    };
+    match prepare(&good(), &rules, NOW) {
+        Listing::Item(item) => assert_eq!(item.brand, "Bolt & Co Gadgets"),
+        other => panic!("expected an item, got {other:?}"),
+    }
 }

@@ -44,7 +44,7 @@ pub struct ProductRef {
 }
 
 /// One line of an order sent from the catalog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct OrderLine {
     /// The product's retailer id.
     pub retailer_id: String,

@@ -488,20 +488,25 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
 /// as the plugin's readers produce them; `$rules` may set `currency`,
 /// `max_image_bytes` and `default_brand`. Returns one entry per product:
 /// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-/// `problems` (`code`, `message`) and, when ready, `item` (the catalog item as the
-/// JSON the API receives).
+/// `problems` (`code`, `message`), when ready `item` (the catalog item as the
+/// JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
+/// starts or ends and the product must be synced again, or null). `$now` (Unix
+/// seconds, default the current time) is when the catalog is read: a sale price counts
+/// only inside its dates.
 #[php_function]
 #[php(name = "Wpwa\\catalog_prepare")]
 pub fn catalog_prepare(
     products: &ZendHashTable,
     rules: Option<&ZendHashTable>,
+    now: Option<i64>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let (rules, _) = catalog_options(rules)?;
+    let now = now.unwrap_or_else(clock::now);
     let mut results =
         ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
     for (index, record) in products.values().enumerate() {
         let product = product_from_array(index, record)?;
-        let mut entry = ZendHashTable::with_capacity(5);
+        let mut entry = ZendHashTable::with_capacity(6);
         entry
             .insert("product_id", product.id as i64)
             .map_err(internal)?;
@@ -509,7 +514,12 @@ pub fn catalog_prepare(
             .insert("retailer_id", catalog::retailer_id(&product))
             .map_err(internal)?;
         let mut problems = ZendHashTable::new();
-        let (status, item) = match catalog::prepare(&product, &rules) {
+        match catalog::next_price_change(&product, now) {
+            Some(at) => entry.insert("next_price_change", at),
+            None => entry.insert("next_price_change", ()),
+        }
+        .map_err(internal)?;
+        let (status, item) = match catalog::prepare(&product, &rules, now) {
             catalog::Listing::Item(item) => (
                 "ready",
                 Some(serde_json::to_string(&item).map_err(internal)?),
@@ -710,6 +720,23 @@ pub fn catalog_sync_status(
         })
     })?;
     job.as_ref().map(to_array).transpose()
+}
+
+/// Claims the report of a finished sync job's end: true for exactly one caller (the
+/// one that writes the vendor's activity-log line), false when reported before, still
+/// running, or not the vendor's job.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_claim_report")]
+pub fn catalog_sync_claim_report(vendor_id: i64, job_id: i64) -> PhpResult<bool> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    with_store(|store| {
+        Ok(catalog::sync::claim_report(
+            store,
+            vendor_id,
+            job_id,
+            clock::now(),
+        )?)
+    })
 }
 
 /// The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
@@ -1138,13 +1165,36 @@ fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry
                 .get("vendor_id")
                 .and_then(|v| v.long())
                 .ok_or_else(|| validation(format!("vendor #{index} needs a vendor_id")))?;
-            Ok(routing::VendorEntry {
+            Ok(routing::VendorListing {
                 vendor_id: positive_id("vendor_id", vendor_id)?,
-                code: text("code"),
+                chosen_code: text("code"),
                 store_name: text("store_name"),
             })
         })
-        .collect()
+        .collect::<PhpResult<Vec<_>>>()
+        .map(|listings| routing::directory(&listings))
+}
+
+/// The vendor directory customer messages are routed with, as the core makes it from
+/// `$vendors` (`vendor_id`, `code` — the code the vendor chose, or empty —,
+/// `store_name` as the marketplace answers it): one entry per vendor, by vendor id,
+/// with `vendor_id`, `code` (unique among them, without `#`) and `store_name` (HTML
+/// entities decoded).
+#[php_function]
+#[php(name = "Wpwa\\vendor_directory")]
+pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+    let entries = vendor_directory(vendors)?;
+    let mut list = ZendHashTable::with_capacity(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+    for entry in entries {
+        let mut row = ZendHashTable::with_capacity(3);
+        row.insert("vendor_id", entry.vendor_id as i64)
+            .map_err(internal)?;
+        row.insert("code", entry.code).map_err(internal)?;
+        row.insert("store_name", entry.store_name)
+            .map_err(internal)?;
+        list.push(row).map_err(internal)?;
+    }
+    Ok(list)
 }
 
 fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
@@ -1233,6 +1283,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(catalog_sync_plan))
         .function(wrap_function!(catalog_sync_run))
         .function(wrap_function!(catalog_sync_status))
+        .function(wrap_function!(catalog_sync_claim_report))
         .function(wrap_function!(catalog_summary))
         .function(wrap_function!(cloud_handshake))
         .function(wrap_function!(cloud_webhook))
@@ -1241,6 +1292,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(message_send))
         .function(wrap_function!(message_auto_reply))
         .function(wrap_function!(message_vendor_menu))
+        .function(wrap_function!(vendor_directory_of))
         .function(wrap_function!(response_metrics))
         .function(wrap_function!(secret_seal))
         .function(wrap_function!(secret_open))

@@ -29,6 +29,8 @@ pub fn product_from_array(index: usize, record: &Zval) -> Result<Product, PhpExc
         price: field.text("price")?,
         regular_price: field.text("regular_price")?,
         sale_price: field.text("sale_price")?,
+        sale_from: field.integer("sale_from")?,
+        sale_to: field.integer("sale_to")?,
         stock_status: field.text("stock_status")?,
         manage_stock: field.flag("manage_stock")?,
         stock_quantity: field.integer("stock_quantity")?,

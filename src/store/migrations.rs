@@ -172,6 +172,11 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (vendor_id, gateway_id)
      );
      CREATE INDEX vendor_reply_customer ON vendor_reply (vendor_id, customer, sent_at);",
+    // 5: when a sync job's end was reported (the activity-log line is written once,
+    // whichever worker sees the job finish first). Jobs already finished count as
+    // reported.
+    "ALTER TABLE sync_job ADD COLUMN reported_at INTEGER;
+     UPDATE sync_job SET reported_at = finished_at WHERE state IN ('done','failed');",
 ];
 
 /// The schema version this build creates and understands.

@@ -194,6 +194,12 @@ test('the WooCommerce-API reader and the storage reader agree field for field on
   assert.equal(cs[shop.gallery].image, null, 'a gallery is not a main image');
   assert.match(cs[shop.rich].description, /\[gallery ids="1,2"\]/, 'the description as stored, shortcodes and all');
   assert.equal(c.storage.filter((r) => r.parent_id === shop.variable).length, 5, 'five variations');
+  // Sale windows reach the core as UTC timestamps, for it to decide the catalog price.
+  const now = Math.floor(Date.now() / 1000);
+  assert.ok(cs[shop.future_sale].sale_from > now + 29 * 86400 && cs[shop.future_sale].sale_to > cs[shop.future_sale].sale_from, 'the future sale\'s window');
+  assert.ok(cs[shop.past_sale].sale_to < now, 'the ended sale\'s end');
+  assert.ok(cs[shop.open_sale].sale_from < now && cs[shop.open_sale].sale_to > now, 'the running sale\'s window');
+  assert.deepEqual([cs[shop.rich].sale_from, cs[shop.rich].sale_to], [null, null], 'no sale, no window');
   const b = cli('readers', { vendor_id: fx.vendor_b.id });
   assert.deepEqual(b.woocommerce, b.storage, 'vendor B: records identical');
   assert.deepEqual(b.storage.map((r) => r.id).sort(), [...fx.b].sort(), 'vendor B keeps only its own two (the moved one left)');
@@ -201,7 +207,7 @@ test('the WooCommerce-API reader and the storage reader agree field for field on
   const { storage } = cli('readers', { vendor_id: fx.vendor_a.id });
   const by = Object.fromEntries(storage.map((r) => [r.id, r]));
   const keys = ['id', 'vendor_id', 'product_type', 'parent_id', 'status', 'visibility', 'sku', 'title', 'description', 'short_description',
-    'price', 'regular_price', 'sale_price', 'stock_status', 'manage_stock', 'stock_quantity', 'image', 'permalink', 'brand'];
+    'price', 'regular_price', 'sale_price', 'sale_from', 'sale_to', 'stock_status', 'manage_stock', 'stock_quantity', 'image', 'permalink', 'brand'];
   for (const r of storage) assert.deepEqual(Object.keys(r), keys, 'record keys in the documented order');
   assert.equal(by[fx.good.tee].brand, 'Acme Wear');
   assert.equal(by[fx.good.tee].manage_stock, true);

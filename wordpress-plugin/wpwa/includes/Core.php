@@ -222,12 +222,25 @@ final class Core {
 	 * @param string                          $body       Raw request body.
 	 * @param string|null                     $signature  X-Hub-Signature-256 header.
 	 * @param string                          $app_secret App secret.
-	 * @param array<int,array<string,mixed>>  $vendors    vendor_id, code, store_name.
+	 * @param array<int,array<string,mixed>>  $vendors    vendor_id, code (chosen, or ''), store_name.
 	 * @param array<string,mixed>             $routing    window_seconds, fallback.
 	 * @return array<string,mixed>|WP_Error
 	 */
 	public static function cloud_webhook( string $body, ?string $signature, string $app_secret, array $vendors, array $routing ) {
 		return self::call( static fn() => \Wpwa\cloud_webhook( $body, $signature, $app_secret, $vendors, $routing ) );
+	}
+
+	/**
+	 * The routing directory as the core makes it: store names decoded, a code
+	 * for every vendor that no other vendor has.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array<string,mixed>> $vendors vendor_id, code (chosen, or ''), store_name.
+	 * @return array<int,array{vendor_id:int,code:string,store_name:string}>|WP_Error
+	 */
+	public static function vendor_directory( array $vendors ) {
+		return self::call( static fn() => \Wpwa\vendor_directory( $vendors ), false );
 	}
 
 	/**
@@ -445,6 +458,20 @@ final class Core {
 	 */
 	public static function catalog_sync_status( int $vendor_id, ?int $job_id = null ) {
 		return self::call( static fn() => \Wpwa\catalog_sync_status( $vendor_id, $job_id ) );
+	}
+
+	/**
+	 * Claims the report of a finished sync job's end: true for exactly one
+	 * caller, whichever request or queued action sees the end first.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @return bool|WP_Error
+	 */
+	public static function catalog_sync_claim_report( int $vendor_id, int $job_id ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_claim_report( $vendor_id, $job_id ) );
 	}
 
 	/**

@@ -81,6 +81,7 @@ final class CatalogSettings {
 			'batch_size'    => __( 'Batch size', 'wpwa' ),
 			'image_max_mb'  => __( 'Image size limit', 'wpwa' ),
 			'schedule'      => __( 'Scheduled sync', 'wpwa' ),
+			'change_delay'  => __( 'Sync after a product change', 'wpwa' ),
 			'currency'      => __( 'Currency', 'wpwa' ),
 		);
 		foreach ( $fields as $key => $label ) {
@@ -262,7 +263,7 @@ final class CatalogSettings {
 		$next = Scheduler::next_weekly();
 		printf(
 			'<p class="description">%1$s %2$s</p>',
-			esc_html__( 'Pick an off-peak hour (site time zone). Every vendor\'s catalog is synced then; a vendor\'s catalog also syncs five minutes after they change a product.', 'wpwa' ),
+			esc_html__( 'Pick an off-peak hour (site time zone). Every vendor\'s catalog is synced then, and after they change a product (see below).', 'wpwa' ),
 			null === $next ? '' : esc_html(
 				sprintf(
 					/* translators: %s: date and time. */
@@ -270,6 +271,23 @@ final class CatalogSettings {
 					wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $next )
 				)
 			)
+		);
+	}
+
+	/**
+	 * Field: minutes between a product change and its vendor's sync.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return void
+	 */
+	public static function field_change_delay(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_catalog_change_delay" name="%1$s" value="%2$d" min="0" max="60" step="1" /> %3$s<p class="description">%4$s</p>',
+			esc_attr( self::name( 'change_delay' ) ),
+			(int) Config::get( 'change_delay' ),
+			esc_html__( 'minutes', 'wpwa' ),
+			esc_html__( 'A vendor\'s catalog syncs this long after their last product change (in the dashboard, WooCommerce\'s REST API or an import), so that a burst of edits is sent once. 0 syncs at the next run of the background queue. Default 5.', 'wpwa' )
 		);
 	}
 

@@ -78,6 +78,7 @@ final class Config {
 			'schedule_day'  => 0,
 			'schedule_hour' => 3,
 			'currency'      => 'USD',
+			'change_delay'  => 5,
 		);
 	}
 
@@ -102,6 +103,7 @@ final class Config {
 		$s['schedule_day']  = min( 6, max( 0, (int) $s['schedule_day'] ) );
 		$s['schedule_hour'] = min( 23, max( 0, (int) $s['schedule_hour'] ) );
 		$s['currency']      = preg_match( '/^[A-Z]{3}$/', (string) $s['currency'] ) ? (string) $s['currency'] : 'USD';
+		$s['change_delay']  = min( 60, max( 0, (int) $s['change_delay'] ) );
 		return $s;
 	}
 
@@ -324,6 +326,7 @@ final class Config {
 			'image_max_mb'  => array( 1, 8, __( 'Image size limit', 'wpwa' ) ),
 			'schedule_day'  => array( 0, 6, __( 'Day', 'wpwa' ) ),
 			'schedule_hour' => array( 0, 23, __( 'Hour', 'wpwa' ) ),
+			'change_delay'  => array( 0, 60, __( 'Sync after a product change', 'wpwa' ) ),
 		);
 		foreach ( $ranges as $key => list( $min, $max, $label ) ) {
 			if ( ! isset( $input[ $key ] ) ) {

@@ -26,6 +26,9 @@ defined( 'ABSPATH' ) || exit;
  *   (debounced product changes, the weekly run).
  * - `wpwa_catalog_weekly`: the weekly run for every vendor, at the admin's
  *   day and off-peak hour (site time zone).
+ * - `wpwa_price_change` ( product_id ): a scheduled sale of the product
+ *   starts or ends now; syncs its vendor so the catalog price follows. One
+ *   pending action per product, at the next boundary the core names.
  *
  * @since 0.3.0
  */
@@ -34,6 +37,7 @@ final class Scheduler {
 	public const SLICE_HOOK  = 'wpwa_sync_slice';
 	public const VENDOR_HOOK = 'wpwa_sync_vendor';
 	public const WEEKLY_HOOK = 'wpwa_catalog_weekly';
+	public const PRICE_HOOK  = 'wpwa_price_change';
 	public const GROUP       = 'wpwa';
 
 	/**
@@ -43,12 +47,6 @@ final class Scheduler {
 	 */
 	public const WEEKLY_SIGNATURE = 'wpwa_catalog_weekly_signature';
 
-	/**
-	 * Delay of the sync that follows a product change (seconds).
-	 *
-	 * @since 0.3.0
-	 */
-	public const DEBOUNCE = 300;
 
 	/**
 	 * Vendors whose change-sync was (re)scheduled in this request.
@@ -68,6 +66,8 @@ final class Scheduler {
 		add_action( self::SLICE_HOOK, array( self::class, 'run_slice' ), 10, 2 );
 		add_action( self::VENDOR_HOOK, array( self::class, 'run_vendor' ), 10, 1 );
 		add_action( self::WEEKLY_HOOK, array( self::class, 'run_weekly' ) );
+		add_action( self::PRICE_HOOK, array( self::class, 'run_price_change' ), 10, 1 );
+		add_action( 'before_delete_post', array( self::class, 'on_delete' ), 20, 1 );
 		add_action( 'init', array( self::class, 'ensure_weekly' ), 100 );
 
 		add_action( 'save_post_product', array( self::class, 'on_save' ), 20, 2 );
@@ -93,39 +93,53 @@ final class Scheduler {
 	 * Schedules the next slice of a running job (once), when it may send again.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 `$delay`: the first slice of a sync started from the dashboard is due at once.
 	 *
 	 * @param int                 $vendor_id Vendor user ID.
 	 * @param int                 $job_id    Job ID.
 	 * @param array<string,mixed> $job       Job summary.
+	 * @param int                 $delay     Seconds from now (before any rate-limit wait).
 	 * @return void
 	 */
-	public static function schedule_slice( int $vendor_id, int $job_id, array $job = array() ): void {
+	public static function schedule_slice( int $vendor_id, int $job_id, array $job = array(), int $delay = 2 ): void {
 		$args = array( $vendor_id, $job_id );
-		$when = time() + 2;
+		$when = time() + max( 0, $delay );
 		if ( ! empty( $job['wait_until_ms'] ) ) {
 			$when = max( $when, (int) ceil( (int) $job['wait_until_ms'] / 1000 ) );
 		}
-		if ( self::has_action_scheduler() ) {
-			if ( function_exists( 'as_has_scheduled_action' ) && as_has_scheduled_action( self::SLICE_HOOK, $args, self::GROUP ) ) {
-				return;
-			}
-			as_schedule_single_action( $when, self::SLICE_HOOK, $args, self::GROUP );
+		if ( null !== self::next_action( self::SLICE_HOOK, $args ) ) {
 			return;
 		}
-		if ( false === wp_next_scheduled( self::SLICE_HOOK, $args ) ) {
-			wp_schedule_single_event( $when, self::SLICE_HOOK, $args );
-		}
+		self::schedule_action( $when, self::SLICE_HOOK, $args );
 	}
 
 	/**
-	 * Removes pending slices of a vendor's jobs.
+	 * Removes the pending slices of a vendor's jobs, from Action Scheduler's
+	 * queue and WP-Cron's, so that a finished sync leaves nothing behind.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Action Scheduler's pending slices too.
 	 *
 	 * @param int $vendor_id Vendor user ID.
 	 * @return void
 	 */
 	public static function unschedule_slices( int $vendor_id ): void {
+		if ( self::has_action_scheduler() && function_exists( 'as_get_scheduled_actions' ) ) {
+			$pending = as_get_scheduled_actions(
+				array(
+					'hook'     => self::SLICE_HOOK,
+					'group'    => self::GROUP,
+					'status'   => \ActionScheduler_Store::STATUS_PENDING,
+					'per_page' => -1,
+				)
+			);
+			foreach ( is_array( $pending ) ? $pending : array() as $action ) {
+				$args = is_object( $action ) && method_exists( $action, 'get_args' ) ? (array) $action->get_args() : array();
+				if ( (int) ( $args[0] ?? 0 ) === $vendor_id ) {
+					as_unschedule_all_actions( self::SLICE_HOOK, $args, self::GROUP );
+				}
+			}
+		}
 		$crons = _get_cron_array();
 		foreach ( is_array( $crons ) ? $crons : array() as $timestamp => $hooks ) {
 			foreach ( $hooks[ self::SLICE_HOOK ] ?? array() as $event ) {
@@ -134,6 +148,46 @@ final class Scheduler {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Has the queue run the job's due slice now, for the dashboard's progress
+	 * poll: through Action Scheduler's own runner when the slice is queued
+	 * there (so it is claimed, logged and completed like any queued action),
+	 * or inline without Action Scheduler. A slice not yet due (a rate-limit
+	 * wait) is left for the queue.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @param int $budget_ms Budget of an inline slice.
+	 * @return void
+	 */
+	public static function run_due_slice( int $vendor_id, int $job_id, int $budget_ms ): void {
+		$args = array( $vendor_id, $job_id );
+		if ( ! self::has_action_scheduler() || ! class_exists( '\ActionScheduler' ) || ! function_exists( 'as_get_scheduled_actions' ) ) {
+			Sync::slice( $vendor_id, $job_id, $budget_ms );
+			return;
+		}
+		$due = as_get_scheduled_actions(
+			array(
+				'hook'         => self::SLICE_HOOK,
+				'args'         => $args,
+				'group'        => self::GROUP,
+				'status'       => \ActionScheduler_Store::STATUS_PENDING,
+				'date'         => as_get_datetime_object(),
+				'date_compare' => '<=',
+				'per_page'     => 1,
+			),
+			'ids'
+		);
+		if ( empty( $due ) ) {
+			// Lost (a deleted action, a crash between slices): queue it again.
+			self::schedule_slice( $vendor_id, $job_id, array(), 0 );
+			return;
+		}
+		\ActionScheduler::runner()->process_action( (int) reset( $due ), 'wpwa-dashboard' );
 	}
 
 	/**
@@ -184,6 +238,123 @@ final class Scheduler {
 	}
 
 	/**
+	 * Cron/Action Scheduler callback: a product's sale starts or ends now, so
+	 * its vendor's catalog is synced (only what changed is sent).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product (or variation) ID.
+	 * @return void
+	 */
+	public static function run_price_change( $product_id ): void {
+		self::run_vendor( self::owner( get_post( (int) $product_id ) ) );
+	}
+
+	/**
+	 * Keeps one pending price-change action per product at the next time its
+	 * catalog price changes (the core's `next_price_change`): scheduled when a
+	 * sale is, moved when its dates change, removed when there is none.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array<string,mixed>> $verdicts The core's catalog_prepare() entries.
+	 * @return void
+	 */
+	public static function schedule_price_changes( array $verdicts ): void {
+		foreach ( $verdicts as $verdict ) {
+			$product_id = (int) ( $verdict['product_id'] ?? 0 );
+			if ( $product_id <= 0 ) {
+				continue;
+			}
+			$args = array( $product_id );
+			$want = isset( $verdict['next_price_change'] ) ? (int) $verdict['next_price_change'] : null;
+			$next = self::next_action( self::PRICE_HOOK, $args );
+			if ( $next === $want ) {
+				continue;
+			}
+			self::unschedule_action( self::PRICE_HOOK, $args );
+			if ( null !== $want ) {
+				self::schedule_action( $want, self::PRICE_HOOK, $args );
+			}
+		}
+	}
+
+	/**
+	 * `before_delete_post`: a product that goes takes its price-change action
+	 * (and its variations' ones) with it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $post_id Post ID.
+	 * @return void
+	 */
+	public static function on_delete( $post_id ): void {
+		$post = get_post( (int) $post_id );
+		if ( ! $post instanceof WP_Post || ! in_array( $post->post_type, array( 'product', 'product_variation' ), true ) ) {
+			return;
+		}
+		$ids = array( (int) $post_id );
+		if ( 'product' === $post->post_type ) {
+			$ids = array_merge( $ids, array_map( 'intval', get_children( array( 'post_parent' => (int) $post_id, 'post_type' => 'product_variation', 'fields' => 'ids' ) ) ) );
+		}
+		foreach ( $ids as $id ) {
+			self::unschedule_action( self::PRICE_HOOK, array( $id ) );
+		}
+	}
+
+	/**
+	 * Schedules one single action (Action Scheduler, else WP-Cron).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int          $when Unix time.
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return void
+	 */
+	private static function schedule_action( int $when, string $hook, array $args ): void {
+		if ( self::has_action_scheduler() ) {
+			as_schedule_single_action( $when, $hook, $args, self::GROUP );
+			return;
+		}
+		wp_schedule_single_event( $when, $hook, $args );
+	}
+
+	/**
+	 * Removes the pending actions of a hook with these arguments.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return void
+	 */
+	private static function unschedule_action( string $hook, array $args ): void {
+		if ( self::has_action_scheduler() && function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( $hook, $args, self::GROUP );
+		}
+		wp_clear_scheduled_hook( $hook, $args );
+	}
+
+	/**
+	 * When the next pending action of a hook with these arguments runs.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string       $hook Hook.
+	 * @param array<mixed> $args Arguments.
+	 * @return int|null Unix time; null when none is pending.
+	 */
+	private static function next_action( string $hook, array $args ): ?int {
+		if ( self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
+			$next = as_next_scheduled_action( $hook, $args, self::GROUP );
+			return is_int( $next ) ? $next : null;
+		}
+		$next = wp_next_scheduled( $hook, $args );
+		return false === $next ? null : (int) $next;
+	}
+
+	/**
 	 * The weekly run: every vendor's sync, spread a little apart.
 	 *
 	 * @since 0.3.0
@@ -209,18 +380,10 @@ final class Scheduler {
 	 * @param int $delay     Seconds from now.
 	 * @return void
 	 */
-	public static function schedule_vendor( int $vendor_id, int $delay = self::DEBOUNCE ): void {
+	public static function schedule_vendor( int $vendor_id, int $delay ): void {
 		$args = array( $vendor_id );
-		$when = time() + max( 0, $delay );
-		if ( self::has_action_scheduler() ) {
-			if ( function_exists( 'as_unschedule_all_actions' ) ) {
-				as_unschedule_all_actions( self::VENDOR_HOOK, $args, self::GROUP );
-			}
-			as_schedule_single_action( $when, self::VENDOR_HOOK, $args, self::GROUP );
-			return;
-		}
-		wp_clear_scheduled_hook( self::VENDOR_HOOK, $args );
-		wp_schedule_single_event( $when, self::VENDOR_HOOK, $args );
+		self::unschedule_action( self::VENDOR_HOOK, $args );
+		self::schedule_action( time() + max( 0, $delay ), self::VENDOR_HOOK, $args );
 	}
 
 	/**
@@ -232,12 +395,7 @@ final class Scheduler {
 	 * @return int|null Unix time.
 	 */
 	public static function next_vendor_sync( int $vendor_id ): ?int {
-		if ( self::has_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
-			$next = as_next_scheduled_action( self::VENDOR_HOOK, array( $vendor_id ), self::GROUP );
-			return is_int( $next ) ? $next : null;
-		}
-		$next = wp_next_scheduled( self::VENDOR_HOOK, array( $vendor_id ) );
-		return false === $next ? null : (int) $next;
+		return self::next_action( self::VENDOR_HOOK, array( $vendor_id ) );
 	}
 
 	/**
@@ -264,11 +422,12 @@ final class Scheduler {
 			 * pushes the sync back; return a negative number to skip it.
 			 *
 			 * @since 0.3.0
+			 * @since 0.7.0 The default is the "Sync after a product change" setting.
 			 *
-			 * @param int $delay     Seconds (default 300).
+			 * @param int $delay     Seconds (default: the setting, 5 minutes unless changed).
 			 * @param int $vendor_id Vendor user ID.
 			 */
-			$delay = (int) apply_filters( 'wpwa_catalog_change_delay', self::DEBOUNCE, $vendor_id );
+			$delay = (int) apply_filters( 'wpwa_catalog_change_delay', MINUTE_IN_SECONDS * (int) Config::get( 'change_delay' ), $vendor_id );
 			if ( $delay >= 0 ) {
 				self::schedule_vendor( $vendor_id, $delay );
 			}
@@ -278,14 +437,16 @@ final class Scheduler {
 	}
 
 	/**
-	 * The vendor of a product or variation post.
+	 * The vendor of a product or variation post, as the marketplace maps it
+	 * (Vendors::product_vendor(); a variation's is its variable product's).
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Public: product names are shown only to their vendor.
 	 *
 	 * @param WP_Post|null $post Post.
-	 * @return int
+	 * @return int 0 when it is not a product.
 	 */
-	private static function owner( ?WP_Post $post ): int {
+	public static function owner( ?WP_Post $post ): int {
 		if ( ! $post || ! in_array( $post->post_type, array( 'product', 'product_variation' ), true ) ) {
 			return 0;
 		}

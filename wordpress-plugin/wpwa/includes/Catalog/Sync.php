@@ -128,9 +128,15 @@ final class Sync {
 		$before  = Core::catalog_sync_status( $vendor_id );
 		$running = is_array( $before ) && 'running' === ( $before['state'] ?? '' );
 
-		$job = Core::catalog_sync_plan( $vendor_id, self::records( $vendor_id ), $connection, $options );
+		$records = self::records( $vendor_id );
+		$job     = Core::catalog_sync_plan( $vendor_id, $records, $connection, $options );
 		if ( is_wp_error( $job ) ) {
 			return $job;
+		}
+		$verdicts = self::prepare( $vendor_id, $records );
+		if ( is_array( $verdicts ) ) {
+			// A sale that starts or ends later syncs the product again then.
+			Scheduler::schedule_price_changes( $verdicts );
 		}
 		$started = ! $running || (int) $job['job_id'] !== (int) $before['job_id'];
 		if ( $started ) {
@@ -166,7 +172,8 @@ final class Sync {
 				return $job;
 			}
 		} elseif ( 'running' === $job['state'] ) {
-			Scheduler::schedule_slice( $vendor_id, (int) $job['job_id'], $job );
+			// Queued, due at once: the background queue does the work.
+			Scheduler::schedule_slice( $vendor_id, (int) $job['job_id'], $job, 0 );
 		}
 		return array(
 			'job'     => $job,
@@ -197,28 +204,30 @@ final class Sync {
 		if ( 'running' === $job['state'] ) {
 			Scheduler::schedule_slice( $vendor_id, $job_id, $job );
 		} else {
+			// Whoever sees the end (a queued slice, the dashboard's poll) leaves no
+			// slice behind, then the end is reported once.
+			Scheduler::unschedule_slices( $vendor_id );
 			self::finished( $vendor_id, $job );
 		}
 		return $job;
 	}
 
 	/**
-	 * Records the end of a job once (activity log and action).
+	 * Records the end of a job once (activity log and action): the core lets
+	 * exactly one caller claim it, however many requests and queued actions
+	 * see the job finish.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Claimed in the core instead of a user meta read then written.
 	 *
 	 * @param int                 $vendor_id Vendor user ID.
 	 * @param array<string,mixed> $job       Job summary.
 	 * @return void
 	 */
 	private static function finished( int $vendor_id, array $job ): void {
-		$key  = 'wpwa_catalog_reported_job';
-		$seen = (int) get_user_meta( $vendor_id, $key, true );
-		if ( $seen >= (int) $job['job_id'] ) {
+		if ( true !== Core::catalog_sync_claim_report( $vendor_id, (int) $job['job_id'] ) ) {
 			return;
 		}
-		update_user_meta( $vendor_id, $key, (int) $job['job_id'] );
-		Scheduler::unschedule_slices( $vendor_id );
 		if ( 'failed' === $job['state'] ) {
 			Core::log( $vendor_id, 'error', 'sync', __( 'Catalog sync stopped:', 'wpwa' ) . ' ' . (string) $job['error'], array( 'job_id' => (int) $job['job_id'] ) );
 		} else {

@@ -54,6 +54,13 @@ final class Config {
 	public const CODE_META = 'wpwa_vendor_code';
 
 	/**
+	 * Vendors' codes by vendor ID, as the core gave them in this request.
+	 *
+	 * @var array<int,string>|null
+	 */
+	private static ?array $codes = null;
+
+	/**
 	 * User meta: whether the vendor gets an e-mail per customer message ('0' turns it off).
 	 * Read only to carry it into the preferences (see Preferences::get()).
 	 *
@@ -316,36 +323,32 @@ final class Config {
 	}
 
 	/**
-	 * A vendor's code: the `wpwa_vendor_code` user meta, else the store name
-	 * in capitals with only letters and digits (at most 20).
+	 * A vendor's code, as customers write it after `#`: the one the core gave
+	 * them in the routing directory (their `wpwa_vendor_code` user meta when
+	 * set and free, else made from the store name; unique among vendors).
 	 *
 	 * @since 0.4.0
+	 * @since 0.7.0 From the core's directory, so that it is unique.
 	 *
 	 * @param int $vendor_id Vendor user ID.
-	 * @return string
+	 * @return string '' when the vendor is not in the directory.
 	 */
 	public static function vendor_code( int $vendor_id ): string {
-		$code = self::clean_code( (string) get_user_meta( $vendor_id, self::CODE_META, true ) );
-		if ( '' === $code ) {
-			$code = self::clean_code( remove_accents( CatalogConfig::store_name( $vendor_id ) ) );
+		// Every code depends on every vendor's name: made once per request, not per vendor shown.
+		if ( null === self::$codes ) {
+			$directory   = Core::vendor_directory( self::directory() );
+			self::$codes = array();
+			foreach ( is_array( $directory ) ? $directory : array() as $entry ) {
+				self::$codes[ (int) $entry['vendor_id'] ] = (string) $entry['code'];
+			}
 		}
-		return $code;
+		return self::$codes[ $vendor_id ] ?? '';
 	}
 
 	/**
-	 * Letters and digits only, upper case, at most 20.
-	 *
-	 * @since 0.4.0
-	 *
-	 * @param string $raw Raw code.
-	 * @return string
-	 */
-	public static function clean_code( string $raw ): string {
-		return substr( strtoupper( (string) preg_replace( '/[^A-Za-z0-9]/', '', $raw ) ), 0, 20 );
-	}
-
-	/**
-	 * The vendor directory given to the core: `vendor_id`, `code`, `store_name`.
+	 * The vendor directory given to the core: `vendor_id`, `code` (the code
+	 * the vendor chose, or ''), `store_name` (as the marketplace answers it).
+	 * The core decodes the names and gives every vendor a code of their own.
 	 *
 	 * @since 0.4.0
 	 *
@@ -356,7 +359,7 @@ final class Config {
 		foreach ( Vendors::all_ids() as $vendor_id ) {
 			$directory[] = array(
 				'vendor_id'  => (int) $vendor_id,
-				'code'       => self::vendor_code( (int) $vendor_id ),
+				'code'       => (string) get_user_meta( (int) $vendor_id, self::CODE_META, true ),
 				'store_name' => CatalogConfig::store_name( (int) $vendor_id ),
 			);
 		}

@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Messages;
 use Throwable;
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Products\Names;
 use Wpwa\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
@@ -42,19 +43,21 @@ final class Notifier {
 	 * @return void
 	 */
 	public static function after_response( array $report ): void {
-		$stored = array_filter( (array) ( $report['stored'] ?? array() ), 'is_array' );
-		$menus  = array_filter( (array) ( $report['menus'] ?? array() ), 'is_string' );
-		if ( empty( $stored ) && empty( $menus ) ) {
+		$stored   = array_filter( (array) ( $report['stored'] ?? array() ), 'is_array' );
+		$menus    = array_filter( (array) ( $report['menus'] ?? array() ), 'is_string' );
+		$failures = array_filter( (array) ( $report['failures'] ?? array() ), 'is_array' );
+		if ( empty( $stored ) && empty( $menus ) && empty( $failures ) ) {
 			return;
 		}
 		add_action(
 			'shutdown',
-			static function () use ( $stored, $menus ): void {
+			static function () use ( $stored, $menus, $failures ): void {
 				if ( function_exists( 'fastcgi_finish_request' ) ) {
 					fastcgi_finish_request();
 				}
 				self::routed( $stored );
 				self::ask_for_shop( $menus );
+				self::failed( $failures );
 			},
 			0
 		);
@@ -247,15 +250,17 @@ final class Notifier {
 	}
 
 	/**
-	 * The start of the last message, or a placeholder for messages without text.
+	 * The start of what the customer last wrote, or a placeholder for messages
+	 * without text.
 	 *
 	 * @since 0.5.0
+	 * @since 0.7.0 The customer's message, not the vendor's automatic reply.
 	 *
 	 * @param array<string,mixed> $conversation Conversation summary.
 	 * @return string
 	 */
 	private static function preview( array $conversation ): string {
-		$text = trim( wp_strip_all_tags( (string) ( $conversation['last_text'] ?? '' ) ) );
+		$text = trim( wp_strip_all_tags( Panel::message_text( (string) ( $conversation['customer_text'] ?? $conversation['last_text'] ?? '' ) ) ) );
 		if ( mb_strlen( $text ) > self::PREVIEW_CHARS ) {
 			$text = mb_substr( $text, 0, self::PREVIEW_CHARS ) . '…';
 		}
@@ -289,9 +294,25 @@ final class Notifier {
 			'',
 			'“' . $text . '”',
 			'',
-			__( 'Reply from your WhatsApp Business app. Your conversations are listed in your WhatsApp dashboard:', 'wpwa' ),
-			esc_url_raw( $link ),
 		);
+		$items   = Panel::items( $vendor_id, (array) ( $conversation['items'] ?? array() ) );
+		$product = (string) ( $conversation['product'] ?? '' );
+		if ( $items ) {
+			$lines[] = __( 'Your items in this order:', 'wpwa' );
+			foreach ( $items as $item ) {
+				$lines[] = '- ' . $item['line'];
+			}
+			$lines[] = '';
+		} elseif ( '' !== $product ) {
+			$title = Names::of( $vendor_id, (int) ( $conversation['product_id'] ?? 0 ), $product );
+			if ( '' !== $title ) {
+				/* translators: %s: product name. */
+				$lines[] = sprintf( __( 'About: %s', 'wpwa' ), $title );
+				$lines[] = '';
+			}
+		}
+		$lines[] = __( 'Reply from your WhatsApp Business app. Your conversations are listed in your WhatsApp dashboard:', 'wpwa' );
+		$lines[] = esc_url_raw( $link );
 		$message = implode( "\n", $lines );
 
 		/**
@@ -312,6 +333,114 @@ final class Notifier {
 			),
 			$vendor_id,
 			$conversation
+		);
+		if ( empty( $mail['to'] ) ) {
+			return false;
+		}
+		return (bool) wp_mail( (string) $mail['to'], (string) $mail['subject'], (string) $mail['message'] );
+	}
+
+	/**
+	 * Tells vendors that a message sent to one of their customers did not
+	 * arrive: a line in their activity log, an e-mail when they take e-mails,
+	 * and the `wpwa_message_delivery_failed` action. The panel marks the
+	 * conversation from the core's own record.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array<string,mixed>> $failures The core's failures: vendor_id, conversation_id, wamid, error_code, reason, at.
+	 * @return void
+	 */
+	public static function failed( array $failures ): void {
+		foreach ( $failures as $failure ) {
+			$vendor_id = (int) ( $failure['vendor_id'] ?? 0 );
+			if ( $vendor_id <= 0 ) {
+				continue;
+			}
+			try {
+				$conversation = Core::conversation( $vendor_id, (int) ( $failure['conversation_id'] ?? 0 ) );
+				$conversation = is_array( $conversation ) ? $conversation : array();
+				$reason       = Panel::failure_text( (string) ( $failure['reason'] ?? 'unknown' ) );
+				$customer     = self::customer_label( $conversation );
+				Core::log(
+					$vendor_id,
+					'warning',
+					'message',
+					/* translators: 1: customer name or number, 2: why, in a sentence. */
+					sprintf( __( 'Your message to %1$s was not delivered. %2$s', 'wpwa' ), $customer, $reason ),
+					array(
+						'wamid'      => (string) ( $failure['wamid'] ?? '' ),
+						'error_code' => isset( $failure['error_code'] ) ? (int) $failure['error_code'] : null,
+					)
+				);
+				if ( Preferences::get( $vendor_id )['notify_email'] ) {
+					self::failure_email( $vendor_id, $customer, $reason );
+				}
+
+				/**
+				 * Fires when a message sent to a vendor's customer was reported as
+				 * not delivered, after the vendor was told.
+				 *
+				 * @since 0.7.0
+				 *
+				 * @param array<string,mixed> $failure   vendor_id, conversation_id, wamid, error_code, reason (code), at.
+				 * @param string              $reason    Why, in words.
+				 * @param int                 $vendor_id Vendor user ID.
+				 */
+				do_action( 'wpwa_message_delivery_failed', $failure, $reason, $vendor_id );
+			} catch ( Throwable $e ) {
+				Core::report( $e );
+			}
+		}
+	}
+
+	/**
+	 * E-mails a vendor that a message to a customer did not arrive.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $customer  Customer name or number.
+	 * @param string $reason    Why, in words.
+	 * @return bool Whether the mail was handed to wp_mail().
+	 */
+	private static function failure_email( int $vendor_id, string $customer, string $reason ): bool {
+		$user = get_userdata( $vendor_id );
+		if ( ! $user || ! is_email( $user->user_email ) ) {
+			return false;
+		}
+		$site = wp_specialchars_decode( (string) get_bloginfo( 'name' ), ENT_QUOTES );
+		/* translators: 1: site name, 2: customer name or number. */
+		$subject = sprintf( __( '[%1$s] Your WhatsApp message to %2$s was not delivered', 'wpwa' ), $site, $customer );
+		$message = implode(
+			"\n",
+			array(
+				/* translators: %s: customer name or number. */
+				sprintf( __( 'WhatsApp could not deliver your last message to %s.', 'wpwa' ), $customer ),
+				'',
+				$reason,
+				'',
+				__( 'Your conversations are listed in your WhatsApp dashboard:', 'wpwa' ),
+				esc_url_raw( self::dashboard_url() ),
+			)
+		);
+
+		/**
+		 * Filters the e-mail telling a vendor that a message did not arrive.
+		 *
+		 * @since 0.7.0
+		 *
+		 * @param array{to:string,subject:string,message:string} $mail      The e-mail (plain text).
+		 * @param int                                             $vendor_id Vendor user ID.
+		 */
+		$mail = (array) apply_filters(
+			'wpwa_delivery_failed_email',
+			array(
+				'to'      => $user->user_email,
+				'subject' => $subject,
+				'message' => $message,
+			),
+			$vendor_id
 		);
 		if ( empty( $mail['to'] ) ) {
 			return false;

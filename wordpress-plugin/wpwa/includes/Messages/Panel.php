@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Messages;
 
 use Throwable;
+use Wpwa\Plugin\Products\Names;
 use Wpwa\Plugin\Core;
 
 defined( 'ABSPATH' ) || exit;
@@ -59,15 +60,21 @@ final class Panel {
 			}
 			$digits  = preg_replace( '/\D/', '', (string) ( $row['customer'] ?? '' ) );
 			$product = (string) ( $row['product'] ?? '' );
+			$failure = is_array( $row['failure'] ?? null ) ? $row['failure'] : null;
 
 			$data['conversations'][] = array(
 				'id'              => (int) ( $row['id'] ?? 0 ),
 				'customer'        => '' !== $digits ? '+' . $digits : '',
 				'customer_name'   => (string) ( $row['customer_name'] ?? '' ),
 				'product'         => $product,
-				'product_title'   => '' !== $product ? self::product_title( $product ) : '',
-				'last_text'       => (string) ( $row['last_text'] ?? '' ),
-				'last_message_at' => (int) ( $row['last_message_at'] ?? 0 ),
+				'product_title'   => '' !== $product ? Names::of( $vendor_id, (int) ( $row['product_id'] ?? 0 ), $product ) : '',
+				'last_text'       => self::message_text( (string) ( $row['customer_text'] ?? $row['last_text'] ?? '' ) ),
+				'last_message_at' => (int) ( $row['customer_at'] ?? $row['last_message_at'] ?? 0 ),
+				'items'           => self::items( $vendor_id, (array) ( $row['items'] ?? array() ) ),
+				'failure'         => null === $failure ? null : array(
+					'reason' => self::failure_text( (string) ( $failure['reason'] ?? 'unknown' ) ),
+					'at'     => (int) ( $failure['at'] ?? 0 ),
+				),
 				'unread'          => (int) ( $row['unread'] ?? 0 ),
 				'reply_url'       => '' !== $digits ? 'https://wa.me/' . $digits : '',
 			);
@@ -108,34 +115,97 @@ final class Panel {
 	}
 
 	/**
-	 * The title of the product with this retailer ID (its SKU), if any.
+	 * The vendor's items of a customer's order, worded for people:
+	 * `name`, `quantity`, `price` ("10.50 USD"), and `line` ("2 × Organic Tee,
+	 * 10.50 USD each").
 	 *
-	 * @since 0.4.0
+	 * @since 0.7.0
 	 *
-	 * @param string $retailer_id Retailer ID.
+	 * @param int                            $vendor_id Vendor user ID.
+	 * @param array<int,array<string,mixed>> $items     The core's order items: retailer_id, product_id, quantity, item_price, currency.
+	 * @return array<int,array{name:string,quantity:int,price:string,line:string}>
+	 */
+	public static function items( int $vendor_id, array $items ): array {
+		$out = array();
+		foreach ( $items as $item ) {
+			if ( ! is_array( $item ) ) {
+				continue;
+			}
+			$name = Names::of( $vendor_id, (int) ( $item['product_id'] ?? 0 ), (string) ( $item['retailer_id'] ?? '' ) );
+			if ( '' === $name ) {
+				$name = __( 'a product no longer in your shop', 'wpwa' );
+			}
+			$quantity = (int) ( $item['quantity'] ?? 0 );
+			$price    = number_format_i18n( (float) ( $item['item_price'] ?? 0 ), 2 ) . ' ' . sanitize_text_field( (string) ( $item['currency'] ?? '' ) );
+			$out[]    = array(
+				'name'     => $name,
+				'quantity' => $quantity,
+				'price'    => trim( $price ),
+				/* translators: 1: quantity, 2: product name, 3: unit price with currency, e.g. "10.50 USD". */
+				'line'     => sprintf( __( '%1$s × %2$s, %3$s each', 'wpwa' ), number_format_i18n( $quantity ), $name, trim( $price ) ),
+			);
+		}
+		return $out;
+	}
+
+	/**
+	 * A message's text as the vendor reads it: `[order]`-style placeholders the
+	 * core gives for messages without text, worded.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $text Text from the core.
 	 * @return string
 	 */
-	private static function product_title( string $retailer_id ): string {
-		$ids = get_posts(
-			array(
-				'post_type'        => array( 'product', 'product_variation' ),
-				'post_status'      => array( 'publish', 'private' ),
-				'posts_per_page'   => 1,
-				'fields'           => 'ids',
-				'no_found_rows'    => true,
-				'suppress_filters' => true,
-				// phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query -- one indexed lookup per conversation shown.
-				'meta_query'       => array(
-					array(
-						'key'   => '_sku',
-						'value' => $retailer_id,
-					),
-				),
-			)
-		);
-		if ( empty( $ids ) && ctype_digit( $retailer_id ) && 'product' === get_post_type( (int) $retailer_id ) ) {
-			$ids = array( (int) $retailer_id );
+	public static function message_text( string $text ): string {
+		if ( 1 !== preg_match( '/^\[([a-z_]+)\]$/', $text, $match ) ) {
+			return $text;
 		}
-		return empty( $ids ) ? '' : wp_strip_all_tags( get_the_title( (int) $ids[0] ) );
+		switch ( $match[1] ) {
+			case 'order':
+				return __( '(an order from your WhatsApp catalog)', 'wpwa' );
+			case 'image':
+			case 'video':
+			case 'audio':
+			case 'document':
+			case 'sticker':
+				return __( '(a picture, video, voice message or file)', 'wpwa' );
+			default:
+				return __( '(a message without text)', 'wpwa' );
+		}
+	}
+
+	/**
+	 * Why a message to a customer did not arrive, in words, from the reason
+	 * code the core gives (see the core's `failure_reason`).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $reason Reason code.
+	 * @return string
+	 */
+	public static function failure_text( string $reason ): string {
+		switch ( $reason ) {
+			case 'outside_window':
+				return __( 'The customer last wrote more than 24 hours ago, so WhatsApp only lets an approved template through. Reply from your WhatsApp Business app once they write again.', 'wpwa' );
+			case 'undeliverable':
+				return __( 'WhatsApp could not deliver it: the number may not use WhatsApp, or uses an old version of the app.', 'wpwa' );
+			case 'engagement_limit':
+				return __( 'WhatsApp held the message back to keep the customer\'s experience healthy. Try again later.', 'wpwa' );
+			case 'spam_limit':
+				return __( 'WhatsApp limited messages from this number because too many were sent.', 'wpwa' );
+			case 'rate_limited':
+				return __( 'Too many messages were sent at once. Try again in a few minutes.', 'wpwa' );
+			case 'unsupported':
+				return __( 'WhatsApp does not support this kind of message.', 'wpwa' );
+			case 'media':
+				return __( 'The picture or file in the message could not be sent.', 'wpwa' );
+			case 'template':
+				return __( 'The message template was refused. The marketplace team can check it.', 'wpwa' );
+			case 'access':
+				return __( 'The WhatsApp connection is not allowed to send this message. The marketplace team can check the connection.', 'wpwa' );
+			default:
+				return __( 'WhatsApp could not deliver the message.', 'wpwa' );
+		}
 	}
 }

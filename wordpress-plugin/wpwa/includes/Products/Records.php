@@ -21,8 +21,11 @@ defined( 'ABSPATH' ) || exit;
  * A record has exactly these keys, in this order: `id`, `vendor_id`,
  * `product_type`, `parent_id`, `status`, `visibility`, `sku`, `title`,
  * `description`, `short_description`, `price`, `regular_price`,
- * `sale_price`, `stock_status`, `manage_stock`, `stock_quantity`, `image`
- * (`url`, `mime`, `bytes`, or null), `permalink`, `brand`.
+ * `sale_price`, `sale_from`, `sale_to` (the sale window as UTC Unix
+ * timestamps, or null; since 0.7.0), `stock_status`, `manage_stock`,
+ * `stock_quantity`, `image` (`url`, `mime`, `bytes`, or null), `permalink`,
+ * `brand`. The core decides from the window whether the sale price is the
+ * catalog price at a given time.
  *
  * @since 0.3.0
  */
@@ -95,6 +98,8 @@ final class Records {
 			'price'             => (string) ( $r['price'] ?? '' ),
 			'regular_price'     => (string) ( $r['regular_price'] ?? '' ),
 			'sale_price'        => (string) ( $r['sale_price'] ?? '' ),
+			'sale_from'         => self::timestamp( $r['sale_from'] ?? null ),
+			'sale_to'           => self::timestamp( $r['sale_to'] ?? null ),
 			'stock_status'      => (string) ( $r['stock_status'] ?? '' ) !== '' ? (string) $r['stock_status'] : 'instock',
 			'manage_stock'      => (bool) ( $r['manage_stock'] ?? false ),
 			'stock_quantity'    => null === $quantity || '' === $quantity ? null : (int) $quantity,
@@ -106,6 +111,29 @@ final class Records {
 			'permalink'         => (string) ( $r['permalink'] ?? '' ),
 			'brand'             => (string) ( $r['brand'] ?? '' ),
 		);
+	}
+
+	/**
+	 * A sale date as the core reads it: Unix seconds (UTC), or null for none.
+	 * WooCommerce stores `_sale_price_dates_from` / `_sale_price_dates_to` as
+	 * timestamps; its getters answer `WC_DateTime` objects.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param mixed $value Timestamp (int or numeric string), DateTimeInterface, or empty.
+	 * @return int|null
+	 */
+	public static function timestamp( $value ): ?int {
+		if ( $value instanceof \DateTimeInterface ) {
+			return $value->getTimestamp();
+		}
+		if ( is_int( $value ) ) {
+			return $value;
+		}
+		if ( is_string( $value ) && '' !== trim( $value ) && is_numeric( trim( $value ) ) ) {
+			return (int) trim( $value );
+		}
+		return null;
 	}
 
 	/**

@@ -138,7 +138,7 @@ final class StorageReader implements ProductReader {
 			$all_ids[] = (int) $v->ID;
 		}
 		$in_all = implode( ',', $all_ids );
-		$keys   = "'_sku','_price','_regular_price','_sale_price','_stock_status','_manage_stock','_stock','_thumbnail_id','_variation_description'";
+		$keys   = "'_sku','_price','_regular_price','_sale_price','_sale_price_dates_from','_sale_price_dates_to','_stock_status','_manage_stock','_stock','_thumbnail_id','_variation_description'";
 		$meta   = array();
 		foreach ( (array) $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in_all) AND (meta_key IN ($keys) OR meta_key LIKE 'attribute\\_%') ORDER BY meta_id ASC" ) as $row ) {
 			// First value wins, as get_post_meta( $id, $key, true ) answers.
@@ -237,6 +237,8 @@ final class StorageReader implements ProductReader {
 					'price'             => $m['_price'] ?? '',
 					'regular_price'     => $m['_regular_price'] ?? '',
 					'sale_price'        => $m['_sale_price'] ?? '',
+					'sale_from'         => $m['_sale_price_dates_from'] ?? null,
+					'sale_to'           => $m['_sale_price_dates_to'] ?? null,
 					'stock_status'      => $m['_stock_status'] ?? 'instock',
 					'manage_stock'      => $manage,
 					'stock_quantity'    => $stock,
@@ -282,6 +284,8 @@ final class StorageReader implements ProductReader {
 						'price'             => $vm['_price'] ?? '',
 						'regular_price'     => $vm['_regular_price'] ?? '',
 						'sale_price'        => $vm['_sale_price'] ?? '',
+						'sale_from'         => $vm['_sale_price_dates_from'] ?? null,
+						'sale_to'           => $vm['_sale_price_dates_to'] ?? null,
 						'stock_status'      => $vm['_stock_status'] ?? 'instock',
 						'manage_stock'      => $own_manage || $manage,
 						'stock_quantity'    => $own_manage ? $own_stock : ( $manage ? $stock : $own_stock ),

@@ -13,6 +13,7 @@ use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
+use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Catalog\Sync;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Vendors;
@@ -208,7 +209,8 @@ final class SyncController {
 	public static function post_sync( WP_REST_Request $request ) {
 		try {
 			$vendor_id = self::vendor_of( $request );
-			$result    = Sync::start( $vendor_id, 'manual', Sync::FIRST_SLICE_MS );
+			// Planned here, worked by the background queue (Action Scheduler).
+			$result    = Sync::start( $vendor_id, 'manual', 0 );
 			if ( is_wp_error( $result ) ) {
 				return $result;
 			}
@@ -239,13 +241,15 @@ final class SyncController {
 				return $job;
 			}
 			$now_ms = (int) floor( microtime( true ) * 1000 );
+			// Each poll has the queue run the job's due slice, so that a sync
+			// progresses while the vendor watches even where WP-Cron seldom runs.
 			// A slice that would only sleep through a rate-limit wait is not worth a request.
 			if ( is_array( $job ) && 'running' === $job['state'] && (int) $job['wait_until_ms'] <= $now_ms + 1000 ) {
-				$ran = Sync::slice( $vendor_id, (int) $job['job_id'], Sync::POLL_SLICE_MS );
-				if ( is_wp_error( $ran ) ) {
-					return $ran;
+				Scheduler::run_due_slice( $vendor_id, (int) $job['job_id'], Sync::POLL_SLICE_MS );
+				$job = Core::catalog_sync_status( $vendor_id, (int) $job['job_id'] );
+				if ( is_wp_error( $job ) ) {
+					return $job;
 				}
-				$job = $ran;
 			}
 			return self::respond( array( 'job' => is_array( $job ) ? Sync::present( $job ) : null ) );
 		} catch ( Throwable $e ) {

@@ -13,7 +13,13 @@
  *     @type string $code          The vendor's code (customers write #CODE to reach them).
  *     @type array  $conversations Conversations, newest first: id, customer (+digits),
  *                                 customer_name, product (retailer ID), product_title,
- *                                 last_text, last_message_at (unix), unread, reply_url.
+ *                                 last_text (what the customer last wrote; since 0.7.0
+ *                                 not the vendor's automatic reply), last_message_at
+ *                                 (unix, when the customer wrote), unread, reply_url;
+ *                                 since 0.7.0 items (the vendor's part of an order:
+ *                                 name, quantity, price, line) and failure (null, or
+ *                                 reason in words and at, unix: the last message sent
+ *                                 to the customer did not arrive).
  *     @type string $error         Error message when the conversations could not be read.
  *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
  *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
@@ -81,20 +87,33 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 								</span>
 							<?php endif; ?>
 						</p>
-						<?php if ( '' !== $wpwa_c['product'] ) : ?>
+						<?php if ( '' !== $wpwa_c['product'] && empty( $wpwa_c['items'] ) ) : ?>
 							<p class="wpwa-conversation__product">
 								<?php
 								echo esc_html(
 									'' !== $wpwa_c['product_title']
-										/* translators: 1: product title, 2: retailer ID (SKU). */
-										? sprintf( __( 'About: %1$s (SKU %2$s)', 'wpwa' ), $wpwa_c['product_title'], $wpwa_c['product'] )
-										/* translators: %s: retailer ID (SKU). */
-										: sprintf( __( 'About product SKU %s', 'wpwa' ), $wpwa_c['product'] )
+										/* translators: %s: product name. */
+										? sprintf( __( 'About: %s', 'wpwa' ), $wpwa_c['product_title'] )
+										: __( 'About a product no longer in your shop', 'wpwa' )
 								);
 								?>
 							</p>
 						<?php endif; ?>
 						<p class="wpwa-conversation__text"><?php echo esc_html( '' !== $wpwa_c['last_text'] ? $wpwa_c['last_text'] : __( '(no text)', 'wpwa' ) ); ?></p>
+						<?php if ( ! empty( $wpwa_c['items'] ) ) : ?>
+							<p class="wpwa-conversation__items-title"><?php esc_html_e( 'Your items in this order:', 'wpwa' ); ?></p>
+							<ul class="wpwa-conversation__items">
+								<?php foreach ( $wpwa_c['items'] as $wpwa_item ) : ?>
+									<li class="wpwa-conversation__item"><?php echo esc_html( $wpwa_item['line'] ); ?></li>
+								<?php endforeach; ?>
+							</ul>
+						<?php endif; ?>
+						<?php if ( ! empty( $wpwa_c['failure'] ) ) : ?>
+							<p class="wpwa-notice wpwa-notice--error wpwa-conversation__failure" role="status">
+								<strong><?php esc_html_e( 'Your last message to this customer was not delivered.', 'wpwa' ); ?></strong>
+								<?php echo esc_html( $wpwa_c['failure']['reason'] ); ?>
+							</p>
+						<?php endif; ?>
 						<p class="wpwa-conversation__meta">
 							<?php if ( $wpwa_time > 0 ) : ?>
 								<time class="wpwa-conversation__time" datetime="<?php echo esc_attr( gmdate( 'c', $wpwa_time ) ); ?>" title="<?php echo esc_attr( wp_date( $wpwa_datetime_format, $wpwa_time ) ); ?>">
