@@ -146,20 +146,6 @@ final class Vendors {
 	}
 
 	/**
-	 * The vendor's store name as people read it: the marketplace's store
-	 * name (WCFM returns it HTML-escaped), HTML entities decoded, for output
-	 * through esc_html() and friends.
-	 *
-	 * @since 0.7.0
-	 *
-	 * @param int $vendor_id Vendor user ID.
-	 * @return string
-	 */
-	public static function store_name( int $vendor_id ): string {
-		return html_entity_decode( Catalog\Config::store_name( $vendor_id ), ENT_QUOTES | ENT_HTML5, 'UTF-8' );
-	}
-
-	/**
 	 * Forgets cached answers (after role changes in the same request).
 	 *
 	 * @since 0.1.0
