@@ -102,3 +102,16 @@ add_filter( 'pre_http_request', static function ( $pre, $args, $url ) {
 	}
 	return $pre;
 }, 10, 3 );
+
+// The WordPress.org plugin directory (plugins_api()), which WooCommerce asks
+// on the Plugins screen: the same failure the blocked request would give,
+// without the PHP warning core raises for a failed request.
+add_filter(
+	'plugins_api',
+	static function ( $result ) {
+		return false === $result
+			? new WP_Error( 'plugins_api_failed', 'the WordPress.org plugin directory is not reachable from this demo/test site' )
+			: $result;
+	},
+	PHP_INT_MAX
+);
