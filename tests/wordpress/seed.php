@@ -69,11 +69,26 @@ function wpwa_seed_fail( string $message ): void {
 	exit( 1 );
 }
 
-/** The site's customer, as WooCommerce's checkout/My Account registration makes one. */
+/**
+ * The site's customer: a WordPress user with WooCommerce's customer role, its
+ * details through WC_Customer. (Not WC_Customer::save() on a new customer:
+ * that runs wc_create_new_customer(), whose registration-form filters
+ * marketplaces such as Dokan answer with a nonce error outside a form.)
+ */
 function wpwa_seed_customer( string $login, string $password, string $first, string $last ): int {
-	$user     = get_user_by( 'login', $login );
-	$customer = new WC_Customer( $user ? $user->ID : 0 );
-	$customer->set_username( $login );
+	$user = get_user_by( 'login', $login );
+	$id   = $user ? (int) $user->ID : wp_insert_user(
+		array(
+			'user_login' => $login,
+			'user_pass'  => $password,
+			'user_email' => $login . '@example.test',
+			'role'       => 'customer',
+		)
+	);
+	if ( is_wp_error( $id ) ) {
+		wpwa_seed_fail( "customer $login: " . $id->get_error_message() );
+	}
+	$customer = new WC_Customer( $id );
 	$customer->set_email( $login . '@example.test' );
 	$customer->set_password( $password );
 	$customer->set_first_name( $first );
@@ -84,10 +99,7 @@ function wpwa_seed_customer( string $login, string $password, string $first, str
 	$customer->set_billing_last_name( $last );
 	$customer->set_billing_country( 'US' );
 	$customer->set_billing_email( $login . '@example.test' );
-	$id = $customer->save();
-	if ( ! $id ) {
-		wpwa_seed_fail( "customer $login not saved" );
-	}
+	$customer->save();
 	return (int) $id;
 }
 

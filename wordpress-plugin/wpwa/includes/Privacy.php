@@ -74,7 +74,10 @@ final class Privacy {
 	}
 
 	/**
-	 * Registers the eraser.
+	 * Registers the eraser, first in line: it finds the requester's WhatsApp
+	 * numbers through their account and orders (billing phone), which
+	 * WooCommerce's own erasers remove when they run first, and WordPress
+	 * runs erasers in the order of this list.
 	 *
 	 * @since 0.6.0
 	 *
@@ -82,12 +85,14 @@ final class Privacy {
 	 * @return array<string,array<string,mixed>>
 	 */
 	public static function register_eraser( $erasers ): array {
-		$erasers                = is_array( $erasers ) ? $erasers : array();
-		$erasers[ self::ID ] = array(
-			'eraser_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
-			'callback'             => array( self::class, 'erase' ),
-		);
-		return $erasers;
+		$erasers = is_array( $erasers ) ? $erasers : array();
+		unset( $erasers[ self::ID ] );
+		return array(
+			self::ID => array(
+				'eraser_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
+				'callback'             => array( self::class, 'erase' ),
+			),
+		) + $erasers;
 	}
 
 	/**
