@@ -463,7 +463,8 @@ mod tests {
         }
     }
 
-    fn text(body: &str) -> Message {
+    /// A plain text message from one customer (shared with `directory_tests`).
+    pub(super) fn text(body: &str) -> Message {
         Message {
             phone_number_id: "42".into(),
             direction: crate::inbound::Direction::Inbound,
@@ -774,25 +775,7 @@ mod directory_tests {
             }
         }
         let route = |body: &str| {
-            let message = crate::inbound::Message {
-                phone_number_id: "42".into(),
-                direction: crate::inbound::Direction::Inbound,
-                id: "wamid.1".into(),
-                customer: "15550001".into(),
-                customer_name: None,
-                timestamp: 1_000,
-                kind: "text".into(),
-                text: Some(body.into()),
-                reply_to: None,
-                forwarded: false,
-                referred_product: None,
-                order: Vec::new(),
-                order_catalog_id: None,
-                reply_id: None,
-                media: None,
-                errors: Vec::new(),
-                raw: serde_json::Value::Null,
-            };
+            let message = super::tests::text(body);
             let decision = decide(
                 &message,
                 &entries,
