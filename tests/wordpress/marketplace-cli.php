@@ -13,7 +13,7 @@
  *
  *   {"marketplace", "label", "dashboard_url",
  *    "vendors": [{"login", "password", "id", "store_name", "email",
- *                 "product_ids": {SKU: id}}]}
+ *                 "product_ids": {SKU: id}, "product_names": {SKU: name}}]}
  *
  * JSON input (optional): {"vendors": [{"login", "store_name"}, {…}]}; the
  * default vendors are <name>_vendor_a "Acme Store" and <name>_vendor_b
@@ -113,6 +113,7 @@ try {
 		$password = wp_generate_password( 16, false );
 		$id       = (int) $def['create_vendor']( $login, $password, $email, $store );
 		$ids      = array();
+		$names    = array();
 		foreach ( array( 1, 2 ) as $i ) {
 			$sku   = strtoupper( "MP-$name-$login-$i" );
 			$sku   = preg_replace( '/[^A-Z0-9-]/', '', $sku );
@@ -132,7 +133,8 @@ try {
 				)
 			);
 			$def['assign_product']( $pid, $id );
-			$ids[ $sku ] = $pid;
+			$ids[ $sku ]   = $pid;
+			$names[ $sku ] = "$store product $i";
 		}
 		$out['vendors'][] = array(
 			'login'       => $login,
@@ -140,7 +142,8 @@ try {
 			'id'          => $id,
 			'store_name'  => $store,
 			'email'       => $email,
-			'product_ids' => $ids,
+			'product_ids'   => $ids,
+			'product_names' => $names,
 		);
 	}
 	$out['dashboard_url'] = (string) $def['dashboard_url']();
