@@ -470,6 +470,10 @@ test('log viewer: filters by vendor, level, kind and dates; pages; CSV export; d
   const { page, context, problems } = await adminTab();
   try {
     await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-logs`);
+    // Vendors are listed by store name (the marketplace's), not by WordPress user.
+    const seededA = site.vendors.find((v) => v.login === 'vendor_a');
+    const vendorOptions = await page.locator('#wpwa-log-vendor option').allInnerTexts();
+    assert.ok(vendorOptions.includes(`${seededA.store_name} (#${seededA.id})`), `vendor filter by store name: ${vendorOptions.join(', ')}`);
     await page.selectOption('#wpwa-log-vendor', String(m2.id));
     await page.selectOption('#wpwa-log-kind', kind);
     await Promise.all([page.waitForNavigation(), page.click('#wpwa-log-filter')]);

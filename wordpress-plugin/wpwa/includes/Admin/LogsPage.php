@@ -140,8 +140,8 @@ final class LogsPage {
 				<?php if ( count( $ids ) <= 500 ) : ?>
 					<select id="wpwa-log-vendor" name="vendor">
 						<option value=""><?php esc_html_e( 'All', 'wpwa' ); ?></option>
-						<?php foreach ( $ids ? get_users( array( 'include' => $ids, 'orderby' => 'display_name', 'fields' => array( 'ID', 'display_name' ) ) ) : array() as $user ) : ?>
-							<option value="<?php echo esc_attr( (string) $user->ID ); ?>" <?php selected( $params['vendor'] ?? '', (string) $user->ID ); ?>><?php echo esc_html( $user->display_name . ' (#' . $user->ID . ')' ); ?></option>
+						<?php foreach ( Vendors::store_names( $ids ) as $vendor_id => $store_name ) : ?>
+							<option value="<?php echo esc_attr( (string) $vendor_id ); ?>" <?php selected( $params['vendor'] ?? '', (string) $vendor_id ); ?>><?php echo esc_html( $store_name . ' (#' . $vendor_id . ')' ); ?></option>
 						<?php endforeach; ?>
 					</select>
 				<?php else : ?>

@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Admin;
 use WP_List_Table;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Logs;
+use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -40,7 +41,7 @@ final class LogsTable extends WP_List_Table {
 	private array $filter;
 
 	/**
-	 * Display names by user ID.
+	 * Store names by vendor ID (Vendors::store_names()).
 	 *
 	 * @var array<int,string>
 	 */
@@ -114,16 +115,7 @@ final class LogsTable extends WP_List_Table {
 		$this->items = $result['entries'];
 		$total       = (int) $result['total'];
 		$ids         = array_unique( array_filter( array_map( static fn( $e ) => (int) $e['vendor_id'], $this->items ) ) );
-		if ( $ids ) {
-			foreach ( get_users(
-				array(
-					'include' => $ids,
-					'fields'  => array( 'ID', 'display_name' ),
-				)
-			) as $user ) {
-				$this->names[ (int) $user->ID ] = (string) $user->display_name;
-			}
-		}
+		$this->names = Vendors::store_names( $ids );
 		$this->set_pagination_args(
 			array(
 				'total_items' => $total,

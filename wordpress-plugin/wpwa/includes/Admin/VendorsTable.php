@@ -108,10 +108,7 @@ final class VendorsTable extends WP_List_Table {
 	 */
 	public function prepare_items() {
 		$this->_column_headers = array( $this->get_columns(), array(), array(), 'vendor' );
-		$names                 = array();
-		foreach ( Vendors::all_ids() as $id ) {
-			$names[ $id ] = Vendors::store_name( $id );
-		}
+		$names                 = Vendors::store_names( Vendors::all_ids() );
 		$search = self::search();
 		if ( '' !== $search && $names ) {
 			// By store name, and by what identifies the account (login, e-mail, display name).
@@ -135,12 +132,6 @@ final class VendorsTable extends WP_List_Table {
 				ARRAY_FILTER_USE_BOTH
 			);
 		}
-		uasort(
-			$names,
-			static function ( string $a, string $b ): int {
-				return strnatcasecmp( $a, $b );
-			}
-		);
 		$total       = count( $names );
 		$page        = max( 1, $this->get_pagenum() );
 		$this->names = array_slice( $names, ( $page - 1 ) * self::PER_PAGE, self::PER_PAGE, true );
