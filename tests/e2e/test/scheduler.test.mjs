@@ -154,7 +154,9 @@ test('a sync started from the dashboard is worked by Action Scheduler\'s runner 
   assert.equal(done.job_id, job.job_id);
   assert.equal(done.state, 'done');
   assert.equal(done.synced, 2);
-  const list = (await sandbox('GET', `/sandbox/catalogs/${catalogId}/items`)).items;
+  // Under the central account every vendor's syncs go to this one catalog, and
+  // the runner also works what other vendors left due: read this vendor's items.
+  const list = (await sandbox('GET', `/sandbox/catalogs/${catalogId}/items`)).items.filter((i) => i.id.startsWith(`Q-${R}-`));
   assert.deepEqual(list.map((i) => [i.id, i.price]).sort(), [[`Q-${R}-LAMP`, '20.00 USD'], [`Q-${R}-VASE`, '10.00 USD']]);
 
   assert.deepEqual(pendingFor(vendor.id, Object.values(product)), [], 'no wpwa action of the vendor is left pending');
