@@ -1,7 +1,6 @@
 //! Customer conversations: verified Cloud API webhooks stored once per message, routed
 //! to vendors, with delivery statuses applied once per (message, status).
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 
@@ -21,12 +20,6 @@ pub enum ConversationError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for ConversationError {
-    fn from(e: rusqlite::Error) -> Self {
-        ConversationError::Store(e.into())
-    }
 }
 
 /// One stored copy of a message (an order across vendors is stored once per vendor).
@@ -103,25 +96,18 @@ struct StoreLookup<'a>(&'a Store);
 impl Lookup for StoreLookup<'_> {
     fn vendor_of_retailer_id(&self, retailer_id: &str) -> Option<u64> {
         self.0
-            .conn()
-            .prepare_cached("SELECT vendor_id FROM catalog_item WHERE retailer_id = ?1 ORDER BY updated_at DESC LIMIT 1")
-            .and_then(|mut s| s.query_row([retailer_id], |r| r.get::<_, i64>(0)).optional())
+            .catalog()
+            .vendor_of_retailer_id(retailer_id)
             .ok()
             .flatten()
-            .map(|v| v.max(0) as u64)
     }
 
     fn recent_vendor(&self, customer: &str, since: i64) -> Option<u64> {
         self.0
-            .conn()
-            .prepare_cached(
-                "SELECT vendor_id FROM conversation WHERE customer = ?1 AND vendor_id > 0 AND last_message_at >= ?2
-                 ORDER BY last_message_at DESC LIMIT 1",
-            )
-            .and_then(|mut s| s.query_row(params![customer, since], |r| r.get::<_, i64>(0)).optional())
+            .conversations()
+            .recent_vendor(customer, since)
             .ok()
             .flatten()
-            .map(|v| v.max(0) as u64)
     }
 }
 
@@ -171,9 +157,7 @@ pub fn ingest(
     let tx = store.write_transaction()?;
     let mut report = IngestReport::default();
     for message in &notification.messages {
-        let seen: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM message WHERE wamid = ?1)")?
-            .query_row([&message.id], |r| r.get(0))?;
+        let seen = tx.conversations().message_seen(&message.id)?;
         if seen || message.id.is_empty() {
             report.duplicates += 1;
             continue;
@@ -239,7 +223,7 @@ fn store_inbound(
 ) -> Result<(), ConversationError> {
     let decision = routing::decide(message, vendors, config, &StoreLookup(store), now);
     if decision.rule == Rule::Menu {
-        store.conn().prepare_cached("INSERT INTO vendor_menu (customer, asked_at) VALUES (?1, ?2) ON CONFLICT (customer) DO UPDATE SET asked_at = excluded.asked_at")?.execute(params![message.customer, now])?;
+        store.conversations().menu_asked(&message.customer, now)?;
         // Kept with the marketplace team until the customer chooses.
         let conversation = upsert_conversation(store, 0, message, None, now, true)?;
         insert_message(
@@ -261,10 +245,7 @@ fn store_inbound(
         return Ok(());
     }
     if decision.rule == Rule::MenuChoice {
-        store
-            .conn()
-            .prepare_cached("DELETE FROM vendor_menu WHERE customer = ?1")?
-            .execute([&message.customer])?;
+        store.conversations().menu_answered(&message.customer)?;
     }
     for target in &decision.targets {
         // A vendor sees their own part of an order, not the other vendors' products.
@@ -321,25 +302,9 @@ fn upsert_conversation(
         .text
         .clone()
         .unwrap_or_else(|| format!("[{}]", message.kind));
-    let id: i64 = store
-        .conn()
-        .prepare_cached(
-            "INSERT INTO conversation (vendor_id, customer, customer_name, product, last_text, last_message_at, last_inbound_at, unread, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)
-             ON CONFLICT (vendor_id, customer) DO UPDATE SET
-                 customer_name = COALESCE(excluded.customer_name, customer_name),
-                 product = COALESCE(excluded.product, product),
-                 last_text = excluded.last_text,
-                 last_message_at = MAX(last_message_at, excluded.last_message_at),
-                 last_inbound_at = COALESCE(excluded.last_inbound_at, last_inbound_at),
-                 unread = unread + excluded.unread
-             RETURNING id",
-        )?
-        .query_row(
-            params![vendor_id as i64, message.customer, message.customer_name, product, preview, now, inbound.then_some(message.timestamp.max(0).min(now)), i64::from(inbound)],
-            |r| r.get(0),
-        )?;
-    Ok(id)
+    Ok(store
+        .conversations()
+        .touch(vendor_id, message, product, &preview, now, inbound)?)
 }
 
 fn insert_message(
@@ -351,32 +316,9 @@ fn insert_message(
     route: &serde_json::Value,
     now: i64,
 ) -> Result<(), ConversationError> {
-    let direction = match message.direction {
-        Direction::Inbound => "inbound",
-        Direction::Echo => "echo",
-    };
-    let error = message.errors.first();
-    store.conn().prepare_cached(
-        "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, rule, route, error_code, error_title, raw, sent_at, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (wamid, vendor_id) DO NOTHING",
-    )?
-    .execute(params![
-        message.id,
-        conversation,
-        vendor_id as i64,
-        direction,
-        message.kind,
-        message.text,
-        rule.map(Rule::as_str),
-        route.to_string(),
-        error.map(|e| e.code),
-        error.map(|e| e.title.clone()),
-        message.raw.to_string(),
-        message.timestamp,
-        now,
-    ])?;
-    Ok(())
+    Ok(store
+        .conversations()
+        .insert_received(message, vendor_id, conversation, rule, route, now)?)
 }
 
 /// What applying a status did.
@@ -390,13 +332,8 @@ enum Applied {
 /// Applies a status once. A later failure (131047 arrives after `sent`) overrides,
 /// other statuses only move forward.
 fn apply_status(store: &Store, status: &Status) -> Result<Applied, ConversationError> {
-    let inserted = store
-        .conn()
-        .prepare_cached(
-            "INSERT OR IGNORE INTO message_status (wamid, status, at) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![status.message_id, status.status, status.timestamp])?;
-    if inserted == 0 {
+    let conversations = store.conversations();
+    if !conversations.record_status(&status.message_id, &status.status, status.timestamp)? {
         return Ok(Applied::Duplicate);
     }
     let rank = |s: &str| match s {
@@ -406,41 +343,29 @@ fn apply_status(store: &Store, status: &Status) -> Result<Applied, ConversationE
         "failed" => 4,
         _ => 0,
     };
-    let current: Option<Option<String>> = store
-        .conn()
-        .prepare_cached("SELECT status FROM message WHERE wamid = ?1 LIMIT 1")?
-        .query_row([&status.message_id], |r| r.get(0))
-        .optional()?;
+    let current = conversations.message_status(&status.message_id)?;
     let ahead = current
         .flatten()
         .is_none_or(|c| rank(&status.status) > rank(&c));
     if ahead {
-        let error = status.errors.first();
-        store.conn().prepare_cached("UPDATE message SET status = ?2, error_code = COALESCE(?3, error_code), error_title = COALESCE(?4, error_title) WHERE wamid = ?1")?.execute(params![
-            status.message_id,
-            status.status,
-            error.map(|e| e.code),
-            error.map(|e| e.title.clone())
-        ])?;
+        conversations.set_message_status(
+            &status.message_id,
+            &status.status,
+            status.errors.first(),
+        )?;
     }
     if !(ahead && status.status == "failed") {
         return Ok(Applied::Applied(None));
     }
-    let sent: Option<(i64, i64, Option<i64>)> = store
-        .conn()
-        .prepare_cached("SELECT vendor_id, conversation_id, error_code FROM message WHERE wamid = ?1 AND direction = 'outbound' LIMIT 1")?
-        .query_row([&status.message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    Ok(Applied::Applied(sent.map(
-        |(vendor_id, conversation_id, error_code)| DeliveryFailure {
-            vendor_id: vendor_id.max(0) as u64,
-            conversation_id,
-            wamid: status.message_id.clone(),
-            error_code,
-            reason: failure_reason(error_code),
-            at: status.timestamp,
-        },
-    )))
+    let sent = conversations.sent_message(&status.message_id)?;
+    Ok(Applied::Applied(sent.map(|sent| DeliveryFailure {
+        vendor_id: sent.vendor_id,
+        conversation_id: sent.conversation_id,
+        wamid: status.message_id.clone(),
+        error_code: sent.error_code,
+        reason: failure_reason(sent.error_code),
+        at: status.timestamp,
+    })))
 }
 
 /// A conversation as the vendor's dashboard lists it.
@@ -493,36 +418,10 @@ pub fn conversation(
     vendor_id: u64,
     id: i64,
 ) -> Result<Option<ConversationSummary>, ConversationError> {
-    let found = store
-        .conn()
-        .prepare_cached(&format!(
-            "{SUMMARY_SELECT} WHERE vendor_id = ?1 AND id = ?2"
-        ))?
-        .query_row(params![vendor_id as i64, id], summary_from_row)
-        .optional()?;
+    let found = store.conversations().summary(vendor_id, id)?;
     found
         .map(|summary| completed(store, vendor_id, summary))
         .transpose()
-}
-
-/// The columns of a [`ConversationSummary`], in [`summary_from_row`]'s order.
-const SUMMARY_SELECT: &str = "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation";
-
-fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationSummary> {
-    Ok(ConversationSummary {
-        id: r.get(0)?,
-        customer: r.get(1)?,
-        customer_name: r.get(2)?,
-        product: r.get(3)?,
-        product_id: None,
-        last_text: r.get(4)?,
-        last_message_at: r.get(5)?,
-        unread: r.get(6)?,
-        customer_text: None,
-        customer_at: None,
-        items: Vec::new(),
-        failure: None,
-    })
 }
 
 /// Adds what the conversation's messages say: the customer's last message and its
@@ -532,15 +431,12 @@ fn completed(
     vendor_id: u64,
     mut summary: ConversationSummary,
 ) -> Result<ConversationSummary, ConversationError> {
-    let conn = store.conn();
-    let last_inbound: Option<(Option<String>, String, i64, String)> = conn
-        .prepare_cached("SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1")?
-        .query_row([summary.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
-    if let Some((text, kind, at, route)) = last_inbound {
-        summary.customer_text = Some(text.unwrap_or_else(|| format!("[{kind}]")));
-        summary.customer_at = Some(at);
-        let lines: Vec<inbound::OrderLine> = serde_json::from_str::<serde_json::Value>(&route)
+    let conversations = store.conversations();
+    if let Some(last) = conversations.last_inbound(summary.id)? {
+        let kind = last.kind;
+        summary.customer_text = Some(last.text.unwrap_or_else(|| format!("[{kind}]")));
+        summary.customer_at = Some(last.sent_at);
+        let lines: Vec<inbound::OrderLine> = serde_json::from_str::<serde_json::Value>(&last.route)
             .ok()
             .and_then(|route| serde_json::from_value(route["order_lines"].clone()).ok())
             .unwrap_or_default();
@@ -557,18 +453,10 @@ fn completed(
     if let Some(retailer_id) = summary.product.clone() {
         summary.product_id = product_of(store, vendor_id, &retailer_id)?;
     }
-    let last_sent: Option<(String, Option<String>, Option<i64>, i64)> = conn
-        .prepare_cached("SELECT wamid, status, error_code, received_at FROM message WHERE conversation_id = ?1 AND direction = 'outbound' ORDER BY id DESC LIMIT 1")?
-        .query_row([summary.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
-    if let Some((wamid, Some(status), error_code, sent_at)) = last_sent {
-        if status == "failed" {
-            let at: Option<i64> = conn
-                .prepare_cached(
-                    "SELECT at FROM message_status WHERE wamid = ?1 AND status = 'failed'",
-                )?
-                .query_row([&wamid], |r| r.get(0))
-                .optional()?;
+    if let Some(last) = conversations.last_outbound(summary.id)? {
+        if last.status.as_deref() == Some("failed") {
+            let (wamid, error_code, sent_at) = (last.wamid, last.error_code, last.sent_at);
+            let at = conversations.failed_at(&wamid)?;
             summary.failure = Some(DeliveryFailure {
                 vendor_id,
                 conversation_id: summary.id,
@@ -590,11 +478,7 @@ fn product_of(
     vendor_id: u64,
     retailer_id: &str,
 ) -> Result<Option<u64>, ConversationError> {
-    let synced: Option<i64> = store
-        .conn()
-        .prepare_cached("SELECT product_id FROM catalog_item WHERE vendor_id = ?1 AND retailer_id = ?2 ORDER BY updated_at DESC LIMIT 1")?
-        .query_row(params![vendor_id as i64, retailer_id], |r| r.get(0))
-        .optional()?;
+    let synced = store.catalog().product_of(vendor_id, retailer_id)?;
     Ok(synced
         .and_then(|id| u64::try_from(id).ok())
         .filter(|id| *id > 0)
@@ -607,16 +491,9 @@ pub fn conversations(
     vendor_id: u64,
     limit: u32,
 ) -> Result<Vec<ConversationSummary>, ConversationError> {
-    let mut stmt = store.conn().prepare_cached(&format!(
-        "{SUMMARY_SELECT} WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2"
-    ))?;
-    let rows = stmt
-        .query_map(
-            params![vendor_id as i64, limit.clamp(1, 200)],
-            summary_from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    drop(stmt);
+    let rows = store
+        .conversations()
+        .summaries(vendor_id, limit.clamp(1, 200))?;
     rows.into_iter()
         .map(|summary| completed(store, vendor_id, summary))
         .collect()

@@ -8,7 +8,6 @@ use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rusqlite::types::Value as SqlValue;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -35,12 +34,6 @@ pub enum LogError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for LogError {
-    fn from(e: rusqlite::Error) -> Self {
-        LogError::Store(e.into())
-    }
 }
 
 /// Severity, the PSR-3 subset a marketplace admin filters on.
@@ -160,19 +153,7 @@ pub struct Page {
 /// Writes one entry and returns its id.
 pub fn write(store: &Store, entry: NewEntry) -> Result<i64, LogError> {
     let entry = sanitize(entry)?;
-    store.conn().execute(
-        "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![
-            entry.vendor_id as i64,
-            entry.level.as_str(),
-            entry.kind,
-            entry.message,
-            entry.context.to_string(),
-            clock::now(),
-        ],
-    )?;
-    Ok(store.conn().last_insert_rowid())
+    Ok(store.log().insert(&entry, clock::now())?)
 }
 
 /// Writes entries in one transaction; entries that fail validation are skipped, since
@@ -185,18 +166,7 @@ pub fn write_all(store: &Store, entries: Vec<NewEntry>) -> Result<usize, LogErro
     let mut written = 0;
     for entry in entries {
         let Ok(entry) = sanitize(entry) else { continue };
-        tx.execute(
-            "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![
-                entry.vendor_id as i64,
-                entry.level.as_str(),
-                entry.kind,
-                entry.message,
-                entry.context.to_string(),
-                clock::now(),
-            ],
-        )?;
+        tx.log().insert(&entry, clock::now())?;
         written += 1;
     }
     tx.commit()?;
@@ -214,75 +184,8 @@ pub fn query(store: &Store, filter: &Filter) -> Result<Page, LogError> {
     if let Some(kind) = &filter.kind {
         check_kind(kind)?;
     }
-    let mut clauses = Vec::new();
-    let mut params: Vec<SqlValue> = Vec::new();
-    if let Some(vendor) = filter.vendor_id {
-        clauses.push("vendor_id = ?");
-        params.push(SqlValue::Integer(vendor as i64));
-    }
-    if let Some(level) = filter.level {
-        clauses.push("level = ?");
-        params.push(SqlValue::Text(level.as_str().into()));
-    }
-    if let Some(kind) = &filter.kind {
-        clauses.push("kind = ?");
-        params.push(SqlValue::Text(kind.clone()));
-    }
-    if let Some(since) = filter.since {
-        clauses.push("created_at >= ?");
-        params.push(SqlValue::Integer(since));
-    }
-    if let Some(until) = filter.until {
-        clauses.push("created_at <= ?");
-        params.push(SqlValue::Integer(until));
-    }
-    let where_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-
-    let conn = store.conn();
-    let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM activity_log{where_sql}"),
-        rusqlite::params_from_iter(params.iter()),
-        |row| row.get(0),
-    )?;
-    params.push(SqlValue::Integer(i64::from(limit)));
-    params.push(SqlValue::Integer(i64::from(filter.offset)));
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, vendor_id, level, kind, message, context, created_at
-         FROM activity_log{where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
-    ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, String>(5)?,
-            row.get::<_, i64>(6)?,
-        ))
-    })?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let (id, vendor_id, level, kind, message, context, created_at) = row?;
-        entries.push(Entry {
-            id,
-            vendor_id: vendor_id.max(0) as u64,
-            // The CHECK constraint keeps levels valid; a hand-edited row reads as info.
-            level: Level::parse(&level).unwrap_or(Level::Info),
-            kind,
-            message,
-            context: serde_json::from_str(&context).unwrap_or_else(|_| Value::Object(Map::new())),
-            created_at,
-        });
-    }
-    Ok(Page {
-        total: total.max(0) as u64,
-        entries,
-    })
+    let (total, entries) = store.log().page(filter, limit)?;
+    Ok(Page { total, entries })
 }
 
 /// Most rows one CSV export holds.
@@ -291,21 +194,12 @@ pub const MAX_EXPORT_ROWS: u32 = 50_000;
 /// Deletes the entries written before `before` (Unix seconds) and returns how many
 /// went. The daily retention purge calls this.
 pub fn purge(store: &Store, before: i64) -> Result<u64, LogError> {
-    let deleted = store
-        .conn()
-        .execute("DELETE FROM activity_log WHERE created_at < ?1", [before])?;
-    Ok(deleted as u64)
+    Ok(store.log().purge(before)?)
 }
 
 /// The kinds present in the log, sorted, for a filter's choices.
 pub fn kinds(store: &Store) -> Result<Vec<String>, LogError> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT DISTINCT kind FROM activity_log ORDER BY kind LIMIT 200")?;
-    let kinds = stmt
-        .query_map([], |row| row.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(kinds)
+    Ok(store.log().kinds()?)
 }
 
 /// The entries matching `filter` (its page size and offset ignored; at most
@@ -850,15 +744,12 @@ mod tests {
     #[test]
     fn purges_old_entries_and_lists_kinds() {
         let store = Store::open_in_memory().unwrap();
-        write(&store, entry(1, Level::Info, "sync", "old")).unwrap();
-        write(&store, entry(2, Level::Error, "auth", "new")).unwrap();
+        // Written long ago: straight through the repository, which takes the time.
         store
-            .conn()
-            .execute(
-                "UPDATE activity_log SET created_at = 1000 WHERE message = 'old'",
-                [],
-            )
+            .log()
+            .insert(&entry(1, Level::Info, "sync", "old"), 1000)
             .unwrap();
+        write(&store, entry(2, Level::Error, "auth", "new")).unwrap();
         assert_eq!(kinds(&store).unwrap(), vec!["auth", "sync"]);
         assert_eq!(purge(&store, 2000).unwrap(), 1);
         assert_eq!(purge(&store, 2000).unwrap(), 0);

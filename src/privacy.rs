@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::store::{Store, StoreError};
+use crate::store::{RemovalScope, Store, StoreError};
 
 /// Why a privacy request could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -24,12 +24,6 @@ pub enum PrivacyError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for PrivacyError {
-    fn from(e: rusqlite::Error) -> Self {
-        PrivacyError::Store(e.into())
-    }
 }
 
 /// The shortest retention the purge accepts: a month's sends count against the
@@ -126,138 +120,29 @@ pub struct Removed {
 
 /// Everything stored about the customer with WhatsApp id `customer`.
 pub fn customer_data(store: &Store, customer: &str) -> Result<CustomerData, PrivacyError> {
-    let conn = store.conn();
-    let mut conversations = Vec::new();
-    let mut convs = conn.prepare_cached(
-        "SELECT id, vendor_id, customer_name, product, created_at FROM conversation
-         WHERE customer = ?1 ORDER BY last_message_at DESC, id DESC",
-    )?;
-    let mut msgs = conn.prepare_cached(
-        "SELECT direction, kind, text, status, sent_at FROM message
-         WHERE conversation_id = ?1 ORDER BY sent_at, id",
-    )?;
-    let rows = convs.query_map([customer], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, vendor_id, customer_name, product, created_at) = row?;
-        let messages = msgs
-            .query_map([id], |r| {
-                Ok(CustomerMessage {
-                    direction: r.get(0)?,
-                    kind: r.get(1)?,
-                    text: r.get(2)?,
-                    status: r.get(3)?,
-                    sent_at: r.get(4)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        conversations.push(CustomerConversation {
-            vendor_id: vendor_id.max(0) as u64,
-            customer_name,
-            product,
-            created_at,
-            messages,
-        });
-    }
-    let vendor_replies: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM vendor_reply WHERE customer = ?1")?
-        .query_row([customer], |r| r.get(0))?;
-    let asked_for_shop_at: Option<i64> = conn
-        .prepare_cached("SELECT asked_at FROM vendor_menu WHERE customer = ?1")?
-        .query_map([customer], |r| r.get(0))?
-        .next()
-        .transpose()?;
-    Ok(CustomerData {
-        conversations,
-        vendor_replies: vendor_replies.max(0) as u64,
-        asked_for_shop_at,
-    })
+    Ok(store.privacy().customer_data(customer)?)
 }
 
 /// Deletes everything stored about the customer with WhatsApp id `customer`, in one
 /// transaction: a failure half-way leaves their data whole, never half-erased.
 pub fn erase_customer(store: &Store, customer: &str) -> Result<Removed, PrivacyError> {
-    remove(
-        store,
-        &customer,
-        Scope {
-            conversations: "c.customer = ?1",
-            replies: "customer = ?1",
-            menus: "customer = ?1",
-        },
-    )
+    remove(store, RemovalScope::Customer(customer))
 }
 
 /// Deletes the conversations nobody wrote in since `before` (Unix seconds), with all
 /// their messages; the daily retention purge calls this. Newer conversations keep
 /// their whole history, so a thread is never left with its beginning cut off.
 pub fn purge_conversations(store: &Store, before: i64) -> Result<Removed, PrivacyError> {
-    remove(
-        store,
-        &before,
-        Scope {
-            conversations: "c.last_message_at < ?1",
-            replies: "sent_at < ?1",
-            menus: "asked_at < ?1",
-        },
-    )
-}
-
-/// What a removal takes: SQL conditions on `?1`, over `conversation c`, `vendor_reply`
-/// and `vendor_menu`.
-struct Scope {
-    conversations: &'static str,
-    replies: &'static str,
-    menus: &'static str,
+    remove(store, RemovalScope::OlderThan(before))
 }
 
 /// Deletes, in one transaction, the conversations in `scope` with their messages and
 /// the messages' delivery statuses, and the vendor answers and shop menus in `scope`.
-fn remove(
-    store: &Store,
-    value: &dyn rusqlite::ToSql,
-    scope: Scope,
-) -> Result<Removed, PrivacyError> {
-    let Scope {
-        conversations,
-        replies,
-        menus,
-    } = scope;
+fn remove(store: &Store, scope: RemovalScope<'_>) -> Result<Removed, PrivacyError> {
     let tx = store.write_transaction()?;
-    tx.execute(
-        &format!(
-            "DELETE FROM message_status WHERE wamid IN (
-                 SELECT m.wamid FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE {conversations})"
-        ),
-        [value],
-    )?;
-    let messages = tx.execute(
-        &format!(
-            "DELETE FROM message WHERE conversation_id IN (SELECT c.id FROM conversation c WHERE {conversations})"
-        ),
-        [value],
-    )?;
-    let conversations = tx.execute(
-        &format!("DELETE FROM conversation WHERE id IN (SELECT c.id FROM conversation c WHERE {conversations})"),
-        [value],
-    )?;
-    let other = tx.execute(
-        &format!("DELETE FROM vendor_reply WHERE {replies}"),
-        [value],
-    )? + tx.execute(&format!("DELETE FROM vendor_menu WHERE {menus}"), [value])?;
+    let removed = tx.privacy().remove(scope)?;
     tx.commit()?;
-    Ok(Removed {
-        conversations: conversations as u64,
-        messages: messages as u64,
-        other: other as u64,
-    })
+    Ok(removed)
 }
 
 #[cfg(test)]

@@ -7,10 +7,9 @@
 //! is the time between the two. A turn without a reply after [`ANSWER_DEADLINE_SECONDS`]
 //! counts as unanswered; a younger one is still pending and counts in neither.
 
-use rusqlite::params;
 use serde::Serialize;
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, TurnEvent};
 
 /// A turn older than this without a reply counts as unanswered (WhatsApp's customer
 /// service window: after it the vendor can no longer answer freely).
@@ -40,14 +39,9 @@ pub fn record_reply(
     customer: &str,
     sent_at: i64,
 ) -> Result<bool, StoreError> {
-    let inserted = store
-        .conn()
-        .prepare_cached(
-            "INSERT INTO vendor_reply (vendor_id, gateway_id, customer, sent_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (vendor_id, gateway_id) DO NOTHING",
-        )?
-        .execute(params![vendor_id as i64, gateway_id, customer, sent_at])?;
-    Ok(inserted == 1)
+    store
+        .responses()
+        .record_reply(vendor_id, gateway_id, customer, sent_at)
 }
 
 /// The vendor's figures for turns that started at or after `since`.
@@ -57,35 +51,20 @@ pub fn metrics(
     since: i64,
     now: i64,
 ) -> Result<ResponseMetrics, StoreError> {
-    let vendor = vendor_id as i64;
-    // Every inbound message and every human answer (automatic replies are not answers),
-    // per customer in time order; answers from before `since` close earlier turns.
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT c.customer, m.sent_at, 1 FROM message m JOIN conversation c ON c.id = m.conversation_id
-          WHERE m.vendor_id = ?1 AND m.direction = 'inbound' AND m.sent_at >= ?2
-         UNION ALL
-         SELECT c.customer, m.received_at, 0 FROM message m JOIN conversation c ON c.id = m.conversation_id
-          WHERE m.vendor_id = ?1 AND m.direction = 'outbound' AND COALESCE(m.rule, '') <> 'auto_reply' AND m.received_at >= ?3
-         UNION ALL
-         SELECT customer, sent_at, 0 FROM vendor_reply WHERE vendor_id = ?1 AND sent_at >= ?3
-         ORDER BY 1, 2, 3",
-    )?;
-    let rows = stmt.query_map(
-        params![vendor, since, since - ANSWER_DEADLINE_SECONDS],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)? == 1,
-            ))
-        },
-    )?;
+    // Answers from before `since` close earlier turns.
+    let rows = store
+        .responses()
+        .timeline(vendor_id, since, since - ANSWER_DEADLINE_SECONDS)?;
 
     let mut figures = Tally::default();
     let mut customer: Option<String> = None;
     let mut open_turn: Option<i64> = None;
-    for row in rows {
-        let (who, at, inbound) = row?;
+    for TurnEvent {
+        customer: who,
+        at,
+        inbound,
+    } in rows
+    {
         if customer.as_deref() != Some(who.as_str()) {
             if let Some(start) = open_turn.take() {
                 figures.unanswered(start, now);
@@ -152,6 +131,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{SentRecord, testing};
 
     const NOW: i64 = 1_795_503_600;
 
@@ -159,20 +139,31 @@ mod tests {
         Store::open_in_memory().unwrap()
     }
 
-    fn inbound(store: &Store, vendor: i64, customer: &str, wamid: &str, at: i64) {
-        let conn = store.conn();
-        conn.execute(
-            "INSERT INTO conversation (vendor_id, customer, last_message_at, created_at) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT (vendor_id, customer) DO NOTHING",
-            params![vendor, customer, at],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, sent_at, received_at)
-             SELECT ?1, id, ?2, 'inbound', 'text', ?4, ?4 FROM conversation WHERE vendor_id = ?2 AND customer = ?3",
-            params![wamid, vendor, customer, at],
-        )
-        .unwrap();
+    fn inbound(store: &Store, vendor: u64, customer: &str, wamid: &str, at: i64) {
+        testing::customer_message(store, vendor, customer, wamid, at);
+    }
+
+    /// A text sent to the customer through the marketplace number, as `messaging::send`
+    /// records it; an automatic reply is then marked as `messaging::auto` marks it.
+    fn sent(store: &Store, vendor_id: u64, customer: &str, wamid: &str, at: i64, automatic: bool) {
+        store
+            .messages()
+            .record_sent(
+                None,
+                &SentRecord {
+                    vendor_id,
+                    customer,
+                    wamid,
+                    kind: "text",
+                    preview: "",
+                    raw: "{}",
+                    at,
+                },
+            )
+            .unwrap();
+        if automatic {
+            store.messages().mark_auto_reply(vendor_id, wamid).unwrap();
+        }
     }
 
     #[test]
@@ -192,11 +183,7 @@ mod tests {
         let store = store();
         assert!(record_reply(&store, 7, "g1", "15550001", NOW).unwrap());
         assert!(!record_reply(&store, 7, "g1", "15550001", NOW).unwrap());
-        let n: i64 = store
-            .conn()
-            .query_row("SELECT COUNT(*) FROM vendor_reply", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 1);
+        assert_eq!(testing::vendor_replies(&store).len(), 1);
     }
 
     #[test]
@@ -237,22 +224,11 @@ mod tests {
     fn automatic_replies_are_not_answers_but_marketplace_sends_are() {
         let store = store();
         inbound(&store, 7, "15550001", "a1", NOW - 5_000);
-        let conn = store.conn();
-        conn.execute(
-            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, rule, sent_at, received_at)
-             SELECT 'auto', id, 7, 'outbound', 'text', 'auto_reply', ?1, ?1 FROM conversation WHERE customer = '15550001'",
-            [NOW - 4_990],
-        )
-        .unwrap();
+        sent(&store, 7, "15550001", "auto", NOW - 4_990, true);
         let m = metrics(&store, 7, NOW - 86_400, NOW).unwrap();
         assert_eq!((m.turns, m.answered, m.pending), (1, 0, 1));
         assert_eq!(m.response_rate, None, "nothing decided yet");
-        conn.execute(
-            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, sent_at, received_at)
-             SELECT 'human', id, 7, 'outbound', 'text', ?1, ?1 FROM conversation WHERE customer = '15550001'",
-            [NOW - 4_000],
-        )
-        .unwrap();
+        sent(&store, 7, "15550001", "human", NOW - 4_000, false);
         let m = metrics(&store, 7, NOW - 86_400, NOW).unwrap();
         assert_eq!((m.turns, m.answered), (1, 1));
         assert_eq!(m.average_response_seconds, Some(1_000));

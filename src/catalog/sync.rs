@@ -10,16 +10,14 @@
 //! killed at any point loses nothing: a batch whose handle was not recorded is sent
 //! again, which upserts and deletes make harmless.
 
-use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::{Listing, Problem, Product, Rules, content_hash, prepare, retailer_id};
+use super::plan::{self, ItemState, Known, OpMethod, Skipped};
+use super::{Product, Rules, retailer_id};
 use crate::clock;
-use crate::cloud::{BatchRequest, CloudClient, CloudError};
+use crate::cloud::{CloudClient, CloudError};
 use crate::store::{Store, StoreError};
 
 /// Why a sync could not be planned or run.
@@ -34,12 +32,6 @@ pub enum SyncError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for SyncError {
-    fn from(e: rusqlite::Error) -> Self {
-        SyncError::Store(e.into())
-    }
 }
 
 /// How a sync runs; the admin may tune these.
@@ -98,6 +90,32 @@ pub enum JobState {
     Failed,
 }
 
+/// Where one change of a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpState {
+    /// Not answered yet.
+    Queued,
+    /// The API applied it.
+    Done,
+    /// The API refused it.
+    Rejected,
+}
+
+/// One change of a finished batch, with its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnsweredOp {
+    /// Retailer id.
+    pub retailer_id: String,
+    /// What was asked.
+    pub method: OpMethod,
+    /// Content hash of the item sent (not for deletes).
+    pub hash: Option<String>,
+    /// The answer.
+    pub state: OpState,
+    /// The API's reason when it refused.
+    pub error: Option<String>,
+}
+
 /// A job's progress, as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobSummary {
@@ -150,7 +168,7 @@ pub struct AttentionItem {
     /// Retailer id.
     pub retailer_id: String,
     /// `invalid` (our checks) or `rejected` (the API's).
-    pub state: String,
+    pub state: ItemState,
     /// Messages for the vendor.
     pub problems: Vec<String>,
 }
@@ -168,10 +186,9 @@ pub fn plan(
     now: i64,
 ) -> Result<JobSummary, SyncError> {
     options.check()?;
-    let vendor = i64::try_from(vendor_id)
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| SyncError::Invalid("the vendor id must be positive".into()))?;
+    if i64::try_from(vendor_id).map_or(true, |v| v <= 0) {
+        return Err(SyncError::Invalid("the vendor id must be positive".into()));
+    }
     if catalog_id.is_empty()
         || catalog_id.len() > 64
         || !catalog_id.bytes().all(|b| b.is_ascii_digit())
@@ -180,159 +197,49 @@ pub fn plan(
             "the catalog id must be the catalog's numeric id".into(),
         ));
     }
-    if let Some(job) = running_job(store, vendor_id)? {
+    if let Some(job) = store.catalog().running_job(vendor_id)? {
         return summary_of(store, job);
     }
 
     let tx = store.write_transaction()?;
-    // What the catalog holds for this vendor: retailer id → (product id, sent hash, state).
-    let mut known: HashMap<String, (u64, Option<String>, String)> = HashMap::new();
-    {
-        let mut stmt = tx.prepare("SELECT retailer_id, product_id, sent_hash, state FROM catalog_item WHERE catalog_id = ?1 AND vendor_id = ?2")?;
-        let rows = stmt.query_map(params![catalog_id, vendor], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (rid, product, sent, state) = row?;
-            known.insert(rid, (product.max(0) as u64, sent, state));
-        }
-    }
-
-    let mut ops: Vec<(String, &'static str, Value, Option<String>)> = Vec::new();
-    let mut listed: HashSet<String> = HashSet::new();
-    let upsert_row = |rid: &str,
-                      product_id: u64,
-                      state: &str,
-                      problems: &[String],
-                      want: Option<&str>|
-     -> rusqlite::Result<usize> {
-        tx.prepare_cached("INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (catalog_id, retailer_id) DO UPDATE SET vendor_id = excluded.vendor_id, product_id = excluded.product_id,
-                 state = excluded.state, problems = excluded.problems, want_hash = excluded.want_hash, updated_at = excluded.updated_at")?.execute(
-            params![catalog_id, rid, vendor, product_id as i64, state, json!(problems).to_string(), want, now],
-        )
+    let catalog = tx.catalog();
+    let candidates: Vec<String> = products
+        .iter()
+        .filter(|p| p.vendor_id == vendor_id)
+        .map(retailer_id)
+        .collect();
+    let known = Known {
+        vendor_id,
+        items: catalog.known_items(catalog_id, vendor_id)?,
+        held_elsewhere: catalog.held_by_other_vendors(
+            catalog_id,
+            vendor_id,
+            candidates.iter().map(String::as_str),
+        )?,
     };
-
-    for product in products {
-        // A reader bug must never put another vendor's product in this vendor's batch.
-        if product.vendor_id != vendor_id {
-            tracing::warn!(
+    let plan = plan::diff(&known, products, rules, now);
+    for skipped in &plan.skipped {
+        match skipped {
+            Skipped::OtherVendor { product_id, owner } => tracing::warn!(
                 vendor_id,
                 kind = "sync",
-                product_id = product.id,
-                "Skipped product {}: it belongs to vendor {}",
-                product.id,
-                product.vendor_id
-            );
-            continue;
-        }
-        let rid = retailer_id(product);
-        let listing = prepare(product, rules, now);
-        if matches!(listing, Listing::NotListed(_)) {
-            continue;
-        }
-        if !listed.insert(rid.clone()) {
-            upsert_row(
-                &rid,
-                product.id,
-                "invalid",
-                &[
-                    "Another of your products has the same SKU; give each product its own SKU."
-                        .to_owned(),
-                ],
-                None,
-            )?;
-            continue;
-        }
-        let taken: Option<(i64, i64)> = tx
-            .query_row("SELECT vendor_id, product_id FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2 AND vendor_id != ?3", params![catalog_id, rid, vendor], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        match taken {
-            Some((_, other_product)) if other_product as u64 != product.id => {
-                listed.remove(&rid);
-                tracing::warn!(
-                    vendor_id,
-                    kind = "sync",
-                    product_id = product.id,
-                    "SKU {rid} is already listed by another vendor"
-                );
-                continue;
-            }
-            // The product moved to this vendor: take the row over.
-            _ => {}
-        }
-        match listing {
-            Listing::Item(item) => {
-                let hash = content_hash(&item);
-                let unchanged = matches!(known.get(&rid), Some((_, Some(sent), state)) if *sent == hash && state == "synced");
-                if unchanged {
-                    continue;
-                }
-                upsert_row(&rid, product.id, "pending", &[], Some(&hash))?;
-                let method = if matches!(known.get(&rid), Some((_, Some(_), _))) {
-                    "UPDATE"
-                } else {
-                    "CREATE"
-                };
-                ops.push((
-                    rid,
-                    method,
-                    serde_json::to_value(&*item).unwrap_or_default(),
-                    Some(hash),
-                ));
-            }
-            Listing::Invalid(problems) => {
-                let messages: Vec<String> = problems.iter().map(Problem::message).collect();
-                let in_catalog = matches!(known.get(&rid), Some((_, Some(_), _)));
-                upsert_row(&rid, product.id, "invalid", &messages, None)?;
-                if in_catalog {
-                    ops.push((rid, "DELETE", json!({"id": retailer_id(product)}), None));
-                }
-            }
-            Listing::NotListed(_) => {}
+                product_id,
+                "Skipped product {product_id}: it belongs to vendor {owner}"
+            ),
+            Skipped::SkuTaken {
+                product_id,
+                retailer_id: rid,
+            } => tracing::warn!(
+                vendor_id,
+                kind = "sync",
+                product_id,
+                "SKU {rid} is already listed by another vendor"
+            ),
         }
     }
-    // Whatever the catalog holds for this vendor that is no longer listed goes.
-    for (rid, (_, sent, _)) in &known {
-        if listed.contains(rid) {
-            continue;
-        }
-        if sent.is_some() {
-            tx.prepare_cached("UPDATE catalog_item SET state = 'deleting', want_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, now])?;
-            ops.push((rid.clone(), "DELETE", json!({"id": rid}), None));
-        } else {
-            tx.prepare_cached(
-                "DELETE FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2",
-            )?
-            .execute(params![catalog_id, rid])?;
-        }
-    }
-    // Deterministic order: deletes of old SKUs before creates that may reuse them.
-    ops.sort_by(|a, b| (a.1 != "DELETE", &a.0).cmp(&(b.1 != "DELETE", &b.0)));
-
-    let state = if ops.is_empty() { "done" } else { "running" };
-    tx.prepare_cached("INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")?.execute(
-        params![vendor, catalog_id, state, ops.len() as i64, now, (state == "done").then_some(now)],
-    )?;
-    let job_id = tx.last_insert_rowid();
-    for (seq, (rid, method, data, hash)) in ops.iter().enumerate() {
-        let batch_no = (seq / options.batch_size) as i64;
-        if seq % options.batch_size == 0 {
-            tx.prepare_cached(
-                "INSERT INTO sync_batch (job_id, batch_no, state) VALUES (?1, ?2, 'queued')",
-            )?
-            .execute(params![job_id, batch_no])?;
-        }
-        tx.prepare_cached("INSERT INTO sync_op (job_id, seq, batch_no, retailer_id, method, data, hash, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued')")?.execute(
-            params![job_id, seq as i64, batch_no, rid, method, data.to_string(), hash],
-        )?;
-    }
+    catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
+    let job_id = catalog.create_job(vendor_id, catalog_id, &plan.ops, options.batch_size, now)?;
+    let ops = plan.ops;
     tx.commit()?;
     // Debug only: the plugin writes the vendor's activity-log line for the start, in
     // the vendor's language; an info event here would log every start twice.
@@ -356,27 +263,12 @@ pub fn claim_report(
     job_id: i64,
     now: i64,
 ) -> Result<bool, SyncError> {
-    let claimed = store.conn().execute(
-        "UPDATE sync_job SET reported_at = ?3 WHERE id = ?1 AND vendor_id = ?2 AND state IN ('done','failed') AND reported_at IS NULL",
-        params![job_id, vendor_id as i64, now],
-    )?;
-    Ok(claimed == 1)
-}
-
-fn running_job(store: &Store, vendor_id: u64) -> Result<Option<i64>, SyncError> {
-    Ok(store
-        .conn()
-        .query_row("SELECT id FROM sync_job WHERE vendor_id = ?1 AND state = 'running' ORDER BY id DESC LIMIT 1", [vendor_id as i64], |r| r.get(0))
-        .optional()?)
+    Ok(store.catalog().claim_report(vendor_id, job_id, now)?)
 }
 
 /// The vendor's most recent job.
 pub fn latest_job(store: &Store, vendor_id: u64) -> Result<Option<JobSummary>, SyncError> {
-    let id: Option<i64> = store.conn().query_row(
-        "SELECT MAX(id) FROM sync_job WHERE vendor_id = ?1",
-        [vendor_id as i64],
-        |r| r.get(0),
-    )?;
+    let id = store.catalog().latest_job(vendor_id)?;
     id.map(|id| summary_of(store, id)).transpose()
 }
 
@@ -390,39 +282,10 @@ pub fn job(store: &Store, vendor_id: u64, job_id: i64) -> Result<JobSummary, Syn
 }
 
 fn summary_of(store: &Store, job_id: i64) -> Result<JobSummary, SyncError> {
-    let conn = store.conn();
-    let (vendor, state, total, error, wait_until_ms, created_at, finished_at): (i64, String, i64, Option<String>, i64, i64, Option<i64>) = conn
-        .query_row("SELECT vendor_id, state, total, error, wait_until_ms, created_at, finished_at FROM sync_job WHERE id = ?1", [job_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-        })
-        .optional()?
-        .ok_or(SyncError::NoSuchJob(job_id))?;
-    let count = |condition: &str| -> rusqlite::Result<u64> {
-        conn.query_row(
-            &format!("SELECT COUNT(*) FROM sync_op WHERE job_id = ?1 AND {condition}"),
-            [job_id],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n.max(0) as u64)
-    };
-    Ok(JobSummary {
-        job_id,
-        vendor_id: vendor.max(0) as u64,
-        state: match state.as_str() {
-            "done" => JobState::Done,
-            "failed" => JobState::Failed,
-            _ => JobState::Running,
-        },
-        total: total.max(0) as u64,
-        processed: count("state != 'queued'")?,
-        synced: count("state = 'done' AND method != 'DELETE'")?,
-        deleted: count("state = 'done' AND method = 'DELETE'")?,
-        rejected: count("state = 'rejected'")?,
-        error,
-        wait_until_ms,
-        created_at,
-        finished_at,
-    })
+    store
+        .catalog()
+        .job_summary(job_id)?
+        .ok_or(SyncError::NoSuchJob(job_id))
 }
 
 /// The vendor's catalog at a glance, with the products needing attention.
@@ -431,33 +294,7 @@ pub fn summary(
     vendor_id: u64,
     catalog_id: &str,
 ) -> Result<CatalogSummary, SyncError> {
-    let conn = store.conn();
-    let count = |state: &str| -> rusqlite::Result<u64> {
-        conn.prepare_cached("SELECT COUNT(*) FROM catalog_item WHERE vendor_id = ?1 AND catalog_id = ?2 AND state = ?3")?.query_row( params![vendor_id as i64, catalog_id, state], |r| r.get::<_, i64>(0))
-            .map(|n| n.max(0) as u64)
-    };
-    let mut stmt = conn.prepare(
-        "SELECT product_id, retailer_id, state, problems FROM catalog_item
-         WHERE vendor_id = ?1 AND catalog_id = ?2 AND state IN ('invalid', 'rejected') ORDER BY product_id LIMIT 500",
-    )?;
-    let attention = stmt
-        .query_map(params![vendor_id as i64, catalog_id], |r| {
-            let problems: String = r.get(3)?;
-            Ok(AttentionItem {
-                product_id: r.get::<_, i64>(0)?.max(0) as u64,
-                retailer_id: r.get(1)?,
-                state: r.get(2)?,
-                problems: serde_json::from_str(&problems).unwrap_or_default(),
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CatalogSummary {
-        pending: count("pending")? + count("deleting")?,
-        synced: count("synced")?,
-        rejected: count("rejected")?,
-        needs_attention: count("invalid")?,
-        attention,
-    })
+    Ok(store.catalog().summary(vendor_id, catalog_id)?)
 }
 
 /// Runs a job for at most `budget`, then returns its progress. Safe to call from
@@ -478,23 +315,13 @@ pub async fn run_slice(
     let started = std::time::Instant::now();
     let lease_ms =
         i64::try_from((budget + options.lease_grace).as_millis()).unwrap_or(i64::MAX / 2);
-    let leased = store.conn().execute(
-        "UPDATE sync_job SET lease_until_ms = ?2 WHERE id = ?1 AND lease_until_ms < ?3",
-        params![job_id, clock::now_ms() + lease_ms, clock::now_ms()],
-    )?;
-    if leased == 0 {
+    let catalog = store.catalog();
+    if !catalog.take_lease(job_id, clock::now_ms() + lease_ms, clock::now_ms())? {
         return summary_of(store, job_id);
     }
-    let catalog_id: String = store.conn().query_row(
-        "SELECT catalog_id FROM sync_job WHERE id = ?1",
-        [job_id],
-        |r| r.get(0),
-    )?;
+    let catalog_id = catalog.job_catalog(job_id)?;
     let result = work(store, client, job_id, &catalog_id, options, started, budget).await;
-    store.conn().execute(
-        "UPDATE sync_job SET lease_until_ms = 0 WHERE id = ?1",
-        [job_id],
-    )?;
+    catalog.release_lease(job_id)?;
     result?;
     summary_of(store, job_id)
 }
@@ -508,37 +335,25 @@ async fn work(
     started: std::time::Instant,
     budget: Duration,
 ) -> Result<(), SyncError> {
-    let conn = store.conn();
+    let catalog = store.catalog();
     while started.elapsed() < budget {
         let remaining = budget.saturating_sub(started.elapsed());
-        let outstanding: i64 = conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM sync_batch WHERE job_id = ?1 AND state != 'finished'",
-            )?
-            .query_row([job_id], |r| r.get(0))?;
-        if outstanding == 0 {
+        if catalog.outstanding_batches(job_id)? == 0 {
             finish(store, job_id)?;
             return Ok(());
         }
         // A rate limit pauses sending only: batches already sent are still polled.
-        let wait_until: i64 = conn
-            .prepare_cached("SELECT wait_until_ms FROM sync_job WHERE id = ?1")?
-            .query_row([job_id], |r| r.get(0))?;
+        let wait_until = catalog.wait_until_ms(job_id)?;
         let paused_for =
             Duration::from_millis(wait_until.saturating_sub(clock::now_ms()).max(0) as u64);
         let queued: Vec<i64> = if paused_for.is_zero() {
-            conn.prepare("SELECT batch_no FROM sync_batch WHERE job_id = ?1 AND state = 'queued' ORDER BY batch_no LIMIT ?2")?
-                .query_map(params![job_id, options.concurrency as i64], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
+            catalog.queued_batches(job_id, options.concurrency)?
         } else {
             Vec::new()
         };
         let poll_due =
             clock::now_ms() - i64::try_from(options.poll_interval.as_millis()).unwrap_or(0);
-        let due: Vec<(i64, String)> = conn
-            .prepare("SELECT batch_no, handle FROM sync_batch WHERE job_id = ?1 AND state = 'sent' AND polled_ms <= ?2 ORDER BY batch_no LIMIT ?3")?
-            .query_map(params![job_id, poll_due, options.concurrency as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let due = catalog.batches_due(job_id, poll_due, options.concurrency)?;
 
         if queued.is_empty() && due.is_empty() {
             let mut nap = options.poll_interval.min(Duration::from_millis(250));
@@ -567,21 +382,10 @@ async fn send(
     batches: &[i64],
     options: &SyncOptions,
 ) -> Result<bool, SyncError> {
-    let conn = store.conn();
+    let catalog = store.catalog();
     let mut calls = tokio::task::JoinSet::new();
     for &batch_no in batches {
-        let requests: Vec<BatchRequest> = conn
-            .prepare(
-                "SELECT method, data FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 ORDER BY seq",
-            )?
-            .query_map(params![job_id, batch_no], |r| {
-                let data: String = r.get(1)?;
-                Ok(BatchRequest {
-                    method: r.get(0)?,
-                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let requests = catalog.batch_requests(job_id, batch_no)?;
         let client = client.clone();
         let catalog = catalog_id.to_owned();
         calls.spawn(async move {
@@ -602,25 +406,18 @@ async fn send(
         };
         match result {
             Ok(handle) => {
-                conn.prepare_cached("UPDATE sync_batch SET state = 'sent', handle = ?3, polled_ms = ?4 WHERE job_id = ?1 AND batch_no = ?2")?.execute( params![job_id, batch_no, handle, clock::now_ms()])?;
-                conn.prepare_cached(
-                    "UPDATE sync_job SET attempts = 0, error = NULL, updated_at = ?2 WHERE id = ?1",
-                )?
-                .execute(params![job_id, clock::now()])?;
+                catalog.batch_sent(job_id, batch_no, &handle, clock::now_ms(), clock::now())?;
             }
             Err(CloudError::TokenInvalid { message }) => {
                 let error = CloudError::TokenInvalid { message }.to_string();
-                conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, error, clock::now()])?;
+                catalog.fail_job(job_id, &error, clock::now())?;
                 tracing::error!(kind = "sync", job_id, "Catalog sync stopped: {error}");
                 stop = true;
             }
             Err(e) if e.is_retryable() => {
-                let attempts: u32 = conn.prepare_cached("UPDATE sync_job SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts")?.query_row(
-                    [job_id],
-                    |r| r.get(0),
-                )?;
+                let attempts = catalog.count_attempt(job_id)?;
                 if attempts > options.max_attempts && !matches!(e, CloudError::RateLimited { .. }) {
-                    conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, e.to_string(), clock::now()])?;
+                    catalog.fail_job(job_id, &e.to_string(), clock::now())?;
                     stop = true;
                     continue;
                 }
@@ -640,24 +437,18 @@ async fn send(
                     }
                 };
                 resume_at = Some(resume_at.map_or(until, |r| r.max(until)));
-                conn.prepare_cached("UPDATE sync_job SET error = ?2 WHERE id = ?1")?
-                    .execute(params![job_id, e.to_string()])?;
+                catalog.set_job_error(job_id, &e.to_string())?;
             }
             Err(e) => {
                 // The API refused the whole batch: every item in it is rejected with why.
                 let message = e.to_string();
-                conn.prepare_cached("UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND batch_no = ?2")?.execute( params![job_id, batch_no, message])?;
-                conn.prepare_cached(
-                    "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1 AND batch_no = ?2",
-                )?
-                .execute(params![job_id, batch_no])?;
+                catalog.reject_batch(job_id, batch_no, &message)?;
                 mark_items(store, job_id, batch_no)?;
             }
         }
     }
     if let Some(until) = resume_at {
-        conn.prepare_cached("UPDATE sync_job SET wait_until_ms = ?2 WHERE id = ?1")?
-            .execute(params![job_id, until])?;
+        catalog.set_wait_until(job_id, until)?;
         tracing::warn!(
             kind = "sync",
             job_id,
@@ -675,7 +466,7 @@ async fn poll(
     catalog_id: &str,
     due: &[(i64, String)],
 ) -> Result<(), SyncError> {
-    let conn = store.conn();
+    let catalog = store.catalog();
     let mut calls = tokio::task::JoinSet::new();
     for (batch_no, handle) in due.iter().cloned() {
         let client = client.clone();
@@ -686,41 +477,32 @@ async fn poll(
         let Ok((batch_no, result)) = joined else {
             continue;
         };
-        conn.prepare_cached(
-            "UPDATE sync_batch SET polled_ms = ?3 WHERE job_id = ?1 AND batch_no = ?2",
-        )?
-        .execute(params![job_id, batch_no, clock::now_ms()])?;
+        catalog.batch_polled(job_id, batch_no, clock::now_ms())?;
         let Ok(status) = result else { continue };
         if !status.finished {
             continue;
         }
         let tx = store.write_transaction()?;
-        let first_seq: i64 = tx
-            .prepare_cached("SELECT MIN(seq) FROM sync_op WHERE job_id = ?1 AND batch_no = ?2")?
-            .query_row(params![job_id, batch_no], |r| r.get(0))?;
+        let answered = tx.catalog();
+        let first_seq = answered.first_seq(job_id, batch_no)?;
         for error in &status.errors {
-            let method_and_seq: Option<(String, i64)> = match (error.line, &error.id) {
-                (Some(line), _) => tx.prepare_cached("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND seq = ?2 AND batch_no = ?3")?.query_row( params![job_id, first_seq + line, batch_no], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
-                (None, Some(id)) => tx.prepare_cached("SELECT method, seq FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 AND retailer_id = ?3")?.query_row( params![job_id, batch_no, id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
+            let method_and_seq = match (error.line, &error.id) {
+                (Some(line), _) => answered.op_at(job_id, batch_no, first_seq + line)?,
+                (None, Some(id)) => answered.op_of(job_id, batch_no, id)?,
                 _ => None,
             };
             let Some((method, seq)) = method_and_seq else {
                 continue;
             };
             // Deleting what is already gone is what was wanted (a resent batch).
-            if method == "DELETE" && error.message.to_ascii_lowercase().contains("not found") {
+            if method == OpMethod::Delete
+                && error.message.to_ascii_lowercase().contains("not found")
+            {
                 continue;
             }
-            tx.prepare_cached(
-                "UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND seq = ?2",
-            )?
-            .execute(params![job_id, seq, error.message])?;
+            answered.reject_op(job_id, seq, &error.message)?;
         }
-        tx.prepare_cached("UPDATE sync_op SET state = 'done' WHERE job_id = ?1 AND batch_no = ?2 AND state = 'queued'")?.execute( params![job_id, batch_no])?;
-        tx.prepare_cached(
-            "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1 AND batch_no = ?2",
-        )?
-        .execute(params![job_id, batch_no])?;
+        answered.complete_batch(job_id, batch_no)?;
         tx.commit()?;
         mark_items(store, job_id, batch_no)?;
     }
@@ -730,32 +512,18 @@ async fn poll(
 /// Carries a finished batch's results into the catalog record.
 fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError> {
     let tx = store.write_transaction()?;
-    let catalog_id: String = tx
-        .prepare_cached("SELECT catalog_id FROM sync_job WHERE id = ?1")?
-        .query_row([job_id], |r| r.get(0))?;
-    // (retailer id, method, hash, state, error)
-    type AnsweredOp = (String, String, Option<String>, String, Option<String>);
-    let ops: Vec<AnsweredOp> = tx
-        .prepare("SELECT retailer_id, method, hash, state, error FROM sync_op WHERE job_id = ?1 AND batch_no = ?2")?
-        .query_map(params![job_id, batch_no], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<Result<_, _>>()?;
+    let catalog = tx.catalog();
+    let catalog_id = catalog.job_catalog(job_id)?;
     let now = clock::now();
-    for (rid, method, hash, state, error) in ops {
-        match (method.as_str(), state.as_str()) {
-            ("DELETE", "done") => {
-                tx.prepare_cached("DELETE FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2 AND state = 'deleting'")?.execute( params![catalog_id, rid])?;
-                tx.prepare_cached("UPDATE catalog_item SET sent_hash = NULL, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, now])?;
-            }
-            (_, "done") => {
-                tx.prepare_cached("UPDATE catalog_item SET state = 'synced', sent_hash = ?3, problems = '[]', synced_at = ?4, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute(
-                    params![catalog_id, rid, hash, now],
-                )?;
-            }
-            ("DELETE", _) => {}
+    for op in catalog.answered_ops(job_id, batch_no)? {
+        let rid = op.retailer_id.as_str();
+        match (op.method, op.state) {
+            (OpMethod::Delete, OpState::Done) => catalog.item_removed(&catalog_id, rid, now)?,
+            (_, OpState::Done) => catalog.item_synced(&catalog_id, rid, op.hash.as_deref(), now)?,
+            (OpMethod::Delete, _) => {}
             (_, _) => {
-                let problems =
-                    json!([error.unwrap_or_else(|| "Rejected by WhatsApp".into())]).to_string();
-                tx.prepare_cached("UPDATE catalog_item SET state = 'rejected', problems = ?3, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, problems, now])?;
+                let problem = op.error.unwrap_or_else(|| "Rejected by WhatsApp".into());
+                catalog.item_rejected(&catalog_id, rid, &[problem], now)?;
             }
         }
     }
@@ -765,7 +533,7 @@ fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError
 
 fn finish(store: &Store, job_id: i64) -> Result<(), SyncError> {
     let now = clock::now();
-    store.conn().execute("UPDATE sync_job SET state = 'done', error = NULL, wait_until_ms = 0, updated_at = ?2, finished_at = ?2 WHERE id = ?1 AND state = 'running'", params![job_id, now])?;
+    store.catalog().finish_job(job_id, now)?;
     let s = summary_of(store, job_id)?;
     // Debug only, as for the start: the plugin logs the end once, translated.
     tracing::debug!(
@@ -782,8 +550,11 @@ fn finish(store: &Store, job_id: i64) -> Result<(), SyncError> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
     use crate::catalog::Image;
+    use crate::store::testing;
 
     fn product(id: u64, vendor_id: u64) -> Product {
         Product {
@@ -816,40 +587,15 @@ mod tests {
     }
 
     fn ops(store: &Store, job: i64) -> Vec<(String, String, i64)> {
-        store
-            .conn()
-            .prepare(
-                "SELECT method, retailer_id, batch_no FROM sync_op WHERE job_id = ?1 ORDER BY seq",
-            )
-            .unwrap()
-            .query_map([job], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .map(Result::unwrap)
+        testing::sync_ops(store, job)
+            .into_iter()
+            .map(|(method, rid, batch_no)| (method.as_str().to_owned(), rid, batch_no))
             .collect()
     }
 
     /// Marks every op of a job answered, as a finished batch would.
     fn complete(store: &Store, job: i64) {
-        let batches: Vec<i64> = store
-            .conn()
-            .prepare("SELECT batch_no FROM sync_batch WHERE job_id = ?1")
-            .unwrap()
-            .query_map([job], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        store
-            .conn()
-            .execute("UPDATE sync_op SET state = 'done' WHERE job_id = ?1", [job])
-            .unwrap();
-        store
-            .conn()
-            .execute(
-                "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1",
-                [job],
-            )
-            .unwrap();
-        for b in batches {
+        for b in testing::answer_every_op(store, job) {
             mark_items(store, job, b).unwrap();
         }
         finish(store, job).unwrap();
@@ -900,13 +646,8 @@ mod tests {
         on_sale.sale_to = Some(1_999);
         let products = vec![on_sale];
         let sale_of = |job: i64| -> Value {
-            let data: String = store
-                .conn()
-                .query_row("SELECT data FROM sync_op WHERE job_id = ?1", [job], |r| {
-                    r.get(0)
-                })
-                .unwrap();
-            serde_json::from_str::<Value>(&data).unwrap()["sale_price"].clone()
+            let data = testing::sync_ops_data(store, job).remove(0);
+            data["sale_price"].clone()
         };
         let plan_at = |now: i64| {
             plan(

@@ -3,7 +3,6 @@
 //! most one automatic reply per [`QUIET_SECONDS`], and none while the vendor is already
 //! talking to them, so a conversation never fills with robot answers.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Limits, MessagingError, Outbound, send};
@@ -141,23 +140,14 @@ pub async fn reply(
         Err(why) => return Ok(Err(why)),
     };
     let since = now - QUIET_SECONDS;
-    let recent: bool = store
-        .conn()
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM message m JOIN conversation c ON c.id = m.conversation_id
-                             WHERE c.customer = ?1 AND c.vendor_id = ?3 AND m.direction = 'outbound' AND m.received_at >= ?2)
-                 OR EXISTS (SELECT 1 FROM vendor_reply WHERE vendor_id = ?3 AND customer = ?1 AND sent_at >= ?2)",
-        )?
-        .query_row(params![customer, since, vendor_id as i64], |r| r.get(0))?;
-    if recent {
+    if store
+        .messages()
+        .answered_since(vendor_id, customer, since)?
+    {
         return Ok(Err(NoAutoReply::Quiet));
     }
     // A robot's answer is not the vendor reading the conversation.
-    let unread: Option<i64> = store
-        .conn()
-        .prepare_cached("SELECT unread FROM conversation WHERE vendor_id = ?1 AND customer = ?2")?
-        .query_row(params![vendor_id as i64, customer], |r| r.get(0))
-        .optional()?;
+    let unread = store.messages().unread(vendor_id, customer)?;
     let sent = send(
         store,
         client,
@@ -170,18 +160,9 @@ pub async fn reply(
     )
     .await?;
     // Marked so that response metrics do not take it for the vendor's answer.
-    store
-        .conn()
-        .prepare_cached(
-            "UPDATE message SET rule = 'auto_reply' WHERE wamid = ?1 AND vendor_id = ?2",
-        )?
-        .execute(params![sent.wamid, vendor_id as i64])?;
-    store
-        .conn()
-        .prepare_cached(
-            "UPDATE conversation SET unread = ?3 WHERE vendor_id = ?1 AND customer = ?2",
-        )?
-        .execute(params![vendor_id as i64, customer, unread.unwrap_or(0)])?;
+    let messages = store.messages();
+    messages.mark_auto_reply(vendor_id, &sent.wamid)?;
+    messages.set_unread(vendor_id, customer, unread.unwrap_or(0))?;
     tracing::info!(
         vendor_id,
         kind = "message",

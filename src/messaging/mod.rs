@@ -10,13 +10,12 @@
 //! Each refusal says when it would succeed. Automatic replies (acknowledgement, away
 //! message) are in [`auto`].
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
-use crate::store::{Store, StoreError};
+use crate::store::{SentRecord, Store, StoreError};
 
 pub mod auto;
 
@@ -54,12 +53,6 @@ pub enum MessagingError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for MessagingError {
-    fn from(e: rusqlite::Error) -> Self {
-        MessagingError::Store(e.into())
-    }
 }
 
 /// The marketplace's sending limits; the admin may tune them.
@@ -271,8 +264,7 @@ pub async fn send(
         ));
     }
     let request = message.request(to)?;
-    let conn = store.conn();
-    let vendor = vendor_id as i64;
+    let messages = store.messages();
 
     let (_, next_month) = clock::month_bounds(now);
     let used = i64::try_from(sent_this_month(store, vendor_id, now)?).unwrap_or(i64::MAX);
@@ -282,21 +274,14 @@ pub async fn send(
             retry_after: next_month - now,
         });
     }
-    let conversation: Option<(i64, Option<i64>)> = conn
-        .prepare_cached(
-            "SELECT id, last_inbound_at FROM conversation WHERE vendor_id = ?1 AND customer = ?2",
-        )?
-        .query_row(params![vendor, to], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let conversation = messages.open_conversation(vendor_id, to)?;
     let in_window = conversation
-        .and_then(|(_, at)| at)
+        .and_then(|c| c.last_inbound_at)
         .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
     if !matches!(message, Outbound::Template { .. }) && !in_window {
         return Err(MessagingError::OutsideWindow);
     }
-    let last_sent: Option<i64> = conn
-        .prepare_cached("SELECT MAX(m.received_at) FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE c.customer = ?1 AND m.direction = 'outbound'")?
-        .query_row([to], |r| r.get(0))?;
+    let last_sent = messages.last_sent_to(to)?;
     if let Some(last) = last_sent.filter(|last| now - last < limits.pacing_seconds) {
         return Err(MessagingError::Paced {
             retry_after: limits.pacing_seconds - (now - last),
@@ -305,24 +290,18 @@ pub async fn send(
 
     let wamid = client.send_message(phone_number_id, &request).await?;
 
-    let conversation_id = match conversation {
-        Some((id, _)) => id,
-        None => conn
-            .prepare_cached(
-                "INSERT INTO conversation (vendor_id, customer, last_text, last_message_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)
-                 ON CONFLICT (vendor_id, customer) DO UPDATE SET last_text = excluded.last_text RETURNING id",
-            )?
-            .query_row(params![vendor, to, message.preview(), now], |r| r.get(0))?,
-    };
-    conn.prepare_cached(
-        "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
-         VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, 'accepted', ?6, ?7, ?7)",
-    )?
-    .execute(params![wamid, conversation_id, vendor, message.kind(), message.preview(), request.to_string(), now])?;
-    conn.prepare_cached(
-        "UPDATE conversation SET last_text = ?2, last_message_at = ?3, unread = 0 WHERE id = ?1",
-    )?
-    .execute(params![conversation_id, message.preview(), now])?;
+    messages.record_sent(
+        conversation.map(|c| c.id),
+        &SentRecord {
+            vendor_id,
+            customer: to,
+            wamid: &wamid,
+            kind: message.kind(),
+            preview: &message.preview(),
+            raw: &request.to_string(),
+            at: now,
+        },
+    )?;
     tracing::info!(
         vendor_id,
         kind = "message",
@@ -341,11 +320,7 @@ pub async fn send(
 /// monthly allowance.
 pub fn sent_this_month(store: &Store, vendor_id: u64, now: i64) -> Result<u64, MessagingError> {
     let (month_start, _) = clock::month_bounds(now);
-    let used: i64 = store
-        .conn()
-        .prepare_cached("SELECT COUNT(*) FROM message WHERE vendor_id = ?1 AND direction = 'outbound' AND received_at >= ?2")?
-        .query_row(params![vendor_id as i64, month_start], |r| r.get(0))?;
-    Ok(used.max(0) as u64)
+    Ok(store.messages().sent_since(vendor_id, month_start)?)
 }
 
 #[cfg(test)]

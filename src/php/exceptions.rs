@@ -173,7 +173,6 @@ impl From<SessionError> for PhpException {
         let message = e.to_string();
         match e {
             SessionError::InvalidVendor | SessionError::BadWebhook(_) => validation(message),
-            SessionError::Corrupt(_) => storage(message),
             SessionError::RateLimited { retry_after } => rate_limited(message, retry_after),
             SessionError::Gateway(e) => e.into(),
             SessionError::Signature(_) => PhpException::from_class::<AuthException>(message),

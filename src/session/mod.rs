@@ -8,7 +8,6 @@
 
 mod machine;
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -18,7 +17,7 @@ use crate::clock;
 use crate::gateway::{GatewayClient, GatewayError, GatewayStatus, Me, WebhookTarget};
 use crate::qr::{self, QrError};
 use crate::signature::{self, SignatureError};
-use crate::store::{Store, StoreError};
+use crate::store::{SessionEventRecord, Store, StoreError};
 
 /// Largest gateway webhook accepted; real ones are a few hundred bytes.
 pub const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
@@ -29,9 +28,6 @@ pub enum SessionError {
     /// The vendor id is not a WordPress user id.
     #[error("the vendor id must be a positive integer")]
     InvalidVendor,
-    /// The stored record holds something this build does not know.
-    #[error("the stored session record is unreadable: {0}")]
-    Corrupt(String),
     /// The vendor started sessions too often.
     #[error("too many connection attempts; try again in {retry_after} seconds")]
     RateLimited {
@@ -53,12 +49,6 @@ pub enum SessionError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<rusqlite::Error> for SessionError {
-    fn from(e: rusqlite::Error) -> Self {
-        SessionError::Store(e.into())
-    }
 }
 
 /// Limits and intervals of the session lifecycle; the admin may tune them.
@@ -151,22 +141,11 @@ pub enum WebhookOutcome {
 
 /// Where an input came from, for the event history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
+pub(crate) enum Source {
     Vendor,
     Webhook,
     Poll,
     System,
-}
-
-impl Source {
-    fn as_str(self) -> &'static str {
-        match self {
-            Source::Vendor => "vendor",
-            Source::Webhook => "webhook",
-            Source::Poll => "poll",
-            Source::System => "system",
-        }
-    }
 }
 
 /// One input with what came with it.
@@ -181,20 +160,20 @@ struct Event<'a> {
 
 /// The stored record.
 #[derive(Debug, Clone)]
-struct Row {
-    vendor_id: u64,
-    session_name: String,
-    state: SessionState,
-    reason: Option<Reason>,
-    phone: Option<String>,
-    push_name: Option<String>,
-    since: i64,
-    updated_at: i64,
-    last_event_ms: i64,
-    phone_seen_at: Option<i64>,
-    qr_value: Option<String>,
-    qr_seq: i64,
-    qr_issued_at: Option<i64>,
+pub(crate) struct Row {
+    pub(crate) vendor_id: u64,
+    pub(crate) session_name: String,
+    pub(crate) state: SessionState,
+    pub(crate) reason: Option<Reason>,
+    pub(crate) phone: Option<String>,
+    pub(crate) push_name: Option<String>,
+    pub(crate) since: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) last_event_ms: i64,
+    pub(crate) phone_seen_at: Option<i64>,
+    pub(crate) qr_value: Option<String>,
+    pub(crate) qr_seq: i64,
+    pub(crate) qr_issued_at: Option<i64>,
 }
 
 impl Row {
@@ -242,111 +221,16 @@ fn check_vendor(vendor_id: u64) -> Result<i64, SessionError> {
 }
 
 fn load(store: &Store, vendor_id: u64) -> Result<Option<Row>, SessionError> {
-    let vendor = check_vendor(vendor_id)?;
-    load_where(store, "vendor_id = ?1", vendor)
+    check_vendor(vendor_id)?;
+    Ok(store.sessions().load(vendor_id)?)
 }
 
 fn load_by_name(store: &Store, name: &str) -> Result<Option<Row>, SessionError> {
-    load_where(store, "session_name = ?1", name)
-}
-
-fn load_where(
-    store: &Store,
-    condition: &str,
-    key: impl rusqlite::ToSql,
-) -> Result<Option<Row>, SessionError> {
-    let row = store
-        .conn()
-        .query_row(
-            &format!(
-                "SELECT vendor_id, session_name, state, reason, phone, push_name, since, updated_at,
-                        last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at
-                 FROM vendor_session WHERE {condition}"
-            ),
-            [key],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, i64>(7)?,
-                    r.get::<_, i64>(8)?,
-                    r.get::<_, Option<i64>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, i64>(11)?,
-                    r.get::<_, Option<i64>>(12)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((
-        vendor,
-        name,
-        state,
-        reason,
-        phone,
-        push_name,
-        since,
-        updated_at,
-        last_event_ms,
-        phone_seen_at,
-        qr_value,
-        qr_seq,
-        qr_issued_at,
-    )) = row
-    else {
-        return Ok(None);
-    };
-    Ok(Some(Row {
-        vendor_id: vendor.max(0) as u64,
-        session_name: name,
-        state: SessionState::parse(&state)
-            .ok_or_else(|| SessionError::Corrupt(format!("unknown state {state:?}")))?,
-        reason: reason.as_deref().and_then(Reason::parse),
-        phone,
-        push_name,
-        since,
-        updated_at,
-        last_event_ms,
-        phone_seen_at,
-        qr_value,
-        qr_seq,
-        qr_issued_at,
-    }))
+    Ok(store.sessions().load_by_name(name)?)
 }
 
 fn save(store: &Store, row: &Row) -> Result<(), SessionError> {
-    store.conn().execute(
-        "INSERT INTO vendor_session (vendor_id, session_name, state, reason, phone, push_name, since,
-                                     updated_at, last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (vendor_id) DO UPDATE SET
-             session_name = excluded.session_name, state = excluded.state, reason = excluded.reason,
-             phone = excluded.phone, push_name = excluded.push_name, since = excluded.since,
-             updated_at = excluded.updated_at, last_event_ms = excluded.last_event_ms,
-             phone_seen_at = excluded.phone_seen_at, qr_value = excluded.qr_value,
-             qr_seq = excluded.qr_seq, qr_issued_at = excluded.qr_issued_at",
-        params![
-            row.vendor_id as i64,
-            row.session_name,
-            row.state.as_str(),
-            row.reason.map(Reason::as_str),
-            row.phone,
-            row.push_name,
-            row.since,
-            row.updated_at,
-            row.last_event_ms,
-            row.phone_seen_at,
-            row.qr_value,
-            row.qr_seq,
-            row.qr_issued_at,
-        ],
-    )?;
-    Ok(())
+    Ok(store.sessions().save(row)?)
 }
 
 fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionStatus, SessionError> {
@@ -410,35 +294,26 @@ fn apply(
     now: i64,
 ) -> Result<(Row, WebhookOutcome), SessionError> {
     let tx = store.write_transaction()?;
+    let sessions = tx.sessions();
     let mut row = row.unwrap_or_else(|| Row::new(vendor_id, session_name.to_owned(), now));
     if let Some(id) = event.id {
-        let seen: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM session_event WHERE event_id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?;
-        if seen {
+        if sessions.event_seen(id)? {
             return Ok((row, WebhookOutcome::Duplicate));
         }
     }
     let from = row.state;
     let record = |to: SessionState, applied: bool| -> Result<(), SessionError> {
-        tx.execute(
-            "INSERT INTO session_event (vendor_id, event_id, source, input, from_state, to_state, applied, occurred_ms, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                vendor_id as i64,
-                event.id,
-                event.source.as_str(),
-                event.input.label(),
-                from.as_str(),
-                to.as_str(),
-                applied,
-                event.occurred_ms,
-                now,
-            ],
-        )?;
-        Ok(())
+        Ok(sessions.record_event(&SessionEventRecord {
+            vendor_id,
+            event_id: event.id,
+            source: event.source,
+            input: &event.input.label(),
+            from,
+            to,
+            applied,
+            occurred_ms: event.occurred_ms,
+            recorded_at: now,
+        })?)
     };
 
     if event.source == Source::Webhook && event.occurred_ms < row.last_event_ms {
@@ -451,14 +326,7 @@ fn apply(
     let mut input = event.input;
     if input == Input::Gateway(GatewayStatus::Working) {
         if let Some(phone) = &phone {
-            let owner: Option<i64> = tx
-                .query_row(
-                    "SELECT vendor_id FROM vendor_session WHERE phone = ?1 AND state = 'connected' AND vendor_id != ?2",
-                    params![phone, vendor_id as i64],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if owner.is_some() {
+            if sessions.phone_owner(phone, vendor_id)?.is_some() {
                 input = Input::PhoneConflict;
             }
         }
@@ -514,7 +382,7 @@ fn apply(
         row.qr_seq = 0;
         row.qr_issued_at = None;
     }
-    save(store, &row)?;
+    sessions.save(&row)?;
     record(to, true)?;
     tx.commit()?;
 
@@ -591,20 +459,12 @@ pub async fn connect(
     policy: &Policy,
     now: i64,
 ) -> Result<SessionStatus, SessionError> {
-    let vendor = check_vendor(vendor_id)?;
+    check_vendor(vendor_id)?;
     let row = load(store, vendor_id)?;
     if row.as_ref().is_some_and(|r| r.state.is_live()) {
         return view(row.as_ref(), vendor_id, policy);
     }
-    store.conn().execute(
-        "DELETE FROM session_start WHERE started_at <= ?1",
-        [now - 3600],
-    )?;
-    let (count, oldest): (u32, Option<i64>) = store.conn().query_row(
-        "SELECT COUNT(*), MIN(started_at) FROM session_start WHERE vendor_id = ?1",
-        [vendor],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (count, oldest) = store.sessions().starts_in_last_hour(vendor_id, now)?;
     if count >= policy.max_starts_per_hour {
         let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
         tracing::warn!(
@@ -615,10 +475,7 @@ pub async fn connect(
         );
         return Err(SessionError::RateLimited { retry_after });
     }
-    store.conn().execute(
-        "INSERT INTO session_start (vendor_id, started_at) VALUES (?1, ?2)",
-        [vendor, now],
-    )?;
+    store.sessions().record_start(vendor_id, now)?;
 
     let name = row.as_ref().map_or_else(
         || session_name(name_prefix, vendor_id),
@@ -876,22 +733,8 @@ pub fn history(
     vendor_id: u64,
     limit: u32,
 ) -> Result<Vec<HistoryEntry>, SessionError> {
-    let vendor = check_vendor(vendor_id)?;
-    let mut stmt = store.conn().prepare(
-        "SELECT input, source, from_state, to_state, applied, recorded_at FROM session_event
-         WHERE vendor_id = ?1 ORDER BY id DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![vendor, limit.clamp(1, 500)], |r| {
-        Ok(HistoryEntry {
-            input: r.get(0)?,
-            source: r.get(1)?,
-            from_state: r.get(2)?,
-            to_state: r.get(3)?,
-            applied: r.get(4)?,
-            recorded_at: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    check_vendor(vendor_id)?;
+    Ok(store.sessions().history(vendor_id, limit.clamp(1, 500))?)
 }
 
 #[cfg(test)]

@@ -4,14 +4,31 @@
 //! Every other module reaches SQLite only through [`Store`], so a store backed by
 //! another database can replace this one without touching them.
 
+mod catalog;
+mod conversations;
+mod log;
+mod messages;
 mod migrations;
+mod privacy;
+mod responses;
+mod sessions;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use catalog::CatalogRepo;
+pub use conversations::{ConversationRepo, LastInbound, LastOutbound, SentMessage};
+pub use log::LogRepo;
+pub use messages::{MessageRepo, OpenConversation, SentRecord};
 pub use migrations::SCHEMA_VERSION;
+pub use privacy::{PrivacyRepo, RemovalScope};
+pub use responses::{ResponseRepo, TurnEvent};
+pub(crate) use sessions::SessionEventRecord;
+pub use sessions::SessionRepo;
 
 /// How long a writer waits for another PHP worker's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -140,8 +157,9 @@ impl Store {
             .collect()
     }
 
-    /// The connection, for the modules that own tables in this store.
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The connection, for the repositories of this module only: nothing outside
+    /// `src/store/` names the database or writes SQL.
+    fn conn(&self) -> &Connection {
         &self.conn
     }
 
@@ -153,10 +171,83 @@ impl Store {
     /// waiting the busy timeout ("database is locked" under concurrent webhooks). Taking
     /// the lock up front makes concurrent writers queue on the busy timeout instead, and
     /// serialises read-then-write checks (a wamid seen before) across workers.
-    pub(crate) fn write_transaction(&self) -> Result<rusqlite::Transaction<'_>, rusqlite::Error> {
-        rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    ///
+    /// Dropped without [`WriteTx::commit`], it rolls back.
+    pub fn write_transaction(&self) -> Result<WriteTx<'_>, StoreError> {
+        Ok(WriteTx {
+            tx: rusqlite::Transaction::new_unchecked(
+                &self.conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )?,
+        })
     }
 }
+
+/// A write transaction on the store (see [`Store::write_transaction`]). The
+/// repositories it hands out work inside it.
+pub struct WriteTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+}
+
+impl WriteTx<'_> {
+    /// Makes everything done in the transaction permanent.
+    pub fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit()?)
+    }
+
+    fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+/// Gives a domain type stored as a TEXT column its `ToSql`/`FromSql` impls, from one
+/// table of variants and their stored words (which the schema's CHECK constraints name).
+macro_rules! text_column {
+    ($type:ty { $($variant:path => $text:literal),+ $(,)? }) => {
+        impl rusqlite::types::ToSql for $type {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                let text: &'static str = match self {
+                    $($variant => $text),+
+                };
+                Ok(rusqlite::types::ToSqlOutput::from(text))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $type {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                match value.as_str()? {
+                    $($text => Ok($variant),)+
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {other:?}", stringify!($type)).into(),
+                    )),
+                }
+            }
+        }
+    };
+    ($type:ty : $as_str:path, $parse:path) => {
+        impl rusqlite::types::ToSql for $type {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from($as_str(*self)))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $type {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let text = value.as_str()?;
+                $parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {text:?}", stringify!($type)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+use text_column;
 
 fn validate_path(path: &Path) -> Result<(), StoreError> {
     let refuse = |reason| {

@@ -1,0 +1,134 @@
+//! The activity log (`activity_log`).
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, params};
+use serde_json::{Map, Value};
+
+use super::{Store, StoreError, WriteTx};
+use crate::log::{Entry, Filter, Level, NewEntry};
+
+impl rusqlite::types::ToSql for Level {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
+/// The activity log, inside or outside a transaction.
+pub struct LogRepo<'a> {
+    conn: &'a Connection,
+}
+
+impl Store {
+    /// The activity log.
+    pub fn log(&self) -> LogRepo<'_> {
+        LogRepo { conn: self.conn() }
+    }
+}
+
+impl WriteTx<'_> {
+    /// The activity log, inside this transaction.
+    pub fn log(&self) -> LogRepo<'_> {
+        LogRepo { conn: self.conn() }
+    }
+}
+
+impl LogRepo<'_> {
+    /// Writes one (already sanitized) entry at `created_at` and returns its id.
+    pub fn insert(&self, entry: &NewEntry, created_at: i64) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                i64::try_from(entry.vendor_id).unwrap_or(i64::MAX),
+                entry.level,
+                entry.kind,
+                entry.message,
+                entry.context.to_string(),
+                created_at,
+            ])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The entries matching `filter` (all of them, page size and offset aside), and
+    /// the page of them `limit` long after `filter.offset`, newest first.
+    pub fn page(&self, filter: &Filter, limit: u32) -> Result<(u64, Vec<Entry>), StoreError> {
+        let mut clauses = Vec::new();
+        let mut params: Vec<SqlValue> = Vec::new();
+        if let Some(vendor) = filter.vendor_id {
+            clauses.push("vendor_id = ?");
+            params.push(SqlValue::Integer(i64::try_from(vendor).unwrap_or(i64::MAX)));
+        }
+        if let Some(level) = filter.level {
+            clauses.push("level = ?");
+            params.push(SqlValue::Text(level.as_str().into()));
+        }
+        if let Some(kind) = &filter.kind {
+            clauses.push("kind = ?");
+            params.push(SqlValue::Text(kind.clone()));
+        }
+        if let Some(since) = filter.since {
+            clauses.push("created_at >= ?");
+            params.push(SqlValue::Integer(since));
+        }
+        if let Some(until) = filter.until {
+            clauses.push("created_at <= ?");
+            params.push(SqlValue::Integer(until));
+        }
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM activity_log{where_sql}"),
+            rusqlite::params_from_iter(params.iter()),
+            |row| row.get(0),
+        )?;
+        params.push(SqlValue::Integer(i64::from(limit)));
+        params.push(SqlValue::Integer(i64::from(filter.offset)));
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, vendor_id, level, kind, message, context, created_at
+             FROM activity_log{where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
+        ))?;
+        let entries = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |row| {
+                let level: String = row.get(2)?;
+                let context: String = row.get(5)?;
+                Ok(Entry {
+                    id: row.get(0)?,
+                    vendor_id: row.get::<_, i64>(1)?.max(0) as u64,
+                    // The CHECK constraint keeps levels valid; a hand-edited row reads as info.
+                    level: Level::parse(&level).unwrap_or(Level::Info),
+                    kind: row.get(3)?,
+                    message: row.get(4)?,
+                    context: serde_json::from_str(&context)
+                        .unwrap_or_else(|_| Value::Object(Map::new())),
+                    created_at: row.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((total.max(0) as u64, entries))
+    }
+
+    /// Deletes the entries written before `before` and returns how many went.
+    pub fn purge(&self, before: i64) -> Result<u64, StoreError> {
+        let deleted = self
+            .conn
+            .execute("DELETE FROM activity_log WHERE created_at < ?1", [before])?;
+        Ok(deleted as u64)
+    }
+
+    /// The kinds present, sorted (at most 200).
+    pub fn kinds(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT kind FROM activity_log ORDER BY kind LIMIT 200")?;
+        let kinds = stmt
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(kinds)
+    }
+}

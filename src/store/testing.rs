@@ -1,0 +1,101 @@
+//! Reads and writes for the unit tests of the modules that use the store: fixtures
+//! and checks on rows no repository hands out, kept here so no test outside
+//! `src/store/` writes SQL.
+
+use rusqlite::params;
+use serde_json::Value;
+
+use super::Store;
+use crate::catalog::plan::OpMethod;
+
+/// A job's changes in order: (method, retailer id, batch number).
+pub(crate) fn sync_ops(store: &Store, job_id: i64) -> Vec<(OpMethod, String, i64)> {
+    store
+        .conn()
+        .prepare("SELECT method, retailer_id, batch_no FROM sync_op WHERE job_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([job_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The request data of a job's changes, in order.
+pub(crate) fn sync_ops_data(store: &Store, job_id: i64) -> Vec<Value> {
+    store
+        .conn()
+        .prepare("SELECT data FROM sync_op WHERE job_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([job_id], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|data| serde_json::from_str(&data.unwrap()).unwrap())
+        .collect()
+}
+
+/// Marks every change of a job done and its batches finished, as answered batches
+/// would be, and returns the batch numbers.
+pub(crate) fn answer_every_op(store: &Store, job_id: i64) -> Vec<i64> {
+    let batches: Vec<i64> = store
+        .conn()
+        .prepare("SELECT batch_no FROM sync_batch WHERE job_id = ?1")
+        .unwrap()
+        .query_map([job_id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    store
+        .conn()
+        .execute(
+            "UPDATE sync_op SET state = 'done' WHERE job_id = ?1",
+            [job_id],
+        )
+        .unwrap();
+    store
+        .conn()
+        .execute(
+            "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1",
+            params![job_id],
+        )
+        .unwrap();
+    batches
+}
+
+/// A text message from `customer` to the vendor at `at`, in their conversation
+/// (created if needed), with no routing detail.
+pub(crate) fn customer_message(
+    store: &Store,
+    vendor_id: u64,
+    customer: &str,
+    wamid: &str,
+    at: i64,
+) {
+    let vendor = i64::try_from(vendor_id).unwrap();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO conversation (vendor_id, customer, last_message_at, created_at) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (vendor_id, customer) DO NOTHING",
+            params![vendor, customer, at],
+        )
+        .unwrap();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, sent_at, received_at)
+             SELECT ?1, id, ?2, 'inbound', 'text', ?4, ?4 FROM conversation WHERE vendor_id = ?2 AND customer = ?3",
+            params![wamid, vendor, customer, at],
+        )
+        .unwrap();
+}
+
+/// The vendor answers seen from the vendors' phones: (customer, sent at), in order.
+pub(crate) fn vendor_replies(store: &Store) -> Vec<(String, i64)> {
+    store
+        .conn()
+        .prepare("SELECT customer, sent_at FROM vendor_reply ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
