@@ -502,7 +502,9 @@ pub fn conversations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::plan::{ItemState, ItemWrite};
     use crate::routing::Fallback;
+    use crate::store::{SentRecord, testing};
 
     fn vendors() -> Vec<VendorEntry> {
         vec![
@@ -522,12 +524,16 @@ mod tests {
     fn store_with_catalog() -> Store {
         let store = Store::open_in_memory().unwrap();
         for (rid, vendor, product) in [("ACME-1", 11, 101), ("BOLT-1", 12, 201)] {
+            let synced = ItemWrite::Upsert {
+                retailer_id: rid.into(),
+                product_id: product,
+                state: ItemState::Synced,
+                problems: Vec::new(),
+                want_hash: None,
+            };
             store
-                .conn()
-                .execute(
-                    "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, updated_at) VALUES ('1', ?1, ?2, ?3, 'synced', 1)",
-                    params![rid, vendor, product],
-                )
+                .catalog()
+                .write_items("1", vendor, &[synced], 1)
                 .unwrap();
         }
         store
@@ -617,12 +623,7 @@ mod tests {
         .unwrap();
         let vendors_reached: Vec<u64> = report.stored.iter().map(|s| s.vendor_id).collect();
         assert_eq!(vendors_reached, vec![11, 12]);
-        let route: String = store
-            .conn()
-            .query_row("SELECT route FROM message WHERE vendor_id = 12", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let route = testing::message_routes(&store, 12).remove(0);
         assert!(
             route.contains("BOLT-1") && !route.contains("ACME-1"),
             "each vendor gets its own part: {route}"
@@ -691,24 +692,23 @@ mod tests {
             2000,
         )
         .unwrap();
-        let conversation_id: i64 = store
-            .conn()
-            .query_row(
-                "SELECT id FROM conversation WHERE vendor_id = 11",
-                [],
-                |r| r.get(0),
+        let conversation_id = conversations(&store, 11, 200).unwrap()[0].id;
+        // The automatic reply, stored the way messaging::send stores every send.
+        store
+            .messages()
+            .record_sent(
+                Some(conversation_id),
+                &SentRecord {
+                    vendor_id: 11,
+                    customer: "15550001",
+                    wamid: "wamid.R",
+                    kind: "text",
+                    preview: "Thanks, we answer within the hour.",
+                    raw: "{}",
+                    at: 2001,
+                },
             )
             .unwrap();
-        // The automatic reply, stored the way messaging::send stores every send.
-        store.conn().execute(
-            "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
-             VALUES ('wamid.R', ?1, 11, 'outbound', 'text', 'Thanks, we answer within the hour.', 'accepted', '{}', 2001, 2001)",
-            [conversation_id],
-        ).unwrap();
-        store.conn().execute(
-            "UPDATE conversation SET last_text = 'Thanks, we answer within the hour.', last_message_at = 2001 WHERE id = ?1",
-            [conversation_id],
-        ).unwrap();
         let summary = conversation(&store, 11, conversation_id).unwrap().unwrap();
         assert_eq!(
             summary.customer_text.as_deref(),
@@ -799,11 +799,7 @@ mod tests {
             (chosen.stored[0].vendor_id, chosen.stored[0].rule.as_str()),
             (12, "menu_choice")
         );
-        let pending: i64 = store
-            .conn()
-            .query_row("SELECT COUNT(*) FROM vendor_menu", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(pending, 0);
+        assert_eq!(testing::rows(&store, "vendor_menu"), 0);
     }
 
     #[test]
@@ -841,13 +837,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!((report.statuses, report.duplicate_statuses), (2, 1));
-        let current: String = store
-            .conn()
-            .query_row(
-                "SELECT status FROM message WHERE wamid = 'wamid.S'",
-                [],
-                |r| r.get(0),
-            )
+        let current = store
+            .conversations()
+            .message_status("wamid.S")
+            .unwrap()
+            .flatten()
             .unwrap();
         assert_eq!(
             current, "delivered",
@@ -865,15 +859,8 @@ mod tests {
             2002,
         )
         .unwrap();
-        let (current, code): (String, i64) = store
-            .conn()
-            .query_row(
-                "SELECT status, error_code FROM message WHERE wamid = 'wamid.S'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!((current.as_str(), code), ("failed", 131047));
+        let (current, code) = testing::message_status(&store, "wamid.S");
+        assert_eq!((current.as_deref(), code), (Some("failed"), Some(131047)));
     }
 
     #[test]
@@ -954,11 +941,7 @@ mod tests {
             )
             .is_err()
         );
-        let count: i64 = store
-            .conn()
-            .query_row("SELECT COUNT(*) FROM message", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(count, 0);
+        assert_eq!(testing::rows(&store, "message"), 0);
     }
 
     /// PHP workers each hold their own connection to one file: webhooks arriving at
@@ -1004,24 +987,17 @@ mod tests {
         let expected = WORKERS * (EACH - SHARED) + SHARED;
         assert_eq!(stored, expected, "reported as stored");
         let store = Store::open(&path).unwrap();
-        let (rows, distinct): (i64, i64) = store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*), COUNT(DISTINCT wamid) FROM message",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!((rows, distinct), (expected as i64, expected as i64));
-        let unread: i64 = store
-            .conn()
-            .query_row(
-                "SELECT unread FROM conversation WHERE vendor_id = 11",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(unread, expected as i64, "each message counted unread once");
+        let (rows, distinct) = (
+            testing::rows(&store, "message"),
+            testing::distinct_wamids(&store),
+        );
+        assert_eq!((rows, distinct), (expected as u64, expected as u64));
+        let unread = store.messages().unread(11, "15550001").unwrap();
+        assert_eq!(
+            unread,
+            Some(expected as i64),
+            "each message counted unread once"
+        );
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -646,7 +646,7 @@ mod tests {
         on_sale.sale_to = Some(1_999);
         let products = vec![on_sale];
         let sale_of = |job: i64| -> Value {
-            let data = testing::sync_ops_data(store, job).remove(0);
+            let data = testing::sync_ops_data(&store, job).remove(0);
             data["sale_price"].clone()
         };
         let plan_at = |now: i64| {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::signature::hmac_sha512_hex;
+use crate::store::testing;
 
 const KEY: &[u8] = b"webhook-key-for-tests";
 const NOW: i64 = 1_800_000_000;
@@ -259,13 +260,10 @@ fn the_vendors_own_messages_to_customers_are_recorded_once_as_replies() {
         },
         "a redelivery is not a second reply"
     );
-    let (customer, at): (String, i64) = store
-        .conn()
-        .query_row("SELECT customer, sent_at FROM vendor_reply", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!((customer.as_str(), at), ("15550009", NOW - 60));
+    let replies = testing::vendor_replies(&store);
+    assert_eq!(replies.len(), 1);
+    let (customer, at) = &replies[0];
+    assert_eq!((customer.as_str(), *at), ("15550009", NOW - 60));
 
     for (payload, why) in [
         (
@@ -307,11 +305,7 @@ fn the_vendors_own_messages_to_customers_are_recorded_once_as_replies() {
         .unwrap(),
         WebhookOutcome::Ignored { .. }
     ));
-    let n: i64 = store
-        .conn()
-        .query_row("SELECT COUNT(*) FROM vendor_reply", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(testing::vendor_replies(&store).len(), 1);
 
     // A forged one records nothing.
     let forged = message_any(
@@ -319,11 +313,7 @@ fn the_vendors_own_messages_to_customers_are_recorded_once_as_replies() {
         json!({"id": "true_15550009@c.us_F", "fromMe": true, "to": "15550009@c.us"}),
     );
     assert!(handle_webhook(&store, &forged, Some("00"), KEY, NOW).is_err());
-    let n: i64 = store
-        .conn()
-        .query_row("SELECT COUNT(*) FROM vendor_reply", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(testing::vendor_replies(&store).len(), 1);
 }
 
 #[test]

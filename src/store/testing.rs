@@ -99,3 +99,48 @@ pub(crate) fn vendor_replies(store: &Store) -> Vec<(String, i64)> {
         .map(Result::unwrap)
         .collect()
 }
+
+/// Rows in `table`.
+pub(crate) fn rows(store: &Store, table: &str) -> u64 {
+    store
+        .table_rows()
+        .unwrap()
+        .into_iter()
+        .find(|(name, _)| name == table)
+        .map_or_else(|| panic!("no table {table}"), |(_, rows)| rows)
+}
+
+/// Distinct message ids stored.
+pub(crate) fn distinct_wamids(store: &Store) -> u64 {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(DISTINCT wamid) FROM message", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    n.max(0) as u64
+}
+
+/// How each of the vendor's stored messages was routed (JSON), in order.
+pub(crate) fn message_routes(store: &Store, vendor_id: u64) -> Vec<String> {
+    store
+        .conn()
+        .prepare("SELECT route FROM message WHERE vendor_id = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([i64::try_from(vendor_id).unwrap()], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The status and Graph error code of the message `wamid`.
+pub(crate) fn message_status(store: &Store, wamid: &str) -> (Option<String>, Option<i64>) {
+    store
+        .conn()
+        .query_row(
+            "SELECT status, error_code FROM message WHERE wamid = ?1 LIMIT 1",
+            [wamid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
