@@ -661,7 +661,7 @@ mod tests {
             query(
                 &store,
                 &Filter {
-                    kind: Some("x'; DROP TABLE activity_log; --".into()),
+                    kind: Some("x'; DROP TABLE activity_log; --".into()), // store-boundary: not a query
                     ..Filter::default()
                 }
             )
