@@ -278,3 +278,262 @@ pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Pla
     });
     plan
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Image;
+
+    const VENDOR: u64 = 5;
+    const NOW: i64 = 1_780_272_000;
+
+    fn product(id: u64) -> Product {
+        Product {
+            id,
+            vendor_id: VENDOR,
+            product_type: "simple".into(),
+            parent_id: None,
+            status: "publish".into(),
+            visibility: None,
+            sku: None,
+            title: format!("Product {id}"),
+            description: "A fine product.".into(),
+            short_description: String::new(),
+            price: Some("10".into()),
+            regular_price: Some("10".into()),
+            sale_price: None,
+            stock_status: Some("instock".into()),
+            manage_stock: false,
+            stock_quantity: None,
+            image: Some(Image {
+                url: format!("http://127.0.0.1/{id}.png"),
+                mime: "image/png".into(),
+                bytes: Some(1000),
+            }),
+            permalink: format!("http://127.0.0.1/p/{id}"),
+            brand: None,
+            sale_from: None,
+            sale_to: None,
+        }
+    }
+
+    fn hash_of(product: &Product) -> String {
+        match prepare(product, &Rules::default(), NOW) {
+            Listing::Item(item) => content_hash(&item),
+            other => panic!("not listable: {other:?}"),
+        }
+    }
+
+    /// What the catalog holds after `products` were synced.
+    fn synced(products: &[Product]) -> Known {
+        Known {
+            vendor_id: VENDOR,
+            items: products
+                .iter()
+                .map(|p| {
+                    let item = KnownItem {
+                        product_id: p.id,
+                        sent_hash: Some(hash_of(p)),
+                        state: ItemState::Synced,
+                    };
+                    (retailer_id(p), item)
+                })
+                .collect(),
+            held_elsewhere: HashMap::new(),
+        }
+    }
+
+    fn methods(plan: &Plan) -> Vec<(OpMethod, &str)> {
+        plan.ops
+            .iter()
+            .map(|op| (op.method, op.retailer_id.as_str()))
+            .collect()
+    }
+
+    fn diff_now(known: &Known, products: &[Product]) -> Plan {
+        diff(known, products, &Rules::default(), NOW)
+    }
+
+    #[test]
+    fn new_products_are_created_and_recorded_pending() {
+        let known = Known {
+            vendor_id: VENDOR,
+            ..Known::default()
+        };
+        let plan = diff_now(&known, &[product(2), product(1)]);
+        assert_eq!(
+            methods(&plan),
+            vec![(OpMethod::Create, "wc_1"), (OpMethod::Create, "wc_2")]
+        );
+        assert_eq!(plan.ops[0].hash, Some(hash_of(&product(1))));
+        assert_eq!(plan.ops[0].data["id"], "wc_1");
+        assert_eq!(
+            plan.writes[0],
+            ItemWrite::Upsert {
+                retailer_id: "wc_2".into(),
+                product_id: 2,
+                state: ItemState::Pending,
+                problems: Vec::new(),
+                want_hash: Some(hash_of(&product(2))),
+            }
+        );
+        assert!(plan.skipped.is_empty());
+    }
+
+    #[test]
+    fn an_unchanged_synced_product_plans_nothing_and_a_changed_one_an_update() {
+        let mut products = vec![product(1), product(2)];
+        let known = synced(&products);
+        let nothing = diff_now(&known, &products);
+        assert_eq!(nothing, Plan::default());
+
+        products[1].regular_price = Some("12".into());
+        let plan = diff_now(&known, &products);
+        assert_eq!(methods(&plan), vec![(OpMethod::Update, "wc_2")]);
+        assert_eq!(plan.writes.len(), 1);
+    }
+
+    #[test]
+    fn a_product_sent_but_not_yet_confirmed_is_sent_again() {
+        let products = vec![product(1)];
+        let mut known = synced(&products);
+        known.items.get_mut("wc_1").unwrap().state = ItemState::Pending;
+        assert_eq!(
+            methods(&diff_now(&known, &products)),
+            vec![(OpMethod::Update, "wc_1")]
+        );
+    }
+
+    #[test]
+    fn removed_products_are_deleted_if_sent_and_forgotten_if_not() {
+        let mut known = synced(&[product(1), product(2)]);
+        known.items.insert(
+            "wc_3".into(),
+            KnownItem {
+                product_id: 3,
+                sent_hash: None,
+                state: ItemState::Invalid,
+            },
+        );
+        let plan = diff_now(&known, &[product(1)]);
+        assert_eq!(methods(&plan), vec![(OpMethod::Delete, "wc_2")]);
+        assert_eq!(plan.ops[0].data, json!({"id": "wc_2"}));
+        assert_eq!(
+            plan.writes,
+            vec![
+                ItemWrite::MarkDeleting {
+                    retailer_id: "wc_2".into()
+                },
+                ItemWrite::Forget {
+                    retailer_id: "wc_3".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_listed_product_made_invalid_leaves_the_catalog_with_its_problems() {
+        let mut products = vec![product(1), product(2)];
+        let known = synced(&products[..1]);
+        products[0].image = None;
+        products[1].image = None;
+        let plan = diff_now(&known, &products);
+        assert_eq!(methods(&plan), vec![(OpMethod::Delete, "wc_1")]);
+        for (write, product_id) in plan.writes.iter().zip([1, 2]) {
+            match write {
+                ItemWrite::Upsert {
+                    product_id: id,
+                    state: ItemState::Invalid,
+                    problems,
+                    want_hash: None,
+                    ..
+                } => {
+                    assert_eq!(*id, product_id);
+                    assert!(problems[0].contains("image"), "{problems:?}");
+                }
+                other => panic!("expected an invalid record, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unpublished_products_are_not_listed_and_a_listed_one_goes() {
+        let mut products = vec![product(1)];
+        let known = synced(&products);
+        products[0].status = "draft".into();
+        let plan = diff_now(&known, &products);
+        assert_eq!(methods(&plan), vec![(OpMethod::Delete, "wc_1")]);
+    }
+
+    #[test]
+    fn a_second_product_with_the_same_sku_is_invalid() {
+        let mut products = vec![product(1), product(2)];
+        for p in &mut products {
+            p.sku = Some("SAME".into());
+        }
+        let known = Known {
+            vendor_id: VENDOR,
+            ..Known::default()
+        };
+        let plan = diff_now(&known, &products);
+        assert_eq!(methods(&plan), vec![(OpMethod::Create, "SAME")]);
+        assert_eq!(
+            plan.writes[1],
+            ItemWrite::Upsert {
+                retailer_id: "SAME".into(),
+                product_id: 2,
+                state: ItemState::Invalid,
+                problems: vec![DUPLICATE_SKU.to_owned()],
+                want_hash: None,
+            }
+        );
+    }
+
+    #[test]
+    fn other_vendors_products_and_skus_are_left_alone() {
+        let mut stranger = product(9);
+        stranger.vendor_id = 6;
+        let mut taken = product(2);
+        taken.sku = Some("SHARED".into());
+        let mut moved = product(3);
+        moved.sku = Some("MOVED".into());
+        let known = Known {
+            vendor_id: VENDOR,
+            items: BTreeMap::new(),
+            held_elsewhere: HashMap::from([("SHARED".to_owned(), 77), ("MOVED".to_owned(), 3)]),
+        };
+        let plan = diff_now(&known, &[stranger, taken, moved]);
+        assert_eq!(
+            methods(&plan),
+            vec![(OpMethod::Create, "MOVED")],
+            "the product that moved to this vendor takes its row over"
+        );
+        assert_eq!(
+            plan.skipped,
+            vec![
+                Skipped::OtherVendor {
+                    product_id: 9,
+                    owner: 6
+                },
+                Skipped::SkuTaken {
+                    product_id: 2,
+                    retailer_id: "SHARED".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn deletes_go_before_creates_that_may_reuse_the_sku() {
+        let mut old = product(1);
+        old.sku = Some("B".into());
+        let known = synced(&[old]);
+        let mut new = product(2);
+        new.sku = Some("A".into());
+        let plan = diff_now(&known, &[new]);
+        assert_eq!(
+            methods(&plan),
+            vec![(OpMethod::Delete, "B"), (OpMethod::Create, "A")]
+        );
+    }
+}
