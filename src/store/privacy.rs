@@ -144,4 +144,44 @@ impl PrivacyRepo<'_> {
             other: other as u64,
         })
     }
+
+    /// The rows of each table in which any text column holds `text`, for the tables
+    /// where some do: what an auditor checks after an erasure (the customer's number
+    /// in no row, not even inside a stored payload).
+    pub fn mentions(&self, text: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+        let tables: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut found = Vec::new();
+        for table in tables {
+            // Names come from sqlite_master, not from a caller; quoted all the same.
+            let columns: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM pragma_table_info(?1) WHERE type = 'TEXT'")?
+                .query_map([&table], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            if columns.is_empty() {
+                continue;
+            }
+            let any = columns
+                .iter()
+                .map(|c| format!("instr({}, ?1) > 0", quote(c)))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let rows: i64 = self.conn.query_row(
+                &format!("SELECT COUNT(*) FROM {} WHERE {any}", quote(&table)),
+                [text],
+                |r| r.get(0),
+            )?;
+            if rows > 0 {
+                found.push((table, rows as u64));
+            }
+        }
+        Ok(found)
+    }
 }
