@@ -1,8 +1,13 @@
 //! The operational store: one SQLite file per site, in WAL mode, versioned by ordered
 //! migrations keyed on `PRAGMA user_version`.
 //!
-//! Every other module reaches SQLite only through [`Store`], so a store backed by
-//! another database can replace this one without touching them.
+//! All SQL lives under `src/store/`: one repository per aggregate ([`CatalogRepo`],
+//! [`ConversationRepo`], [`MessageRepo`], [`SessionRepo`], [`LogRepo`],
+//! [`ResponseRepo`], [`PrivacyRepo`]), each a typed API that [`Store`] and a
+//! [`WriteTx`] hand out, so a store backed by another database replaces this module
+//! without touching the domain modules. States the domain keeps typed (job, item, op
+//! and session states, op methods, message directions) are stored through `ToSql` /
+//! `FromSql` impls here; nothing outside names `rusqlite` (`scripts/check-store-boundary`).
 
 mod catalog;
 mod conversations;
