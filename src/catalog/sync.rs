@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Listing, Problem, Product, Rules, content_hash, prepare, retailer_id};
@@ -98,6 +98,112 @@ pub enum JobState {
     Failed,
 }
 
+/// Why a job stopped, or why it is waiting: a code and its parameters, stored that way
+/// (e.g. `{"code":"token_invalid","detail":"…"}`) and worded by the plugin. `detail` is
+/// the API's or the transport's own text, shown as it came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SyncIssue {
+    /// The access token was refused: an administrator must enter a new one.
+    TokenInvalid {
+        /// The API's message.
+        detail: String,
+    },
+    /// The API is rate limiting the account; the job resumes by itself.
+    RateLimited {
+        /// The Graph error code.
+        api_code: i64,
+    },
+    /// The API failed temporarily.
+    ApiUnavailable {
+        /// The API's message.
+        detail: String,
+    },
+    /// The API could not be reached.
+    ApiUnreachable {
+        /// What the transport said.
+        detail: String,
+    },
+    /// The API refused the request.
+    ApiRefused {
+        /// The Graph error code.
+        api_code: i64,
+        /// The API's message.
+        detail: String,
+    },
+    /// The connection's configuration cannot work.
+    BadConfiguration {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A sentence stored by a version before codes (0.7.0), shown as stored.
+    Stored {
+        /// The stored sentence.
+        message: String,
+    },
+}
+
+impl SyncIssue {
+    /// The issue a failed API call means for the job.
+    pub fn of(error: &CloudError) -> Self {
+        match error {
+            CloudError::TokenInvalid { message } => SyncIssue::TokenInvalid {
+                detail: message.clone(),
+            },
+            CloudError::RateLimited { code, .. } => SyncIssue::RateLimited { api_code: *code },
+            CloudError::Transient { message } => SyncIssue::ApiUnavailable {
+                detail: message.clone(),
+            },
+            CloudError::Unreachable { reason, .. } => SyncIssue::ApiUnreachable {
+                detail: reason.clone(),
+            },
+            CloudError::Refused { code, message } => SyncIssue::ApiRefused {
+                api_code: *code,
+                detail: message.clone(),
+            },
+            CloudError::Config(detail) => SyncIssue::BadConfiguration {
+                detail: detail.clone(),
+            },
+        }
+    }
+
+    /// Reads the stored issue; a sentence stored before codes stays as it is.
+    pub fn from_stored(text: String) -> Self {
+        serde_json::from_str(&text).unwrap_or(SyncIssue::Stored { message: text })
+    }
+
+    /// How the issue is stored.
+    fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The issue in English, for traces and the command line only; the plugin words
+    /// what a person reads from the code.
+    pub fn message(&self) -> String {
+        match self {
+            SyncIssue::TokenInvalid { detail } => format!(
+                "the WhatsApp API access token was refused ({detail}); an administrator must enter a new token"
+            ),
+            SyncIssue::RateLimited { api_code } => format!(
+                "the WhatsApp API is rate limiting this account (code {api_code}); retrying after a pause"
+            ),
+            SyncIssue::ApiUnavailable { detail } => {
+                format!("the WhatsApp API failed temporarily: {detail}")
+            }
+            SyncIssue::ApiUnreachable { detail } => {
+                format!("the WhatsApp API cannot be reached ({detail})")
+            }
+            SyncIssue::ApiRefused { api_code, detail } => {
+                format!("the WhatsApp API refused the request (code {api_code}): {detail}")
+            }
+            SyncIssue::BadConfiguration { detail } => {
+                format!("invalid WhatsApp API configuration: {detail}")
+            }
+            SyncIssue::Stored { message } => message.clone(),
+        }
+    }
+}
+
 /// A job's progress, as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobSummary {
@@ -118,7 +224,7 @@ pub struct JobSummary {
     /// Items the API rejected.
     pub rejected: u64,
     /// Why the job failed, or why it is waiting.
-    pub error: Option<String>,
+    pub error: Option<SyncIssue>,
     /// When the job may send again after a rate limit (Unix ms; 0 if not waiting).
     pub wait_until_ms: i64,
     /// When planned (Unix seconds).
@@ -151,8 +257,8 @@ pub struct AttentionItem {
     pub retailer_id: String,
     /// `invalid` (our checks) or `rejected` (the API's).
     pub state: String,
-    /// Messages for the vendor.
-    pub problems: Vec<String>,
+    /// What is wrong, as codes and parameters the plugin words for the vendor.
+    pub problems: Vec<Problem>,
 }
 
 /// Plans a sync of `products` (the vendor's products, as read from WooCommerce) into
@@ -208,7 +314,7 @@ pub fn plan(
     let upsert_row = |rid: &str,
                       product_id: u64,
                       state: &str,
-                      problems: &[String],
+                      problems: &[Problem],
                       want: Option<&str>|
      -> rusqlite::Result<usize> {
         tx.prepare_cached("INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
@@ -225,7 +331,9 @@ pub fn plan(
             tracing::warn!(
                 vendor_id,
                 kind = "sync",
+                code = "sync_product_not_vendors",
                 product_id = product.id,
+                owner_id = product.vendor_id,
                 "Skipped product {}: it belongs to vendor {}",
                 product.id,
                 product.vendor_id
@@ -238,16 +346,7 @@ pub fn plan(
             continue;
         }
         if !listed.insert(rid.clone()) {
-            upsert_row(
-                &rid,
-                product.id,
-                "invalid",
-                &[
-                    "Another of your products has the same SKU; give each product its own SKU."
-                        .to_owned(),
-                ],
-                None,
-            )?;
+            upsert_row(&rid, product.id, "invalid", &[Problem::DuplicateSku], None)?;
             continue;
         }
         let taken: Option<(i64, i64)> = tx
@@ -259,7 +358,9 @@ pub fn plan(
                 tracing::warn!(
                     vendor_id,
                     kind = "sync",
+                    code = "sync_sku_taken",
                     product_id = product.id,
+                    sku = rid.as_str(),
                     "SKU {rid} is already listed by another vendor"
                 );
                 continue;
@@ -288,9 +389,8 @@ pub fn plan(
                 ));
             }
             Listing::Invalid(problems) => {
-                let messages: Vec<String> = problems.iter().map(Problem::message).collect();
                 let in_catalog = matches!(known.get(&rid), Some((_, Some(_), _)));
-                upsert_row(&rid, product.id, "invalid", &messages, None)?;
+                upsert_row(&rid, product.id, "invalid", &problems, None)?;
                 if in_catalog {
                     ops.push((rid, "DELETE", json!({"id": retailer_id(product)}), None));
                 }
@@ -418,7 +518,7 @@ fn summary_of(store: &Store, job_id: i64) -> Result<JobSummary, SyncError> {
         synced: count("state = 'done' AND method != 'DELETE'")?,
         deleted: count("state = 'done' AND method = 'DELETE'")?,
         rejected: count("state = 'rejected'")?,
-        error,
+        error: error.map(SyncIssue::from_stored),
         wait_until_ms,
         created_at,
         finished_at,
@@ -443,11 +543,12 @@ pub fn summary(
     let attention = stmt
         .query_map(params![vendor_id as i64, catalog_id], |r| {
             let problems: String = r.get(3)?;
+            let stored: Vec<Value> = serde_json::from_str(&problems).unwrap_or_default();
             Ok(AttentionItem {
                 product_id: r.get::<_, i64>(0)?.max(0) as u64,
                 retailer_id: r.get(1)?,
                 state: r.get(2)?,
-                problems: serde_json::from_str(&problems).unwrap_or_default(),
+                problems: stored.into_iter().map(Problem::from_stored).collect(),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -609,9 +710,15 @@ async fn send(
                 .execute(params![job_id, clock::now()])?;
             }
             Err(CloudError::TokenInvalid { message }) => {
-                let error = CloudError::TokenInvalid { message }.to_string();
-                conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, error, clock::now()])?;
-                tracing::error!(kind = "sync", job_id, "Catalog sync stopped: {error}");
+                tracing::error!(
+                    kind = "sync",
+                    code = "sync_token_refused",
+                    job_id,
+                    detail = message.as_str(),
+                    "Catalog sync stopped: the WhatsApp API access token was refused ({message})"
+                );
+                let issue = SyncIssue::of(&CloudError::TokenInvalid { message });
+                conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, updated_at = ?3, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, issue.to_stored(), clock::now()])?;
                 stop = true;
             }
             Err(e) if e.is_retryable() => {
@@ -620,7 +727,7 @@ async fn send(
                     |r| r.get(0),
                 )?;
                 if attempts > options.max_attempts && !matches!(e, CloudError::RateLimited { .. }) {
-                    conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, e.to_string(), clock::now()])?;
+                    conn.prepare_cached("UPDATE sync_job SET state = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1")?.execute( params![job_id, SyncIssue::of(&e).to_stored(), clock::now()])?;
                     stop = true;
                     continue;
                 }
@@ -641,11 +748,15 @@ async fn send(
                 };
                 resume_at = Some(resume_at.map_or(until, |r| r.max(until)));
                 conn.prepare_cached("UPDATE sync_job SET error = ?2 WHERE id = ?1")?
-                    .execute(params![job_id, e.to_string()])?;
+                    .execute(params![job_id, SyncIssue::of(&e).to_stored()])?;
             }
             Err(e) => {
-                // The API refused the whole batch: every item in it is rejected with why.
-                let message = e.to_string();
+                // The API refused the whole batch: every item in it is rejected with
+                // the API's own reason.
+                let message = match e {
+                    CloudError::Refused { message, .. } => message,
+                    other => other.to_string(),
+                };
                 conn.prepare_cached("UPDATE sync_op SET state = 'rejected', error = ?3 WHERE job_id = ?1 AND batch_no = ?2")?.execute( params![job_id, batch_no, message])?;
                 conn.prepare_cached(
                     "UPDATE sync_batch SET state = 'finished' WHERE job_id = ?1 AND batch_no = ?2",
@@ -660,6 +771,7 @@ async fn send(
             .execute(params![job_id, until])?;
         tracing::warn!(
             kind = "sync",
+            code = "sync_paused",
             job_id,
             wait_ms = (until - clock::now_ms()).max(0),
             "Catalog sync paused by a rate limit; resuming automatically"
@@ -753,8 +865,7 @@ fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError
             }
             ("DELETE", _) => {}
             (_, _) => {
-                let problems =
-                    json!([error.unwrap_or_else(|| "Rejected by WhatsApp".into())]).to_string();
+                let problems = json!([Problem::Rejected { reason: error }]).to_string();
                 tx.prepare_cached("UPDATE catalog_item SET state = 'rejected', problems = ?3, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2")?.execute( params![catalog_id, rid, problems, now])?;
             }
         }
@@ -888,7 +999,67 @@ mod tests {
         let summary = summary(&store, 5, CATALOG).unwrap();
         assert_eq!((summary.pending, summary.needs_attention), (5, 1));
         assert_eq!(summary.attention[0].product_id, 3);
-        assert!(summary.attention[0].problems[0].contains("image"));
+        assert_eq!(
+            summary.attention[0].problems,
+            vec![Problem::MissingImage {
+                max: Rules::default().max_image_bytes
+            }],
+            "stored as its code and the limit it names"
+        );
+    }
+
+    #[test]
+    fn problems_stored_as_sentences_before_codes_read_back_as_stored() {
+        let store = Store::open_in_memory().unwrap();
+        let mut products = vec![product(1, 5)];
+        products[0].image = None;
+        plan(
+            &store,
+            5,
+            CATALOG,
+            &products,
+            &Rules::default(),
+            &SyncOptions::default(),
+            100,
+        )
+        .unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE catalog_item SET problems = '[\"Add a product image (JPG or PNG, under 5 MB).\"]'",
+                [],
+            )
+            .unwrap();
+        let summary = summary(&store, 5, CATALOG).unwrap();
+        assert_eq!(
+            summary.attention[0].problems,
+            vec![Problem::Stored {
+                message: "Add a product image (JPG or PNG, under 5 MB).".into()
+            }]
+        );
+        assert_eq!(
+            serde_json::to_value(&summary.attention[0].problems[0]).unwrap(),
+            json!({"code": "stored", "message": "Add a product image (JPG or PNG, under 5 MB)."})
+        );
+    }
+
+    #[test]
+    fn sync_issues_travel_as_codes_and_read_old_sentences_back() {
+        let issue = SyncIssue::of(&CloudError::RateLimited {
+            code: 80014,
+            retry_after: None,
+        });
+        assert_eq!(
+            serde_json::to_value(&issue).unwrap(),
+            json!({"code": "rate_limited", "api_code": 80014})
+        );
+        assert_eq!(SyncIssue::from_stored(issue.to_stored()), issue);
+        assert_eq!(
+            SyncIssue::from_stored("the WhatsApp API failed".into()),
+            SyncIssue::Stored {
+                message: "the WhatsApp API failed".into()
+            }
+        );
     }
 
     #[test]

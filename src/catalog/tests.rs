@@ -113,7 +113,12 @@ fn each_problem_is_reported_with_an_actionable_message() {
             }),
             Problem::MissingDescription,
         ),
-        (Box::new(|p| p.image = None), Problem::MissingImage),
+        (
+            Box::new(|p| p.image = None),
+            Problem::MissingImage {
+                max: DEFAULT_MAX_IMAGE_BYTES,
+            },
+        ),
         (
             Box::new(|p| {
                 p.image = Some(Image {
@@ -175,7 +180,9 @@ fn several_problems_are_reported_together() {
         vec![
             Problem::MissingTitle,
             Problem::MissingPrice,
-            Problem::MissingImage
+            Problem::MissingImage {
+                max: DEFAULT_MAX_IMAGE_BYTES
+            }
         ]
     );
 }

@@ -160,6 +160,8 @@ pub fn jwt_verify(
 }
 
 /// Writes an activity log entry and returns its id. `vendor_id` 0 is site-wide.
+/// `$code` and `$params` say what happened in a form the plugin words in the reader's
+/// language; `$message` is the English fallback shown where the code is not worded.
 #[php_function]
 #[php(name = "Wpwa\\log_write")]
 pub fn log_write(
@@ -168,6 +170,8 @@ pub fn log_write(
     kind: String,
     message: String,
     context: Option<&ZendHashTable>,
+    code: Option<String>,
+    params: Option<&ZendHashTable>,
 ) -> PhpResult<i64> {
     let entry = NewEntry {
         vendor_id: non_negative("vendor_id", vendor_id)?,
@@ -176,6 +180,11 @@ pub fn log_write(
         message,
         context: match context {
             Some(array) => array_to_json("context", array)?,
+            None => serde_json::Value::Null,
+        },
+        code: code.filter(|c| !c.is_empty()),
+        params: match params {
+            Some(array) => array_to_json("params", array)?,
             None => serde_json::Value::Null,
         },
     };
@@ -488,7 +497,7 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
 /// as the plugin's readers produce them; `$rules` may set `currency`,
 /// `max_image_bytes` and `default_brand`. Returns one entry per product:
 /// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-/// `problems` (`code`, `message`), when ready `item` (the catalog item as the
+/// `problems` (each a `code` and its parameters, e.g. `max` in bytes), when ready `item` (the catalog item as the
 /// JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
 /// starts or ends and the product must be synced again, or null). `$now` (Unix
 /// seconds, default the current time) is when the catalog is read: a sale price counts
@@ -526,10 +535,8 @@ pub fn catalog_prepare(
             ),
             catalog::Listing::Invalid(found) => {
                 for problem in &found {
-                    let mut p = ZendHashTable::with_capacity(2);
-                    p.insert("code", problem.code()).map_err(internal)?;
-                    p.insert("message", problem.message()).map_err(internal)?;
-                    problems.push(p).map_err(internal)?;
+                    let value = serde_json::to_value(problem).map_err(internal)?;
+                    problems.push(json_to_zval(&value)?).map_err(internal)?;
                 }
                 ("invalid", None)
             }
