@@ -76,6 +76,8 @@ pub enum Problem {
     RetailerIdTooLong {
         /// Its length in characters.
         length: usize,
+        /// The longest accepted ([`MAX_RETAILER_ID`]).
+        max: usize,
     },
     /// The stock status has no catalog equivalent.
     StockUnmapped {
@@ -149,10 +151,8 @@ impl Problem {
                 *bytes as f64 / 1_048_576.0,
                 *max as f64 / 1_048_576.0
             ),
-            Problem::RetailerIdTooLong { length } => {
-                format!(
-                    "Shorten the SKU to {MAX_RETAILER_ID} characters or fewer (it has {length})."
-                )
+            Problem::RetailerIdTooLong { length, max } => {
+                format!("Shorten the SKU to {max} characters or fewer (it has {length}).")
             }
             Problem::StockUnmapped { found } => {
                 format!(
@@ -294,6 +294,7 @@ fn finish(
     if id.chars().count() > MAX_RETAILER_ID {
         problems.push(Problem::RetailerIdTooLong {
             length: id.chars().count(),
+            max: MAX_RETAILER_ID,
         });
     }
     let availability = match product.stock_status.as_deref().unwrap_or("instock") {

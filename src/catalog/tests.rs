@@ -146,7 +146,10 @@ fn each_problem_is_reported_with_an_actionable_message() {
         ),
         (
             Box::new(|p| p.sku = Some("S".repeat(101))),
-            Problem::RetailerIdTooLong { length: 101 },
+            Problem::RetailerIdTooLong {
+                length: 101,
+                max: MAX_RETAILER_ID,
+            },
         ),
         (
             Box::new(|p| p.stock_status = Some("preorder".into())),

@@ -193,7 +193,8 @@ pub fn log_write(
 
 /// Queries the activity log, newest first. Filter keys: `vendor_id`, `level`, `kind`,
 /// `since`, `until`, `limit` (1–500, default 50), `offset`. Returns `total` and
-/// `entries`.
+/// `entries` (`id`, `vendor_id`, `level`, `kind`, `message`, `context`, `created_at`,
+/// and `code` and `params` for the plugin to word; `code` is null for old entries).
 #[php_function]
 #[php(name = "Wpwa\\log_query")]
 pub fn log_query(filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
@@ -651,8 +652,9 @@ impl CloudConnection {
 
 /// Plans a catalog sync of the vendor's `$products` (the product reader's records)
 /// through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
-/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`,
-/// `wait_until_ms`, `created_at`, `finished_at`. A running job is returned as it is.
+/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`
+/// (null, or why it stopped or waits as a `code` and its parameters), `wait_until_ms`,
+/// `created_at`, `finished_at`. A running job is returned as it is.
 #[php_function]
 #[php(name = "Wpwa\\catalog_sync_plan")]
 pub fn catalog_sync_plan(
@@ -748,7 +750,7 @@ pub fn catalog_sync_claim_report(vendor_id: i64, job_id: i64) -> PhpResult<bool>
 
 /// The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
 /// `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
-/// `problems`).
+/// `problems`, each a `code` and its parameters).
 #[php_function]
 #[php(name = "Wpwa\\catalog_summary")]
 pub fn catalog_summary(vendor_id: i64, catalog_id: String) -> PhpResult<ZBox<ZendHashTable>> {
