@@ -85,9 +85,10 @@ namespace Wpwa {
      * as the plugin's readers produce them; `$rules` may set `currency`,
      * `max_image_bytes` and `default_brand`. Returns one entry per product:
      * `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-     * `problems` (each a `code` and its parameters, e.g. `max` in bytes), when ready `item` (the catalog item as the
-     * JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
-     * starts or ends and the product must be synced again, or null). `$now` (Unix
+     * `problems` (each a `code` and its parameters, e.g. `max` in bytes), when ready
+     * `item` (the catalog item as the JSON the API receives), and `next_price_change`
+     * (Unix seconds when a scheduled sale starts or ends and the product must be synced
+     * again, or null). `$now` (Unix
      * seconds, default the current time) is when the catalog is read: a sale price counts
      * only inside its dates.
      *

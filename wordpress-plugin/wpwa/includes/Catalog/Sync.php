@@ -162,7 +162,7 @@ final class Sync {
 			 * @param array<string,mixed> $job       Job summary.
 			 * @param string              $trigger   manual, schedule or change.
 			 */
-			do_action( 'wpwa_catalog_sync_started', $vendor_id, $job, $trigger );
+			do_action( 'wpwa_catalog_sync_started', $vendor_id, self::for_hooks( $job ), $trigger );
 		}
 		if ( 'running' === $job['state'] && $budget_ms > 0 ) {
 			$job = self::slice( $vendor_id, (int) $job['job_id'], $budget_ms );
@@ -252,7 +252,26 @@ final class Sync {
 		 * @param int                 $vendor_id Vendor user ID.
 		 * @param array<string,mixed> $job       Job summary.
 		 */
-		do_action( 'wpwa_catalog_sync_finished', $vendor_id, $job );
+		do_action( 'wpwa_catalog_sync_finished', $vendor_id, self::for_hooks( $job ) );
+	}
+
+	/**
+	 * The job as the sync actions have always passed it: `error` worded (the
+	 * core now gives a code and its parameters), with `error_code` and
+	 * `error_params` beside it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $job Job summary from the core.
+	 * @return array<string,mixed>
+	 */
+	private static function for_hooks( array $job ): array {
+		if ( is_array( $job['error'] ?? null ) ) {
+			$job['error_code']   = (string) ( $job['error']['code'] ?? '' );
+			$job['error_params'] = array_diff_key( $job['error'], array( 'code' => true ) );
+			$job['error']        = Texts::sync_issue( $job['error'] );
+		}
+		return $job;
 	}
 
 	/**
