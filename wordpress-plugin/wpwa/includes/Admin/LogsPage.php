@@ -230,7 +230,9 @@ final class LogsPage {
 		$in->rewind();
 		$in->setFlags( \SplFileObject::READ_CSV | \SplFileObject::SKIP_EMPTY | \SplFileObject::READ_AHEAD );
 		$in->setCsvControl( ',', '"', '' );
-		$out     = new \SplTempFileObject();
+		// Cells written as the core writes them: quoted only when they must be.
+		$cell    = static fn( $value ): string => preg_match( '/[,"\r\n]/', (string) $value ) ? '"' . str_replace( '"', '""', (string) $value ) . '"' : (string) $value;
+		$worded  = '';
 		$columns = null;
 		foreach ( $in as $row ) {
 			if ( ! is_array( $row ) || array( null ) === $row ) {
@@ -253,12 +255,7 @@ final class LogsPage {
 				// As the core does: a cell a spreadsheet would run as a formula is quoted with '.
 				$row[ $columns['message'] ] = preg_match( '/^[=+\-@\t\r]/', $message ) ? "'" . $message : $message;
 			}
-			$out->fputcsv( $row, ',', '"', '', "\r\n" );
-		}
-		$out->rewind();
-		$worded = '';
-		while ( ! $out->eof() ) {
-			$worded .= (string) $out->fgets();
+			$worded .= implode( ',', array_map( $cell, $row ) ) . "\r\n";
 		}
 		return $worded;
 	}
