@@ -363,14 +363,17 @@ final class Notifier {
 			try {
 				$conversation = Core::conversation( $vendor_id, (int) ( $failure['conversation_id'] ?? 0 ) );
 				$conversation = is_array( $conversation ) ? $conversation : array();
+				$code         = (string) ( $failure['reason'] ?? 'unknown' );
+				$reason       = Panel::failure_text( $code );
+				$customer     = self::customer_label( $conversation );
 				Core::event(
 					$vendor_id,
 					'warning',
 					'message',
 					'delivery_failed',
 					array(
-						'customer' => self::customer_label( $conversation ),
-						'failure'  => (string) ( $failure['reason'] ?? 'unknown' ),
+						'customer' => $customer,
+						'failure'  => $code,
 					),
 					array(
 						'wamid'      => (string) ( $failure['wamid'] ?? '' ),
