@@ -85,9 +85,10 @@ namespace Wpwa {
      * as the plugin's readers produce them; `$rules` may set `currency`,
      * `max_image_bytes` and `default_brand`. Returns one entry per product:
      * `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-     * `problems` (`code`, `message`), when ready `item` (the catalog item as the
-     * JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
-     * starts or ends and the product must be synced again, or null). `$now` (Unix
+     * `problems` (each a `code` and its parameters, e.g. `max` in bytes), when ready
+     * `item` (the catalog item as the JSON the API receives), and `next_price_change`
+     * (Unix seconds when a scheduled sale starts or ends and the product must be synced
+     * again, or null). `$now` (Unix
      * seconds, default the current time) is when the catalog is read: a sale price counts
      * only inside its dates.
      *
@@ -101,7 +102,7 @@ namespace Wpwa {
     /**
      * The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
      * `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
-     * `problems`).
+     * `problems`, each a `code` and its parameters).
      *
      * @param int $vendor_id
      * @param string $catalog_id
@@ -123,8 +124,9 @@ namespace Wpwa {
     /**
      * Plans a catalog sync of the vendor's `$products` (the product reader's records)
      * through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
-     * `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`,
-     * `wait_until_ms`, `created_at`, `finished_at`. A running job is returned as it is.
+     * `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`
+     * (null, or why it stopped or waits as a `code` and its parameters), `wait_until_ms`,
+     * `created_at`, `finished_at`. A running job is returned as it is.
      *
      * @param int $vendor_id
      * @param array $products
@@ -260,7 +262,7 @@ namespace Wpwa {
     /**
      * The activity log entries matching `$filter` (keys as for `log_query()`; the page
      * size is ignored, at most 50,000 rows) as CSV with a header row: `id`, `time`,
-     * `vendor_id`, `level`, `kind`, `message`, `context`.
+     * `vendor_id`, `level`, `kind`, `message`, `context`, `code`, `params`.
      *
      * @param array|null $filter
      * @return string
@@ -286,7 +288,8 @@ namespace Wpwa {
     /**
      * Queries the activity log, newest first. Filter keys: `vendor_id`, `level`, `kind`,
      * `since`, `until`, `limit` (1–500, default 50), `offset`. Returns `total` and
-     * `entries`.
+     * `entries` (`id`, `vendor_id`, `level`, `kind`, `message`, `context`, `created_at`,
+     * and `code` and `params` for the plugin to word; `code` is null for old entries).
      *
      * @param array|null $filter
      * @return array
@@ -295,15 +298,19 @@ namespace Wpwa {
 
     /**
      * Writes an activity log entry and returns its id. `vendor_id` 0 is site-wide.
+     * `$code` and `$params` say what happened in a form the plugin words in the reader's
+     * language; `$message` is the English fallback shown where the code is not worded.
      *
      * @param int $vendor_id
      * @param string $level
      * @param string $kind
      * @param string $message
      * @param array|null $context
+     * @param string|null $code
+     * @param array|null $params
      * @return int
      */
-    function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null): int {}
+    function log_write(int $vendor_id, string $level, string $kind, string $message, ?array $context = null, ?string $code = null, ?array $params = null): int {}
 
     /**
      * Sends the automatic reply that applies to `$customer`, who just wrote to the vendor:

@@ -193,6 +193,7 @@ pub fn ingest(
         tracing::info!(
             vendor_id = stored.vendor_id,
             kind = "message",
+            code = "message_routed",
             rule = stored.rule.as_str(),
             "New customer message routed by {}",
             stored.rule
@@ -205,6 +206,7 @@ pub fn ingest(
     {
         tracing::info!(
             kind = "message",
+            code = "message_unreadable",
             message_type = message.kind.as_str(),
             "Stored a {} message with no readable text",
             message.kind

@@ -1,7 +1,9 @@
 //! The activity log: what happened, for whom, and how bad it was.
 //!
 //! Entries are written explicitly ([`write`]) by the plugin, or come from the core's own
-//! `tracing` events through [`capture`]. Secrets never reach the table: context keys that
+//! `tracing` events through [`capture`]. An entry carries what happened as a `code` plus
+//! `params`, which the plugin words in the reader's language; its `message` is the
+//! English fallback kept for traces, the command line and entries without a code. Secrets never reach the table: context keys that
 //! name credentials and credential-shaped words in messages are redacted on the way in.
 
 use std::fmt;
@@ -14,6 +16,8 @@ use serde_json::{Map, Value};
 use crate::clock;
 use crate::store::{Store, StoreError};
 
+/// Longest event code, in bytes.
+pub const MAX_CODE_CHARS: usize = 64;
 /// Longest message kept, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 /// Largest context kept, as serialized JSON bytes.
@@ -97,10 +101,14 @@ pub struct NewEntry {
     pub level: Level,
     /// Area of the product, e.g. `session`, `sync`, `auth`.
     pub kind: String,
-    /// What happened, for a person.
+    /// What happened, in English: the fallback where the code is not worded.
     pub message: String,
     /// Structured detail; must be a JSON object.
     pub context: Value,
+    /// What happened, as a code the plugin words (e.g. `session_changed`).
+    pub code: Option<String>,
+    /// The values the code's words name; must be a JSON object.
+    pub params: Value,
 }
 
 /// A stored entry.
@@ -114,10 +122,14 @@ pub struct Entry {
     pub level: Level,
     /// Area of the product.
     pub kind: String,
-    /// What happened.
+    /// What happened, in English (as stored; entries from before codes have only this).
     pub message: String,
     /// Structured detail, already redacted.
     pub context: Value,
+    /// What happened, as a code the plugin words; none for entries without one.
+    pub code: Option<String>,
+    /// The values the code's words name, already redacted.
+    pub params: Value,
     /// When, in Unix seconds.
     pub created_at: i64,
 }
@@ -204,10 +216,11 @@ pub fn kinds(store: &Store) -> Result<Vec<String>, LogError> {
 
 /// The entries matching `filter` (its page size and offset ignored; at most
 /// [`MAX_EXPORT_ROWS`], newest first) as RFC 4180 CSV with a header row: `id`,
-/// `time` (UTC, ISO 8601), `vendor_id`, `level`, `kind`, `message`, `context`.
+/// `time` (UTC, ISO 8601), `vendor_id`, `level`, `kind`, `message`, `context`, `code`,
+/// `params` (the plugin words `code` and `params` into the `message` column it serves).
 /// Cells a spreadsheet would run as a formula are prefixed with `'`.
 pub fn export_csv(store: &Store, filter: &Filter) -> Result<String, LogError> {
-    let mut out = String::from("id,time,vendor_id,level,kind,message,context\r\n");
+    let mut out = String::from("id,time,vendor_id,level,kind,message,context,code,params\r\n");
     let mut offset = 0;
     while offset < MAX_EXPORT_ROWS {
         let page = query(
@@ -230,6 +243,8 @@ pub fn export_csv(store: &Store, filter: &Filter) -> Result<String, LogError> {
                 entry.kind.clone(),
                 entry.message.clone(),
                 entry.context.to_string(),
+                entry.code.clone().unwrap_or_default(),
+                entry.params.to_string(),
             ];
             let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
             out.push_str(&row.join(","));
@@ -272,6 +287,20 @@ fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
     if i64::try_from(entry.vendor_id).is_err() {
         return Err(LogError::Invalid("the vendor id is out of range".into()));
     }
+    if let Some(code) = &entry.code {
+        check_code(code)?;
+    }
+    entry.params = match entry.params {
+        Value::Null => Value::Object(Map::new()),
+        Value::Array(items) if items.is_empty() => Value::Object(Map::new()),
+        Value::Object(map) => Value::Object(map),
+        _ => {
+            return Err(LogError::Invalid(
+                "the log params must be an associative array".into(),
+            ));
+        }
+    };
+    redact_value(&mut entry.params);
     entry.context = match entry.context {
         Value::Null => Value::Object(Map::new()),
         Value::Array(items) if items.is_empty() => Value::Object(Map::new()),
@@ -283,7 +312,7 @@ fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
         }
     };
     redact_value(&mut entry.context);
-    if entry.context.to_string().len() > MAX_CONTEXT_BYTES {
+    if entry.context.to_string().len() + entry.params.to_string().len() > MAX_CONTEXT_BYTES {
         return Err(LogError::Invalid(format!(
             "the log context is larger than {MAX_CONTEXT_BYTES} bytes"
         )));
@@ -303,6 +332,22 @@ fn check_kind(kind: &str) -> Result<(), LogError> {
         Err(LogError::Invalid(format!(
             "invalid log kind {:?}: use 1 to 40 lowercase letters, digits, '_', '.' or '-'",
             truncate(kind, 40)
+        )))
+    }
+}
+
+/// An event code: 1 to [`MAX_CODE_CHARS`] lowercase letters, digits or `_`.
+fn check_code(code: &str) -> Result<(), LogError> {
+    let ok = (1..=MAX_CODE_CHARS).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(LogError::Invalid(format!(
+            "invalid log code {:?}: use 1 to {MAX_CODE_CHARS} lowercase letters, digits or '_'",
+            truncate(code, MAX_CODE_CHARS)
         )))
     }
 }
@@ -424,12 +469,20 @@ impl tracing::Subscriber for Collector {
             tracing::Level::INFO => Level::Info,
             _ => Level::Debug,
         };
+        // An event with a code is worded from its fields: they are its params.
+        let params = if visitor.code.is_some() {
+            Value::Object(visitor.context.clone())
+        } else {
+            Value::Null
+        };
         let entry = NewEntry {
             vendor_id: visitor.vendor_id,
             level,
             kind: visitor.kind.unwrap_or_else(|| "core".into()),
             message: visitor.message,
             context: Value::Object(visitor.context),
+            code: visitor.code,
+            params,
         };
         self.entries
             .lock()
@@ -447,6 +500,7 @@ struct EventVisitor {
     message: String,
     vendor_id: u64,
     kind: Option<String>,
+    code: Option<String>,
     context: Map<String, Value>,
 }
 
@@ -476,6 +530,7 @@ impl tracing::field::Visit for EventVisitor {
     fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
         match field.name() {
             "kind" => self.kind = Some(value.into()),
+            "code" => self.code = Some(value.into()),
             "message" => self.message = value.into(),
             name => {
                 self.context.insert(name.into(), value.into());
@@ -507,6 +562,8 @@ mod tests {
             kind: kind.into(),
             message: message.into(),
             context: json!({}),
+            code: None,
+            params: json!({}),
         }
     }
 
@@ -742,6 +799,83 @@ mod tests {
     }
 
     #[test]
+    fn entries_carry_a_code_and_params_and_old_ones_only_their_message() {
+        let store = Store::open_in_memory().unwrap();
+        write(
+            &store,
+            entry(1, Level::Info, "sync", "written before codes"),
+        )
+        .unwrap();
+        write(
+            &store,
+            NewEntry {
+                code: Some("sync_started".into()),
+                params: json!({"total": 3, "access_token": "EAAsecret"}),
+                ..entry(
+                    1,
+                    Level::Info,
+                    "sync",
+                    "Catalog sync started: 3 changes to send.",
+                )
+            },
+        )
+        .unwrap();
+        let page = query(&store, &Filter::default()).unwrap();
+        let coded = &page.entries[0];
+        assert_eq!(coded.code.as_deref(), Some("sync_started"));
+        assert_eq!(coded.params["total"], 3);
+        assert_eq!(
+            coded.params["access_token"], REDACTED,
+            "params are redacted too"
+        );
+        let old = &page.entries[1];
+        assert_eq!((old.code.as_deref(), &old.params), (None, &json!({})));
+        assert_eq!(old.message, "written before codes");
+        let csv = export_csv(&store, &Filter::default()).unwrap();
+        assert!(csv.contains(",sync_started,\"{\"\"total\"\":3,"), "{csv}");
+
+        for (code, params) in [
+            ("Bad Code", json!({})),
+            ("", json!({})),
+            ("ok", json!([1])),
+            ("ok", json!("text")),
+        ] {
+            let bad = NewEntry {
+                code: Some(code.into()),
+                params,
+                ..entry(1, Level::Info, "sync", "x")
+            };
+            assert!(matches!(write(&store, bad), Err(LogError::Invalid(_))));
+        }
+    }
+
+    #[test]
+    fn tracing_events_with_a_code_keep_their_fields_as_params() {
+        let store = Store::open_in_memory().unwrap();
+        let ((), events) = capture(|| {
+            tracing::warn!(
+                vendor_id = 7u64,
+                kind = "session",
+                code = "session_changed",
+                to = "expired",
+                reason = "qr_expired",
+                "WhatsApp session is now expired (qr_expired)"
+            );
+        });
+        write_all(&store, events).unwrap();
+        let stored = &query(&store, &Filter::default()).unwrap().entries[0];
+        assert_eq!(stored.code.as_deref(), Some("session_changed"));
+        assert_eq!(
+            stored.params,
+            json!({"to": "expired", "reason": "qr_expired"})
+        );
+        assert_eq!(
+            stored.message,
+            "WhatsApp session is now expired (qr_expired)"
+        );
+    }
+
+    #[test]
     fn purges_old_entries_and_lists_kinds() {
         let store = Store::open_in_memory().unwrap();
         // Written long ago: straight through the repository, which takes the time.
@@ -781,7 +915,10 @@ mod tests {
         )
         .unwrap();
         let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(lines[0], "id,time,vendor_id,level,kind,message,context");
+        assert_eq!(
+            lines[0],
+            "id,time,vendor_id,level,kind,message,context,code,params"
+        );
         assert!(lines[1].starts_with("2,"), "{csv}");
         assert!(lines[1].contains(
             ",1,warning,sync,\"'=HYPERLINK(\"\"x\"\"), with \"\"quotes\"\"\nand a line\","

@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use wpwa::catalog::sync::{self, JobState, JobSummary, SyncOptions};
+use wpwa::catalog::sync::{self, JobState, JobSummary, SyncIssue, SyncOptions};
 use wpwa::catalog::{Image, Product, Rules};
 use wpwa::cloud::CloudClient;
 use wpwa::sandbox::SandboxConfig;
@@ -195,8 +195,8 @@ fn the_catalog_holds_exactly_the_valid_published_products_and_only_changes_are_s
             .flat_map(|a| a.problems.clone())
             .collect();
         assert!(
-            reasons.iter().any(|r| r.contains("image"))
-                && reasons.iter().any(|r| r.contains("price")),
+            reasons.iter().any(|r| r.code() == "missing_image")
+                && reasons.iter().any(|r| r.code() == "missing_price"),
             "{reasons:?}"
         );
 
@@ -340,7 +340,17 @@ fn an_invalid_token_stops_the_job_with_a_clear_message() {
         .await
         .unwrap();
         assert_eq!(summary.state, JobState::Failed);
-        assert!(summary.error.unwrap().contains("new token"));
+        let issue = summary.error.unwrap();
+        assert!(
+            matches!(issue, SyncIssue::TokenInvalid { ref detail } if !detail.is_empty()),
+            "{issue:?}"
+        );
+        assert!(issue.message().contains("new token"));
+        assert_eq!(
+            serde_json::to_value(&issue).unwrap()["code"],
+            "token_invalid",
+            "the issue travels as its code"
+        );
         assert!(w.items().await.is_empty());
     });
 }

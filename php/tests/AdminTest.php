@@ -16,7 +16,7 @@ final class AdminTest extends WpwaTestCase
 
         $csv = \Wpwa\log_export_csv(['vendor_id' => $vendor, 'limit' => 1, 'offset' => 0]);
         $rows = array_map('str_getcsv', array_filter(explode("\r\n", $csv)));
-        self::assertSame(['id', 'time', 'vendor_id', 'level', 'kind', 'message', 'context'], $rows[0]);
+        self::assertSame(['id', 'time', 'vendor_id', 'level', 'kind', 'message', 'context', 'code', 'params'], $rows[0]);
         self::assertCount(3, $rows, 'the page size does not cut an export');
         self::assertSame("'=cmd|x", $rows[1][5], 'a formula is neutralised');
         self::assertSame('first, with "quotes"', $rows[2][5]);

@@ -51,7 +51,10 @@ final class CatalogTest extends WpwaTestCase
         self::assertSame(['invalid', 'invalid', 'not_listed'], array_column($results, 'status'));
         self::assertSame(['missing_title', 'missing_image'], array_column($results[0]['problems'], 'code'));
         self::assertSame(['missing_price', 'image_format'], array_column($results[1]['problems'], 'code'));
-        self::assertSame('Use a JPG or PNG image; this one is image/webp.', $results[1]['problems'][1]['message']);
+        self::assertSame(['code' => 'image_format', 'found' => 'image/webp'], $results[1]['problems'][1], 'a code and its parameters, no English');
+        self::assertSame(['code' => 'missing_image', 'max' => 5 * 1024 * 1024], $results[0]['problems'][1], 'the limit the words name');
+        $small = \Wpwa\catalog_prepare([self::product(['id' => 4, 'image' => ['url' => 'http://127.0.0.1/x.jpg', 'mime' => 'image/jpeg', 'bytes' => 4 * 1024 * 1024]])], ['max_image_bytes' => 3 * 1024 * 1024]);
+        self::assertSame([['code' => 'image_too_large', 'bytes' => 4 * 1024 * 1024, 'max' => 3 * 1024 * 1024]], $small[0]['problems'], "the admin's limit travels with the problem");
         self::assertNull($results[0]['item']);
     }
 

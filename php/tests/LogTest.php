@@ -31,6 +31,21 @@ final class LogTest extends WpwaTestCase
         self::assertSame(['rejected' => 3, 'ids' => [11, 12, 13]], $entry['context']);
         self::assertGreaterThanOrEqual($before, $entry['created_at']);
         self::assertLessThanOrEqual(time(), $entry['created_at']);
+        self::assertNull($entry['code'], 'an entry written without a code has none');
+        self::assertSame([], $entry['params']);
+    }
+
+    public function testAnEventIsStoredAsItsCodeAndParams(): void
+    {
+        $vendor = random_int(100000, 999999999);
+        \Wpwa\log_write($vendor, 'info', 'sync', 'Catalog sync started: 3 changes to send.', ['job_id' => 9], 'sync_started', ['total' => 3, 'secret' => 'hunter2']);
+        $entry = \Wpwa\log_query(['vendor_id' => $vendor])['entries'][0];
+        self::assertSame('sync_started', $entry['code']);
+        self::assertSame(['total' => 3, 'secret' => '[redacted]'], $entry['params'], 'params are redacted like the context');
+        self::assertSame(['job_id' => 9], $entry['context']);
+
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\log_write($vendor, 'info', 'sync', 'x', null, 'Not A Code');
     }
 
     public function testQueryFiltersAndPages(): void
@@ -95,6 +110,7 @@ final class LogTest extends WpwaTestCase
         self::assertSame('Store schema migrated to version 1', $oldest['message']);
         self::assertSame(0, $oldest['vendor_id']);
         self::assertSame(1, $oldest['context']['schema_version']);
+        self::assertSame('store_migrated', $oldest['code'], 'a core event carries its code');
         self::assertSame("Store schema migrated to version $schema", $page['entries'][0]['message']);
     }
 

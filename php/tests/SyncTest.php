@@ -38,7 +38,8 @@ final class SyncTest extends WpwaTestCase
         $job = \Wpwa\catalog_sync_plan($vendor, [self::product(1, $vendor)], self::DEAD_API);
         $after = \Wpwa\catalog_sync_run($vendor, $job['job_id'], self::DEAD_API, null, 300);
         self::assertSame('running', $after['state'], 'a transport failure is retried later, not fatal');
-        self::assertStringContainsString('cannot be reached', (string) $after['error']);
+        self::assertSame('api_unreachable', $after['error']['code'], 'the reason travels as a code');
+        self::assertNotSame('', $after['error']['detail'], "with the transport's own words as a parameter");
         self::assertGreaterThan(0, $after['wait_until_ms']);
         $summary = \Wpwa\catalog_summary($vendor, '424242');
         self::assertSame(1, $summary['pending']);

@@ -2,14 +2,15 @@
 //! others cannot, and the catalog item each listable product becomes.
 //!
 //! Every refusal is a [`Problem`] a vendor can act on ("add a price", "use a JPG or PNG
-//! image"); the dashboard lists them with an edit link.
+//! image"): a code and its parameters, which the plugin words in the vendor's language;
+//! the dashboard lists them with an edit link.
 
 pub mod plan;
 mod product;
 pub mod sync;
 pub(crate) mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use product::{Availability, CatalogItem, Image, Product};
@@ -43,7 +44,10 @@ impl Default for Rules {
 }
 
 /// Why a product cannot be listed, in terms the vendor can fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// It travels and is stored as its code plus parameters, e.g.
+/// `{"code":"image_too_large","bytes":7340032,"max":3145728}`; the plugin words it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     /// The product has no title.
@@ -53,7 +57,10 @@ pub enum Problem {
     /// No description, or one that is empty once HTML is removed.
     MissingDescription,
     /// No product image.
-    MissingImage,
+    MissingImage {
+        /// The largest image accepted, in bytes (the words name it).
+        max: u64,
+    },
     /// The image is not a JPG or PNG.
     ImageFormat {
         /// The type found.
@@ -70,11 +77,27 @@ pub enum Problem {
     RetailerIdTooLong {
         /// Its length in characters.
         length: usize,
+        /// The longest accepted ([`MAX_RETAILER_ID`]).
+        max: usize,
     },
     /// The stock status has no catalog equivalent.
     StockUnmapped {
         /// The status found.
         found: String,
+    },
+    /// Another of the vendor's products has the same SKU.
+    DuplicateSku,
+    /// The WhatsApp API refused the item; its reason is the API's own text.
+    Rejected {
+        /// What the API said (none when it gave no reason).
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// A sentence stored by a version before codes (0.7.0), shown as stored until the
+    /// product is checked again.
+    Stored {
+        /// The stored sentence.
+        message: String,
     },
 }
 
@@ -85,15 +108,31 @@ impl Problem {
             Problem::MissingTitle => "missing_title",
             Problem::MissingPrice => "missing_price",
             Problem::MissingDescription => "missing_description",
-            Problem::MissingImage => "missing_image",
+            Problem::MissingImage { .. } => "missing_image",
             Problem::ImageFormat { .. } => "image_format",
             Problem::ImageTooLarge { .. } => "image_too_large",
             Problem::RetailerIdTooLong { .. } => "retailer_id_too_long",
             Problem::StockUnmapped { .. } => "stock_unmapped",
+            Problem::DuplicateSku => "duplicate_sku",
+            Problem::Rejected { .. } => "rejected",
+            Problem::Stored { .. } => "stored",
         }
     }
 
-    /// What the vendor should do, in one sentence.
+    /// Reads a stored problem: its code and parameters, or a sentence stored before
+    /// codes (kept as [`Problem::Stored`]).
+    pub fn from_stored(value: serde_json::Value) -> Self {
+        match value {
+            serde_json::Value::String(message) => Problem::Stored { message },
+            other => serde_json::from_value(other.clone()).unwrap_or_else(|_| Problem::Stored {
+                message: other.to_string(),
+            }),
+        }
+    }
+
+    /// What the vendor should do, in English: for traces and the command line only.
+    /// What a vendor reads is worded by the plugin from [`Problem::code`] and the
+    /// parameters, in the vendor's language.
     pub fn message(&self) -> String {
         match self {
             Problem::MissingTitle => "Add a product title.".into(),
@@ -101,7 +140,10 @@ impl Problem {
             Problem::MissingDescription => {
                 "Write a description: WhatsApp shows it to customers.".into()
             }
-            Problem::MissingImage => "Add a product image (JPG or PNG, under 5 MB).".into(),
+            Problem::MissingImage { max } => format!(
+                "Add a product image (JPG or PNG, at most {:.1} MB).",
+                *max as f64 / 1_048_576.0
+            ),
             Problem::ImageFormat { found } => {
                 format!("Use a JPG or PNG image; this one is {found}.")
             }
@@ -110,16 +152,24 @@ impl Problem {
                 *bytes as f64 / 1_048_576.0,
                 *max as f64 / 1_048_576.0
             ),
-            Problem::RetailerIdTooLong { length } => {
-                format!(
-                    "Shorten the SKU to {MAX_RETAILER_ID} characters or fewer (it has {length})."
-                )
+            Problem::RetailerIdTooLong { length, max } => {
+                format!("Shorten the SKU to {max} characters or fewer (it has {length}).")
             }
             Problem::StockUnmapped { found } => {
                 format!(
                     "Set the stock status to In stock, Out of stock or On backorder (it is {found:?})."
                 )
             }
+            Problem::DuplicateSku => {
+                "Another of your products has the same SKU; give each product its own SKU.".into()
+            }
+            Problem::Rejected {
+                reason: Some(reason),
+            } => {
+                format!("WhatsApp refused this product: {reason}")
+            }
+            Problem::Rejected { reason: None } => "Rejected by WhatsApp".into(),
+            Problem::Stored { message } => message.clone(),
         }
     }
 }
@@ -222,9 +272,12 @@ fn finish(
     if description.is_empty() {
         problems.push(Problem::MissingDescription);
     }
+    let missing_image = Problem::MissingImage {
+        max: rules.max_image_bytes,
+    };
     match &product.image {
-        None => problems.push(Problem::MissingImage),
-        Some(image) if image.url.trim().is_empty() => problems.push(Problem::MissingImage),
+        None => problems.push(missing_image),
+        Some(image) if image.url.trim().is_empty() => problems.push(missing_image),
         Some(image) => {
             let kind = text::image_kind(image);
             if !matches!(kind.as_str(), "image/jpeg" | "image/png") {
@@ -242,6 +295,7 @@ fn finish(
     if id.chars().count() > MAX_RETAILER_ID {
         problems.push(Problem::RetailerIdTooLong {
             length: id.chars().count(),
+            max: MAX_RETAILER_ID,
         });
     }
     let availability = match product.stock_status.as_deref().unwrap_or("instock") {

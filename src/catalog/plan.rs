@@ -87,8 +87,8 @@ pub enum ItemWrite {
         product_id: u64,
         /// Its new state.
         state: ItemState,
-        /// Messages for the vendor (empty unless invalid).
-        problems: Vec<String>,
+        /// What is wrong, as codes the plugin words (empty unless invalid).
+        problems: Vec<Problem>,
         /// Content hash of the change queued, if one is.
         want_hash: Option<String>,
     },
@@ -149,10 +149,6 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
 }
 
-/// What the vendor is told when two of their products share a SKU.
-const DUPLICATE_SKU: &str =
-    "Another of your products has the same SKU; give each product its own SKU.";
-
 /// Compares `products` (the vendor's products now) with `known` and returns the item
 /// writes and the changes that bring the catalog in line: creates for new items,
 /// updates for changed ones (by content hash), deletes for products removed,
@@ -184,7 +180,7 @@ pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Pla
                 retailer_id: rid,
                 product_id: product.id,
                 state: ItemState::Invalid,
-                problems: vec![DUPLICATE_SKU.to_owned()],
+                problems: vec![Problem::DuplicateSku],
                 want_hash: None,
             });
             continue;
@@ -236,7 +232,7 @@ pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Pla
                     retailer_id: rid.clone(),
                     product_id: product.id,
                     state: ItemState::Invalid,
-                    problems: problems.iter().map(Problem::message).collect(),
+                    problems,
                     want_hash: None,
                 });
                 if in_catalog {
@@ -449,7 +445,10 @@ mod tests {
                     ..
                 } => {
                     assert_eq!(*id, product_id);
-                    assert!(problems[0].contains("image"), "{problems:?}");
+                    assert!(
+                        matches!(problems[0], Problem::MissingImage { .. }),
+                        "{problems:?}"
+                    );
                 }
                 other => panic!("expected an invalid record, got {other:?}"),
             }
@@ -483,7 +482,7 @@ mod tests {
                 retailer_id: "SAME".into(),
                 product_id: 2,
                 state: ItemState::Invalid,
-                problems: vec![DUPLICATE_SKU.to_owned()],
+                problems: vec![Problem::DuplicateSku],
                 want_hash: None,
             }
         );

@@ -12,10 +12,10 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::plan::{self, ItemState, Known, OpMethod, Skipped};
-use super::{Product, Rules, retailer_id};
+use super::{Problem, Product, Rules, retailer_id};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
 use crate::store::{Store, StoreError};
@@ -90,6 +90,112 @@ pub enum JobState {
     Failed,
 }
 
+/// Why a job stopped, or why it is waiting: a code and its parameters, stored that way
+/// (e.g. `{"code":"token_invalid","detail":"…"}`) and worded by the plugin. `detail` is
+/// the API's or the transport's own text, shown as it came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SyncIssue {
+    /// The access token was refused: an administrator must enter a new one.
+    TokenInvalid {
+        /// The API's message.
+        detail: String,
+    },
+    /// The API is rate limiting the account; the job resumes by itself.
+    RateLimited {
+        /// The Graph error code.
+        api_code: i64,
+    },
+    /// The API failed temporarily.
+    ApiUnavailable {
+        /// The API's message.
+        detail: String,
+    },
+    /// The API could not be reached.
+    ApiUnreachable {
+        /// What the transport said.
+        detail: String,
+    },
+    /// The API refused the request.
+    ApiRefused {
+        /// The Graph error code.
+        api_code: i64,
+        /// The API's message.
+        detail: String,
+    },
+    /// The connection's configuration cannot work.
+    BadConfiguration {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A sentence stored by a version before codes (0.7.0), shown as stored.
+    Stored {
+        /// The stored sentence.
+        message: String,
+    },
+}
+
+impl SyncIssue {
+    /// The issue a failed API call means for the job.
+    pub fn of(error: &CloudError) -> Self {
+        match error {
+            CloudError::TokenInvalid { message } => SyncIssue::TokenInvalid {
+                detail: message.clone(),
+            },
+            CloudError::RateLimited { code, .. } => SyncIssue::RateLimited { api_code: *code },
+            CloudError::Transient { message } => SyncIssue::ApiUnavailable {
+                detail: message.clone(),
+            },
+            CloudError::Unreachable { reason, .. } => SyncIssue::ApiUnreachable {
+                detail: reason.clone(),
+            },
+            CloudError::Refused { code, message } => SyncIssue::ApiRefused {
+                api_code: *code,
+                detail: message.clone(),
+            },
+            CloudError::Config(detail) => SyncIssue::BadConfiguration {
+                detail: detail.clone(),
+            },
+        }
+    }
+
+    /// Reads the stored issue; a sentence stored before codes stays as it is.
+    pub fn from_stored(text: String) -> Self {
+        serde_json::from_str(&text).unwrap_or(SyncIssue::Stored { message: text })
+    }
+
+    /// How the issue is stored.
+    fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The issue in English, for traces and the command line only; the plugin words
+    /// what a person reads from the code.
+    pub fn message(&self) -> String {
+        match self {
+            SyncIssue::TokenInvalid { detail } => format!(
+                "the WhatsApp API access token was refused ({detail}); an administrator must enter a new token"
+            ),
+            SyncIssue::RateLimited { api_code } => format!(
+                "the WhatsApp API is rate limiting this account (code {api_code}); retrying after a pause"
+            ),
+            SyncIssue::ApiUnavailable { detail } => {
+                format!("the WhatsApp API failed temporarily: {detail}")
+            }
+            SyncIssue::ApiUnreachable { detail } => {
+                format!("the WhatsApp API cannot be reached ({detail})")
+            }
+            SyncIssue::ApiRefused { api_code, detail } => {
+                format!("the WhatsApp API refused the request (code {api_code}): {detail}")
+            }
+            SyncIssue::BadConfiguration { detail } => {
+                format!("invalid WhatsApp API configuration: {detail}")
+            }
+            SyncIssue::Stored { message } => message.clone(),
+        }
+    }
+}
+
 /// Where one change of a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpState {
@@ -136,7 +242,7 @@ pub struct JobSummary {
     /// Items the API rejected.
     pub rejected: u64,
     /// Why the job failed, or why it is waiting.
-    pub error: Option<String>,
+    pub error: Option<SyncIssue>,
     /// When the job may send again after a rate limit (Unix ms; 0 if not waiting).
     pub wait_until_ms: i64,
     /// When planned (Unix seconds).
@@ -169,8 +275,8 @@ pub struct AttentionItem {
     pub retailer_id: String,
     /// `invalid` (our checks) or `rejected` (the API's).
     pub state: ItemState,
-    /// Messages for the vendor.
-    pub problems: Vec<String>,
+    /// What is wrong, as codes and parameters the plugin words for the vendor.
+    pub problems: Vec<Problem>,
 }
 
 /// Plans a sync of `products` (the vendor's products, as read from WooCommerce) into
@@ -223,7 +329,9 @@ pub fn plan(
             Skipped::OtherVendor { product_id, owner } => tracing::warn!(
                 vendor_id,
                 kind = "sync",
+                code = "sync_product_not_vendors",
                 product_id,
+                owner_id = owner,
                 "Skipped product {product_id}: it belongs to vendor {owner}"
             ),
             Skipped::SkuTaken {
@@ -232,7 +340,9 @@ pub fn plan(
             } => tracing::warn!(
                 vendor_id,
                 kind = "sync",
+                code = "sync_sku_taken",
                 product_id,
+                sku = rid.as_str(),
                 "SKU {rid} is already listed by another vendor"
             ),
         }
@@ -409,15 +519,21 @@ async fn send(
                 catalog.batch_sent(job_id, batch_no, &handle, clock::now_ms(), clock::now())?;
             }
             Err(CloudError::TokenInvalid { message }) => {
-                let error = CloudError::TokenInvalid { message }.to_string();
-                catalog.fail_job(job_id, &error, clock::now())?;
-                tracing::error!(kind = "sync", job_id, "Catalog sync stopped: {error}");
+                tracing::error!(
+                    kind = "sync",
+                    code = "sync_token_refused",
+                    job_id,
+                    detail = message.as_str(),
+                    "Catalog sync stopped: the WhatsApp API access token was refused ({message})"
+                );
+                let issue = SyncIssue::of(&CloudError::TokenInvalid { message });
+                catalog.fail_job(job_id, &issue.to_stored(), clock::now())?;
                 stop = true;
             }
             Err(e) if e.is_retryable() => {
                 let attempts = catalog.count_attempt(job_id)?;
                 if attempts > options.max_attempts && !matches!(e, CloudError::RateLimited { .. }) {
-                    catalog.fail_job(job_id, &e.to_string(), clock::now())?;
+                    catalog.fail_job(job_id, &SyncIssue::of(&e).to_stored(), clock::now())?;
                     stop = true;
                     continue;
                 }
@@ -437,11 +553,15 @@ async fn send(
                     }
                 };
                 resume_at = Some(resume_at.map_or(until, |r| r.max(until)));
-                catalog.set_job_error(job_id, &e.to_string())?;
+                catalog.set_job_error(job_id, &SyncIssue::of(&e).to_stored())?;
             }
             Err(e) => {
-                // The API refused the whole batch: every item in it is rejected with why.
-                let message = e.to_string();
+                // The API refused the whole batch: every item in it is rejected with
+                // the API's own reason.
+                let message = match e {
+                    CloudError::Refused { message, .. } => message,
+                    other => other.to_string(),
+                };
                 catalog.reject_batch(job_id, batch_no, &message)?;
                 mark_items(store, job_id, batch_no)?;
             }
@@ -451,6 +571,7 @@ async fn send(
         catalog.set_wait_until(job_id, until)?;
         tracing::warn!(
             kind = "sync",
+            code = "sync_paused",
             job_id,
             wait_ms = (until - clock::now_ms()).max(0),
             "Catalog sync paused by a rate limit; resuming automatically"
@@ -522,7 +643,7 @@ fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError
             (_, OpState::Done) => catalog.item_synced(&catalog_id, rid, op.hash.as_deref(), now)?,
             (OpMethod::Delete, _) => {}
             (_, _) => {
-                let problem = op.error.unwrap_or_else(|| "Rejected by WhatsApp".into());
+                let problem = Problem::Rejected { reason: op.error };
                 catalog.item_rejected(&catalog_id, rid, &[problem], now)?;
             }
         }
@@ -634,7 +755,64 @@ mod tests {
         let summary = summary(&store, 5, CATALOG).unwrap();
         assert_eq!((summary.pending, summary.needs_attention), (5, 1));
         assert_eq!(summary.attention[0].product_id, 3);
-        assert!(summary.attention[0].problems[0].contains("image"));
+        assert_eq!(
+            summary.attention[0].problems,
+            vec![Problem::MissingImage {
+                max: Rules::default().max_image_bytes
+            }],
+            "stored as its code and the limit it names"
+        );
+    }
+
+    #[test]
+    fn problems_stored_as_sentences_before_codes_read_back_as_stored() {
+        let store = Store::open_in_memory().unwrap();
+        let mut products = vec![product(1, 5)];
+        products[0].image = None;
+        plan(
+            &store,
+            5,
+            CATALOG,
+            &products,
+            &Rules::default(),
+            &SyncOptions::default(),
+            100,
+        )
+        .unwrap();
+        testing::set_item_problems(
+            &store,
+            "[\"Add a product image (JPG or PNG, under 5 MB).\"]",
+        );
+        let summary = summary(&store, 5, CATALOG).unwrap();
+        assert_eq!(
+            summary.attention[0].problems,
+            vec![Problem::Stored {
+                message: "Add a product image (JPG or PNG, under 5 MB).".into()
+            }]
+        );
+        assert_eq!(
+            serde_json::to_value(&summary.attention[0].problems[0]).unwrap(),
+            json!({"code": "stored", "message": "Add a product image (JPG or PNG, under 5 MB)."})
+        );
+    }
+
+    #[test]
+    fn sync_issues_travel_as_codes_and_read_old_sentences_back() {
+        let issue = SyncIssue::of(&CloudError::RateLimited {
+            code: 80014,
+            retry_after: None,
+        });
+        assert_eq!(
+            serde_json::to_value(&issue).unwrap(),
+            json!({"code": "rate_limited", "api_code": 80014})
+        );
+        assert_eq!(SyncIssue::from_stored(issue.to_stored()), issue);
+        assert_eq!(
+            SyncIssue::from_stored("the WhatsApp API failed".into()),
+            SyncIssue::Stored {
+                message: "the WhatsApp API failed".into()
+            }
+        );
     }
 
     #[test]

@@ -113,7 +113,12 @@ fn each_problem_is_reported_with_an_actionable_message() {
             }),
             Problem::MissingDescription,
         ),
-        (Box::new(|p| p.image = None), Problem::MissingImage),
+        (
+            Box::new(|p| p.image = None),
+            Problem::MissingImage {
+                max: DEFAULT_MAX_IMAGE_BYTES,
+            },
+        ),
         (
             Box::new(|p| {
                 p.image = Some(Image {
@@ -141,7 +146,10 @@ fn each_problem_is_reported_with_an_actionable_message() {
         ),
         (
             Box::new(|p| p.sku = Some("S".repeat(101))),
-            Problem::RetailerIdTooLong { length: 101 },
+            Problem::RetailerIdTooLong {
+                length: 101,
+                max: MAX_RETAILER_ID,
+            },
         ),
         (
             Box::new(|p| p.stock_status = Some("preorder".into())),
@@ -175,7 +183,9 @@ fn several_problems_are_reported_together() {
         vec![
             Problem::MissingTitle,
             Problem::MissingPrice,
-            Problem::MissingImage
+            Problem::MissingImage {
+                max: DEFAULT_MAX_IMAGE_BYTES
+            }
         ]
     );
 }

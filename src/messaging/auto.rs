@@ -166,7 +166,11 @@ pub async fn reply(
     tracing::info!(
         vendor_id,
         kind = "message",
-        auto_reply = ?kind,
+        code = "auto_reply_sent",
+        auto_reply = match kind {
+            AutoReplyKind::Acknowledgement => "acknowledgement",
+            AutoReplyKind::Away => "away",
+        },
         "Sent an automatic {} to a customer",
         match kind {
             AutoReplyKind::Acknowledgement => "acknowledgement",

@@ -305,6 +305,7 @@ pub async fn send(
     tracing::info!(
         vendor_id,
         kind = "message",
+        code = "message_sent",
         message_type = message.kind(),
         "Sent a {} message to a customer",
         message.kind()

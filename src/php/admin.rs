@@ -41,7 +41,7 @@ pub fn log_kinds() -> PhpResult<Vec<String>> {
 
 /// The activity log entries matching `$filter` (keys as for `log_query()`; the page
 /// size is ignored, at most 50,000 rows) as CSV with a header row: `id`, `time`,
-/// `vendor_id`, `level`, `kind`, `message`, `context`.
+/// `vendor_id`, `level`, `kind`, `message`, `context`, `code`, `params`.
 #[php_function]
 #[php(name = "Wpwa\\log_export_csv")]
 pub fn log_export_csv(filter: Option<&ZendHashTable>) -> PhpResult<String> {

@@ -160,6 +160,8 @@ pub fn jwt_verify(
 }
 
 /// Writes an activity log entry and returns its id. `vendor_id` 0 is site-wide.
+/// `$code` and `$params` say what happened in a form the plugin words in the reader's
+/// language; `$message` is the English fallback shown where the code is not worded.
 #[php_function]
 #[php(name = "Wpwa\\log_write")]
 pub fn log_write(
@@ -168,6 +170,8 @@ pub fn log_write(
     kind: String,
     message: String,
     context: Option<&ZendHashTable>,
+    code: Option<String>,
+    params: Option<&ZendHashTable>,
 ) -> PhpResult<i64> {
     let entry = NewEntry {
         vendor_id: non_negative("vendor_id", vendor_id)?,
@@ -178,13 +182,19 @@ pub fn log_write(
             Some(array) => array_to_json("context", array)?,
             None => serde_json::Value::Null,
         },
+        code: code.filter(|c| !c.is_empty()),
+        params: match params {
+            Some(array) => array_to_json("params", array)?,
+            None => serde_json::Value::Null,
+        },
     };
     with_store(|store| Ok(log::write(store, entry)?))
 }
 
 /// Queries the activity log, newest first. Filter keys: `vendor_id`, `level`, `kind`,
 /// `since`, `until`, `limit` (1–500, default 50), `offset`. Returns `total` and
-/// `entries`.
+/// `entries` (`id`, `vendor_id`, `level`, `kind`, `message`, `context`, `created_at`,
+/// and `code` and `params` for the plugin to word; `code` is null for old entries).
 #[php_function]
 #[php(name = "Wpwa\\log_query")]
 pub fn log_query(filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
@@ -488,9 +498,10 @@ fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
 /// as the plugin's readers produce them; `$rules` may set `currency`,
 /// `max_image_bytes` and `default_brand`. Returns one entry per product:
 /// `product_id`, `retailer_id`, `status` (`ready`, `invalid`, `not_listed`),
-/// `problems` (`code`, `message`), when ready `item` (the catalog item as the
-/// JSON the API receives), and `next_price_change` (Unix seconds when a scheduled sale
-/// starts or ends and the product must be synced again, or null). `$now` (Unix
+/// `problems` (each a `code` and its parameters, e.g. `max` in bytes), when ready
+/// `item` (the catalog item as the JSON the API receives), and `next_price_change`
+/// (Unix seconds when a scheduled sale starts or ends and the product must be synced
+/// again, or null). `$now` (Unix
 /// seconds, default the current time) is when the catalog is read: a sale price counts
 /// only inside its dates.
 #[php_function]
@@ -526,10 +537,8 @@ pub fn catalog_prepare(
             ),
             catalog::Listing::Invalid(found) => {
                 for problem in &found {
-                    let mut p = ZendHashTable::with_capacity(2);
-                    p.insert("code", problem.code()).map_err(internal)?;
-                    p.insert("message", problem.message()).map_err(internal)?;
-                    problems.push(p).map_err(internal)?;
+                    let value = serde_json::to_value(problem).map_err(internal)?;
+                    problems.push(json_to_zval(&value)?).map_err(internal)?;
                 }
                 ("invalid", None)
             }
@@ -644,8 +653,9 @@ impl CloudConnection {
 
 /// Plans a catalog sync of the vendor's `$products` (the product reader's records)
 /// through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
-/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`,
-/// `wait_until_ms`, `created_at`, `finished_at`. A running job is returned as it is.
+/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`
+/// (null, or why it stopped or waits as a `code` and its parameters), `wait_until_ms`,
+/// `created_at`, `finished_at`. A running job is returned as it is.
 #[php_function]
 #[php(name = "Wpwa\\catalog_sync_plan")]
 pub fn catalog_sync_plan(
@@ -741,7 +751,7 @@ pub fn catalog_sync_claim_report(vendor_id: i64, job_id: i64) -> PhpResult<bool>
 
 /// The vendor's catalog at a glance: `pending`, `synced`, `rejected`,
 /// `needs_attention`, and `attention` (`product_id`, `retailer_id`, `state`,
-/// `problems`).
+/// `problems`, each a `code` and its parameters).
 #[php_function]
 #[php(name = "Wpwa\\catalog_summary")]
 pub fn catalog_summary(vendor_id: i64, catalog_id: String) -> PhpResult<ZBox<ZendHashTable>> {

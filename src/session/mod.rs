@@ -392,8 +392,14 @@ fn apply(
             Some(reason) => tracing::warn!(
                 vendor_id = vendor,
                 kind = "session",
+                code = "session_changed",
                 from = from.as_str(),
+                to = to.as_str(),
                 reason = reason.as_str(),
+                phone = row
+                    .phone
+                    .as_deref()
+                    .filter(|_| reason == Reason::PhoneInUse),
                 "WhatsApp session is now {} ({})",
                 to.as_str(),
                 reason.as_str()
@@ -401,7 +407,9 @@ fn apply(
             None => tracing::info!(
                 vendor_id = vendor,
                 kind = "session",
+                code = "session_changed",
                 from = from.as_str(),
+                to = to.as_str(),
                 "WhatsApp session is now {}",
                 to.as_str()
             ),
@@ -470,6 +478,7 @@ pub async fn connect(
         tracing::warn!(
             vendor_id = vendor_id,
             kind = "session",
+            code = "session_start_limited",
             retry_after,
             "Connection attempt refused: too many attempts in the last hour"
         );

@@ -7,9 +7,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{Store, StoreError, WriteTx, text_column};
+use crate::catalog::Problem;
 use crate::catalog::plan::{ItemState, ItemWrite, KnownItem, OpMethod, PlannedOp};
 use crate::catalog::sync::{
-    AnsweredOp, AttentionItem, CatalogSummary, JobState, JobSummary, OpState,
+    AnsweredOp, AttentionItem, CatalogSummary, JobState, JobSummary, OpState, SyncIssue,
 };
 use crate::cloud::BatchRequest;
 
@@ -284,7 +285,7 @@ impl CatalogRepo<'_> {
                         synced: 0,
                         deleted: 0,
                         rejected: 0,
-                        error: r.get(3)?,
+                        error: r.get::<_, Option<String>>(3)?.map(SyncIssue::from_stored),
                         wait_until_ms: r.get(4)?,
                         created_at: r.get(5)?,
                         finished_at: r.get(6)?,
@@ -347,7 +348,11 @@ impl CatalogRepo<'_> {
                         product_id: non_negative(r.get(0)?),
                         retailer_id: r.get(1)?,
                         state: r.get(2)?,
-                        problems: serde_json::from_str(&problems).unwrap_or_default(),
+                        problems: serde_json::from_str::<Vec<Value>>(&problems)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(Problem::from_stored)
+                            .collect(),
                     })
                 },
             )?
@@ -672,7 +677,7 @@ impl CatalogRepo<'_> {
         &self,
         catalog_id: &str,
         retailer_id: &str,
-        problems: &[String],
+        problems: &[Problem],
         now: i64,
     ) -> Result<(), StoreError> {
         self.conn

@@ -37,8 +37,8 @@ impl LogRepo<'_> {
     pub fn insert(&self, entry: &NewEntry, created_at: i64) -> Result<i64, StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO activity_log (vendor_id, level, kind, message, context, created_at, code, params)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 i64::try_from(entry.vendor_id).unwrap_or(i64::MAX),
@@ -47,6 +47,8 @@ impl LogRepo<'_> {
                 entry.message,
                 entry.context.to_string(),
                 created_at,
+                entry.code,
+                entry.params.to_string(),
             ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -90,13 +92,14 @@ impl LogRepo<'_> {
         params.push(SqlValue::Integer(i64::from(limit)));
         params.push(SqlValue::Integer(i64::from(filter.offset)));
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT id, vendor_id, level, kind, message, context, created_at
+            "SELECT id, vendor_id, level, kind, message, context, created_at, code, params
              FROM activity_log{where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
         ))?;
         let entries = stmt
             .query_map(rusqlite::params_from_iter(params.iter()), |row| {
                 let level: String = row.get(2)?;
                 let context: String = row.get(5)?;
+                let params: String = row.get(8)?;
                 Ok(Entry {
                     id: row.get(0)?,
                     vendor_id: row.get::<_, i64>(1)?.max(0) as u64,
@@ -107,6 +110,9 @@ impl LogRepo<'_> {
                     context: serde_json::from_str(&context)
                         .unwrap_or_else(|_| Value::Object(Map::new())),
                     created_at: row.get(6)?,
+                    code: row.get(7)?,
+                    params: serde_json::from_str(&params)
+                        .unwrap_or_else(|_| Value::Object(Map::new())),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

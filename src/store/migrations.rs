@@ -177,6 +177,10 @@ const MIGRATIONS: &[&str] = &[
     // reported.
     "ALTER TABLE sync_job ADD COLUMN reported_at INTEGER;
      UPDATE sync_job SET reported_at = finished_at WHERE state IN ('done','failed');",
+    // 6: activity-log events as a code plus params the plugin words in the reader's
+    // language. Older rows keep only their stored message (code NULL).
+    "ALTER TABLE activity_log ADD COLUMN code TEXT;
+     ALTER TABLE activity_log ADD COLUMN params TEXT NOT NULL DEFAULT '{}';",
 ];
 
 /// The schema version this build creates and understands.
@@ -206,6 +210,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit()?;
         tracing::info!(
             kind = "store",
+            code = "store_migrated",
             schema_version = version,
             "Store schema migrated to version {version}"
         );

@@ -144,3 +144,12 @@ pub(crate) fn message_status(store: &Store, wamid: &str) -> (Option<String>, Opt
         )
         .unwrap()
 }
+
+/// Overwrites every catalog item's stored problems with `problems` (raw JSON), as a
+/// version before problem codes left them.
+pub(crate) fn set_item_problems(store: &Store, problems: &str) {
+    store
+        .conn()
+        .execute("UPDATE catalog_item SET problems = ?1", [problems])
+        .unwrap();
+}

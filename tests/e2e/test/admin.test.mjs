@@ -512,7 +512,7 @@ test('log viewer: filters by vendor, level, kind and dates; pages; CSV export; d
     assert.equal(res.status, 200);
     assert.match(res.headers['content-disposition'], /^attachment; filename="wpwa-activity-log-\d{8}-\d{6}\.csv"$/);
     const lines = res.text.trim().split('\r\n');
-    assert.equal(lines[0], 'id,time,vendor_id,level,kind,message,context');
+    assert.equal(lines[0], 'id,time,vendor_id,level,kind,message,context,code,params');
     assert.equal(lines.length, 16, 'header and the 15 matching entries');
     assert.ok(lines.slice(1).every((l) => l.includes(`,${m2.id},error,${kind},error entry `)));
     const all = await adminHttp.get(href.replace(/&level=error/, ''));

@@ -508,6 +508,38 @@ final class Core {
 	}
 
 	/**
+	 * Writes an activity log event as a code plus params, which Texts words in
+	 * the language of whoever reads the log. The words of the moment are stored
+	 * beside them as the fallback message (for the command line, and for a
+	 * reader that does not know the code). Never throws.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int                      $vendor_id Vendor user ID, 0 for site-wide events.
+	 * @param string                   $level     One of self::LEVELS.
+	 * @param string                   $kind      Event family (auth, settings, session, sync…).
+	 * @param string                   $code      Event code Texts::log_message() words.
+	 * @param array<string,mixed>      $params    The values the words name.
+	 * @param array<string,mixed>|null $context   Other structured data; the core redacts secrets.
+	 * @return int|WP_Error Entry ID.
+	 */
+	public static function event( int $vendor_id, string $level, string $kind, string $code, array $params = array(), ?array $context = null ) {
+		if ( ! in_array( $level, self::LEVELS, true ) ) {
+			$level = 'info';
+		}
+		$message = Texts::log_message(
+			array(
+				'code'   => $code,
+				'params' => $params,
+			)
+		);
+		if ( '' === trim( $message ) ) {
+			$message = $code;
+		}
+		return self::call( static fn() => \Wpwa\log_write( max( 0, $vendor_id ), $level, $kind, $message, $context, $code, $params ) );
+	}
+
+	/**
 	 * Queries the activity log (newest first).
 	 *
 	 * @since 0.1.0

@@ -130,15 +130,12 @@ final class Installer {
 		update_option( self::VERSION_OPTION, WPWA_PLUGIN_VERSION );
 
 		if ( Core::available() ) {
-			Core::log(
+			Core::event(
 				0,
 				'info',
 				'system',
-				sprintf(
-					/* translators: %s: plugin version. */
-					__( 'Plugin activated (version %s).', 'wpwa' ),
-					WPWA_PLUGIN_VERSION
-				),
+				'plugin_activated',
+				array( 'version' => WPWA_PLUGIN_VERSION ),
 				array(
 					'previous_version' => '' !== $previous ? $previous : null,
 					'vendor_page_id'   => $page_id,
@@ -268,7 +265,7 @@ final class Installer {
 		delete_option( 'rewrite_rules' );
 
 		if ( Core::available() ) {
-			Core::log( 0, 'notice', 'system', __( 'Plugin deactivated.', 'wpwa' ) );
+			Core::event( 0, 'notice', 'system', 'plugin_deactivated' );
 		}
 	}
 

@@ -78,15 +78,14 @@ final class Logs {
 			}
 			update_option( self::LAST_PURGE_OPTION, array( time(), (int) $deleted ), false );
 			if ( $deleted > 0 ) {
-				Core::log(
+				Core::event(
 					0,
 					'info',
 					'system',
-					sprintf(
-						/* translators: 1: number of entries, 2: number of days. */
-						_n( 'Activity log: %1$d entry older than %2$d days deleted.', 'Activity log: %1$d entries older than %2$d days deleted.', (int) $deleted, 'wpwa' ),
-						(int) $deleted,
-						$days
+					'log_purged',
+					array(
+						'deleted' => (int) $deleted,
+						'days'    => $days,
 					)
 				);
 			}

@@ -198,15 +198,14 @@ final class Privacy {
 			);
 		}
 		if ( array_sum( $removed ) > 0 ) {
-			Core::log(
+			Core::event(
 				0,
 				'info',
 				'privacy',
-				sprintf(
-					/* translators: 1: "3 conversations", 2: "12 messages". */
-					__( 'A customer\'s WhatsApp data was erased on request: %1$s, %2$s.', 'wpwa' ),
-					self::conversations( $removed['conversations'] ),
-					self::messages( $removed['messages'] )
+				'privacy_erased',
+				array(
+					'conversations' => (int) $removed['conversations'],
+					'messages'      => (int) $removed['messages'],
 				)
 			);
 		}
@@ -298,16 +297,15 @@ final class Privacy {
 		}
 		update_option( self::LAST_PURGE_OPTION, array( time(), (int) $removed['conversations'], (int) $removed['messages'] ), false );
 		if ( $removed['conversations'] > 0 ) {
-			Core::log(
+			Core::event(
 				0,
 				'info',
 				'privacy',
-				sprintf(
-					/* translators: 1: "3 conversations", 2: "12 messages", 3: days. */
-					__( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ),
-					self::conversations( $removed['conversations'] ),
-					self::messages( $removed['messages'] ),
-					$days
+				'privacy_cleanup',
+				array(
+					'conversations' => (int) $removed['conversations'],
+					'messages'      => (int) $removed['messages'],
+					'days'          => (int) $days,
 				)
 			);
 		}
@@ -424,11 +422,12 @@ final class Privacy {
 	 * "1 conversation", "3 conversations".
 	 *
 	 * @since 0.6.0
+	 * @since 0.7.0 Public: the activity log words privacy events with it.
 	 *
 	 * @param int $count Count.
 	 * @return string
 	 */
-	private static function conversations( int $count ): string {
+	public static function conversations( int $count ): string {
 		/* translators: %d: number of conversations. */
 		return sprintf( _n( '%d conversation', '%d conversations', $count, 'wpwa' ), $count );
 	}
@@ -437,11 +436,12 @@ final class Privacy {
 	 * "1 message", "12 messages".
 	 *
 	 * @since 0.6.0
+	 * @since 0.7.0 Public: the activity log words privacy events with it.
 	 *
 	 * @param int $count Count.
 	 * @return string
 	 */
-	private static function messages( int $count ): string {
+	public static function messages( int $count ): string {
 		/* translators: %d: number of messages. */
 		return sprintf( _n( '%d message', '%d messages', $count, 'wpwa' ), $count );
 	}

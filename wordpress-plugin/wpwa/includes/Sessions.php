@@ -107,12 +107,12 @@ final class Sessions {
 		}
 		$result = Core::session_connect( $vendor_id, self::core_gateway( $gateway ), Settings::policy() );
 		if ( is_wp_error( $result ) ) {
-			Core::log( $vendor_id, 'warning', 'session', __( 'Connecting WhatsApp failed.', 'wpwa' ), array( 'code' => $result->get_error_code() ) );
+			Core::event( $vendor_id, 'warning', 'session', 'session_connect_failed', array(), array( 'error_code' => $result->get_error_code() ) );
 			return $result;
 		}
 		if ( ! $live ) {
 			update_user_meta( $vendor_id, Gateways::SESSION_META, $gateway['id'] );
-			Core::log( $vendor_id, 'info', 'session', __( 'WhatsApp connection started: waiting for the QR code to be scanned.', 'wpwa' ), array( 'connection' => $gateway['id'] ) );
+			Core::event( $vendor_id, 'info', 'session', 'session_connecting', array(), array( 'connection' => $gateway['id'] ) );
 		}
 		self::after_change( $vendor_id, is_array( $before ) ? $before : array(), $result, 'vendor' );
 		return $result;
@@ -138,7 +138,7 @@ final class Sessions {
 			return $result;
 		}
 		delete_transient( 'wpwa_session_polled_' . $vendor_id );
-		Core::log( $vendor_id, 'info', 'session', __( 'WhatsApp disconnected.', 'wpwa' ), array( 'by' => get_current_user_id() ) );
+		Core::event( $vendor_id, 'info', 'session', 'session_disconnected', array(), array( 'by' => get_current_user_id() ) );
 		self::after_change( $vendor_id, is_array( $before ) ? $before : array(), $result, 'vendor' );
 		return $result;
 	}
@@ -174,7 +174,7 @@ final class Sessions {
 			return;
 		}
 		if ( 'connected' === $to ) {
-			Core::log( $vendor_id, 'notice', 'session', __( 'WhatsApp connected.', 'wpwa' ), array( 'phone' => $after['phone'] ?? null ) );
+			Core::event( $vendor_id, 'notice', 'session', 'session_connected', array(), array( 'phone' => $after['phone'] ?? null ) );
 		}
 
 		/**

@@ -215,12 +215,12 @@ final class CloudConnectionsBox {
 		if ( is_wp_error( $result ) ) {
 			self::redirect( 'error', $result->get_error_message() );
 		}
-		Core::log(
+		Core::event(
 			0,
 			'notice',
 			'settings',
-			/* translators: %s: connection ID. */
-			sprintf( __( 'Cloud API connection "%s" saved.', 'wpwa' ), $id ),
+			'cloud_connection_saved',
+			array( 'id' => $id ),
 			array(
 				'user_id'         => get_current_user_id(),
 				'replaced'        => array_keys( array_filter( array_intersect_key( $fields, CloudConnections::SECRETS ), static fn( $v ) => '' !== trim( $v ) ) ),
@@ -244,7 +244,7 @@ final class CloudConnectionsBox {
 		check_admin_referer( self::DELETE_ACTION . ':' . $id );
 		CloudConnections::delete( $id );
 		/* translators: %s: connection ID. */
-		Core::log( 0, 'notice', 'settings', sprintf( __( 'Cloud API connection "%s" deleted.', 'wpwa' ), $id ), array( 'user_id' => get_current_user_id() ) );
+		Core::event( 0, 'notice', 'settings', 'cloud_connection_deleted', array( 'id' => $id ), array( 'user_id' => get_current_user_id() ) );
 		self::redirect( 'success', __( 'Connection deleted. Vendors assigned to it need another connection.', 'wpwa' ) );
 	}
 

@@ -356,7 +356,7 @@ final class GatewaySettings {
 		if ( is_wp_error( $result ) ) {
 			self::redirect( 'error', $result->get_error_message() );
 		}
-		Core::log( 0, 'notice', 'settings', sprintf( /* translators: %s: connection ID. */ __( 'Gateway connection "%s" saved.', 'wpwa' ), $id ), array( 'user_id' => get_current_user_id() ) );
+		Core::event( 0, 'notice', 'settings', 'gateway_connection_saved', array( 'id' => $id ), array( 'user_id' => get_current_user_id() ) );
 		self::redirect( 'success', __( 'Connection saved.', 'wpwa' ) );
 	}
 
@@ -374,7 +374,7 @@ final class GatewaySettings {
 		$id = sanitize_key( wp_unslash( (string) ( $_POST['connection'] ?? '' ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Missing -- verified next, per connection.
 		check_admin_referer( self::DELETE_ACTION . ':' . $id );
 		Gateways::delete( $id );
-		Core::log( 0, 'notice', 'settings', sprintf( /* translators: %s: connection ID. */ __( 'Gateway connection "%s" deleted.', 'wpwa' ), $id ), array( 'user_id' => get_current_user_id() ) );
+		Core::event( 0, 'notice', 'settings', 'gateway_connection_deleted', array( 'id' => $id ), array( 'user_id' => get_current_user_id() ) );
 		self::redirect( 'success', __( 'Connection deleted. Vendors assigned to it need another connection.', 'wpwa' ) );
 	}
 

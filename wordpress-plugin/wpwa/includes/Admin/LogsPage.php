@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Admin;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Logs;
 use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\Texts;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -204,11 +205,58 @@ final class LogsPage {
 		if ( is_wp_error( $csv ) ) {
 			wp_die( esc_html( $csv->get_error_message() ), 500 );
 		}
+		$csv = self::worded_csv( (string) $csv );
 		nocache_headers();
 		header( 'Content-Type: text/csv; charset=utf-8' );
 		header( 'Content-Disposition: attachment; filename="wpwa-activity-log-' . gmdate( 'Ymd-His' ) . '.csv"' );
 		header( 'X-Content-Type-Options: nosniff' );
 		echo $csv; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a CSV download, not HTML.
 		exit;
+	}
+
+	/**
+	 * The core's CSV with its `message` column worded from each row's `code`
+	 * and `params` in the reader's language (rows without a code keep their
+	 * stored message). The other columns are kept as the core wrote them.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $csv CSV from the core: id, time, vendor_id, level, kind, message, context, code, params.
+	 * @return string
+	 */
+	public static function worded_csv( string $csv ): string {
+		$in = new \SplTempFileObject();
+		$in->fwrite( $csv );
+		$in->rewind();
+		$in->setFlags( \SplFileObject::READ_CSV | \SplFileObject::SKIP_EMPTY | \SplFileObject::READ_AHEAD );
+		$in->setCsvControl( ',', '"', '' );
+		// Cells written as the core writes them: quoted only when they must be.
+		$cell    = static fn( $value ): string => preg_match( '/[,"\r\n]/', (string) $value ) ? '"' . str_replace( '"', '""', (string) $value ) . '"' : (string) $value;
+		$worded  = '';
+		$columns = null;
+		foreach ( $in as $row ) {
+			if ( ! is_array( $row ) || array( null ) === $row ) {
+				continue;
+			}
+			if ( null === $columns ) {
+				$columns = array_flip( $row );
+				if ( ! isset( $columns['message'], $columns['code'], $columns['params'] ) ) {
+					return $csv;
+				}
+			} elseif ( '' !== (string) ( $row[ $columns['code'] ] ?? '' ) ) {
+				$params  = json_decode( (string) ( $row[ $columns['params'] ] ?? '' ), true );
+				$message = Texts::log_message(
+					array(
+						'code'    => (string) $row[ $columns['code'] ],
+						'params'  => is_array( $params ) ? $params : array(),
+						'message' => (string) $row[ $columns['message'] ],
+					)
+				);
+				// As the core does: a cell a spreadsheet would run as a formula is quoted with '.
+				$row[ $columns['message'] ] = preg_match( '/^[=+\-@\t\r]/', $message ) ? "'" . $message : $message;
+			}
+			$worded .= implode( ',', array_map( $cell, $row ) ) . "\r\n";
+		}
+		return $worded;
 	}
 }

@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Admin;
 use WP_List_Table;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Logs;
+use Wpwa\Plugin\Texts;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -207,7 +208,7 @@ final class LogsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_message( $item ) {
-		$out     = '<span class="wpwa-log-message">' . esc_html( (string) $item['message'] ) . '</span>';
+		$out     = '<span class="wpwa-log-message">' . esc_html( Texts::log_message( $item ) ) . '</span>';
 		$context = is_array( $item['context'] ) ? $item['context'] : array();
 		if ( $context ) {
 			$out .= sprintf(

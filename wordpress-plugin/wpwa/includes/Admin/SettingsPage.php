@@ -648,15 +648,12 @@ final class SettingsPage {
 			return;
 		}
 
-		Core::log(
+		Core::event(
 			0,
 			'notice',
 			'settings',
-			sprintf(
-				/* translators: %s: comma-separated setting names. */
-				__( 'Settings changed: %s.', 'wpwa' ),
-				implode( ', ', array_keys( $changes ) )
-			),
+			'settings_changed',
+			array( 'fields' => array_keys( $changes ) ),
 			array(
 				'user_id' => get_current_user_id(),
 				'changes' => $changes,

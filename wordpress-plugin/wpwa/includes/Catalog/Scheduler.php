@@ -203,7 +203,7 @@ final class Scheduler {
 		try {
 			$result = Sync::slice( (int) $vendor_id, (int) $job_id, Sync::BACKGROUND_SLICE_MS );
 			if ( is_wp_error( $result ) ) {
-				Core::log( (int) $vendor_id, 'warning', 'sync', $result->get_error_message(), array( 'job_id' => (int) $job_id ) );
+				Core::event( (int) $vendor_id, 'warning', 'sync', 'sync_error', array( 'detail' => $result->get_error_message() ), array( 'job_id' => (int) $job_id ) );
 				// A transient failure must not end the job: try again later.
 				if ( in_array( $result->get_error_code(), array( 'wpwa_transport_error', 'wpwa_rate_limited', 'wpwa_storage_error' ), true ) ) {
 					self::schedule_slice( (int) $vendor_id, (int) $job_id, array( 'wait_until_ms' => ( time() + 60 ) * 1000 ) );
@@ -230,7 +230,7 @@ final class Scheduler {
 		try {
 			$result = Sync::start( $vendor_id, 'background', Sync::BACKGROUND_SLICE_MS );
 			if ( is_wp_error( $result ) && 'wpwa_catalog_not_configured' !== $result->get_error_code() ) {
-				Core::log( $vendor_id, 'warning', 'sync', $result->get_error_message() );
+				Core::event( $vendor_id, 'warning', 'sync', 'sync_error', array( 'detail' => $result->get_error_message() ) );
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );

@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Catalog;
 use WP_Error;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Texts;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -140,15 +141,12 @@ final class Sync {
 		}
 		$started = ! $running || (int) $job['job_id'] !== (int) $before['job_id'];
 		if ( $started ) {
-			Core::log(
+			Core::event(
 				$vendor_id,
 				'info',
 				'sync',
-				sprintf(
-					/* translators: %d: number of changes. */
-					_n( 'Catalog sync started: %d change to send.', 'Catalog sync started: %d changes to send.', (int) $job['total'], 'wpwa' ),
-					(int) $job['total']
-				),
+				'sync_started',
+				array( 'total' => (int) $job['total'] ),
 				array(
 					'job_id'  => (int) $job['job_id'],
 					'trigger' => $trigger,
@@ -164,7 +162,7 @@ final class Sync {
 			 * @param array<string,mixed> $job       Job summary.
 			 * @param string              $trigger   manual, schedule or change.
 			 */
-			do_action( 'wpwa_catalog_sync_started', $vendor_id, $job, $trigger );
+			do_action( 'wpwa_catalog_sync_started', $vendor_id, self::for_hooks( $job ), $trigger );
 		}
 		if ( 'running' === $job['state'] && $budget_ms > 0 ) {
 			$job = self::slice( $vendor_id, (int) $job['job_id'], $budget_ms );
@@ -229,9 +227,21 @@ final class Sync {
 			return;
 		}
 		if ( 'failed' === $job['state'] ) {
-			Core::log( $vendor_id, 'error', 'sync', __( 'Catalog sync stopped:', 'wpwa' ) . ' ' . (string) $job['error'], array( 'job_id' => (int) $job['job_id'] ) );
+			Core::event( $vendor_id, 'error', 'sync', 'sync_stopped', array( 'issue' => is_array( $job['error'] ) ? $job['error'] : array( 'code' => 'stored', 'message' => (string) $job['error'] ) ), array( 'job_id' => (int) $job['job_id'] ) );
 		} else {
-			Core::log( $vendor_id, 'info', 'sync', self::summary_text( $job ), array( 'job_id' => (int) $job['job_id'] ) );
+			Core::event(
+				$vendor_id,
+				'info',
+				'sync',
+				'sync_finished',
+				array(
+					'total'    => (int) $job['total'],
+					'synced'   => (int) $job['synced'],
+					'deleted'  => (int) $job['deleted'],
+					'rejected' => (int) $job['rejected'],
+				),
+				array( 'job_id' => (int) $job['job_id'] )
+			);
 		}
 
 		/**
@@ -242,28 +252,39 @@ final class Sync {
 		 * @param int                 $vendor_id Vendor user ID.
 		 * @param array<string,mixed> $job       Job summary.
 		 */
-		do_action( 'wpwa_catalog_sync_finished', $vendor_id, $job );
+		do_action( 'wpwa_catalog_sync_finished', $vendor_id, self::for_hooks( $job ) );
+	}
+
+	/**
+	 * The job as the sync actions have always passed it: `error` worded (the
+	 * core now gives a code and its parameters), with `error_code` and
+	 * `error_params` beside it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $job Job summary from the core.
+	 * @return array<string,mixed>
+	 */
+	private static function for_hooks( array $job ): array {
+		if ( is_array( $job['error'] ?? null ) ) {
+			$job['error_code']   = (string) ( $job['error']['code'] ?? '' );
+			$job['error_params'] = array_diff_key( $job['error'], array( 'code' => true ) );
+			$job['error']        = Texts::sync_issue( $job['error'] );
+		}
+		return $job;
 	}
 
 	/**
 	 * "24 synced, 1 removed, 2 rejected" for a job.
 	 *
 	 * @since 0.3.0
+	 * @since 0.7.0 Worded by Texts::sync_summary().
 	 *
 	 * @param array<string,mixed> $job Job summary.
 	 * @return string
 	 */
 	public static function summary_text( array $job ): string {
-		if ( 0 === (int) $job['total'] ) {
-			return __( 'Catalog sync finished: your WhatsApp catalog was already up to date.', 'wpwa' );
-		}
-		return sprintf(
-			/* translators: 1: items synced, 2: items removed, 3: items rejected. */
-			__( 'Catalog sync finished: %1$d synced, %2$d removed, %3$d rejected.', 'wpwa' ),
-			(int) $job['synced'],
-			(int) $job['deleted'],
-			(int) $job['rejected']
-		);
+		return Texts::sync_summary( $job );
 	}
 
 	/**
@@ -293,7 +314,10 @@ final class Sync {
 			'percent'      => $total > 0 ? (int) floor( 100 * $done / $total ) : ( 'running' === $job['state'] ? 0 : 100 ),
 			'waiting'      => $waiting,
 			'wait_seconds' => $waiting ? (int) ceil( ( (int) $job['wait_until_ms'] - $now_ms ) / 1000 ) : 0,
-			'error'        => null === $job['error'] ? null : (string) $job['error'],
+			// The issue worded for the reader, and as the core's code and params.
+			'error'        => null === $job['error'] ? null : Texts::sync_issue( $job['error'] ),
+			'error_code'   => is_array( $job['error'] ) ? (string) ( $job['error']['code'] ?? '' ) : null,
+			'error_params' => is_array( $job['error'] ) ? array_diff_key( $job['error'], array( 'code' => true ) ) : null,
 			'created_at'   => (int) $job['created_at'],
 			'finished_at'  => null === $job['finished_at'] ? null : (int) $job['finished_at'],
 			'summary'      => 'done' === $job['state'] ? self::summary_text( $job ) : '',
@@ -337,7 +361,7 @@ final class Sync {
 					(int) $v['product_id'],
 					(string) $v['retailer_id'],
 					'invalid',
-					array_map( static fn( $p ) => (string) $p['message'], (array) $v['problems'] ),
+					(array) $v['problems'],
 					$by_id
 				);
 			}
@@ -355,7 +379,7 @@ final class Sync {
 					if ( 'rejected' !== $item['state'] || isset( $attention[ $pid ] ) || ! isset( $by_id[ $pid ] ) ) {
 						continue;
 					}
-					$attention[ $pid ] = self::attention_entry( $pid, (string) $item['retailer_id'], 'rejected', array_map( 'strval', (array) $item['problems'] ), $by_id );
+					$attention[ $pid ] = self::attention_entry( $pid, (string) $item['retailer_id'], 'rejected', (array) $item['problems'], $by_id );
 				}
 			}
 		}
@@ -379,7 +403,7 @@ final class Sync {
 	 * @param int                              $product_id  Product (or variation) ID.
 	 * @param string                           $retailer_id Retailer ID.
 	 * @param string                           $state       invalid or rejected.
-	 * @param string[]                         $problems    Reasons.
+	 * @param array<int,array<string,mixed>>   $problems    Reasons: codes and params from the core.
 	 * @param array<int,array<string,mixed>>   $by_id       Records by ID.
 	 * @return array<string,mixed>
 	 */
@@ -388,12 +412,14 @@ final class Sync {
 		$title  = $record ? (string) $record['title'] : '';
 		$edit   = $record && ! empty( $record['parent_id'] ) ? (int) $record['parent_id'] : $product_id;
 		return array(
-			'product_id'  => $product_id,
-			'retailer_id' => $retailer_id,
-			'title'       => '' !== trim( $title ) ? wp_strip_all_tags( $title ) : sprintf( /* translators: %d: product ID. */ __( 'Product #%d (no title)', 'wpwa' ), $product_id ),
-			'state'       => $state,
-			'problems'    => array_values( $problems ),
-			'edit_url'    => self::edit_url( $edit ),
+			'product_id'    => $product_id,
+			'retailer_id'   => $retailer_id,
+			'title'         => '' !== trim( $title ) ? wp_strip_all_tags( $title ) : sprintf( /* translators: %d: product ID. */ __( 'Product #%d (no title)', 'wpwa' ), $product_id ),
+			'state'         => $state,
+			// Worded for the reader; `problem_codes` keeps the core's codes and params.
+			'problems'      => array_values( array_map( array( Texts::class, 'problem' ), $problems ) ),
+			'problem_codes' => array_values( $problems ),
+			'edit_url'      => self::edit_url( $edit ),
 		);
 	}
 

@@ -15,6 +15,7 @@ use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Templates;
+use Wpwa\Plugin\Texts;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -416,7 +417,7 @@ final class Dashboard {
 				'id'         => (int) ( $entry['id'] ?? 0 ),
 				'level'      => sanitize_key( (string) ( $entry['level'] ?? 'info' ) ),
 				'kind'       => (string) ( $entry['kind'] ?? '' ),
-				'message'    => (string) ( $entry['message'] ?? '' ),
+				'message'    => Texts::log_message( $entry ),
 				'created_at' => (int) ( $entry['created_at'] ?? 0 ),
 			);
 		}

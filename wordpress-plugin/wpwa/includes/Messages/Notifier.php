@@ -142,11 +142,12 @@ final class Notifier {
 			Config::limits( $vendor_id )
 		);
 		if ( is_wp_error( $result ) ) {
-			Core::log(
+			Core::event(
 				$vendor_id,
 				'warning',
 				'message',
-				__( 'Your automatic reply to a customer could not be sent.', 'wpwa' ),
+				'auto_reply_failed',
+				array(),
 				array( 'error' => $result->get_error_message() )
 			);
 		}
@@ -192,11 +193,12 @@ final class Notifier {
 		);
 		$result = is_wp_error( $connection ) ? $connection : Core::message_send( 0, $number, $message, $connection, Config::limits( 0 ) );
 		if ( is_wp_error( $result ) ) {
-			Core::log(
+			Core::event(
 				$vendor_id,
 				'warning',
 				'message',
-				__( 'You could not be told about a customer message on WhatsApp.', 'wpwa' ),
+				'notify_whatsapp_failed',
+				array(),
 				array( 'error' => $result->get_error_message() )
 			);
 		}
@@ -225,11 +227,12 @@ final class Notifier {
 				Config::limits( 0 )
 			);
 			if ( is_wp_error( $result ) ) {
-				Core::log(
+				Core::event(
 					0,
 					'warning',
 					'message',
-					__( 'A customer could not be asked which shop their message is for.', 'wpwa' ),
+					'menu_failed',
+					array(),
 					array( 'error' => $result->get_error_message() )
 				);
 			}
@@ -360,14 +363,18 @@ final class Notifier {
 			try {
 				$conversation = Core::conversation( $vendor_id, (int) ( $failure['conversation_id'] ?? 0 ) );
 				$conversation = is_array( $conversation ) ? $conversation : array();
-				$reason       = Panel::failure_text( (string) ( $failure['reason'] ?? 'unknown' ) );
+				$code         = (string) ( $failure['reason'] ?? 'unknown' );
+				$reason       = Panel::failure_text( $code );
 				$customer     = self::customer_label( $conversation );
-				Core::log(
+				Core::event(
 					$vendor_id,
 					'warning',
 					'message',
-					/* translators: 1: customer name or number, 2: why, in a sentence. */
-					sprintf( __( 'Your message to %1$s was not delivered. %2$s', 'wpwa' ), $customer, $reason ),
+					'delivery_failed',
+					array(
+						'customer' => $customer,
+						'failure'  => $code,
+					),
 					array(
 						'wamid'      => (string) ( $failure['wamid'] ?? '' ),
 						'error_code' => isset( $failure['error_code'] ) ? (int) $failure['error_code'] : null,

@@ -100,15 +100,14 @@ final class AdminController {
 				return new WP_Error( $checks->get_error_code(), $checks->get_error_message(), array( 'status' => 502 ) );
 			}
 			$ok = ! in_array( false, array_column( $checks, 'ok' ), true );
-			Core::log(
+			Core::event(
 				0,
 				$ok ? 'info' : 'warning',
 				'settings',
-				sprintf(
-					/* translators: 1: connection ID, 2: "passed" or "failed". */
-					__( 'Cloud API connection "%1$s" tested: %2$s.', 'wpwa' ),
-					$id,
-					$ok ? __( 'passed', 'wpwa' ) : __( 'failed', 'wpwa' )
+				'cloud_connection_tested',
+				array(
+					'id' => $id,
+					'ok' => $ok,
 				),
 				array(
 					'user_id' => get_current_user_id(),

@@ -247,11 +247,12 @@ final class Controller {
 				return $token;
 			}
 
-			Core::log(
+			Core::event(
 				$principal->user_id,
 				'info',
 				'auth',
-				__( 'Access token issued for reading your WhatsApp status (valid 15 minutes).', 'wpwa' ),
+				'token_issued',
+				array(),
 				array(
 					'scope'      => self::SCOPE_STATUS_READ,
 					'expires_in' => self::TOKEN_TTL,

@@ -209,11 +209,12 @@ final class MessagesController {
 					return new WP_Error( 'wpwa_webhook_signature', __( 'Missing or invalid webhook signature.', 'wpwa' ), array( 'status' => 401 ) );
 				}
 				if ( 400 === $status ) {
-					Core::log(
+					Core::event(
 						0,
 						'warning',
 						'cloud_webhook',
-						__( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' ),
+						'cloud_webhook_unreadable',
+						array(),
 						array(
 							'error' => $outcome->get_error_message(),
 							'bytes' => strlen( $body ),

@@ -1,0 +1,363 @@
+<?php
+/**
+ * The words for what the core reports as codes: catalog problems, sync issues,
+ * session reasons and activity-log events.
+ *
+ * @package Wpwa\Plugin
+ * @since   0.7.0
+ */
+
+namespace Wpwa\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * One place that turns a code plus its parameters into a sentence in the
+ * reader's language (text domain `wpwa`). The core stores and returns codes
+ * (e.g. `{"code":"image_too_large","bytes":7340032,"max":3145728}`), never
+ * sentences, so the admin's real limits appear in the words and a vendor reads
+ * them in their language. Entries stored before 0.7.0 carry a sentence only:
+ * it is shown as stored.
+ *
+ * @since 0.7.0
+ */
+final class Texts {
+
+	/**
+	 * A size in bytes as people read it: "3 MB", "4.5 MB" (localized digits).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $bytes Size in bytes.
+	 * @return string
+	 */
+	public static function size( int $bytes ): string {
+		// Whole megabytes read "3 MB", others "4.5 MB"; below a megabyte, whole units.
+		$decimals = $bytes < MB_IN_BYTES || 0 === $bytes % MB_IN_BYTES ? 0 : 1;
+		return (string) size_format( $bytes, $decimals );
+	}
+
+	/**
+	 * What the vendor should do about a catalog problem.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed>|string $problem A problem from the core (`code` and its
+	 *                                            parameters), or a sentence stored before codes.
+	 * @return string
+	 */
+	public static function problem( $problem ): string {
+		if ( ! is_array( $problem ) ) {
+			return (string) $problem;
+		}
+		$code = (string) ( $problem['code'] ?? '' );
+		$text = self::param_text( $problem );
+		switch ( $code ) {
+			case 'missing_title':
+				$words = __( 'Add a product title.', 'wpwa' );
+				break;
+			case 'missing_price':
+				$words = __( 'Set a price above zero.', 'wpwa' );
+				break;
+			case 'missing_description':
+				$words = __( 'Write a description: WhatsApp shows it to customers.', 'wpwa' );
+				break;
+			case 'missing_image':
+				$words = sprintf(
+					/* translators: %s: the largest image size accepted, e.g. "5 MB". */
+					__( 'Add a product image (JPG or PNG, at most %s).', 'wpwa' ),
+					self::size( (int) ( $problem['max'] ?? 0 ) )
+				);
+				break;
+			case 'image_format':
+				$words = sprintf(
+					/* translators: %s: the image type found, e.g. "image/gif". */
+					__( 'Use a JPG or PNG image; this one is %s.', 'wpwa' ),
+					$text( 'found' )
+				);
+				break;
+			case 'image_too_large':
+				$words = sprintf(
+					/* translators: 1: the image's size, e.g. "4 MB", 2: the largest size accepted, e.g. "3 MB". */
+					__( 'Use a smaller image: this one is %1$s, the limit is %2$s.', 'wpwa' ),
+					self::size( (int) ( $problem['bytes'] ?? 0 ) ),
+					self::size( (int) ( $problem['max'] ?? 0 ) )
+				);
+				break;
+			case 'retailer_id_too_long':
+				$words = sprintf(
+					/* translators: 1: the most characters a SKU may have, 2: the SKU's length. */
+					__( 'Shorten the SKU to %1$s characters or fewer (it has %2$s).', 'wpwa' ),
+					number_format_i18n( (int) ( $problem['max'] ?? 0 ) ),
+					number_format_i18n( (int) ( $problem['length'] ?? 0 ) )
+				);
+				break;
+			case 'stock_unmapped':
+				$words = sprintf(
+					/* translators: %s: the stock status found. */
+					__( 'Set the stock status to In stock, Out of stock or On backorder (it is "%s").', 'wpwa' ),
+					$text( 'found' )
+				);
+				break;
+			case 'duplicate_sku':
+				$words = __( 'Another of your products has the same SKU; give each product its own SKU.', 'wpwa' );
+				break;
+			case 'rejected':
+				$words = '' === $text( 'reason' )
+					? __( 'Rejected by WhatsApp.', 'wpwa' )
+					: sprintf(
+						/* translators: %s: WhatsApp's own reason, as it gave it (usually in English). */
+						__( 'WhatsApp refused this product: %s', 'wpwa' ),
+						$text( 'reason' )
+					);
+				break;
+			case 'stored':
+				$words = $text( 'message' );
+				break;
+			default:
+				$words = sprintf(
+					/* translators: %s: a problem code. */
+					__( 'This product cannot be listed yet (%s).', 'wpwa' ),
+					$code
+				);
+		}
+
+		/**
+		 * Filters the words shown for a catalog problem.
+		 *
+		 * @since 0.7.0
+		 *
+		 * @param string              $words   The sentence.
+		 * @param array<string,mixed> $problem The problem's code and parameters.
+		 */
+		return (string) apply_filters( 'wpwa_catalog_problem_text', $words, $problem );
+	}
+
+	/**
+	 * Why a catalog sync stopped or waits.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed>|string|null $issue The issue from the core (`code` and its
+	 *                                               parameters), a sentence stored before codes, or null.
+	 * @return string '' for none.
+	 */
+	public static function sync_issue( $issue ): string {
+		if ( null === $issue || '' === $issue ) {
+			return '';
+		}
+		if ( ! is_array( $issue ) ) {
+			return (string) $issue;
+		}
+		$text = self::param_text( $issue );
+		switch ( (string) ( $issue['code'] ?? '' ) ) {
+			case 'token_invalid':
+				/* translators: %s: what the WhatsApp API said. */
+				return sprintf( __( 'The WhatsApp API refused the access token (%s); an administrator must enter a new one.', 'wpwa' ), $text( 'detail' ) );
+			case 'rate_limited':
+				/* translators: %s: the WhatsApp API's error code. */
+				return sprintf( __( 'WhatsApp is limiting how fast this account may send (code %s); the sync resumes by itself after a pause.', 'wpwa' ), $text( 'api_code' ) );
+			case 'api_unavailable':
+				/* translators: %s: what the WhatsApp API said. */
+				return sprintf( __( 'The WhatsApp API failed temporarily: %s', 'wpwa' ), $text( 'detail' ) );
+			case 'api_unreachable':
+				/* translators: %s: what the connection reported. */
+				return sprintf( __( 'The WhatsApp API cannot be reached (%s).', 'wpwa' ), $text( 'detail' ) );
+			case 'api_refused':
+				/* translators: 1: the WhatsApp API's error code, 2: what it said. */
+				return sprintf( __( 'The WhatsApp API refused the request (code %1$s): %2$s', 'wpwa' ), $text( 'api_code' ), $text( 'detail' ) );
+			case 'bad_configuration':
+				/* translators: %s: what is wrong. */
+				return sprintf( __( 'The WhatsApp API connection is not set up correctly: %s', 'wpwa' ), $text( 'detail' ) );
+			case 'stored':
+				return $text( 'message' );
+			default:
+				/* translators: %s: an error code. */
+				return sprintf( __( 'The sync could not go on (%s).', 'wpwa' ), (string) ( $issue['code'] ?? '' ) );
+		}
+	}
+
+	/**
+	 * What happened, for one activity-log entry: its code worded with its
+	 * params, or the message stored with it (entries from before 0.7.0, and
+	 * codes this version does not know).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $entry An entry from the core (`code`, `params`, `message`).
+	 * @return string
+	 */
+	public static function log_message( array $entry ): string {
+		$code   = isset( $entry['code'] ) && is_string( $entry['code'] ) ? $entry['code'] : '';
+		$params = isset( $entry['params'] ) && is_array( $entry['params'] ) ? $entry['params'] : array();
+		$stored = (string) ( $entry['message'] ?? '' );
+		$words  = '' === $code ? null : self::event( $code, $params );
+
+		/**
+		 * Filters the words shown for an activity-log entry.
+		 *
+		 * @since 0.7.0
+		 *
+		 * @param string              $words  The sentence (the stored message when the code is not worded).
+		 * @param string              $code   The event code ('' for entries without one).
+		 * @param array<string,mixed> $params The event's parameters.
+		 */
+		return (string) apply_filters( 'wpwa_log_message_text', null === $words ? $stored : $words, $code, $params );
+	}
+
+	/**
+	 * The words of one activity-log event, or null for a code not worded here.
+	 *
+	 * @param string              $code   Event code.
+	 * @param array<string,mixed> $params Its parameters.
+	 * @return string|null
+	 */
+	private static function event( string $code, array $params ): ?string {
+		$text = self::param_text( $params );
+		$int  = static fn( string $key ): int => (int) ( $params[ $key ] ?? 0 );
+		switch ( $code ) {
+			// Sessions.
+			case 'session_changed':
+				$state  = SessionStates::describe( $text( 'to' ) )['label'];
+				$reason = SessionStates::reason_message( '' === $text( 'reason' ) ? null : $text( 'reason' ), $text( 'phone' ) );
+				return '' === $reason
+					/* translators: %s: the session state, e.g. "Connected". */
+					? sprintf( __( 'WhatsApp session: %s.', 'wpwa' ), $state )
+					/* translators: 1: the session state, e.g. "Session expired", 2: why, with what to do. */
+					: sprintf( __( 'WhatsApp session: %1$s. %2$s', 'wpwa' ), $state, $reason );
+			case 'session_start_limited':
+				/* translators: %s: minutes to wait. */
+				return sprintf( __( 'Connection attempt refused: too many attempts in the last hour. Try again in %s minutes.', 'wpwa' ), number_format_i18n( (int) ceil( $int( 'retry_after' ) / 60 ) ) );
+			case 'session_connect_failed':
+				return __( 'Connecting WhatsApp failed.', 'wpwa' );
+			case 'session_connecting':
+				return __( 'WhatsApp connection started: waiting for the QR code to be scanned.', 'wpwa' );
+			case 'session_disconnected':
+				return __( 'WhatsApp disconnected.', 'wpwa' );
+			case 'session_connected':
+				return __( 'WhatsApp connected.', 'wpwa' );
+			// Catalog sync.
+			case 'sync_started':
+				/* translators: %s: number of changes. */
+				return sprintf( _n( 'Catalog sync started: %s change to send.', 'Catalog sync started: %s changes to send.', $int( 'total' ), 'wpwa' ), number_format_i18n( $int( 'total' ) ) );
+			case 'sync_finished':
+				return self::sync_summary( $params );
+			case 'sync_stopped':
+				/* translators: %s: why. */
+				return sprintf( __( 'Catalog sync stopped: %s', 'wpwa' ), self::sync_issue( isset( $params['issue'] ) && is_array( $params['issue'] ) ? $params['issue'] : null ) );
+			case 'sync_token_refused':
+				/* translators: %s: why. */
+				return sprintf( __( 'Catalog sync stopped: %s', 'wpwa' ), self::sync_issue( array( 'code' => 'token_invalid' ) + $params ) );
+			case 'sync_paused':
+				return __( 'Catalog sync paused by a rate limit; it resumes by itself.', 'wpwa' );
+			case 'sync_product_not_vendors':
+				/* translators: 1: product ID, 2: the vendor who owns it. */
+				return sprintf( __( 'Product %1$s was skipped: it belongs to vendor %2$s.', 'wpwa' ), $int( 'product_id' ), $int( 'owner_id' ) );
+			case 'sync_sku_taken':
+				/* translators: %s: SKU. */
+				return sprintf( __( 'SKU %s is already listed by another vendor; give your product another SKU.', 'wpwa' ), $text( 'sku' ) );
+			case 'sync_error':
+				/* translators: %s: what went wrong. */
+				return sprintf( __( 'A catalog sync step failed: %s', 'wpwa' ), $text( 'detail' ) );
+			// Messages.
+			case 'message_routed':
+				return __( 'New customer message.', 'wpwa' );
+			case 'message_unreadable':
+				/* translators: %s: message type, e.g. "sticker". */
+				return sprintf( __( 'A customer sent a %s message with no text to show.', 'wpwa' ), $text( 'message_type' ) );
+			case 'auto_reply_sent':
+				return 'away' === $text( 'auto_reply' )
+					? __( 'Your away message was sent to a customer.', 'wpwa' )
+					: __( 'Your automatic acknowledgement was sent to a customer.', 'wpwa' );
+			case 'message_sent':
+				/* translators: %s: message type, e.g. "text". */
+				return sprintf( __( 'A %s message was sent to a customer.', 'wpwa' ), $text( 'message_type' ) );
+			case 'auto_reply_failed':
+				return __( 'Your automatic reply to a customer could not be sent.', 'wpwa' );
+			case 'notify_whatsapp_failed':
+				return __( 'You could not be told about a customer message on WhatsApp.', 'wpwa' );
+			case 'menu_failed':
+				return __( 'A customer could not be asked which shop their message is for.', 'wpwa' );
+			case 'delivery_failed':
+				/* translators: 1: customer name or number, 2: why, in a sentence. */
+				return sprintf( __( 'Your message to %1$s was not delivered. %2$s', 'wpwa' ), $text( 'customer' ), Messages\Panel::failure_text( '' === $text( 'failure' ) ? 'unknown' : $text( 'failure' ) ) );
+			case 'cloud_webhook_unreadable':
+				return __( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' );
+			// Access, settings and the site.
+			case 'token_issued':
+				return __( 'Access token issued for reading your WhatsApp status (valid 15 minutes).', 'wpwa' );
+			case 'cloud_connection_tested':
+				return ! empty( $params['ok'] )
+					/* translators: %s: connection ID. */
+					? sprintf( __( 'Cloud API connection "%s" tested: passed.', 'wpwa' ), $text( 'id' ) )
+					/* translators: %s: connection ID. */
+					: sprintf( __( 'Cloud API connection "%s" tested: failed.', 'wpwa' ), $text( 'id' ) );
+			case 'cloud_connection_saved':
+				/* translators: %s: connection ID. */
+				return sprintf( __( 'Cloud API connection "%s" saved.', 'wpwa' ), $text( 'id' ) );
+			case 'cloud_connection_deleted':
+				/* translators: %s: connection ID. */
+				return sprintf( __( 'Cloud API connection "%s" deleted.', 'wpwa' ), $text( 'id' ) );
+			case 'gateway_connection_saved':
+				/* translators: %s: connection ID. */
+				return sprintf( __( 'Gateway connection "%s" saved.', 'wpwa' ), $text( 'id' ) );
+			case 'gateway_connection_deleted':
+				/* translators: %s: connection ID. */
+				return sprintf( __( 'Gateway connection "%s" deleted.', 'wpwa' ), $text( 'id' ) );
+			case 'settings_changed':
+				/* translators: %s: the settings changed, comma-separated. */
+				return sprintf( __( 'Settings changed: %s.', 'wpwa' ), implode( ', ', array_map( 'strval', (array) ( $params['fields'] ?? array() ) ) ) );
+			case 'plugin_activated':
+				/* translators: %s: version. */
+				return sprintf( __( 'Plugin activated (version %s).', 'wpwa' ), $text( 'version' ) );
+			case 'plugin_deactivated':
+				return __( 'Plugin deactivated.', 'wpwa' );
+			case 'log_purged':
+				/* translators: 1: number of entries, 2: number of days. */
+				return sprintf( _n( 'Activity log: %1$s entry older than %2$s days deleted.', 'Activity log: %1$s entries older than %2$s days deleted.', $int( 'deleted' ), 'wpwa' ), number_format_i18n( $int( 'deleted' ) ), number_format_i18n( $int( 'days' ) ) );
+			case 'privacy_erased':
+				/* translators: 1: "3 conversations", 2: "12 messages". */
+				return sprintf( __( 'A customer\'s WhatsApp data was erased on request: %1$s, %2$s.', 'wpwa' ), Privacy::conversations( $int( 'conversations' ) ), Privacy::messages( $int( 'messages' ) ) );
+			case 'privacy_cleanup':
+				/* translators: 1: "3 conversations", 2: "12 messages", 3: days. */
+				return sprintf( __( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ), Privacy::conversations( $int( 'conversations' ) ), Privacy::messages( $int( 'messages' ) ), $int( 'days' ) );
+			case 'store_migrated':
+				/* translators: %s: schema version. */
+				return sprintf( __( 'Store schema migrated to version %s.', 'wpwa' ), $int( 'schema_version' ) );
+			default:
+				return null;
+		}
+	}
+
+	/**
+	 * "Catalog sync finished: 24 synced, 1 removed, 2 rejected." for a job's
+	 * counts.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $job `total`, `synced`, `deleted`, `rejected`.
+	 * @return string
+	 */
+	public static function sync_summary( array $job ): string {
+		if ( 0 === (int) ( $job['total'] ?? 0 ) ) {
+			return __( 'Catalog sync finished: your WhatsApp catalog was already up to date.', 'wpwa' );
+		}
+		return sprintf(
+			/* translators: 1: items synced, 2: items removed, 3: items rejected. */
+			__( 'Catalog sync finished: %1$d synced, %2$d removed, %3$d rejected.', 'wpwa' ),
+			(int) ( $job['synced'] ?? 0 ),
+			(int) ( $job['deleted'] ?? 0 ),
+			(int) ( $job['rejected'] ?? 0 )
+		);
+	}
+
+	/**
+	 * A reader of one parameter as text ('' when absent or not a scalar).
+	 *
+	 * @param array<string,mixed> $params Parameters.
+	 * @return callable(string):string
+	 */
+	private static function param_text( array $params ): callable {
+		return static fn( string $key ): string => isset( $params[ $key ] ) && is_scalar( $params[ $key ] ) ? (string) $params[ $key ] : '';
+	}
+}
