@@ -56,10 +56,42 @@ pub fn read_list<T: DeserializeOwned>(what: &str, value: Value) -> Result<Vec<T>
 }
 
 fn deserialize<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, RulesError> {
-    serde_json::from_value(value).map_err(|e| RulesError::Malformed {
-        what: what.to_owned(),
-        detail: e.to_string(),
+    serde_json::from_value::<T>(value.clone()).map_err(|e| {
+        let detail = e.to_string();
+        let detail = match culprit::<T>(&value, &detail) {
+            Some(key) => format!("{key}: {detail}"),
+            None => detail,
+        };
+        RulesError::Malformed {
+            what: what.to_owned(),
+            detail,
+        }
     })
+}
+
+/// The key of `value` that `error` is about, when serde does not say (a wrong type):
+/// the one whose removal changes the error into something other than its absence.
+/// Runs only on the error path, over the few keys an option array has.
+fn culprit<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    if !error.starts_with("invalid type") && !error.starts_with("invalid value") {
+        return None;
+    }
+    map.keys()
+        .find(|key| {
+            let mut without = map.clone();
+            without.remove(key.as_str());
+            match serde_json::from_value::<T>(Value::Object(without)) {
+                Ok(_) => true,
+                Err(e) => {
+                    let e = e.to_string();
+                    e != error && e != format!("missing field `{key}`")
+                }
+            }
+        })
+        .cloned()
 }
 
 fn ranged(what: &str, field: &str, bounds: Bounds, value: i64) -> Result<i64, RulesError> {
@@ -305,7 +337,13 @@ impl LogFilterInput {
                 })
                 .transpose()?,
             offset: match self.offset {
-                Some(n) => u32::try_from(non_negative("offset", n)?).unwrap_or(u32::MAX),
+                Some(n) => u32::try_from(n).map_err(|_| {
+                    invalid(
+                        WHAT,
+                        FieldProblem::new("offset", ProblemCode::OutOfRange)
+                            .bounds(Bounds::new(0, i64::from(u32::MAX))),
+                    )
+                })?,
                 None => 0,
             },
         })

@@ -297,6 +297,11 @@ fn log_filter_input() {
     assert!(bad.validate().is_err());
     let bad: LogFilterInput = read("filter", json!({"offset": -1})).unwrap();
     assert!(bad.validate().is_err());
+    let bad: LogFilterInput = read("filter", json!({"offset": i64::MAX})).unwrap();
+    assert!(bad.validate().is_err());
+    // A wrong type names its key, although serde does not.
+    let detail = malformed(read::<LogFilterInput>("filter", json!({"kind": "x", "level": ["info"]})));
+    assert!(detail.starts_with("level: invalid type"), "{detail}");
     assert!(
         malformed(read::<LogFilterInput>("filter", json!({"page": 1}))).contains("unknown field")
     );
