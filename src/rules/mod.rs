@@ -601,8 +601,11 @@ fn text<'a>(field: &str, value: &'a Value) -> Result<&'a str, FieldProblem> {
 
 fn check_field(field: &str, rule: Rule, value: &Value) -> Result<Value, FieldProblem> {
     match rule {
-        Rule::Integer(bounds) => bounds.check(field, integer(field, value)?).map(Value::from),
-        Rule::ZeroOr(bounds) => match integer(field, value)? {
+        Rule::Integer(bounds) => {
+            let n = integer(field, value).map_err(|p| p.bounds(bounds))?;
+            bounds.check(field, n).map(Value::from)
+        }
+        Rule::ZeroOr(bounds) => match integer(field, value).map_err(|p| p.bounds(bounds))? {
             0 => Ok(Value::from(0)),
             n if bounds.contains(n) => Ok(Value::from(n)),
             _ => Err(FieldProblem::new(field, ProblemCode::OutOfRange).bounds(bounds)),

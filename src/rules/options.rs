@@ -69,8 +69,9 @@ fn deserialize<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Rules
     })
 }
 
-/// The key of `value` that `error` is about, when serde does not say (a wrong type):
-/// the one whose removal changes the error into something other than its absence.
+/// The key of `value` that `error` is about, when serde does not say (a wrong type).
+/// Keys are read in order and a wrong type stops the reading, so the culprit is the
+/// last key of the shortest prefix of the object that already gives the same error.
 /// Runs only on the error path, over the few keys an option array has.
 fn culprit<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String> {
     let Value::Object(map) = value else {
@@ -79,19 +80,16 @@ fn culprit<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String> {
     if !error.starts_with("invalid type") && !error.starts_with("invalid value") {
         return None;
     }
-    map.keys()
-        .find(|key| {
-            let mut without = map.clone();
-            without.remove(key.as_str());
-            match serde_json::from_value::<T>(Value::Object(without)) {
-                Ok(_) => true,
-                Err(e) => {
-                    let e = e.to_string();
-                    e != error && e != format!("missing field `{key}`")
-                }
+    let mut prefix = serde_json::Map::new();
+    for (key, item) in map {
+        prefix.insert(key.clone(), item.clone());
+        if let Err(e) = serde_json::from_value::<T>(Value::Object(prefix.clone())) {
+            if e.to_string() == error {
+                return Some(key.clone());
             }
-        })
-        .cloned()
+        }
+    }
+    None
 }
 
 fn ranged(what: &str, field: &str, bounds: Bounds, value: i64) -> Result<i64, RulesError> {

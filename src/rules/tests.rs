@@ -46,7 +46,7 @@ fn form_values_are_checked_and_typed() {
         json!([
             {"field": "image_max_mb", "code": "out_of_range", "min": 1, "max": 8},
             {"field": "currency", "code": "bad_format", "format": "currency"},
-            {"field": "schedule_day", "code": "not_an_integer"},
+            {"field": "schedule_day", "code": "not_an_integer", "min": 0, "max": 6},
         ])
     );
 }
@@ -300,7 +300,10 @@ fn log_filter_input() {
     let bad: LogFilterInput = read("filter", json!({"offset": i64::MAX})).unwrap();
     assert!(bad.validate().is_err());
     // A wrong type names its key, although serde does not.
-    let detail = malformed(read::<LogFilterInput>("filter", json!({"kind": "x", "level": ["info"]})));
+    let detail = malformed(read::<LogFilterInput>(
+        "filter",
+        json!({"kind": "x", "level": ["info"]}),
+    ));
     assert!(detail.starts_with("level: invalid type"), "{detail}");
     assert!(
         malformed(read::<LogFilterInput>("filter", json!({"page": 1}))).contains("unknown field")
@@ -350,6 +353,11 @@ fn connection_inputs_have_one_shape() {
     .unwrap();
     assert!(short.webhook().is_err());
     assert!(read::<GatewayInput>("gateway", json!({"url": "http://g"})).is_err());
+    let detail = malformed(read::<GatewayInput>(
+        "gateway",
+        json!({"url": "http://g", "api_key": ["k"]}),
+    ));
+    assert!(detail.starts_with("api_key: invalid type"), "{detail}");
 }
 
 #[test]
