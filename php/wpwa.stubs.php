@@ -260,6 +260,16 @@ namespace Wpwa {
     function jwt_verify(string $secret, string $token, string $audience): array {}
 
     /**
+     * The bounds of every settings field: group => field => `type` (`integer`,
+     * `zero_or_range`, `format`, `credential`, `text`) and, by type, `min`, `max`,
+     * `maxlength`, `pattern` (an HTML `pattern` attribute), `format`, `optional`,
+     * `spaces`.
+     *
+     * @return array
+     */
+    function limits(): array {}
+
+    /**
      * The activity log entries matching `$filter` (keys as for `log_query()`; the page
      * size is ignored, at most 50,000 rows) as CSV with a header row: `id`, `time`,
      * `vendor_id`, `level`, `kind`, `message`, `context`, `code`, `params`.
@@ -523,6 +533,22 @@ namespace Wpwa {
      * @return array
      */
     function session_webhook(string $body, ?string $signature = null, string $key): array {}
+
+    /**
+     * Checks submitted settings of `$group` (`settings`, `catalog`, `messages`,
+     * `cloud_connection`, `gateway_connection`; the keys of `limits()`). `$values` holds
+     * only ruled fields, as the form sent them (strings) or typed. Returns `values` (the
+     * accepted fields, numbers as integers, text trimmed; a blank credential is `''`,
+     * meaning "keep the saved one") and `problems`: one entry per refused field with
+     * `field`, `code` (`not_an_integer`, `out_of_range`, `not_a_string`, `bad_format`,
+     * `too_long`, `bad_characters`, `missing`) and, by code, `min`, `max`, `max_length`
+     * or `format`. Throws `Wpwa\ValidationException` for an unknown group or field.
+     *
+     * @param string $group
+     * @param array $values
+     * @return array
+     */
+    function settings_check(string $group, array $values): array {}
 
     /**
      * Sets the SQLite file this worker uses (absolute path, existing directory). The file

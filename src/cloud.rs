@@ -164,10 +164,7 @@ impl CloudClient {
                 "the API version {version:?} is not like v21.0"
             )));
         }
-        if token.is_empty()
-            || token.len() > 1024
-            || token.chars().any(|c| c.is_control() || c.is_whitespace())
-        {
+        if !crate::rules::CLOUD_ACCESS_TOKEN.accepts(token) {
             return Err(CloudError::Config(
                 "the access token is missing or invalid".into(),
             ));
@@ -265,7 +262,7 @@ impl CloudClient {
     /// Reads a Graph node (`GET /{version}/{id}?fields=…`); `fields` is a
     /// comma-separated list of field names.
     pub async fn node(&self, id: &str, fields: &str) -> Result<Value, CloudError> {
-        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::rules::Format::NumericId.matches(id) {
             return Err(CloudError::Config("the id must be numeric".into()));
         }
         self.call(Method::GET, &format!("{id}?fields={}", fields), None)

@@ -146,7 +146,7 @@ impl GatewayClient {
                 "the gateway URL must be an http(s) URL with a host".into(),
             ));
         }
-        if api_key.is_empty() || api_key.len() > 512 || api_key.chars().any(char::is_control) {
+        if !crate::rules::GATEWAY_API_KEY.accepts(api_key) {
             return Err(GatewayError::Config(
                 "the gateway API key is missing or invalid".into(),
             ));

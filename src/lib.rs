@@ -22,6 +22,7 @@ pub mod privacy;
 pub mod qr;
 pub mod response;
 pub mod routing;
+pub mod rules;
 pub mod runtime;
 pub mod secret;
 pub mod session;

@@ -62,7 +62,7 @@ final class AutoReplyTest extends WpwaTestCase
             'six days' => [['hours' => array_fill(0, 6, $day)], self::MONDAY_TEN, 'seven days'],
             'bad time' => [['hours' => array_fill(0, 7, ['open' => '9am', 'close' => '17:00'])], self::MONDAY_TEN, 'a time like 09:30'],
             'minute 60' => [['hours' => array_fill(0, 7, ['open' => '09:60', 'close' => '17:00'])], self::MONDAY_TEN, 'a time like 09:30'],
-            'text not a string' => [['acknowledgement' => ['x']], self::MONDAY_TEN, 'acknowledgement must be a string'],
+            'text not a string' => [['acknowledgement' => ['x']], self::MONDAY_TEN, 'acknowledgement: invalid type: sequence, expected a string'],
             'weekday 7' => [[], ['weekday' => 7, 'minute' => 0], 'weekday'],
             'minute 1440' => [[], ['weekday' => 0, 'minute' => 1440], 'minute'],
         ];

@@ -162,15 +162,15 @@ final class LogTest extends WpwaTestCase
     public function refusedFilters(): array
     {
         return [
-            'unknown key' => [['vendor' => 1], 'unknown filter key'],
-            'string vendor' => [['vendor_id' => '1 OR 1=1'], 'must be an integer'],
-            'negative vendor' => [['vendor_id' => -3], 'zero or positive'],
+            'unknown key' => [['vendor' => 1], 'unknown field `vendor`'],
+            'string vendor' => [['vendor_id' => '1 OR 1=1'], 'vendor_id: invalid type: string'],
+            'negative vendor' => [['vendor_id' => -3], 'vendor_id must be between 0'],
             'zero limit' => [['limit' => 0], 'page size'],
             'huge limit' => [['limit' => 100000], 'page size'],
             'negative offset' => [['offset' => -1], 'offset'],
             'unknown level' => [['level' => 'loud'], 'unknown log level'],
             'kind injection' => [['kind' => "x' OR '1'='1"], 'invalid log kind'],
-            'array level' => [['level' => ['info']], 'must be a string'],
+            'array level' => [['level' => ['info']], 'level: invalid type: sequence, expected a string'],
         ];
     }
 }

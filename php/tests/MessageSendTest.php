@@ -48,7 +48,7 @@ final class MessageSendTest extends WpwaTestCase
     {
         return [
             'no type' => [['body' => 'x'], '15550001111', 'type'],
-            'unknown type' => [['type' => 'fax'], '15550001111', 'unknown message type'],
+            'unknown type' => [['type' => 'fax'], '15550001111', 'unknown variant `fax`'],
             'bad number' => [['type' => 'template', 'name' => 't', 'language' => 'en'], '+1 555', '6 to 15 digits'],
             'list without sections' => [['type' => 'product_list', 'catalog_id' => '1', 'header' => 'h', 'body' => 'b'], '15550001111', 'sections'],
         ];

@@ -54,10 +54,10 @@ final class SessionTest extends WpwaTestCase
     public function testBadConnectionsArePointedOut(): void
     {
         foreach ([
-            [[], 'has no url'],
-            [['url' => 'http://127.0.0.1:9'], 'has no api_key'],
+            [[], 'missing field `url`'],
+            [['url' => 'http://127.0.0.1:9'], 'missing field `api_key`'],
             [['url' => 'ftp://x', 'api_key' => 'k'], 'http(s)'],
-            [['url' => 'http://127.0.0.1:9', 'api_key' => ['k']], 'must be a string'],
+            [['url' => 'http://127.0.0.1:9', 'api_key' => ['k']], 'api_key: invalid type: sequence, expected a string'],
             [['url' => 'http://127.0.0.1:9', 'api_key' => 'k', 'webhook_url' => 'http://127.0.0.1/x', 'webhook_key' => 'short'], 'webhook_key'],
         ] as [$connection, $expected]) {
             try {

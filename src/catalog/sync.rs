@@ -64,17 +64,12 @@ impl Default for SyncOptions {
 
 impl SyncOptions {
     fn check(&self) -> Result<(), SyncError> {
-        if !(1..=100).contains(&self.batch_size) {
-            return Err(SyncError::Invalid(
-                "the batch size must be between 1 and 100".into(),
-            ));
-        }
-        if !(1..=16).contains(&self.concurrency) {
-            return Err(SyncError::Invalid(
-                "the concurrency must be between 1 and 16".into(),
-            ));
-        }
-        Ok(())
+        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        crate::rules::BATCH_SIZE
+            .check("batch_size", as_i64(self.batch_size))
+            .and_then(|_| crate::rules::CONCURRENCY.check("concurrency", as_i64(self.concurrency)))
+            .map(|_| ())
+            .map_err(|problem| SyncError::Invalid(problem.to_string()))
     }
 }
 

@@ -6,9 +6,9 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
 use super::convert::{positive_id, to_array};
-use super::exceptions::{internal, validation};
+use super::exceptions::internal;
 use super::{log_filter, with_store};
-use crate::cloud::{CloudClient, ConnectionIds};
+use crate::cloud::ConnectionIds;
 use crate::log::{self, Filter};
 use crate::{clock, messaging, runtime};
 
@@ -100,22 +100,13 @@ pub fn messages_this_month(vendor_id: i64) -> PhpResult<i64> {
 #[php_function]
 #[php(name = "Wpwa\\cloud_test")]
 pub fn cloud_test(connection: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
-    let text = |key: &str| -> PhpResult<String> {
-        match connection.get(key) {
-            None => Ok(String::new()),
-            Some(v) if v.is_null() => Ok(String::new()),
-            Some(v) => v
-                .str()
-                .map(str::to_owned)
-                .ok_or_else(|| validation(format!("connection {key} must be a string"))),
-        }
-    };
-    let client = CloudClient::new(&text("url")?, &text("version")?, &text("token")?)?;
+    let connection = super::CloudConnection::from_array(connection)?;
     let ids = ConnectionIds {
-        phone_number_id: text("phone_number_id")?,
-        waba_id: text("waba_id")?,
-        catalog_id: text("catalog_id")?,
+        phone_number_id: connection.input.phone_number_id.clone(),
+        waba_id: connection.input.waba_id.clone(),
+        catalog_id: connection.input.catalog_id.clone(),
     };
+    let client = connection.client;
     let checks = runtime::block_on(client.test_connection(&ids));
     let mut list = ZendHashTable::new();
     for check in &checks {

@@ -138,3 +138,23 @@ pub fn to_array<T: serde::Serialize>(value: &T) -> Result<ZBox<ZendHashTable>, P
         Err(e) => Err(internal(e)),
     }
 }
+
+/// A PHP array read into a core input type with serde: unknown keys, wrong types and
+/// missing fields are refused with a `Wpwa\ValidationException` naming `name`.
+pub fn from_array<T: serde::de::DeserializeOwned>(
+    name: &str,
+    array: &ZendHashTable,
+) -> Result<T, PhpException> {
+    Ok(crate::rules::options::read(
+        name,
+        array_to_json(name, array)?,
+    )?)
+}
+
+/// As [`from_array`] for an optional argument: absent is the input's default.
+pub fn from_optional_array<T: serde::de::DeserializeOwned + Default>(
+    name: &str,
+    array: Option<&ZendHashTable>,
+) -> Result<T, PhpException> {
+    array.map_or_else(|| Ok(T::default()), |array| from_array(name, array))
+}

@@ -252,3 +252,9 @@ impl From<MessagingError> for PhpException {
         }
     }
 }
+
+impl From<crate::rules::RulesError> for PhpException {
+    fn from(e: crate::rules::RulesError) -> Self {
+        validation(e.to_string())
+    }
+}

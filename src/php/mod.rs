@@ -7,6 +7,7 @@ mod convert;
 mod exceptions;
 mod privacy;
 mod product;
+mod rules;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -14,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::ZendHashTable;
 use ext_php_rs::zend::ModuleEntry;
 use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
@@ -22,11 +23,18 @@ use crate::cloud::CloudClient;
 use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::messaging::auto;
+use crate::rules::options::{
+    AutoRepliesInput, CatalogOptionsInput, CloudInput, GatewayInput, LimitsInput, LocalTimeInput,
+    LogFilterInput, OutboundInput, PolicyInput, RoutingInput, VendorInput,
+};
 use crate::store::Store;
 use crate::{
     catalog, clock, conversation, jwt, messaging, response, routing, runtime, secret, session,
 };
-use convert::{array_to_json, json_to_zval, non_negative, positive_id, to_array};
+use convert::{
+    array_to_json, from_array, from_optional_array, json_to_zval, non_negative, positive_id,
+    to_array,
+};
 use exceptions::*;
 use product::product_from_array;
 
@@ -217,51 +225,7 @@ pub fn log_query(filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable
 }
 
 fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
-    let mut filter = Filter::default();
-    for (key, value) in array.iter() {
-        let key = key.to_string();
-        let int = |name: &str| {
-            value
-                .long()
-                .ok_or_else(|| validation(format!("filter key {name} must be an integer")))
-        };
-        let text = |name: &str| {
-            value
-                .str()
-                .map(str::to_owned)
-                .ok_or_else(|| validation(format!("filter key {name} must be a string")))
-        };
-        if value.is_null() {
-            continue;
-        }
-        match key.as_str() {
-            "vendor_id" => filter.vendor_id = Some(non_negative("vendor_id", int("vendor_id")?)?),
-            "level" => filter.level = Some(Level::parse(&text("level")?)?),
-            "kind" => filter.kind = Some(text("kind")?),
-            "since" => filter.since = Some(int("since")?),
-            "until" => filter.until = Some(int("until")?),
-            "limit" => {
-                let limit = int("limit")?;
-                filter.limit = Some(u32::try_from(limit).map_err(|_| {
-                    validation(format!(
-                        "limit must be between 1 and {}",
-                        log::MAX_PAGE_SIZE
-                    ))
-                })?);
-            }
-            "offset" => {
-                filter.offset = u32::try_from(int("offset")?)
-                    .map_err(|_| validation("offset must be zero or positive"))?;
-            }
-            other => {
-                return Err(validation(format!(
-                    "unknown filter key {:?}; use vendor_id, level, kind, since, until, limit or offset",
-                    other.chars().take(40).collect::<String>()
-                )));
-            }
-        }
-    }
-    Ok(filter)
+    Ok(from_array::<LogFilterInput>("filter", array)?.validate()?)
 }
 
 /// A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
@@ -299,7 +263,7 @@ pub fn session_connect(
             store,
             &connection.client,
             vendor_id,
-            &connection.name_prefix,
+            &connection.input.name_prefix,
             &webhook,
             &policy,
             clock::now(),
@@ -384,10 +348,7 @@ pub fn session_webhook(
 #[php(name = "Wpwa\\session_history")]
 pub fn session_history(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
-    let limit = u32::try_from(limit.unwrap_or(20))
-        .ok()
-        .filter(|l| (1..=500).contains(l))
-        .ok_or_else(|| validation("limit must be between 1 and 500"))?;
+    let limit = page_size(crate::rules::HISTORY_PAGE_SIZE, limit.unwrap_or(20))?;
     let history = with_store(|store| Ok(session::history(store, vendor_id, limit)?))?;
     let mut list = ZendHashTable::new();
     for entry in &history {
@@ -418,80 +379,28 @@ pub fn gateway_test(gateway: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
     Ok(result)
 }
 
-/// A gateway connection as the plugin passes it.
+/// A gateway connection as the plugin passes it, and its client.
 struct GatewayConnection {
     client: GatewayClient,
-    webhook_url: Option<String>,
-    webhook_key: Option<String>,
-    name_prefix: String,
+    input: GatewayInput,
 }
 
 impl GatewayConnection {
     fn from_array(array: &ZendHashTable) -> PhpResult<Self> {
-        let text = |key: &str| -> PhpResult<Option<String>> {
-            match array.get(key) {
-                None => Ok(None),
-                Some(v) if v.is_null() => Ok(None),
-                Some(v) => v
-                    .str()
-                    .map(|s| Some(s.to_owned()))
-                    .ok_or_else(|| validation(format!("gateway {key} must be a string"))),
-            }
-        };
-        let url = text("url")?.ok_or_else(|| validation("the gateway connection has no url"))?;
-        let api_key =
-            text("api_key")?.ok_or_else(|| validation("the gateway connection has no api_key"))?;
+        let input: GatewayInput = from_array("gateway", array)?;
         Ok(Self {
-            client: GatewayClient::new(&url, &api_key)?,
-            webhook_url: text("webhook_url")?,
-            webhook_key: text("webhook_key")?,
-            name_prefix: text("name_prefix")?.unwrap_or_default(),
+            client: GatewayClient::new(&input.url, &input.api_key)?,
+            input,
         })
     }
 
     fn webhook(&self) -> PhpResult<WebhookTarget> {
-        match (&self.webhook_url, &self.webhook_key) {
-            (Some(url), Some(key)) if !url.is_empty() && key.len() >= 16 => Ok(WebhookTarget {
-                url: url.clone(),
-                hmac_key: key.clone(),
-            }),
-            _ => Err(validation(
-                "the gateway connection needs a webhook_url and a webhook_key of at least 16 characters",
-            )),
-        }
+        Ok(self.input.webhook()?)
     }
 }
 
 fn session_policy(array: Option<&ZendHashTable>) -> PhpResult<session::Policy> {
-    let mut policy = session::Policy::default();
-    let Some(array) = array else {
-        return Ok(policy);
-    };
-    for (key, value) in array.iter() {
-        let key = key.to_string();
-        let number = value
-            .long()
-            .ok_or_else(|| validation(format!("policy {key} must be an integer")))?;
-        let ranged = |min: i64, max: i64| {
-            (min..=max)
-                .contains(&number)
-                .then_some(number)
-                .ok_or_else(|| validation(format!("policy {key} must be between {min} and {max}")))
-        };
-        match key.as_str() {
-            "max_starts_per_hour" => policy.max_starts_per_hour = ranged(1, 100)? as u32,
-            "qr_first_seconds" => policy.qr_first_seconds = ranged(1, 600)?,
-            "qr_next_seconds" => policy.qr_next_seconds = ranged(1, 600)?,
-            "offline_expiry_days" => policy.offline_expiry_seconds = ranged(1, 365)? * 86_400,
-            other => {
-                return Err(validation(format!(
-                    "unknown policy key {:?}",
-                    other.chars().take(40).collect::<String>()
-                )));
-            }
-        }
-    }
-    Ok(policy)
+    Ok(from_optional_array::<PolicyInput>("policy", array)?.validate()?)
 }
 
 /// Checks products for the WhatsApp catalog. `$products` is a list of product records
@@ -561,54 +470,7 @@ pub fn catalog_prepare(
 fn catalog_options(
     array: Option<&ZendHashTable>,
 ) -> PhpResult<(catalog::Rules, catalog::sync::SyncOptions)> {
-    let mut rules = catalog::Rules::default();
-    let mut options = catalog::sync::SyncOptions::default();
-    let Some(array) = array else {
-        return Ok((rules, options));
-    };
-    for (key, value) in array.iter() {
-        let key = key.to_string();
-        let ranged = |min: i64, max: i64| {
-            value
-                .long()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| {
-                    validation(format!("{key} must be an integer between {min} and {max}"))
-                })
-        };
-        match key.as_str() {
-            "currency" => {
-                let code = value
-                    .str()
-                    .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()));
-                rules.currency = code
-                    .ok_or_else(|| validation("currency must be a three-letter ISO 4217 code"))?
-                    .to_owned();
-            }
-            "max_image_bytes" => rules.max_image_bytes = ranged(1, 8 * 1024 * 1024)? as u64,
-            "default_brand" => {
-                rules.default_brand = value
-                    .str()
-                    .ok_or_else(|| validation("default_brand must be a string"))?
-                    .chars()
-                    .take(100)
-                    .collect();
-            }
-            "batch_size" => options.batch_size = ranged(1, 100)? as usize,
-            "concurrency" => options.concurrency = ranged(1, 16)? as usize,
-            "poll_interval_ms" => {
-                options.poll_interval =
-                    std::time::Duration::from_millis(ranged(10, 600_000)? as u64)
-            }
-            other => {
-                return Err(validation(format!(
-                    "unknown option {:?}",
-                    other.chars().take(40).collect::<String>()
-                )));
-            }
-        }
-    }
-    Ok((rules, options))
+    Ok(from_optional_array::<CatalogOptionsInput>("options", array)?.validate()?)
 }
 
 fn product_records(products: &ZendHashTable) -> PhpResult<Vec<catalog::Product>> {
@@ -619,34 +481,20 @@ fn product_records(products: &ZendHashTable) -> PhpResult<Vec<catalog::Product>>
         .collect()
 }
 
-/// A Cloud API connection as the plugin passes it: `url`, `version`, `token`,
-/// `catalog_id`.
+/// A Cloud API connection as the plugin passes it (`url`, `version`, `token`,
+/// `catalog_id`, `phone_number_id`, `waba_id`), and its client: one shape for every
+/// call that takes a connection.
 struct CloudConnection {
     client: CloudClient,
-    catalog_id: String,
+    input: CloudInput,
 }
 
 impl CloudConnection {
     fn from_array(array: &ZendHashTable) -> PhpResult<Self> {
-        let text = |key: &str| -> PhpResult<String> {
-            match array.get(key) {
-                None => Ok(String::new()),
-                Some(v) if v.is_null() => Ok(String::new()),
-                Some(v) => v
-                    .str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| validation(format!("connection {key} must be a string"))),
-            }
-        };
-        let catalog_id = text("catalog_id")?;
-        if catalog_id.is_empty() {
-            return Err(validation(
-                "the connection has no catalog_id: set the WhatsApp catalog ID in the settings",
-            ));
-        }
+        let input: CloudInput = from_array("connection", array)?;
         Ok(Self {
-            client: CloudClient::new(&text("url")?, &text("version")?, &text("token")?)?,
-            catalog_id,
+            client: CloudClient::new(&input.url, &input.version, &input.token)?,
+            input,
         })
     }
 }
@@ -672,7 +520,7 @@ pub fn catalog_sync_plan(
         Ok(catalog::sync::plan(
             store,
             vendor_id,
-            &connection.catalog_id,
+            connection.input.catalog_id()?,
             &products,
             &rules,
             &options,
@@ -697,10 +545,9 @@ pub fn catalog_sync_run(
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = CloudConnection::from_array(connection)?;
     let (_, options) = catalog_options(options)?;
-    let budget = budget_ms.unwrap_or(10_000);
-    if !(1..=60_000).contains(&budget) {
-        return Err(validation("budget_ms must be between 1 and 60000"));
-    }
+    let budget = crate::rules::SYNC_BUDGET_MS
+        .check("budget_ms", budget_ms.unwrap_or(10_000))
+        .map_err(|problem| validation(problem.to_string()))?;
     let budget = std::time::Duration::from_millis(budget as u64);
     let job = with_store(|store| {
         Ok(runtime::block_on(catalog::sync::run_slice(
@@ -812,10 +659,7 @@ pub fn cloud_webhook(
 #[php(name = "Wpwa\\conversations")]
 pub fn conversations(vendor_id: i64, limit: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = non_negative("vendor_id", vendor_id)?;
-    let limit = u32::try_from(limit.unwrap_or(50))
-        .ok()
-        .filter(|l| (1..=200).contains(l))
-        .ok_or_else(|| validation("limit must be between 1 and 200"))?;
+    let limit = page_size(crate::rules::CONVERSATIONS_PAGE_SIZE, limit.unwrap_or(50))?;
     let list = with_store(|store| Ok(conversation::conversations(store, vendor_id, limit)?))?;
     let mut out = ZendHashTable::new();
     for item in &list {
@@ -882,20 +726,8 @@ pub fn message_auto_reply(
     limits: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
-    let replies = auto_replies(replies)?;
-    let weekday = local_time
-        .get("weekday")
-        .and_then(|v| v.long())
-        .and_then(|d| u8::try_from(d).ok())
-        .filter(|d| *d < 7)
-        .ok_or_else(|| validation("local_time.weekday must be 0 (Monday) to 6"))?;
-    let minute = local_time
-        .get("minute")
-        .and_then(|v| v.long())
-        .and_then(|m| u16::try_from(m).ok())
-        .filter(|m| *m < 1440)
-        .ok_or_else(|| validation("local_time.minute must be 0 to 1439"))?;
-    let at = auto::LocalTime { weekday, minute };
+    let replies = from_array::<AutoRepliesInput>("replies", replies)?.validate()?;
+    let at = from_array::<LocalTimeInput>("local_time", local_time)?.validate()?;
     let (client, phone_number_id) = cloud_connection(connection)?;
     let caps = messaging_limits(limits)?;
     let outcome = with_store(|store| {
@@ -999,190 +831,28 @@ pub fn response_metrics(vendor_id: i64, since: i64) -> PhpResult<ZBox<ZendHashTa
     to_array(&metrics)
 }
 
-/// A Cloud API connection: `url`, `version`, `token`, `phone_number_id`.
+/// A Cloud API connection that sends: its client and `phone_number_id`.
 fn cloud_connection(connection: &ZendHashTable) -> PhpResult<(CloudClient, String)> {
-    let text = |key: &str| {
-        connection
-            .get(key)
-            .and_then(|v| v.str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let client = CloudClient::new(&text("url"), &text("version"), &text("token"))?;
-    Ok((client, text("phone_number_id")))
+    let connection = CloudConnection::from_array(connection)?;
+    let phone_number_id = connection.input.phone_number_id()?.to_owned();
+    Ok((connection.client, phone_number_id))
 }
 
 /// `monthly_allowance` and `pacing_seconds` over the defaults.
 fn messaging_limits(limits: Option<&ZendHashTable>) -> PhpResult<messaging::Limits> {
-    let mut caps = messaging::Limits::default();
-    if let Some(limits) = limits {
-        if let Some(n) = limits.get("monthly_allowance") {
-            caps.monthly_allowance = n
-                .long()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| validation("monthly_allowance must be a non-negative integer"))?;
-        }
-        if let Some(n) = limits.get("pacing_seconds") {
-            caps.pacing_seconds = n
-                .long()
-                .filter(|n| (0..=86_400).contains(n))
-                .ok_or_else(|| validation("pacing_seconds must be between 0 and 86400"))?;
-        }
-    }
-    Ok(caps)
-}
-
-/// Automatic-reply preferences (see `message_auto_reply`).
-fn auto_replies(array: &ZendHashTable) -> PhpResult<auto::AutoReplies> {
-    let text = |key: &str| -> PhpResult<Option<String>> {
-        match array.get(key) {
-            None => Ok(None),
-            Some(v) if v.is_null() => Ok(None),
-            Some(v) => v
-                .str()
-                .map(|s| Some(s.to_owned()).filter(|s| !s.trim().is_empty()))
-                .ok_or_else(|| validation(format!("{key} must be a string"))),
-        }
-    };
-    let clock_minute = |value: Option<&Zval>, what: &str| -> PhpResult<u16> {
-        let raw = value.and_then(|v| v.str()).unwrap_or_default();
-        let parsed = raw.split_once(':').and_then(|(h, m)| {
-            let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
-            (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
-        });
-        parsed.ok_or_else(|| validation(format!("{what} must be a time like 09:30")))
-    };
-    let hours = match array.get("hours") {
-        None => None,
-        Some(v) if v.is_null() => None,
-        Some(v) => {
-            let days = v
-                .array()
-                .filter(|d| d.len() == 7)
-                .ok_or_else(|| validation("hours must be null or seven days, Monday first"))?;
-            let mut week = [None; 7];
-            for (slot, day) in week.iter_mut().zip(days.values()) {
-                if day.is_null() {
-                    continue;
-                }
-                let day = day
-                    .array()
-                    .ok_or_else(|| validation("each day must be null or open/close times"))?;
-                *slot = Some(auto::DayHours {
-                    open: clock_minute(day.get("open"), "open")?.min(1439),
-                    close: clock_minute(day.get("close"), "close")?,
-                });
-            }
-            Some(week)
-        }
-    };
-    Ok(auto::AutoReplies {
-        acknowledgement: text("acknowledgement")?,
-        hours,
-        away_message: text("away_message")?,
-    })
+    Ok(from_optional_array::<LimitsInput>("limits", limits)?.validate()?)
 }
 
 fn outbound_message(array: &ZendHashTable) -> PhpResult<messaging::Outbound> {
-    let text = |key: &str| -> PhpResult<String> {
-        array
-            .get(key)
-            .and_then(|v| v.str())
-            .map(str::to_owned)
-            .ok_or_else(|| validation(format!("the message needs a string {key}")))
-    };
-    Ok(match text("type")?.as_str() {
-        "text" => messaging::Outbound::Text(text("body")?),
-        "template" => messaging::Outbound::Template {
-            name: text("name")?,
-            language: text("language")?,
-            components: match array.get("components") {
-                Some(v) if !v.is_null() => match v.array() {
-                    Some(components) => array_to_json("components", components)?,
-                    None => return Err(validation("components must be an array")),
-                },
-                _ => serde_json::Value::Null,
-            },
-        },
-        "product" => messaging::Outbound::Product {
-            catalog_id: text("catalog_id")?,
-            retailer_id: text("retailer_id")?,
-            body: text("body")?,
-        },
-        "product_list" => {
-            let sections = array
-                .get("sections")
-                .and_then(|v| v.array())
-                .ok_or_else(|| validation("a product list needs sections"))?;
-            let sections = sections
-                .values()
-                .map(|section| {
-                    let section = section
-                        .array()
-                        .ok_or_else(|| validation("each section must be an array"))?;
-                    let title = section
-                        .get("title")
-                        .and_then(|v| v.str())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let ids = section
-                        .get("retailer_ids")
-                        .and_then(|v| v.array())
-                        .ok_or_else(|| validation("each section needs retailer_ids"))?;
-                    let ids = ids
-                        .values()
-                        .map(|id| {
-                            id.str()
-                                .map(str::to_owned)
-                                .ok_or_else(|| validation("retailer ids must be strings"))
-                        })
-                        .collect::<PhpResult<Vec<_>>>()?;
-                    Ok((title, ids))
-                })
-                .collect::<PhpResult<Vec<_>>>()?;
-            messaging::Outbound::ProductList {
-                catalog_id: text("catalog_id")?,
-                header: text("header")?,
-                body: text("body")?,
-                sections,
-            }
-        }
-        other => {
-            return Err(validation(format!(
-                "unknown message type {:?}; use text, template, product or product_list",
-                other.chars().take(20).collect::<String>()
-            )));
-        }
-    })
+    Ok(from_array::<OutboundInput>("message", array)?.into())
 }
 
 fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry>> {
-    array
-        .values()
-        .enumerate()
-        .map(|(index, entry)| {
-            let entry = entry
-                .array()
-                .ok_or_else(|| validation(format!("vendor #{index} must be an array")))?;
-            let text = |key: &str| {
-                entry
-                    .get(key)
-                    .and_then(|v| v.str())
-                    .map(str::to_owned)
-                    .unwrap_or_default()
-            };
-            let vendor_id = entry
-                .get("vendor_id")
-                .and_then(|v| v.long())
-                .ok_or_else(|| validation(format!("vendor #{index} needs a vendor_id")))?;
-            Ok(routing::VendorListing {
-                vendor_id: positive_id("vendor_id", vendor_id)?,
-                chosen_code: text("code"),
-                store_name: text("store_name"),
-            })
-        })
-        .collect::<PhpResult<Vec<_>>>()
-        .map(|listings| routing::directory(&listings))
+    let vendors = crate::rules::options::read_list::<VendorInput>(
+        "vendors",
+        array_to_json("vendors", array)?,
+    )?;
+    Ok(crate::rules::options::vendor_directory(&vendors)?)
 }
 
 /// The vendor directory customer messages are routed with, as the core makes it from
@@ -1208,25 +878,15 @@ pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTa
 }
 
 fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
-    let mut config = routing::RoutingConfig::default();
-    let Some(array) = array else {
-        return Ok(config);
-    };
-    if let Some(window) = array.get("window_seconds") {
-        config.window_seconds = window
-            .long()
-            .filter(|w| (0..=90 * 86_400).contains(w))
-            .ok_or_else(|| validation("window_seconds must be between 0 and 7776000"))?;
-    }
-    if let Some(fallback) = array.get("fallback") {
-        config.fallback = match (fallback.str(), fallback.long()) {
-            (Some("team"), _) => routing::Fallback::MarketplaceTeam,
-            (Some("menu"), _) => routing::Fallback::Menu,
-            (_, Some(vendor)) => routing::Fallback::DefaultVendor(positive_id("fallback", vendor)?),
-            _ => return Err(validation("fallback must be 'team', 'menu' or a vendor id")),
-        };
-    }
-    Ok(config)
+    Ok(from_optional_array::<RoutingInput>("routing", array)?.validate()?)
+}
+
+/// A page size inside `bounds`.
+fn page_size(bounds: crate::rules::Bounds, limit: i64) -> PhpResult<u32> {
+    bounds
+        .check("limit", limit)
+        .map(|l| u32::try_from(l).unwrap_or(u32::MAX))
+        .map_err(|problem| validation(problem.to_string()))
 }
 
 /// Seals a credential for storage (XChaCha20-Poly1305, key derived from
@@ -1308,5 +968,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    privacy::register(admin::register(module))
+    rules::register(privacy::register(admin::register(module)))
 }

@@ -51,6 +51,25 @@ final class CloudConnections {
 	);
 
 	/**
+	 * Rulebook group of a connection's fields.
+	 *
+	 * @since 0.7.0
+	 */
+	public const RULES_GROUP = 'cloud_connection';
+
+	/**
+	 * The sealed field of one of the secrets.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $key A key of SECRETS.
+	 * @return SealedCredential
+	 */
+	public static function credential( string $key ): SealedCredential {
+		return new SealedCredential( self::SECRETS[ $key ], self::RULES_GROUP, $key );
+	}
+
+	/**
 	 * Numeric ID fields.
 	 *
 	 * @since 0.5.0
@@ -106,7 +125,7 @@ final class CloudConnections {
 		$clean  = array();
 		foreach ( is_array( $stored ) ? $stored : array() as $id => $conn ) {
 			$id = (string) $id;
-			if ( ! Gateways::valid_id( $id ) || ! is_array( $conn ) ) {
+			if ( ! Rules::valid_id( self::RULES_GROUP, $id ) || ! is_array( $conn ) ) {
 				continue;
 			}
 			$entry = array( 'label' => isset( $conn['label'] ) ? (string) $conn['label'] : $id );
@@ -141,44 +160,36 @@ final class CloudConnections {
 	 * @return true|WP_Error
 	 */
 	public static function save( string $id, array $fields ) {
-		if ( ! Gateways::valid_id( $id ) ) {
-			return new WP_Error( 'wpwa_invalid_connection_id', __( 'The connection ID must be 1–40 lowercase letters, digits, "-" or "_", starting with a letter or digit.', 'wpwa' ) );
+		$values = array( 'id' => $id );
+		foreach ( array_merge( array( 'label' ), self::IDS ) as $key ) {
+			$values[ $key ] = trim( (string) ( $fields[ $key ] ?? '' ) );
+		}
+		$checked = Rules::check( self::RULES_GROUP, $values );
+		if ( is_wp_error( $checked ) ) {
+			return $checked;
+		}
+		foreach ( $checked['problems'] as $problem ) {
+			if ( 'id' === $problem['field'] ) {
+				return new WP_Error( 'wpwa_invalid_connection_id', Rules::message( $problem, __( 'connection ID', 'wpwa' ) ) );
+			}
+			if ( 'missing' === $problem['code'] ) {
+				return new WP_Error( 'wpwa_missing_' . $problem['field'], __( 'Enter the phone number ID of this WhatsApp Business number.', 'wpwa' ) );
+			}
+			return new WP_Error( 'wpwa_invalid_' . $problem['field'], Rules::message( $problem, (string) $problem['field'] ) );
 		}
 		$all   = self::all();
 		$entry = $all[ $id ] ?? array_fill_keys( array_merge( self::IDS, array_keys( self::SECRETS ) ), '' );
 
-		$label          = trim( (string) ( $fields['label'] ?? '' ) );
-		$entry['label'] = '' !== $label ? mb_substr( $label, 0, 100 ) : $id;
+		$entry['label'] = '' !== $checked['values']['label'] ? (string) $checked['values']['label'] : $id;
 		foreach ( self::IDS as $key ) {
-			$value = trim( (string) ( $fields[ $key ] ?? '' ) );
-			if ( '' !== $value && ! preg_match( '/^\d{1,32}$/', $value ) ) {
-				return new WP_Error(
-					'wpwa_invalid_' . $key,
-					sprintf(
-						/* translators: %s: field name, e.g. phone_number_id. */
-						__( 'The %s must be the numeric ID shown in Meta\'s WhatsApp Manager.', 'wpwa' ),
-						$key
-					)
-				);
-			}
-			$entry[ $key ] = $value;
+			$entry[ $key ] = (string) $checked['values'][ $key ];
 		}
-		if ( '' === $entry['phone_number_id'] ) {
-			return new WP_Error( 'wpwa_missing_phone_number_id', __( 'Enter the phone number ID of this WhatsApp Business number.', 'wpwa' ) );
-		}
-		foreach ( self::SECRETS as $key => $context ) {
-			$value = trim( (string) ( $fields[ $key ] ?? '' ) );
-			if ( '' === $value ) {
-				continue;
-			}
-			if ( strlen( $value ) > 2048 || preg_match( '/[\x00-\x20\x7f]/', $value ) ) {
-				return new WP_Error( 'wpwa_invalid_' . $key, __( 'A secret is too long or contains spaces or control characters; nothing was saved.', 'wpwa' ) );
-			}
-			$sealed = Core::secret_seal( $context, $value );
+		foreach ( array_keys( self::SECRETS ) as $key ) {
+			$sealed = self::credential( $key )->seal_submitted( $fields[ $key ] ?? '', $key );
 			if ( is_wp_error( $sealed ) ) {
 				return $sealed;
 			}
-			$entry[ $key ] = $sealed;
+			$entry[ $key ] = $sealed ?? $entry[ $key ];
 		}
 		if ( '' === $entry['access_token'] && ! Settings::get( 'sandbox_mode' ) ) {
 			return new WP_Error( 'wpwa_missing_access_token', __( 'Enter the access token of this connection (a system user token from Meta Business Settings).', 'wpwa' ) );
@@ -216,15 +227,10 @@ final class CloudConnections {
 	 * @return string
 	 */
 	public static function masked( array $conn, string $key ): string {
-		$sealed = (string) ( $conn[ $key ] ?? '' );
-		if ( '' === $sealed || ! isset( self::SECRETS[ $key ] ) ) {
+		if ( ! isset( self::SECRETS[ $key ] ) ) {
 			return '';
 		}
-		$opened = Core::secret_open( self::SECRETS[ $key ], $sealed );
-		if ( is_wp_error( $opened ) ) {
-			return __( '(unreadable with the current site keys: enter it again)', 'wpwa' );
-		}
-		return Core::secret_mask( (string) $opened );
+		return self::credential( $key )->mask( (string) ( $conn[ $key ] ?? '' ) );
 	}
 
 	/**

@@ -389,6 +389,31 @@ final class Core {
 	}
 
 	/**
+	 * Checks submitted settings against the core's rulebook: `values` (accepted,
+	 * typed) and `problems` (`field`, `code`, bounds).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string              $group  Rulebook group.
+	 * @param array<string,mixed> $values Field => value.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function settings_check( string $group, array $values ) {
+		return self::call( static fn() => \Wpwa\settings_check( $group, $values ), false );
+	}
+
+	/**
+	 * The rulebook's bounds of every settings field: group => field => limits.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function limits() {
+		return self::call( static fn() => \Wpwa\limits(), false );
+	}
+
+	/**
 	 * Key material for sealed credentials: the WPWA_ENCRYPTION_KEY constant
 	 * when defined, else this site's auth salts.
 	 *

@@ -68,11 +68,22 @@ final class Gateways {
 	public const SANDBOX_KEY = 'sandbox-key';
 
 	/**
-	 * Valid connection IDs.
+	 * Rulebook group of a connection's fields.
 	 *
-	 * @since 0.2.0
+	 * @since 0.7.0
 	 */
-	public const ID_PATTERN = '[a-z0-9][a-z0-9_-]{0,39}';
+	public const RULES_GROUP = 'gateway_connection';
+
+	/**
+	 * The API key field of additional connections.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return SealedCredential
+	 */
+	public static function key_field(): SealedCredential {
+		return new SealedCredential( self::KEY_CONTEXT, self::RULES_GROUP, 'api_key' );
+	}
 
 	/**
 	 * The additional (model 2) connections, sanitized.
@@ -107,7 +118,7 @@ final class Gateways {
 	 * @return bool
 	 */
 	public static function valid_id( string $id ): bool {
-		return (bool) preg_match( '/^' . self::ID_PATTERN . '$/', $id );
+		return Rules::valid_id( self::RULES_GROUP, $id );
 	}
 
 	/**
@@ -333,19 +344,15 @@ final class Gateways {
 		}
 		$all     = self::extra();
 		$current = $all[ $id ] ?? array( 'api_key' => '' );
-		$sealed  = (string) $current['api_key'];
-		if ( '' !== $key ) {
-			if ( strlen( $key ) > 512 || preg_match( '/[\x00-\x1f\x7f]/', $key ) ) {
-				return new WP_Error( 'wpwa_invalid_gateway_key', __( 'The API key is longer than 512 characters or contains control characters.', 'wpwa' ) );
-			}
-			$sealed = Core::secret_seal( self::KEY_CONTEXT, $key );
-			if ( is_wp_error( $sealed ) ) {
-				return $sealed;
-			}
+		$sealed  = self::key_field()->seal_submitted( $key, __( 'The API key', 'wpwa' ) ) ?? (string) $current['api_key'];
+		if ( is_wp_error( $sealed ) ) {
+			return 'wpwa_invalid_api_key' === $sealed->get_error_code() ? new WP_Error( 'wpwa_invalid_gateway_key', $sealed->get_error_message() ) : $sealed;
 		}
 		if ( '' === $sealed ) {
 			return new WP_Error( 'wpwa_missing_gateway_key', __( 'Enter the API key of this gateway.', 'wpwa' ) );
 		}
+		$checked = Rules::check( self::RULES_GROUP, array( 'label' => $label ) );
+		$label   = is_wp_error( $checked ) ? '' : (string) ( $checked['values']['label'] ?? '' );
 		$all[ $id ] = array(
 			'label'   => '' !== $label ? $label : $id,
 			'url'     => untrailingslashit( esc_url_raw( $url, array( 'http', 'https' ) ) ),
@@ -379,13 +386,6 @@ final class Gateways {
 	 * @return string
 	 */
 	public static function masked_key( string $sealed ): string {
-		if ( '' === $sealed ) {
-			return '';
-		}
-		$opened = Core::secret_open( self::KEY_CONTEXT, $sealed );
-		if ( is_wp_error( $opened ) ) {
-			return __( '(saved, but unreadable with the current site keys: enter it again)', 'wpwa' );
-		}
-		return Core::secret_mask( (string) $opened );
+		return self::key_field()->mask( $sealed );
 	}
 }

@@ -81,25 +81,56 @@ final class Settings {
 	}
 
 	/**
-	 * Bounds of the admin console's numeric settings: key => [min, max].
+	 * The numeric session policy settings (their bounds are the core's: Rules).
 	 *
-	 * @since 0.5.0
+	 * @since 0.7.0 Replaces POLICY_BOUNDS, whose numbers now live in the core.
 	 */
-	public const CONSOLE_BOUNDS = array(
-		'log_retention_days' => array( 1, 3650 ),
-	);
+	public const POLICY_KEYS = array( 'max_starts_per_hour', 'qr_first_seconds', 'qr_next_seconds', 'offline_expiry_days' );
 
 	/**
-	 * Bounds of the numeric session policy settings: key => [min, max].
+	 * The rulebook group of this option's ruled fields.
 	 *
-	 * @since 0.2.0
+	 * @since 0.7.0
 	 */
-	public const POLICY_BOUNDS = array(
-		'max_starts_per_hour' => array( 1, 100 ),
-		'qr_first_seconds'    => array( 1, 600 ),
-		'qr_next_seconds'     => array( 1, 600 ),
-		'offline_expiry_days' => array( 1, 365 ),
-	);
+	public const RULES_GROUP = 'settings';
+
+	/**
+	 * The option's store.
+	 *
+	 * @var OptionStore|null
+	 */
+	private static ?OptionStore $store = null;
+
+	/**
+	 * The gateway API key field.
+	 *
+	 * @var SealedCredential|null
+	 */
+	private static ?SealedCredential $gateway_key = null;
+
+	/**
+	 * The store of the `wpwa_settings` option.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return OptionStore
+	 */
+	public static function store(): OptionStore {
+		self::$store = self::$store ?? new OptionStore( self::OPTION, self::defaults(), self::RULES_GROUP );
+		return self::$store;
+	}
+
+	/**
+	 * The sealed field of the central gateway's API key.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return SealedCredential
+	 */
+	public static function gateway_key(): SealedCredential {
+		self::$gateway_key = self::$gateway_key ?? new SealedCredential( Gateways::KEY_CONTEXT, self::RULES_GROUP, 'gateway_api_key' );
+		return self::$gateway_key;
+	}
 
 	/**
 	 * The session policy passed to the core.
@@ -111,7 +142,7 @@ final class Settings {
 	public static function policy(): array {
 		$settings = self::all();
 		$policy   = array();
-		foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
+		foreach ( self::POLICY_KEYS as $key ) {
 			$policy[ $key ] = (int) $settings[ $key ];
 		}
 
@@ -124,10 +155,10 @@ final class Settings {
 		 */
 		$filtered = apply_filters( 'wpwa_session_policy', $policy );
 		if ( is_array( $filtered ) ) {
-			foreach ( self::POLICY_BOUNDS as $key => $bounds ) {
-				if ( isset( $filtered[ $key ] ) && is_numeric( $filtered[ $key ] ) ) {
-					$policy[ $key ] = min( $bounds[1], max( $bounds[0], (int) $filtered[ $key ] ) );
-				}
+			// A filtered value the core refuses is ignored: the setting stands.
+			$checked = Rules::check( self::RULES_GROUP, array_intersect_key( $filtered, $policy ) );
+			if ( ! is_wp_error( $checked ) ) {
+				$policy = array_merge( $policy, array_map( 'intval', $checked['values'] ) );
 			}
 		}
 		return $policy;
@@ -141,28 +172,10 @@ final class Settings {
 	 * @return array<string,mixed>
 	 */
 	public static function all(): array {
-		$stored = get_option( self::OPTION, array() );
-		if ( ! is_array( $stored ) ) {
-			$stored = array();
-		}
-		$settings = array_merge( self::defaults(), array_intersect_key( $stored, self::defaults() ) );
-
-		$settings['sandbox_mode']             = (bool) $settings['sandbox_mode'];
-		$settings['delete_data_on_uninstall'] = (bool) $settings['delete_data_on_uninstall'];
-		$settings['shop_manager_access']      = (bool) $settings['shop_manager_access'];
-		$settings['sandbox_url']              = is_string( $settings['sandbox_url'] ) ? $settings['sandbox_url'] : self::DEFAULT_SANDBOX_URL;
+		$settings = self::store()->all();
 		if ( ! in_array( $settings['integration_model'], self::MODELS, true ) ) {
 			$settings['integration_model'] = 'central';
 		}
-		$settings['gateway_url']     = is_string( $settings['gateway_url'] ) ? $settings['gateway_url'] : '';
-		$settings['central_cloud_connection'] = is_string( $settings['central_cloud_connection'] ) ? $settings['central_cloud_connection'] : '';
-		$settings['gateway_api_key'] = is_string( $settings['gateway_api_key'] ) ? $settings['gateway_api_key'] : '';
-		$defaults                    = self::defaults();
-		foreach ( self::POLICY_BOUNDS + self::CONSOLE_BOUNDS as $key => $bounds ) {
-			$value            = is_numeric( $settings[ $key ] ) ? (int) $settings[ $key ] : (int) $defaults[ $key ];
-			$settings[ $key ] = min( $bounds[1], max( $bounds[0], $value ) );
-		}
-
 		return $settings;
 	}
 
@@ -175,8 +188,7 @@ final class Settings {
 	 * @return mixed|null
 	 */
 	public static function get( string $key ) {
-		$settings = self::all();
-		return $settings[ $key ] ?? null;
+		return self::store()->get( $key );
 	}
 
 	/**
@@ -307,47 +319,21 @@ final class Settings {
 		}
 
 		// The API key field is never pre-filled: blank keeps the saved key.
-		if ( isset( $input['gateway_api_key'] ) ) {
-			$key = trim( (string) wp_unslash( $input['gateway_api_key'] ) );
-			if ( '' !== $key ) {
-				if ( strlen( $key ) > 512 || preg_match( '/[\x00-\x1f\x7f]/', $key ) ) {
-					add_settings_error( self::OPTION, 'wpwa_invalid_gateway_key', __( 'The gateway API key was not saved: it is longer than 512 characters or contains control characters.', 'wpwa' ) );
-				} else {
-					$sealed = Core::secret_seal( Gateways::KEY_CONTEXT, $key );
-					if ( is_wp_error( $sealed ) ) {
-						add_settings_error( self::OPTION, 'wpwa_seal_failed', __( 'The gateway API key could not be stored encrypted, so it was not saved. Check that the wpwa extension is loaded.', 'wpwa' ) );
-					} else {
-						$clean['gateway_api_key'] = $sealed;
-					}
-				}
-			}
-		}
-		if ( ! empty( $input['gateway_api_key_clear'] ) ) {
-			$clean['gateway_api_key'] = '';
-		}
+		$clean['gateway_api_key'] = self::gateway_key()->sanitize(
+			$input['gateway_api_key'] ?? null,
+			! empty( $input['gateway_api_key_clear'] ),
+			(string) $current['gateway_api_key'],
+			self::OPTION,
+			__( 'The gateway API key', 'wpwa' )
+		);
 
-		foreach ( self::POLICY_BOUNDS + self::CONSOLE_BOUNDS as $key => $bounds ) {
-			if ( ! isset( $input[ $key ] ) ) {
-				continue;
-			}
-			$raw = trim( (string) wp_unslash( $input[ $key ] ) );
-			if ( '' === $raw || ! ctype_digit( $raw ) || (int) $raw < $bounds[0] || (int) $raw > $bounds[1] ) {
-				add_settings_error(
-					self::OPTION,
-					'wpwa_invalid_' . $key,
-					sprintf(
-						/* translators: 1: setting name, 2: minimum, 3: maximum. */
-						__( '%1$s must be a whole number from %2$d to %3$d; the previous value was kept.', 'wpwa' ),
-						esc_html( $key ),
-						$bounds[0],
-						$bounds[1]
-					)
-				);
-				continue;
-			}
-			$clean[ $key ] = (int) $raw;
-		}
-
-		return $clean;
+		$labels = array(
+			'max_starts_per_hour' => __( 'Connection attempts per hour', 'wpwa' ),
+			'qr_first_seconds'    => __( 'First QR code lifetime', 'wpwa' ),
+			'qr_next_seconds'     => __( 'Next QR codes lifetime', 'wpwa' ),
+			'offline_expiry_days' => __( 'Offline expiry', 'wpwa' ),
+			'log_retention_days'  => __( 'Keep activity log', 'wpwa' ),
+		);
+		return array_merge( $clean, Rules::sanitize( self::RULES_GROUP, self::OPTION, $input, $labels ) );
 	}
 }

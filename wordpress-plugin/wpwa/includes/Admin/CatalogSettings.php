@@ -10,7 +10,7 @@ namespace Wpwa\Plugin\Admin;
 
 use Wpwa\Plugin\Catalog\Config;
 use Wpwa\Plugin\Catalog\Scheduler;
-use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
@@ -139,9 +139,10 @@ final class CatalogSettings {
 	 */
 	public static function field_catalog_id(): void {
 		printf(
-			'<input type="text" class="regular-text code" id="wpwa_catalog_catalog_id" name="%1$s" value="%2$s" inputmode="numeric" pattern="[0-9]*" spellcheck="false" /><p class="description">%3$s</p>',
+			'<input type="text" class="regular-text code" id="wpwa_catalog_catalog_id" name="%1$s" value="%2$s" inputmode="numeric"%3$s spellcheck="false" /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'catalog_id' ) ),
 			esc_attr( (string) Config::get( 'catalog_id' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'catalog_id' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'The numeric ID of the catalog in Meta Commerce Manager that is connected to your WhatsApp Business account.', 'wpwa' )
 		);
 	}
@@ -154,29 +155,17 @@ final class CatalogSettings {
 	 * @return void
 	 */
 	public static function field_access_token(): void {
-		$sealed = (string) Config::get( 'access_token' );
-		$mask   = '';
-		if ( '' !== $sealed ) {
-			$open = Core::secret_open( Config::TOKEN_CONTEXT, $sealed );
-			$mask = is_string( $open ) ? Core::secret_mask( $open ) : __( '(cannot be read: saved with other keys)', 'wpwa' );
-		}
-		printf(
-			'<input type="password" class="regular-text code" id="wpwa_catalog_access_token" name="%1$s" value="" autocomplete="new-password" spellcheck="false" placeholder="%2$s" />',
-			esc_attr( self::name( 'access_token' ) ),
-			esc_attr( $mask )
+		Config::token()->render(
+			'wpwa_catalog_access_token',
+			self::name( 'access_token' ),
+			self::name( 'access_token_clear' ),
+			(string) Config::get( 'access_token' ),
+			array(
+				'saved'  => __( 'Saved token:', 'wpwa' ),
+				'remove' => __( 'Remove the saved token', 'wpwa' ),
+				'none'   => __( 'A system user access token with the catalog_management permission. Stored encrypted; never shown again. Not needed in sandbox mode.', 'wpwa' ),
+			)
 		);
-		if ( '' !== $mask ) {
-			printf(
-				'<p class="description">%1$s <code>%2$s</code>. %3$s</p><label><input type="checkbox" name="%4$s" value="1" /> %5$s</label>',
-				esc_html__( 'Saved token:', 'wpwa' ),
-				esc_html( $mask ),
-				esc_html__( 'Leave the field blank to keep it. Stored encrypted.', 'wpwa' ),
-				esc_attr( self::name( 'access_token_clear' ) ),
-				esc_html__( 'Remove the saved token', 'wpwa' )
-			);
-		} else {
-			echo '<p class="description">' . esc_html__( 'A system user access token with the catalog_management permission. Stored encrypted; never shown again. Not needed in sandbox mode.', 'wpwa' ) . '</p>';
-		}
 	}
 
 	/**
@@ -188,9 +177,10 @@ final class CatalogSettings {
 	 */
 	public static function field_graph_version(): void {
 		printf(
-			'<input type="text" class="small-text code" id="wpwa_catalog_graph_version" name="%1$s" value="%2$s" spellcheck="false" />',
+			'<input type="text" class="small-text code" id="wpwa_catalog_graph_version" name="%1$s" value="%2$s"%3$s spellcheck="false" />',
 			esc_attr( self::name( 'graph_version' ) ),
-			esc_attr( (string) Config::get( 'graph_version' ) )
+			esc_attr( (string) Config::get( 'graph_version' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'graph_version' ) // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 		);
 	}
 
@@ -203,11 +193,12 @@ final class CatalogSettings {
 	 */
 	public static function field_batch_size(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_catalog_batch_size" name="%1$s" value="%2$d" min="1" max="100" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_catalog_batch_size" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'batch_size' ) ),
 			(int) Config::get( 'batch_size' ),
+			Rules::attributes( Config::RULES_GROUP, 'batch_size' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'products per request', 'wpwa' ),
-			esc_html__( 'At most 100 (the default). Lower it if WhatsApp often answers with rate limits.', 'wpwa' )
+			esc_html__( 'The most WhatsApp takes per request is the default. Lower it if WhatsApp often answers with rate limits.', 'wpwa' )
 		);
 	}
 
@@ -220,9 +211,10 @@ final class CatalogSettings {
 	 */
 	public static function field_image_max_mb(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_catalog_image_max_mb" name="%1$s" value="%2$d" min="1" max="8" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_catalog_image_max_mb" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'image_max_mb' ) ),
 			(int) Config::get( 'image_max_mb' ),
+			Rules::attributes( Config::RULES_GROUP, 'image_max_mb' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'MB', 'wpwa' ),
 			esc_html__( 'Products whose main image is larger are listed as needing attention. WhatsApp accepts JPG and PNG images up to 5 MB (the default).', 'wpwa' )
 		);
@@ -250,13 +242,15 @@ final class CatalogSettings {
 		);
 		printf( '<label for="wpwa_catalog_schedule_day">%s</label> ', esc_html__( 'on', 'wpwa' ) );
 		printf( '<select id="wpwa_catalog_schedule_day" name="%s">', esc_attr( self::name( 'schedule_day' ) ) );
-		for ( $d = 0; $d < 7; $d++ ) {
+		$days = Rules::field( Config::RULES_GROUP, 'schedule_day' );
+		for ( $d = (int) ( $days['min'] ?? 0 ); null !== $days && $d <= (int) $days['max']; $d++ ) {
 			printf( '<option value="%1$d" %2$s>%3$s</option>', (int) $d, selected( $s['schedule_day'], $d, false ), esc_html( $wp_locale ? $wp_locale->get_weekday( $d ) : (string) $d ) );
 		}
 		echo '</select> ';
 		printf( '<label for="wpwa_catalog_schedule_hour">%s</label> ', esc_html__( 'at', 'wpwa' ) );
 		printf( '<select id="wpwa_catalog_schedule_hour" name="%s">', esc_attr( self::name( 'schedule_hour' ) ) );
-		for ( $h = 0; $h < 24; $h++ ) {
+		$hours = Rules::field( Config::RULES_GROUP, 'schedule_hour' );
+		for ( $h = (int) ( $hours['min'] ?? 0 ); null !== $hours && $h <= (int) $hours['max']; $h++ ) {
 			printf( '<option value="%1$d" %2$s>%3$s</option>', (int) $h, selected( $s['schedule_hour'], $h, false ), esc_html( sprintf( '%02d:00', $h ) ) );
 		}
 		echo '</select></fieldset>';
@@ -283,9 +277,10 @@ final class CatalogSettings {
 	 */
 	public static function field_change_delay(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_catalog_change_delay" name="%1$s" value="%2$d" min="0" max="60" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_catalog_change_delay" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'change_delay' ) ),
 			(int) Config::get( 'change_delay' ),
+			Rules::attributes( Config::RULES_GROUP, 'change_delay' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'minutes', 'wpwa' ),
 			esc_html__( 'A vendor\'s catalog syncs this long after their last product change (in the dashboard, WooCommerce\'s REST API or an import), so that a burst of edits is sent once. 0 syncs at the next run of the background queue. Default 5.', 'wpwa' )
 		);
@@ -308,9 +303,10 @@ final class CatalogSettings {
 			return;
 		}
 		printf(
-			'<input type="text" class="small-text code" id="wpwa_catalog_currency" name="%1$s" value="%2$s" maxlength="3" pattern="[A-Za-z]{3}" spellcheck="false" /><p class="description">%3$s</p>',
+			'<input type="text" class="small-text code" id="wpwa_catalog_currency" name="%1$s" value="%2$s"%3$s spellcheck="false" /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'currency' ) ),
 			esc_attr( (string) Config::get( 'currency' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'currency' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'Three-letter ISO 4217 code of your prices, e.g. USD. Used while WooCommerce is not active; otherwise WooCommerce\'s currency applies.', 'wpwa' )
 		);
 	}

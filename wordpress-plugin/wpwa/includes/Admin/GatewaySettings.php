@@ -10,6 +10,7 @@ namespace Wpwa\Plugin\Admin;
 
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
 
@@ -136,24 +137,17 @@ final class GatewaySettings {
 	 * @return void
 	 */
 	public static function field_gateway_api_key(): void {
-		$mask = Gateways::masked_key( (string) Settings::get( 'gateway_api_key' ) );
-		printf(
-			'<input type="password" class="regular-text code" id="wpwa_gateway_api_key" name="%1$s[gateway_api_key]" value="" autocomplete="new-password" spellcheck="false" placeholder="%2$s" />',
-			esc_attr( Settings::OPTION ),
-			esc_attr( '' !== $mask ? $mask : '' )
+		Settings::gateway_key()->render(
+			'wpwa_gateway_api_key',
+			Settings::OPTION . '[gateway_api_key]',
+			Settings::OPTION . '[gateway_api_key_clear]',
+			(string) Settings::get( 'gateway_api_key' ),
+			array(
+				'saved'  => __( 'Saved key:', 'wpwa' ),
+				'remove' => __( 'Remove the saved key', 'wpwa' ),
+				'none'   => __( 'The X-Api-Key of your gateway. Stored encrypted; never shown again. In sandbox mode the sandbox\'s default key is used when none is saved.', 'wpwa' ),
+			)
 		);
-		if ( '' !== $mask ) {
-			printf(
-				'<p class="description">%1$s <code>%2$s</code>. %3$s</p><label><input type="checkbox" name="%4$s[gateway_api_key_clear]" value="1" /> %5$s</label>',
-				esc_html__( 'Saved key:', 'wpwa' ),
-				esc_html( $mask ),
-				esc_html__( 'Leave the field blank to keep it. Stored encrypted.', 'wpwa' ),
-				esc_attr( Settings::OPTION ),
-				esc_html__( 'Remove the saved key', 'wpwa' )
-			);
-		} else {
-			echo '<p class="description">' . esc_html__( 'The X-Api-Key of your gateway. Stored encrypted; never shown again. In sandbox mode the sandbox\'s default key is used when none is saved.', 'wpwa' ) . '</p>';
-		}
 	}
 
 	/**
@@ -167,14 +161,12 @@ final class GatewaySettings {
 	 * @return void
 	 */
 	private static function number_field( string $key, string $unit, string $help ): void {
-		$bounds = Settings::POLICY_BOUNDS[ $key ];
 		printf(
-			'<input type="number" class="small-text" id="wpwa_%1$s" name="%2$s[%1$s]" value="%3$d" min="%4$d" max="%5$d" step="1" /> %6$s<p class="description">%7$s</p>',
+			'<input type="number" class="small-text" id="wpwa_%1$s" name="%2$s[%1$s]" value="%3$d"%4$s step="1" /> %5$s<p class="description">%6$s</p>',
 			esc_attr( $key ),
 			esc_attr( Settings::OPTION ),
 			(int) Settings::get( $key ),
-			(int) $bounds[0],
-			(int) $bounds[1],
+			Rules::attributes( Settings::RULES_GROUP, $key ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html( $unit ),
 			esc_html( $help )
 		);
@@ -313,7 +305,7 @@ final class GatewaySettings {
 				<table class="form-table" role="presentation">
 					<tr>
 						<th scope="row"><label for="wpwa_conn_id"><?php esc_html_e( 'ID', 'wpwa' ); ?></label></th>
-						<td><input type="text" id="wpwa_conn_id" name="connection" class="regular-text code" pattern="[a-z0-9][a-z0-9_\-]{0,39}" required /><p class="description"><?php esc_html_e( 'Lowercase letters, digits, "-" and "_". Reuse an existing ID to update it (a blank key keeps the saved one).', 'wpwa' ); ?></p></td>
+						<td><input type="text" id="wpwa_conn_id" name="connection" class="regular-text code"<?php echo Rules::attributes( Gateways::RULES_GROUP, 'id' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> required /><p class="description"><?php esc_html_e( 'Lowercase letters, digits, "-" and "_". Reuse an existing ID to update it (a blank key keeps the saved one).', 'wpwa' ); ?></p></td>
 					</tr>
 					<tr>
 						<th scope="row"><label for="wpwa_conn_label"><?php esc_html_e( 'Label', 'wpwa' ); ?></label></th>
@@ -325,7 +317,7 @@ final class GatewaySettings {
 					</tr>
 					<tr>
 						<th scope="row"><label for="wpwa_conn_key"><?php esc_html_e( 'API key', 'wpwa' ); ?></label></th>
-						<td><input type="password" id="wpwa_conn_key" name="api_key" class="regular-text code" autocomplete="new-password" /></td>
+						<td><input type="password" id="wpwa_conn_key" name="api_key" class="regular-text code" autocomplete="new-password"<?php echo Rules::attributes( Gateways::RULES_GROUP, 'api_key' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> /></td>
 					</tr>
 				</table>
 				<?php submit_button( __( 'Save connection', 'wpwa' ), 'secondary' ); ?>

@@ -9,7 +9,7 @@
 namespace Wpwa\Plugin\Admin;
 
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
-use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
@@ -159,29 +159,17 @@ final class MessagesSettings {
 	 * @return void
 	 */
 	public static function field_app_secret(): void {
-		$sealed = (string) Config::get( 'app_secret' );
-		$mask   = '';
-		if ( '' !== $sealed ) {
-			$open = Core::secret_open( Config::SECRET_CONTEXT, $sealed );
-			$mask = is_string( $open ) ? Core::secret_mask( $open ) : __( '(cannot be read: saved with other keys)', 'wpwa' );
-		}
-		printf(
-			'<input type="password" class="regular-text code" id="wpwa_messages_app_secret" name="%1$s" value="" autocomplete="new-password" spellcheck="false" placeholder="%2$s" />',
-			esc_attr( self::name( 'app_secret' ) ),
-			esc_attr( $mask )
+		Config::secret()->render(
+			'wpwa_messages_app_secret',
+			self::name( 'app_secret' ),
+			self::name( 'app_secret_clear' ),
+			(string) Config::get( 'app_secret' ),
+			array(
+				'saved'  => __( 'Saved app secret:', 'wpwa' ),
+				'remove' => __( 'Remove the saved app secret', 'wpwa' ),
+				'none'   => __( 'The App Secret of your Meta app (App settings → Basic). Webhooks are accepted only when signed with it. Stored encrypted; never shown again.', 'wpwa' ),
+			)
 		);
-		if ( '' !== $mask ) {
-			printf(
-				'<p class="description">%1$s <code>%2$s</code>. %3$s</p><label><input type="checkbox" name="%4$s" value="1" /> %5$s</label>',
-				esc_html__( 'Saved app secret:', 'wpwa' ),
-				esc_html( $mask ),
-				esc_html__( 'Leave the field blank to keep it. Stored encrypted.', 'wpwa' ),
-				esc_attr( self::name( 'app_secret_clear' ) ),
-				esc_html__( 'Remove the saved app secret', 'wpwa' )
-			);
-		} else {
-			echo '<p class="description">' . esc_html__( 'The App Secret of your Meta app (App settings → Basic). Webhooks are accepted only when signed with it. Stored encrypted; never shown again.', 'wpwa' ) . '</p>';
-		}
 	}
 
 	/**
@@ -234,9 +222,10 @@ final class MessagesSettings {
 	 */
 	public static function field_window_hours(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_messages_window_hours" name="%1$s" value="%2$d" min="0" max="2160" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_messages_window_hours" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'window_hours' ) ),
 			(int) Config::get( 'window_hours' ),
+			Rules::attributes( Config::RULES_GROUP, 'window_hours' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'hours', 'wpwa' ),
 			esc_html__( 'A message that names no product or vendor goes to the vendor the customer wrote to within this time (default 72 hours; 0 turns this off).', 'wpwa' )
 		);
@@ -251,9 +240,10 @@ final class MessagesSettings {
 	 */
 	public static function field_phone_number_id(): void {
 		printf(
-			'<input type="text" class="regular-text code" id="wpwa_messages_phone_number_id" name="%1$s" value="%2$s" inputmode="numeric" pattern="[0-9]*" /><p class="description">%3$s</p>',
+			'<input type="text" class="regular-text code" id="wpwa_messages_phone_number_id" name="%1$s" value="%2$s" inputmode="numeric"%3$s /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'phone_number_id' ) ),
 			esc_attr( (string) Config::get( 'phone_number_id' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'phone_number_id' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'The ID of the marketplace\'s WhatsApp number (Meta app → WhatsApp → API Setup). Messages go out from it with the catalog\'s access token. In sandbox mode the sandbox\'s number is used when this is empty.', 'wpwa' )
 		);
 	}
@@ -267,8 +257,9 @@ final class MessagesSettings {
 	 */
 	public static function field_menu_intro(): void {
 		printf(
-			'<textarea class="large-text" rows="2" id="wpwa_messages_menu_intro" name="%1$s" maxlength="1000" placeholder="%2$s">%3$s</textarea><p class="description">%4$s</p>',
+			'<textarea class="large-text" rows="2" id="wpwa_messages_menu_intro" name="%1$s"%2$s placeholder="%3$s">%4$s</textarea><p class="description">%5$s</p>',
 			esc_attr( self::name( 'menu_intro' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'menu_intro' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_attr( Config::menu_intro() ),
 			esc_textarea( (string) Config::get( 'menu_intro' ) ),
 			esc_html__( 'Sent with the list of shops when the customer is asked to choose (the first ten shops by name are listed). Leave empty for the default shown.', 'wpwa' )
@@ -284,9 +275,10 @@ final class MessagesSettings {
 	 */
 	public static function field_allowance(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_messages_allowance" name="%1$s" value="%2$d" min="0" max="1000000" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_messages_allowance" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'allowance' ) ),
 			(int) Config::get( 'allowance' ),
+			Rules::attributes( Config::RULES_GROUP, 'allowance' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'messages', 'wpwa' ),
 			esc_html__( 'How many WhatsApp messages may be sent on each vendor\'s behalf per calendar month (UTC), automatic replies included. Default 1,000. Further sends are refused until the 1st.', 'wpwa' )
 		);
@@ -301,11 +293,18 @@ final class MessagesSettings {
 	 */
 	public static function field_retention_days(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_messages_retention_days" name="%1$s" value="%2$d" min="0" max="36500" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_messages_retention_days" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'retention_days' ) ),
 			(int) Config::get( 'retention_days' ),
+			Rules::attributes( Config::RULES_GROUP, 'retention_days' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'days', 'wpwa' ),
-			esc_html__( 'Conversations nobody wrote in for this long are deleted with their messages by the daily clean-up, for data retention rules. 0 keeps them until erased (Tools → Erase Personal Data erases one customer\'s). At least 31 days: a month\'s messages count against the allowance.', 'wpwa' )
+			esc_html(
+				sprintf(
+					/* translators: %s: fewest days. */
+					__( 'Conversations nobody wrote in for this long are deleted with their messages by the daily clean-up, for data retention rules. 0 keeps them until erased (Tools → Erase Personal Data erases one customer\'s). At least %s days: a month\'s messages count against the allowance.', 'wpwa' ),
+					number_format_i18n( (float) ( Rules::field( Config::RULES_GROUP, 'retention_days' )['min'] ?? 0 ) )
+				)
+			)
 		);
 	}
 
@@ -335,12 +334,14 @@ final class MessagesSettings {
 	 */
 	public static function field_notify_template(): void {
 		printf(
-			'<input type="text" class="regular-text code" id="wpwa_messages_notify_template" name="%1$s" value="%2$s" placeholder="new_customer_message" /> <label for="wpwa_messages_notify_language">%3$s</label> <input type="text" class="small-text code" id="wpwa_messages_notify_language" name="%4$s" value="%5$s" /><p class="description">%6$s</p>',
+			'<input type="text" class="regular-text code" id="wpwa_messages_notify_template" name="%1$s" value="%2$s"%3$s placeholder="new_customer_message" /> <label for="wpwa_messages_notify_language">%4$s</label> <input type="text" class="small-text code" id="wpwa_messages_notify_language" name="%5$s" value="%6$s"%7$s /><p class="description">%8$s</p>',
 			esc_attr( self::name( 'notify_template' ) ),
 			esc_attr( (string) Config::get( 'notify_template' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'notify_template' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'Language', 'wpwa' ),
 			esc_attr( self::name( 'notify_language' ) ),
 			esc_attr( (string) Config::get( 'notify_language' ) ),
+			Rules::attributes( Config::RULES_GROUP, 'notify_language' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'An approved utility template whose body takes the customer ({{1}}) and the message ({{2}}). With one set, vendors can choose to be told about new messages on WhatsApp; empty turns that choice off.', 'wpwa' )
 		);
 	}

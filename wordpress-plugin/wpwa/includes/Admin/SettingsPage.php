@@ -13,6 +13,7 @@ use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\DataDir;
 use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
 
@@ -388,9 +389,10 @@ final class SettingsPage {
 	 */
 	public static function field_log_retention_days(): void {
 		printf(
-			'<input type="number" class="small-text" id="wpwa_log_retention_days" name="%1$s[log_retention_days]" value="%2$d" min="1" max="3650" step="1" /> %3$s<p class="description">%4$s</p>',
+			'<input type="number" class="small-text" id="wpwa_log_retention_days" name="%1$s[log_retention_days]" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( Settings::OPTION ),
 			(int) Settings::get( 'log_retention_days' ),
+			Rules::attributes( Settings::RULES_GROUP, 'log_retention_days' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
 			esc_html__( 'days', 'wpwa' ),
 			esc_html__( 'Older activity log entries are deleted once a day.', 'wpwa' )
 		);

@@ -11,6 +11,9 @@ namespace Wpwa\Plugin\Catalog;
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Integrations\Marketplace;
+use Wpwa\Plugin\OptionStore;
+use Wpwa\Plugin\Rules;
+use Wpwa\Plugin\SealedCredential;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
 
@@ -61,6 +64,51 @@ final class Config {
 	public const GRAPH_URL = 'https://graph.facebook.com';
 
 	/**
+	 * The rulebook group of this option's ruled fields.
+	 *
+	 * @since 0.7.0
+	 */
+	public const RULES_GROUP = 'catalog';
+
+	/**
+	 * The option's store.
+	 *
+	 * @var OptionStore|null
+	 */
+	private static ?OptionStore $store = null;
+
+	/**
+	 * The access token field.
+	 *
+	 * @var SealedCredential|null
+	 */
+	private static ?SealedCredential $token = null;
+
+	/**
+	 * The store of the `wpwa_catalog` option.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return OptionStore
+	 */
+	public static function store(): OptionStore {
+		self::$store = self::$store ?? new OptionStore( self::OPTION, self::defaults(), self::RULES_GROUP );
+		return self::$store;
+	}
+
+	/**
+	 * The sealed field of the access token.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return SealedCredential
+	 */
+	public static function token(): SealedCredential {
+		self::$token = self::$token ?? new SealedCredential( self::TOKEN_CONTEXT, self::RULES_GROUP, 'access_token' );
+		return self::$token;
+	}
+
+	/**
 	 * Defaults.
 	 *
 	 * @since 0.3.0
@@ -90,20 +138,8 @@ final class Config {
 	 * @return array<string,mixed>
 	 */
 	public static function all(): array {
-		$stored = get_option( self::OPTION, array() );
-		$stored = is_array( $stored ) ? $stored : array();
-		$s      = array_merge( self::defaults(), array_intersect_key( $stored, self::defaults() ) );
-
-		$s['catalog_id']    = preg_match( '/^\d{1,64}$/', (string) $s['catalog_id'] ) ? (string) $s['catalog_id'] : '';
-		$s['access_token']  = (string) $s['access_token'];
-		$s['graph_version'] = preg_match( '/^v\d{1,3}\.\d{1,3}$/', (string) $s['graph_version'] ) ? (string) $s['graph_version'] : 'v21.0';
-		$s['batch_size']    = min( 100, max( 1, (int) $s['batch_size'] ) );
-		$s['image_max_mb']  = min( 8, max( 1, (int) $s['image_max_mb'] ) );
-		$s['schedule']      = 'off' === $s['schedule'] ? 'off' : 'weekly';
-		$s['schedule_day']  = min( 6, max( 0, (int) $s['schedule_day'] ) );
-		$s['schedule_hour'] = min( 23, max( 0, (int) $s['schedule_hour'] ) );
-		$s['currency']      = preg_match( '/^[A-Z]{3}$/', (string) $s['currency'] ) ? (string) $s['currency'] : 'USD';
-		$s['change_delay']  = min( 60, max( 0, (int) $s['change_delay'] ) );
+		$s             = self::store()->all();
+		$s['schedule'] = 'off' === $s['schedule'] ? 'off' : 'weekly';
 		return $s;
 	}
 
@@ -116,8 +152,7 @@ final class Config {
 	 * @return mixed
 	 */
 	public static function get( string $key ) {
-		$all = self::all();
-		return $all[ $key ] ?? null;
+		return self::all()[ $key ] ?? null;
 	}
 
 	/**
@@ -129,8 +164,9 @@ final class Config {
 	 */
 	public static function currency(): string {
 		if ( function_exists( 'get_woocommerce_currency' ) ) {
-			$code = strtoupper( (string) get_woocommerce_currency() );
-			if ( preg_match( '/^[A-Z]{3}$/', $code ) ) {
+			$code    = strtoupper( (string) get_woocommerce_currency() );
+			$checked = Rules::check( self::RULES_GROUP, array( 'currency' => $code ) );
+			if ( ! is_wp_error( $checked ) && isset( $checked['values']['currency'] ) ) {
 				return $code;
 			}
 		}
@@ -155,15 +191,10 @@ final class Config {
 				'token'   => self::SANDBOX_TOKEN,
 			);
 		}
-		$token = '';
-		if ( '' !== $s['access_token'] ) {
-			$opened = Core::secret_open( self::TOKEN_CONTEXT, $s['access_token'] );
-			$token  = is_string( $opened ) ? $opened : '';
-		}
 		return array(
 			'url'     => self::GRAPH_URL,
 			'version' => $s['graph_version'],
-			'token'   => $token,
+			'token'   => (string) self::token()->open( $s['access_token'] ),
 		);
 	}
 
@@ -281,83 +312,32 @@ final class Config {
 			return $current;
 		}
 		$clean = $current;
-		$error = static function ( string $code, string $message ) {
-			add_settings_error( self::OPTION, $code, $message );
-		};
 
-		if ( isset( $input['catalog_id'] ) ) {
-			$id = trim( sanitize_text_field( wp_unslash( (string) $input['catalog_id'] ) ) );
-			if ( '' === $id || preg_match( '/^\d{1,64}$/', $id ) ) {
-				$clean['catalog_id'] = $id;
-			} else {
-				$error( 'wpwa_invalid_catalog_id', __( 'The catalog ID must be the numeric ID of your WhatsApp (Meta commerce) catalog; the previous value was kept.', 'wpwa' ) );
-			}
-		}
-		if ( isset( $input['graph_version'] ) ) {
-			$version = trim( sanitize_text_field( wp_unslash( (string) $input['graph_version'] ) ) );
-			if ( preg_match( '/^v\d{1,3}\.\d{1,3}$/', $version ) ) {
-				$clean['graph_version'] = $version;
-			} else {
-				$error( 'wpwa_invalid_graph_version', __( 'The Graph API version must look like v21.0; the previous value was kept.', 'wpwa' ) );
-			}
-		}
 		// Never pre-filled: blank keeps the saved token.
-		if ( isset( $input['access_token'] ) ) {
-			$token = trim( (string) wp_unslash( $input['access_token'] ) );
-			if ( '' !== $token ) {
-				if ( strlen( $token ) > 2048 || preg_match( '/[\x00-\x20\x7f]/', $token ) ) {
-					$error( 'wpwa_invalid_access_token', __( 'The access token was not saved: it is too long or contains spaces or control characters.', 'wpwa' ) );
-				} else {
-					$sealed = Core::secret_seal( self::TOKEN_CONTEXT, $token );
-					if ( is_wp_error( $sealed ) ) {
-						$error( 'wpwa_seal_failed', __( 'The access token could not be stored encrypted, so it was not saved. Check that the wpwa extension is loaded.', 'wpwa' ) );
-					} else {
-						$clean['access_token'] = $sealed;
-					}
-				}
-			}
-		}
-		if ( ! empty( $input['access_token_clear'] ) ) {
-			$clean['access_token'] = '';
-		}
-
-		$ranges = array(
-			'batch_size'    => array( 1, 100, __( 'Batch size', 'wpwa' ) ),
-			'image_max_mb'  => array( 1, 8, __( 'Image size limit', 'wpwa' ) ),
-			'schedule_day'  => array( 0, 6, __( 'Day', 'wpwa' ) ),
-			'schedule_hour' => array( 0, 23, __( 'Hour', 'wpwa' ) ),
-			'change_delay'  => array( 0, 60, __( 'Sync after a product change', 'wpwa' ) ),
+		$clean['access_token'] = self::token()->sanitize(
+			$input['access_token'] ?? null,
+			! empty( $input['access_token_clear'] ),
+			(string) $current['access_token'],
+			self::OPTION,
+			__( 'The access token', 'wpwa' )
 		);
-		foreach ( $ranges as $key => list( $min, $max, $label ) ) {
-			if ( ! isset( $input[ $key ] ) ) {
-				continue;
-			}
-			$raw = trim( (string) wp_unslash( $input[ $key ] ) );
-			if ( ! ctype_digit( $raw ) || (int) $raw < $min || (int) $raw > $max ) {
-				$error(
-					'wpwa_invalid_' . $key,
-					sprintf(
-						/* translators: 1: setting name, 2: minimum, 3: maximum. */
-						__( '%1$s must be a whole number from %2$d to %3$d; the previous value was kept.', 'wpwa' ),
-						$label,
-						$min,
-						$max
-					)
-				);
-				continue;
-			}
-			$clean[ $key ] = (int) $raw;
+
+		$labels = array(
+			'catalog_id'    => __( 'Catalog ID', 'wpwa' ),
+			'graph_version' => __( 'Graph API version', 'wpwa' ),
+			'batch_size'    => __( 'Batch size', 'wpwa' ),
+			'image_max_mb'  => __( 'Image size limit', 'wpwa' ),
+			'schedule_day'  => __( 'Day', 'wpwa' ),
+			'schedule_hour' => __( 'Hour', 'wpwa' ),
+			'change_delay'  => __( 'Sync after a product change', 'wpwa' ),
+			'currency'      => __( 'Currency', 'wpwa' ),
+		);
+		if ( isset( $input['currency'] ) && is_string( $input['currency'] ) ) {
+			$input['currency'] = strtoupper( $input['currency'] );
 		}
+		$clean = array_merge( $clean, Rules::sanitize( self::RULES_GROUP, self::OPTION, $input, $labels ) );
 		if ( isset( $input['schedule'] ) ) {
 			$clean['schedule'] = 'off' === $input['schedule'] ? 'off' : 'weekly';
-		}
-		if ( isset( $input['currency'] ) ) {
-			$code = strtoupper( trim( sanitize_text_field( wp_unslash( (string) $input['currency'] ) ) ) );
-			if ( preg_match( '/^[A-Z]{3}$/', $code ) ) {
-				$clean['currency'] = $code;
-			} else {
-				$error( 'wpwa_invalid_currency', __( 'The currency must be a three-letter ISO 4217 code such as USD or EUR; the previous value was kept.', 'wpwa' ) );
-			}
 		}
 		return $clean;
 	}

@@ -195,7 +195,7 @@ final class Sync {
 		if ( is_wp_error( $connection ) ) {
 			return $connection;
 		}
-		$job = Core::catalog_sync_run( $vendor_id, $job_id, $connection, Config::options( $vendor_id ), max( 1, min( 60000, $budget_ms ) ) );
+		$job = Core::catalog_sync_run( $vendor_id, $job_id, $connection, Config::options( $vendor_id ), $budget_ms );
 		if ( is_wp_error( $job ) ) {
 			return $job;
 		}

@@ -10,6 +10,9 @@ namespace Wpwa\Plugin\Messages;
 
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\OptionStore;
+use Wpwa\Plugin\Rules;
+use Wpwa\Plugin\SealedCredential;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
 
@@ -76,6 +79,51 @@ final class Config {
 	public const FALLBACKS = array( 'team', 'vendor', 'menu' );
 
 	/**
+	 * The rulebook group of this option's ruled fields.
+	 *
+	 * @since 0.7.0
+	 */
+	public const RULES_GROUP = 'messages';
+
+	/**
+	 * The option's store.
+	 *
+	 * @var OptionStore|null
+	 */
+	private static ?OptionStore $store = null;
+
+	/**
+	 * The app secret field.
+	 *
+	 * @var SealedCredential|null
+	 */
+	private static ?SealedCredential $secret = null;
+
+	/**
+	 * The store of the `wpwa_messages` option.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return OptionStore
+	 */
+	public static function store(): OptionStore {
+		self::$store = self::$store ?? new OptionStore( self::OPTION, self::defaults(), self::RULES_GROUP );
+		return self::$store;
+	}
+
+	/**
+	 * The sealed field of the app secret.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return SealedCredential
+	 */
+	public static function secret(): SealedCredential {
+		self::$secret = self::$secret ?? new SealedCredential( self::SECRET_CONTEXT, self::RULES_GROUP, 'app_secret' );
+		return self::$secret;
+	}
+
+	/**
 	 * Defaults.
 	 *
 	 * @since 0.4.0
@@ -107,22 +155,10 @@ final class Config {
 	 * @return array<string,mixed>
 	 */
 	public static function all(): array {
-		$stored = get_option( self::OPTION, array() );
-		$stored = is_array( $stored ) ? $stored : array();
-		$s      = array_merge( self::defaults(), array_intersect_key( $stored, self::defaults() ) );
-
-		$s['app_secret']      = (string) $s['app_secret'];
-		$s['verify_token']    = preg_match( '/^[A-Za-z0-9_\-]{16,128}$/', (string) $s['verify_token'] ) ? (string) $s['verify_token'] : '';
+		$s                    = self::store()->all();
 		$s['fallback']        = in_array( $s['fallback'], self::FALLBACKS, true ) ? (string) $s['fallback'] : 'team';
-		$s['fallback_vendor'] = max( 0, (int) $s['fallback_vendor'] );
-		$s['window_hours']    = min( 2160, max( 0, (int) $s['window_hours'] ) );
-		$s['phone_number_id'] = preg_match( '/^\d{1,64}$/', (string) $s['phone_number_id'] ) ? (string) $s['phone_number_id'] : '';
-		$s['allowance']       = min( 1000000, max( 0, (int) $s['allowance'] ) );
+		$s['fallback_vendor'] = absint( $s['fallback_vendor'] );
 		$s['auto_replies']    = (int) (bool) $s['auto_replies'];
-		$s['notify_template'] = preg_match( '/^[a-z0-9_]{1,512}$/', (string) $s['notify_template'] ) ? (string) $s['notify_template'] : '';
-		$s['notify_language'] = preg_match( '/^[a-z]{2,3}(_[A-Z]{2})?$/', (string) $s['notify_language'] ) ? (string) $s['notify_language'] : 'en_US';
-		$s['menu_intro']      = (string) $s['menu_intro'];
-		$s['retention_days']  = self::retention_days( $s['retention_days'] ) ?? 0;
 		return $s;
 	}
 
@@ -135,8 +171,7 @@ final class Config {
 	 * @return mixed
 	 */
 	public static function get( string $key ) {
-		$all = self::all();
-		return $all[ $key ] ?? null;
+		return self::all()[ $key ] ?? null;
 	}
 
 	/**
@@ -160,11 +195,9 @@ final class Config {
 	public static function verify_token(): string {
 		$token = (string) self::get( 'verify_token' );
 		if ( '' === $token ) {
-			$token  = self::new_verify_token();
-			$stored = get_option( self::OPTION, array() );
-			$stored = is_array( $stored ) ? $stored : array();
+			$token = self::new_verify_token();
 			// sanitize() takes a submitted token only while none is saved.
-			update_option( self::OPTION, array_merge( self::defaults(), $stored, array( 'verify_token' => $token ) ) );
+			self::store()->update( array( 'verify_token' => $token ) );
 		}
 		return $token;
 	}
@@ -178,12 +211,9 @@ final class Config {
 	 * @return string
 	 */
 	public static function app_secret(): string {
-		$sealed = (string) self::get( 'app_secret' );
-		if ( '' !== $sealed ) {
-			$open = Core::secret_open( self::SECRET_CONTEXT, $sealed );
-			if ( is_string( $open ) && '' !== $open ) {
-				return $open;
-			}
+		$open = self::secret()->open( (string) self::get( 'app_secret' ) );
+		if ( null !== $open ) {
+			return $open;
 		}
 		return Settings::get( 'sandbox_mode' ) ? self::SANDBOX_APP_SECRET : '';
 	}
@@ -261,7 +291,8 @@ final class Config {
 		 * @param int $vendor_id Vendor user ID (0: the marketplace).
 		 */
 		$allowance = (int) apply_filters( 'wpwa_message_allowance', $allowance, $vendor_id );
-		return array( 'monthly_allowance' => max( 0, min( 4294967295, $allowance ) ) );
+		// The core refuses an allowance outside its bounds (a filter's mistake shows).
+		return array( 'monthly_allowance' => max( 0, $allowance ) );
 	}
 
 	/**
@@ -388,26 +419,6 @@ final class Config {
 	}
 
 	/**
-	 * A retention setting: 0 (keep until erased) or 31 to 36,500 days; null
-	 * for anything else.
-	 *
-	 * @since 0.6.0
-	 *
-	 * @param mixed $value Stored or submitted value.
-	 * @return int|null
-	 */
-	private static function retention_days( $value ): ?int {
-		if ( is_int( $value ) ) {
-			$value = (string) $value;
-		}
-		if ( ! is_string( $value ) || ! ctype_digit( $value ) || strlen( $value ) > 5 ) {
-			return null;
-		}
-		$days = (int) $value;
-		return ( 0 === $days || ( $days >= 31 && $days <= 36500 ) ) ? $days : null;
-	}
-
-	/**
 	 * Sanitize callback of the option.
 	 *
 	 * @since 0.4.0
@@ -426,27 +437,44 @@ final class Config {
 		};
 
 		// Never pre-filled: blank keeps the saved secret.
-		if ( isset( $input['app_secret'] ) ) {
-			$secret = trim( (string) wp_unslash( $input['app_secret'] ) );
-			if ( '' !== $secret ) {
-				if ( strlen( $secret ) > 512 || preg_match( '/[\x00-\x20\x7f]/', $secret ) ) {
-					$error( 'wpwa_invalid_app_secret', __( 'The app secret was not saved: it is too long or contains spaces or control characters.', 'wpwa' ) );
-				} else {
-					$sealed = Core::secret_seal( self::SECRET_CONTEXT, $secret );
-					if ( is_wp_error( $sealed ) ) {
-						$error( 'wpwa_seal_failed', __( 'The app secret could not be stored encrypted, so it was not saved. Check that the wpwa extension is loaded.', 'wpwa' ) );
-					} else {
-						$clean['app_secret'] = $sealed;
-					}
-				}
-			}
+		$clean['app_secret'] = self::secret()->sanitize(
+			$input['app_secret'] ?? null,
+			! empty( $input['app_secret_clear'] ),
+			(string) $current['app_secret'],
+			self::OPTION,
+			__( 'The app secret', 'wpwa' )
+		);
+
+		// A submitted verify token counts only while none is saved (see verify_token()).
+		$ruled = $input;
+		if ( '' !== $current['verify_token'] ) {
+			unset( $ruled['verify_token'] );
 		}
-		if ( ! empty( $input['app_secret_clear'] ) ) {
-			$clean['app_secret'] = '';
+		if ( isset( $ruled['notify_template'] ) && is_string( $ruled['notify_template'] ) ) {
+			$ruled['notify_template'] = strtolower( $ruled['notify_template'] );
 		}
-		if ( '' === $current['verify_token'] && isset( $input['verify_token'] ) && preg_match( '/^[A-Za-z0-9_\-]{16,128}$/', (string) $input['verify_token'] ) ) {
-			$clean['verify_token'] = (string) $input['verify_token'];
-		}
+		$labels   = array(
+			'verify_token'    => __( 'Verify token', 'wpwa' ),
+			'phone_number_id' => __( 'phone number ID', 'wpwa' ),
+			'window_hours'    => __( 'The conversation window (hours)', 'wpwa' ),
+			'allowance'       => __( 'The monthly allowance', 'wpwa' ),
+			'retention_days'  => __( 'Keep customer messages', 'wpwa' ),
+			'notify_template' => __( 'Template name', 'wpwa' ),
+			'notify_language' => __( 'Template language', 'wpwa' ),
+			'menu_intro'      => __( 'Vendor menu question', 'wpwa' ),
+		);
+		$messages = array(
+			'retention_days' => static function ( array $problem ): string {
+				return sprintf(
+					/* translators: 1: fewest days, 2: most days. */
+					__( 'Customer messages are kept at least %1$s days (a month\'s messages count against the allowance) and at most %2$s, or 0 to keep them until erased; the previous value was kept.', 'wpwa' ),
+					number_format_i18n( (float) ( $problem['min'] ?? 0 ) ),
+					number_format_i18n( (float) ( $problem['max'] ?? 0 ) )
+				);
+			},
+		);
+		$checked  = Rules::sanitize( self::RULES_GROUP, self::OPTION, $ruled, $labels, $messages );
+		$clean    = array_merge( $clean, $checked );
 		if ( '' === $clean['verify_token'] || ! empty( $input['verify_token_regenerate'] ) ) {
 			$clean['verify_token'] = self::new_verify_token();
 		}
@@ -464,60 +492,9 @@ final class Config {
 			$clean['fallback'] = 'team';
 			$error( 'wpwa_fallback_vendor', __( 'Choose the vendor who receives messages no rule routes; until then they go to the marketplace team.', 'wpwa' ) );
 		}
-		if ( isset( $input['phone_number_id'] ) ) {
-			$phone = trim( sanitize_text_field( wp_unslash( (string) $input['phone_number_id'] ) ) );
-			if ( '' === $phone || preg_match( '/^\d{1,64}$/', $phone ) ) {
-				$clean['phone_number_id'] = $phone;
-			} else {
-				$error( 'wpwa_invalid_phone_number_id', __( 'The phone number ID is the number Meta shows under WhatsApp → API Setup; the previous value was kept.', 'wpwa' ) );
-			}
-		}
-		if ( isset( $input['retention_days'] ) ) {
-			$days = self::retention_days( trim( (string) wp_unslash( $input['retention_days'] ) ) );
-			if ( null === $days ) {
-				$error( 'wpwa_invalid_retention_days', __( 'Customer messages are kept at least 31 days (a month\'s messages count against the allowance) and at most 36,500, or 0 to keep them until erased; the previous value was kept.', 'wpwa' ) );
-			} else {
-				$clean['retention_days'] = $days;
-			}
-		}
-		if ( isset( $input['allowance'] ) ) {
-			$raw = trim( (string) wp_unslash( $input['allowance'] ) );
-			if ( ctype_digit( $raw ) && (int) $raw <= 1000000 ) {
-				$clean['allowance'] = (int) $raw;
-			} else {
-				$error( 'wpwa_invalid_allowance', __( 'The monthly allowance must be a whole number from 0 to 1,000,000; the previous value was kept.', 'wpwa' ) );
-			}
-		}
 		if ( isset( $input['allowance'] ) || isset( $input['auto_replies'] ) ) {
 			// A checkbox: absent from a submitted form means off.
 			$clean['auto_replies'] = empty( $input['auto_replies'] ) ? 0 : 1;
-		}
-		if ( isset( $input['notify_template'] ) ) {
-			$template = strtolower( trim( sanitize_text_field( wp_unslash( (string) $input['notify_template'] ) ) ) );
-			if ( '' === $template || preg_match( '/^[a-z0-9_]{1,512}$/', $template ) ) {
-				$clean['notify_template'] = $template;
-			} else {
-				$error( 'wpwa_invalid_template', __( 'Template names have lower-case letters, digits and underscores only, as in Meta\'s WhatsApp Manager; the previous value was kept.', 'wpwa' ) );
-			}
-		}
-		if ( isset( $input['notify_language'] ) ) {
-			$language = trim( sanitize_text_field( wp_unslash( (string) $input['notify_language'] ) ) );
-			if ( preg_match( '/^[a-z]{2,3}(_[A-Z]{2})?$/', $language ) ) {
-				$clean['notify_language'] = $language;
-			} else {
-				$error( 'wpwa_invalid_language', __( 'The template language must be a code like en_US or de; the previous value was kept.', 'wpwa' ) );
-			}
-		}
-		if ( isset( $input['menu_intro'] ) ) {
-			$clean['menu_intro'] = mb_substr( sanitize_textarea_field( wp_unslash( (string) $input['menu_intro'] ) ), 0, 1000 );
-		}
-		if ( isset( $input['window_hours'] ) ) {
-			$raw = trim( (string) wp_unslash( $input['window_hours'] ) );
-			if ( ctype_digit( $raw ) && (int) $raw <= 2160 ) {
-				$clean['window_hours'] = (int) $raw;
-			} else {
-				$error( 'wpwa_invalid_window_hours', __( 'The conversation window must be a whole number of hours from 0 to 2160; the previous value was kept.', 'wpwa' ) );
-			}
 		}
 		return $clean;
 	}

@@ -114,7 +114,8 @@ final class SessionController {
 
 		register_rest_route(
 			Controller::NAMESPACE,
-			'/webhooks/gateway/(?P<connection>' . Gateways::ID_PATTERN . ')',
+			// Any path segment: the signature, keyed per connection ID, decides.
+			'/webhooks/gateway/(?P<connection>[a-z0-9_-]+)',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
 				'callback'            => array( self::class, 'webhook' ),
