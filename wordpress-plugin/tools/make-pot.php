@@ -174,12 +174,12 @@ $q = static function ( string $s ): string {
 };
 
 $version = preg_match( '/^\s*\*\s*Version:\s*(\S+)/m', $main, $m ) ? $m[1] : '0.0.0';
-$out     = "# Copyright (C) " . gmdate( 'Y' ) . " The wpwa team\n";
+$out     = '# Copyright (C) ' . gmdate( 'Y' ) . " The wpwa team\n";
 $out    .= "# This file is distributed under the GPL-2.0-or-later.\n";
 $out    .= "msgid \"\"\nmsgstr \"\"\n";
 $out    .= "\"Project-Id-Version: WhatsApp Integration for WooCommerce Marketplaces (wpwa) {$version}\\n\"\n";
 $out    .= "\"Report-Msgid-Bugs-To: \\n\"\n";
-$out    .= "\"POT-Creation-Date: " . gmdate( 'Y-m-d H:i+0000' ) . "\\n\"\n";
+$out    .= '"POT-Creation-Date: ' . gmdate( 'Y-m-d H:i+0000' ) . "\\n\"\n";
 $out    .= "\"MIME-Version: 1.0\\n\"\n";
 $out    .= "\"Content-Type: text/plain; charset=UTF-8\\n\"\n";
 $out    .= "\"Content-Transfer-Encoding: 8bit\\n\"\n";

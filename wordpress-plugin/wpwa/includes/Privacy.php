@@ -203,7 +203,7 @@ final class Privacy {
 				'info',
 				'privacy',
 				sprintf(
-					/* translators: 1: "3 conversations", 2: "12 messages". */
+					/* translators: 1: a count of conversations, such as 3 conversations; 2: a count of messages, such as 12 messages. */
 					__( 'A customer\'s WhatsApp data was erased on request: %1$s, %2$s.', 'wpwa' ),
 					self::conversations( $removed['conversations'] ),
 					self::messages( $removed['messages'] )
@@ -303,7 +303,7 @@ final class Privacy {
 				'info',
 				'privacy',
 				sprintf(
-					/* translators: 1: "3 conversations", 2: "12 messages", 3: days. */
+					/* translators: 1: a count of conversations, such as 3 conversations; 2: a count of messages, such as 12 messages; 3: number of days. */
 					__( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ),
 					self::conversations( $removed['conversations'] ),
 					self::messages( $removed['messages'] ),

@@ -246,6 +246,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function is_vendor( int $user_id ): bool {
 		return function_exists( 'wcfm_is_vendor' ) && wcfm_is_vendor( $user_id );
@@ -264,6 +266,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	protected function raw_store_name( int $user_id ): string {
 		return function_exists( 'wcfm_get_vendor_store_name' ) ? (string) wcfm_get_vendor_store_name( $user_id ) : '';
@@ -273,6 +277,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function store_url( int $user_id ): string {
 		return function_exists( 'wcfmmp_get_store_url' ) ? (string) wcfmmp_get_store_url( $user_id ) : '';
@@ -282,6 +288,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product ID.
 	 */
 	public function product_vendor( int $product_id ): int {
 		return function_exists( 'wcfm_get_vendor_id_by_post' ) ? (int) wcfm_get_vendor_id_by_post( $product_id ) : 0;
