@@ -19,10 +19,10 @@ final class RecordsTest extends TestCase {
 	 * @return void
 	 */
 	protected function setUp(): void {
-		Options_Fixture::answer( 'upload_path', '' );
-		Options_Fixture::answer( 'upload_url_path', '' );
-		Options_Fixture::answer( 'uploads_use_yearmonth_folders', '1' );
-		Options_Fixture::answer( 'siteurl', 'https://shop.example' );
+		OptionsFixture::answer( 'upload_path', '' );
+		OptionsFixture::answer( 'upload_url_path', '' );
+		OptionsFixture::answer( 'uploads_use_yearmonth_folders', '1' );
+		OptionsFixture::answer( 'siteurl', 'https://shop.example' );
 	}
 
 	/**

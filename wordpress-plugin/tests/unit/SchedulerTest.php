@@ -20,7 +20,7 @@ final class SchedulerTest extends TestCase {
 	 * @return void
 	 */
 	protected function setUp(): void {
-		Options_Fixture::answer( 'timezone_string', 'Europe/Berlin' );
+		OptionsFixture::answer( 'timezone_string', 'Europe/Berlin' );
 	}
 
 	/**
@@ -29,8 +29,8 @@ final class SchedulerTest extends TestCase {
 	 * @return void
 	 */
 	protected function tearDown(): void {
-		Options_Fixture::answer( 'timezone_string', 'UTC' );
-		Options_Fixture::forget( Config::OPTION );
+		OptionsFixture::answer( 'timezone_string', 'UTC' );
+		OptionsFixture::forget( Config::OPTION );
 	}
 
 	/**
@@ -51,7 +51,7 @@ final class SchedulerTest extends TestCase {
 	 * @return void
 	 */
 	private static function configure( int $day, int $hour ): void {
-		Options_Fixture::answer(
+		OptionsFixture::answer(
 			Config::OPTION,
 			array(
 				'schedule_day'  => $day,

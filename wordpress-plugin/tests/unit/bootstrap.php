@@ -3,7 +3,7 @@
  * Bootstrap of the plugin's unit tests: WordPress's own function files, loaded
  * without a database or a request, and the plugin's autoloader. Options the
  * code under test reads are answered through WordPress's `pre_option_{name}`
- * filters (see Options_Fixture), so get_option() runs as WordPress wrote it and
+ * filters (see OptionsFixture), so get_option() runs as WordPress wrote it and
  * never reaches for the database.
  *
  * WordPress comes from WPWA_WP_DIR (scripts/test passes the copy that
@@ -58,11 +58,11 @@ wp_cache_init();
 $GLOBALS['wp_textdomain_registry'] = new WP_Textdomain_Registry();
 $GLOBALS['wp_textdomain_registry']->init();
 
-require __DIR__ . '/class-options-fixture.php';
-Options_Fixture::answer( 'WPLANG', '' );
-Options_Fixture::answer( 'timezone_string', 'UTC' );
-Options_Fixture::answer( 'gmt_offset', 0 );
-Options_Fixture::answer( 'blog_charset', 'UTF-8' );
+require __DIR__ . '/OptionsFixture.php';
+OptionsFixture::answer( 'WPLANG', '' );
+OptionsFixture::answer( 'timezone_string', 'UTC' );
+OptionsFixture::answer( 'gmt_offset', 0 );
+OptionsFixture::answer( 'blog_charset', 'UTF-8' );
 
 // Translations load only after the theme is set up (WordPress 6.7+ warns otherwise).
 do_action( 'after_setup_theme' );

@@ -11,7 +11,7 @@
 /**
  * Sets and clears option values.
  */
-final class Options_Fixture {
+final class OptionsFixture {
 
 	/**
 	 * Option values by name.
@@ -45,7 +45,7 @@ final class Options_Fixture {
 			return $pre;
 		}
 		if ( ! array_key_exists( $option, self::$values ) ) {
-			throw new LogicException( "The unit tests have no database: answer the option '$option' with Options_Fixture::answer()." );
+			throw new LogicException( "The unit tests have no database: answer the option '$option' with OptionsFixture::answer()." );
 		}
 		return self::$values[ $option ];
 	}
