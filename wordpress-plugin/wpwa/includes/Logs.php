@@ -73,7 +73,7 @@ final class Logs {
 			$days    = (int) Settings::get( 'log_retention_days' );
 			$deleted = Core::log_purge( time() - $days * DAY_IN_SECONDS );
 			if ( is_wp_error( $deleted ) ) {
-				Core::report( $deleted );
+				Core::report( $deleted->get_error_message() );
 				return $deleted;
 			}
 			update_option( self::LAST_PURGE_OPTION, array( time(), (int) $deleted ), false );

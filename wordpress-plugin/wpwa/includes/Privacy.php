@@ -293,7 +293,7 @@ final class Privacy {
 		}
 		$removed = Core::messages_purge( $days );
 		if ( is_wp_error( $removed ) ) {
-			Core::report( $removed );
+			Core::report( $removed->get_error_message() );
 			return $removed;
 		}
 		update_option( self::LAST_PURGE_OPTION, array( time(), (int) $removed['conversations'], (int) $removed['messages'] ), false );

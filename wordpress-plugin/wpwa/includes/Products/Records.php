@@ -185,9 +185,9 @@ final class Records {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param string                $parent_title Title of the variable product.
-	 * @param array<string,string>  $attributes   `attribute_{name}` => value (term slug for taxonomies).
-	 * @param callable              $term_name    fn( string $taxonomy, string $slug ): ?string.
+	 * @param string               $parent_title Title of the variable product.
+	 * @param array<string,string> $attributes   `attribute_{name}` => value (term slug for taxonomies).
+	 * @param callable             $term_name    fn( string $taxonomy, string $slug ): ?string.
 	 * @return string
 	 */
 	public static function variation_title( string $parent_title, array $attributes, callable $term_name ): string {

@@ -42,6 +42,7 @@ final class Auth {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return string|null Token, '' when the header is a malformed Bearer header, null when absent.
 	 */
 	public static function bearer_token( WP_REST_Request $request ): ?string {
@@ -75,6 +76,7 @@ final class Auth {
 	 * @param WP_REST_Request $request      Request.
 	 * @param bool            $allow_bearer Whether a bearer token is accepted on this route.
 	 * @param string          $scope        Scope the token must carry.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return Principal|WP_Error
 	 */
 	public static function resolve( WP_REST_Request $request, bool $allow_bearer, string $scope = '' ) {
