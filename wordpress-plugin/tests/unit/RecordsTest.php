@@ -103,7 +103,15 @@ final class RecordsTest extends TestCase {
 		$this->assertSame( 'outofstock', $record['stock_status'] );
 		$this->assertNull( $record['stock_quantity'] );
 		$this->assertNull( $record['image']['bytes'] );
-		$this->assertNull( Records::make( array( 'id' => 1, 'vendor_id' => 2, 'image' => 'not-an-array' ) )['image'] );
+		$this->assertNull(
+			Records::make(
+				array(
+					'id'        => 1,
+					'vendor_id' => 2,
+					'image'     => 'not-an-array',
+				)
+			)['image']
+		);
 	}
 
 	/**
@@ -148,7 +156,15 @@ final class RecordsTest extends TestCase {
 				)
 			)
 		);
-		$this->assertSame( 'Aardvark', Records::brand( array( 'pwb-brand' => array( 'Aardvark' ), 'product_brand' => array() ) ) );
+		$this->assertSame(
+			'Aardvark',
+			Records::brand(
+				array(
+					'pwb-brand'     => array( 'Aardvark' ),
+					'product_brand' => array(),
+				)
+			)
+		);
 		$this->assertSame( '', Records::brand( array( 'product_cat' => array( 'Mugs' ) ) ) );
 	}
 
@@ -166,9 +182,9 @@ final class RecordsTest extends TestCase {
 		$title     = Records::variation_title(
 			'T-shirt',
 			array(
-				'attribute_pa_color' => 'navy-blue',
-				'attribute_pa_size'  => 'xl',
-				'attribute_fit'      => 'Slim',
+				'attribute_pa_color'  => 'navy-blue',
+				'attribute_pa_size'   => 'xl',
+				'attribute_fit'       => 'Slim',
 				'attribute_pa_sleeve' => '',
 			),
 			$term_name

@@ -65,7 +65,7 @@ final class Privacy {
 	 * @return array<string,array<string,mixed>>
 	 */
 	public static function register_exporter( $exporters ): array {
-		$exporters                = is_array( $exporters ) ? $exporters : array();
+		$exporters             = is_array( $exporters ) ? $exporters : array();
 		$exporters[ self::ID ] = array(
 			'exporter_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
 			'callback'               => array( self::class, 'export' ),

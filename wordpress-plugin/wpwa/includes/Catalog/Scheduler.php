@@ -295,7 +295,19 @@ final class Scheduler {
 		}
 		$ids = array( (int) $post_id );
 		if ( 'product' === $post->post_type ) {
-			$ids = array_merge( $ids, array_map( 'intval', get_children( array( 'post_parent' => (int) $post_id, 'post_type' => 'product_variation', 'fields' => 'ids' ) ) ) );
+			$ids = array_merge(
+				$ids,
+				array_map(
+					'intval',
+					get_children(
+						array(
+							'post_parent' => (int) $post_id,
+							'post_type'   => 'product_variation',
+							'fields'      => 'ids',
+						)
+					)
+				)
+			);
 		}
 		foreach ( $ids as $id ) {
 			self::unschedule_action( self::PRICE_HOOK, array( $id ) );

@@ -159,7 +159,14 @@ final class MultiVendorX extends Marketplace {
 				WPWA_PLUGIN_VERSION,
 				array( 'in_footer' => true )
 			);
-			wp_localize_script( self::SCRIPT, 'wpwaMultiVendorX', array( 'holderId' => self::HOLDER_ID, 'tab' => self::TAB ) );
+			wp_localize_script(
+				self::SCRIPT,
+				'wpwaMultiVendorX',
+				array(
+					'holderId' => self::HOLDER_ID,
+					'tab'      => self::TAB,
+				)
+			);
 		} catch ( Throwable $e ) {
 			Core::report( $e );
 		}
@@ -250,8 +257,8 @@ final class MultiVendorX extends Marketplace {
 		if ( $user_id <= 0 || ! $this->is_loaded() ) {
 			return 0;
 		}
-		$owned    = $this->owned_stores( $user_id );
-		$active   = (int) get_user_meta( $user_id, \MultiVendorX\Utill::USER_SETTINGS_KEYS['active_store'], true );
+		$owned  = $this->owned_stores( $user_id );
+		$active = (int) get_user_meta( $user_id, \MultiVendorX\Utill::USER_SETTINGS_KEYS['active_store'], true );
 		return in_array( $active, $owned, true ) ? $active : (int) ( $owned[0] ?? 0 );
 	}
 
