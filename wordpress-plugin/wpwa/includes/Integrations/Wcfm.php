@@ -156,16 +156,17 @@ final class Wcfm extends Marketplace {
 	 * @return void
 	 */
 	public function register_endpoint(): void {
-		global $WCFM_Query; // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase -- WCFM's global.
-		if ( ! is_object( $WCFM_Query ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+		// WCFM's global, read by name (it is not snake_case).
+		$wcfm_query = $GLOBALS['WCFM_Query'] ?? null;
+		if ( ! is_object( $wcfm_query ) ) {
 			return;
 		}
 		try {
-			if ( method_exists( $WCFM_Query, 'init_query_vars' ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
-				$WCFM_Query->init_query_vars(); // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+			if ( method_exists( $wcfm_query, 'init_query_vars' ) ) {
+				$wcfm_query->init_query_vars();
 			}
-			if ( method_exists( $WCFM_Query, 'add_endpoints' ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
-				$WCFM_Query->add_endpoints(); // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+			if ( method_exists( $wcfm_query, 'add_endpoints' ) ) {
+				$wcfm_query->add_endpoints();
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );
