@@ -145,7 +145,7 @@ final class AdminController extends BaseController {
 	 * @return array<string,mixed>
 	 */
 	public static function test_schema(): array {
-		return self::schema(
+		return self::schema_frame(
 			'wpwa-connection-test',
 			array(
 				'connection' => array(

@@ -232,7 +232,7 @@ abstract class BaseController {
 	 * @param array<string,array<string,mixed>> $properties Properties.
 	 * @return array<string,mixed>
 	 */
-	protected static function schema( string $title, array $properties ): array {
+	protected static function schema_frame( string $title, array $properties ): array {
 		return array(
 			'$schema'    => 'http://json-schema.org/draft-04/schema#',
 			'title'      => $title,

@@ -498,7 +498,7 @@ final class SessionController extends BaseController {
 	 * @return array<string,mixed>
 	 */
 	public static function session_schema(): array {
-		return self::schema(
+		return self::schema_frame(
 			'wpwa-session',
 			array(
 				'vendor_id'     => array(
@@ -540,7 +540,7 @@ final class SessionController extends BaseController {
 	 * @return array<string,mixed>
 	 */
 	public static function gateway_test_schema(): array {
-		return self::schema(
+		return self::schema_frame(
 			'wpwa-gateway-test',
 			array(
 				'ok'         => array( 'type' => 'boolean' ),

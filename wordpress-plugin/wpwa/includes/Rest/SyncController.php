@@ -248,7 +248,7 @@ final class SyncController extends BaseController {
 	 * @return array<string,mixed>
 	 */
 	public static function products_schema(): array {
-		return self::schema(
+		return self::schema_frame(
 			'wpwa-catalog-overview',
 			array(
 				'vendor_id'  => array(
@@ -296,7 +296,7 @@ final class SyncController extends BaseController {
 	 * @return array<string,mixed>
 	 */
 	public static function sync_schema(): array {
-		return self::schema(
+		return self::schema_frame(
 			'wpwa-catalog-sync',
 			array(
 				'started' => array(
