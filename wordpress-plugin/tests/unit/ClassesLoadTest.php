@@ -39,7 +39,7 @@ final class ClassesLoadTest extends TestCase {
 			if ( ! str_ends_with( $relative, '.php' ) || in_array( basename( $relative ), array( 'index.php', 'autoload.php' ), true ) ) {
 				continue;
 			}
-			$class             = 'Wpwa\\Plugin\\' . str_replace( '/', '\\', substr( $relative, 0, -4 ) );
+			$class              = 'Wpwa\\Plugin\\' . str_replace( '/', '\\', substr( $relative, 0, -4 ) );
 			$found[ $relative ] = array( $class );
 		}
 		ksort( $found );
