@@ -44,7 +44,13 @@ final class Logs {
 	 * @return void
 	 */
 	public static function init(): void {
-		add_action( self::PURGE_HOOK, array( self::class, 'purge' ) );
+		// The daily clean-up; purge()'s count is for its other callers, an action returns nothing.
+		add_action(
+			self::PURGE_HOOK,
+			static function (): void {
+				self::purge();
+			}
+		);
 		add_action( 'init', array( self::class, 'ensure_scheduled' ), 20 );
 	}
 

@@ -53,7 +53,13 @@ final class Privacy {
 		add_filter( 'wp_privacy_personal_data_exporters', array( self::class, 'register_exporter' ) );
 		add_filter( 'wp_privacy_personal_data_erasers', array( self::class, 'register_eraser' ) );
 		add_action( 'admin_init', array( self::class, 'suggest_policy_text' ) );
-		add_action( Logs::PURGE_HOOK, array( self::class, 'purge' ) );
+		// The daily clean-up; purge()'s counts are for its other callers, an action returns nothing.
+		add_action(
+			Logs::PURGE_HOOK,
+			static function (): void {
+				self::purge();
+			}
+		);
 	}
 
 	/**
@@ -239,7 +245,7 @@ final class Privacy {
 					'limit'         => 100,
 				)
 			) as $order ) {
-				if ( is_object( $order ) && method_exists( $order, 'get_billing_phone' ) ) {
+				if ( $order instanceof \WC_Order ) {
 					$phones[] = array( (string) $order->get_billing_phone(), (string) $order->get_billing_country() );
 				}
 			}
@@ -358,7 +364,7 @@ final class Privacy {
 		if ( '' === $country || ! is_wp_error( Core::privacy_whatsapp_id( $phone ) ) || ! function_exists( 'WC' ) ) {
 			return $phone;
 		}
-		$countries = WC()->countries ?? null;
+		$countries = WC()->countries;
 		$code      = is_object( $countries ) && method_exists( $countries, 'get_country_calling_code' ) ? (string) $countries->get_country_calling_code( $country ) : '';
 		if ( ! preg_match( '/^\+\d{1,4}$/', $code ) ) {
 			return $phone;

@@ -81,7 +81,13 @@ final class Auth {
 	 */
 	public static function resolve( WP_REST_Request $request, bool $allow_bearer, string $scope = '' ) {
 		if ( null === self::$principals ) {
-			self::$principals = new WeakMap();
+			/**
+			 * Answers by request, forgotten with the request.
+			 *
+			 * @var WeakMap<WP_REST_Request,Principal> $principals
+			 */
+			$principals       = new WeakMap();
+			self::$principals = $principals;
 		}
 		if ( isset( self::$principals[ $request ] ) ) {
 			return self::$principals[ $request ];

@@ -161,11 +161,11 @@ abstract class BaseController {
 	 *
 	 * @param WP_REST_Request $request      Request.
 	 * @param bool            $allow_bearer Whether a bearer token is accepted.
-	 * @param string|null     $scope        Scope the token needs.
+	 * @param string          $scope        Scope the token needs (none when empty).
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return Principal|WP_Error
 	 */
-	protected static function principal( WP_REST_Request $request, bool $allow_bearer, ?string $scope = null ) {
+	protected static function principal( WP_REST_Request $request, bool $allow_bearer, string $scope = '' ) {
 		return Auth::resolve( $request, $allow_bearer, $scope );
 	}
 
