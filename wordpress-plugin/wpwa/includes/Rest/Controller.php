@@ -250,10 +250,10 @@ final class Controller extends BaseController {
 	 *
 	 * @since 0.1.0
 	 *
-	 * @param WP_HTTP_Response $response Response.
-	 * @param WP_REST_Server   $server   Server.
-	 * @param WP_REST_Request  $request  Request.
-	 * @return WP_HTTP_Response
+	 * @param WP_HTTP_Response|mixed $response Response (checked: an earlier filter may return anything).
+	 * @param WP_REST_Server         $server   Server.
+	 * @param WP_REST_Request|mixed  $request  Request.
+	 * @return WP_HTTP_Response|mixed
 	 */
 	public static function add_auth_headers( $response, $server, $request ) {
 		unset( $server );

@@ -436,9 +436,9 @@ final class SessionController extends BaseController {
 		}
 		return self::respond(
 			array(
-				'ok'         => (bool) ( $result['ok'] ?? false ),
-				'sessions'   => (int) ( $result['sessions'] ?? 0 ),
-				'latency_ms' => (int) ( $result['latency_ms'] ?? 0 ),
+				'ok'         => (bool) $result['ok'],
+				'sessions'   => (int) $result['sessions'],
+				'latency_ms' => (int) $result['latency_ms'],
 				'url'        => $gw['url'],
 				'sandbox'    => (bool) Settings::get( 'sandbox_mode' ),
 			)
