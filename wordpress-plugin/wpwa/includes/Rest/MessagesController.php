@@ -55,9 +55,9 @@ final class MessagesController extends BaseController {
 	 *
 	 * @since 0.4.0
 	 *
-	 * @param mixed           $response Result so far (a WP_Error when parameters were refused).
+	 * @param mixed               $response Result so far (a WP_Error when parameters were refused).
 	 * @param array<string,mixed> $handler Route handler.
-	 * @param WP_REST_Request $request  Request.
+	 * @param WP_REST_Request     $request  Request.
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return mixed
 	 */
