@@ -164,6 +164,7 @@ site_seed() {
 # Reads a value from the seed summary: site_json '.vendors[0].login' style
 # paths are overkill here; PHP is at hand and always installed.
 site_json() {
+    # shellcheck disable=SC2016 # PHP code, expanded by PHP
     php -r '$d = json_decode(file_get_contents($argv[1]), true);
         foreach (explode(".", $argv[2]) as $k) { $d = is_array($d) && array_key_exists($k, $d) ? $d[$k] : null; }
         echo is_scalar($d) ? $d : json_encode($d);' "$SITE_JSON" "$1"

@@ -15,25 +15,25 @@ if ( PHP_SAPI !== 'cli' ) {
 	exit( 1 );
 }
 
-$root   = dirname( __DIR__ ) . '/wpwa';
-$domain = 'wpwa';
+$root        = dirname( __DIR__ ) . '/wpwa';
+$text_domain = 'wpwa';
 
 // function => list of argument roles.
 $keywords = array(
-	'__'              => array( 'msgid', 'domain' ),
-	'_e'              => array( 'msgid', 'domain' ),
-	'esc_html__'      => array( 'msgid', 'domain' ),
-	'esc_html_e'      => array( 'msgid', 'domain' ),
-	'esc_attr__'      => array( 'msgid', 'domain' ),
-	'esc_attr_e'      => array( 'msgid', 'domain' ),
-	'_x'              => array( 'msgid', 'context', 'domain' ),
-	'_ex'             => array( 'msgid', 'context', 'domain' ),
-	'esc_html_x'      => array( 'msgid', 'context', 'domain' ),
-	'esc_attr_x'      => array( 'msgid', 'context', 'domain' ),
-	'_n'              => array( 'msgid', 'plural', null, 'domain' ),
-	'_nx'             => array( 'msgid', 'plural', null, 'context', 'domain' ),
-	'_n_noop'         => array( 'msgid', 'plural', 'domain' ),
-	'_nx_noop'        => array( 'msgid', 'plural', 'context', 'domain' ),
+	'__'         => array( 'msgid', 'domain' ),
+	'_e'         => array( 'msgid', 'domain' ),
+	'esc_html__' => array( 'msgid', 'domain' ),
+	'esc_html_e' => array( 'msgid', 'domain' ),
+	'esc_attr__' => array( 'msgid', 'domain' ),
+	'esc_attr_e' => array( 'msgid', 'domain' ),
+	'_x'         => array( 'msgid', 'context', 'domain' ),
+	'_ex'        => array( 'msgid', 'context', 'domain' ),
+	'esc_html_x' => array( 'msgid', 'context', 'domain' ),
+	'esc_attr_x' => array( 'msgid', 'context', 'domain' ),
+	'_n'         => array( 'msgid', 'plural', null, 'domain' ),
+	'_nx'        => array( 'msgid', 'plural', null, 'context', 'domain' ),
+	'_n_noop'    => array( 'msgid', 'plural', 'domain' ),
+	'_nx_noop'   => array( 'msgid', 'plural', 'context', 'domain' ),
 );
 
 $entries = array();
@@ -41,7 +41,10 @@ $entries = array();
 $add = static function ( array $e ) use ( &$entries ) {
 	$key = ( $e['context'] ?? '' ) . "\4" . $e['msgid'];
 	if ( ! isset( $entries[ $key ] ) ) {
-		$entries[ $key ] = $e + array( 'refs' => array(), 'comments' => array() );
+		$entries[ $key ] = $e + array(
+			'refs'     => array(),
+			'comments' => array(),
+		);
 	}
 	$entries[ $key ]['refs'][] = $e['ref'];
 	if ( ! empty( $e['comment'] ) && ! in_array( $e['comment'], $entries[ $key ]['comments'], true ) ) {
@@ -75,11 +78,11 @@ foreach ( $files as $file ) {
 }
 sort( $paths );
 
-foreach ( $paths as $path ) {
-	$rel    = substr( $path, strlen( $root ) + 1 );
-	$tokens = token_get_all( file_get_contents( $path ) );
-	$count  = count( $tokens );
-	$last_comment = null;
+foreach ( $paths as $source_file ) {
+	$rel               = substr( $source_file, strlen( $root ) + 1 );
+	$tokens            = token_get_all( file_get_contents( $source_file ) );
+	$count             = count( $tokens );
+	$last_comment      = null;
 	$last_comment_line = -10;
 
 	for ( $i = 0; $i < $count; $i++ ) {
@@ -97,7 +100,7 @@ foreach ( $paths as $path ) {
 		// Must be a call: next non-whitespace token is "(".
 		$j = $i + 1;
 		while ( $j < $count && is_array( $tokens[ $j ] ) && T_WHITESPACE === $tokens[ $j ][0] ) {
-			$j++;
+			++$j;
 		}
 		if ( '(' !== ( $tokens[ $j ] ?? null ) ) {
 			continue;
@@ -114,7 +117,7 @@ foreach ( $paths as $path ) {
 				continue;
 			}
 			if ( in_array( $tk, array( '(', '[', '{' ), true ) ) {
-				$depth++;
+				++$depth;
 				$lit = false;
 				continue;
 			}
@@ -123,7 +126,7 @@ foreach ( $paths as $path ) {
 					$args[] = $lit ? $cur : null;
 					break;
 				}
-				$depth--;
+				--$depth;
 				continue;
 			}
 			if ( ',' === $tk && 0 === $depth ) {
@@ -144,12 +147,12 @@ foreach ( $paths as $path ) {
 
 		$roles = $keywords[ $t[1] ];
 		$e     = array( 'ref' => $rel . ':' . $line );
-		foreach ( $roles as $n => $role ) {
-			if ( null !== $role ) {
-				$e[ $role ] = $args[ $n ] ?? null;
+		foreach ( $roles as $n => $arg_role ) {
+			if ( null !== $arg_role ) {
+				$e[ $arg_role ] = $args[ $n ] ?? null;
 			}
 		}
-		if ( ( $e['domain'] ?? null ) !== $domain || ! is_string( $e['msgid'] ?? null ) || '' === $e['msgid'] ) {
+		if ( ( $e['domain'] ?? null ) !== $text_domain || ! is_string( $e['msgid'] ?? null ) || '' === $e['msgid'] ) {
 			continue;
 		}
 		if ( $last_comment && $line - $last_comment_line <= 2 ) {
@@ -174,19 +177,19 @@ $q = static function ( string $s ): string {
 };
 
 $version = preg_match( '/^\s*\*\s*Version:\s*(\S+)/m', $main, $m ) ? $m[1] : '0.0.0';
-$out     = "# Copyright (C) " . gmdate( 'Y' ) . " The wpwa team\n";
+$out     = '# Copyright (C) ' . gmdate( 'Y' ) . " The wpwa team\n";
 $out    .= "# This file is distributed under the GPL-2.0-or-later.\n";
 $out    .= "msgid \"\"\nmsgstr \"\"\n";
 $out    .= "\"Project-Id-Version: WhatsApp Integration for WooCommerce Marketplaces (wpwa) {$version}\\n\"\n";
 $out    .= "\"Report-Msgid-Bugs-To: \\n\"\n";
-$out    .= "\"POT-Creation-Date: " . gmdate( 'Y-m-d H:i+0000' ) . "\\n\"\n";
+$out    .= '"POT-Creation-Date: ' . gmdate( 'Y-m-d H:i+0000' ) . "\\n\"\n";
 $out    .= "\"MIME-Version: 1.0\\n\"\n";
 $out    .= "\"Content-Type: text/plain; charset=UTF-8\\n\"\n";
 $out    .= "\"Content-Transfer-Encoding: 8bit\\n\"\n";
 $out    .= "\"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n\"\n";
 $out    .= "\"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n\"\n";
 $out    .= "\"Language-Team: LANGUAGE <LL@li.org>\\n\"\n";
-$out    .= "\"X-Domain: {$domain}\\n\"\n";
+$out    .= "\"X-Domain: {$text_domain}\\n\"\n";
 $out    .= "\"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n\"\n";
 
 foreach ( $entries as $e ) {

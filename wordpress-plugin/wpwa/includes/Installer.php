@@ -206,8 +206,8 @@ final class Installer {
 		if ( false !== $auto_add ) {
 			add_action( 'transition_post_status', '_wp_auto_add_pages_to_menu', $auto_add, 3 );
 		}
-		if ( is_wp_error( $page_id ) || ! $page_id ) {
-			Core::report( 'Could not create the vendor dashboard page: ' . ( is_wp_error( $page_id ) ? $page_id->get_error_message() : 'unknown error' ) );
+		if ( is_wp_error( $page_id ) ) {
+			Core::report( 'Could not create the vendor dashboard page: ' . $page_id->get_error_message() );
 			return 0;
 		}
 

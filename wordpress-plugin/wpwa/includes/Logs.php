@@ -44,7 +44,13 @@ final class Logs {
 	 * @return void
 	 */
 	public static function init(): void {
-		add_action( self::PURGE_HOOK, array( self::class, 'purge' ) );
+		// The daily clean-up; purge()'s count is for its other callers, an action returns nothing.
+		add_action(
+			self::PURGE_HOOK,
+			static function (): void {
+				self::purge();
+			}
+		);
 		add_action( 'init', array( self::class, 'ensure_scheduled' ), 20 );
 	}
 
@@ -73,7 +79,7 @@ final class Logs {
 			$days    = (int) Settings::get( 'log_retention_days' );
 			$deleted = Core::log_purge( time() - $days * DAY_IN_SECONDS );
 			if ( is_wp_error( $deleted ) ) {
-				Core::report( $deleted );
+				Core::report( $deleted->get_error_message() );
 				return $deleted;
 			}
 			update_option( self::LAST_PURGE_OPTION, array( time(), (int) $deleted ), false );

@@ -20,6 +20,50 @@ defined( 'ABSPATH' ) || exit;
 final class Plugin {
 
 	/**
+	 * The plugin's areas, in the order they hook in. Each class's `init()`
+	 * adds that area's actions, filters, shortcodes and REST routes and does
+	 * nothing else, so this list and those methods are the whole wiring of
+	 * the plugin to WordPress (besides the few hooks boot() adds itself).
+	 *
+	 * @since 0.7.0
+	 */
+	private const AREAS = array(
+		Frontend\Shortcode::class,
+		Frontend\Assets::class,
+		Frontend\Navigation::class,
+		Rest\Controller::class,
+		Rest\SessionController::class,
+		Rest\SyncController::class,
+		Rest\MessagesController::class,
+		Rest\PreferencesController::class,
+		Messages\PreferencesForm::class,
+		Rest\AdminController::class,
+		Logs::class,
+		Privacy::class,
+		CloudConnections::class,
+		Catalog\Scheduler::class,
+		Catalog\Panel::class,
+		Integrations\Marketplaces::class,
+	);
+
+	/**
+	 * The areas of wp-admin, hooked in after AREAS on admin requests only.
+	 *
+	 * @since 0.7.0
+	 */
+	private const ADMIN_AREAS = array(
+		Admin\Notices::class,
+		Admin\SettingsPage::class,
+		Admin\GatewaySettings::class,
+		Admin\VendorsPage::class,
+		Admin\CatalogSettings::class,
+		Admin\MessagesSettings::class,
+		Admin\CloudConnectionsBox::class,
+		Admin\LogsPage::class,
+		Admin\SiteHealth::class,
+	);
+
+	/**
 	 * Whether boot() ran.
 	 *
 	 * @var bool
@@ -51,33 +95,8 @@ final class Plugin {
 				add_action( $hook, array( Vendors::class, 'flush_cache' ), 10, 0 );
 			}
 
-			Frontend\Shortcode::init();
-			Frontend\Assets::init();
-			Frontend\Navigation::init();
-			Rest\Controller::init();
-			Rest\SessionController::init();
-			Rest\SyncController::init();
-			Rest\MessagesController::init();
-			Rest\PreferencesController::init();
-			Messages\PreferencesForm::init();
-			Rest\AdminController::init();
-			Logs::init();
-			Privacy::init();
-			CloudConnections::init();
-			Catalog\Scheduler::init();
-			Catalog\Panel::init();
-			Integrations\Marketplaces::init();
-
-			if ( is_admin() ) {
-				Admin\Notices::init();
-				Admin\SettingsPage::init();
-				Admin\GatewaySettings::init();
-				Admin\VendorsPage::init();
-				Admin\CatalogSettings::init();
-				Admin\MessagesSettings::init();
-				Admin\CloudConnectionsBox::init();
-				Admin\LogsPage::init();
-				Admin\SiteHealth::init();
+			foreach ( is_admin() ? array_merge( self::AREAS, self::ADMIN_AREAS ) : self::AREAS as $area ) {
+				$area::init();
 			}
 
 			// Tell the extension where the store is, so every worker reports

@@ -53,7 +53,13 @@ final class Privacy {
 		add_filter( 'wp_privacy_personal_data_exporters', array( self::class, 'register_exporter' ) );
 		add_filter( 'wp_privacy_personal_data_erasers', array( self::class, 'register_eraser' ) );
 		add_action( 'admin_init', array( self::class, 'suggest_policy_text' ) );
-		add_action( Logs::PURGE_HOOK, array( self::class, 'purge' ) );
+		// The daily clean-up; purge()'s counts are for its other callers, an action returns nothing.
+		add_action(
+			Logs::PURGE_HOOK,
+			static function (): void {
+				self::purge();
+			}
+		);
 	}
 
 	/**
@@ -65,7 +71,7 @@ final class Privacy {
 	 * @return array<string,array<string,mixed>>
 	 */
 	public static function register_exporter( $exporters ): array {
-		$exporters                = is_array( $exporters ) ? $exporters : array();
+		$exporters             = is_array( $exporters ) ? $exporters : array();
 		$exporters[ self::ID ] = array(
 			'exporter_friendly_name' => __( 'WhatsApp conversations', 'wpwa' ),
 			'callback'               => array( self::class, 'export' ),
@@ -238,7 +244,7 @@ final class Privacy {
 					'limit'         => 100,
 				)
 			) as $order ) {
-				if ( is_object( $order ) && method_exists( $order, 'get_billing_phone' ) ) {
+				if ( $order instanceof \WC_Order ) {
 					$phones[] = array( (string) $order->get_billing_phone(), (string) $order->get_billing_country() );
 				}
 			}
@@ -292,7 +298,7 @@ final class Privacy {
 		}
 		$removed = Core::messages_purge( $days );
 		if ( is_wp_error( $removed ) ) {
-			Core::report( $removed );
+			Core::report( $removed->get_error_message() );
 			return $removed;
 		}
 		update_option( self::LAST_PURGE_OPTION, array( time(), (int) $removed['conversations'], (int) $removed['messages'] ), false );
@@ -356,7 +362,7 @@ final class Privacy {
 		if ( '' === $country || ! is_wp_error( Core::privacy_whatsapp_id( $phone ) ) || ! function_exists( 'WC' ) ) {
 			return $phone;
 		}
-		$countries = WC()->countries ?? null;
+		$countries = WC()->countries;
 		$code      = is_object( $countries ) && method_exists( $countries, 'get_country_calling_code' ) ? (string) $countries->get_country_calling_code( $country ) : '';
 		if ( ! preg_match( '/^\+\d{1,4}$/', $code ) ) {
 			return $phone;

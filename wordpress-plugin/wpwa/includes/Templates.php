@@ -58,6 +58,7 @@ final class Templates {
 	 * @param string              $name Relative template name.
 	 * @param array<string,mixed> $view Data for the template.
 	 * @return string
+	 * @throws \Throwable What the template throws, once its partial output is discarded.
 	 */
 	public static function render( string $name, array $view = array() ): string {
 		$file = self::locate( $name );

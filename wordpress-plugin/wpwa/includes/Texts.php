@@ -316,10 +316,10 @@ final class Texts {
 				/* translators: 1: number of entries, 2: number of days. */
 				return sprintf( _n( 'Activity log: %1$s entry older than %2$s days deleted.', 'Activity log: %1$s entries older than %2$s days deleted.', $int( 'deleted' ), 'wpwa' ), number_format_i18n( $int( 'deleted' ) ), number_format_i18n( $int( 'days' ) ) );
 			case 'privacy_erased':
-				/* translators: 1: "3 conversations", 2: "12 messages". */
+				/* translators: 1: a count of conversations, such as 3 conversations; 2: a count of messages, such as 12 messages. */
 				return sprintf( __( 'A customer\'s WhatsApp data was erased on request: %1$s, %2$s.', 'wpwa' ), Privacy::conversations( $int( 'conversations' ) ), Privacy::messages( $int( 'messages' ) ) );
 			case 'privacy_cleanup':
-				/* translators: 1: "3 conversations", 2: "12 messages", 3: days. */
+				/* translators: 1: a count of conversations, such as 3 conversations; 2: a count of messages, such as 12 messages; 3: number of days. */
 				return sprintf( __( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ), Privacy::conversations( $int( 'conversations' ) ), Privacy::messages( $int( 'messages' ) ), $int( 'days' ) );
 			case 'store_migrated':
 				/* translators: %s: schema version. */

@@ -27,7 +27,7 @@ defined( 'ABSPATH' ) || exit;
 final class CloudConnectionsBox {
 
 	/**
-	 * admin-post actions.
+	 * Actions handled by admin-post.php.
 	 *
 	 * @since 0.5.0
 	 */

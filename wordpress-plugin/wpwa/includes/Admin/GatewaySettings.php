@@ -27,7 +27,7 @@ defined( 'ABSPATH' ) || exit;
 final class GatewaySettings {
 
 	/**
-	 * admin-post actions.
+	 * Actions handled by admin-post.php.
 	 *
 	 * @since 0.2.0
 	 */

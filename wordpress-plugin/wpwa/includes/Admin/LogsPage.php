@@ -33,7 +33,7 @@ final class LogsPage {
 	public const SLUG = 'wpwa-logs';
 
 	/**
-	 * admin-post action of the CSV export.
+	 * Action of the CSV export, handled by admin-post.php.
 	 *
 	 * @since 0.5.0
 	 */

@@ -34,7 +34,7 @@ final class VendorsPage {
 	public const SLUG = 'wpwa-vendors';
 
 	/**
-	 * admin-post actions.
+	 * Actions handled by admin-post.php.
 	 *
 	 * @since 0.2.0
 	 */

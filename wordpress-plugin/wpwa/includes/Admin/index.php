@@ -1,3 +1,8 @@
 <?php
-// Silence is golden.
+/**
+ * Nothing to see here: keeps the folder from being listed.
+ *
+ * @package Wpwa\Plugin
+ */
+
 defined( 'ABSPATH' ) || exit;

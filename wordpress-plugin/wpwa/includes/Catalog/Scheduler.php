@@ -133,7 +133,7 @@ final class Scheduler {
 					'per_page' => -1,
 				)
 			);
-			foreach ( is_array( $pending ) ? $pending : array() as $action ) {
+			foreach ( $pending as $action ) {
 				$args = is_object( $action ) && method_exists( $action, 'get_args' ) ? (array) $action->get_args() : array();
 				if ( (int) ( $args[0] ?? 0 ) === $vendor_id ) {
 					as_unschedule_all_actions( self::SLICE_HOOK, $args, self::GROUP );
@@ -141,7 +141,8 @@ final class Scheduler {
 			}
 		}
 		$crons = _get_cron_array();
-		foreach ( is_array( $crons ) ? $crons : array() as $timestamp => $hooks ) {
+		// Always an array since WordPress 6.1.
+		foreach ( $crons as $timestamp => $hooks ) {
 			foreach ( $hooks[ self::SLICE_HOOK ] ?? array() as $event ) {
 				if ( (int) ( $event['args'][0] ?? 0 ) === $vendor_id ) {
 					wp_unschedule_event( (int) $timestamp, self::SLICE_HOOK, $event['args'] );
@@ -295,7 +296,19 @@ final class Scheduler {
 		}
 		$ids = array( (int) $post_id );
 		if ( 'product' === $post->post_type ) {
-			$ids = array_merge( $ids, array_map( 'intval', get_children( array( 'post_parent' => (int) $post_id, 'post_type' => 'product_variation', 'fields' => 'ids' ) ) ) );
+			$ids = array_merge(
+				$ids,
+				array_map(
+					'intval',
+					get_children(
+						array(
+							'post_parent' => (int) $post_id,
+							'post_type'   => 'product_variation',
+							'fields'      => 'ids',
+						)
+					)
+				)
+			);
 		}
 		foreach ( $ids as $id ) {
 			self::unschedule_action( self::PRICE_HOOK, array( $id ) );
@@ -503,9 +516,9 @@ final class Scheduler {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param int     $post_id Post ID.
-	 * @param WP_Post $after   Post after.
-	 * @param WP_Post $before  Post before.
+	 * @param int           $post_id Post ID.
+	 * @param WP_Post|mixed $after   Post after (checked: other code may fire the hook).
+	 * @param WP_Post|mixed $before  Post before.
 	 * @return void
 	 */
 	public static function on_post_updated( $post_id, $after, $before ): void {

@@ -198,6 +198,8 @@ final class Dokan extends Marketplace {
 	 * (Dokan makes administrators and shop managers sellers) are not vendors.
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function is_vendor( int $user_id ): bool {
 		return $user_id > 0
@@ -219,6 +221,8 @@ final class Dokan extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	protected function raw_store_name( int $user_id ): string {
 		if ( ! function_exists( 'dokan' ) ) {
@@ -232,6 +236,8 @@ final class Dokan extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function store_url( int $user_id ): string {
 		return function_exists( 'dokan_get_store_url' ) ? (string) dokan_get_store_url( $user_id ) : '';
@@ -241,6 +247,8 @@ final class Dokan extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product ID.
 	 */
 	public function product_vendor( int $product_id ): int {
 		return function_exists( 'dokan_get_vendor_by_product' ) ? (int) dokan_get_vendor_by_product( $product_id, true ) : 0;

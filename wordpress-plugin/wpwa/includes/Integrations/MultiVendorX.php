@@ -159,7 +159,14 @@ final class MultiVendorX extends Marketplace {
 				WPWA_PLUGIN_VERSION,
 				array( 'in_footer' => true )
 			);
-			wp_localize_script( self::SCRIPT, 'wpwaMultiVendorX', array( 'holderId' => self::HOLDER_ID, 'tab' => self::TAB ) );
+			wp_localize_script(
+				self::SCRIPT,
+				'wpwaMultiVendorX',
+				array(
+					'holderId' => self::HOLDER_ID,
+					'tab'      => self::TAB,
+				)
+			);
 		} catch ( Throwable $e ) {
 			Core::report( $e );
 		}
@@ -250,8 +257,8 @@ final class MultiVendorX extends Marketplace {
 		if ( $user_id <= 0 || ! $this->is_loaded() ) {
 			return 0;
 		}
-		$owned    = $this->owned_stores( $user_id );
-		$active   = (int) get_user_meta( $user_id, \MultiVendorX\Utill::USER_SETTINGS_KEYS['active_store'], true );
+		$owned  = $this->owned_stores( $user_id );
+		$active = (int) get_user_meta( $user_id, \MultiVendorX\Utill::USER_SETTINGS_KEYS['active_store'], true );
 		return in_array( $active, $owned, true ) ? $active : (int) ( $owned[0] ?? 0 );
 	}
 
@@ -280,6 +287,8 @@ final class MultiVendorX extends Marketplace {
 	 * A `store_owner` who owns a store.
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function is_vendor( int $user_id ): bool {
 		$user = $user_id > 0 ? get_userdata( $user_id ) : false;
@@ -315,6 +324,8 @@ final class MultiVendorX extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	protected function raw_store_name( int $user_id ): string {
 		$store = $this->store( $this->store_id( $user_id ) );
@@ -325,6 +336,8 @@ final class MultiVendorX extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function store_url( int $user_id ): string {
 		$store_id = $this->store_id( $user_id );
@@ -342,6 +355,8 @@ final class MultiVendorX extends Marketplace {
 	 * The primary owner of the product's store.
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product ID.
 	 */
 	public function product_vendor( int $product_id ): int {
 		$store_id = (int) get_post_meta( $product_id, \MultiVendorX\Utill::POST_META_SETTINGS['store_id'], true );
@@ -354,6 +369,8 @@ final class MultiVendorX extends Marketplace {
 	 * Products whose store is one the vendor owns.
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
 	 */
 	public function product_scope( int $vendor_id ): array {
 		return array(

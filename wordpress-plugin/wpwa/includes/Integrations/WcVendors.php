@@ -154,6 +154,8 @@ final class WcVendors extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function is_vendor( int $user_id ): bool {
 		return $user_id > 0 && class_exists( 'WCV_Vendors' ) && \WCV_Vendors::is_vendor( $user_id );
@@ -172,6 +174,8 @@ final class WcVendors extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	protected function raw_store_name( int $user_id ): string {
 		return class_exists( 'WCV_Vendors' ) ? (string) \WCV_Vendors::get_vendor_shop_name( $user_id ) : '';
@@ -181,6 +185,8 @@ final class WcVendors extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function store_url( int $user_id ): string {
 		return class_exists( 'WCV_Vendors' ) ? (string) \WCV_Vendors::get_vendor_shop_page( $user_id ) : '';
@@ -190,6 +196,8 @@ final class WcVendors extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product ID.
 	 */
 	public function product_vendor( int $product_id ): int {
 		return class_exists( 'WCV_Vendors' ) ? max( 0, (int) \WCV_Vendors::get_vendor_from_product( $product_id ) ) : 0;

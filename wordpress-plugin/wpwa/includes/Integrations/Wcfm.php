@@ -156,16 +156,17 @@ final class Wcfm extends Marketplace {
 	 * @return void
 	 */
 	public function register_endpoint(): void {
-		global $WCFM_Query; // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase -- WCFM's global.
-		if ( ! is_object( $WCFM_Query ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+		// WCFM's global, read by name (it is not snake_case).
+		$wcfm_query = $GLOBALS['WCFM_Query'] ?? null;
+		if ( ! is_object( $wcfm_query ) ) {
 			return;
 		}
 		try {
-			if ( method_exists( $WCFM_Query, 'init_query_vars' ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
-				$WCFM_Query->init_query_vars(); // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+			if ( method_exists( $wcfm_query, 'init_query_vars' ) ) {
+				$wcfm_query->init_query_vars();
 			}
-			if ( method_exists( $WCFM_Query, 'add_endpoints' ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
-				$WCFM_Query->add_endpoints(); // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+			if ( method_exists( $wcfm_query, 'add_endpoints' ) ) {
+				$wcfm_query->add_endpoints();
 			}
 		} catch ( Throwable $e ) {
 			Core::report( $e );
@@ -246,6 +247,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function is_vendor( int $user_id ): bool {
 		return function_exists( 'wcfm_is_vendor' ) && wcfm_is_vendor( $user_id );
@@ -264,6 +267,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	protected function raw_store_name( int $user_id ): string {
 		return function_exists( 'wcfm_get_vendor_store_name' ) ? (string) wcfm_get_vendor_store_name( $user_id ) : '';
@@ -273,6 +278,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $user_id User ID.
 	 */
 	public function store_url( int $user_id ): string {
 		return function_exists( 'wcfmmp_get_store_url' ) ? (string) wcfmmp_get_store_url( $user_id ) : '';
@@ -282,6 +289,8 @@ final class Wcfm extends Marketplace {
 	 * {@inheritDoc}
 	 *
 	 * @since 0.7.0
+	 *
+	 * @param int $product_id Product ID.
 	 */
 	public function product_vendor( int $product_id ): int {
 		return function_exists( 'wcfm_get_vendor_id_by_post' ) ? (int) wcfm_get_vendor_id_by_post( $product_id ) : 0;

@@ -44,15 +44,23 @@ final class Preferences {
 	 */
 	public static function defaults(): array {
 		return array(
-			'notify_email'        => true,
-			'notify_whatsapp'     => false,
-			'whatsapp_number'     => '',
-			'acknowledge'         => false,
-			'acknowledgement'     => __( 'Thanks for your message! {vendor} has received it and will reply soon.', 'wpwa' ),
-			'use_hours'           => false,
-			'hours'               => array_fill( 0, 7, array( 'open' => '09:00', 'close' => '17:00', 'closed' => false ) ),
-			'away'                => false,
-			'away_message'        => __( '{vendor} is closed right now. We will answer your message as soon as we are back.', 'wpwa' ),
+			'notify_email'    => true,
+			'notify_whatsapp' => false,
+			'whatsapp_number' => '',
+			'acknowledge'     => false,
+			'acknowledgement' => __( 'Thanks for your message! {vendor} has received it and will reply soon.', 'wpwa' ),
+			'use_hours'       => false,
+			'hours'           => array_fill(
+				0,
+				7,
+				array(
+					'open'   => '09:00',
+					'close'  => '17:00',
+					'closed' => false,
+				)
+			),
+			'away'            => false,
+			'away_message'    => __( '{vendor} is closed right now. We will answer your message as soon as we are back.', 'wpwa' ),
 		);
 	}
 
@@ -122,7 +130,10 @@ final class Preferences {
 			$problems[] = self::problem( 'number_required', 'whatsapp_number' );
 		}
 
-		foreach ( array( 'acknowledgement' => 'acknowledge', 'away_message' => 'away' ) as $field => $switch ) {
+		foreach ( array(
+			'acknowledgement' => 'acknowledge',
+			'away_message'    => 'away',
+		) as $field => $switch ) {
 			$text = trim( sanitize_textarea_field( (string) ( $input[ $field ] ?? '' ) ) );
 			if ( mb_strlen( $text ) > self::MAX_TEXT ) {
 				$problems[] = self::problem( 'text_too_long', $field );

@@ -66,12 +66,13 @@ final class Records {
 				return '1=0';
 			}
 			// Meta values are strings; quoted integers keep the comparison on the index.
-			$in = "'" . implode( "','", array_map( 'intval', $scope['meta_values'] ) ) . "'";
-			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table names and a list of integers.
-			return $wpdb->prepare( "{$posts}.ID IN (SELECT post_id FROM {$wpdb->postmeta} WHERE meta_key = %s AND meta_value IN ($in))", $scope['meta_key'] );
+			$values = array_map( static fn( $id ) => (string) (int) $id, $scope['meta_values'] );
+			return $wpdb->prepare(
+				'%i.ID IN (SELECT post_id FROM %i WHERE meta_key = %s AND meta_value IN (' . implode( ',', array_fill( 0, count( $values ), '%s' ) ) . '))',
+				array_merge( array( $posts, $wpdb->postmeta, $scope['meta_key'] ), $values )
+			);
 		}
-		// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- table name.
-		return $wpdb->prepare( "{$posts}.post_author = %d", $scope['author'] ?? $vendor_id );
+		return $wpdb->prepare( '%i.post_author = %d', $posts, $scope['author'] ?? $vendor_id );
 	}
 
 	/**
@@ -185,9 +186,9 @@ final class Records {
 	 *
 	 * @since 0.3.0
 	 *
-	 * @param string                $parent_title Title of the variable product.
-	 * @param array<string,string>  $attributes   `attribute_{name}` => value (term slug for taxonomies).
-	 * @param callable              $term_name    fn( string $taxonomy, string $slug ): ?string.
+	 * @param string               $parent_title Title of the variable product.
+	 * @param array<string,string> $attributes   `attribute_{name}` => value (term slug for taxonomies).
+	 * @param callable             $term_name    fn( string $taxonomy, string $slug ): ?string.
 	 * @return string
 	 */
 	public static function variation_title( string $parent_title, array $attributes, callable $term_name ): string {
@@ -271,7 +272,7 @@ final class Records {
 			$url = $guid;
 		}
 		/** This filter is documented in wp-includes/post.php */
-		$url = (string) apply_filters( 'wp_get_attachment_url', $url, $id );
+		$url = (string) apply_filters( 'wp_get_attachment_url', $url, $id ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.NonPrefixedHooknameFound -- WordPress's own filter, applied as wp_get_attachment_url() applies it.
 		if ( '' === $url ) {
 			return null;
 		}

@@ -44,13 +44,7 @@ final class StorageReader implements ProductReader {
 
 		$owner = Records::owner_condition( $vendor_id, $wpdb->posts );
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- counting is cheap on the type_status_date index; a stale cache would show wrong counts. $owner is prepared.
-		$count = $wpdb->get_var(
-			$wpdb->prepare(
-				"SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner",
-				'product',
-				'publish'
-			)
-		);
+		$count = $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner", 'product', 'publish' ) );
 
 		return (int) $count;
 	}
@@ -76,15 +70,7 @@ final class StorageReader implements ProductReader {
 
 		$owner = Records::owner_condition( $vendor_id, $wpdb->posts );
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- bulk read path by design. $owner is prepared.
-		$ids = $wpdb->get_col(
-			$wpdb->prepare(
-				"SELECT ID FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner AND ID > %d ORDER BY ID ASC LIMIT %d",
-				'product',
-				'publish',
-				$after_id,
-				$limit
-			)
-		);
+		$ids = $wpdb->get_col( $wpdb->prepare( "SELECT ID FROM {$wpdb->posts} WHERE post_type = %s AND post_status = %s AND $owner AND ID > %d ORDER BY ID ASC LIMIT %d", 'product', 'publish', $after_id, $limit ) );
 
 		return array_map( 'intval', (array) $ids );
 	}
@@ -110,24 +96,28 @@ final class StorageReader implements ProductReader {
 		}
 		$limit    = max( 1, min( 500, $limit ) );
 		$after_id = max( 0, $after_id );
-		$statuses = "'" . implode( "','", array_map( 'esc_sql', Records::STATUSES ) ) . "'";
 		$owner    = Records::owner_condition( $vendor_id, $wpdb->posts );
 
-		// phpcs:disable WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- bulk read path by design; interpolated lists are integers or escaped constants.
+		// Every statement below is prepared, lists through one placeholder per item.
+		// phpcs:disable WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- bulk read path by design: a few queries for a whole page of products.
 		$parents = $wpdb->get_results(
 			$wpdb->prepare(
-				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product' AND $owner AND post_status IN ($statuses) AND ID > %d ORDER BY ID ASC LIMIT %d",
-				$after_id,
-				$limit
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $owner is prepared by Records::owner_condition().
+				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product' AND $owner AND post_status IN (" . implode( ',', array_fill( 0, count( Records::STATUSES ), '%s' ) ) . ') AND ID > %d ORDER BY ID ASC LIMIT %d',
+				array_merge( Records::STATUSES, array( $after_id, $limit ) )
 			)
 		);
 		if ( ! $parents ) {
 			return array();
 		}
 		$parent_ids = array_map( static fn( $p ) => (int) $p->ID, $parents );
-		$in_parents = implode( ',', $parent_ids );
 
-		$variations = $wpdb->get_results( "SELECT * FROM {$wpdb->posts} WHERE post_type = 'product_variation' AND post_parent IN ($in_parents) AND post_status IN ('publish','private') ORDER BY post_parent ASC, menu_order ASC, ID ASC" );
+		$variations = $wpdb->get_results(
+			$wpdb->prepare(
+				"SELECT * FROM {$wpdb->posts} WHERE post_type = 'product_variation' AND post_parent IN (" . implode( ',', array_fill( 0, count( $parent_ids ), '%d' ) ) . ") AND post_status IN ('publish','private') ORDER BY post_parent ASC, menu_order ASC, ID ASC",
+				$parent_ids
+			)
+		);
 		$children   = array();
 		foreach ( (array) $variations as $v ) {
 			$children[ (int) $v->post_parent ][] = $v;
@@ -137,10 +127,15 @@ final class StorageReader implements ProductReader {
 		foreach ( (array) $variations as $v ) {
 			$all_ids[] = (int) $v->ID;
 		}
-		$in_all = implode( ',', $all_ids );
-		$keys   = "'_sku','_price','_regular_price','_sale_price','_sale_price_dates_from','_sale_price_dates_to','_stock_status','_manage_stock','_stock','_thumbnail_id','_variation_description'";
-		$meta   = array();
-		foreach ( (array) $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in_all) AND (meta_key IN ($keys) OR meta_key LIKE 'attribute\\_%') ORDER BY meta_id ASC" ) as $row ) {
+		$keys = array( '_sku', '_price', '_regular_price', '_sale_price', '_sale_price_dates_from', '_sale_price_dates_to', '_stock_status', '_manage_stock', '_stock', '_thumbnail_id', '_variation_description' );
+		$rows = $wpdb->get_results(
+			$wpdb->prepare(
+				"SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN (" . implode( ',', array_fill( 0, count( $all_ids ), '%d' ) ) . ') AND (meta_key IN (' . implode( ',', array_fill( 0, count( $keys ), '%s' ) ) . ') OR meta_key LIKE %s) ORDER BY meta_id ASC',
+				array_merge( $all_ids, $keys, array( $wpdb->esc_like( 'attribute_' ) . '%' ) )
+			)
+		);
+		$meta = array();
+		foreach ( (array) $rows as $row ) {
 			// First value wins, as get_post_meta( $id, $key, true ) answers.
 			if ( ! isset( $meta[ (int) $row->post_id ][ $row->meta_key ] ) ) {
 				$meta[ (int) $row->post_id ][ $row->meta_key ] = (string) $row->meta_value;
@@ -148,9 +143,14 @@ final class StorageReader implements ProductReader {
 		}
 
 		$taxonomies = array_merge( array( 'product_type', 'product_visibility' ), Records::BRAND_TAXONOMIES );
-		$tax_in     = "'" . implode( "','", array_map( 'esc_sql', $taxonomies ) ) . "'";
+		$rows       = $wpdb->get_results(
+			$wpdb->prepare(
+				"SELECT tr.object_id, tt.taxonomy, t.slug, t.name FROM {$wpdb->term_relationships} tr INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id INNER JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN (" . implode( ',', array_fill( 0, count( $parent_ids ), '%d' ) ) . ') AND tt.taxonomy IN (' . implode( ',', array_fill( 0, count( $taxonomies ), '%s' ) ) . ')',
+				array_merge( $parent_ids, $taxonomies )
+			)
+		);
 		$terms      = array();
-		foreach ( (array) $wpdb->get_results( "SELECT tr.object_id, tt.taxonomy, t.slug, t.name FROM {$wpdb->term_relationships} tr INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id INNER JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in_parents) AND tt.taxonomy IN ($tax_in)" ) as $row ) {
+		foreach ( (array) $rows as $row ) {
 			$terms[ (int) $row->object_id ][ $row->taxonomy ]['slugs'][] = (string) $row->slug;
 			$terms[ (int) $row->object_id ][ $row->taxonomy ]['names'][] = (string) $row->name;
 		}
@@ -164,17 +164,17 @@ final class StorageReader implements ProductReader {
 			}
 		}
 		if ( $images ) {
-			$in_images = implode( ',', array_keys( $images ) );
+			$image_ids = array_keys( $images );
 			$files     = array();
-			foreach ( (array) $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in_images) AND meta_key IN ('_wp_attached_file','_wp_attachment_metadata') ORDER BY meta_id ASC" ) as $row ) {
+			foreach ( (array) $wpdb->get_results( $wpdb->prepare( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN (" . implode( ',', array_fill( 0, count( $image_ids ), '%d' ) ) . ") AND meta_key IN ('_wp_attached_file','_wp_attachment_metadata') ORDER BY meta_id ASC", $image_ids ) ) as $row ) {
 				if ( ! isset( $files[ (int) $row->post_id ][ $row->meta_key ] ) ) {
 					$files[ (int) $row->post_id ][ $row->meta_key ] = (string) $row->meta_value;
 				}
 			}
-			foreach ( (array) $wpdb->get_results( "SELECT ID, post_mime_type, guid FROM {$wpdb->posts} WHERE ID IN ($in_images) AND post_type = 'attachment'" ) as $row ) {
-				$id              = (int) $row->ID;
-				$metadata        = maybe_unserialize( $files[ $id ]['_wp_attachment_metadata'] ?? '' );
-				$images[ $id ]   = Records::image(
+			foreach ( (array) $wpdb->get_results( $wpdb->prepare( "SELECT ID, post_mime_type, guid FROM {$wpdb->posts} WHERE ID IN (" . implode( ',', array_fill( 0, count( $image_ids ), '%d' ) ) . ") AND post_type = 'attachment'", $image_ids ) ) as $row ) {
+				$id            = (int) $row->ID;
+				$metadata      = maybe_unserialize( $files[ $id ]['_wp_attachment_metadata'] ?? '' );
+				$images[ $id ] = Records::image(
 					$id,
 					(string) $row->post_mime_type,
 					(string) ( $files[ $id ]['_wp_attached_file'] ?? '' ),
@@ -190,12 +190,24 @@ final class StorageReader implements ProductReader {
 		foreach ( (array) $variations as $v ) {
 			foreach ( $meta[ (int) $v->ID ] ?? array() as $key => $value ) {
 				if ( 0 === strpos( $key, 'attribute_pa_' ) && '' !== $value ) {
-					$wanted[] = $wpdb->prepare( '(tt.taxonomy = %s AND t.slug = %s)', substr( $key, 10 ), $value );
+					$wanted[ substr( $key, 10 ) . "\0" . $value ] = array( substr( $key, 10 ), $value );
 				}
 			}
 		}
 		if ( $wanted ) {
-			foreach ( (array) $wpdb->get_results( "SELECT tt.taxonomy, t.slug, t.name FROM {$wpdb->terms} t INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE " . implode( ' OR ', array_unique( $wanted ) ) ) as $row ) {
+			// Every taxonomy with every slug asked for; the pairs not wanted are dropped below.
+			$taxonomies = array_values( array_unique( array_column( $wanted, 0 ) ) );
+			$slugs      = array_values( array_unique( array_column( $wanted, 1 ) ) );
+			$rows       = $wpdb->get_results(
+				$wpdb->prepare(
+					"SELECT tt.taxonomy, t.slug, t.name FROM {$wpdb->terms} t INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy IN (" . implode( ',', array_fill( 0, count( $taxonomies ), '%s' ) ) . ') AND t.slug IN (' . implode( ',', array_fill( 0, count( $slugs ), '%s' ) ) . ')',
+					array_merge( $taxonomies, $slugs )
+				)
+			);
+			foreach ( (array) $rows as $row ) {
+				if ( ! isset( $wanted[ $row->taxonomy . "\0" . $row->slug ] ) ) {
+					continue;
+				}
 				$term_names[ $row->taxonomy ][ $row->slug ] = (string) $row->name;
 			}
 		}
@@ -210,8 +222,8 @@ final class StorageReader implements ProductReader {
 			$type = $t['product_type']['slugs'][0] ?? 'simple';
 			// Cached so that get_permalink() reads no row again.
 			wp_cache_add( $id, $post, 'posts' );
-			$link       = (string) get_permalink( $post );
-			$names      = array();
+			$link  = (string) get_permalink( $post );
+			$names = array();
 			foreach ( Records::BRAND_TAXONOMIES as $taxonomy ) {
 				$names[ $taxonomy ] = $t[ $taxonomy ]['names'] ?? array();
 			}

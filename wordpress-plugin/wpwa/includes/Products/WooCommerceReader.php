@@ -199,7 +199,8 @@ final class WooCommerceReader implements ProductReader {
 			}
 			foreach ( (array) $product->get_children() as $child_id ) {
 				$variation = wc_get_product( $child_id );
-				if ( ! is_object( $variation ) ) {
+				// get_variation_attributes() is the variation's own (WC_Product has none).
+				if ( ! $variation instanceof \WC_Product_Variation ) {
 					continue;
 				}
 				$attrs  = (array) $variation->get_variation_attributes();

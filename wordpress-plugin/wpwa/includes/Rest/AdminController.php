@@ -8,7 +8,6 @@
 
 namespace Wpwa\Plugin\Rest;
 
-use Throwable;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -25,7 +24,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.5.0
  */
-final class AdminController {
+final class AdminController extends BaseController {
 
 	/**
 	 * Hooks.
@@ -46,14 +45,17 @@ final class AdminController {
 	 * @return void
 	 */
 	public static function register_routes(): void {
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/admin/connections/(?P<id>[a-z0-9][a-z0-9_-]{0,39})/test',
 			array(
-				'methods'             => WP_REST_Server::CREATABLE,
-				'callback'            => array( self::class, 'test_connection' ),
-				'permission_callback' => array( self::class, 'can_manage' ),
-			)
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( self::class, 'test_connection' ),
+					'permission_callback' => array( self::class, 'can_manage' ),
+				),
+			),
+			array( self::class, 'test_schema' ),
+			false
 		);
 	}
 
@@ -63,10 +65,11 @@ final class AdminController {
 	 * @since 0.5.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_manage( WP_REST_Request $request ) {
-		$principal = Auth::resolve( $request, false );
+		$principal = self::principal( $request, false );
 		if ( is_wp_error( $principal ) ) {
 			return $principal;
 		}
@@ -82,58 +85,100 @@ final class AdminController {
 	 * @since 0.5.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function test_connection( WP_REST_Request $request ) {
-		try {
-			$id         = (string) $request->get_param( 'id' );
-			$connection = CloudConnections::core_connection( $id );
-			if ( is_wp_error( $connection ) ) {
-				return new WP_Error( 'wpwa_unknown_connection', $connection->get_error_message(), array( 'status' => 404 ) );
-			}
-			if ( '' === $connection['token'] ) {
-				return new WP_Error( 'wpwa_missing_access_token', __( 'This connection has no access token yet.', 'wpwa' ), array( 'status' => 400 ) );
-			}
-			$started = microtime( true );
-			$checks  = Core::cloud_test( $connection );
-			if ( is_wp_error( $checks ) ) {
-				return new WP_Error( $checks->get_error_code(), $checks->get_error_message(), array( 'status' => 502 ) );
-			}
-			$ok = ! in_array( false, array_column( $checks, 'ok' ), true );
-			Core::event(
-				0,
-				$ok ? 'info' : 'warning',
-				'settings',
-				'cloud_connection_tested',
-				array(
-					'id' => $id,
-					'ok' => $ok,
-				),
-				array(
-					'user_id' => get_current_user_id(),
-					'checks'  => $checks,
-				)
-			);
-			return new WP_REST_Response(
-				array(
-					'connection' => $id,
-					'ok'         => $ok,
-					'url'        => $connection['url'],
-					'checks'     => array_map(
-						static fn( $c ) => array(
-							'name'   => (string) $c['name'],
-							'ok'     => (bool) $c['ok'],
-							'detail' => (string) $c['detail'],
-						),
-						$checks
-					),
-					'latency_ms' => (int) round( 1000 * ( microtime( true ) - $started ) ),
-				),
-				200
-			);
-		} catch ( Throwable $e ) {
-			Core::report( $e );
-			return new WP_Error( 'wpwa_internal', __( 'The connection test failed unexpectedly.', 'wpwa' ), array( 'status' => 500 ) );
+		$id         = (string) $request->get_param( 'id' );
+		$connection = CloudConnections::core_connection( $id );
+		if ( is_wp_error( $connection ) ) {
+			return new WP_Error( 'wpwa_unknown_connection', $connection->get_error_message(), array( 'status' => 404 ) );
 		}
+		if ( '' === $connection['token'] ) {
+			return new WP_Error( 'wpwa_missing_access_token', __( 'This connection has no access token yet.', 'wpwa' ), array( 'status' => 400 ) );
+		}
+		$started = microtime( true );
+		$checks  = Core::cloud_test( $connection );
+		if ( is_wp_error( $checks ) ) {
+			return new WP_Error( $checks->get_error_code(), $checks->get_error_message(), array( 'status' => 502 ) );
+		}
+		$ok = ! in_array( false, array_column( $checks, 'ok' ), true );
+		Core::event(
+			0,
+			$ok ? 'info' : 'warning',
+			'settings',
+			'cloud_connection_tested',
+			array(
+				'id' => $id,
+				'ok' => $ok,
+			),
+			array(
+				'user_id' => get_current_user_id(),
+				'checks'  => $checks,
+			)
+		);
+		return new WP_REST_Response(
+			array(
+				'connection' => $id,
+				'ok'         => $ok,
+				'url'        => $connection['url'],
+				'checks'     => array_map(
+					static fn( $c ) => array(
+						'name'   => (string) $c['name'],
+						'ok'     => (bool) $c['ok'],
+						'detail' => (string) $c['detail'],
+					),
+					$checks
+				),
+				'latency_ms' => (int) round( 1000 * ( microtime( true ) - $started ) ),
+			),
+			200
+		);
+	}
+
+	/**
+	 * JSON schema of a connection test's answer.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_schema(): array {
+		return self::schema_frame(
+			'wpwa-connection-test',
+			array(
+				'connection' => array(
+					'description' => __( 'ID of the tested connection.', 'wpwa' ),
+					'type'        => 'string',
+					'readonly'    => true,
+				),
+				'ok'         => array(
+					'description' => __( 'Whether every step passed.', 'wpwa' ),
+					'type'        => 'boolean',
+					'readonly'    => true,
+				),
+				'url'        => array(
+					'type'     => 'string',
+					'readonly' => true,
+				),
+				'checks'     => array(
+					'description' => __( 'The steps, in order: name, whether it passed, and what was found.', 'wpwa' ),
+					'type'        => 'array',
+					'readonly'    => true,
+					'items'       => array(
+						'type'       => 'object',
+						'properties' => array(
+							'name'   => array( 'type' => 'string' ),
+							'ok'     => array( 'type' => 'boolean' ),
+							'detail' => array( 'type' => 'string' ),
+						),
+					),
+				),
+				'latency_ms' => array(
+					'type'     => 'integer',
+					'readonly' => true,
+				),
+			)
+		);
 	}
 }

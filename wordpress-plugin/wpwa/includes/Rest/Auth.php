@@ -42,6 +42,7 @@ final class Auth {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return string|null Token, '' when the header is a malformed Bearer header, null when absent.
 	 */
 	public static function bearer_token( WP_REST_Request $request ): ?string {
@@ -75,11 +76,18 @@ final class Auth {
 	 * @param WP_REST_Request $request      Request.
 	 * @param bool            $allow_bearer Whether a bearer token is accepted on this route.
 	 * @param string          $scope        Scope the token must carry.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return Principal|WP_Error
 	 */
 	public static function resolve( WP_REST_Request $request, bool $allow_bearer, string $scope = '' ) {
 		if ( null === self::$principals ) {
-			self::$principals = new WeakMap();
+			/**
+			 * Answers by request, forgotten with the request.
+			 *
+			 * @var WeakMap<WP_REST_Request,Principal> $principals
+			 */
+			$principals       = new WeakMap();
+			self::$principals = $principals;
 		}
 		if ( isset( self::$principals[ $request ] ) ) {
 			return self::$principals[ $request ];

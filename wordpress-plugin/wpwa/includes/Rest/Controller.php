@@ -8,7 +8,6 @@
 
 namespace Wpwa\Plugin\Rest;
 
-use Throwable;
 use WP_Error;
 use WP_HTTP_Response;
 use WP_REST_Request;
@@ -25,7 +24,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.1.0
  */
-final class Controller {
+final class Controller extends BaseController {
 
 	/**
 	 * Namespace.
@@ -68,8 +67,7 @@ final class Controller {
 	 * @return void
 	 */
 	public static function register_routes(): void {
-		register_rest_route(
-			self::NAMESPACE,
+		self::route(
 			'/status',
 			array(
 				array(
@@ -87,12 +85,11 @@ final class Controller {
 						),
 					),
 				),
-				'schema' => array( self::class, 'status_schema' ),
-			)
+			),
+			array( self::class, 'status_schema' )
 		);
 
-		register_rest_route(
-			self::NAMESPACE,
+		self::route(
 			'/token',
 			array(
 				array(
@@ -101,8 +98,8 @@ final class Controller {
 					'permission_callback' => array( self::class, 'can_create_token' ),
 					'args'                => array(),
 				),
-				'schema' => array( self::class, 'token_schema' ),
-			)
+			),
+			array( self::class, 'token_schema' )
 		);
 	}
 
@@ -112,36 +109,25 @@ final class Controller {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_read_status( WP_REST_Request $request ) {
-		try {
-			if ( ! Core::available() ) {
-				return Core::unavailable_error();
-			}
-
-			$principal = Auth::resolve( $request, true, self::SCOPE_STATUS_READ );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-
-			if ( ! $principal->is_vendor && ! $principal->is_admin ) {
-				return self::not_a_vendor_error();
-			}
-
-			$vendor_id = self::requested_vendor( $request, $principal );
-			if ( ! $principal->can_read_vendor( $vendor_id ) ) {
-				return new WP_Error(
-					'wpwa_forbidden_vendor',
-					__( 'You can only read your own WhatsApp status.', 'wpwa' ),
-					array( 'status' => 403 )
-				);
-			}
-
-			return true;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::vendor_principal( $request, self::SCOPE_STATUS_READ );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
 		}
+
+		$vendor_id = self::requested_vendor( $request, $principal );
+		if ( ! $principal->can_read_vendor( $vendor_id ) ) {
+			return new WP_Error(
+				'wpwa_forbidden_vendor',
+				__( 'You can only read your own WhatsApp status.', 'wpwa' ),
+				array( 'status' => 403 )
+			);
+		}
+
+		return true;
 	}
 
 	/**
@@ -150,54 +136,49 @@ final class Controller {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function get_status( WP_REST_Request $request ) {
-		try {
-			$principal = Auth::resolve( $request, true, self::SCOPE_STATUS_READ );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-			$vendor_id = self::requested_vendor( $request, $principal );
+		$principal = self::principal( $request, true, self::SCOPE_STATUS_READ );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
+		}
+		$vendor_id = self::requested_vendor( $request, $principal );
 
-			if ( ! get_userdata( $vendor_id ) || ! Vendors::is_vendor( $vendor_id ) ) {
-				if ( $vendor_id === $principal->user_id && null === $request->get_param( 'vendor_id' ) ) {
-					return new WP_Error(
-						'wpwa_vendor_id_required',
-						__( 'You are not a vendor yourself: pass the vendor_id of the vendor whose status you want to read.', 'wpwa' ),
-						array( 'status' => 400 )
-					);
-				}
+		if ( ! get_userdata( $vendor_id ) || ! Vendors::is_vendor( $vendor_id ) ) {
+			if ( $vendor_id === $principal->user_id && null === $request->get_param( 'vendor_id' ) ) {
 				return new WP_Error(
-					'wpwa_vendor_not_found',
-					__( 'No vendor exists with this ID.', 'wpwa' ),
-					array( 'status' => 404 )
+					'wpwa_vendor_id_required',
+					__( 'You are not a vendor yourself: pass the vendor_id of the vendor whose status you want to read.', 'wpwa' ),
+					array( 'status' => 400 )
 				);
 			}
-
-			$session = Core::session_status( $vendor_id );
-			if ( is_wp_error( $session ) ) {
-				return $session;
-			}
-
-			$data = array(
-				'vendor_id' => $vendor_id,
-				'session'   => array(
-					'state' => (string) ( $session['state'] ?? 'disconnected' ),
-					'phone' => isset( $session['phone'] ) && '' !== (string) $session['phone'] ? (string) $session['phone'] : null,
-					'since' => isset( $session['since'] ) ? (int) $session['since'] : null,
-				),
-				'products'  => array(
-					'published' => Readers::get()->count_published( $vendor_id ),
-				),
+			return new WP_Error(
+				'wpwa_vendor_not_found',
+				__( 'No vendor exists with this ID.', 'wpwa' ),
+				array( 'status' => 404 )
 			);
-
-			$response = new WP_REST_Response( $data, 200 );
-			$response->header( 'Cache-Control', 'no-store, private' );
-			return $response;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
 		}
+
+		$session = Core::session_status( $vendor_id );
+		if ( is_wp_error( $session ) ) {
+			return $session;
+		}
+
+		$data = array(
+			'vendor_id' => $vendor_id,
+			'session'   => array(
+				'state' => (string) ( $session['state'] ?? 'disconnected' ),
+				'phone' => isset( $session['phone'] ) && '' !== (string) $session['phone'] ? (string) $session['phone'] : null,
+				'since' => isset( $session['since'] ) ? (int) $session['since'] : null,
+			),
+			'products'  => array(
+				'published' => Readers::get()->count_published( $vendor_id ),
+			),
+		);
+
+		return self::respond( $data );
 	}
 
 	/**
@@ -206,24 +187,18 @@ final class Controller {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_create_token( WP_REST_Request $request ) {
-		try {
-			if ( ! Core::available() ) {
-				return Core::unavailable_error();
-			}
-			$principal = Auth::resolve( $request, false );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-			if ( ! $principal->is_vendor ) {
-				return self::not_a_vendor_error();
-			}
-			return true;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::principal( $request, false );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
 		}
+		if ( ! $principal->is_vendor ) {
+			return self::not_a_vendor_error();
+		}
+		return true;
 	}
 
 	/**
@@ -233,45 +208,42 @@ final class Controller {
 	 * @since 0.1.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function create_token( WP_REST_Request $request ) {
-		try {
-			$principal = Auth::resolve( $request, false );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-
-			$token = Core::jwt_issue( $principal->user_id, self::SCOPE_STATUS_READ, self::TOKEN_TTL );
-			if ( is_wp_error( $token ) ) {
-				return $token;
-			}
-
-			Core::event(
-				$principal->user_id,
-				'info',
-				'auth',
-				'token_issued',
-				array(),
-				array(
-					'scope'      => self::SCOPE_STATUS_READ,
-					'expires_in' => self::TOKEN_TTL,
-				)
-			);
-
-			$response = new WP_REST_Response(
-				array(
-					'token'      => $token,
-					'expires_in' => self::TOKEN_TTL,
-				),
-				200
-			);
-			$response->header( 'Cache-Control', 'no-store' );
-			$response->header( 'Pragma', 'no-cache' );
-			return $response;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::principal( $request, false );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
 		}
+
+		$token = Core::jwt_issue( $principal->user_id, self::SCOPE_STATUS_READ, self::TOKEN_TTL );
+		if ( is_wp_error( $token ) ) {
+			return $token;
+		}
+
+		Core::event(
+			$principal->user_id,
+			'info',
+			'auth',
+			'token_issued',
+			array(),
+			array(
+				'scope'      => self::SCOPE_STATUS_READ,
+				'expires_in' => self::TOKEN_TTL,
+			)
+		);
+
+		$response = new WP_REST_Response(
+			array(
+				'token'      => $token,
+				'expires_in' => self::TOKEN_TTL,
+			),
+			200
+		);
+		$response->header( 'Cache-Control', 'no-store' );
+		$response->header( 'Pragma', 'no-cache' );
+		return $response;
 	}
 
 	/**
@@ -279,10 +251,10 @@ final class Controller {
 	 *
 	 * @since 0.1.0
 	 *
-	 * @param WP_HTTP_Response $response Response.
-	 * @param WP_REST_Server   $server   Server.
-	 * @param WP_REST_Request  $request  Request.
-	 * @return WP_HTTP_Response
+	 * @param WP_HTTP_Response|mixed $response Response (checked: an earlier filter may return anything).
+	 * @param WP_REST_Server         $server   Server.
+	 * @param WP_REST_Request|mixed  $request  Request.
+	 * @return WP_HTTP_Response|mixed
 	 */
 	public static function add_auth_headers( $response, $server, $request ) {
 		unset( $server );
@@ -298,38 +270,6 @@ final class Controller {
 		}
 		$response->header( 'WWW-Authenticate', $challenge );
 		return $response;
-	}
-
-	/**
-	 * The vendor a status request is about.
-	 *
-	 * @since 0.1.0
-	 *
-	 * @param WP_REST_Request $request   Request.
-	 * @param Principal       $principal Caller.
-	 * @return int
-	 */
-	private static function requested_vendor( WP_REST_Request $request, Principal $principal ): int {
-		$requested = $request->get_param( 'vendor_id' );
-		if ( null === $requested || '' === $requested ) {
-			return $principal->user_id;
-		}
-		return absint( $requested );
-	}
-
-	/**
-	 * The 403 for logged-in users who are not vendors.
-	 *
-	 * @since 0.1.0
-	 *
-	 * @return WP_Error
-	 */
-	private static function not_a_vendor_error(): WP_Error {
-		return new WP_Error(
-			'wpwa_not_a_vendor',
-			__( 'Only marketplace vendors can use this endpoint.', 'wpwa' ),
-			array( 'status' => 403 )
-		);
 	}
 
 	/**

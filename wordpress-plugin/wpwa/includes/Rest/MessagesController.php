@@ -26,7 +26,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.4.0
  */
-final class MessagesController {
+final class MessagesController extends BaseController {
 
 	/**
 	 * Largest webhook body accepted, in bytes.
@@ -55,9 +55,10 @@ final class MessagesController {
 	 *
 	 * @since 0.4.0
 	 *
-	 * @param mixed           $response Result so far (a WP_Error when parameters were refused).
-	 * @param array           $handler  Route handler.
-	 * @param WP_REST_Request $request  Request.
+	 * @param mixed               $response Result so far (a WP_Error when parameters were refused).
+	 * @param array<string,mixed> $handler Route handler.
+	 * @param WP_REST_Request     $request  Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return mixed
 	 */
 	public static function let_body_through( $response, $handler, $request ) {
@@ -109,6 +110,7 @@ final class MessagesController {
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @param string          $name    Name after `hub.`.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return string
 	 */
 	private static function hub( WP_REST_Request $request, string $name ): string {
@@ -127,6 +129,7 @@ final class MessagesController {
 	 * @since 0.4.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function handshake( WP_REST_Request $request ) {
@@ -158,6 +161,7 @@ final class MessagesController {
 	 * @param WP_HTTP_Response $result  Result.
 	 * @param WP_REST_Request  $request Request.
 	 * @param mixed            $server  Server.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return bool
 	 */
 	public static function serve_challenge( $served, $result, $request, $server ): bool {
@@ -183,6 +187,7 @@ final class MessagesController {
 	 * @since 0.4.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function webhook( WP_REST_Request $request ) {

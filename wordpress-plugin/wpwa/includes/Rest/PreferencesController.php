@@ -31,7 +31,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.7.0
  */
-final class PreferencesController {
+final class PreferencesController extends BaseController {
 
 	/**
 	 * Route, below the namespace.
@@ -59,8 +59,8 @@ final class PreferencesController {
 	 * @return void
 	 */
 	public static function register_routes(): void {
-		register_rest_route(
-			Controller::NAMESPACE,
+		// Preferences are plain WordPress data: the route works without the extension.
+		self::route(
 			self::ROUTE,
 			array(
 				array(
@@ -73,8 +73,9 @@ final class PreferencesController {
 					'callback'            => array( self::class, 'save_preferences' ),
 					'permission_callback' => array( self::class, 'permission' ),
 				),
-				'schema' => array( self::class, 'schema' ),
-			)
+			),
+			array( self::class, 'schema' ),
+			false
 		);
 	}
 
@@ -84,10 +85,11 @@ final class PreferencesController {
 	 * @since 0.7.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function permission( WP_REST_Request $request ) {
-		$principal = Auth::resolve( $request, false );
+		$principal = self::principal( $request, false );
 		if ( is_wp_error( $principal ) ) {
 			return $principal;
 		}
@@ -103,10 +105,11 @@ final class PreferencesController {
 	 * @since 0.7.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function get_preferences( WP_REST_Request $request ) {
-		$principal = Auth::resolve( $request, false );
+		$principal = self::principal( $request, false );
 		if ( is_wp_error( $principal ) ) {
 			return $principal;
 		}
@@ -122,10 +125,11 @@ final class PreferencesController {
 	 * @since 0.7.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function save_preferences( WP_REST_Request $request ) {
-		$principal = Auth::resolve( $request, false );
+		$principal = self::principal( $request, false );
 		if ( is_wp_error( $principal ) ) {
 			return $principal;
 		}
@@ -152,7 +156,7 @@ final class PreferencesController {
 			PreferencesForm::remember( $vendor_id, $result, $input );
 			$response = new WP_REST_Response( null, 303 );
 			$response->header( 'Location', add_query_arg( PreferencesForm::RESULT_ARG, is_wp_error( $result ) ? 'error' : 'saved', $back ) . '#wpwa-preferences' );
-			$response->header( 'Cache-Control', 'no-store, private' );
+			$response->header( 'Cache-Control', self::CACHE_CONTROL );
 			return $response;
 		}
 
@@ -175,6 +179,7 @@ final class PreferencesController {
 	 * @since 0.7.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return string|null
 	 */
 	private static function form_page( WP_REST_Request $request ): ?string {
@@ -186,20 +191,6 @@ final class PreferencesController {
 		$fallback = $page_id > 0 ? (string) get_permalink( $page_id ) : home_url( '/' );
 		$back     = wp_validate_redirect( wp_sanitize_redirect( $params['_wp_http_referer'] ), $fallback );
 		return remove_query_arg( PreferencesForm::RESULT_ARG, '' !== $back ? $back : $fallback );
-	}
-
-	/**
-	 * A private, uncached JSON answer.
-	 *
-	 * @since 0.7.0
-	 *
-	 * @param array<string,mixed> $data Body.
-	 * @return WP_REST_Response
-	 */
-	private static function respond( array $data ): WP_REST_Response {
-		$response = new WP_REST_Response( $data, 200 );
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
 	}
 
 	/**

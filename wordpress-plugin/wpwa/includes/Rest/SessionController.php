@@ -34,7 +34,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.2.0
  */
-final class SessionController {
+final class SessionController extends BaseController {
 
 	/**
 	 * Scope a bearer token needs to change a session (none is issued today:
@@ -81,35 +81,41 @@ final class SessionController {
 			),
 		);
 
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/session',
 			array(
-				'methods'             => WP_REST_Server::READABLE,
-				'callback'            => array( self::class, 'get_session' ),
-				'permission_callback' => array( self::class, 'can_read' ),
-				'args'                => $vendor_arg,
-			)
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( self::class, 'get_session' ),
+					'permission_callback' => array( self::class, 'can_read' ),
+					'args'                => $vendor_arg,
+				),
+			),
+			array( self::class, 'session_schema' )
 		);
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/session/connect',
 			array(
-				'methods'             => WP_REST_Server::CREATABLE,
-				'callback'            => array( self::class, 'connect' ),
-				'permission_callback' => array( self::class, 'can_write' ),
-				'args'                => $vendor_arg,
-			)
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( self::class, 'connect' ),
+					'permission_callback' => array( self::class, 'can_write' ),
+					'args'                => $vendor_arg,
+				),
+			),
+			array( self::class, 'session_schema' )
 		);
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/session/disconnect',
 			array(
-				'methods'             => WP_REST_Server::CREATABLE,
-				'callback'            => array( self::class, 'disconnect' ),
-				'permission_callback' => array( self::class, 'can_write' ),
-				'args'                => $vendor_arg,
-			)
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( self::class, 'disconnect' ),
+					'permission_callback' => array( self::class, 'can_write' ),
+					'args'                => $vendor_arg,
+				),
+			),
+			array( self::class, 'session_schema' )
 		);
 
 		register_rest_route(
@@ -127,30 +133,35 @@ final class SessionController {
 			)
 		);
 
-		register_rest_route(
-			Controller::NAMESPACE,
+		// Administrators test a gateway that may not be reachable yet; the
+		// route answers without the extension too (the test then fails).
+		self::route(
 			'/gateway/test',
 			array(
-				'methods'             => WP_REST_Server::CREATABLE,
-				'callback'            => array( self::class, 'test_gateway' ),
-				'permission_callback' => array( self::class, 'can_manage' ),
-				'args'                => array(
-					'connection' => array(
-						'type'              => 'string',
-						'default'           => Gateways::CENTRAL,
-						'sanitize_callback' => 'sanitize_key',
-					),
-					'url'        => array(
-						'type'              => 'string',
-						'default'           => '',
-						'sanitize_callback' => 'sanitize_text_field',
-					),
-					'api_key'    => array(
-						'type'    => 'string',
-						'default' => '',
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( self::class, 'test_gateway' ),
+					'permission_callback' => array( self::class, 'can_manage' ),
+					'args'                => array(
+						'connection' => array(
+							'type'              => 'string',
+							'default'           => Gateways::CENTRAL,
+							'sanitize_callback' => 'sanitize_key',
+						),
+						'url'        => array(
+							'type'              => 'string',
+							'default'           => '',
+							'sanitize_callback' => 'sanitize_text_field',
+						),
+						'api_key'    => array(
+							'type'    => 'string',
+							'default' => '',
+						),
 					),
 				),
-			)
+			),
+			array( self::class, 'gateway_test_schema' ),
+			false
 		);
 	}
 
@@ -160,6 +171,7 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_read( WP_REST_Request $request ) {
@@ -172,6 +184,7 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_write( WP_REST_Request $request ) {
@@ -185,27 +198,18 @@ final class SessionController {
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @param string          $scope   Scope a bearer token needs.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	private static function check( WP_REST_Request $request, string $scope ) {
-		try {
-			if ( ! Core::available() ) {
-				return Core::unavailable_error();
-			}
-			$principal = Auth::resolve( $request, true, $scope );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-			if ( ! $principal->is_vendor && ! $principal->is_admin ) {
-				return new WP_Error( 'wpwa_not_a_vendor', __( 'Only marketplace vendors can use this endpoint.', 'wpwa' ), array( 'status' => 403 ) );
-			}
-			if ( ! $principal->can_read_vendor( self::vendor( $request, $principal ) ) ) {
-				return new WP_Error( 'wpwa_forbidden_vendor', __( 'You can only see and change your own WhatsApp connection.', 'wpwa' ), array( 'status' => 403 ) );
-			}
-			return true;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::vendor_principal( $request, $scope );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
 		}
+		if ( ! $principal->can_read_vendor( self::requested_vendor( $request, $principal ) ) ) {
+			return new WP_Error( 'wpwa_forbidden_vendor', __( 'You can only see and change your own WhatsApp connection.', 'wpwa' ), array( 'status' => 403 ) );
+		}
+		return true;
 	}
 
 	/**
@@ -214,10 +218,11 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function can_manage( WP_REST_Request $request ) {
-		$principal = Auth::resolve( $request, false );
+		$principal = self::principal( $request, false );
 		if ( is_wp_error( $principal ) ) {
 			return $principal;
 		}
@@ -233,33 +238,30 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function get_session( WP_REST_Request $request ) {
-		try {
-			$principal = Auth::resolve( $request, true, Controller::SCOPE_STATUS_READ );
-			$vendor_id = self::vendor( $request, $principal );
-			$missing   = self::missing_vendor( $vendor_id );
-			if ( $missing ) {
-				return $missing;
-			}
-			list( $status, $problem ) = Sessions::current( $vendor_id );
-			if ( is_wp_error( $status ) ) {
-				return Sessions::public_error( $status, $principal->is_admin );
-			}
-			$data                  = self::payload( $vendor_id, $status );
-			$data['gateway_error'] = null;
-			if ( $problem instanceof WP_Error ) {
-				$public                = Sessions::public_error( $problem, $principal->is_admin );
-				$data['gateway_error'] = array(
-					'code'    => $public->get_error_code(),
-					'message' => $public->get_error_message(),
-				) + array_intersect_key( (array) $public->get_error_data(), array( 'detail' => 1 ) );
-			}
-			return self::respond( $data );
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::principal( $request, true, Controller::SCOPE_STATUS_READ );
+		$vendor_id = self::requested_vendor( $request, $principal );
+		$missing   = self::missing_vendor( $vendor_id );
+		if ( $missing ) {
+			return $missing;
 		}
+		list( $status, $problem ) = Sessions::current( $vendor_id );
+		if ( is_wp_error( $status ) ) {
+			return Sessions::public_error( $status, $principal->is_admin );
+		}
+		$data                  = self::payload( $vendor_id, $status );
+		$data['gateway_error'] = null;
+		if ( $problem instanceof WP_Error ) {
+			$public                = Sessions::public_error( $problem, $principal->is_admin );
+			$data['gateway_error'] = array(
+				'code'    => $public->get_error_code(),
+				'message' => $public->get_error_message(),
+			) + array_intersect_key( (array) $public->get_error_data(), array( 'detail' => 1 ) );
+		}
+		return self::respond( $data );
 	}
 
 	/**
@@ -268,6 +270,7 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function connect( WP_REST_Request $request ) {
@@ -280,6 +283,7 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function disconnect( WP_REST_Request $request ) {
@@ -293,33 +297,30 @@ final class SessionController {
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @param string          $action  connect|disconnect.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	private static function act( WP_REST_Request $request, string $action ) {
-		try {
-			$principal = Auth::resolve( $request, true, self::SCOPE_SESSION_WRITE );
-			$vendor_id = self::vendor( $request, $principal );
-			$missing   = self::missing_vendor( $vendor_id );
-			if ( $missing ) {
-				return $missing;
-			}
-			$result = 'connect' === $action ? Sessions::connect( $vendor_id ) : Sessions::disconnect( $vendor_id );
-			if ( is_wp_error( $result ) ) {
-				$error = Sessions::public_error( $result, $principal->is_admin );
-				if ( 'disconnect' === $action && 'wpwa_transport_error' === $error->get_error_code() ) {
-					// The core ended the session here anyway; say so.
-					$error = new WP_Error(
-						$error->get_error_code(),
-						__( 'Your WhatsApp number was disconnected from the marketplace, but the WhatsApp service could not be told right now. To be sure, remove the device under Settings → Linked devices on your phone.', 'wpwa' ),
-						$error->get_error_data()
-					);
-				}
-				return self::error_response( $error );
-			}
-			return self::respond( self::payload( $vendor_id, $result ) );
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::principal( $request, true, self::SCOPE_SESSION_WRITE );
+		$vendor_id = self::requested_vendor( $request, $principal );
+		$missing   = self::missing_vendor( $vendor_id );
+		if ( $missing ) {
+			return $missing;
 		}
+		$result = 'connect' === $action ? Sessions::connect( $vendor_id ) : Sessions::disconnect( $vendor_id );
+		if ( is_wp_error( $result ) ) {
+			$error = Sessions::public_error( $result, $principal->is_admin );
+			if ( 'disconnect' === $action && 'wpwa_transport_error' === $error->get_error_code() ) {
+				// The core ended the session here anyway; say so.
+				$error = new WP_Error(
+					$error->get_error_code(),
+					__( 'Your WhatsApp number was disconnected from the marketplace, but the WhatsApp service could not be told right now. To be sure, remove the device under Settings → Linked devices on your phone.', 'wpwa' ),
+					$error->get_error_data()
+				);
+			}
+			return self::error_response( $error );
+		}
+		return self::respond( self::payload( $vendor_id, $result ) );
 	}
 
 	/**
@@ -331,6 +332,7 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function webhook( WP_REST_Request $request ) {
@@ -389,62 +391,59 @@ final class SessionController {
 	 * @since 0.2.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function test_gateway( WP_REST_Request $request ) {
-		try {
-			$id = (string) $request->get_param( 'connection' );
-			if ( Gateways::CENTRAL !== $id && ! isset( Gateways::extra()[ $id ] ) ) {
-				$id = Gateways::CENTRAL;
-			}
-			$url = trim( (string) $request->get_param( 'url' ) );
-			$key = trim( (string) $request->get_param( 'api_key' ) );
+		$id = (string) $request->get_param( 'connection' );
+		if ( Gateways::CENTRAL !== $id && ! isset( Gateways::extra()[ $id ] ) ) {
+			$id = Gateways::CENTRAL;
+		}
+		$url = trim( (string) $request->get_param( 'url' ) );
+		$key = trim( (string) $request->get_param( 'api_key' ) );
 
-			$saved = Gateways::connection( $id );
-			$gw    = array(
-				'url'     => is_array( $saved ) ? $saved['url'] : '',
-				'api_key' => is_array( $saved ) ? $saved['api_key'] : '',
+		$saved = Gateways::connection( $id );
+		$gw    = array(
+			'url'     => is_array( $saved ) ? $saved['url'] : '',
+			'api_key' => is_array( $saved ) ? $saved['api_key'] : '',
+		);
+		if ( '' !== $url && ! Settings::get( 'sandbox_mode' ) ) {
+			if ( ! Settings::is_gateway_url( $url ) ) {
+				return new WP_Error( 'wpwa_invalid_gateway_url', __( 'Enter the http(s) address of the gateway, for example https://waha.example.com.', 'wpwa' ), array( 'status' => 400 ) );
+			}
+			$gw['url'] = $url;
+		}
+		if ( '' !== $key ) {
+			$gw['api_key'] = $key;
+		}
+		if ( '' === $gw['url'] || '' === $gw['api_key'] ) {
+			return new WP_Error(
+				'wpwa_gateway_not_configured',
+				__( 'Enter the gateway URL and API key first.', 'wpwa' ),
+				array( 'status' => 400 )
 			);
-			if ( '' !== $url && ! Settings::get( 'sandbox_mode' ) ) {
-				if ( ! Settings::is_gateway_url( $url ) ) {
-					return new WP_Error( 'wpwa_invalid_gateway_url', __( 'Enter the http(s) address of the gateway, for example https://waha.example.com.', 'wpwa' ), array( 'status' => 400 ) );
-				}
-				$gw['url'] = $url;
-			}
-			if ( '' !== $key ) {
-				$gw['api_key'] = $key;
-			}
-			if ( '' === $gw['url'] || '' === $gw['api_key'] ) {
-				return new WP_Error(
-					'wpwa_gateway_not_configured',
-					__( 'Enter the gateway URL and API key first.', 'wpwa' ),
-					array( 'status' => 400 )
-				);
-			}
+		}
 
-			$result = Core::gateway_test( $gw );
-			if ( is_wp_error( $result ) ) {
-				$data = (array) $result->get_error_data();
-				return self::error_response(
-					new WP_Error(
-						$result->get_error_code(),
-						isset( $data['detail'] ) ? (string) $data['detail'] : $result->get_error_message(),
-						array( 'status' => (int) ( $data['status'] ?? 502 ) )
-					)
-				);
-			}
-			return self::respond(
-				array(
-					'ok'         => (bool) ( $result['ok'] ?? false ),
-					'sessions'   => (int) ( $result['sessions'] ?? 0 ),
-					'latency_ms' => (int) ( $result['latency_ms'] ?? 0 ),
-					'url'        => $gw['url'],
-					'sandbox'    => (bool) Settings::get( 'sandbox_mode' ),
+		$result = Core::gateway_test( $gw );
+		if ( is_wp_error( $result ) ) {
+			$data = (array) $result->get_error_data();
+			return self::error_response(
+				new WP_Error(
+					$result->get_error_code(),
+					isset( $data['detail'] ) ? (string) $data['detail'] : $result->get_error_message(),
+					array( 'status' => (int) ( $data['status'] ?? 502 ) )
 				)
 			);
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
 		}
+		return self::respond(
+			array(
+				'ok'         => (bool) $result['ok'],
+				'sessions'   => (int) $result['sessions'],
+				'latency_ms' => (int) $result['latency_ms'],
+				'url'        => $gw['url'],
+				'sandbox'    => (bool) Settings::get( 'sandbox_mode' ),
+			)
+		);
 	}
 
 	/**
@@ -478,55 +477,6 @@ final class SessionController {
 	}
 
 	/**
-	 * A no-store JSON response.
-	 *
-	 * @since 0.2.0
-	 *
-	 * @param array<string,mixed> $data Body.
-	 * @return WP_REST_Response
-	 */
-	private static function respond( array $data ): WP_REST_Response {
-		$response = new WP_REST_Response( $data, 200 );
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
-	}
-
-	/**
-	 * An error response, with Retry-After for rate limits.
-	 *
-	 * @since 0.2.0
-	 *
-	 * @param WP_Error $error Error.
-	 * @return WP_REST_Response
-	 */
-	private static function error_response( WP_Error $error ): WP_REST_Response {
-		$data     = (array) $error->get_error_data();
-		$response = rest_convert_error_to_response( $error );
-		if ( isset( $data['retry_after'] ) ) {
-			$response->header( 'Retry-After', (string) max( 1, (int) $data['retry_after'] ) );
-		}
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
-	}
-
-	/**
-	 * The vendor a request is about.
-	 *
-	 * @since 0.2.0
-	 *
-	 * @param WP_REST_Request   $request   Request.
-	 * @param Principal|WP_Error $principal Caller.
-	 * @return int
-	 */
-	private static function vendor( WP_REST_Request $request, $principal ): int {
-		$requested = $request->get_param( 'vendor_id' );
-		if ( null !== $requested && '' !== $requested ) {
-			return absint( $requested );
-		}
-		return $principal instanceof Principal ? $principal->user_id : 0;
-	}
-
-	/**
 	 * 404/400 when the vendor does not exist (admins naming a user).
 	 *
 	 * @since 0.2.0
@@ -539,5 +489,67 @@ final class SessionController {
 			return null;
 		}
 		return new WP_Error( 'wpwa_vendor_not_found', __( 'No vendor exists with this ID. Administrators: pass the vendor_id of a vendor.', 'wpwa' ), array( 'status' => 404 ) );
+	}
+
+	/**
+	 * JSON schema of the session resource (`GET session`, `POST session/connect|disconnect`).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function session_schema(): array {
+		return self::schema_frame(
+			'wpwa-session',
+			array(
+				'vendor_id'     => array(
+					'description' => __( 'Vendor user ID.', 'wpwa' ),
+					'type'        => 'integer',
+					'readonly'    => true,
+				),
+				'session'       => array(
+					'description' => __( 'WhatsApp session of the vendor: state, phone, QR code while waiting for a scan.', 'wpwa' ),
+					'type'        => 'object',
+					'readonly'    => true,
+				),
+				'server_time'   => array(
+					'description' => __( 'Unix time of the answer, to count down QR code expiry.', 'wpwa' ),
+					'type'        => 'integer',
+					'readonly'    => true,
+				),
+				'products'      => array(
+					'type'       => 'object',
+					'readonly'   => true,
+					'properties' => array(
+						'published' => array( 'type' => 'integer' ),
+					),
+				),
+				'gateway_error' => array(
+					'description' => __( 'GET only: why the gateway could not be asked, or null.', 'wpwa' ),
+					'type'        => array( 'object', 'null' ),
+					'readonly'    => true,
+				),
+			)
+		);
+	}
+
+	/**
+	 * JSON schema of `POST gateway/test`.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function gateway_test_schema(): array {
+		return self::schema_frame(
+			'wpwa-gateway-test',
+			array(
+				'ok'         => array( 'type' => 'boolean' ),
+				'sessions'   => array( 'type' => 'integer' ),
+				'latency_ms' => array( 'type' => 'integer' ),
+				'url'        => array( 'type' => 'string' ),
+				'sandbox'    => array( 'type' => 'boolean' ),
+			)
+		);
 	}
 }

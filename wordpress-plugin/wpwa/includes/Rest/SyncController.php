@@ -8,7 +8,6 @@
 
 namespace Wpwa\Plugin\Rest;
 
-use Throwable;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -37,7 +36,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.3.0
  */
-final class SyncController {
+final class SyncController extends BaseController {
 
 	/**
 	 * Scope a bearer token needs to start a sync.
@@ -74,18 +73,19 @@ final class SyncController {
 				'sanitize_callback' => 'absint',
 			),
 		);
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/products',
 			array(
-				'methods'             => WP_REST_Server::READABLE,
-				'callback'            => array( self::class, 'get_products' ),
-				'permission_callback' => static fn( WP_REST_Request $r ) => self::permission( $r, false ),
-				'args'                => $vendor_arg,
-			)
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( self::class, 'get_products' ),
+					'permission_callback' => static fn( WP_REST_Request $r ) => self::permission( $r, false ),
+					'args'                => $vendor_arg,
+				),
+			),
+			array( self::class, 'products_schema' )
 		);
-		register_rest_route(
-			Controller::NAMESPACE,
+		self::route(
 			'/sync',
 			array(
 				array(
@@ -100,7 +100,8 @@ final class SyncController {
 					'permission_callback' => static fn( WP_REST_Request $r ) => self::permission( $r, true ),
 					'args'                => $vendor_arg,
 				),
-			)
+			),
+			array( self::class, 'sync_schema' )
 		);
 	}
 
@@ -111,46 +112,23 @@ final class SyncController {
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @param bool            $write   Whether the route starts work.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return true|WP_Error
 	 */
 	public static function permission( WP_REST_Request $request, bool $write ) {
-		try {
-			if ( ! Core::available() ) {
-				return Core::unavailable_error();
-			}
-			$principal = Auth::resolve( $request, true, $write ? self::SCOPE_SYNC : Controller::SCOPE_STATUS_READ );
-			if ( is_wp_error( $principal ) ) {
-				return $principal;
-			}
-			if ( ! $principal->is_vendor && ! $principal->is_admin ) {
-				return new WP_Error( 'wpwa_not_a_vendor', __( 'Only marketplace vendors can use this endpoint.', 'wpwa' ), array( 'status' => 403 ) );
-			}
-			$vendor_id = self::vendor( $request, $principal );
-			$own       = $principal->is_vendor && $vendor_id === $principal->user_id;
-			if ( ! $own && ( $write || ! $principal->is_admin ) ) {
-				return new WP_Error( 'wpwa_forbidden_vendor', __( 'You can only see and sync your own products.', 'wpwa' ), array( 'status' => 403 ) );
-			}
-			if ( ! $own && ! Vendors::is_vendor( $vendor_id ) ) {
-				return new WP_Error( 'wpwa_vendor_not_found', __( 'No vendor exists with this ID.', 'wpwa' ), array( 'status' => 404 ) );
-			}
-			return true;
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$principal = self::vendor_principal( $request, $write ? self::SCOPE_SYNC : Controller::SCOPE_STATUS_READ );
+		if ( is_wp_error( $principal ) ) {
+			return $principal;
 		}
-	}
-
-	/**
-	 * The vendor a request is about.
-	 *
-	 * @since 0.3.0
-	 *
-	 * @param WP_REST_Request $request   Request.
-	 * @param Principal       $principal Caller.
-	 * @return int
-	 */
-	private static function vendor( WP_REST_Request $request, Principal $principal ): int {
-		$requested = $request->get_param( 'vendor_id' );
-		return null === $requested || '' === $requested ? $principal->user_id : absint( $requested );
+		$vendor_id = self::requested_vendor( $request, $principal );
+		$own       = $principal->is_vendor && $vendor_id === $principal->user_id;
+		if ( ! $own && ( $write || ! $principal->is_admin ) ) {
+			return new WP_Error( 'wpwa_forbidden_vendor', __( 'You can only see and sync your own products.', 'wpwa' ), array( 'status' => 403 ) );
+		}
+		if ( ! $own && ! Vendors::is_vendor( $vendor_id ) ) {
+			return new WP_Error( 'wpwa_vendor_not_found', __( 'No vendor exists with this ID.', 'wpwa' ), array( 'status' => 404 ) );
+		}
+		return true;
 	}
 
 	/**
@@ -159,26 +137,11 @@ final class SyncController {
 	 * @since 0.3.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return int
 	 */
 	private static function vendor_of( WP_REST_Request $request ): int {
-		$principal = Auth::resolve( $request, true );
-		return $principal instanceof Principal ? self::vendor( $request, $principal ) : 0;
-	}
-
-	/**
-	 * A no-store JSON response.
-	 *
-	 * @since 0.3.0
-	 *
-	 * @param array<string,mixed> $data   Body.
-	 * @param int                 $status HTTP status.
-	 * @return WP_REST_Response
-	 */
-	private static function respond( array $data, int $status = 200 ): WP_REST_Response {
-		$response = new WP_REST_Response( $data, $status );
-		$response->header( 'Cache-Control', 'no-store, private' );
-		return $response;
+		return self::requested_vendor( $request, self::principal( $request, true ) );
 	}
 
 	/**
@@ -187,15 +150,12 @@ final class SyncController {
 	 * @since 0.3.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function get_products( WP_REST_Request $request ) {
-		try {
-			$overview = Sync::overview( self::vendor_of( $request ) );
-			return is_wp_error( $overview ) ? $overview : self::respond( $overview );
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
-		}
+		$overview = Sync::overview( self::vendor_of( $request ) );
+		return is_wp_error( $overview ) ? $overview : self::respond( $overview );
 	}
 
 	/**
@@ -204,25 +164,22 @@ final class SyncController {
 	 * @since 0.3.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function post_sync( WP_REST_Request $request ) {
-		try {
-			$vendor_id = self::vendor_of( $request );
-			// Planned here, worked by the background queue (Action Scheduler).
-			$result    = Sync::start( $vendor_id, 'manual', 0 );
-			if ( is_wp_error( $result ) ) {
-				return $result;
-			}
-			return self::respond(
-				array(
-					'started' => $result['started'],
-					'job'     => Sync::present( $result['job'] ),
-				)
-			);
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
+		$vendor_id = self::vendor_of( $request );
+		// Planned here, worked by the background queue (Action Scheduler).
+		$result = Sync::start( $vendor_id, 'manual', 0 );
+		if ( is_wp_error( $result ) ) {
+			return $result;
 		}
+		return self::respond(
+			array(
+				'started' => $result['started'],
+				'job'     => Sync::present( $result['job'] ),
+			)
+		);
 	}
 
 	/**
@@ -231,29 +188,124 @@ final class SyncController {
 	 * @since 0.3.0
 	 *
 	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public static function get_sync( WP_REST_Request $request ) {
-		try {
-			$vendor_id = self::vendor_of( $request );
-			$job       = Core::catalog_sync_status( $vendor_id );
+		$vendor_id = self::vendor_of( $request );
+		$job       = Core::catalog_sync_status( $vendor_id );
+		if ( is_wp_error( $job ) ) {
+			return $job;
+		}
+		$now_ms = (int) floor( microtime( true ) * 1000 );
+		// Each poll has the queue run the job's due slice, so that a sync
+		// progresses while the vendor watches even where WP-Cron seldom runs.
+		// A slice that would only sleep through a rate-limit wait is not worth a request.
+		if ( is_array( $job ) && 'running' === $job['state'] && (int) $job['wait_until_ms'] <= $now_ms + 1000 ) {
+			Scheduler::run_due_slice( $vendor_id, (int) $job['job_id'], Sync::POLL_SLICE_MS );
+			$job = Core::catalog_sync_status( $vendor_id, (int) $job['job_id'] );
 			if ( is_wp_error( $job ) ) {
 				return $job;
 			}
-			$now_ms = (int) floor( microtime( true ) * 1000 );
-			// Each poll has the queue run the job's due slice, so that a sync
-			// progresses while the vendor watches even where WP-Cron seldom runs.
-			// A slice that would only sleep through a rate-limit wait is not worth a request.
-			if ( is_array( $job ) && 'running' === $job['state'] && (int) $job['wait_until_ms'] <= $now_ms + 1000 ) {
-				Scheduler::run_due_slice( $vendor_id, (int) $job['job_id'], Sync::POLL_SLICE_MS );
-				$job = Core::catalog_sync_status( $vendor_id, (int) $job['job_id'] );
-				if ( is_wp_error( $job ) ) {
-					return $job;
-				}
-			}
-			return self::respond( array( 'job' => is_array( $job ) ? Sync::present( $job ) : null ) );
-		} catch ( Throwable $e ) {
-			return Core::to_error( $e );
 		}
+		return self::respond( array( 'job' => is_array( $job ) ? Sync::present( $job ) : null ) );
+	}
+
+	/**
+	 * JSON schema of a sync job, as Sync::present() gives it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	private static function job_schema(): array {
+		return array(
+			'type'       => array( 'object', 'null' ),
+			'properties' => array(
+				'job_id'       => array( 'type' => 'integer' ),
+				'state'        => array( 'type' => 'string' ),
+				'total'        => array( 'type' => 'integer' ),
+				'processed'    => array( 'type' => 'integer' ),
+				'synced'       => array( 'type' => 'integer' ),
+				'deleted'      => array( 'type' => 'integer' ),
+				'rejected'     => array( 'type' => 'integer' ),
+				'percent'      => array( 'type' => 'integer' ),
+				'waiting'      => array( 'type' => 'boolean' ),
+				'wait_seconds' => array( 'type' => 'integer' ),
+				'error'        => array( 'type' => array( 'string', 'null' ) ),
+				'created_at'   => array( 'type' => 'integer' ),
+				'finished_at'  => array( 'type' => array( 'integer', 'null' ) ),
+				'summary'      => array( 'type' => 'string' ),
+			),
+		);
+	}
+
+	/**
+	 * JSON schema of `GET products`.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function products_schema(): array {
+		return self::schema_frame(
+			'wpwa-catalog-overview',
+			array(
+				'vendor_id'  => array(
+					'description' => __( 'Vendor user ID.', 'wpwa' ),
+					'type'        => 'integer',
+					'readonly'    => true,
+				),
+				'configured' => array(
+					'description' => __( 'Whether a catalog connection applies to the vendor.', 'wpwa' ),
+					'type'        => 'boolean',
+					'readonly'    => true,
+				),
+				'counts'     => array(
+					'type'       => 'object',
+					'readonly'   => true,
+					'properties' => array(
+						'ready'           => array( 'type' => 'integer' ),
+						'needs_attention' => array( 'type' => 'integer' ),
+						'synced'          => array( 'type' => 'integer' ),
+						'rejected'        => array( 'type' => 'integer' ),
+						'pending'         => array( 'type' => 'integer' ),
+					),
+				),
+				'attention'  => array(
+					'description' => __( 'Products that need attention, with the reasons.', 'wpwa' ),
+					'type'        => 'array',
+					'readonly'    => true,
+					'items'       => array( 'type' => 'object' ),
+				),
+				'last_sync'  => self::job_schema(),
+				'next_sync'  => array(
+					'description' => __( 'Unix time of the next scheduled sync.', 'wpwa' ),
+					'type'        => array( 'integer', 'null' ),
+					'readonly'    => true,
+				),
+			)
+		);
+	}
+
+	/**
+	 * JSON schema of `GET sync` and `POST sync`.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function sync_schema(): array {
+		return self::schema_frame(
+			'wpwa-catalog-sync',
+			array(
+				'started' => array(
+					'description' => __( 'POST only: whether a new job started (false when a running one was continued).', 'wpwa' ),
+					'type'        => 'boolean',
+					'readonly'    => true,
+				),
+				'job'     => self::job_schema(),
+			)
+		);
 	}
 }

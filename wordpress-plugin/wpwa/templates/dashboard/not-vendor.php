@@ -7,7 +7,7 @@
  * @package Wpwa\Plugin
  * @since   0.1.0
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string   $title        Dashboard title.
  *     @type string[] $classes      CSS classes of the container.
  *     @type string   $heading_id   ID of the title element.

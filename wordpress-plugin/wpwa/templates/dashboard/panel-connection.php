@@ -10,7 +10,7 @@
  * @since   0.1.0
  * @since   0.2.0 QR code, countdown, connect/disconnect buttons, reasons.
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string      $title      Panel title.
  *     @type string      $heading_id ID of the panel heading.
  *     @type string      $state      Session state (or "unknown").

@@ -7,7 +7,7 @@
  * @package Wpwa\Plugin
  * @since   0.1.0
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string $title      Panel title.
  *     @type string $heading_id ID of the panel heading.
  *     @type array  $entries    Entries: id, level, kind, message, created_at (unix).

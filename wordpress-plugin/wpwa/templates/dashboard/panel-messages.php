@@ -7,7 +7,7 @@
  * @package Wpwa\Plugin
  * @since   0.4.0
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string $title         Panel title.
  *     @type string $heading_id    ID of the panel heading.
  *     @type string $code          The vendor's code (customers write #CODE to reach them).

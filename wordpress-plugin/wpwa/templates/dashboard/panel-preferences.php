@@ -12,7 +12,7 @@
  * @since   0.5.0
  * @since   0.7.0 Sent to the REST route wpwa/v1/preferences; problems shown next to their fields.
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string   $title            Panel title.
  *     @type string   $heading_id       ID of the panel heading.
  *     @type array    $prefs            notify_email, notify_whatsapp, whatsapp_number, acknowledge,

@@ -10,7 +10,7 @@
  * @since   0.1.0
  * @since   0.3.0 Catalog counts, products needing attention, Sync Products with progress and summary.
  *
- * @var array $view {
+ * @var array<string,mixed> $view {
  *     @type string     $title         Panel title.
  *     @type string     $heading_id    ID of the panel heading.
  *     @type int        $published     Number of published products of the vendor.
