@@ -79,7 +79,8 @@ pub fn version() -> &'static str {
 }
 
 /// What this build is and where its store lives: `version`, `build`, `php_api`,
-/// `store_path` (null until configured) and `schema_version` (0 until configured).
+/// `store_path` (null until configured), `schema_version` (0 until configured) and
+/// `write_transactions` (write transactions this worker has committed since it started).
 #[php_function]
 #[php(name = "Wpwa\\info")]
 pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
@@ -104,6 +105,11 @@ pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
     .map_err(internal)?;
     info.insert("schema_version", schema_version)
         .map_err(internal)?;
+    info.insert(
+        "write_transactions",
+        i64::try_from(crate::store::write_transactions()).unwrap_or(i64::MAX),
+    )
+    .map_err(internal)?;
     Ok(info)
 }
 

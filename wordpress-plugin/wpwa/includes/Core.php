@@ -53,6 +53,13 @@ final class Core {
 	private static bool $store_reported = false;
 
 	/**
+	 * Calls made into the extension in this request (benchmarks count round trips).
+	 *
+	 * @var int
+	 */
+	private static int $calls = 0;
+
+	/**
 	 * Cached availability check.
 	 *
 	 * @var bool|null
@@ -771,11 +778,26 @@ final class Core {
 			}
 		}
 
+		++self::$calls;
 		try {
 			return $fn();
 		} catch ( Throwable $e ) {
 			return self::to_error( $e );
 		}
+	}
+
+	/**
+	 * How many calls this request has made into the extension so far.
+	 *
+	 * Every call goes through this class, so the count is complete; the round-trip
+	 * benchmark (scripts/bench-round-trips) reads it when a webhook request ends.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return int
+	 */
+	public static function calls(): int {
+		return self::$calls;
 	}
 
 	/**
