@@ -4,6 +4,7 @@
 //! Every refusal is a [`Problem`] a vendor can act on ("add a price", "use a JPG or PNG
 //! image"); the dashboard lists them with an edit link.
 
+pub mod checks;
 mod product;
 pub mod sync;
 pub(crate) mod text;

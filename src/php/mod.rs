@@ -3,8 +3,11 @@
 //! store handle; every decision is made by the core modules it calls.
 
 mod admin;
+mod checks;
 mod convert;
+mod directory;
 mod exceptions;
+mod overview;
 mod privacy;
 mod product;
 
@@ -771,9 +774,11 @@ pub fn cloud_handshake(
 
 /// Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
 /// the app secret, parses it, deduplicates, routes each message to a vendor and stores
-/// it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
-/// `window_seconds` and `fallback` (`team`, `menu`, or a vendor id). Returns `stored`
-/// (`wamid`, `vendor_id`, `conversation_id`, `rule`), `duplicates`, `menus`,
+/// it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
+/// directory the store keeps (`directory_replace()`), read only once the signature
+/// holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
+/// vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
+/// `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
 /// `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
@@ -782,22 +787,32 @@ pub fn cloud_webhook(
     body: BinarySlice<u8>,
     signature: Option<String>,
     app_secret: String,
-    vendors: &ZendHashTable,
+    vendors: Option<&ZendHashTable>,
     routing: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let body: &[u8] = &body;
-    let vendors = vendor_directory(vendors)?;
+    let vendors = vendors.map(vendor_directory).transpose()?;
     let config = routing_config(routing)?;
     let report = with_store(|store| {
-        Ok(conversation::receive(
-            store,
-            body,
-            signature.as_deref(),
-            app_secret.as_bytes(),
-            &vendors,
-            &config,
-            clock::now(),
-        )?)
+        Ok(match &vendors {
+            Some(vendors) => conversation::receive(
+                store,
+                body,
+                signature.as_deref(),
+                app_secret.as_bytes(),
+                vendors,
+                &config,
+                clock::now(),
+            )?,
+            None => conversation::receive_with_stored_directory(
+                store,
+                body,
+                signature.as_deref(),
+                app_secret.as_bytes(),
+                &config,
+                clock::now(),
+            )?,
+        })
     })?;
     to_array(&report)
 }
@@ -939,20 +954,24 @@ pub fn message_auto_reply(
 }
 
 /// Asks `$customer` which shop their message is for: an interactive list of the
-/// vendors in `$vendors` (as for `cloud_webhook`; the first ten by store name), sent
+/// vendors in `$vendors` (as for `cloud_webhook`, null for the directory the store
+/// keeps; the first ten by store name), sent
 /// from the marketplace (vendor 0). The customer's pick routes by the menu choice.
 /// Returns `wamid` and `allowance_left`.
 #[php_function]
 #[php(name = "Wpwa\\message_vendor_menu")]
 pub fn message_vendor_menu(
     customer: String,
-    vendors: &ZendHashTable,
+    vendors: Option<&ZendHashTable>,
     intro: String,
     button: String,
     connection: &ZendHashTable,
     limits: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
-    let vendors = vendor_directory(vendors)?;
+    let vendors = match vendors {
+        Some(vendors) => vendor_directory(vendors)?,
+        None => with_store(|store| Ok(store.directory()?))?,
+    };
     let menu = routing::vendor_menu(&vendors, &intro, &button);
     send_outbound(0, &customer, &menu, connection, limits)
 }
@@ -1153,6 +1172,12 @@ fn outbound_message(array: &ZendHashTable) -> PhpResult<messaging::Outbound> {
 }
 
 fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry>> {
+    vendor_listings(array).map(|listings| routing::directory(&listings))
+}
+
+/// Vendors as the plugin lists them: `vendor_id`, `code` (chosen, or empty),
+/// `store_name`.
+fn vendor_listings(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorListing>> {
     array
         .values()
         .enumerate()
@@ -1178,7 +1203,6 @@ fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry
             })
         })
         .collect::<PhpResult<Vec<_>>>()
-        .map(|listings| routing::directory(&listings))
 }
 
 /// The vendor directory customer messages are routed with, as the core makes it from
@@ -1189,18 +1213,7 @@ fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry
 #[php_function]
 #[php(name = "Wpwa\\vendor_directory")]
 pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
-    let entries = vendor_directory(vendors)?;
-    let mut list = ZendHashTable::with_capacity(u32::try_from(entries.len()).unwrap_or(u32::MAX));
-    for entry in entries {
-        let mut row = ZendHashTable::with_capacity(3);
-        row.insert("vendor_id", entry.vendor_id as i64)
-            .map_err(internal)?;
-        row.insert("code", entry.code).map_err(internal)?;
-        row.insert("store_name", entry.store_name)
-            .map_err(internal)?;
-        list.push(row).map_err(internal)?;
-    }
-    Ok(list)
+    directory::entries_to_array(vendor_directory(vendors)?)
 }
 
 fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
@@ -1304,5 +1317,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    privacy::register(admin::register(module))
+    checks::register(overview::register(directory::register(privacy::register(
+        admin::register(module),
+    ))))
 }

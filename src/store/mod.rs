@@ -4,6 +4,8 @@
 //! Every other module reaches SQLite only through [`Store`], so a store backed by
 //! another database can replace this one without touching them.
 
+mod catalog_checks;
+mod directory;
 mod migrations;
 
 use std::path::{Path, PathBuf};

@@ -58,13 +58,16 @@ final class Plugin {
 			Rest\SessionController::init();
 			Rest\SyncController::init();
 			Rest\MessagesController::init();
+			Messages\Directory::init();
 			Rest\PreferencesController::init();
 			Messages\PreferencesForm::init();
 			Rest\AdminController::init();
 			Logs::init();
 			Privacy::init();
 			CloudConnections::init();
+			Connections::init();
 			Catalog\Scheduler::init();
+			Catalog\Checks::init();
 			Catalog\Panel::init();
 			Integrations\Marketplaces::init();
 
