@@ -10,6 +10,7 @@ mod exceptions;
 mod overview;
 mod privacy;
 mod product;
+mod transition;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -281,7 +282,8 @@ pub fn session_status(
 
 /// Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
 /// `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
-/// `session_status()` does; a live session is returned unchanged.
+/// `session_status()` does, plus `transition` (`from`, `to`: the states before and after
+/// the call); a live session is returned unchanged.
 #[php_function]
 #[php(name = "Wpwa\\session_connect")]
 pub fn session_connect(
@@ -293,22 +295,26 @@ pub fn session_connect(
     let connection = GatewayConnection::from_array(gateway)?;
     let webhook = connection.webhook()?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::connect(
-            store,
-            &connection.client,
-            vendor_id,
-            &connection.name_prefix,
-            &webhook,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::connect(
+                store,
+                &connection.client,
+                vendor_id,
+                &connection.name_prefix,
+                &webhook,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
 /// Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
-/// and returns the session.
+/// and returns the session, with its `transition` (`from`, `to`).
 #[php_function]
 #[php(name = "Wpwa\\session_refresh")]
 pub fn session_refresh(
@@ -319,19 +325,24 @@ pub fn session_refresh(
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = GatewayConnection::from_array(gateway)?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::refresh(
-            store,
-            &connection.client,
-            vendor_id,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::refresh(
+                store,
+                &connection.client,
+                vendor_id,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
-/// Unlinks the vendor's phone and stops the gateway session.
+/// Unlinks the vendor's phone and stops the gateway session. Returns the session with
+/// its `transition` (`from`, `to`).
 #[php_function]
 #[php(name = "Wpwa\\session_disconnect")]
 pub fn session_disconnect(
@@ -342,20 +353,25 @@ pub fn session_disconnect(
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = GatewayConnection::from_array(gateway)?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::disconnect(
-            store,
-            &connection.client,
-            vendor_id,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::disconnect(
+                store,
+                &connection.client,
+                vendor_id,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
 /// Verifies (HMAC-SHA512 over the raw body, constant time) and applies a gateway
-/// webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details.
+/// webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details
+/// (`applied`: `vendor_id`, `from` and `state`, the transition it made).
 /// Throws `Wpwa\AuthException` for a missing or forged signature.
 #[php_function]
 #[php(name = "Wpwa\\session_webhook")]
