@@ -305,24 +305,28 @@ pub async fn send(
 
     let wamid = client.send_message(phone_number_id, &request).await?;
 
+    // What the send changed is written in one transaction (the write lock is taken
+    // only now, after the API answered).
+    let tx = store.write_transaction()?;
     let conversation_id = match conversation {
         Some((id, _)) => id,
-        None => conn
+        None => tx
             .prepare_cached(
                 "INSERT INTO conversation (vendor_id, customer, last_text, last_message_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)
                  ON CONFLICT (vendor_id, customer) DO UPDATE SET last_text = excluded.last_text RETURNING id",
             )?
             .query_row(params![vendor, to, message.preview(), now], |r| r.get(0))?,
     };
-    conn.prepare_cached(
+    tx.prepare_cached(
         "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
          VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, 'accepted', ?6, ?7, ?7)",
     )?
     .execute(params![wamid, conversation_id, vendor, message.kind(), message.preview(), request.to_string(), now])?;
-    conn.prepare_cached(
+    tx.prepare_cached(
         "UPDATE conversation SET last_text = ?2, last_message_at = ?3, unread = 0 WHERE id = ?1",
     )?
     .execute(params![conversation_id, message.preview(), now])?;
+    tx.commit()?;
     tracing::info!(
         vendor_id,
         kind = "message",
