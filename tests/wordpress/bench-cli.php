@@ -20,6 +20,9 @@
  *       with one real image, a price, a description), tied to the vendor the
  *       marketplace's way; prints the vendor's ID. Idempotent on LOGIN; the
  *       products are made once (SKU LOGIN-000001…).
+ *   bench-cli.php check VENDOR_ID
+ *       Checks the vendor's whole catalog once (what the first dashboard view
+ *       after an import does: Catalog\Sync::checked()); prints the counts.
  *   bench-cli.php cookie USER_ID
  *       The logged-in cookie of the user ("name=value"), for curl.
  *   bench-cli.php dashboard-url
@@ -31,6 +34,9 @@
 
 require __DIR__ . '/cli-bootstrap.php';
 require $wpwa_docroot . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/image.php';
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/media.php';
 require_once __DIR__ . '/marketplaces/loader.php';
 require_once __DIR__ . '/products.php';
 
@@ -140,6 +146,12 @@ if ( 'notify' === $command ) {
 	}
 	wp_defer_term_counting( false );
 	echo $vendor_id, "\n";
+} elseif ( 'check' === $command ) {
+	$checked = \Wpwa\Plugin\Catalog\Sync::checked( (int) ( $argv[2] ?? 0 ) );
+	if ( is_wp_error( $checked ) ) {
+		wpwa_bench_fail( 'check: ' . $checked->get_error_message() );
+	}
+	echo 'ready ', (int) $checked['ready'], ', needs attention ', (int) $checked['needs_attention'], "\n";
 } elseif ( 'cookie' === $command ) {
 	$user_id = (int) ( $argv[2] ?? 0 );
 	if ( $user_id <= 0 ) {
