@@ -81,6 +81,48 @@ namespace Wpwa {
     }
 
     /**
+     * Checks the vendor's product `$records` (as for `catalog_prepare()`, under `$rules`)
+     * and stores each product's verdict. `$products` null: the records are the vendor's
+     * whole catalog, checked under the rules the plugin names `$rules_key`, and replace
+     * every stored verdict of the vendor. `$products` a list of product ids: only those
+     * products (with their variations) are replaced, by what `$records` holds for them
+     * (nothing: they are gone). Returns how many products are `ready`, `invalid` and
+     * `not_listed` among `$records`.
+     *
+     * @param int $vendor_id
+     * @param array $records
+     * @param array|null $rules
+     * @param string $rules_key
+     * @param array|null $products
+     * @return array
+     */
+    function catalog_check(int $vendor_id, array $records, ?array $rules = null, string $rules_key, ?array $products = null): array {}
+
+    /**
+     * The vendor's stored checks, when their whole catalog was checked under the rules
+     * named `$rules_key`: `ready`, `needs_attention` and `attention` (the first `$limit`,
+     * at most 500, products that need attention, by id: `product_id`, `parent_id`,
+     * `retailer_id`, `status`, `problems` (`code`, `message`)). Null when no such check
+     * was made (never, or under other rules): the caller checks the whole catalog.
+     *
+     * @param int $vendor_id
+     * @param string $rules_key
+     * @param int|null $limit
+     * @return array|null
+     */
+    function catalog_checked(int $vendor_id, string $rules_key, ?int $limit = null): ?array {}
+
+    /**
+     * Forgets the vendor's stored checks, so that the next `catalog_checked()` is null
+     * and the whole catalog is checked again (after a bulk import, say, where checking
+     * product by product would cost more). Returns whether anything was stored.
+     *
+     * @param int $vendor_id
+     * @return bool
+     */
+    function catalog_checks_forget(int $vendor_id): bool {}
+
+    /**
      * Checks products for the WhatsApp catalog. `$products` is a list of product records
      * as the plugin's readers produce them; `$rules` may set `currency`,
      * `max_image_bytes` and `default_brand`. Returns one entry per product:
@@ -184,20 +226,22 @@ namespace Wpwa {
     /**
      * Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
      * the app secret, parses it, deduplicates, routes each message to a vendor and stores
-     * it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
-     * `window_seconds` and `fallback` (`team`, `menu`, or a vendor id). Returns `stored`
-     * (`wamid`, `vendor_id`, `conversation_id`, `rule`), `duplicates`, `menus`,
+     * it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
+     * directory the store keeps (`directory_replace()`), read only once the signature
+     * holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
+     * vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
+     * `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
      * `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
      * and `Wpwa\ValidationException` for a malformed or oversized body.
      *
      * @param string $body
      * @param string|null $signature
      * @param string $app_secret
-     * @param array $vendors
+     * @param array|null $vendors
      * @param array|null $routing
      * @return array
      */
-    function cloud_webhook(string $body, ?string $signature = null, string $app_secret, array $vendors, ?array $routing = null): array {}
+    function cloud_webhook(string $body, ?string $signature = null, string $app_secret, ?array $vendors = null, ?array $routing = null): array {}
 
     /**
      * One of the vendor's conversations (keys as for `conversations()`), or null when
@@ -220,6 +264,45 @@ namespace Wpwa {
     function conversations(int $vendor_id, ?int $limit = null): array {}
 
     /**
+     * The directory the store keeps, as `vendor_directory()` makes it: one entry per
+     * vendor, by vendor id, with `vendor_id`, `code` (unique, without `#`) and
+     * `store_name` (HTML entities decoded).
+     *
+     * @return array
+     */
+    function directory(): array {}
+
+    /**
+     * Lists vendor `$vendor_id` with the code they chose (or '') and their store name, or
+     * updates their listing. Returns whether the stored directory changed.
+     *
+     * @param int $vendor_id
+     * @param string $code
+     * @param string $store_name
+     * @return bool
+     */
+    function directory_put(int $vendor_id, string $code, string $store_name): bool {}
+
+    /**
+     * Takes `$vendor_id` out of the stored directory (no longer a vendor, or deleted).
+     * Returns whether they were listed.
+     *
+     * @param int $vendor_id
+     * @return bool
+     */
+    function directory_remove(int $vendor_id): bool {}
+
+    /**
+     * Replaces the stored directory with `$vendors` (`['vendor_id','code','store_name']`
+     * as for `vendor_directory()`; `code` is the one the vendor chose, or empty) and
+     * returns how many vendors it now lists.
+     *
+     * @param array $vendors
+     * @return int
+     */
+    function directory_replace(array $vendors): int {}
+
+    /**
      * Checks a gateway connection (`url`, `api_key`): reachable, key accepted. Returns
      * `ok`, `sessions` (how many the gateway holds) and `latency_ms`.
      *
@@ -230,7 +313,8 @@ namespace Wpwa {
 
     /**
      * What this build is and where its store lives: `version`, `build`, `php_api`,
-     * `store_path` (null until configured) and `schema_version` (0 until configured).
+     * `store_path` (null until configured), `schema_version` (0 until configured) and
+     * `write_transactions` (write transactions this worker has committed since it started).
      *
      * @return array
      */
@@ -364,19 +448,20 @@ namespace Wpwa {
 
     /**
      * Asks `$customer` which shop their message is for: an interactive list of the
-     * vendors in `$vendors` (as for `cloud_webhook`; the first ten by store name), sent
+     * vendors in `$vendors` (as for `cloud_webhook`, null for the directory the store
+     * keeps; the first ten by store name), sent
      * from the marketplace (vendor 0). The customer's pick routes by the menu choice.
      * Returns `wamid` and `allowance_left`.
      *
      * @param string $customer
-     * @param array $vendors
+     * @param array|null $vendors
      * @param string $intro
      * @param string $button
      * @param array $connection
      * @param array|null $limits
      * @return array
      */
-    function message_vendor_menu(string $customer, array $vendors, string $intro, string $button, array $connection, ?array $limits = null): array {}
+    function message_vendor_menu(string $customer, ?array $vendors = null, string $intro, string $button, array $connection, ?array $limits = null): array {}
 
     /**
      * Deletes the conversations nobody wrote in for `$days` days (at least 31: a
@@ -470,7 +555,8 @@ namespace Wpwa {
     /**
      * Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
      * `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
-     * `session_status()` does; a live session is returned unchanged.
+     * `session_status()` does, plus `transition` (`from`, `to`: the states before and after
+     * the call); a live session is returned unchanged.
      *
      * @param int $vendor_id
      * @param array $gateway
@@ -480,7 +566,8 @@ namespace Wpwa {
     function session_connect(int $vendor_id, array $gateway, ?array $policy = null): array {}
 
     /**
-     * Unlinks the vendor's phone and stops the gateway session.
+     * Unlinks the vendor's phone and stops the gateway session. Returns the session with
+     * its `transition` (`from`, `to`).
      *
      * @param int $vendor_id
      * @param array $gateway
@@ -501,7 +588,7 @@ namespace Wpwa {
 
     /**
      * Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
-     * and returns the session.
+     * and returns the session, with its `transition` (`from`, `to`).
      *
      * @param int $vendor_id
      * @param array $gateway
@@ -524,7 +611,8 @@ namespace Wpwa {
 
     /**
      * Verifies (HMAC-SHA512 over the raw body, constant time) and applies a gateway
-     * webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details.
+     * webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details
+     * (`applied`: `vendor_id`, `from` and `state`, the transition it made).
      * Throws `Wpwa\AuthException` for a missing or forged signature.
      *
      * @param string $body
@@ -578,6 +666,20 @@ namespace Wpwa {
      * @return array
      */
     function vendor_directory(array $vendors): array {}
+
+    /**
+     * The Vendors page's rows, in the order of `$vendors` (each `['vendor_id' => int,
+     * 'catalog_id' => string|null]`, at most 500): `vendor_id`, `session` (as
+     * `session_status()` gives it under `$policy`), `sync` (as `catalog_sync_status()`, or
+     * null), `catalog` (as `catalog_summary()` for that catalog, or null without one),
+     * `messages_this_month` and `response` (as `response_metrics()` since `$since`).
+     *
+     * @param array $vendors
+     * @param array|null $policy
+     * @param int $since
+     * @return array
+     */
+    function vendors_overview(array $vendors, ?array $policy = null, int $since): array {}
 
     /**
      * The extension's version, e.g. `0.1.0`.

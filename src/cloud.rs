@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a kept-alive connection may sit unused before it is closed rather than
+/// reused (shorter than servers' usual keep-alive, so a reused one is rarely stale).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The Graph version used when a connection does not name one.
 pub const DEFAULT_VERSION: &str = "v21.0";
 
@@ -169,13 +172,17 @@ impl CloudClient {
                 "the access token is missing or invalid".into(),
             ));
         }
-        let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| CloudError::Config(e.to_string()))?;
+        // One client per base URL per process: its TLS setup and connections are reused.
+        let http = crate::runtime::http_client("cloud", &base_url, || {
+            reqwest::Client::builder()
+                .timeout(REQUEST_TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| CloudError::Config(e.to_string()))
+        })?;
         Ok(Self {
             base_url,
             version: version.to_owned(),
@@ -442,6 +449,25 @@ fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clients_for_one_base_url_share_the_process_http_client() {
+        let url = "http://127.0.0.1:2/client-reuse-test";
+        assert!(!crate::runtime::has_http_client("cloud", url));
+        let first = CloudClient::new(url, "v21.0", "token-a").unwrap();
+        assert!(crate::runtime::has_http_client("cloud", url));
+        // Another token on the same base URL: same pool, its own Authorization header.
+        let second = CloudClient::new(&format!("{url}/"), "v22.0", "token-b").unwrap();
+        assert_eq!(first.base_url, second.base_url);
+        assert_eq!(
+            (first.token.as_str(), second.token.as_str()),
+            ("token-a", "token-b")
+        );
+        assert!(
+            !crate::runtime::has_http_client("gateway", url),
+            "kept per API"
+        );
+    }
 
     #[test]
     fn refuses_unusable_configuration() {

@@ -23,7 +23,7 @@ pub enum ConversationError {
 }
 
 /// One stored copy of a message (an order across vendors is stored once per vendor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stored {
     /// The message's `wamid`.
     pub wamid: String,
@@ -33,10 +33,13 @@ pub struct Stored {
     pub conversation_id: i64,
     /// The deciding rule.
     pub rule: String,
+    /// The conversation as it is once the webhook is stored (what the vendor's
+    /// dashboard lists), so that notifying the vendor needs no second call.
+    pub conversation: Option<ConversationSummary>,
 }
 
 /// What a webhook did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IngestReport {
     /// Messages stored.
     pub stored: Vec<Stored>,
@@ -145,6 +148,22 @@ pub fn receive(
     ingest(store, body, vendors, config, now)
 }
 
+/// As [`receive`], routed with the vendor directory the store keeps
+/// ([`Store::directory`]), which is read only once the signature holds: a forged
+/// webhook costs the same however many vendors the marketplace has.
+pub fn receive_with_stored_directory(
+    store: &Store,
+    body: &[u8],
+    signature: Option<&str>,
+    app_secret: &[u8],
+    config: &RoutingConfig,
+    now: i64,
+) -> Result<IngestReport, ConversationError> {
+    crate::signature::verify_sha256_header(app_secret, body, signature)?;
+    let vendors = store.directory()?;
+    ingest(store, body, &vendors, config, now)
+}
+
 /// Parses a verified webhook body and stores what it carries.
 pub fn ingest(
     store: &Store,
@@ -175,6 +194,7 @@ pub fn ingest(
                     vendor_id: vendor,
                     conversation_id: conversation,
                     rule: "echo".into(),
+                    conversation: None,
                 });
             }
         }
@@ -189,6 +209,9 @@ pub fn ingest(
         }
     }
     tx.commit()?;
+    for stored in &mut report.stored {
+        stored.conversation = conversation(store, stored.vendor_id, stored.conversation_id)?;
+    }
     for stored in &report.stored {
         tracing::info!(
             vendor_id = stored.vendor_id,
@@ -242,6 +265,7 @@ fn store_inbound(
             vendor_id: 0,
             conversation_id: conversation,
             rule: Rule::Menu.as_str().into(),
+            conversation: None,
         });
         report.menus.push(message.customer.clone());
         return Ok(());
@@ -285,6 +309,7 @@ fn store_inbound(
             vendor_id: target.vendor_id,
             conversation_id: conversation,
             rule: decision.rule.as_str().into(),
+            conversation: None,
         });
     }
     Ok(())

@@ -3,9 +3,10 @@
 //! php-fpm forks its workers after the extension loads, and threads do not survive a
 //! fork, so nothing is started until a worker first needs it. A `current_thread` runtime
 //! keeps an idle worker free of extra threads; each PHP call blocks on its own future.
+//! The HTTP clients are kept here too, one per API and base URL.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -21,4 +22,121 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
                 .expect("a current-thread runtime needs no OS resources beyond a timer")
         })
         .block_on(future)
+}
+
+/// One HTTP client per API and base URL in this process, so that every call to the
+/// same service reuses its TLS setup and kept-alive connections instead of building a
+/// client (and a TLS context) per call. Built lazily, after php-fpm's fork, like the
+/// runtime; a client's pool is driven by this process's runtime.
+static HTTP_CLIENTS: Mutex<ClientPool<reqwest::Client>> = Mutex::new(ClientPool::new());
+
+/// The process's HTTP client for `api` (e.g. `cloud`, `gateway`: their timeouts differ)
+/// at `base_url`, built by `build` the first time.
+pub fn http_client<E>(
+    api: &'static str,
+    base_url: &str,
+    build: impl FnOnce() -> Result<reqwest::Client, E>,
+) -> Result<reqwest::Client, E> {
+    HTTP_CLIENTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_build(api, base_url, build)
+}
+
+/// Whether this process holds a client for `api` at `base_url`.
+pub fn has_http_client(api: &'static str, base_url: &str) -> bool {
+    HTTP_CLIENTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .contains(api, base_url)
+}
+
+/// Clients keyed by API and base URL, each built once.
+#[derive(Debug)]
+pub struct ClientPool<C> {
+    clients: Vec<(&'static str, String, C)>,
+}
+
+impl<C: Clone> ClientPool<C> {
+    /// An empty pool.
+    pub const fn new() -> Self {
+        Self {
+            clients: Vec::new(),
+        }
+    }
+
+    /// The client for `api` at `base_url`, built by `build` when there is none yet (a
+    /// failed build is not kept, so the next call tries again).
+    pub fn get_or_build<E>(
+        &mut self,
+        api: &'static str,
+        base_url: &str,
+        build: impl FnOnce() -> Result<C, E>,
+    ) -> Result<C, E> {
+        if let Some((_, _, client)) = self
+            .clients
+            .iter()
+            .find(|(a, url, _)| *a == api && url == base_url)
+        {
+            return Ok(client.clone());
+        }
+        let client = build()?;
+        self.clients
+            .push((api, base_url.to_owned(), client.clone()));
+        Ok(client)
+    }
+
+    /// Whether a client for `api` at `base_url` is held.
+    pub fn contains(&self, api: &'static str, base_url: &str) -> bool {
+        self.clients
+            .iter()
+            .any(|(a, url, _)| *a == api && url == base_url)
+    }
+}
+
+impl<C: Clone> Default for ClientPool<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_is_built_once_per_api_and_base_url() {
+        let mut pool = ClientPool::new();
+        let mut builds = 0;
+        let mut get = |pool: &mut ClientPool<u32>, api, url: &str| {
+            pool.get_or_build(api, url, || {
+                builds += 1;
+                Ok::<_, ()>(builds)
+            })
+            .unwrap()
+        };
+        assert_eq!(get(&mut pool, "cloud", "https://graph.example"), 1);
+        assert_eq!(
+            get(&mut pool, "cloud", "https://graph.example"),
+            1,
+            "reused"
+        );
+        assert_eq!(get(&mut pool, "cloud", "http://127.0.0.1:18765"), 2);
+        assert_eq!(
+            get(&mut pool, "gateway", "http://127.0.0.1:18765"),
+            3,
+            "per API"
+        );
+        assert_eq!(get(&mut pool, "cloud", "https://graph.example"), 1);
+        assert_eq!(builds, 3);
+    }
+
+    #[test]
+    fn a_failed_build_is_tried_again() {
+        let mut pool: ClientPool<u32> = ClientPool::new();
+        assert!(pool.get_or_build("cloud", "u", || Err("no TLS")).is_err());
+        assert!(!pool.contains("cloud", "u"));
+        assert_eq!(pool.get_or_build("cloud", "u", || Ok::<_, ()>(7)), Ok(7));
+        assert!(pool.contains("cloud", "u"));
+    }
 }

@@ -149,6 +149,7 @@ fn connect_scan_by_webhook_then_disconnect() {
         assert!(
             outcomes.contains(&WebhookOutcome::Applied {
                 vendor_id: 1,
+                from: SessionState::WaitingForScan,
                 state: SessionState::Connected
             }),
             "{outcomes:?}"

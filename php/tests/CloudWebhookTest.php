@@ -37,7 +37,7 @@ final class CloudWebhookTest extends WpwaTestCase
         $directory = [['vendor_id' => $vendor, 'code' => "SHOP$vendor", 'store_name' => "Shop $vendor"]];
 
         $report = \Wpwa\cloud_webhook($body, self::sign($body), self::APP_SECRET, $directory);
-        self::assertSame([['wamid' => $wamid, 'vendor_id' => $vendor, 'conversation_id' => $report['stored'][0]['conversation_id'], 'rule' => 'vendor_code']], $report['stored']);
+        self::assertSame([['wamid' => $wamid, 'vendor_id' => $vendor, 'conversation_id' => $report['stored'][0]['conversation_id'], 'rule' => 'vendor_code', 'conversation' => \Wpwa\conversation($vendor, $report['stored'][0]['conversation_id'])]], $report['stored']);
         $again = \Wpwa\cloud_webhook($body, self::sign($body), self::APP_SECRET, $directory);
         self::assertSame([[], 1], [$again['stored'], $again['duplicates']]);
 

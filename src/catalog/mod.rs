@@ -5,6 +5,7 @@
 //! image"): a code and its parameters, which the plugin words in the vendor's language;
 //! the dashboard lists them with an edit link.
 
+pub mod checks;
 pub mod plan;
 mod product;
 pub mod sync;

@@ -290,7 +290,10 @@ pub async fn send(
 
     let wamid = client.send_message(phone_number_id, &request).await?;
 
-    messages.record_sent(
+    // What the send changed is written in one transaction (the write lock is taken
+    // only now, after the API answered).
+    let tx = store.write_transaction()?;
+    tx.messages().record_sent(
         conversation.map(|c| c.id),
         &SentRecord {
             vendor_id,
@@ -302,6 +305,7 @@ pub async fn send(
             at: now,
         },
     )?;
+    tx.commit()?;
     tracing::info!(
         vendor_id,
         kind = "message",

@@ -3,11 +3,15 @@
 //! store handle; every decision is made by the core modules it calls.
 
 mod admin;
+mod checks;
 mod convert;
+mod directory;
 mod exceptions;
+mod overview;
 mod privacy;
 mod product;
 mod rules;
+mod transition;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -87,7 +91,8 @@ pub fn version() -> &'static str {
 }
 
 /// What this build is and where its store lives: `version`, `build`, `php_api`,
-/// `store_path` (null until configured) and `schema_version` (0 until configured).
+/// `store_path` (null until configured), `schema_version` (0 until configured) and
+/// `write_transactions` (write transactions this worker has committed since it started).
 #[php_function]
 #[php(name = "Wpwa\\info")]
 pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
@@ -112,6 +117,11 @@ pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
     .map_err(internal)?;
     info.insert("schema_version", schema_version)
         .map_err(internal)?;
+    info.insert(
+        "write_transactions",
+        i64::try_from(crate::store::write_transactions()).unwrap_or(i64::MAX),
+    )
+    .map_err(internal)?;
     Ok(info)
 }
 
@@ -246,7 +256,8 @@ pub fn session_status(
 
 /// Starts linking the vendor's phone through the gateway in `$gateway` (`url`,
 /// `api_key`, `webhook_url`, `webhook_key`, `name_prefix`). Returns the session as
-/// `session_status()` does; a live session is returned unchanged.
+/// `session_status()` does, plus `transition` (`from`, `to`: the states before and after
+/// the call); a live session is returned unchanged.
 #[php_function]
 #[php(name = "Wpwa\\session_connect")]
 pub fn session_connect(
@@ -258,22 +269,26 @@ pub fn session_connect(
     let connection = GatewayConnection::from_array(gateway)?;
     let webhook = connection.webhook()?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::connect(
-            store,
-            &connection.client,
-            vendor_id,
-            &connection.input.name_prefix,
-            &webhook,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::connect(
+                store,
+                &connection.client,
+                vendor_id,
+                &connection.input.name_prefix,
+                &webhook,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
 /// Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
-/// and returns the session.
+/// and returns the session, with its `transition` (`from`, `to`).
 #[php_function]
 #[php(name = "Wpwa\\session_refresh")]
 pub fn session_refresh(
@@ -284,19 +299,24 @@ pub fn session_refresh(
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = GatewayConnection::from_array(gateway)?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::refresh(
-            store,
-            &connection.client,
-            vendor_id,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::refresh(
+                store,
+                &connection.client,
+                vendor_id,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
-/// Unlinks the vendor's phone and stops the gateway session.
+/// Unlinks the vendor's phone and stops the gateway session. Returns the session with
+/// its `transition` (`from`, `to`).
 #[php_function]
 #[php(name = "Wpwa\\session_disconnect")]
 pub fn session_disconnect(
@@ -307,20 +327,25 @@ pub fn session_disconnect(
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = GatewayConnection::from_array(gateway)?;
     let policy = session_policy(policy)?;
-    let status = with_store(|store| {
-        Ok(runtime::block_on(session::disconnect(
-            store,
-            &connection.client,
-            vendor_id,
-            &policy,
-            clock::now(),
-        ))?)
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::disconnect(
+                store,
+                &connection.client,
+                vendor_id,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
     })?;
-    to_array(&status)
+    transition::status_with_transition(&status, from)
 }
 
 /// Verifies (HMAC-SHA512 over the raw body, constant time) and applies a gateway
-/// webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details.
+/// webhook. Returns `outcome` (`applied`, `duplicate`, `stale`, `ignored`) and details
+/// (`applied`: `vendor_id`, `from` and `state`, the transition it made).
 /// Throws `Wpwa\AuthException` for a missing or forged signature.
 #[php_function]
 #[php(name = "Wpwa\\session_webhook")]
@@ -622,9 +647,11 @@ pub fn cloud_handshake(
 
 /// Receives a Cloud API webhook: verifies `X-Hub-Signature-256` on the raw body with
 /// the app secret, parses it, deduplicates, routes each message to a vendor and stores
-/// it. `$vendors` lists `['vendor_id','code','store_name']`; `$routing` may set
-/// `window_seconds` and `fallback` (`team`, `menu`, or a vendor id). Returns `stored`
-/// (`wamid`, `vendor_id`, `conversation_id`, `rule`), `duplicates`, `menus`,
+/// it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
+/// directory the store keeps (`directory_replace()`), read only once the signature
+/// holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
+/// vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
+/// `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
 /// `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
@@ -633,22 +660,32 @@ pub fn cloud_webhook(
     body: BinarySlice<u8>,
     signature: Option<String>,
     app_secret: String,
-    vendors: &ZendHashTable,
+    vendors: Option<&ZendHashTable>,
     routing: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let body: &[u8] = &body;
-    let vendors = vendor_directory(vendors)?;
+    let vendors = vendors.map(vendor_directory).transpose()?;
     let config = routing_config(routing)?;
     let report = with_store(|store| {
-        Ok(conversation::receive(
-            store,
-            body,
-            signature.as_deref(),
-            app_secret.as_bytes(),
-            &vendors,
-            &config,
-            clock::now(),
-        )?)
+        Ok(match &vendors {
+            Some(vendors) => conversation::receive(
+                store,
+                body,
+                signature.as_deref(),
+                app_secret.as_bytes(),
+                vendors,
+                &config,
+                clock::now(),
+            )?,
+            None => conversation::receive_with_stored_directory(
+                store,
+                body,
+                signature.as_deref(),
+                app_secret.as_bytes(),
+                &config,
+                clock::now(),
+            )?,
+        })
     })?;
     to_array(&report)
 }
@@ -775,20 +812,24 @@ pub fn message_auto_reply(
 }
 
 /// Asks `$customer` which shop their message is for: an interactive list of the
-/// vendors in `$vendors` (as for `cloud_webhook`; the first ten by store name), sent
+/// vendors in `$vendors` (as for `cloud_webhook`, null for the directory the store
+/// keeps; the first ten by store name), sent
 /// from the marketplace (vendor 0). The customer's pick routes by the menu choice.
 /// Returns `wamid` and `allowance_left`.
 #[php_function]
 #[php(name = "Wpwa\\message_vendor_menu")]
 pub fn message_vendor_menu(
     customer: String,
-    vendors: &ZendHashTable,
+    vendors: Option<&ZendHashTable>,
     intro: String,
     button: String,
     connection: &ZendHashTable,
     limits: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
-    let vendors = vendor_directory(vendors)?;
+    let vendors = match vendors {
+        Some(vendors) => vendor_directory(vendors)?,
+        None => with_store(|store| Ok(store.directory()?))?,
+    };
     let menu = routing::vendor_menu(&vendors, &intro, &button);
     send_outbound(0, &customer, &menu, connection, limits)
 }
@@ -848,11 +889,17 @@ fn outbound_message(array: &ZendHashTable) -> PhpResult<messaging::Outbound> {
 }
 
 fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry>> {
+    vendor_listings(array).map(|listings| routing::directory(&listings))
+}
+
+/// Vendors as the plugin lists them: `vendor_id`, `code` (chosen, or empty),
+/// `store_name`.
+fn vendor_listings(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorListing>> {
     let vendors = crate::rules::options::read_list::<VendorInput>(
         "vendors",
         array_to_json("vendors", array)?,
     )?;
-    Ok(crate::rules::options::vendor_directory(&vendors)?)
+    Ok(crate::rules::options::vendor_listings(&vendors)?)
 }
 
 /// The vendor directory customer messages are routed with, as the core makes it from
@@ -863,18 +910,7 @@ fn vendor_directory(array: &ZendHashTable) -> PhpResult<Vec<routing::VendorEntry
 #[php_function]
 #[php(name = "Wpwa\\vendor_directory")]
 pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
-    let entries = vendor_directory(vendors)?;
-    let mut list = ZendHashTable::with_capacity(u32::try_from(entries.len()).unwrap_or(u32::MAX));
-    for entry in entries {
-        let mut row = ZendHashTable::with_capacity(3);
-        row.insert("vendor_id", entry.vendor_id as i64)
-            .map_err(internal)?;
-        row.insert("code", entry.code).map_err(internal)?;
-        row.insert("store_name", entry.store_name)
-            .map_err(internal)?;
-        list.push(row).map_err(internal)?;
-    }
-    Ok(list)
+    directory::entries_to_array(vendor_directory(vendors)?)
 }
 
 fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
@@ -968,5 +1004,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    rules::register(privacy::register(admin::register(module)))
+    rules::register(checks::register(overview::register(directory::register(
+        privacy::register(admin::register(module)),
+    ))))
 }

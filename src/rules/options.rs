@@ -457,7 +457,12 @@ pub struct VendorInput {
 
 /// The vendor directory (`cloud_webhook()`, `vendor_directory()`, the vendor menu).
 pub fn vendor_directory(vendors: &[VendorInput]) -> Result<Vec<routing::VendorEntry>, RulesError> {
-    let listings = vendors
+    Ok(routing::directory(&vendor_listings(vendors)?))
+}
+
+/// The vendors as listed, checked (`vendor_directory_store()` keeps these).
+pub fn vendor_listings(vendors: &[VendorInput]) -> Result<Vec<routing::VendorListing>, RulesError> {
+    vendors
         .iter()
         .enumerate()
         .map(|(index, v)| {
@@ -474,8 +479,7 @@ pub fn vendor_directory(vendors: &[VendorInput]) -> Result<Vec<routing::VendorEn
                 store_name: v.store_name.clone(),
             })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(routing::directory(&listings))
+        .collect()
 }
 
 /// One day's opening hours: `HH:MM` to `HH:MM`.

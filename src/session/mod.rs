@@ -117,6 +117,8 @@ pub enum WebhookOutcome {
     Applied {
         /// The vendor concerned.
         vendor_id: u64,
+        /// The state before the event.
+        from: SessionState,
         /// The state after the event.
         state: SessionState,
     },
@@ -419,6 +421,7 @@ fn apply(
         row,
         WebhookOutcome::Applied {
             vendor_id,
+            from,
             state: to,
         },
     ))
@@ -506,6 +509,12 @@ pub async fn connect(
     // next poll will ask again.
     let _ = refresh_row(store, gateway, row, policy, now).await;
     status(store, vendor_id, policy, now)
+}
+
+/// The vendor's session state as stored (`None` before any session), read without the
+/// policy's view: what a call is about to change.
+pub fn stored_state(store: &Store, vendor_id: u64) -> Result<Option<SessionState>, SessionError> {
+    Ok(load(store, vendor_id)?.map(|row| row.state))
 }
 
 /// Asks the gateway where a live session is and applies the answer, so the dashboard

@@ -68,6 +68,7 @@ fn webhooks_walk_the_lifecycle_to_connected() {
         deliver(&store, &envelope("e1", &name, "SCAN_QR_CODE", 1_000, None)).unwrap(),
         WebhookOutcome::Applied {
             vendor_id: 1,
+            from: SessionState::Starting,
             state: SessionState::WaitingForScan
         }
     );

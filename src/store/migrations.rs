@@ -181,6 +181,34 @@ const MIGRATIONS: &[&str] = &[
     // language. Older rows keep only their stored message (code NULL).
     "ALTER TABLE activity_log ADD COLUMN code TEXT;
      ALTER TABLE activity_log ADD COLUMN params TEXT NOT NULL DEFAULT '{}';",
+    // 7: the vendor directory customer messages are routed with, kept by the plugin
+    // (user, profile and marketplace hooks), so a webhook reads it from here instead of
+    // having WordPress list every vendor first.
+    "CREATE TABLE vendor_listing (
+         vendor_id   INTEGER PRIMARY KEY CHECK (vendor_id > 0),
+         chosen_code TEXT    NOT NULL DEFAULT '',
+         store_name  TEXT    NOT NULL DEFAULT ''
+     );",
+    // 8: each product's catalog check (ready, invalid with its problems, not listed),
+    // stored when the product changes, so the dashboard reads counts instead of
+    // validating the whole catalog on every view; and the rules each vendor's last
+    // whole pass was made under.
+    "CREATE TABLE catalog_check (
+         product_id  INTEGER PRIMARY KEY CHECK (product_id > 0),
+         parent_id   INTEGER NOT NULL,
+         vendor_id   INTEGER NOT NULL CHECK (vendor_id > 0),
+         retailer_id TEXT    NOT NULL,
+         status      TEXT    NOT NULL CHECK (status IN ('ready','invalid','not_listed')),
+         problems    TEXT    NOT NULL DEFAULT '[]',
+         checked_at  INTEGER NOT NULL
+     );
+     CREATE INDEX catalog_check_vendor ON catalog_check (vendor_id, status, product_id);
+     CREATE INDEX catalog_check_parent ON catalog_check (parent_id);
+     CREATE TABLE catalog_check_pass (
+         vendor_id  INTEGER PRIMARY KEY CHECK (vendor_id > 0),
+         rules_key  TEXT    NOT NULL,
+         checked_at INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this build creates and understands.

@@ -10,7 +10,9 @@
 //! `FromSql` impls here; nothing outside names `rusqlite` (`scripts/check-store-boundary`).
 
 mod catalog;
+mod catalog_checks;
 mod conversations;
+mod directory;
 mod log;
 mod messages;
 mod migrations;
@@ -21,6 +23,7 @@ mod sessions;
 pub(crate) mod testing;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -37,6 +40,16 @@ pub use sessions::SessionRepo;
 
 /// How long a writer waits for another PHP worker's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Write transactions committed by this process's stores since it started (SQLite's
+/// commit hook fires for write transactions only). Benchmarks read it before and after
+/// a request to count the request's writes.
+static WRITE_TRANSACTIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Write transactions committed by this process since it started, migrations excluded.
+pub fn write_transactions() -> u64 {
+    WRITE_TRANSACTIONS.load(Ordering::Relaxed)
+}
 
 /// What can go wrong opening or using the store.
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +126,13 @@ impl Store {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         self.conn.pragma_update(None, "foreign_keys", true)?;
-        migrations::migrate(&mut self.conn)
+        migrations::migrate(&mut self.conn)?;
+        // Installed after the migrations: opening a store is once per worker, not per request.
+        self.conn.commit_hook(Some(|| {
+            WRITE_TRANSACTIONS.fetch_add(1, Ordering::Relaxed);
+            false
+        }))?;
+        Ok(())
     }
 
     /// The schema version the store is at.

@@ -53,6 +53,20 @@ final class Core {
 	private static bool $store_reported = false;
 
 	/**
+	 * Calls made into the extension in this request (benchmarks count round trips).
+	 *
+	 * @var int
+	 */
+	private static int $calls = 0;
+
+	/**
+	 * Credentials opened in this request, by context and sealed value.
+	 *
+	 * @var array<string,string>
+	 */
+	private static array $opened = array();
+
+	/**
 	 * Cached availability check.
 	 *
 	 * @var bool|null
@@ -218,15 +232,17 @@ final class Core {
 	 * Verifies, deduplicates, routes and stores a Cloud API webhook.
 	 *
 	 * @since 0.4.0
+	 * @since 0.7.0 `$vendors` may be null: the directory the core keeps, read once the
+	 *              signature holds. Each stored row carries its `conversation` summary.
 	 *
-	 * @param string                          $body       Raw request body.
-	 * @param string|null                     $signature  X-Hub-Signature-256 header.
-	 * @param string                          $app_secret App secret.
-	 * @param array<int,array<string,mixed>>  $vendors    vendor_id, code (chosen, or ''), store_name.
-	 * @param array<string,mixed>             $routing    window_seconds, fallback.
+	 * @param string                              $body       Raw request body.
+	 * @param string|null                         $signature  X-Hub-Signature-256 header.
+	 * @param string                              $app_secret App secret.
+	 * @param array<int,array<string,mixed>>|null $vendors    vendor_id, code (chosen, or ''), store_name; null: the stored directory.
+	 * @param array<string,mixed>                 $routing    window_seconds, fallback.
 	 * @return array<string,mixed>|WP_Error
 	 */
-	public static function cloud_webhook( string $body, ?string $signature, string $app_secret, array $vendors, array $routing ) {
+	public static function cloud_webhook( string $body, ?string $signature, string $app_secret, ?array $vendors, array $routing ) {
 		return self::call( static fn() => \Wpwa\cloud_webhook( $body, $signature, $app_secret, $vendors, $routing ) );
 	}
 
@@ -241,6 +257,55 @@ final class Core {
 	 */
 	public static function vendor_directory( array $vendors ) {
 		return self::call( static fn() => \Wpwa\vendor_directory( $vendors ), false );
+	}
+
+	/**
+	 * The directory the core keeps for routing (as vendor_directory() makes it).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<int,array{vendor_id:int,code:string,store_name:string}>|WP_Error
+	 */
+	public static function directory() {
+		return self::call( static fn() => \Wpwa\directory() );
+	}
+
+	/**
+	 * Replaces the directory the core keeps.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array<string,mixed>> $vendors vendor_id, code (chosen, or ''), store_name.
+	 * @return int|WP_Error How many vendors it lists.
+	 */
+	public static function directory_replace( array $vendors ) {
+		return self::call( static fn() => \Wpwa\directory_replace( $vendors ) );
+	}
+
+	/**
+	 * Lists a vendor in the directory the core keeps, or updates their listing.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int    $vendor_id  Vendor user ID.
+	 * @param string $code       The code the vendor chose, or ''.
+	 * @param string $store_name The store name as the marketplace answers it.
+	 * @return bool|WP_Error Whether it changed.
+	 */
+	public static function directory_put( int $vendor_id, string $code, string $store_name ) {
+		return self::call( static fn() => \Wpwa\directory_put( $vendor_id, $code, $store_name ) );
+	}
+
+	/**
+	 * Takes a user out of the directory the core keeps.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id User ID.
+	 * @return bool|WP_Error Whether they were listed.
+	 */
+	public static function directory_remove( int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\directory_remove( $vendor_id ) );
 	}
 
 	/**
@@ -309,16 +374,17 @@ final class Core {
 	 * Asks a customer which shop their message is for (interactive list).
 	 *
 	 * @since 0.5.0
+	 * @since 0.7.0 `$vendors` may be null: the directory the core keeps.
 	 *
 	 * @param string              $customer   Customer's WhatsApp number (digits).
-	 * @param array<int,array>    $vendors    Vendor directory.
+	 * @param array<int,array>|null $vendors  Vendor directory; null: the stored one.
 	 * @param string              $intro      The question.
 	 * @param string              $button     The list button's label.
 	 * @param array<string,mixed> $connection As for message_send().
 	 * @param array<string,int>   $limits     As for message_send().
 	 * @return array{wamid:string,allowance_left:int}|WP_Error
 	 */
-	public static function message_vendor_menu( string $customer, array $vendors, string $intro, string $button, array $connection, array $limits ) {
+	public static function message_vendor_menu( string $customer, ?array $vendors, string $intro, string $button, array $connection, array $limits ) {
 		return self::call( static fn() => \Wpwa\message_vendor_menu( $customer, $vendors, $intro, $button, $connection, $limits ) );
 	}
 
@@ -333,6 +399,21 @@ final class Core {
 	 */
 	public static function response_metrics( int $vendor_id, int $since ) {
 		return self::call( static fn() => \Wpwa\response_metrics( $vendor_id, $since ) );
+	}
+
+	/**
+	 * Everything the admin's Vendors page shows for its rows, in one call.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,array{vendor_id:int,catalog_id:string|null}> $vendors The page's vendors (at most 500).
+	 * @param array<string,int>|null                                 $policy  Session policy.
+	 * @param int                                                    $since   Start of the response figures (Unix time).
+	 * @return array<int,array<string,mixed>>|WP_Error Per vendor, in order: vendor_id, session, sync, catalog,
+	 *                                                 messages_this_month, response.
+	 */
+	public static function vendors_overview( array $vendors, ?array $policy, int $since ) {
+		return self::call( static fn() => \Wpwa\vendors_overview( $vendors, $policy, $since ) );
 	}
 
 	/**
@@ -362,17 +443,29 @@ final class Core {
 	}
 
 	/**
-	 * Opens a sealed credential.
+	 * Opens a sealed credential (once per request: the same sealed value is
+	 * answered from memory after the first time).
 	 *
 	 * @since 0.2.0
+	 * @since 0.7.0 Remembered for the request.
 	 *
 	 * @param string $context Context it was sealed with.
 	 * @param string $sealed  Sealed value.
 	 * @return string|WP_Error
 	 */
 	public static function secret_open( string $context, string $sealed ) {
-		$key = self::secret_key_material();
-		return self::call( static fn() => \Wpwa\secret_open( $key, $context, $sealed ), false );
+		// Opened once per request: a webhook that notifies a vendor and sends their
+		// automatic reply needs the same token for each send.
+		$memo = $context . "\0" . $sealed;
+		if ( isset( self::$opened[ $memo ] ) ) {
+			return self::$opened[ $memo ];
+		}
+		$key    = self::secret_key_material();
+		$opened = self::call( static fn() => \Wpwa\secret_open( $key, $context, $sealed ), false );
+		if ( is_string( $opened ) ) {
+			self::$opened[ $memo ] = $opened;
+		}
+		return $opened;
 	}
 
 	/**
@@ -510,6 +603,50 @@ final class Core {
 	 */
 	public static function catalog_summary( int $vendor_id, string $catalog_id ) {
 		return self::call( static fn() => \Wpwa\catalog_summary( $vendor_id, $catalog_id ) );
+	}
+
+	/**
+	 * Checks a vendor's products and stores each one's verdict.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int                            $vendor_id Vendor user ID.
+	 * @param array<int,array<string,mixed>> $records   Product records (see Products\Records).
+	 * @param array<string,mixed>            $rules     currency, max_image_bytes, default_brand.
+	 * @param string                         $rules_key What the rules are (a fingerprint).
+	 * @param int[]|null                     $products  Null: the records are the whole catalog; else the
+	 *                                                  product IDs whose verdicts they replace.
+	 * @return array{ready:int,invalid:int,not_listed:int}|WP_Error
+	 */
+	public static function catalog_check( int $vendor_id, array $records, array $rules, string $rules_key, ?array $products ) {
+		return self::call( static fn() => \Wpwa\catalog_check( $vendor_id, $records, $rules, $rules_key, $products ) );
+	}
+
+	/**
+	 * A vendor's stored catalog checks, when their whole catalog was checked
+	 * under these rules; null when not (check it whole).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $rules_key What the rules are (a fingerprint).
+	 * @param int    $limit     Most "needs attention" entries (1–500).
+	 * @return array<string,mixed>|null|WP_Error ready, needs_attention, attention.
+	 */
+	public static function catalog_checked( int $vendor_id, string $rules_key, int $limit = 500 ) {
+		return self::call( static fn() => \Wpwa\catalog_checked( $vendor_id, $rules_key, $limit ) );
+	}
+
+	/**
+	 * Forgets a vendor's stored catalog checks (the next view checks the whole catalog).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return bool|WP_Error
+	 */
+	public static function catalog_checks_forget( int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\catalog_checks_forget( $vendor_id ) );
 	}
 
 	/**
@@ -828,11 +965,26 @@ final class Core {
 			}
 		}
 
+		++self::$calls;
 		try {
 			return $fn();
 		} catch ( Throwable $e ) {
 			return self::to_error( $e );
 		}
+	}
+
+	/**
+	 * How many calls this request has made into the extension so far.
+	 *
+	 * Every call goes through this class, so the count is complete; the round-trip
+	 * benchmark (scripts/bench-round-trips) reads it when a webhook request ends.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return int
+	 */
+	public static function calls(): int {
+		return self::$calls;
 	}
 
 	/**

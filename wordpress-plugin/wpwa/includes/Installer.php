@@ -126,6 +126,8 @@ final class Installer {
 		}
 
 		update_option( self::FLUSH_OPTION, 1 );
+		// The next request (with the plugin's hooks loaded) lists every vendor anew.
+		Messages\Directory::invalidate();
 		$previous = (string) get_option( self::VERSION_OPTION, '' );
 		update_option( self::VERSION_OPTION, WPWA_PLUGIN_VERSION );
 
@@ -253,6 +255,8 @@ final class Installer {
 	 * @return void
 	 */
 	private static function deactivate_site(): void {
+		// Vendors may change while the plugin's hooks are not loaded: rebuild on return.
+		Messages\Directory::invalidate();
 		// wp_unschedule_hook() also removes events scheduled with arguments (vendor, job).
 		foreach ( self::CRON_HOOKS as $hook ) {
 			wp_unschedule_hook( $hook );

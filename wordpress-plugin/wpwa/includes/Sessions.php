@@ -127,7 +127,6 @@ final class Sessions {
 	 * @return array<string,mixed>|WP_Error
 	 */
 	public static function disconnect( int $vendor_id ) {
-		$before  = self::status( $vendor_id );
 		$gateway = Gateways::for_vendor( $vendor_id );
 		if ( is_wp_error( $gateway ) ) {
 			return $gateway;
@@ -139,7 +138,8 @@ final class Sessions {
 		}
 		delete_transient( 'wpwa_session_polled_' . $vendor_id );
 		Core::event( $vendor_id, 'info', 'session', 'session_disconnected', array(), array( 'by' => get_current_user_id() ) );
-		self::after_change( $vendor_id, is_array( $before ) ? $before : array(), $result, 'vendor' );
+		// The core says which transition it made: no status read before the call.
+		self::after_change( $vendor_id, array( 'state' => (string) ( $result['transition']['from'] ?? '' ) ), $result, 'vendor' );
 		return $result;
 	}
 

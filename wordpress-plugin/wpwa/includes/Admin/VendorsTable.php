@@ -10,9 +10,9 @@ namespace Wpwa\Plugin\Admin;
 
 use WP_List_Table;
 use WP_User;
-use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Catalog\Sync;
 use Wpwa\Plugin\CloudConnections;
+use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
@@ -45,11 +45,19 @@ final class VendorsTable extends WP_List_Table {
 	public const PER_PAGE = 20;
 
 	/**
-	 * Sessions of the rows on this page, by vendor ID (one store read each).
+	 * What the core holds for the rows on this page, by vendor ID: session,
+	 * sync, catalog, messages_this_month, response (one call for the page).
 	 *
-	 * @var array<int,array<string,mixed>|null>
+	 * @var array<int,array<string,mixed>>
 	 */
-	private array $sessions = array();
+	private array $overview = array();
+
+	/**
+	 * Catalog connections of the rows on this page, by vendor ID.
+	 *
+	 * @var array<int,array<string,string>|\WP_Error>
+	 */
+	private array $catalogs = array();
 
 	/**
 	 * Store names of the rows on this page, by vendor ID, in display order.
@@ -142,6 +150,7 @@ final class VendorsTable extends WP_List_Table {
 				'number'  => self::PER_PAGE,
 			)
 		) : array();
+		$this->load_overview();
 		$this->set_pagination_args(
 			array(
 				'total_items' => $total,
@@ -149,6 +158,29 @@ final class VendorsTable extends WP_List_Table {
 				'total_pages' => (int) ceil( $total / self::PER_PAGE ),
 			)
 		);
+	}
+
+	/**
+	 * Asks the core once for everything the rows show.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return void
+	 */
+	private function load_overview(): void {
+		$rows = array();
+		foreach ( $this->items as $user ) {
+			$id                    = (int) $user->ID;
+			$this->catalogs[ $id ] = Connections::cloud( $id, Connections::CATALOG );
+			$rows[]                = array(
+				'vendor_id'  => $id,
+				'catalog_id' => is_wp_error( $this->catalogs[ $id ] ) ? null : (string) $this->catalogs[ $id ]['catalog_id'],
+			);
+		}
+		$overview = $rows ? Core::vendors_overview( $rows, Settings::policy(), MessagesPanel::metrics_since() ) : array();
+		foreach ( is_array( $overview ) ? $overview : array() as $row ) {
+			$this->overview[ (int) $row['vendor_id'] ] = $row;
+		}
 	}
 
 	/**
@@ -192,12 +224,8 @@ final class VendorsTable extends WP_List_Table {
 	 * @return array<string,mixed>
 	 */
 	private function session( WP_User $user ): array {
-		$id = (int) $user->ID;
-		if ( ! array_key_exists( $id, $this->sessions ) ) {
-			$status                = Sessions::status( $id );
-			$this->sessions[ $id ] = is_array( $status ) ? Sessions::present( $status ) : null;
-		}
-		return $this->sessions[ $id ] ?? array(
+		$status = $this->overview[ (int) $user->ID ]['session'] ?? null;
+		return is_array( $status ) ? Sessions::present( $status ) : array(
 			'state'  => 'unknown',
 			'reason' => null,
 			'phone'  => null,
@@ -348,8 +376,8 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_sync( $item ) {
-		$job = Core::catalog_sync_status( (int) $item->ID );
-		if ( is_wp_error( $job ) || ! is_array( $job ) ) {
+		$job = $this->overview[ (int) $item->ID ]['sync'] ?? null;
+		if ( ! is_array( $job ) ) {
 			return '<span class="description">' . esc_html__( 'Never synced', 'wpwa' ) . '</span>';
 		}
 		$job  = Sync::present( $job );
@@ -388,12 +416,12 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_catalog( $item ) {
-		$connection = CatalogConfig::connection( (int) $item->ID );
+		$connection = $this->catalogs[ (int) $item->ID ] ?? Connections::cloud( (int) $item->ID, Connections::CATALOG );
 		if ( is_wp_error( $connection ) ) {
 			return '<span class="description">' . esc_html__( 'No catalog connection', 'wpwa' ) . '</span>';
 		}
-		$summary = Core::catalog_summary( (int) $item->ID, $connection['catalog_id'] );
-		if ( is_wp_error( $summary ) ) {
+		$summary = $this->overview[ (int) $item->ID ]['catalog'] ?? null;
+		if ( ! is_array( $summary ) ) {
 			return '—';
 		}
 		return sprintf(
@@ -421,8 +449,8 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_messages( $item ) {
-		$used = Core::messages_this_month( (int) $item->ID );
-		if ( is_wp_error( $used ) ) {
+		$used = $this->overview[ (int) $item->ID ]['messages_this_month'] ?? null;
+		if ( ! is_int( $used ) ) {
 			return '—';
 		}
 		$allowance = (int) MessagesConfig::limits( (int) $item->ID )['monthly_allowance'];
@@ -446,7 +474,8 @@ final class VendorsTable extends WP_List_Table {
 	 * @return string
 	 */
 	public function column_response( $item ) {
-		$metrics = MessagesPanel::metrics( (int) $item->ID );
+		$raw     = $this->overview[ (int) $item->ID ]['response'] ?? null;
+		$metrics = is_array( $raw ) ? MessagesPanel::worded_metrics( $raw ) : null;
 		if ( null === $metrics || 0 === $metrics['turns'] ) {
 			return '<span class="description">' . esc_html__( 'No customer messages in 30 days', 'wpwa' ) . '</span>';
 		}

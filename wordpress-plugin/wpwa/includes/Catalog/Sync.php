@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Catalog;
 
 use WP_Error;
+use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Products\Readers;
 use Wpwa\Plugin\Texts;
@@ -104,9 +105,85 @@ final class Sync {
 	 */
 	public static function prepare( int $vendor_id, ?array $records = null ) {
 		$records = $records ?? self::records( $vendor_id );
+		return Core::catalog_prepare( $records, self::rules( $vendor_id ) );
+	}
+
+	/**
+	 * The rules a vendor's products are checked under: currency,
+	 * max_image_bytes, default_brand.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>
+	 */
+	public static function rules( int $vendor_id ): array {
 		$options = Config::options( $vendor_id );
-		$rules   = array_intersect_key( $options, array_flip( array( 'currency', 'max_image_bytes', 'default_brand' ) ) );
-		return Core::catalog_prepare( $records, $rules );
+		return array_intersect_key( $options, array_flip( array( 'currency', 'max_image_bytes', 'default_brand' ) ) );
+	}
+
+	/**
+	 * A fingerprint of the rules: stored checks made under other rules are checked again.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $rules Rules (see rules()).
+	 * @return string
+	 */
+	public static function rules_key( array $rules ): string {
+		ksort( $rules );
+		return md5( (string) wp_json_encode( $rules ) );
+	}
+
+	/**
+	 * The vendor's stored catalog checks, checking the whole catalog first when
+	 * it was never checked under the current rules (then products are checked
+	 * again only when they change: Catalog\Checks).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>|WP_Error ready, needs_attention, attention.
+	 */
+	public static function checked( int $vendor_id ) {
+		$rules   = self::rules( $vendor_id );
+		$key     = self::rules_key( $rules );
+		$checked = Core::catalog_checked( $vendor_id, $key );
+		if ( null === $checked ) {
+			$done = Core::catalog_check( $vendor_id, self::records( $vendor_id ), $rules, $key, null );
+			if ( is_wp_error( $done ) ) {
+				return $done;
+			}
+			$checked = Core::catalog_checked( $vendor_id, $key );
+		}
+		return is_array( $checked ) || is_wp_error( $checked ) ? $checked : new WP_Error( 'wpwa_catalog_unchecked', __( 'Your catalog could not be checked right now.', 'wpwa' ), array( 'status' => 500 ) );
+	}
+
+	/**
+	 * The records of some of a vendor's products (with their variations), as
+	 * the reader gives them; products that are gone or no longer the vendor's
+	 * are absent.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int   $vendor_id Vendor user ID.
+	 * @param int[] $ids       Product IDs (not variations).
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function records_of( int $vendor_id, array $ids ): array {
+		$reader  = Readers::get();
+		$records = array();
+		foreach ( array_unique( array_map( 'intval', $ids ) ) as $id ) {
+			// The reader pages by product ID: the page after ID − 1 starts with this product.
+			foreach ( $reader->records( $vendor_id, $id - 1, 1 ) as $record ) {
+				if ( (int) $record['vendor_id'] === $vendor_id && ( (int) $record['id'] === $id || (int) ( $record['parent_id'] ?? 0 ) === $id ) ) {
+					$records[] = $record;
+				}
+			}
+		}
+		/** This filter is documented in includes/Catalog/Sync.php (records()). */
+		$filtered = apply_filters( 'wpwa_catalog_records', $records, $vendor_id );
+		return is_array( $filtered ) ? array_values( $filtered ) : $records;
 	}
 
 	/**
@@ -121,7 +198,7 @@ final class Sync {
 	 * @return array{job:array<string,mixed>,started:bool}|WP_Error
 	 */
 	public static function start( int $vendor_id, string $trigger = 'manual', int $budget_ms = self::FIRST_SLICE_MS ) {
-		$connection = Config::connection( $vendor_id );
+		$connection = Connections::cloud( $vendor_id, Connections::CATALOG );
 		if ( is_wp_error( $connection ) ) {
 			return $connection;
 		}
@@ -191,7 +268,7 @@ final class Sync {
 	 * @return array<string,mixed>|WP_Error Job summary.
 	 */
 	public static function slice( int $vendor_id, int $job_id, int $budget_ms ) {
-		$connection = Config::connection( $vendor_id );
+		$connection = Connections::cloud( $vendor_id, Connections::CATALOG );
 		if ( is_wp_error( $connection ) ) {
 			return $connection;
 		}
@@ -334,42 +411,48 @@ final class Sync {
 	 * @return array<string,mixed>|WP_Error
 	 */
 	public static function overview( int $vendor_id ) {
-		$records  = self::records( $vendor_id );
-		$verdicts = self::prepare( $vendor_id, $records );
-		if ( is_wp_error( $verdicts ) ) {
-			return $verdicts;
+		// Counts and problems come from the checks the core stores per product
+		// (checked when a product changes), not from reading every product.
+		$checked = self::checked( $vendor_id );
+		if ( is_wp_error( $checked ) ) {
+			return $checked;
+		}
+		$configured = Connections::cloud( $vendor_id, Connections::CATALOG );
+		$summary    = is_wp_error( $configured ) ? null : Core::catalog_summary( $vendor_id, $configured['catalog_id'] );
+
+		// Titles and edit links of the products listed below, read for them only.
+		$parents = array();
+		foreach ( (array) $checked['attention'] as $check ) {
+			$parents[] = (int) $check['parent_id'];
+		}
+		foreach ( is_array( $summary ) ? (array) $summary['attention'] : array() as $item ) {
+			$parent    = wp_get_post_parent_id( (int) $item['product_id'] );
+			$parents[] = $parent ? (int) $parent : (int) $item['product_id'];
 		}
 		$by_id = array();
-		foreach ( $records as $record ) {
+		foreach ( $parents ? self::records_of( $vendor_id, $parents ) : array() as $record ) {
 			$by_id[ (int) $record['id'] ] = $record;
 		}
 
 		$counts    = array(
-			'ready'           => 0,
-			'needs_attention' => 0,
+			'ready'           => (int) $checked['ready'],
+			'needs_attention' => (int) $checked['needs_attention'],
 			'synced'          => 0,
 			'rejected'        => 0,
 			'pending'         => 0,
 		);
 		$attention = array();
-		foreach ( $verdicts as $v ) {
-			if ( 'ready' === $v['status'] ) {
-				++$counts['ready'];
-			} elseif ( 'invalid' === $v['status'] ) {
-				++$counts['needs_attention'];
-				$attention[ (int) $v['product_id'] ] = self::attention_entry(
-					(int) $v['product_id'],
-					(string) $v['retailer_id'],
-					'invalid',
-					(array) $v['problems'],
-					$by_id
-				);
-			}
+		foreach ( (array) $checked['attention'] as $check ) {
+			$attention[ (int) $check['product_id'] ] = self::attention_entry(
+				(int) $check['product_id'],
+				(string) $check['retailer_id'],
+				'invalid',
+				(array) $check['problems'],
+				$by_id
+			);
 		}
 
-		$configured = Config::connection( $vendor_id );
 		if ( ! is_wp_error( $configured ) ) {
-			$summary = Core::catalog_summary( $vendor_id, $configured['catalog_id'] );
 			if ( is_array( $summary ) ) {
 				$counts['synced']   = (int) $summary['synced'];
 				$counts['rejected'] = (int) $summary['rejected'];

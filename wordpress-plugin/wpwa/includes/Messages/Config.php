@@ -359,7 +359,7 @@ final class Config {
 	 * set and free, else made from the store name; unique among vendors).
 	 *
 	 * @since 0.4.0
-	 * @since 0.7.0 From the core's directory, so that it is unique.
+	 * @since 0.7.0 From the core's directory, so that it is unique; the one the core keeps.
 	 *
 	 * @param int $vendor_id Vendor user ID.
 	 * @return string '' when the vendor is not in the directory.
@@ -367,13 +367,30 @@ final class Config {
 	public static function vendor_code( int $vendor_id ): string {
 		// Every code depends on every vendor's name: made once per request, not per vendor shown.
 		if ( null === self::$codes ) {
-			$directory   = Core::vendor_directory( self::directory() );
+			$directory   = Directory::entries();
 			self::$codes = array();
 			foreach ( is_array( $directory ) ? $directory : array() as $entry ) {
 				self::$codes[ (int) $entry['vendor_id'] ] = (string) $entry['code'];
 			}
 		}
 		return self::$codes[ $vendor_id ] ?? '';
+	}
+
+	/**
+	 * One vendor's entry of the directory: `vendor_id`, `code` (the code the
+	 * vendor chose, or ''), `store_name` (as the marketplace answers it).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array{vendor_id:int,code:string,store_name:string}
+	 */
+	public static function listing( int $vendor_id ): array {
+		return array(
+			'vendor_id'  => $vendor_id,
+			'code'       => (string) get_user_meta( $vendor_id, self::CODE_META, true ),
+			'store_name' => CatalogConfig::store_name( $vendor_id ),
+		);
 	}
 
 	/**
@@ -386,14 +403,7 @@ final class Config {
 	 * @return array<int,array{vendor_id:int,code:string,store_name:string}>
 	 */
 	public static function directory(): array {
-		$directory = array();
-		foreach ( Vendors::all_ids() as $vendor_id ) {
-			$directory[] = array(
-				'vendor_id'  => (int) $vendor_id,
-				'code'       => (string) get_user_meta( (int) $vendor_id, self::CODE_META, true ),
-				'store_name' => CatalogConfig::store_name( (int) $vendor_id ),
-			);
-		}
+		$directory = array_map( array( self::class, 'listing' ), Vendors::all_ids() );
 
 		/**
 		 * Filters the vendor directory customer messages are routed with.

@@ -10,6 +10,7 @@ namespace Wpwa\Plugin\Messages;
 
 use Throwable;
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Products\Names;
 use Wpwa\Plugin\Settings;
@@ -69,7 +70,8 @@ final class Notifier {
 	 * @since 0.4.0
 	 * @since 0.5.0 WhatsApp notification and automatic replies.
 	 *
-	 * @param array<int,array<string,mixed>> $stored Rows from the core: wamid, vendor_id, conversation_id, rule.
+	 * @param array<int,array<string,mixed>> $stored Rows from the core: wamid, vendor_id, conversation_id, rule,
+	 *                                              conversation (the summary, since 0.7.0).
 	 * @return void
 	 */
 	public static function routed( array $stored ): void {
@@ -83,8 +85,8 @@ final class Notifier {
 				continue;
 			}
 			try {
-				$conversation = Core::conversation( $vendor_id, (int) ( $row['conversation_id'] ?? 0 ) );
-				$conversation = is_array( $conversation ) ? $conversation : array();
+				// The core's report carries the conversation as stored: no second call.
+				$conversation = is_array( $row['conversation'] ?? null ) ? $row['conversation'] : array();
 				$prefs        = Preferences::get( $vendor_id );
 				if ( $prefs['notify_email'] ) {
 					self::email( $vendor_id, $conversation );
@@ -131,7 +133,7 @@ final class Notifier {
 		if ( ! Config::get( 'auto_replies' ) || ( null === $replies['acknowledgement'] && null === $replies['away_message'] ) ) {
 			return;
 		}
-		$connection = Config::connection( $vendor_id );
+		$connection = Connections::cloud( $vendor_id, Connections::MESSAGES );
 		$result     = is_wp_error( $connection ) ? $connection : Core::message_auto_reply(
 			$vendor_id,
 			$customer,
@@ -170,7 +172,7 @@ final class Notifier {
 		if ( '' === $template ) {
 			return;
 		}
-		$connection = Config::connection( 0 );
+		$connection = Connections::cloud( 0, Connections::MESSAGES );
 		$message    = array(
 			'type'       => 'template',
 			'name'       => $template,
@@ -216,11 +218,11 @@ final class Notifier {
 		if ( empty( $customers ) ) {
 			return;
 		}
-		$connection = Config::connection( 0 );
+		$connection = Connections::cloud( 0, Connections::MESSAGES );
 		foreach ( array_unique( $customers ) as $customer ) {
 			$result = is_wp_error( $connection ) ? $connection : Core::message_vendor_menu(
 				$customer,
-				Config::directory(),
+				null,
 				Config::menu_intro(),
 				__( 'Choose a shop', 'wpwa' ),
 				$connection,

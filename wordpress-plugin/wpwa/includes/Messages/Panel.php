@@ -100,10 +100,30 @@ final class Panel {
 	 * @return array<string,mixed>|null
 	 */
 	public static function metrics( int $vendor_id ): ?array {
-		$raw = Core::response_metrics( $vendor_id, time() - self::METRICS_DAYS * DAY_IN_SECONDS );
-		if ( ! is_array( $raw ) ) {
-			return null;
-		}
+		$raw = Core::response_metrics( $vendor_id, self::metrics_since() );
+		return is_array( $raw ) ? self::worded_metrics( $raw ) : null;
+	}
+
+	/**
+	 * Where the response figures start: METRICS_DAYS ago.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return int Unix time.
+	 */
+	public static function metrics_since(): int {
+		return time() - self::METRICS_DAYS * DAY_IN_SECONDS;
+	}
+
+	/**
+	 * The core's response figures, worded for people (see metrics()).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $raw turns, pending, response_rate, average_response_seconds.
+	 * @return array{rate:string,time:string,turns:int,pending:int}
+	 */
+	public static function worded_metrics( array $raw ): array {
 		$rate    = $raw['response_rate'] ?? null;
 		$seconds = $raw['average_response_seconds'] ?? null;
 		return array(

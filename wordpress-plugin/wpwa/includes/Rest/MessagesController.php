@@ -14,6 +14,7 @@ use WP_HTTP_Response;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
+use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Messages\Notifier;
@@ -202,12 +203,14 @@ final class MessagesController extends BaseController {
 			}
 			$signature = $request->get_header( 'x_hub_signature_256' );
 			$signature = is_string( $signature ) && '' !== $signature ? $signature : null;
-			$secret    = Config::app_secret();
+			$secret    = Connections::app_secret();
 			if ( '' === $secret ) {
 				return new WP_Error( 'wpwa_webhook_signature', __( 'Missing or invalid webhook signature.', 'wpwa' ), array( 'status' => 401 ) );
 			}
 
-			$outcome = Core::cloud_webhook( $body, $signature, $secret, Config::directory(), Config::routing() );
+			// The vendor directory is the one the core keeps (Messages\Directory),
+			// read by the core only once the signature holds.
+			$outcome = Core::cloud_webhook( $body, $signature, $secret, null, Config::routing() );
 			if ( is_wp_error( $outcome ) ) {
 				$status = (int) ( ( (array) $outcome->get_error_data() )['status'] ?? 500 );
 				if ( 401 === $status ) {

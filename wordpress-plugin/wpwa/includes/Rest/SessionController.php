@@ -366,7 +366,8 @@ final class SessionController extends BaseController {
 				$vendor_id = (int) $outcome['vendor_id'];
 				$status    = Sessions::status( $vendor_id );
 				if ( is_array( $status ) ) {
-					Sessions::after_change( $vendor_id, array(), $status, 'webhook' );
+					// The outcome names the state the webhook moved the session from.
+					Sessions::after_change( $vendor_id, array( 'state' => (string) ( $outcome['from'] ?? '' ) ), $status, 'webhook' );
 				}
 			}
 
