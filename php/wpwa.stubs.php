@@ -102,7 +102,7 @@ namespace Wpwa {
      * The vendor's stored checks, when their whole catalog was checked under the rules
      * named `$rules_key`: `ready`, `needs_attention` and `attention` (the first `$limit`,
      * at most 500, products that need attention, by id: `product_id`, `parent_id`,
-     * `retailer_id`, `status`, `problems` (`code`, `message`)). Null when no such check
+     * `retailer_id`, `status`, `problems` (each a `code` with its values)). Null when no such check
      * was made (never, or under other rules): the caller checks the whole catalog.
      *
      * @param int $vendor_id
