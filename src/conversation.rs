@@ -579,6 +579,72 @@ mod tests {
     }
 
     #[test]
+    fn the_report_carries_each_stored_messages_conversation() {
+        let store = store_with_catalog();
+        let body = webhook(
+            json!([text("wamid.S1", "#BOLT do you ship today?")]),
+            json!([]),
+        );
+        let report = ingest(&store, &body, &vendors(), &RoutingConfig::default(), 2000).unwrap();
+        let stored = &report.stored[0];
+        assert_eq!(stored.vendor_id, 12);
+        let summary = stored.conversation.as_ref().expect("a summary");
+        assert_eq!(
+            Some(summary),
+            conversation(&store, 12, stored.conversation_id)
+                .unwrap()
+                .as_ref(),
+            "the one the plugin used to ask for after the webhook"
+        );
+        assert_eq!(
+            (
+                summary.customer.as_str(),
+                summary.customer_text.as_deref(),
+                summary.unread
+            ),
+            ("15550001", Some("#BOLT do you ship today?"), 1)
+        );
+    }
+
+    #[test]
+    fn the_stored_directory_routes_and_is_read_only_after_the_signature() {
+        let store = store_with_catalog();
+        store
+            .directory_replace(&[crate::routing::VendorListing {
+                vendor_id: 12,
+                chosen_code: String::new(),
+                store_name: "Bolt Gadgets".into(),
+            }])
+            .unwrap();
+        let secret = b"app-secret";
+        let body = webhook(
+            json!([text("wamid.D1", "#BOLTGADGETS is the charger here?")]),
+            json!([]),
+        );
+        let signature = format!(
+            "sha256={}",
+            crate::signature::hmac_sha256_hex(secret, &body)
+        );
+        let config = RoutingConfig::default();
+        let report =
+            receive_with_stored_directory(&store, &body, Some(&signature), secret, &config, 2000)
+                .unwrap();
+        assert_eq!(
+            (report.stored[0].vendor_id, report.stored[0].rule.as_str()),
+            (12, "vendor_code")
+        );
+        let forged = webhook(json!([text("wamid.D2", "#BOLTGADGETS hi")]), json!([]));
+        assert!(matches!(
+            receive_with_stored_directory(&store, &forged, Some(&signature), secret, &config, 2001),
+            Err(ConversationError::Signature(_))
+        ));
+        assert!(
+            conversations(&store, 12, 10).unwrap().len() == 1,
+            "nothing stored from it"
+        );
+    }
+
+    #[test]
     fn a_product_question_reaches_its_vendor_once() {
         let store = store_with_catalog();
         let question = json!([{"from": "15550001", "id": "wamid.Q", "timestamp": "1000", "type": "text", "text": {"body": "In stock?"},

@@ -51,6 +51,19 @@ final class SessionTest extends WpwaTestCase
         }
     }
 
+    public function testSessionCallsReturnTheTransitionTheyMade(): void
+    {
+        $vendor = random_int(100000, 199999);
+        $status = \Wpwa\session_status($vendor);
+        // No session yet: nothing to ask the gateway, nothing moved.
+        foreach (['session_refresh', 'session_disconnect'] as $fn) {
+            $after = ('Wpwa\\' . $fn)($vendor, self::DEAD_GATEWAY);
+            self::assertSame(['from' => null, 'to' => $status['state']], $after['transition'], $fn);
+            unset($after['transition']);
+            self::assertSame($status, $after, "$fn: the session as session_status() gives it");
+        }
+    }
+
     public function testBadConnectionsArePointedOut(): void
     {
         foreach ([
