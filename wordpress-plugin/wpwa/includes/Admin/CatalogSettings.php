@@ -12,6 +12,7 @@ use Wpwa\Plugin\Catalog\Config;
 use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -142,7 +143,7 @@ final class CatalogSettings {
 			'<input type="text" class="regular-text code" id="wpwa_catalog_catalog_id" name="%1$s" value="%2$s" inputmode="numeric"%3$s spellcheck="false" /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'catalog_id' ) ),
 			esc_attr( (string) Config::get( 'catalog_id' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'catalog_id' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'catalog_id' ),
 			esc_html__( 'The numeric ID of the catalog in Meta Commerce Manager that is connected to your WhatsApp Business account.', 'wpwa' )
 		);
 	}
@@ -180,7 +181,7 @@ final class CatalogSettings {
 			'<input type="text" class="small-text code" id="wpwa_catalog_graph_version" name="%1$s" value="%2$s"%3$s spellcheck="false" />',
 			esc_attr( self::name( 'graph_version' ) ),
 			esc_attr( (string) Config::get( 'graph_version' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'graph_version' ) // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'graph_version' )
 		);
 	}
 
@@ -196,7 +197,7 @@ final class CatalogSettings {
 			'<input type="number" class="small-text" id="wpwa_catalog_batch_size" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'batch_size' ) ),
 			(int) Config::get( 'batch_size' ),
-			Rules::attributes( Config::RULES_GROUP, 'batch_size' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'batch_size' ),
 			esc_html__( 'products per request', 'wpwa' ),
 			esc_html__( 'The most WhatsApp takes per request is the default. Lower it if WhatsApp often answers with rate limits.', 'wpwa' )
 		);
@@ -214,7 +215,7 @@ final class CatalogSettings {
 			'<input type="number" class="small-text" id="wpwa_catalog_image_max_mb" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'image_max_mb' ) ),
 			(int) Config::get( 'image_max_mb' ),
-			Rules::attributes( Config::RULES_GROUP, 'image_max_mb' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'image_max_mb' ),
 			esc_html__( 'MB', 'wpwa' ),
 			esc_html__( 'Products whose main image is larger are listed as needing attention. WhatsApp accepts JPG and PNG images up to 5 MB (the default).', 'wpwa' )
 		);
@@ -280,7 +281,7 @@ final class CatalogSettings {
 			'<input type="number" class="small-text" id="wpwa_catalog_change_delay" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'change_delay' ) ),
 			(int) Config::get( 'change_delay' ),
-			Rules::attributes( Config::RULES_GROUP, 'change_delay' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'change_delay' ),
 			esc_html__( 'minutes', 'wpwa' ),
 			esc_html__( 'A vendor\'s catalog syncs this long after their last product change (in the dashboard, WooCommerce\'s REST API or an import), so that a burst of edits is sent once. 0 syncs at the next run of the background queue. Default 5.', 'wpwa' )
 		);
@@ -306,7 +307,7 @@ final class CatalogSettings {
 			'<input type="text" class="small-text code" id="wpwa_catalog_currency" name="%1$s" value="%2$s"%3$s spellcheck="false" /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'currency' ) ),
 			esc_attr( (string) Config::get( 'currency' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'currency' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'currency' ),
 			esc_html__( 'Three-letter ISO 4217 code of your prices, e.g. USD. Used while WooCommerce is not active; otherwise WooCommerce\'s currency applies.', 'wpwa' )
 		);
 	}

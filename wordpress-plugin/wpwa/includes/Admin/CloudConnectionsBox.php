@@ -13,6 +13,7 @@ use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -159,16 +160,16 @@ final class CloudConnectionsBox {
 				<table class="form-table" role="presentation">
 					<tr>
 						<th scope="row"><label for="wpwa_cloud_id"><?php esc_html_e( 'ID', 'wpwa' ); ?></label></th>
-						<td><input type="text" id="wpwa_cloud_id" name="connection" class="regular-text code"<?php echo Rules::attributes( CloudConnections::RULES_GROUP, 'id' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> required value="<?php echo esc_attr( $editing ? $edit_id : '' ); ?>" <?php echo $editing ? 'readonly' : ''; ?> /></td>
+						<td><input type="text" id="wpwa_cloud_id" name="connection" class="regular-text code"<?php echo esc_rule_attributes( CloudConnections::RULES_GROUP, 'id' ); ?> required value="<?php echo esc_attr( $editing ? $edit_id : '' ); ?>" <?php echo $editing ? 'readonly' : ''; ?> /></td>
 					</tr>
 					<tr>
 						<th scope="row"><label for="wpwa_cloud_label"><?php esc_html_e( 'Label', 'wpwa' ); ?></label></th>
-						<td><input type="text" id="wpwa_cloud_label" name="label" class="regular-text"<?php echo Rules::attributes( CloudConnections::RULES_GROUP, 'label' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> value="<?php echo esc_attr( $editing ? $editing['label'] : '' ); ?>" /></td>
+						<td><input type="text" id="wpwa_cloud_label" name="label" class="regular-text"<?php echo esc_rule_attributes( CloudConnections::RULES_GROUP, 'label' ); ?> value="<?php echo esc_attr( $editing ? $editing['label'] : '' ); ?>" /></td>
 					</tr>
 					<?php foreach ( $ids as $key => $label ) : ?>
 						<tr>
 							<th scope="row"><label for="wpwa_cloud_<?php echo esc_attr( $key ); ?>"><?php echo esc_html( $label ); ?></label></th>
-							<td><input type="text" inputmode="numeric"<?php echo Rules::attributes( CloudConnections::RULES_GROUP, $key ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> id="wpwa_cloud_<?php echo esc_attr( $key ); ?>" name="<?php echo esc_attr( $key ); ?>" class="regular-text code" value="<?php echo esc_attr( $editing ? $editing[ $key ] : '' ); ?>" <?php echo 'phone_number_id' === $key ? 'required' : ''; ?> /></td>
+							<td><input type="text" inputmode="numeric"<?php echo esc_rule_attributes( CloudConnections::RULES_GROUP, $key ); ?> id="wpwa_cloud_<?php echo esc_attr( $key ); ?>" name="<?php echo esc_attr( $key ); ?>" class="regular-text code" value="<?php echo esc_attr( $editing ? $editing[ $key ] : '' ); ?>" <?php echo 'phone_number_id' === $key ? 'required' : ''; ?> /></td>
 						</tr>
 					<?php endforeach; ?>
 					<?php foreach ( $secrets as $key => $label ) : ?>

@@ -13,6 +13,7 @@ use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -166,7 +167,7 @@ final class GatewaySettings {
 			esc_attr( $key ),
 			esc_attr( Settings::OPTION ),
 			(int) Settings::get( $key ),
-			Rules::attributes( Settings::RULES_GROUP, $key ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Settings::RULES_GROUP, $key ),
 			esc_html( $unit ),
 			esc_html( $help )
 		);
@@ -305,7 +306,7 @@ final class GatewaySettings {
 				<table class="form-table" role="presentation">
 					<tr>
 						<th scope="row"><label for="wpwa_conn_id"><?php esc_html_e( 'ID', 'wpwa' ); ?></label></th>
-						<td><input type="text" id="wpwa_conn_id" name="connection" class="regular-text code"<?php echo Rules::attributes( Gateways::RULES_GROUP, 'id' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> required /><p class="description"><?php esc_html_e( 'Lowercase letters, digits, "-" and "_". Reuse an existing ID to update it (a blank key keeps the saved one).', 'wpwa' ); ?></p></td>
+						<td><input type="text" id="wpwa_conn_id" name="connection" class="regular-text code"<?php echo esc_rule_attributes( Gateways::RULES_GROUP, 'id' ); ?> required /><p class="description"><?php esc_html_e( 'Lowercase letters, digits, "-" and "_". Reuse an existing ID to update it (a blank key keeps the saved one).', 'wpwa' ); ?></p></td>
 					</tr>
 					<tr>
 						<th scope="row"><label for="wpwa_conn_label"><?php esc_html_e( 'Label', 'wpwa' ); ?></label></th>
@@ -317,7 +318,7 @@ final class GatewaySettings {
 					</tr>
 					<tr>
 						<th scope="row"><label for="wpwa_conn_key"><?php esc_html_e( 'API key', 'wpwa' ); ?></label></th>
-						<td><input type="password" id="wpwa_conn_key" name="api_key" class="regular-text code" autocomplete="new-password"<?php echo Rules::attributes( Gateways::RULES_GROUP, 'api_key' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes(). ?> /></td>
+						<td><input type="password" id="wpwa_conn_key" name="api_key" class="regular-text code" autocomplete="new-password"<?php echo esc_rule_attributes( Gateways::RULES_GROUP, 'api_key' ); ?> /></td>
 					</tr>
 				</table>
 				<?php submit_button( __( 'Save connection', 'wpwa' ), 'secondary' ); ?>

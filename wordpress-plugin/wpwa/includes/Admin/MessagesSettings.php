@@ -13,6 +13,7 @@ use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -225,7 +226,7 @@ final class MessagesSettings {
 			'<input type="number" class="small-text" id="wpwa_messages_window_hours" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'window_hours' ) ),
 			(int) Config::get( 'window_hours' ),
-			Rules::attributes( Config::RULES_GROUP, 'window_hours' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'window_hours' ),
 			esc_html__( 'hours', 'wpwa' ),
 			esc_html__( 'A message that names no product or vendor goes to the vendor the customer wrote to within this time (default 72 hours; 0 turns this off).', 'wpwa' )
 		);
@@ -243,7 +244,7 @@ final class MessagesSettings {
 			'<input type="text" class="regular-text code" id="wpwa_messages_phone_number_id" name="%1$s" value="%2$s" inputmode="numeric"%3$s /><p class="description">%4$s</p>',
 			esc_attr( self::name( 'phone_number_id' ) ),
 			esc_attr( (string) Config::get( 'phone_number_id' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'phone_number_id' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'phone_number_id' ),
 			esc_html__( 'The ID of the marketplace\'s WhatsApp number (Meta app → WhatsApp → API Setup). Messages go out from it with the catalog\'s access token. In sandbox mode the sandbox\'s number is used when this is empty.', 'wpwa' )
 		);
 	}
@@ -259,7 +260,7 @@ final class MessagesSettings {
 		printf(
 			'<textarea class="large-text" rows="2" id="wpwa_messages_menu_intro" name="%1$s"%2$s placeholder="%3$s">%4$s</textarea><p class="description">%5$s</p>',
 			esc_attr( self::name( 'menu_intro' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'menu_intro' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'menu_intro' ),
 			esc_attr( Config::menu_intro() ),
 			esc_textarea( (string) Config::get( 'menu_intro' ) ),
 			esc_html__( 'Sent with the list of shops when the customer is asked to choose (the first ten shops by name are listed). Leave empty for the default shown.', 'wpwa' )
@@ -278,7 +279,7 @@ final class MessagesSettings {
 			'<input type="number" class="small-text" id="wpwa_messages_allowance" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'allowance' ) ),
 			(int) Config::get( 'allowance' ),
-			Rules::attributes( Config::RULES_GROUP, 'allowance' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'allowance' ),
 			esc_html__( 'messages', 'wpwa' ),
 			esc_html__( 'How many WhatsApp messages may be sent on each vendor\'s behalf per calendar month (UTC), automatic replies included. Default 1,000. Further sends are refused until the 1st.', 'wpwa' )
 		);
@@ -296,7 +297,7 @@ final class MessagesSettings {
 			'<input type="number" class="small-text" id="wpwa_messages_retention_days" name="%1$s" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( self::name( 'retention_days' ) ),
 			(int) Config::get( 'retention_days' ),
-			Rules::attributes( Config::RULES_GROUP, 'retention_days' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'retention_days' ),
 			esc_html__( 'days', 'wpwa' ),
 			esc_html(
 				sprintf(
@@ -337,11 +338,11 @@ final class MessagesSettings {
 			'<input type="text" class="regular-text code" id="wpwa_messages_notify_template" name="%1$s" value="%2$s"%3$s placeholder="new_customer_message" /> <label for="wpwa_messages_notify_language">%4$s</label> <input type="text" class="small-text code" id="wpwa_messages_notify_language" name="%5$s" value="%6$s"%7$s /><p class="description">%8$s</p>',
 			esc_attr( self::name( 'notify_template' ) ),
 			esc_attr( (string) Config::get( 'notify_template' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'notify_template' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'notify_template' ),
 			esc_html__( 'Language', 'wpwa' ),
 			esc_attr( self::name( 'notify_language' ) ),
 			esc_attr( (string) Config::get( 'notify_language' ) ),
-			Rules::attributes( Config::RULES_GROUP, 'notify_language' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Config::RULES_GROUP, 'notify_language' ),
 			esc_html__( 'An approved utility template whose body takes the customer ({{1}}) and the message ({{2}}). With one set, vendors can choose to be told about new messages on WhatsApp; empty turns that choice off.', 'wpwa' )
 		);
 	}

@@ -16,6 +16,7 @@ use Wpwa\Plugin\Products\Readers;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -392,7 +393,7 @@ final class SettingsPage {
 			'<input type="number" class="small-text" id="wpwa_log_retention_days" name="%1$s[log_retention_days]" value="%2$d"%3$s step="1" /> %4$s<p class="description">%5$s</p>',
 			esc_attr( Settings::OPTION ),
 			(int) Settings::get( 'log_retention_days' ),
-			Rules::attributes( Settings::RULES_GROUP, 'log_retention_days' ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in Rules::attributes().
+			esc_rule_attributes( Settings::RULES_GROUP, 'log_retention_days' ),
 			esc_html__( 'days', 'wpwa' ),
 			esc_html__( 'Older activity log entries are deleted once a day.', 'wpwa' )
 		);
