@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Catalog;
 use Throwable;
 use WP_Post;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Products\Readers;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -34,6 +35,13 @@ final class Checks {
 	 * @since 0.7.0
 	 */
 	public const BULK = 100;
+
+	/**
+	 * Transient prefix of a vendor's published product count.
+	 *
+	 * @since 0.7.0
+	 */
+	private const PUBLISHED_COUNT = 'wpwa_published_';
 
 	/**
 	 * Changed products by vendor: vendor ID => product ID => true.
@@ -145,6 +153,9 @@ final class Checks {
 	public static function flush(): void {
 		$pending       = self::$pending;
 		self::$pending = array();
+		foreach ( array_keys( $pending ) as $vendor_id ) {
+			delete_transient( self::PUBLISHED_COUNT . $vendor_id );
+		}
 		if ( empty( $pending ) || ! Core::available() ) {
 			return;
 		}
@@ -164,5 +175,25 @@ final class Checks {
 				Core::report( $e );
 			}
 		}
+	}
+
+	/**
+	 * The vendor's published product count, kept until one of their products
+	 * changes: the dashboard and the status poll show it on every view, and
+	 * counting a large catalog costs a query that grows with it.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return int
+	 */
+	public static function published_count( int $vendor_id ): int {
+		$kept = get_transient( self::PUBLISHED_COUNT . $vendor_id );
+		if ( is_numeric( $kept ) ) {
+			return (int) $kept;
+		}
+		$count = Readers::get()->count_published( $vendor_id );
+		set_transient( self::PUBLISHED_COUNT . $vendor_id, $count, HOUR_IN_SECONDS );
+		return $count;
 	}
 }

@@ -10,7 +10,7 @@ namespace Wpwa\Plugin\Frontend;
 
 use Throwable;
 use Wpwa\Plugin\Core;
-use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Catalog\Checks;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
@@ -380,7 +380,7 @@ final class Dashboard {
 	 */
 	public static function products_data( int $vendor_id ): array {
 		return array(
-			'published'  => Readers::get()->count_published( $vendor_id ),
+			'published'  => Checks::published_count( $vendor_id ),
 			'manage_url' => self::products_url( $vendor_id ),
 		) + \Wpwa\Plugin\Catalog\Panel::data( $vendor_id );
 	}

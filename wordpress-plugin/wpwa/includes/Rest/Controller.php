@@ -14,7 +14,7 @@ use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
 use Wpwa\Plugin\Core;
-use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Catalog\Checks;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -174,7 +174,7 @@ final class Controller extends BaseController {
 				'since' => isset( $session['since'] ) ? (int) $session['since'] : null,
 			),
 			'products'  => array(
-				'published' => Readers::get()->count_published( $vendor_id ),
+				'published' => Checks::published_count( $vendor_id ),
 			),
 		);
 

@@ -15,7 +15,7 @@ use WP_REST_Response;
 use WP_REST_Server;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
-use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Catalog\Checks;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
@@ -462,7 +462,7 @@ final class SessionController extends BaseController {
 			'session'     => Sessions::present( $status ),
 			'server_time' => time(),
 			'products'    => array(
-				'published' => Readers::get()->count_published( $vendor_id ),
+				'published' => Checks::published_count( $vendor_id ),
 			),
 		);
 
