@@ -377,7 +377,7 @@ final class Core {
 	 * @since 0.7.0 `$vendors` may be null: the directory the core keeps.
 	 *
 	 * @param string              $customer   Customer's WhatsApp number (digits).
-	 * @param array<int,array>|null $vendors  Vendor directory; null: the stored one.
+	 * @param array<int,array<string,mixed>>|null $vendors Vendor directory; null: the stored one.
 	 * @param string              $intro      The question.
 	 * @param string              $button     The list button's label.
 	 * @param array<string,mixed> $connection As for message_send().

@@ -184,7 +184,7 @@ final class LogsPage {
 	 */
 	public static function export_url( array $params ): string {
 		return wp_nonce_url(
-			add_query_arg( array( 'action' => self::EXPORT_ACTION ) + array_filter( $params, 'strlen' ), admin_url( 'admin-post.php' ) ),
+			add_query_arg( array( 'action' => self::EXPORT_ACTION ) + array_filter( $params, static fn( $value ): bool => '' !== (string) $value ), admin_url( 'admin-post.php' ) ),
 			self::EXPORT_ACTION
 		);
 	}

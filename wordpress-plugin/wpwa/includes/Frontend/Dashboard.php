@@ -338,7 +338,7 @@ final class Dashboard {
 	 */
 	public static function connection_data( int $vendor_id ): array {
 		$status = Sessions::status( $vendor_id );
-		if ( is_wp_error( $status ) || ! is_array( $status ) ) {
+		if ( is_wp_error( $status ) ) {
 			$wording = SessionStates::describe( '' );
 			return array(
 				'state'       => 'unknown',
@@ -350,7 +350,7 @@ final class Dashboard {
 				'phone'       => null,
 				'since'       => null,
 				'updated_at'  => null,
-				'error'       => is_wp_error( $status ) ? $status->get_error_message() : '',
+				'error'       => $status->get_error_message(),
 			);
 		}
 
