@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::DAY_MINUTES;
 use super::{
-    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format, MAX_BRAND_CHARS,
-    MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR, OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS,
-    POLL_INTERVAL_MS, ProblemCode, QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY,
-    WINDOW_SECONDS,
+    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format,
+    MAX_AUTO_REPLY_CHARS, MAX_BRAND_CHARS, MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR,
+    OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS, POLL_INTERVAL_MS, ProblemCode,
+    QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY, WINDOW_SECONDS,
 };
 use crate::log::{Filter, Level};
 use crate::messaging::auto::{AutoReplies, DayHours, LocalTime};
@@ -528,6 +528,20 @@ impl AutoRepliesInput {
     /// The replies.
     pub fn validate(&self) -> Result<AutoReplies, RulesError> {
         const WHAT: &str = "replies";
+        for (field, text) in [
+            ("acknowledgement", &self.acknowledgement),
+            ("away_message", &self.away_message),
+        ] {
+            if text
+                .as_deref()
+                .is_some_and(|t| t.chars().count() > MAX_AUTO_REPLY_CHARS)
+            {
+                return Err(invalid(
+                    WHAT,
+                    FieldProblem::new(field, ProblemCode::TooLong).max_length(MAX_AUTO_REPLY_CHARS),
+                ));
+            }
+        }
         let text = |t: &Option<String>| t.clone().filter(|s| !s.trim().is_empty());
         let hours = match &self.hours {
             None => None,

@@ -472,6 +472,15 @@ fn preferences_rules() {
         .validate()
         .is_ok()
     );
+    let problem = invalid(
+        AutoRepliesInput {
+            away_message: Some("x".repeat(MAX_AUTO_REPLY_CHARS + 1)),
+            ..Default::default()
+        }
+        .validate(),
+    );
+    assert_eq!(problem.field, "away_message");
+    assert_eq!(problem.code, ProblemCode::TooLong);
     let limits = limits();
     assert_eq!(limits["preferences"]["weekday"]["max"], json!(6));
     assert_eq!(limits["preferences"]["close_minute"]["max"], json!(1440));
