@@ -344,7 +344,8 @@ namespace Wpwa {
     function jwt_verify(string $secret, string $token, string $audience): array {}
 
     /**
-     * The bounds of every settings field: group => field => `type` (`integer`,
+     * The bounds of every ruled field (settings forms, vendor preferences, log filters,
+     * bearer tokens, calling codes, gateway URLs, webhook body caps): group => field => `type` (`integer`,
      * `zero_or_range`, `format`, `credential`, `text`) and, by type, `min`, `max`,
      * `maxlength`, `pattern` (an HTML `pattern` attribute), `format`, `optional`,
      * `spaces`.
@@ -624,7 +625,8 @@ namespace Wpwa {
 
     /**
      * Checks submitted settings of `$group` (`settings`, `catalog`, `messages`,
-     * `cloud_connection`, `gateway_connection`; the keys of `limits()`). `$values` holds
+     * `cloud_connection`, `gateway_connection`, `preferences`, `log`, `auth`, `privacy`,
+     * `gateway`, `webhooks`; the keys of `limits()`). `$values` holds
      * only ruled fields, as the form sent them (strings) or typed. Returns `values` (the
      * accepted fields, numbers as integers, text trimmed; a blank credential is `''`,
      * meaning "keep the saved one") and `problems`: one entry per refused field with

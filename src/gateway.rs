@@ -136,9 +136,9 @@ impl GatewayClient {
     /// A client for the gateway at `base_url` (http or https) using `api_key`.
     pub fn new(base_url: &str, api_key: &str) -> Result<Self, GatewayError> {
         let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        if base_url.chars().any(char::is_control) {
+        if !crate::rules::Format::GatewayUrl.matches(&base_url) {
             return Err(GatewayError::Config(
-                "the gateway URL contains control characters".into(),
+                "the gateway URL must be an http(s) URL with a host, without a user, spaces or control characters".into(),
             ));
         }
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {

@@ -17,7 +17,7 @@ pub const MAX_TTL_SECONDS: i64 = 86_400;
 /// Clock skew tolerated between the web nodes that issue and verify a token.
 const LEEWAY_SECONDS: u64 = 30;
 /// Longest token accepted for verification; anything longer is not one of ours.
-const MAX_TOKEN_LEN: usize = 4096;
+const MAX_TOKEN_LEN: usize = crate::rules::MAX_TOKEN_BYTES;
 
 /// Why a token could not be issued or was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

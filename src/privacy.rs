@@ -59,7 +59,7 @@ pub fn whatsapp_id(number: &str) -> Result<String, PrivacyError> {
     if !international && trimmed.starts_with('0') {
         return Err(bad());
     }
-    if !(6..=15).contains(&id.len()) || id.starts_with('0') {
+    if !crate::rules::WHATSAPP_NUMBER_DIGITS.contains(id.len() as i64) || id.starts_with('0') {
         return Err(bad());
     }
     Ok(id.to_owned())

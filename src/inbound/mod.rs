@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Largest webhook body accepted; Meta's are a few kilobytes.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub const MAX_BODY_BYTES: usize = crate::rules::CLOUD_WEBHOOK_BYTES.max as usize;
 
 /// Why a webhook body could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

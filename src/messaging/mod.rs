@@ -258,7 +258,9 @@ pub async fn send(
     limits: &Limits,
     now: i64,
 ) -> Result<Sent, MessagingError> {
-    if !(6..=15).contains(&to.len()) || !to.bytes().all(|b| b.is_ascii_digit()) {
+    if !crate::rules::WHATSAPP_NUMBER_DIGITS.contains(to.len() as i64)
+        || !to.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(MessagingError::Invalid(
             "the customer's WhatsApp number must be 6 to 15 digits".into(),
         ));

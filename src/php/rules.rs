@@ -17,7 +17,8 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
 }
 
 /// Checks submitted settings of `$group` (`settings`, `catalog`, `messages`,
-/// `cloud_connection`, `gateway_connection`; the keys of `limits()`). `$values` holds
+/// `cloud_connection`, `gateway_connection`, `preferences`, `log`, `auth`, `privacy`,
+/// `gateway`, `webhooks`; the keys of `limits()`). `$values` holds
 /// only ruled fields, as the form sent them (strings) or typed. Returns `values` (the
 /// accepted fields, numbers as integers, text trimmed; a blank credential is `''`,
 /// meaning "keep the saved one") and `problems`: one entry per refused field with
@@ -35,7 +36,8 @@ pub fn settings_check(group: String, values: &ZendHashTable) -> PhpResult<ZBox<Z
     to_array(&rules::check(&group, &values)?)
 }
 
-/// The bounds of every settings field: group => field => `type` (`integer`,
+/// The bounds of every ruled field (settings forms, vendor preferences, log filters,
+/// bearer tokens, calling codes, gateway URLs, webhook body caps): group => field => `type` (`integer`,
 /// `zero_or_range`, `format`, `credential`, `text`) and, by type, `min`, `max`,
 /// `maxlength`, `pattern` (an HTML `pattern` attribute), `format`, `optional`,
 /// `spaces`.

@@ -133,6 +133,32 @@ pub const MAX_MENU_INTRO_CHARS: usize = 1000;
 /// Longest connection label, in characters.
 pub const MAX_LABEL_CHARS: usize = 100;
 
+// Vendor preferences (messaging::auto::AutoReplies, the vendor's notification number).
+/// Longest automatic reply (acknowledgement, away message), in characters.
+pub const MAX_AUTO_REPLY_CHARS: usize = 1000;
+/// Digits of a WhatsApp number (E.164 numbers have at most 15).
+pub const WHATSAPP_NUMBER_DIGITS: Bounds = Bounds::new(6, 15);
+/// Weekday of the opening hours (0 = Monday): the seven days `AutoRepliesInput` takes.
+pub const WEEKDAY: Bounds = Bounds::new(0, 6);
+/// Minutes in a day: the latest closing time is `24:00`.
+pub const DAY_MINUTES: u16 = 1440;
+/// Opening minute of a day (an opening at `24:00` opens at the day's last minute).
+pub const OPEN_MINUTE: Bounds = Bounds::new(0, DAY_MINUTES as i64 - 1);
+/// Closing minute of a day, `24:00` included.
+pub const CLOSE_MINUTE: Bounds = Bounds::new(0, DAY_MINUTES as i64);
+
+// Activity log, REST tokens, privacy tools, webhooks.
+/// Longest activity-log kind (`session.connected`, `catalog.sync`).
+pub const MAX_LOG_KIND: usize = 40;
+/// Longest bearer token accepted for verification ([`crate::jwt`]).
+pub const MAX_TOKEN_BYTES: usize = 4096;
+/// Longest webhook body of the Cloud API ([`crate::inbound`]).
+pub const CLOUD_WEBHOOK_BYTES: Bounds = Bounds::new(0, 256 * 1024);
+/// Longest webhook body of a session gateway ([`crate::session`]).
+pub const GATEWAY_WEBHOOK_BYTES: Bounds = Bounds::new(0, 64 * 1024);
+/// Longest gateway URL, in bytes.
+pub const MAX_URL_BYTES: usize = 2048;
+
 /// A text format a field must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -151,6 +177,19 @@ pub enum Format {
     VerifyToken,
     /// A connection ID: a lower-case letter or digit, then up to 39 of `a-z0-9_-`.
     ConnectionId,
+    /// A WhatsApp number as a vendor types it once spaces, dashes and brackets are
+    /// gone: an optional `+`, then 6 to 15 digits.
+    PhoneNumber,
+    /// An activity-log kind: 1 to 40 of `a-z0-9_.-`.
+    LogKind,
+    /// A compact JWS: three URL-safe Base64 segments (the last may be empty), at most
+    /// [`MAX_TOKEN_BYTES`].
+    BearerToken,
+    /// A country calling code: `+` and 1 to 4 digits.
+    CallingCode,
+    /// A session gateway's base URL: `http` or `https`, a host, no user or password,
+    /// no spaces or control characters.
+    GatewayUrl,
 }
 
 /// Most digits of a Meta numeric ID.
@@ -202,6 +241,31 @@ impl Format {
                         c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-'
                     })
             }
+            Format::PhoneNumber => {
+                let digits = value.strip_prefix('+').unwrap_or(value);
+                WHATSAPP_NUMBER_DIGITS.contains(digits.len() as i64)
+                    && digits.bytes().all(|c| c.is_ascii_digit())
+            }
+            Format::LogKind => {
+                (1..=MAX_LOG_KIND).contains(&b.len())
+                    && b.iter()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"_.-".contains(c))
+            }
+            Format::BearerToken => {
+                let segments: Vec<&str> = value.split('.').collect();
+                b.len() <= MAX_TOKEN_BYTES
+                    && segments.len() == 3
+                    && segments.iter().enumerate().all(|(i, segment)| {
+                        (i == 2 || !segment.is_empty())
+                            && segment
+                                .bytes()
+                                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                    })
+            }
+            Format::CallingCode => value.strip_prefix('+').is_some_and(|digits| {
+                (1..=4).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit())
+            }),
+            Format::GatewayUrl => gateway_url(value),
         }
     }
 
@@ -215,6 +279,11 @@ impl Format {
             Format::Language => "[a-z]{2,3}(_[A-Z]{2})?",
             Format::VerifyToken => "[A-Za-z0-9_\\-]{16,128}",
             Format::ConnectionId => "[a-z0-9][a-z0-9_\\-]{0,39}",
+            Format::PhoneNumber => "\\+?[0-9]{6,15}",
+            Format::LogKind => "[a-z0-9_.\\-]{1,40}",
+            Format::BearerToken => "[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]*",
+            Format::CallingCode => "\\+[0-9]{1,4}",
+            Format::GatewayUrl => "[Hh][Tt][Tt][Pp][Ss]?://\\S+",
         }
     }
 
@@ -228,8 +297,29 @@ impl Format {
             Format::Language => 6,
             Format::VerifyToken => 128,
             Format::ConnectionId => 40,
+            Format::PhoneNumber => WHATSAPP_NUMBER_DIGITS.max as usize + 1,
+            Format::LogKind => MAX_LOG_KIND,
+            Format::BearerToken => MAX_TOKEN_BYTES,
+            Format::CallingCode => 5,
+            Format::GatewayUrl => MAX_URL_BYTES,
         }
     }
+}
+
+/// Whether `url` is a usable gateway base URL: scheme `http` or `https`, a non-empty
+/// host, no user or password, no whitespace or control characters.
+fn gateway_url(url: &str) -> bool {
+    if url.len() > MAX_URL_BYTES || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.split(':').next().unwrap_or_default();
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && !authority.contains('@')
+        && !host.is_empty()
 }
 
 /// What a credential (an access token, an app secret, an API key) may be.
@@ -404,7 +494,8 @@ pub enum Rule {
 #[derive(Debug, Clone, Copy)]
 pub struct Group {
     /// The group's name (`settings`, `catalog`, `messages`, `cloud_connection`,
-    /// `gateway_connection`).
+    /// `gateway_connection`, `preferences`, `log`, `auth`, `privacy`, `gateway`,
+    /// `webhooks`).
     pub name: &'static str,
     /// Its ruled fields.
     pub fields: &'static [(&'static str, Rule)],
@@ -519,6 +610,70 @@ pub const GROUPS: &[Group] = &[
             ),
             ("label", Rule::Text(MAX_LABEL_CHARS)),
             ("api_key", Rule::Credential(GATEWAY_API_KEY)),
+        ],
+    },
+    Group {
+        name: "preferences",
+        fields: &[
+            (
+                "whatsapp_number",
+                Rule::Format {
+                    format: Format::PhoneNumber,
+                    optional: true,
+                },
+            ),
+            ("acknowledgement", Rule::Text(MAX_AUTO_REPLY_CHARS)),
+            ("away_message", Rule::Text(MAX_AUTO_REPLY_CHARS)),
+            ("weekday", Rule::Integer(WEEKDAY)),
+            ("open_minute", Rule::Integer(OPEN_MINUTE)),
+            ("close_minute", Rule::Integer(CLOSE_MINUTE)),
+        ],
+    },
+    Group {
+        name: "log",
+        fields: &[(
+            "kind",
+            Rule::Format {
+                format: Format::LogKind,
+                optional: true,
+            },
+        )],
+    },
+    Group {
+        name: "auth",
+        fields: &[(
+            "bearer_token",
+            Rule::Format {
+                format: Format::BearerToken,
+                optional: false,
+            },
+        )],
+    },
+    Group {
+        name: "privacy",
+        fields: &[(
+            "calling_code",
+            Rule::Format {
+                format: Format::CallingCode,
+                optional: false,
+            },
+        )],
+    },
+    Group {
+        name: "gateway",
+        fields: &[(
+            "gateway_url",
+            Rule::Format {
+                format: Format::GatewayUrl,
+                optional: true,
+            },
+        )],
+    },
+    Group {
+        name: "webhooks",
+        fields: &[
+            ("cloud_body_bytes", Rule::Integer(CLOUD_WEBHOOK_BYTES)),
+            ("gateway_body_bytes", Rule::Integer(GATEWAY_WEBHOOK_BYTES)),
         ],
     },
 ];

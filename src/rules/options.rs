@@ -9,10 +9,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::DAY_MINUTES;
 use super::{
-    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format, MAX_BRAND_CHARS,
-    MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR, OFFLINE_EXPIRY_DAYS, PACING_SECONDS, POLL_INTERVAL_MS,
-    ProblemCode, QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WINDOW_SECONDS,
+    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format,
+    MAX_AUTO_REPLY_CHARS, MAX_BRAND_CHARS, MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR,
+    OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS, POLL_INTERVAL_MS, ProblemCode,
+    QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY, WINDOW_SECONDS,
 };
 use crate::log::{Filter, Level};
 use crate::messaging::auto::{AutoReplies, DayHours, LocalTime};
@@ -319,7 +321,15 @@ impl LogFilterInput {
                     what: WHAT.into(),
                     detail: e.to_string(),
                 })?,
-            kind: self.kind.clone(),
+            kind: match self.kind.as_deref() {
+                Some(kind) if !Format::LogKind.matches(kind) => {
+                    return Err(invalid(
+                        WHAT,
+                        FieldProblem::new("kind", ProblemCode::BadFormat).format(Format::LogKind),
+                    ));
+                }
+                kind => kind.map(str::to_owned),
+            },
             since: self.since,
             until: self.until,
             limit: self
@@ -492,9 +502,6 @@ pub struct DayInput {
     pub close: String,
 }
 
-/// Minutes in a day.
-const DAY_MINUTES: u16 = 1440;
-
 /// `HH:MM` as minutes since midnight, `24:00` included.
 pub fn clock_minute(value: &str) -> Option<u16> {
     let (h, m) = value.trim().split_once(':')?;
@@ -521,10 +528,24 @@ impl AutoRepliesInput {
     /// The replies.
     pub fn validate(&self) -> Result<AutoReplies, RulesError> {
         const WHAT: &str = "replies";
+        for (field, text) in [
+            ("acknowledgement", &self.acknowledgement),
+            ("away_message", &self.away_message),
+        ] {
+            if text
+                .as_deref()
+                .is_some_and(|t| t.chars().count() > MAX_AUTO_REPLY_CHARS)
+            {
+                return Err(invalid(
+                    WHAT,
+                    FieldProblem::new(field, ProblemCode::TooLong).max_length(MAX_AUTO_REPLY_CHARS),
+                ));
+            }
+        }
         let text = |t: &Option<String>| t.clone().filter(|s| !s.trim().is_empty());
         let hours = match &self.hours {
             None => None,
-            Some(days) if days.len() != 7 => {
+            Some(days) if days.len() != WEEKDAY.max as usize + 1 => {
                 return Err(RulesError::Malformed {
                     what: WHAT.into(),
                     detail: "hours must be null or seven days, Monday first".into(),
@@ -570,13 +591,8 @@ impl LocalTimeInput {
     /// The local time.
     pub fn validate(&self) -> Result<LocalTime, RulesError> {
         const WHAT: &str = "local_time";
-        let weekday = ranged(WHAT, "weekday", Bounds::new(0, 6), self.weekday)?;
-        let minute = ranged(
-            WHAT,
-            "minute",
-            Bounds::new(0, i64::from(DAY_MINUTES) - 1),
-            self.minute,
-        )?;
+        let weekday = ranged(WHAT, "weekday", WEEKDAY, self.weekday)?;
+        let minute = ranged(WHAT, "minute", OPEN_MINUTE, self.minute)?;
         Ok(LocalTime {
             weekday: weekday as u8,
             minute: minute as u16,

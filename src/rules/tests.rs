@@ -437,3 +437,125 @@ fn outbound_input() {
         read::<OutboundInput>("message", json!({"type": "text", "body": "x", "extra": 1})).is_err()
     );
 }
+
+#[test]
+fn preferences_rules() {
+    let checked = check(
+        "preferences",
+        &object(json!({"whatsapp_number": "+4915112345678", "weekday": "7",
+            "close_minute": "1440", "open_minute": 1440,
+            "acknowledgement": "x".repeat(MAX_AUTO_REPLY_CHARS + 5)})),
+    )
+    .unwrap();
+    assert_eq!(
+        checked.values.get("whatsapp_number"),
+        Some(&json!("+4915112345678"))
+    );
+    assert_eq!(checked.values.get("close_minute"), Some(&json!(1440)));
+    assert_eq!(
+        checked.values["acknowledgement"].as_str().unwrap().len(),
+        MAX_AUTO_REPLY_CHARS
+    );
+    let fields: Vec<_> = checked.problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["weekday", "open_minute"]);
+    for number in ["12345", "+1234567890123456", "49 151", "++491511234"] {
+        assert!(!Format::PhoneNumber.matches(number), "{number}");
+    }
+    assert!(Format::PhoneNumber.matches("491511234"));
+    // The week the preferences form shows is the week the core's replies take.
+    let week = vec![None; WEEKDAY.max as usize + 1];
+    assert!(
+        AutoRepliesInput {
+            hours: Some(week),
+            ..Default::default()
+        }
+        .validate()
+        .is_ok()
+    );
+    let problem = invalid(
+        AutoRepliesInput {
+            away_message: Some("x".repeat(MAX_AUTO_REPLY_CHARS + 1)),
+            ..Default::default()
+        }
+        .validate(),
+    );
+    assert_eq!(problem.field, "away_message");
+    assert_eq!(problem.code, ProblemCode::TooLong);
+    let limits = limits();
+    assert_eq!(limits["preferences"]["weekday"]["max"], json!(6));
+    assert_eq!(limits["preferences"]["close_minute"]["max"], json!(1440));
+    assert_eq!(
+        limits["preferences"]["away_message"]["maxlength"],
+        json!(1000)
+    );
+}
+
+#[test]
+fn log_auth_privacy_gateway_and_webhook_rules() {
+    assert!(Format::LogKind.matches("session.connected"));
+    for kind in ["", "Session", "a b", &"k".repeat(MAX_LOG_KIND + 1)] {
+        assert!(!Format::LogKind.matches(kind), "{kind}");
+    }
+    let problem = invalid(
+        LogFilterInput {
+            kind: Some("DROP TABLE".into()),
+            ..Default::default()
+        }
+        .validate(),
+    );
+    assert_eq!(problem.code, ProblemCode::BadFormat);
+
+    assert!(Format::BearerToken.matches("eyJh.eyJz.c2ln"));
+    assert!(Format::BearerToken.matches("eyJh.eyJz."));
+    for token in ["a.b", ".b.c", "a.b.c.d", "a.b.c d", "a+b.c.d"] {
+        assert!(!Format::BearerToken.matches(token), "{token}");
+    }
+    let long = format!("a.b.{}", "c".repeat(MAX_TOKEN_BYTES));
+    assert!(!Format::BearerToken.matches(&long));
+    assert_eq!(
+        check("auth", &object(json!({"bearer_token": long})))
+            .unwrap()
+            .problems[0]
+            .code,
+        ProblemCode::TooLong
+    );
+
+    assert!(Format::CallingCode.matches("+1"));
+    assert!(Format::CallingCode.matches("+1684"));
+    for code in ["1", "+", "+12345", "+1 684"] {
+        assert!(!Format::CallingCode.matches(code), "{code}");
+    }
+
+    assert!(Format::GatewayUrl.matches("http://127.0.0.1:3000"));
+    assert!(Format::GatewayUrl.matches("HTTPS://gw.example/api"));
+    for url in [
+        "ftp://gw.example",
+        "https://",
+        "https://user:pw@gw.example",
+        "https://gw.example/a b",
+        "https://gw.example/\u{7}",
+        "gw.example",
+    ] {
+        assert!(!Format::GatewayUrl.matches(url), "{url}");
+        assert!(
+            crate::gateway::GatewayClient::new(url, "key").is_err(),
+            "{url}"
+        );
+    }
+
+    // One source: the caps PHP reads are the ones the core's parsers refuse with.
+    let limits = limits();
+    assert_eq!(
+        limits["webhooks"]["cloud_body_bytes"]["max"],
+        json!(crate::inbound::MAX_BODY_BYTES)
+    );
+    assert_eq!(
+        limits["webhooks"]["gateway_body_bytes"]["max"],
+        json!(crate::session::MAX_WEBHOOK_BYTES)
+    );
+    assert_eq!(limits["log"]["kind"]["maxlength"], json!(MAX_LOG_KIND));
+    assert_eq!(
+        limits["auth"]["bearer_token"]["maxlength"],
+        json!(MAX_TOKEN_BYTES)
+    );
+}

@@ -20,7 +20,7 @@ use crate::signature::{self, SignatureError};
 use crate::store::{SessionEventRecord, Store, StoreError};
 
 /// Largest gateway webhook accepted; real ones are a few hundred bytes.
-pub const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
+pub const MAX_WEBHOOK_BYTES: usize = crate::rules::GATEWAY_WEBHOOK_BYTES.max as usize;
 
 /// Why a session operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -123,8 +123,9 @@ final class Logs {
 			$filter['level'] = $level;
 		}
 		$kind = $text( 'kind' );
-		if ( preg_match( '/^[a-z0-9_.\-]{1,40}$/', $kind ) ) {
-			$filter['kind'] = $kind;
+		$kind = '' !== $kind ? Rules::check( 'log', array( 'kind' => $kind ) ) : null;
+		if ( is_array( $kind ) && '' !== (string) ( $kind['values']['kind'] ?? '' ) ) {
+			$filter['kind'] = (string) $kind['values']['kind'];
 		}
 		foreach ( array(
 			'from' => array( 'since', '00:00:00' ),

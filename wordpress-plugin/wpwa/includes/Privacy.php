@@ -364,7 +364,8 @@ final class Privacy {
 		}
 		$countries = WC()->countries;
 		$code      = is_object( $countries ) && method_exists( $countries, 'get_country_calling_code' ) ? (string) $countries->get_country_calling_code( $country ) : '';
-		if ( ! preg_match( '/^\+\d{1,4}$/', $code ) ) {
+		$checked = Rules::check( 'privacy', array( 'calling_code' => $code ) );
+		if ( is_wp_error( $checked ) || ! isset( $checked['values']['calling_code'] ) ) {
 			return $phone;
 		}
 		return $code . ltrim( (string) preg_replace( '/\D+/', '', $phone ), '0' );

@@ -232,12 +232,9 @@ final class Settings {
 	 * @return bool
 	 */
 	public static function is_gateway_url( string $url ): bool {
-		$parts = wp_parse_url( $url );
-		return is_array( $parts )
-			&& ! empty( $parts['host'] )
-			&& in_array( strtolower( (string) ( $parts['scheme'] ?? '' ) ), array( 'http', 'https' ), true )
-			&& ! isset( $parts['user'] ) && ! isset( $parts['pass'] )
-			&& ! preg_match( '/[\s\x00-\x1f]/', $url );
+		// Without the extension no gateway can be used, so no URL is taken.
+		$checked = '' !== $url ? Rules::check( 'gateway', array( 'gateway_url' => $url ) ) : null;
+		return is_array( $checked ) && '' !== (string) ( $checked['values']['gateway_url'] ?? '' );
 	}
 
 	/**

@@ -8,8 +8,6 @@
 
 namespace Wpwa\Plugin;
 
-use function Wpwa\Plugin\esc_rule_attributes;
-
 defined( 'ABSPATH' ) || exit;
 
 /**
@@ -24,5 +22,5 @@ defined( 'ABSPATH' ) || exit;
  * @return string
  */
 function esc_rule_attributes( string $group, string $field ): string {
-	return esc_rule_attributes( $group, $field );
+	return Rules::attributes( $group, $field );
 }

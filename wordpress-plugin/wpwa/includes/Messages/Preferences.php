@@ -10,6 +10,7 @@
 namespace Wpwa\Plugin\Messages;
 
 use WP_Error;
+use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -29,11 +30,24 @@ final class Preferences {
 	public const META = 'wpwa_preferences';
 
 	/**
-	 * Longest automatic reply, in characters (WhatsApp allows 4,096).
+	 * Rulebook group of the vendor preferences (Wpwa\limits()).
 	 *
-	 * @since 0.5.0
+	 * @since 0.7.0
 	 */
-	public const MAX_TEXT = 1000;
+	public const RULES_GROUP = 'preferences';
+
+	/**
+	 * Longest automatic reply, in characters, as the core's rulebook sets it;
+	 * null when the extension is not loaded (then no reply can be sent anyway).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return int|null
+	 */
+	public static function max_text(): ?int {
+		$rule = Rules::field( self::RULES_GROUP, 'acknowledgement' );
+		return isset( $rule['maxlength'] ) ? (int) $rule['maxlength'] : null;
+	}
 
 	/**
 	 * Defaults: e-mail on, no automatic replies, no hours (always open).
@@ -121,10 +135,15 @@ final class Preferences {
 		$number = preg_replace( '/[\s\-().]/', '', (string) ( $input['whatsapp_number'] ?? '' ) );
 		if ( '' === $number ) {
 			$prefs['whatsapp_number'] = '';
-		} elseif ( preg_match( '/^\+?\d{6,15}$/', (string) $number ) ) {
-			$prefs['whatsapp_number'] = ltrim( (string) $number, '+' );
 		} else {
-			$problems[] = self::problem( 'number_invalid', 'whatsapp_number' );
+			// The core's rule for a WhatsApp number; without the extension nothing is
+			// sent on WhatsApp, and the number saved before stays.
+			$checked = Rules::check( self::RULES_GROUP, array( 'whatsapp_number' => (string) $number ) );
+			if ( ! is_wp_error( $checked ) && isset( $checked['values']['whatsapp_number'] ) ) {
+				$prefs['whatsapp_number'] = ltrim( (string) $checked['values']['whatsapp_number'], '+' );
+			} elseif ( ! is_wp_error( $checked ) ) {
+				$problems[] = self::problem( 'number_invalid', 'whatsapp_number' );
+			}
 		}
 		if ( $prefs['notify_whatsapp'] && '' === $prefs['whatsapp_number'] && ! $problems ) {
 			$problems[] = self::problem( 'number_required', 'whatsapp_number' );
@@ -135,7 +154,8 @@ final class Preferences {
 			'away_message'    => 'away',
 		) as $field => $switch ) {
 			$text = trim( sanitize_textarea_field( (string) ( $input[ $field ] ?? '' ) ) );
-			if ( mb_strlen( $text ) > self::MAX_TEXT ) {
+			$max  = self::max_text();
+			if ( null !== $max && mb_strlen( $text ) > $max ) {
 				$problems[] = self::problem( 'text_too_long', $field );
 				continue;
 			}
@@ -206,7 +226,7 @@ final class Preferences {
 				break;
 			case 'text_too_long':
 				/* translators: %s: maximum number of characters. */
-				$message = sprintf( __( 'Automatic replies can be at most %s characters long.', 'wpwa' ), number_format_i18n( self::MAX_TEXT ) );
+				$message = sprintf( __( 'Automatic replies can be at most %s characters long.', 'wpwa' ), number_format_i18n( (int) self::max_text() ) );
 				break;
 			case 'text_required':
 				$message = __( 'Write the text of the automatic reply you turned on.', 'wpwa' );
@@ -299,6 +319,9 @@ final class Preferences {
 			return null;
 		}
 		$minutes = (int) $m[1] * 60 + (int) $m[2];
-		return $minutes <= 1440 ? sprintf( '%02d:%02d', (int) $m[1], (int) $m[2] ) : null;
+		// The core's latest closing minute (24:00); without the extension no
+		// automatic reply is sent, so no time is taken.
+		$close = Rules::field( self::RULES_GROUP, 'close_minute' );
+		return isset( $close['max'] ) && $minutes <= (int) $close['max'] ? sprintf( '%02d:%02d', (int) $m[1], (int) $m[2] ) : null;
 	}
 }

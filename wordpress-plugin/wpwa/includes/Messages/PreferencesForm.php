@@ -12,6 +12,7 @@ namespace Wpwa\Plugin\Messages;
 
 use WP_Error;
 use Wpwa\Plugin\Rest\Controller;
+use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -178,10 +179,22 @@ final class PreferencesForm {
 			if ( ! is_array( $problem ) || empty( $problem['code'] ) || empty( $problem['field'] ) ) {
 				continue;
 			}
-			$day     = isset( $problem['day'] ) && is_numeric( $problem['day'] ) ? max( 0, min( 6, (int) $problem['day'] ) ) : null;
+			$day     = isset( $problem['day'] ) && is_numeric( $problem['day'] ) ? self::weekday( (int) $problem['day'] ) : null;
 			$clean[] = Preferences::problem( (string) $problem['code'], (string) $problem['field'], $day );
 		}
 		return $clean;
+	}
+
+	/**
+	 * A stored problem's weekday if the core's weekday rule accepts it, else null
+	 * (the problem is then worded without a day).
+	 *
+	 * @param int $day Weekday (0 = Monday).
+	 * @return int|null
+	 */
+	private static function weekday( int $day ): ?int {
+		$checked = Rules::check( Preferences::RULES_GROUP, array( 'weekday' => $day ) );
+		return ! is_wp_error( $checked ) && isset( $checked['values']['weekday'] ) ? (int) $checked['values']['weekday'] : null;
 	}
 
 	/**

@@ -12,6 +12,7 @@ use WeakMap;
 use WP_Error;
 use WP_REST_Request;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -61,11 +62,10 @@ final class Auth {
 			return null;
 		}
 		$token = trim( substr( $header, 6 ) );
-		// Compact JWS: three URL-safe Base64 segments. Anything else is malformed.
-		if ( '' === $token || strlen( $token ) > 4096 || ! preg_match( '/^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$/', $token ) ) {
-			return '';
-		}
-		return $token;
+		// Compact JWS of the core's length: anything else is malformed (and, without
+		// the extension, nothing can be verified).
+		$checked = '' !== $token ? Rules::check( 'auth', array( 'bearer_token' => $token ) ) : null;
+		return is_array( $checked ) && isset( $checked['values']['bearer_token'] ) ? $token : '';
 	}
 
 	/**

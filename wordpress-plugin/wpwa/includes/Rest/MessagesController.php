@@ -18,6 +18,7 @@ use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Messages\Notifier;
+use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -28,13 +29,6 @@ defined( 'ABSPATH' ) || exit;
  * @since 0.4.0
  */
 final class MessagesController extends BaseController {
-
-	/**
-	 * Largest webhook body accepted, in bytes.
-	 *
-	 * @since 0.4.0
-	 */
-	public const MAX_WEBHOOK_BYTES = 262144;
 
 	/**
 	 * Hooks.
@@ -193,13 +187,16 @@ final class MessagesController extends BaseController {
 	 */
 	public static function webhook( WP_REST_Request $request ) {
 		try {
-			$length = (int) $request->get_header( 'content_length' );
-			$body   = (string) $request->get_body();
-			if ( $length > self::MAX_WEBHOOK_BYTES || strlen( $body ) > self::MAX_WEBHOOK_BYTES ) {
-				return new WP_Error( 'wpwa_webhook_too_large', __( 'Webhook body too large.', 'wpwa' ), array( 'status' => 413 ) );
-			}
 			if ( ! Core::available() ) {
 				return Core::unavailable_error();
+			}
+			// The core's cap, read before the body is handed over (the core refuses a
+			// larger one again).
+			$max    = (int) ( Rules::field( 'webhooks', 'cloud_body_bytes' )['max'] ?? 0 );
+			$length = (int) $request->get_header( 'content_length' );
+			$body   = (string) $request->get_body();
+			if ( $length > $max || strlen( $body ) > $max ) {
+				return new WP_Error( 'wpwa_webhook_too_large', __( 'Webhook body too large.', 'wpwa' ), array( 'status' => 413 ) );
 			}
 			$signature = $request->get_header( 'x_hub_signature_256' );
 			$signature = is_string( $signature ) && '' !== $signature ? $signature : null;

@@ -202,10 +202,10 @@ final class PreferencesController extends BaseController {
 	 */
 	public static function schema(): array {
 		$flag = array( 'type' => 'boolean' );
-		$text = array(
-			'type'      => 'string',
-			'maxLength' => Preferences::MAX_TEXT,
-		);
+		$text = array( 'type' => 'string' );
+		if ( null !== Preferences::max_text() ) {
+			$text['maxLength'] = Preferences::max_text();
+		}
 		return array(
 			'$schema'    => 'http://json-schema.org/draft-04/schema#',
 			'title'      => 'wpwa-preferences',

@@ -16,6 +16,7 @@ use WP_REST_Server;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Catalog\Checks;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
@@ -43,13 +44,6 @@ final class SessionController extends BaseController {
 	 * @since 0.2.0
 	 */
 	public const SCOPE_SESSION_WRITE = 'session:write';
-
-	/**
-	 * Largest webhook body accepted, in bytes.
-	 *
-	 * @since 0.2.0
-	 */
-	public const MAX_WEBHOOK_BYTES = 65536;
 
 	/**
 	 * Hooks.
@@ -337,13 +331,16 @@ final class SessionController extends BaseController {
 	 */
 	public static function webhook( WP_REST_Request $request ) {
 		try {
-			$length = (int) $request->get_header( 'content_length' );
-			$body   = (string) $request->get_body();
-			if ( $length > self::MAX_WEBHOOK_BYTES || strlen( $body ) > self::MAX_WEBHOOK_BYTES ) {
-				return new WP_Error( 'wpwa_webhook_too_large', __( 'Webhook body too large.', 'wpwa' ), array( 'status' => 413 ) );
-			}
 			if ( ! Core::available() ) {
 				return Core::unavailable_error();
+			}
+			// The core's cap, read before the body is handed over (the core refuses a
+			// larger one again).
+			$max    = (int) ( Rules::field( 'webhooks', 'gateway_body_bytes' )['max'] ?? 0 );
+			$length = (int) $request->get_header( 'content_length' );
+			$body   = (string) $request->get_body();
+			if ( $length > $max || strlen( $body ) > $max ) {
+				return new WP_Error( 'wpwa_webhook_too_large', __( 'Webhook body too large.', 'wpwa' ), array( 'status' => 413 ) );
 			}
 			$connection = (string) $request->get_param( 'connection' );
 			$signature  = $request->get_header( 'x_webhook_hmac' );

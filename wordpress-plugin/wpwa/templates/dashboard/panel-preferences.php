@@ -125,7 +125,7 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 					<label for="<?php echo esc_attr( $wpwa_i . '-acknowledge' ); ?>"><?php esc_html_e( 'Acknowledge new messages automatically', 'wpwa' ); ?></label>
 				</div>
 				<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-ack' ); ?>"><?php esc_html_e( 'Acknowledgement', 'wpwa' ); ?></label>
-				<textarea id="<?php echo esc_attr( $wpwa_i . '-ack' ); ?>" name="acknowledgement" rows="2" maxlength="1000"<?php echo $wpwa_invalid( $view, 'acknowledgement' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['acknowledgement'] ); ?></textarea>
+				<textarea id="<?php echo esc_attr( $wpwa_i . '-ack' ); ?>" name="acknowledgement" rows="2"<?php echo \Wpwa\Plugin\esc_rule_attributes( \Wpwa\Plugin\Messages\Preferences::RULES_GROUP, 'acknowledgement' ); ?><?php echo $wpwa_invalid( $view, 'acknowledgement' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['acknowledgement'] ); ?></textarea>
 				<?php $wpwa_field_errors( $view, 'acknowledgement' ); ?>
 			</fieldset>
 
@@ -178,7 +178,7 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 					<label for="<?php echo esc_attr( $wpwa_i . '-away' ); ?>"><?php esc_html_e( 'Outside these hours, answer with an away message', 'wpwa' ); ?></label>
 				</div>
 				<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-away' ); ?>"><?php esc_html_e( 'Away message', 'wpwa' ); ?></label>
-				<textarea id="<?php echo esc_attr( $wpwa_i . '-away' ); ?>" name="away_message" rows="2" maxlength="1000"<?php echo $wpwa_invalid( $view, 'away_message' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['away_message'] ); ?></textarea>
+				<textarea id="<?php echo esc_attr( $wpwa_i . '-away' ); ?>" name="away_message" rows="2"<?php echo \Wpwa\Plugin\esc_rule_attributes( \Wpwa\Plugin\Messages\Preferences::RULES_GROUP, 'away_message' ); ?><?php echo $wpwa_invalid( $view, 'away_message' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['away_message'] ); ?></textarea>
 				<?php $wpwa_field_errors( $view, 'away_message' ); ?>
 			</fieldset>
 
