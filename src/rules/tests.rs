@@ -498,7 +498,7 @@ fn log_auth_privacy_gateway_and_webhook_rules() {
     }
     let problem = invalid(
         LogFilterInput {
-            kind: Some("DROP TABLE".into()),
+            kind: Some("Drop Table".into()),
             ..Default::default()
         }
         .validate(),
