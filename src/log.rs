@@ -322,16 +322,12 @@ fn sanitize(mut entry: NewEntry) -> Result<NewEntry, LogError> {
 }
 
 fn check_kind(kind: &str) -> Result<(), LogError> {
-    let ok = (1..=40).contains(&kind.len())
-        && kind
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
-    if ok {
+    if crate::rules::Format::LogKind.matches(kind) {
         Ok(())
     } else {
         Err(LogError::Invalid(format!(
             "invalid log kind {:?}: use 1 to 40 lowercase letters, digits, '_', '.' or '-'",
-            truncate(kind, 40)
+            truncate(kind, crate::rules::MAX_LOG_KIND)
         )))
     }
 }

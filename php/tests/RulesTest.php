@@ -10,7 +10,10 @@ final class RulesTest extends WpwaTestCase
     public function testLimitsGiveEveryFormItsBounds(): void
     {
         $limits = \Wpwa\limits();
-        self::assertSame(['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection'], array_keys($limits));
+        self::assertSame(
+            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'log', 'auth', 'privacy', 'gateway', 'webhooks'],
+            array_keys($limits)
+        );
         self::assertSame(['type' => 'integer', 'min' => 1, 'max' => 100], $limits['catalog']['batch_size']);
         self::assertSame(['type' => 'zero_or_range', 'min' => 31, 'max' => 36500], $limits['messages']['retention_days']);
         self::assertSame(['type' => 'credential', 'maxlength' => 1024, 'spaces' => false], $limits['catalog']['access_token']);
@@ -20,6 +23,27 @@ final class RulesTest extends WpwaTestCase
         self::assertSame('[0-9]{1,32}', $limits['messages']['phone_number_id']['pattern']);
         self::assertTrue($limits['messages']['phone_number_id']['optional']);
         self::assertFalse($limits['cloud_connection']['phone_number_id']['optional']);
+        // The rules the plugin used to write itself, now read from the core.
+        self::assertSame(['type' => 'text', 'maxlength' => 1000], $limits['preferences']['away_message']);
+        self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 1440], $limits['preferences']['close_minute']);
+        self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 262144], $limits['webhooks']['cloud_body_bytes']);
+        self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 65536], $limits['webhooks']['gateway_body_bytes']);
+        self::assertSame(4096, $limits['auth']['bearer_token']['maxlength']);
+    }
+
+    public function testPreferencesTokensCallingCodesAndGatewayUrlsAreCheckedByTheCore(): void
+    {
+        $checked = \Wpwa\settings_check('preferences', ['whatsapp_number' => '+12', 'weekday' => 6]);
+        self::assertSame(['weekday' => 6], $checked['values']);
+        self::assertSame('bad_format', $checked['problems'][0]['code']);
+        self::assertSame('phone_number', $checked['problems'][0]['format']);
+        self::assertSame(['whatsapp_number' => '+15550100200'], \Wpwa\settings_check('preferences', ['whatsapp_number' => '+15550100200'])['values']);
+        self::assertSame([], \Wpwa\settings_check('auth', ['bearer_token' => 'a.b'])['values']);
+        self::assertSame(['bearer_token' => 'a.b.c'], \Wpwa\settings_check('auth', ['bearer_token' => 'a.b.c'])['values']);
+        self::assertSame([], \Wpwa\settings_check('privacy', ['calling_code' => '+12345'])['values']);
+        self::assertSame(['calling_code' => '+49'], \Wpwa\settings_check('privacy', ['calling_code' => '+49'])['values']);
+        self::assertSame([], \Wpwa\settings_check('gateway', ['gateway_url' => 'https://u:p@gw.example'])['values']);
+        self::assertSame(['gateway_url' => 'http://127.0.0.1:3000'], \Wpwa\settings_check('gateway', ['gateway_url' => 'http://127.0.0.1:3000'])['values']);
     }
 
     public function testFormValuesAreAcceptedTypedOrRefusedWithTheirBounds(): void
