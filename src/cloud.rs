@@ -10,9 +10,6 @@ use serde_json::{Value, json};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a kept-alive connection may sit unused before it is closed rather than
-/// reused (shorter than servers' usual keep-alive, so a reused one is rarely stale).
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The Graph version used when a connection does not name one.
 pub const DEFAULT_VERSION: &str = "v21.0";
 
@@ -173,16 +170,9 @@ impl CloudClient {
             ));
         }
         // One client per base URL per process: its TLS setup and connections are reused.
-        let http = crate::runtime::http_client("cloud", &base_url, || {
-            reqwest::Client::builder()
-                .timeout(REQUEST_TIMEOUT)
-                .connect_timeout(CONNECT_TIMEOUT)
-                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| CloudError::Config(e.to_string()))
-        })?;
+        let http =
+            crate::runtime::http_client("cloud", &base_url, REQUEST_TIMEOUT, CONNECT_TIMEOUT)
+                .map_err(|e| CloudError::Config(e.to_string()))?;
         Ok(Self {
             base_url,
             version: version.to_owned(),

@@ -10,9 +10,6 @@ use serde_json::{Value, json};
 /// How long any one gateway call may take: the vendor is waiting on a page.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// How long a kept-alive connection may sit unused before it is closed rather than
-/// reused (shorter than servers' usual keep-alive, so a reused one is rarely stale).
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a gateway call failed, in terms a vendor or admin can act on.
 #[derive(Debug, thiserror::Error)]
@@ -155,16 +152,9 @@ impl GatewayClient {
             ));
         }
         // One client per base URL per process: its TLS setup and connections are reused.
-        let http = crate::runtime::http_client("gateway", &base_url, || {
-            reqwest::Client::builder()
-                .timeout(REQUEST_TIMEOUT)
-                .connect_timeout(CONNECT_TIMEOUT)
-                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| GatewayError::Config(e.to_string()))
-        })?;
+        let http =
+            crate::runtime::http_client("gateway", &base_url, REQUEST_TIMEOUT, CONNECT_TIMEOUT)
+                .map_err(|e| GatewayError::Config(e.to_string()))?;
         Ok(Self {
             base_url,
             api_key: api_key.to_owned(),

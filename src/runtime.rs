@@ -31,17 +31,31 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 static HTTP_CLIENTS: Mutex<ClientPool<reqwest::Client>> = Mutex::new(ClientPool::new());
 
 /// The process's HTTP client for `api` (e.g. `cloud`, `gateway`: their timeouts differ)
-/// at `base_url`, built by `build` the first time.
-pub fn http_client<E>(
+/// at `base_url`, built the first time with those timeouts, no redirects and wpwa's
+/// user agent.
+pub fn http_client(
     api: &'static str,
     base_url: &str,
-    build: impl FnOnce() -> Result<reqwest::Client, E>,
-) -> Result<reqwest::Client, E> {
+    request_timeout: std::time::Duration,
+    connect_timeout: std::time::Duration,
+) -> Result<reqwest::Client, reqwest::Error> {
     HTTP_CLIENTS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .get_or_build(api, base_url, build)
+        .get_or_build(api, base_url, || {
+            reqwest::Client::builder()
+                .timeout(request_timeout)
+                .connect_timeout(connect_timeout)
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
+                .build()
+        })
 }
+
+/// How long a kept-alive connection may sit unused before it is closed rather than
+/// reused (shorter than servers' usual keep-alive, so a reused one is rarely stale).
+const POOL_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Whether this process holds a client for `api` at `base_url`.
 pub fn has_http_client(api: &'static str, base_url: &str) -> bool {
