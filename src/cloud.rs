@@ -8,10 +8,19 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+pub use crate::templates::Endpoint;
+
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The Graph version used when a connection does not name one.
 pub const DEFAULT_VERSION: &str = "v21.0";
+
+/// The template fields a listing asks for.
+const TEMPLATE_FIELDS: &str = "id,name,language,status,category,parameter_format,components";
+/// Templates asked for per listing page.
+pub const TEMPLATE_PAGE_SIZE: usize = 100;
+/// Pages read before a listing is given up as endless.
+pub const MAX_TEMPLATE_PAGES: usize = 100;
 
 /// What went wrong talking to the Cloud API.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -234,6 +243,18 @@ impl CloudClient {
         phone_number_id: &str,
         body: &Value,
     ) -> Result<String, CloudError> {
+        self.send_to(Endpoint::Messages, phone_number_id, body)
+            .await
+    }
+
+    /// Sends a message through `endpoint` (`/messages`, or `/marketing_messages` for a
+    /// marketing template); returns its `wamid`.
+    pub async fn send_to(
+        &self,
+        endpoint: Endpoint,
+        phone_number_id: &str,
+        body: &Value,
+    ) -> Result<String, CloudError> {
         if phone_number_id.is_empty() || !phone_number_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CloudError::Config(
                 "the phone number id must be numeric".into(),
@@ -242,7 +263,7 @@ impl CloudClient {
         let answer = self
             .call(
                 Method::POST,
-                &format!("{phone_number_id}/messages"),
+                &format!("{phone_number_id}/{}", endpoint.path()),
                 Some(body.clone()),
             )
             .await?;
@@ -254,6 +275,52 @@ impl CloudClient {
                 code: 0,
                 message: "the send answer has no message id".into(),
             })
+    }
+
+    /// Every message template of WhatsApp Business account `waba_id`, following the
+    /// `paging.cursors.after` cursor while the answer has a `paging.next` page (at most
+    /// [`MAX_TEMPLATE_PAGES`] pages of [`TEMPLATE_PAGE_SIZE`]).
+    pub async fn message_templates(&self, waba_id: &str) -> Result<Vec<Value>, CloudError> {
+        if !crate::rules::Format::NumericId.matches(waba_id) {
+            return Err(CloudError::Config(
+                "the WhatsApp Business account id must be numeric".into(),
+            ));
+        }
+        let mut templates = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_TEMPLATE_PAGES {
+            let mut path = format!(
+                "{waba_id}/message_templates?fields={TEMPLATE_FIELDS}&limit={TEMPLATE_PAGE_SIZE}"
+            );
+            if let Some(cursor) = &after {
+                path.push_str(&format!("&after={}", encode(cursor)));
+            }
+            let answer = self.call(Method::GET, &path, None).await?;
+            let page = answer
+                .get("data")
+                .and_then(Value::as_array)
+                .ok_or_else(|| CloudError::Refused {
+                    code: 0,
+                    message: "the template list has no data".into(),
+                })?;
+            templates.extend(page.iter().cloned());
+            let next = answer.pointer("/paging/next").and_then(Value::as_str);
+            after = answer
+                .pointer("/paging/cursors/after")
+                .and_then(Value::as_str)
+                .filter(|cursor| next.is_some() && !cursor.is_empty() && !page.is_empty())
+                .map(str::to_owned);
+            if after.is_none() {
+                return Ok(templates);
+            }
+        }
+        Err(CloudError::Refused {
+            code: 0,
+            message: format!(
+                "the template list has more than {} pages",
+                MAX_TEMPLATE_PAGES
+            ),
+        })
     }
 
     /// Reads a Graph node (`GET /{version}/{id}?fields=…`); `fields` is a

@@ -53,6 +53,8 @@ pub struct IngestReport {
     pub duplicate_statuses: u32,
     /// Messages sent to customers that failed to arrive, for telling their vendors.
     pub failures: Vec<DeliveryFailure>,
+    /// Template categories and statuses the webhook changed (flagged in the store).
+    pub template_changes: Vec<crate::templates::Change>,
 }
 
 /// A message sent to a customer that WhatsApp could not deliver.
@@ -207,6 +209,11 @@ pub fn ingest(
                 report.failures.extend(failure);
             }
         }
+    }
+    for event in &notification.template_events {
+        report
+            .template_changes
+            .extend(crate::templates::apply_event(store, event, now)?);
     }
     tx.commit()?;
     for stored in &mut report.stored {

@@ -29,6 +29,7 @@ pub mod secret;
 pub mod session;
 pub mod signature;
 pub mod store;
+pub mod templates;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -56,11 +56,13 @@ async fn setup() -> (Sandbox, CloudClient, Store) {
     (sandbox, client, Store::open_in_memory().unwrap())
 }
 
+/// The sandbox account's `order_update` template, with the one body parameter it
+/// takes (the sandbox checks the count, as the API does).
 fn template() -> Outbound {
     Outbound::Template {
         name: "order_update".into(),
         language: "en_US".into(),
-        components: serde_json::Value::Null,
+        components: json!([{"type": "body", "parameters": [{"type": "text", "text": "1001"}]}]),
     }
 }
 

@@ -6,6 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod templates;
+
 /// Largest webhook body accepted; Meta's are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = crate::rules::CLOUD_WEBHOOK_BYTES.max as usize;
 
@@ -144,6 +146,9 @@ pub struct Notification {
     pub messages: Vec<Message>,
     /// Statuses, in the order received.
     pub statuses: Vec<Status>,
+    /// Template category and status changes (`template_category_update`,
+    /// `message_template_status_update`), in the order received.
+    pub template_events: Vec<crate::templates::TemplateEvent>,
 }
 
 /// Parses a Cloud API webhook body (after its signature was verified).
@@ -163,14 +168,20 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
         .and_then(Value::as_array)
         .ok_or(InboundError::NotWhatsApp("no entry list"))?;
     let mut notification = Notification::default();
-    for change in entries
-        .iter()
-        .filter_map(|e| e.get("changes")?.as_array())
-        .flatten()
-    {
+    for (entry, change) in entries.iter().flat_map(|e| {
+        e.get("changes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(move |c| (e, c))
+    }) {
         let Some(value) = change.get("value") else {
             continue;
         };
+        if let Some(event) = templates::event(entry, change, value) {
+            notification.template_events.push(event);
+            continue;
+        }
         let phone_number_id = text(value, "/metadata/phone_number_id").unwrap_or_default();
         let contacts = value.get("contacts").and_then(Value::as_array);
         let name_of = |wa_id: &str| {

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
 use crate::store::{SentRecord, Store, StoreError};
+use crate::templates::{self, Endpoint, Refusal, TemplatesError};
 
 pub mod auto;
 
@@ -47,6 +48,11 @@ pub enum MessagingError {
     /// The message itself is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The template may not be sent: unknown, not approved, paused, disabled or sent
+    /// with the wrong parameters (before any call from the stored list, or the API's
+    /// 132xxx codes).
+    #[error(transparent)]
+    Template(#[from] Refusal),
     /// The API refused or could not be reached.
     #[error(transparent)]
     Cloud(#[from] CloudError),
@@ -290,7 +296,20 @@ pub async fn send(
         });
     }
 
-    let wamid = client.send_message(phone_number_id, &request).await?;
+    let endpoint = match message {
+        Outbound::Template { name, language, .. } => {
+            template_route(store, phone_number_id, name, language)?
+        }
+        _ => Endpoint::Messages,
+    };
+    let wamid = client
+        .send_to(endpoint, phone_number_id, &request)
+        .await
+        .map_err(|error| match message {
+            Outbound::Template { name, language, .. } => Refusal::from_api(&error, name, language)
+                .map_or(MessagingError::Cloud(error), MessagingError::Template),
+            _ => MessagingError::Cloud(error),
+        })?;
 
     // What the send changed is written in one transaction (the write lock is taken
     // only now, after the API answered).
@@ -321,6 +340,24 @@ pub async fn send(
         wamid,
         allowance_left,
     })
+}
+
+/// The endpoint a template send goes to, from the account's stored templates
+/// ([`templates::route`]); an unknown, unapproved, paused or disabled template is
+/// refused here, before any call.
+fn template_route(
+    store: &Store,
+    phone_number_id: &str,
+    name: &str,
+    language: &str,
+) -> Result<Endpoint, MessagingError> {
+    match templates::route(store, phone_number_id, name, language) {
+        Ok(route) => Ok(route.endpoint),
+        Err(TemplatesError::Refused(refusal)) => Err(MessagingError::Template(refusal)),
+        Err(TemplatesError::Store(e)) => Err(MessagingError::Store(e)),
+        Err(TemplatesError::Cloud(e)) => Err(MessagingError::Cloud(e)),
+        Err(TemplatesError::NoAccount) => Ok(Endpoint::Messages),
+    }
 }
 
 /// Messages the vendor has sent this calendar month (UTC), counted against the

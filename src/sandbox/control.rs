@@ -72,6 +72,12 @@ pub(crate) async fn handle(
             messages.clear_sent();
             json(StatusCode::OK, &json!({"messages": []}))
         }
+        // The account's message templates, and WhatsApp's review changing one.
+        (&Method::GET, ["templates"]) => json(StatusCode::OK, &messages.templates.to_json()),
+        (&Method::POST, ["templates", "update"]) => match read_json(request).await {
+            Ok(body) => super::cloud::update_template(messages, shared, body),
+            Err(response) => response,
+        },
         (&Method::GET, ["cloud", "webhooks"]) => json(StatusCode::OK, &messages.deliveries_json()),
         (&Method::DELETE, ["cloud", "webhooks"]) => {
             messages.clear_deliveries();

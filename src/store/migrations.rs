@@ -209,6 +209,32 @@ const MIGRATIONS: &[&str] = &[
          rules_key  TEXT    NOT NULL,
          checked_at INTEGER NOT NULL
      );",
+    // The WhatsApp Business account's message templates, as last listed or changed by
+    // a webhook (a changed category or status keeps the previous value and is flagged
+    // until an administrator acknowledges it), and the account each business number
+    // belongs to, so sends from it are checked against that account's list.
+    "CREATE TABLE message_template (
+         waba_id             TEXT    NOT NULL,
+         name                TEXT    NOT NULL,
+         language            TEXT    NOT NULL,
+         template_id         TEXT    NOT NULL DEFAULT '',
+         category            TEXT    NOT NULL,
+         status              TEXT    NOT NULL,
+         components          TEXT    NOT NULL DEFAULT '[]',
+         parameter_count     INTEGER NOT NULL DEFAULT 0,
+         previous_category   TEXT,
+         category_changed_at INTEGER,
+         previous_status     TEXT,
+         status_changed_at   INTEGER,
+         flagged             INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+         refreshed_at        INTEGER NOT NULL,
+         PRIMARY KEY (waba_id, name, language)
+     );
+     CREATE TABLE template_account (
+         phone_number_id TEXT    PRIMARY KEY,
+         waba_id         TEXT    NOT NULL,
+         refreshed_at    INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this build creates and understands.

@@ -19,6 +19,7 @@ mod migrations;
 mod privacy;
 mod responses;
 mod sessions;
+mod templates;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -37,6 +38,7 @@ pub use privacy::{PrivacyRepo, RemovalScope};
 pub use responses::{ResponseRepo, TurnEvent};
 pub(crate) use sessions::SessionEventRecord;
 pub use sessions::SessionRepo;
+pub use templates::{TemplateRecord, TemplateRepo};
 
 /// How long a writer waits for another PHP worker's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

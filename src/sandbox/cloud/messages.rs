@@ -41,6 +41,7 @@ use super::super::http::{Body, graph_error as error, json, waha_error};
 use super::super::random;
 use super::super::state::Shared;
 use super::super::webhooks::{self, Destination, Event, Ledger, Signing};
+use super::templates::{self, TemplateSet};
 use super::validate::{self, Outbound};
 use super::{SUBCODE_EXPIRED, read_body};
 
@@ -60,6 +61,8 @@ const ERROR_HREF: &str =
 #[derive(Default)]
 pub(crate) struct Messages {
     inner: Mutex<Inner>,
+    /// The account's message templates, which template sends are checked against.
+    pub(crate) templates: TemplateSet,
 }
 
 #[derive(Default)]
@@ -95,6 +98,42 @@ impl Messages {
             queue,
             ..Inner::default()
         };
+        drop(inner);
+        self.templates.reset();
+    }
+
+    /// Queues an account-level webhook (`field` is e.g. `template_category_update`),
+    /// signed like every Cloud API webhook; false when no `cloud_webhook_url` is set.
+    pub(crate) fn emit_account_change(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        field: &'static str,
+        value: Value,
+    ) -> bool {
+        let config = shared.lock().config.clone();
+        if config.cloud_webhook_url.is_empty() {
+            return false;
+        }
+        let envelope = json!({
+            "object": "whatsapp_business_account",
+            "entry": [{"id": WABA_ID, "time": now_secs(), "changes": [{"value": value, "field": field}]}],
+        });
+        let mut inner = self.lock();
+        let event = Event::new(
+            format!("{field}:{}", random::ulid()),
+            inner.epoch,
+            vec![("kind", json!(field))],
+            Bytes::from(envelope.to_string()),
+            vec![Destination {
+                url: config.cloud_webhook_url.clone(),
+                signing: Signing::Cloud {
+                    app_secret: config.cloud_app_secret.clone(),
+                },
+            }],
+        )
+        .fixed(config.webhook_duplicate, config.webhook_reorder);
+        self.enqueue(shared, &mut inner, event);
+        true
     }
 
     /// `GET /sandbox/messages/sent`: the accepted messages, oldest first.
@@ -255,12 +294,15 @@ impl Messages {
     }
 }
 
-/// `POST /{version}/{phone_number_id}/messages`, after auth and `cloud_fail_mode`.
+/// `POST /{version}/{phone_number_id}/messages`, or `/marketing_messages` when
+/// `marketing` (templates of the MARKETING category only), after auth and
+/// `cloud_fail_mode`.
 pub(super) async fn send(
     shared: &Arc<Shared>,
     messages: &Arc<Messages>,
     phone_number_id: &str,
     request: Request<Incoming>,
+    marketing: bool,
 ) -> Response<Body> {
     let config = shared.lock().config.clone();
     match config.messages_fail_mode {
@@ -301,6 +343,11 @@ pub(super) async fn send(
         Ok(outbound) => outbound,
         Err(message) => return invalid(&message),
     };
+    if let Some((code, message, details)) =
+        templates::check_send(&messages.templates.lock(), &body, marketing)
+    {
+        return refused(StatusCode::BAD_REQUEST, code, &message, &details);
+    }
 
     let now = Instant::now();
     let mut inner = messages.lock();
@@ -354,7 +401,11 @@ pub(super) async fn send(
             .customers
             .get(&outbound.wa_id)
             .is_some_and(|last| now_s - last <= SERVICE_WINDOW_SECS);
-    let category: &'static str = if is_template { "utility" } else { "service" };
+    let category: &'static str = if is_template {
+        templates::pricing_category(&messages.templates.lock(), &body)
+    } else {
+        "service"
+    };
     let conversation = in_window.then(|| {
         let key = (phone_number_id.to_owned(), outbound.wa_id.clone(), category);
         let open = inner
@@ -372,9 +423,14 @@ pub(super) async fn send(
     if inner.sent.len() >= SENT_CAPACITY {
         inner.sent.pop_front();
     }
-    inner
-        .sent
-        .push_back(record(&wamid, phone_number_id, &outbound, in_window, &body));
+    let mut sent = record(&wamid, phone_number_id, &outbound, in_window, &body);
+    // Which endpoint took it: tests read the routing of marketing templates here.
+    sent["endpoint"] = json!(if marketing {
+        "marketing_messages"
+    } else {
+        "messages"
+    });
+    inner.sent.push_back(sent);
     let epoch = inner.epoch;
     drop(inner);
 
@@ -592,7 +648,7 @@ fn invalid(message: &str) -> Response<Body> {
     refused(StatusCode::BAD_REQUEST, 100, message, details)
 }
 
-fn now_secs() -> i64 {
+pub(super) fn now_secs() -> i64 {
     (random::now_ms() / 1_000) as i64
 }
 

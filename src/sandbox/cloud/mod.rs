@@ -39,6 +39,7 @@
 mod catalog;
 mod item;
 mod messages;
+mod templates;
 mod validate;
 
 use std::sync::Arc;
@@ -53,6 +54,7 @@ use serde_json::{Map, Value, json};
 pub(crate) use catalog::Catalogs;
 use catalog::{Limit, Submission, Usage};
 pub(crate) use messages::Messages;
+pub(crate) use templates::control_update as update_template;
 
 use super::config::CloudFailMode;
 use super::http::{Body, graph_error as error, json, query_param};
@@ -127,7 +129,8 @@ pub(crate) async fn handle(
     let batch = match (&method, endpoint) {
         (&Method::POST, "items_batch") => Some(true),
         (&Method::GET, "check_batch_request_status") => Some(false),
-        (&Method::POST, "messages") | (&Method::GET, "") => None,
+        (&Method::POST, "messages" | "marketing_messages")
+        | (&Method::GET, "message_templates" | "") => None,
         _ => return unknown_path(),
     };
 
@@ -185,10 +188,28 @@ pub(crate) async fn handle(
     }
 
     let Some(batch) = batch else {
-        if endpoint.is_empty() {
-            return node(catalogs, &catalog_id, query.as_deref());
-        }
-        return messages::send(shared, messages, &catalog_id, request).await;
+        return match endpoint {
+            "" => node(catalogs, &catalog_id, query.as_deref()),
+            // The id is a WhatsApp Business account's.
+            "message_templates" => {
+                let base = format!(
+                    "http://{}{path}",
+                    request
+                        .headers()
+                        .get(hyper::header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .unwrap_or("127.0.0.1")
+                );
+                match templates::list(&messages.templates.lock(), &base, query.as_deref()) {
+                    Ok(answer) => json(StatusCode::OK, &answer),
+                    Err(message) => invalid_parameter(&message),
+                }
+            }
+            _ => {
+                let marketing = endpoint == "marketing_messages";
+                messages::send(shared, messages, &catalog_id, request, marketing).await
+            }
+        };
     };
     if batch {
         items_batch(catalogs, &catalog_id, &settings, request).await
