@@ -281,6 +281,16 @@ impl CloudClient {
     /// `paging.cursors.after` cursor while the answer has a `paging.next` page (at most
     /// [`MAX_TEMPLATE_PAGES`] pages of [`TEMPLATE_PAGE_SIZE`]).
     pub async fn message_templates(&self, waba_id: &str) -> Result<Vec<Value>, CloudError> {
+        self.message_templates_paged(waba_id, TEMPLATE_PAGE_SIZE)
+            .await
+    }
+
+    /// As [`CloudClient::message_templates`], `page_size` templates per call.
+    pub async fn message_templates_paged(
+        &self,
+        waba_id: &str,
+        page_size: usize,
+    ) -> Result<Vec<Value>, CloudError> {
         if !crate::rules::Format::NumericId.matches(waba_id) {
             return Err(CloudError::Config(
                 "the WhatsApp Business account id must be numeric".into(),
@@ -289,9 +299,8 @@ impl CloudClient {
         let mut templates = Vec::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_TEMPLATE_PAGES {
-            let mut path = format!(
-                "{waba_id}/message_templates?fields={TEMPLATE_FIELDS}&limit={TEMPLATE_PAGE_SIZE}"
-            );
+            let mut path =
+                format!("{waba_id}/message_templates?fields={TEMPLATE_FIELDS}&limit={page_size}");
             if let Some(cursor) = &after {
                 path.push_str(&format!("&after={}", encode(cursor)));
             }
