@@ -39,6 +39,16 @@ namespace Wpwa {
     }
 
     /**
+     * A WhatsApp template may not be sent: unknown, not approved, paused, disabled, or
+     * sent with the wrong parameters. The code is the Cloud API's error code for the same
+     * refusal (132001, 132015, 132016, 132000, or another 132xxx), whether the core
+     * refused before any call or the API did.
+     */
+    class TemplateException extends \Wpwa\ValidationException {
+        public function __construct() {}
+    }
+
+    /**
      * The token was issued for another audience.
      */
     class TokenAudienceException extends \Wpwa\AuthException {
@@ -437,6 +447,10 @@ namespace Wpwa {
      * set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
      * Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
      * pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+     * A template that is unknown, not approved, paused or disabled on the account (once
+     * `templates_refresh()` has listed it; otherwise as the API answers), or sent with the
+     * wrong parameters, is a `Wpwa\TemplateException` whose code is the API's (132001,
+     * 132015, 132016, 132000). A marketing template goes through `/marketing_messages`.
      *
      * @param int $vendor_id
      * @param string $to
@@ -656,6 +670,42 @@ namespace Wpwa {
      * @return array
      */
     function store_stats(): array {}
+
+    /**
+     * Clears the flag of a template whose category or status changed, once an
+     * administrator has seen it; whether it was flagged.
+     *
+     * @param string $waba_id
+     * @param string $name
+     * @param string $language
+     * @return bool
+     */
+    function template_acknowledge(string $waba_id, string $name, string $language): bool {}
+
+    /**
+     * The stored templates (of account `$waba_id`, or of every account), by account,
+     * name and language: `waba_id`, `name`, `language`, `template_id`, `category`,
+     * `status`, `components`, `parameter_count`, `previous_category`,
+     * `category_changed_at`, `previous_status`, `status_changed_at`, `flagged` (a change
+     * not yet acknowledged) and `refreshed_at`.
+     *
+     * @param string|null $waba_id
+     * @return array
+     */
+    function templates(?string $waba_id = null): array {}
+
+    /**
+     * Reads every template of the connection's WhatsApp Business account (`url`,
+     * `version`, `token`, `waba_id`, and `phone_number_id`, whose sends are then checked
+     * against this list) into the store. Returns `waba_id`, `count`, `removed` and
+     * `changes` (`name`, `language`, `field` (`category` or `status`), `from`, `to`): the
+     * categories and statuses that changed since the last refresh or webhook, now
+     * flagged. A connection without `waba_id` is a `Wpwa\ValidationException`.
+     *
+     * @param array $connection
+     * @return array
+     */
+    function templates_refresh(array $connection): array {}
 
     /**
      * The vendor directory customer messages are routed with, as the core makes it from

@@ -20,6 +20,7 @@ use crate::privacy::PrivacyError;
 use crate::secret::SecretError;
 use crate::session::SessionError;
 use crate::store::StoreError;
+use crate::templates::{Refusal, TemplatesError};
 
 /// Base class of every exception the extension throws.
 #[php_class]
@@ -27,6 +28,16 @@ use crate::store::StoreError;
 #[php(extends(ce = ce::exception, stub = "\\Exception"))]
 #[derive(Default)]
 pub struct WpwaException;
+
+/// A WhatsApp template may not be sent: unknown, not approved, paused, disabled, or
+/// sent with the wrong parameters. The code is the Cloud API's error code for the same
+/// refusal (132001, 132015, 132016, 132000, or another 132xxx), whether the core
+/// refused before any call or the API did.
+#[php_class]
+#[php(name = "Wpwa\\TemplateException")]
+#[php(extends(ValidationException))]
+#[derive(Default)]
+pub struct TemplateException;
 
 /// The caller passed a value the core cannot accept; the message says which and why.
 #[php_class]
@@ -247,8 +258,32 @@ impl From<MessagingError> for PhpException {
             | MessagingError::AllowanceUsed { retry_after, .. } => {
                 rate_limited(message, retry_after)
             }
+            MessagingError::Template(refusal) => refusal.into(),
             MessagingError::Cloud(e) => e.into(),
             MessagingError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<Refusal> for PhpException {
+    fn from(refusal: Refusal) -> Self {
+        let code = i32::try_from(refusal.graph_code()).unwrap_or(0);
+        PhpException::new(
+            refusal.to_string(),
+            code,
+            TemplateException::get_metadata().ce(),
+        )
+    }
+}
+
+impl From<TemplatesError> for PhpException {
+    fn from(e: TemplatesError) -> Self {
+        let message = e.to_string();
+        match e {
+            TemplatesError::Refused(refusal) => refusal.into(),
+            TemplatesError::NoAccount => validation(message),
+            TemplatesError::Cloud(e) => e.into(),
+            TemplatesError::Store(e) => e.into(),
         }
     }
 }

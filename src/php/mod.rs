@@ -11,6 +11,7 @@ mod overview;
 mod privacy;
 mod product;
 mod rules;
+mod templates;
 mod transition;
 
 use std::path::PathBuf;
@@ -723,6 +724,10 @@ pub fn conversation_of(vendor_id: i64, id: i64) -> PhpResult<Option<ZBox<ZendHas
 /// set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
 /// Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
 /// pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+/// A template that is unknown, not approved, paused or disabled on the account (once
+/// `templates_refresh()` has listed it; otherwise as the API answers), or sent with the
+/// wrong parameters, is a `Wpwa\TemplateException` whose code is the API's (132001,
+/// 132015, 132016, 132000). A marketing template goes through `/marketing_messages`.
 #[php_function]
 #[php(name = "Wpwa\\message_send")]
 pub fn message_send(
@@ -1005,6 +1010,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
     rules::register(checks::register(overview::register(directory::register(
-        privacy::register(admin::register(module)),
+        privacy::register(admin::register(templates::register(module))),
     ))))
 }

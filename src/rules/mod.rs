@@ -559,6 +559,7 @@ pub const GROUPS: &[Group] = &[
                 },
             ),
             ("phone_number_id", id(true)),
+            ("waba_id", id(true)),
             ("window_hours", Rule::Integer(WINDOW_HOURS)),
             ("allowance", Rule::Integer(MONTHLY_ALLOWANCE)),
             ("retention_days", Rule::ZeroOr(MESSAGE_RETENTION_DAYS)),

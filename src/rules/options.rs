@@ -426,6 +426,11 @@ impl CloudInput {
         self.id("phone_number_id", &self.phone_number_id)
     }
 
+    /// The WhatsApp Business account id, which template listing needs.
+    pub fn waba_id(&self) -> Result<&str, RulesError> {
+        self.id("waba_id", &self.waba_id)
+    }
+
     fn id<'a>(&self, field: &str, value: &'a str) -> Result<&'a str, RulesError> {
         if value.is_empty() {
             return Err(invalid(

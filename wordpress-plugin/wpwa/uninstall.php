@@ -41,13 +41,14 @@ if ( ! function_exists( 'wpwa_uninstall_site' ) ) {
 			}
 		}
 
-		foreach ( array( 'wpwa_settings', 'wpwa_catalog', 'wpwa_messages', \Wpwa\Plugin\Catalog\Scheduler::WEEKLY_SIGNATURE, 'wpwa_vendor_page_id', 'wpwa_version', 'wpwa_flush_rewrite_rules', 'wpwa_gateway_connections', 'wpwa_cloud_connections', 'wpwa_log_last_purge', \Wpwa\Plugin\Privacy::LAST_PURGE_OPTION, \Wpwa\Plugin\Messages\Directory::STATE_OPTION ) as $option ) {
+		foreach ( array( 'wpwa_settings', 'wpwa_catalog', 'wpwa_messages', \Wpwa\Plugin\Catalog\Scheduler::WEEKLY_SIGNATURE, 'wpwa_vendor_page_id', 'wpwa_version', 'wpwa_flush_rewrite_rules', 'wpwa_gateway_connections', 'wpwa_cloud_connections', 'wpwa_log_last_purge', \Wpwa\Plugin\Privacy::LAST_PURGE_OPTION, \Wpwa\Plugin\Messages\Directory::STATE_OPTION, \Wpwa\Plugin\Messages\Templates::STATE_OPTION ) as $option ) {
 			delete_option( $option );
 		}
 		// Deactivation already cleared these; a network uninstall may reach sites that never ran it.
 		foreach ( \Wpwa\Plugin\Installer::CRON_HOOKS as $hook ) {
 			wp_unschedule_hook( $hook );
 		}
+		\Wpwa\Plugin\Messages\Templates::unschedule();
 
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- one-off cleanup.
 		$wpdb->query(

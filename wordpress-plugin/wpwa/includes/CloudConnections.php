@@ -110,7 +110,7 @@ final class CloudConnections {
 		if ( is_wp_error( $own ) ) {
 			return array( 'phone_number_id' => '' ) + (array) $connection;
 		}
-		return array_intersect_key( $own, array_flip( array( 'url', 'version', 'token', 'phone_number_id' ) ) );
+		return array_intersect_key( $own, array_flip( array( 'url', 'version', 'token', 'phone_number_id', 'waba_id' ) ) );
 	}
 
 	/**

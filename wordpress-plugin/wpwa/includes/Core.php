@@ -352,6 +352,45 @@ final class Core {
 	}
 
 	/**
+	 * Reads every message template of a connection's WhatsApp Business account
+	 * into the core's store, flagging changed categories and statuses.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,string> $connection url, version, token, waba_id, phone_number_id.
+	 * @return array<string,mixed>|WP_Error waba_id, count, removed, changes.
+	 */
+	public static function templates_refresh( array $connection ) {
+		return self::call( static fn() => \Wpwa\templates_refresh( $connection ) );
+	}
+
+	/**
+	 * The stored message templates (of one account, or all).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string|null $waba_id Account ID, or null for every account.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function templates( ?string $waba_id = null ) {
+		return self::call( static fn() => \Wpwa\templates( $waba_id ) );
+	}
+
+	/**
+	 * Clears the flag of a template whose category or status changed.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $waba_id  Account ID.
+	 * @param string $name     Template name.
+	 * @param string $language Language code.
+	 * @return bool|WP_Error Whether it was flagged.
+	 */
+	public static function template_acknowledge( string $waba_id, string $name, string $language ) {
+		return self::call( static fn() => \Wpwa\template_acknowledge( $waba_id, $name, $language ) );
+	}
+
+	/**
 	 * Sends the automatic reply (acknowledgement or away message) that applies
 	 * to a customer who just wrote to the vendor, if any.
 	 *
@@ -1019,6 +1058,13 @@ final class Core {
 			$code           = 'wpwa_auth_failed';
 			$message        = $e->getMessage();
 			$data['status'] = 401;
+		} elseif ( $e instanceof \Wpwa\TemplateException ) {
+			// A subclass of ValidationException: worded from the API's code.
+			$code             = 'wpwa_template_refused';
+			$message          = Texts::template_refusal( (int) $e->getCode() );
+			$data['status']   = 422;
+			$data['api_code'] = (int) $e->getCode();
+			$data['detail']   = $e->getMessage();
 		} elseif ( $e instanceof \Wpwa\ValidationException ) {
 			$code           = 'wpwa_invalid_input';
 			$message        = $e->getMessage();

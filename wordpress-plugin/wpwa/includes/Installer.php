@@ -45,6 +45,7 @@ final class Installer {
 		Catalog\Scheduler::VENDOR_HOOK,
 		Catalog\Scheduler::WEEKLY_HOOK,
 		Logs::PURGE_HOOK,
+		Messages\Templates::REFRESH_HOOK,
 	);
 
 	/**

@@ -36,6 +36,7 @@ final class Plugin {
 		Rest\SyncController::class,
 		Rest\MessagesController::class,
 		Messages\Directory::class,
+		Messages\Templates::class,
 		Rest\PreferencesController::class,
 		Messages\PreferencesForm::class,
 		Rest\AdminController::class,
@@ -63,6 +64,7 @@ final class Plugin {
 		Admin\MessagesSettings::class,
 		Admin\CloudConnectionsBox::class,
 		Admin\LogsPage::class,
+		Admin\TemplatesPage::class,
 		Admin\SiteHealth::class,
 	);
 

@@ -206,6 +206,32 @@ final class Texts {
 	}
 
 	/**
+	 * Why a WhatsApp template could not be sent, from the Cloud API's error code
+	 * the core gives (the same whether the core refused before any call or the
+	 * API did).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $api_code 132001, 132015, 132016, 132000 or another 132xxx.
+	 * @return string
+	 */
+	public static function template_refusal( int $api_code ): string {
+		switch ( $api_code ) {
+			case 132001:
+				return __( 'This WhatsApp template does not exist in this language on the WhatsApp Business account, or it is not approved yet. Check it under WhatsApp → Templates.', 'wpwa' );
+			case 132015:
+				return __( 'WhatsApp paused this template for low quality; it cannot be sent until WhatsApp resumes it.', 'wpwa' );
+			case 132016:
+				return __( 'WhatsApp disabled this template for low quality; choose another template.', 'wpwa' );
+			case 132000:
+			case 132012:
+				return __( 'The values sent do not match the placeholders of this WhatsApp template.', 'wpwa' );
+			default:
+				return __( 'WhatsApp refused this template.', 'wpwa' );
+		}
+	}
+
+	/**
 	 * The words of one activity-log event, or null for a code not worded here.
 	 *
 	 * @param string              $code   Event code.
@@ -281,6 +307,16 @@ final class Texts {
 			case 'delivery_failed':
 				/* translators: 1: customer name or number, 2: why, in a sentence. */
 				return sprintf( __( 'Your message to %1$s was not delivered. %2$s', 'wpwa' ), $text( 'customer' ), Messages\Panel::failure_text( '' === $text( 'failure' ) ? 'unknown' : $text( 'failure' ) ) );
+			// Templates.
+			case 'templates_refreshed':
+				/* translators: %s: number of templates. */
+				return sprintf( _n( 'WhatsApp templates refreshed: %s template.', 'WhatsApp templates refreshed: %s templates.', $int( 'count' ), 'wpwa' ), number_format_i18n( $int( 'count' ) ) );
+			case 'template_category_changed':
+				/* translators: 1: template name, 2: language code, 3: previous category, 4: new category. */
+				return sprintf( __( 'WhatsApp changed the category of template %1$s (%2$s) from %3$s to %4$s.', 'wpwa' ), $text( 'template' ), $text( 'language' ), $text( 'from' ), $text( 'to' ) );
+			case 'template_status_changed':
+				/* translators: 1: template name, 2: language code, 3: previous status, 4: new status. */
+				return sprintf( __( 'WhatsApp changed the status of template %1$s (%2$s) from %3$s to %4$s.', 'wpwa' ), $text( 'template' ), $text( 'language' ), $text( 'from' ), $text( 'to' ) );
 			case 'cloud_webhook_unreadable':
 				return __( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' );
 			// Access, settings and the site.

@@ -67,6 +67,7 @@ final class MessagesSettings {
 			'verify_token' => __( 'Webhook verify token', 'wpwa' ),
 			'app_secret'   => __( 'App secret', 'wpwa' ),
 			'phone_number_id' => __( 'Phone number ID', 'wpwa' ),
+			'waba_id'         => __( 'WhatsApp Business account ID', 'wpwa' ),
 			'fallback'        => __( 'Messages no rule routes', 'wpwa' ),
 			'menu_intro'      => __( 'Shop menu question', 'wpwa' ),
 			'window_hours'    => __( 'Conversation window', 'wpwa' ),
@@ -246,6 +247,24 @@ final class MessagesSettings {
 			esc_attr( (string) Config::get( 'phone_number_id' ) ),
 			esc_rule_attributes( Config::RULES_GROUP, 'phone_number_id' ),
 			esc_html__( 'The ID of the marketplace\'s WhatsApp number (Meta app → WhatsApp → API Setup). Messages go out from it with the catalog\'s access token. In sandbox mode the sandbox\'s number is used when this is empty.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the marketplace's WhatsApp Business account ID, whose message
+	 * templates the Templates page lists.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return void
+	 */
+	public static function field_waba_id(): void {
+		printf(
+			'<input type="text" class="regular-text code" id="wpwa_messages_waba_id" name="%1$s" value="%2$s" inputmode="numeric"%3$s /><p class="description">%4$s</p>',
+			esc_attr( self::name( 'waba_id' ) ),
+			esc_attr( (string) Config::get( 'waba_id' ) ),
+			esc_rule_attributes( Config::RULES_GROUP, 'waba_id' ),
+			esc_html__( 'The ID of the WhatsApp Business account the number belongs to (Meta app → WhatsApp → API Setup). Its message templates are listed under WhatsApp → Templates. In sandbox mode the sandbox\'s account is used when this is empty.', 'wpwa' )
 		);
 	}
 

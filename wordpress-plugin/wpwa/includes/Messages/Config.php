@@ -138,6 +138,7 @@ final class Config {
 			'fallback_vendor' => 0,
 			'window_hours'    => 72,
 			'phone_number_id' => '',
+			'waba_id'         => '',
 			'allowance'       => 1000,
 			'auto_replies'    => 1,
 			'notify_template' => '',
@@ -226,9 +227,17 @@ final class Config {
 	public const SANDBOX_PHONE_NUMBER_ID = '100000000000001';
 
 	/**
+	 * The sandbox's WhatsApp Business account ID (the one its webhooks name).
+	 *
+	 * @since 0.7.0
+	 */
+	public const SANDBOX_WABA_ID = '100000000000009';
+
+	/**
 	 * The Cloud API connection messages are sent through for a vendor (`url`,
-	 * `version`, `token`, `phone_number_id`): the catalog's account and the
-	 * marketplace's phone number, or a WP_Error saying what to set up.
+	 * `version`, `token`, `phone_number_id`, `waba_id`): the catalog's account,
+	 * the marketplace's phone number and its WhatsApp Business account, or a
+	 * WP_Error saying what to set up.
 	 *
 	 * @since 0.5.0
 	 *
@@ -242,11 +251,16 @@ final class Config {
 		if ( '' === $phone && $sandbox ) {
 			$phone = self::SANDBOX_PHONE_NUMBER_ID;
 		}
+		$waba = (string) self::get( 'waba_id' );
+		if ( '' === $waba && $sandbox ) {
+			$waba = self::SANDBOX_WABA_ID;
+		}
 		$connection = array(
 			'url'             => $account['url'],
 			'version'         => $account['version'],
 			'token'           => $account['token'],
 			'phone_number_id' => $phone,
+			'waba_id'         => $waba,
 		);
 
 		/**
@@ -255,7 +269,8 @@ final class Config {
 		 *
 		 * @since 0.5.0
 		 *
-		 * @param array<string,string> $connection url, version, token, phone_number_id.
+		 * @param array<string,string> $connection url, version, token, phone_number_id, waba_id
+		 *                                         (since 0.7.0; may be empty).
 		 * @param int                  $vendor_id  Vendor user ID (0: the marketplace).
 		 * @param bool                 $sandbox    Whether sandbox mode is on.
 		 */
@@ -267,7 +282,8 @@ final class Config {
 				array( 'status' => 409 )
 			);
 		}
-		return array_map( 'strval', array_intersect_key( $connection, array_flip( array( 'url', 'version', 'token', 'phone_number_id' ) ) ) );
+		$connection += array( 'waba_id' => '' );
+		return array_map( 'strval', array_intersect_key( $connection, array_flip( array( 'url', 'version', 'token', 'phone_number_id', 'waba_id' ) ) ) );
 	}
 
 	/**
@@ -466,6 +482,7 @@ final class Config {
 		$labels   = array(
 			'verify_token'    => __( 'Verify token', 'wpwa' ),
 			'phone_number_id' => __( 'phone number ID', 'wpwa' ),
+			'waba_id'         => __( 'WhatsApp Business account ID', 'wpwa' ),
 			'window_hours'    => __( 'The conversation window (hours)', 'wpwa' ),
 			'allowance'       => __( 'The monthly allowance', 'wpwa' ),
 			'retention_days'  => __( 'Keep customer messages', 'wpwa' ),
