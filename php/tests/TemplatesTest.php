@@ -147,7 +147,8 @@ final class TemplatesTest extends WpwaTestCase
         $this->sandbox('POST', '/sandbox/reset');
         \Wpwa\templates_refresh(self::connection());
         $marketing = \Wpwa\message_send(0, '15550002222', self::template('spring_sale', ['Dana', '20%']), self::connection(), ['pacing_seconds' => 0]);
-        $utility = \Wpwa\message_send(0, '15550002222', self::template('order_processing', ['Dana', '#7']), self::connection(), ['pacing_seconds' => 0]);
+        // Another customer: the sandbox keeps WhatsApp's pair rate limit (131056).
+        $utility = \Wpwa\message_send(0, '15550003333', self::template('order_processing', ['Dana', '#7']), self::connection(), ['pacing_seconds' => 0]);
         $endpoints = [];
         foreach ($this->sandbox('GET', '/sandbox/messages/sent')['messages'] as $sent) {
             $endpoints[$sent['wamid']] = $sent['endpoint'];
