@@ -484,12 +484,15 @@ pub(crate) fn pricing_category(
     }
 }
 
+/// The webhooks a change emits: each `field` and its `value`.
+pub(crate) type Webhooks = Vec<(&'static str, Value)>;
+
 /// A change asked for through `POST /sandbox/templates/update`: the template found,
 /// and the webhook values (`field`, `value`) to emit.
 pub(crate) fn update(
     templates: &mut [SandboxTemplate],
     body: &Value,
-) -> Result<(Value, Vec<(&'static str, Value)>), String> {
+) -> Result<(Value, Webhooks), String> {
     let text = |key: &str| {
         body.get(key)
             .and_then(Value::as_str)
