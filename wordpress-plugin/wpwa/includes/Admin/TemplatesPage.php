@@ -126,7 +126,7 @@ final class TemplatesPage {
 				</p></div>
 			<?php endif; ?>
 			<?php if ( $failed || '' !== $table->error ) : ?>
-				<div class="notice notice-error" id="wpwa-templates-error"><p><?php echo esc_html( '' !== $table->error ? $table->error : __( 'The templates could not be refreshed; see the last refresh of each account below.', 'wpwa' ) ); ?></p></div>
+				<div class="notice notice-error" id="wpwa-templates-error"><p><?php echo esc_html( '' !== $table->error ? $table->error : __( 'The templates of some accounts could not be refreshed; see the last refresh of each account below.', 'wpwa' ) ); ?></p></div>
 			<?php endif; ?>
 			<?php if ( array() === Templates::connections() ) : ?>
 				<div class="notice notice-warning inline"><p><?php esc_html_e( 'No WhatsApp Business account ID is set: enter it in WhatsApp → Settings (Customer messages), or on a Cloud API connection.', 'wpwa' ); ?></p></div>
@@ -136,7 +136,7 @@ final class TemplatesPage {
 				<?php wp_nonce_field( self::REFRESH_ACTION ); ?>
 				<?php submit_button( __( 'Refresh now', 'wpwa' ), 'secondary', 'refresh', false, array( 'id' => 'wpwa-templates-refresh' ) ); ?>
 				<?php foreach ( $state as $waba_id => $last ) : ?>
-					<span class="wpwa-templates-last description">
+					<span class="wpwa-templates-last description<?php echo '' !== (string) ( $last['error'] ?? '' ) ? ' wpwa-templates-account-error' : ''; ?>" data-waba="<?php echo esc_attr( (string) $waba_id ); ?>">
 						<?php
 						printf(
 							/* translators: 1: account ID, 2: date and time. */
@@ -179,10 +179,13 @@ final class TemplatesPage {
 			$count   += (int) $result['count'];
 			$changed += count( (array) $result['changes'] );
 		}
-		$args = $failed ? array( 'refresh_failed' => 1 ) : array(
+		$args = array(
 			'refreshed' => $count,
 			'changed'   => $changed,
 		);
+		if ( $failed ) {
+			$args['refresh_failed'] = 1;
+		}
 		wp_safe_redirect( self::url( $args ) );
 		exit;
 	}

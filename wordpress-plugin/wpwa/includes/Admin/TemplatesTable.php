@@ -69,6 +69,7 @@ final class TemplatesTable extends WP_List_Table {
 			'parameters' => __( 'Parameters', 'wpwa' ),
 			'used_by'    => __( 'Used by', 'wpwa' ),
 			'refreshed'  => __( 'Last refreshed', 'wpwa' ),
+			'account'    => __( 'Account', 'wpwa' ),
 		);
 	}
 
@@ -111,9 +112,10 @@ final class TemplatesTable extends WP_List_Table {
 	 */
 	public function single_row( $item ) {
 		printf(
-			'<tr data-template="%1$s" data-language="%2$s" class="%3$s">',
+			'<tr data-template="%1$s" data-language="%2$s" data-waba="%3$s" class="%4$s">',
 			esc_attr( (string) $item['name'] ),
 			esc_attr( (string) $item['language'] ),
+			esc_attr( (string) $item['waba_id'] ),
 			esc_attr( ! empty( $item['flagged'] ) ? 'wpwa-template-flagged' : '' )
 		);
 		$this->single_row_columns( $item );
@@ -212,6 +214,18 @@ final class TemplatesTable extends WP_List_Table {
 	 */
 	public function column_refreshed( $item ) {
 		return esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $item['refreshed_at'] ) );
+	}
+
+	/**
+	 * Column: the WhatsApp Business account.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $item Template.
+	 * @return string
+	 */
+	public function column_account( $item ) {
+		return '<code>' . esc_html( (string) $item['waba_id'] ) . '</code>';
 	}
 
 	/**
