@@ -163,6 +163,12 @@ test('a category WhatsApp changes is flagged: by the template_category_update we
   assert.ok(deliveries.deliveries.some((d) => d.kind === 'template_category_update' && d.ok && d.response_status === 200), 'the site accepted the signed webhook');
   await shot('templates-category-changed.png');
 
+  // The activity log says it, worded from the core's code.
+  const log = await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-logs&kind=template`);
+  assert.equal(log.status(), 200);
+  assert.match(await page.locator('.wpwa-logs').innerText(), /WhatsApp changed the category of template order_shipped \(en_US\) from UTILITY to MARKETING\./);
+  await openScreen();
+
   // Acknowledged: the flag and the notice go.
   await Promise.all([page.waitForURL(/page=wpwa-templates/), page.locator(`tr[data-template="order_shipped"][data-language="en_US"][data-waba="${WABA}"] .wpwa-template-acknowledge`).click()]);
   assert.equal((await row('order_shipped')).flagged, false);
