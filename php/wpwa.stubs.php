@@ -145,6 +145,22 @@ namespace Wpwa {
     function cart_refused(string $wamid, string $code): array {}
 
     /**
+     * Sends the customer the answer to the cart `$wamid` (`$body`: the pay link and what
+     * changed, or why no order was made) as free text through `$connection` (`url`,
+     * `version`, `token`, `phone_number_id`: the number the cart arrived on), on behalf of
+     * `$vendor_id` (0: the marketplace). The cart opened the 24-hour window; after it,
+     * `Wpwa\ValidationException`. Returns the message's `wamid`. API failures are the
+     * exceptions `message_send()` throws; `Wpwa\NotFoundException` for an unknown cart.
+     *
+     * @param string $wamid
+     * @param string $body
+     * @param array $connection
+     * @param int $vendor_id
+     * @return string
+     */
+    function cart_reply(string $wamid, string $body, array $connection, int $vendor_id): string {}
+
+    /**
      * The vendor's parts of WhatsApp orders, newest first: `wamid`, `order_id` (the order
      * or sub-order holding their items), `cart_order_id`, `customer`, `customer_name`,
      * `problems` (of their own lines) and `created_at`.

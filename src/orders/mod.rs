@@ -41,6 +41,18 @@ pub enum OrderError {
     /// What the caller gave is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The cart's answer cannot go as free text any more: the customer sent the cart more
+    /// than 24 hours ago.
+    #[error(
+        "the cart was sent more than 24 hours ago; WhatsApp only allows an approved template now"
+    )]
+    OutsideWindow,
+    /// The answer is not a message the API takes.
+    #[error(transparent)]
+    Messaging(#[from] crate::messaging::MessagingError),
+    /// The API refused or could not be reached.
+    #[error(transparent)]
+    Cloud(#[from] crate::cloud::CloudError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -516,6 +528,60 @@ pub fn refused(store: &Store, wamid: &str, code: &str, now: i64) -> Result<Cart,
         .carts()
         .get(wamid)?
         .ok_or_else(|| OrderError::UnknownCart(wamid.to_owned()))
+}
+
+/// Sends the customer the answer to their cart (the pay link and what changed, or why
+/// no order was made) as free text from the business number `phone_number_id`, on
+/// behalf of `vendor_id` (0: the marketplace's number). Free text is allowed because the
+/// cart itself opened the 24-hour customer-service window, whichever vendor's
+/// conversation the cart was routed to; after 24 hours it is [`OrderError::OutsideWindow`].
+/// The message is recorded in the vendor's conversation with the customer. Returns the
+/// message's wamid.
+#[allow(clippy::too_many_arguments)]
+pub async fn reply(
+    store: &Store,
+    client: &crate::cloud::CloudClient,
+    phone_number_id: &str,
+    vendor_id: u64,
+    wamid: &str,
+    body: &str,
+    now: i64,
+) -> Result<String, OrderError> {
+    let cart = store
+        .carts()
+        .get(wamid)?
+        .ok_or_else(|| OrderError::UnknownCart(wamid.to_owned()))?;
+    if now - cart.received_at >= crate::messaging::SERVICE_WINDOW_SECONDS {
+        return Err(OrderError::OutsideWindow);
+    }
+    let message = crate::messaging::Outbound::Text(body.to_owned());
+    let request = message.request(&cart.customer)?;
+    let sent = client.send_message(phone_number_id, &request).await?;
+    let conversation = store
+        .messages()
+        .open_conversation(vendor_id, &cart.customer)?;
+    let tx = store.write_transaction()?;
+    tx.messages().record_sent(
+        conversation.map(|c| c.id),
+        &crate::store::SentRecord {
+            vendor_id,
+            customer: &cart.customer,
+            wamid: &sent,
+            kind: message.kind(),
+            preview: &message.preview(),
+            raw: &request.to_string(),
+            at: now,
+        },
+    )?;
+    tx.commit()?;
+    tracing::info!(
+        vendor_id,
+        kind = "order",
+        code = "cart_reply_sent",
+        wamid,
+        "Answered the WhatsApp cart {wamid}"
+    );
+    Ok(sent)
 }
 
 /// A stored cart.

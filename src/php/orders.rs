@@ -10,7 +10,7 @@ use super::convert::{array_to_json, non_negative, positive_id, to_array};
 use super::exceptions::{internal, validation};
 use super::{page_size, with_store};
 use crate::orders::{self, Offer, OrderError, Part};
-use crate::{clock, rules};
+use crate::{clock, rules, runtime};
 
 /// Adds this file's functions to the module.
 pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
@@ -19,6 +19,7 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(cart_plan))
         .function(wrap_function!(cart_ordered))
         .function(wrap_function!(cart_refused))
+        .function(wrap_function!(cart_reply))
         .function(wrap_function!(cart_get))
         .function(wrap_function!(cart_vendor_parts))
 }
@@ -30,7 +31,11 @@ impl From<OrderError> for PhpException {
             OrderError::UnknownCart(_) => {
                 PhpException::from_class::<super::exceptions::NotFoundException>(message)
             }
-            OrderError::NotClaimed { .. } | OrderError::Invalid(_) => validation(message),
+            OrderError::NotClaimed { .. } | OrderError::Invalid(_) | OrderError::OutsideWindow => {
+                validation(message)
+            }
+            OrderError::Messaging(e) => e.into(),
+            OrderError::Cloud(e) => e.into(),
             OrderError::Store(e) => e.into(),
         }
     }
@@ -100,6 +105,35 @@ pub fn cart_ordered(
 pub fn cart_refused(wamid: String, code: String) -> PhpResult<ZBox<ZendHashTable>> {
     let cart = with_store(|store| Ok(orders::refused(store, &wamid, &code, clock::now())?))?;
     to_array(&cart)
+}
+
+/// Sends the customer the answer to the cart `$wamid` (`$body`: the pay link and what
+/// changed, or why no order was made) as free text through `$connection` (`url`,
+/// `version`, `token`, `phone_number_id`: the number the cart arrived on), on behalf of
+/// `$vendor_id` (0: the marketplace). The cart opened the 24-hour window; after it,
+/// `Wpwa\ValidationException`. Returns the message's `wamid`. API failures are the
+/// exceptions `message_send()` throws; `Wpwa\NotFoundException` for an unknown cart.
+#[php_function]
+#[php(name = "Wpwa\\cart_reply")]
+pub fn cart_reply(
+    wamid: String,
+    body: String,
+    connection: &ZendHashTable,
+    vendor_id: i64,
+) -> PhpResult<String> {
+    let vendor_id = non_negative("vendor_id", vendor_id)?;
+    let (client, phone_number_id) = super::cloud_connection(connection)?;
+    with_store(|store| {
+        Ok(runtime::block_on(orders::reply(
+            store,
+            &client,
+            &phone_number_id,
+            vendor_id,
+            &wamid,
+            &body,
+            clock::now(),
+        ))?)
+    })
 }
 
 /// The cart received with `$wamid` (keys as `cart_claim()` gives them, plus `state`,

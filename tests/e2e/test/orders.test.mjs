@@ -80,7 +80,7 @@ async function finished(wamid) {
 
 /** Text messages the sandbox accepted for `to`, oldest first. */
 async function textsTo(to) {
-  return (await sandboxSent()).filter((m) => m.to === to && m.type === 'text').map((m) => m.text.body);
+  return (await sandboxSent()).filter((m) => m.to === to && m.type === 'text').map((m) => m.body);
 }
 
 async function ordersPanel(vendor) {

@@ -247,7 +247,7 @@ final class Core {
 	}
 
 	/**
-	 * Claims a WhatsApp cart for this worker (`Wpwa\\cart_claim`): the cart with
+	 * Claims a WhatsApp cart for this worker (`Wpwa\cart_claim`): the cart with
 	 * its lines, or null when another worker has it or it is finished.
 	 *
 	 * @since 0.7.0
@@ -261,7 +261,7 @@ final class Core {
 
 	/**
 	 * Runs the core's order rule on a claimed cart with what WooCommerce says
-	 * now (`Wpwa\\cart_plan`): lines, problems, nothing_left, refusal, vendors.
+	 * now (`Wpwa\cart_plan`): lines, problems, nothing_left, refusal, vendors.
 	 *
 	 * @since 0.7.0
 	 *
@@ -274,7 +274,7 @@ final class Core {
 	}
 
 	/**
-	 * Records the order a claimed cart became (`Wpwa\\cart_ordered`).
+	 * Records the order a claimed cart became (`Wpwa\cart_ordered`).
 	 *
 	 * @since 0.7.0
 	 *
@@ -288,7 +288,7 @@ final class Core {
 	}
 
 	/**
-	 * Records that a claimed cart made no order (`Wpwa\\cart_refused`).
+	 * Records that a claimed cart made no order (`Wpwa\cart_refused`).
 	 *
 	 * @since 0.7.0
 	 *
@@ -301,7 +301,23 @@ final class Core {
 	}
 
 	/**
-	 * A stored cart (`Wpwa\\cart_get`), or null.
+	 * Answers a WhatsApp cart on WhatsApp as free text inside the window the
+	 * cart opened (`Wpwa\cart_reply`); the message's wamid.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string               $wamid      The cart's wamid.
+	 * @param string               $body       The message.
+	 * @param array<string,string> $connection url, version, token, phone_number_id.
+	 * @param int                  $vendor_id  Vendor the number belongs to (0: the marketplace).
+	 * @return string|WP_Error
+	 */
+	public static function cart_reply( string $wamid, string $body, array $connection, int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\cart_reply( $wamid, $body, $connection, $vendor_id ) );
+	}
+
+	/**
+	 * A stored cart (`Wpwa\cart_get`), or null.
 	 *
 	 * @since 0.7.0
 	 *
@@ -313,7 +329,7 @@ final class Core {
 	}
 
 	/**
-	 * The vendor's parts of WhatsApp orders, newest first (`Wpwa\\cart_vendor_parts`).
+	 * The vendor's parts of WhatsApp orders, newest first (`Wpwa\cart_vendor_parts`).
 	 *
 	 * @since 0.7.0
 	 *

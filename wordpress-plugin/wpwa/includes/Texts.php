@@ -305,6 +305,8 @@ final class Texts {
 			case 'cart_claim_failed':
 			case 'cart_order_failed':
 				return __( 'A WhatsApp cart could not be turned into an order.', 'wpwa' );
+			case 'cart_reply_sent':
+				return __( 'A customer\'s WhatsApp cart was answered on WhatsApp.', 'wpwa' );
 			case 'cart_reply_failed':
 				return __( 'The answer to a customer\'s WhatsApp cart could not be sent.', 'wpwa' );
 			case 'cloud_webhook_unreadable':

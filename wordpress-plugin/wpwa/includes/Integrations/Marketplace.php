@@ -134,10 +134,16 @@ abstract class Marketplace {
 	 *
 	 * @since 0.7.0
 	 *
+	 * Each integration of this plugin implements it; the default (one order
+	 * holding every vendor's items) keeps an integration written before 0.7.0
+	 * working.
+	 *
 	 * @param \WC_Order $order The order, saved with its items and totals.
 	 * @return array<int,int> Order ID by vendor user ID.
 	 */
-	abstract public function place_order( \WC_Order $order ): array;
+	public function place_order( \WC_Order $order ): array {
+		return $this->vendors_of_items( $order );
+	}
 
 	/**
 	 * The order's page in the marketplace's vendor dashboard, or '' where the

@@ -16,7 +16,6 @@ use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Integrations\Marketplaces;
-use Wpwa\Plugin\Messages\Config as MessagesConfig;
 use Wpwa\Plugin\Messages\Notifier;
 use Wpwa\Plugin\Messages\Preferences;
 use Wpwa\Plugin\Texts;
@@ -488,7 +487,6 @@ final class Carts {
 	 */
 	private static function reply( array $cart, ?WC_Order $order, array $plan ): void {
 		$lines    = Texts::cart_reply( $order, (array) ( $plan['problems'] ?? array() ), (string) ( $plan['refusal'] ?? '' ) );
-		$customer = (string) $cart['customer'];
 
 		/**
 		 * Filters the lines of the WhatsApp answer to a customer's cart (the
@@ -510,16 +508,9 @@ final class Carts {
 		}
 		$owner      = self::number_owner( (string) $cart['phone_number_id'] );
 		$connection = Connections::cloud( $owner, Connections::MESSAGES );
-		$result     = is_wp_error( $connection ) ? $connection : Core::message_send(
-			$owner,
-			$customer,
-			array(
-				'type' => 'text',
-				'body' => $body,
-			),
-			$connection,
-			MessagesConfig::limits( $owner )
-		);
+		// The cart opened the customer-service window: the core sends free text
+		// within it, whichever vendor the cart's message was routed to.
+		$result = is_wp_error( $connection ) ? $connection : Core::cart_reply( (string) $cart['wamid'], $body, $connection, $owner );
 		if ( is_wp_error( $result ) ) {
 			Core::event( $owner, 'warning', 'order', 'cart_reply_failed', array(), array( 'error' => $result->get_error_message() ) );
 			if ( $order ) {
