@@ -8,6 +8,8 @@ namespace Wpwa\Tests;
 final class CartTest extends WpwaTestCase
 {
     private const APP_SECRET = 'cloud-app-secret-for-tests';
+    /** Nothing listens on port 9: a send fails in transport, after the core's own checks. */
+    private const DEAD_API = ['url' => 'http://127.0.0.1:9', 'version' => 'v21.0', 'token' => 'test-token', 'phone_number_id' => '4242'];
 
     /** A signed webhook carrying a cart; returns the ingest report. */
     private static function receive(string $wamid, array $items, string $from = '15550012'): array
@@ -93,6 +95,10 @@ final class CartTest extends WpwaTestCase
             'a part without an order' => [static fn() => \Wpwa\cart_ordered($wamid, 5, [['vendor_id' => 1]]), \Wpwa\ValidationException::class],
             'a code that is not one' => [static fn() => \Wpwa\cart_refused($wamid, 'Out Of <b>stock</b>'), \Wpwa\ValidationException::class],
             'negative vendor' => [static fn() => \Wpwa\cart_vendor_parts(-1), \Wpwa\ValidationException::class],
+            'reply to an unknown cart' => [static fn() => \Wpwa\cart_reply('wamid.unknown-' . bin2hex(random_bytes(4)), 'hi', self::DEAD_API, 0), \Wpwa\NotFoundException::class],
+            'reply without a number' => [static fn() => \Wpwa\cart_reply($wamid, 'hi', ['url' => 'http://127.0.0.1:9', 'version' => 'v21.0', 'token' => 't'], 0), \Wpwa\ValidationException::class],
+            'reply for a negative vendor' => [static fn() => \Wpwa\cart_reply($wamid, 'hi', self::DEAD_API, -1), \Wpwa\ValidationException::class],
+            'reply through a dead API' => [static fn() => \Wpwa\cart_reply($wamid, 'hi', self::DEAD_API, 0), \Wpwa\TransportException::class],
         ];
         foreach ($refusals as $what => [$call, $class]) {
             try {

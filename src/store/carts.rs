@@ -149,7 +149,7 @@ impl CartRepo<'_> {
         let synced: Option<i64> = self
             .conn
             .prepare_cached(
-                "SELECT product_id FROM catalog_item WHERE retailer_id = ?1 AND product_id > 0 AND state <> 'deleting'
+                "SELECT product_id FROM catalog_item WHERE retailer_id = ?1 AND product_id > 0
                  ORDER BY (catalog_id = ?2) DESC, updated_at DESC LIMIT 1",
             )?
             .query_row(params![retailer_id, catalog_id.unwrap_or("")], |r| r.get(0))

@@ -205,7 +205,8 @@ switch ( $command ) {
 		}
 		wpwa_ocli_out(
 			array(
-				'wamid'  => $wamid,
+				'wamid'       => $wamid,
+				'marketplace' => \Wpwa\Plugin\Integrations\Marketplaces::current() ? \Wpwa\Plugin\Integrations\Marketplaces::current()->id() : '',
 				'queued' => array_column( (array) $report['carts'], 'wamid' ),
 				'cart'   => \Wpwa\cart_get( $wamid ),
 				'orders' => $out,

@@ -208,6 +208,17 @@ final class Carts {
 				$product_id = (int) wc_get_product_id_by_sku( $retailer_id );
 			}
 			$product = $product_id > 0 ? wc_get_product( $product_id ) : null;
+			if ( ! $product instanceof WC_Product && '' !== $retailer_id ) {
+				// A product trashed or unpublished since: still named to the customer.
+				$gone    = wc_get_products(
+					array(
+						'sku'    => $retailer_id,
+						'status' => array( 'trash', 'draft', 'pending', 'private' ),
+						'limit'  => 1,
+					)
+				);
+				$product = is_array( $gone ) ? reset( $gone ) : null;
+			}
 			if ( ! $product instanceof WC_Product ) {
 				continue;
 			}
