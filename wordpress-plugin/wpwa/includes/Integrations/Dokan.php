@@ -267,12 +267,14 @@ final class Dokan extends Marketplace {
 	 * @param \WC_Order $order The order.
 	 */
 	public function place_order( \WC_Order $order ): array {
-		if ( ! function_exists( 'dokan' ) || ! isset( dokan()->order ) ) {
+		// Dokan's container answers `order` through __get (isset() says false).
+		$manager = function_exists( 'dokan' ) ? dokan()->order : null;
+		if ( ! is_object( $manager ) || ! method_exists( $manager, 'maybe_split_orders' ) ) {
 			return $this->vendors_of_items( $order );
 		}
-		dokan()->order->maybe_split_orders( $order->get_id() );
+		$manager->maybe_split_orders( $order->get_id() );
 		$order    = wc_get_order( $order->get_id() );
-		$children = $order ? dokan()->order->get_child_orders( $order ) : array();
+		$children = $order ? $manager->get_child_orders( $order ) : array();
 		$parts    = array();
 		foreach ( (array) $children as $child ) {
 			if ( $child instanceof \WC_Order ) {

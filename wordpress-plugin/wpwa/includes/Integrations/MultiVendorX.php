@@ -391,15 +391,17 @@ final class MultiVendorX extends Marketplace {
 	 * @param \WC_Order $order The order.
 	 */
 	public function place_order( \WC_Order $order ): array {
-		if ( ! $this->is_loaded() || ! isset( MultiVendorX()->order ) ) {
+		// MultiVendorX's container answers `order` through __get (isset() says false).
+		$manager = $this->is_loaded() ? MultiVendorX()->order : null;
+		if ( ! is_object( $manager ) || ! method_exists( $manager, 'create_store_orders' ) ) {
 			return $this->vendors_of_items( $order );
 		}
-		$existing = (array) MultiVendorX()->order->get_suborders( $order->get_id() );
+		$existing = (array) $manager->get_suborders( $order->get_id() );
 		if ( ! $existing ) {
-			MultiVendorX()->order->create_store_orders( $order );
+			$manager->create_store_orders( $order );
 			$order->update_meta_data( \MultiVendorX\Utill::ORDER_META_SETTINGS['has_sub_order'], true );
 			$order->save();
-			$existing = (array) MultiVendorX()->order->get_suborders( $order->get_id() );
+			$existing = (array) $manager->get_suborders( $order->get_id() );
 		}
 		$parts = array();
 		foreach ( $existing as $suborder ) {
