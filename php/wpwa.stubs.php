@@ -103,6 +103,18 @@ namespace Wpwa {
     function cart_get(string $wamid): ?array {}
 
     /**
+     * The account whose billing phone is the WhatsApp number `$whatsapp_id` (digits), of
+     * `$accounts` (`['user_id', 'phone']`, the phone as saved): the same digits, or the end
+     * of the WhatsApp number for a phone saved without its country code; null for none.
+     * `Wpwa\ValidationException` for a malformed account.
+     *
+     * @param string $whatsapp_id
+     * @param array $accounts
+     * @return int|null
+     */
+    function cart_match_phone(string $whatsapp_id, array $accounts): ?int {}
+
+    /**
      * Records that the claimed cart `$wamid` became order `$order_id`; `$parts` lists
      * each vendor's part as `['vendor_id', 'order_id']` (the order itself, or the
      * marketplace's sub-order). Returns the cart as `cart_get()` does.

@@ -80,6 +80,21 @@ final class CartTest extends WpwaTestCase
         self::assertNull(\Wpwa\cart_get('wamid.never'));
     }
 
+    public function testBillingPhonesMatchByTheCoresRule(): void
+    {
+        $accounts = [['user_id' => 7, 'phone' => '(555) 010-2233'], ['user_id' => 8, 'phone' => '+44 20 7946 0000']];
+        self::assertSame(8, \Wpwa\cart_match_phone('442079460000', $accounts));
+        self::assertSame(7, \Wpwa\cart_match_phone('15550102233', $accounts), 'saved without the country code');
+        self::assertNull(\Wpwa\cart_match_phone('15559990000', $accounts));
+        self::assertNull(\Wpwa\cart_match_phone('not-a-number', $accounts));
+        try {
+            \Wpwa\cart_match_phone('15550102233', [['user_id' => 7]]);
+            self::fail('accepted an account without a phone');
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertStringContainsString('accounts', $e->getMessage());
+        }
+    }
+
     public function testRefusalsOfTheBindings(): void
     {
         $wamid = self::wamid();

@@ -405,6 +405,42 @@ pub fn plan(lines: &[CartLine], offers: &[Offer]) -> Plan {
     out
 }
 
+/// Fewest digits a billing phone saved without its country code must have to match the
+/// end of a WhatsApp number.
+pub const MIN_LOCAL_PHONE_DIGITS: usize = 7;
+
+/// A customer account's billing phone, as saved.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPhone {
+    /// The account (WordPress user id).
+    pub user_id: u64,
+    /// The billing phone as the customer typed it.
+    pub phone: String,
+}
+
+/// The account whose billing phone is the customer's WhatsApp number `whatsapp_id`
+/// (international digits): the same digits once spaces, signs and an international
+/// `00` prefix are removed, or, for a number saved without its country code (a
+/// trunk `0` dropped), the end of the WhatsApp number when it has at least
+/// [`MIN_LOCAL_PHONE_DIGITS`] digits. The first account that matches wins; none for a
+/// WhatsApp id that is not a phone number.
+pub fn match_phone(whatsapp_id: &str, accounts: &[AccountPhone]) -> Option<u64> {
+    if !crate::rules::WHATSAPP_NUMBER_DIGITS.contains(whatsapp_id.len() as i64)
+        || !whatsapp_id.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    accounts.iter().find_map(|account| {
+        let digits: String = account.phone.chars().filter(char::is_ascii_digit).collect();
+        let international = digits.strip_prefix("00").unwrap_or(&digits);
+        let local = digits.trim_start_matches('0');
+        let same = international == whatsapp_id
+            || (local.len() >= MIN_LOCAL_PHONE_DIGITS && whatsapp_id.ends_with(local));
+        same.then_some(account.user_id)
+    })
+}
+
 /// The cart an inbound message carries, if it is an `order` with product items.
 pub fn cart_of(message: &Message) -> Option<&[OrderLine]> {
     (message.kind == "order" && !message.order.is_empty()).then_some(message.order.as_slice())

@@ -441,6 +441,9 @@ fn a_refused_cart_keeps_its_code() {
 fn cart_events_reach_the_activity_log_with_codes() {
     let store = store();
     let ((), events) = crate::log::capture(|| {
+        // Another test thread may have met these callsites first, with no collector
+        // alive: have tracing ask again now that this one is.
+        tracing::callsite::rebuild_interest_cache();
         received(&store, "wamid.L");
         claim(&store, "wamid.L", 3000).unwrap();
         plan_cart(&store, "wamid.L", &[offer("ACME-1", 101, 11, 10.0)]).unwrap();
@@ -471,4 +474,42 @@ fn cart_events_reach_the_activity_log_with_codes() {
         logged.contains(&(11, Some("cart_part_ordered"))),
         "{logged:?}"
     );
+}
+
+#[test]
+fn billing_phones_match_the_whatsapp_number_as_people_write_them() {
+    let account = |user_id: u64, phone: &str| AccountPhone {
+        user_id,
+        phone: phone.into(),
+    };
+    let accounts = [
+        account(1, "+44 20 7946 0000"),
+        account(2, "(555) 010-2233"),
+        account(3, "0044 7700 900123"),
+        account(4, "07700 900456"),
+        account(5, "123"),
+    ];
+    assert_eq!(
+        match_phone("442079460000", &accounts),
+        Some(1),
+        "spaces and +"
+    );
+    assert_eq!(
+        match_phone("15550102233", &accounts),
+        Some(2),
+        "no country code"
+    );
+    assert_eq!(match_phone("447700900123", &accounts), Some(3), "00 prefix");
+    assert_eq!(
+        match_phone("447700900456", &accounts),
+        Some(4),
+        "trunk 0 dropped"
+    );
+    assert_eq!(
+        match_phone("15559990123", &accounts),
+        None,
+        "a short number matches nothing"
+    );
+    assert_eq!(match_phone("12", &accounts), None, "not a WhatsApp number");
+    assert_eq!(match_phone("4420794600x0", &accounts), None);
 }

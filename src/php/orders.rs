@@ -9,7 +9,7 @@ use ext_php_rs::types::ZendHashTable;
 use super::convert::{array_to_json, non_negative, positive_id, to_array};
 use super::exceptions::{internal, validation};
 use super::{page_size, with_store};
-use crate::orders::{self, Offer, OrderError, Part};
+use crate::orders::{self, AccountPhone, Offer, OrderError, Part};
 use crate::{clock, rules, runtime};
 
 /// Adds this file's functions to the module.
@@ -21,6 +21,7 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(cart_refused))
         .function(wrap_function!(cart_reply))
         .function(wrap_function!(cart_get))
+        .function(wrap_function!(cart_match_phone))
         .function(wrap_function!(cart_vendor_parts))
 }
 
@@ -143,6 +144,20 @@ pub fn cart_reply(
 pub fn cart_get(wamid: String) -> PhpResult<Option<ZBox<ZendHashTable>>> {
     let cart = with_store(|store| Ok(orders::cart(store, &wamid)?))?;
     cart.as_ref().map(to_array).transpose()
+}
+
+/// The account whose billing phone is the WhatsApp number `$whatsapp_id` (digits), of
+/// `$accounts` (`['user_id', 'phone']`, the phone as saved): the same digits, or the end
+/// of the WhatsApp number for a phone saved without its country code; null for none.
+/// `Wpwa\ValidationException` for a malformed account.
+#[php_function]
+#[php(name = "Wpwa\\cart_match_phone")]
+pub fn cart_match_phone(whatsapp_id: String, accounts: &ZendHashTable) -> PhpResult<Option<i64>> {
+    let accounts = rules::options::read_list::<AccountPhone>(
+        "accounts",
+        array_to_json("accounts", accounts)?,
+    )?;
+    Ok(orders::match_phone(&whatsapp_id, &accounts).and_then(|id| i64::try_from(id).ok()))
 }
 
 /// The vendor's parts of WhatsApp orders, newest first: `wamid`, `order_id` (the order

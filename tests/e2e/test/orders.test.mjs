@@ -10,7 +10,8 @@
 //  - the same cart delivered twice (sandbox duplicate, then injected again) makes one
 //    order;
 //  - a cart with a product trashed after the sync makes an order of the rest and tells
-//    the customer; a cart of unknown ids makes none and tells the customer why.
+//    the customer, whose account is found by its billing phone (saved without the
+//    country code); a cart of unknown ids makes none and tells the customer why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -195,15 +196,20 @@ test('a cart of two vendors becomes one order at WooCommerce prices, paid throug
   await adminContext.close();
 });
 
-test('a cart with a vanished product makes an order of the rest and says so', async () => {
+test('a cart with a vanished product makes an order of the rest and says so, for the customer whose billing phone is the number', async () => {
   orders('trash', { id: mug });
   const from = customerNumber();
+  // The account's phone as people write it, without the country code.
+  const local = from.slice(1);
+  const known = orders('customer', { login: `orcust_${RUN}`, password: PASSWORD, phone: `(${local.slice(0, 3)}) ${local.slice(3, 6)}-${local.slice(6)}` });
   const wamid = await sendCart(from, [{ retailer_id: `OR-${R}-MUG`, quantity: 1 }, { retailer_id: `wc_${shelf}`, quantity: 2 }]);
   const cart = await finished(wamid);
   assert.equal(cart.state, 'ordered');
   assert.deepEqual(cart.problems.map((p) => [p.retailer_id, p.code]), [[`OR-${R}-MUG`, 'gone']]);
   const [order] = orders('orders', { wamid }).orders;
   assert.deepEqual(order.items.map((i) => [i.product_id, i.quantity]), [[shelf, 2]]);
+  assert.equal(order.customer_id, known.id, 'the order is the known customer\'s');
+  assert.equal(order.billing.first_name, 'Known', 'with their own billing details');
   assert.ok(order.notes.some((n) => n.includes(`Tea Mug ${R} is no longer available`)), order.notes.join(' | '));
   const [text] = await waitFor(async () => ((await textsTo(from)).length ? textsTo(from) : null), 'the answer');
   assert.ok(text.includes(order.pay_url) && text.includes(`Tea Mug ${R} is no longer available`), text);

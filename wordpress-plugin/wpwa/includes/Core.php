@@ -317,6 +317,20 @@ final class Core {
 	}
 
 	/**
+	 * Which account's billing phone is a WhatsApp number, by the core's rule
+	 * (`Wpwa\cart_match_phone`): a user ID, or null.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string                                    $whatsapp_id International digits.
+	 * @param array<int,array{user_id:int,phone:string}> $accounts    Candidates, phones as saved.
+	 * @return int|null|WP_Error
+	 */
+	public static function cart_match_phone( string $whatsapp_id, array $accounts ) {
+		return self::call( static fn() => \Wpwa\cart_match_phone( $whatsapp_id, $accounts ), false );
+	}
+
+	/**
 	 * A stored cart (`Wpwa\cart_get`), or null.
 	 *
 	 * @since 0.7.0
@@ -333,11 +347,11 @@ final class Core {
 	 *
 	 * @since 0.7.0
 	 *
-	 * @param int $vendor_id Vendor user ID.
-	 * @param int $limit     How many.
+	 * @param int      $vendor_id Vendor user ID.
+	 * @param int|null $limit     How many (null: the core's default page).
 	 * @return array<int,array<string,mixed>>|WP_Error
 	 */
-	public static function cart_vendor_parts( int $vendor_id, int $limit ) {
+	public static function cart_vendor_parts( int $vendor_id, ?int $limit = null ) {
 		return self::call( static fn() => \Wpwa\cart_vendor_parts( $vendor_id, $limit ) );
 	}
 

@@ -353,9 +353,6 @@ final class Carts {
 	 * @return int User ID or 0.
 	 */
 	public static function customer_for( string $digits ): int {
-		if ( strlen( $digits ) < 6 ) {
-			return 0;
-		}
 		$by_meta = get_users(
 			array(
 				'meta_key'   => self::CUSTOMER_META, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- one lookup per cart.
@@ -365,9 +362,10 @@ final class Carts {
 			)
 		);
 		$user_id = (int) ( $by_meta[0] ?? 0 );
-		if ( $user_id <= 0 ) {
-			// Phones are saved with spaces, dashes or without the country code: look
-			// for the last seven digits, then compare the digits.
+		if ( $user_id <= 0 && '' !== $digits ) {
+			// Phones are saved with spaces, signs or without the country code: the
+			// accounts whose phone holds the number's last digits, then the core's
+			// rule decides which one is the customer's.
 			$candidates = get_users(
 				array(
 					'meta_key'     => 'billing_phone', // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- one lookup per cart.
@@ -377,14 +375,15 @@ final class Carts {
 					'number'       => 50,
 				)
 			);
+			$accounts   = array();
 			foreach ( $candidates as $candidate ) {
-				$phone = (string) preg_replace( '/\D/', '', (string) get_user_meta( (int) $candidate, 'billing_phone', true ) );
-				$phone = ltrim( $phone, '0' );
-				if ( strlen( $phone ) >= 7 && ( $phone === $digits || str_ends_with( $digits, $phone ) ) ) {
-					$user_id = (int) $candidate;
-					break;
-				}
+				$accounts[] = array(
+					'user_id' => (int) $candidate,
+					'phone'   => (string) get_user_meta( (int) $candidate, 'billing_phone', true ),
+				);
 			}
+			$matched = $accounts ? Core::cart_match_phone( $digits, $accounts ) : null;
+			$user_id = is_int( $matched ) ? $matched : 0;
 		}
 
 		/**

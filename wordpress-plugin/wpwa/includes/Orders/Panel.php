@@ -27,13 +27,6 @@ defined( 'ABSPATH' ) || exit;
 final class Panel {
 
 	/**
-	 * Parts listed.
-	 *
-	 * @since 0.7.0
-	 */
-	public const LIMIT = 20;
-
-	/**
 	 * Hooks: the panel joins the dashboard after the customer messages.
 	 *
 	 * @since 0.7.0
@@ -99,7 +92,7 @@ final class Panel {
 	 * @return array{rows:array<int,array<string,mixed>>,error:string}
 	 */
 	public static function data( int $vendor_id ): array {
-		$parts = Core::cart_vendor_parts( $vendor_id, self::LIMIT );
+		$parts = Core::cart_vendor_parts( $vendor_id );
 		if ( is_wp_error( $parts ) ) {
 			return array(
 				'rows'  => array(),
