@@ -23,8 +23,9 @@
  *                   products (retailer ids wc_<id>) through the core's real webhook
  *                   ingest (signed here with a secret of this run), then the plugin's
  *                   Action Scheduler job for it run in this process (Orders\Carts::run);
- *                   prints {"wamid", "queued", "cart", "orders"} with orders as for `orders`,
- *                   each child with `vendor` (the vendor of its items).
+ *                   prints {"wamid", "marketplace", "queued", "cart", "orders", "mails"}
+ *                   with orders as for `orders`, each child with `vendor` (the vendor of
+ *                   its items), and the e-mails the job sent (caught: to, subject, message).
  *
  * Environment: WPWA_DOCROOT, WPWA_SITE_URL.
  */
@@ -189,6 +190,21 @@ switch ( $command ) {
 				),
 			)
 		);
+		// The e-mails the job sends (vendors told of their part) are caught, not sent.
+		$mails = array();
+		add_filter(
+			'pre_wp_mail',
+			static function ( $short_circuit, array $atts ) use ( &$mails ) {
+				$mails[] = array(
+					'to'      => $atts['to'],
+					'subject' => $atts['subject'],
+					'message' => $atts['message'],
+				);
+				return true;
+			},
+			10,
+			2
+		);
 		$secret = bin2hex( random_bytes( 16 ) );
 		$report = \Wpwa\cloud_webhook( $body, 'sha256=' . hash_hmac( 'sha256', $body, $secret ), $secret, array(), array() );
 		\Wpwa\Plugin\Orders\Carts::run( $wamid );
@@ -210,6 +226,7 @@ switch ( $command ) {
 				'queued' => array_column( (array) $report['carts'], 'wamid' ),
 				'cart'   => \Wpwa\cart_get( $wamid ),
 				'orders' => $out,
+				'mails'  => $mails,
 			)
 		);
 		break;

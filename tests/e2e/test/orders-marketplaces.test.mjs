@@ -9,7 +9,8 @@
 //    vendor's item only, and the core records each vendor's part as their
 //    sub-order;
 //  - WCFM keeps one order and records a vendor order per vendor in its own
-//    table; WC Vendors keeps one order; each vendor's part is the order itself.
+//    table; WC Vendors keeps one order; each vendor's part is the order itself;
+//  - on each, every vendor is e-mailed their own part only.
 // Prints the split per marketplace for the closing note. The site is left on WCFM.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +74,13 @@ for (const [name, splits] of Object.entries(SPLITS)) {
     const [order] = placed.orders;
     assert.deepEqual(order.items.map((i) => [i.product_id, i.quantity]).sort(), [[pa, 1], [pb, 2]].sort(), 'the order holds the whole cart');
     const parts = Object.fromEntries(placed.cart.parts.map((p) => [p.vendor_id, p.order_id]));
+    // Each vendor is told of their own part by e-mail (their default preference).
+    for (const [vendor, other] of [[a, b], [b, a]]) {
+      const mail = placed.mails.find((m) => m.to === vendor.email && m.subject.includes('New WhatsApp order'));
+      assert.ok(mail, `${vendor.login} got an e-mail: ${JSON.stringify(placed.mails.map((m) => [m.to, m.subject]))}`);
+      assert.ok(mail.message.includes(Object.values(vendor.product_names)[0]), mail.message);
+      assert.ok(!mail.message.includes(Object.values(other.product_names)[0]), 'not the other vendor\'s item');
+    }
     measured[name] = order.children.length;
     if (splits) {
       assert.equal(order.children.length, 2, `${name} makes a sub-order per vendor`);
