@@ -513,3 +513,28 @@ fn billing_phones_match_the_whatsapp_number_as_people_write_them() {
     assert_eq!(match_phone("12", &accounts), None, "not a WhatsApp number");
     assert_eq!(match_phone("4420794600x0", &accounts), None);
 }
+
+#[test]
+fn erasing_a_customer_removes_their_carts() {
+    let store = store();
+    received(&store, "wamid.E");
+    claim(&store, "wamid.E", 3000).unwrap();
+    ordered(
+        &store,
+        "wamid.E",
+        800,
+        &[Part {
+            vendor_id: 11,
+            order_id: 800,
+        }],
+        3001,
+    )
+    .unwrap();
+    let removed = crate::privacy::erase_customer(&store, "15550001").unwrap();
+    assert!(removed.other >= 1, "{removed:?}");
+    assert_eq!(cart(&store, "wamid.E").unwrap(), None);
+    assert!(
+        vendor_parts(&store, 11, 10).unwrap().is_empty(),
+        "its parts went with it"
+    );
+}
