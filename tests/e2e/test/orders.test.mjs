@@ -182,8 +182,21 @@ test('a cart of two vendors becomes one order at WooCommerce prices, paid throug
   assert.ok(acmePanel.includes(`#${order.id}`) && acmePanel.includes(`Reading Lamp ${R}`), acmePanel);
   assert.ok(!acmePanel.includes(`Oak Shelf ${R}`), 'not the other vendor\'s items');
   assert.ok(/54[.,]00/.test(acmePanel), 'the total of Acme\'s items');
+  assert.match(acmePanel, new RegExp(`<a href="[^"]*${order.id}[^"]*">#${order.id}</a>`), 'a link to the order in the marketplace\'s vendor dashboard');
   const boltPanel = await ordersPanel(bolt);
   assert.ok(boltPanel.includes(`Oak Shelf ${R}`) && !boltPanel.includes(`Reading Lamp ${R}`), boltPanel);
+  for (const vendor of [acme, bolt]) {
+    const log = shop('log', { vendor_id: vendor.id });
+    assert.ok(log.some((m) => m.includes(`became order ${order.id}`)), `${vendor.login}'s activity log has their part: ${log.slice(0, 5)}`);
+  }
+  const vendorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await logIn(vendorContext, acme.login, PASSWORD);
+  const vendorPage = await vendorContext.newPage();
+  await vendorPage.goto(pageUrl('dashboard'));
+  await vendorPage.locator('.wpwa-panel--orders').scrollIntoViewIfNeeded();
+  assert.ok(await vendorPage.locator(`.wpwa-panel--orders [data-wpwa-order="${order.id}"]`).isVisible(), 'the order is listed in the vendor\'s panel');
+  await vendorPage.locator('.wpwa-panel--orders').screenshot({ path: path.join(artifactsDir, 'orders-vendor-panel.png') });
+  await vendorContext.close();
 
   // The order's admin page (HPOS) with its WhatsApp notes.
   const adminContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
