@@ -91,6 +91,109 @@ namespace Wpwa {
     }
 
     /**
+     * Claims the cart received with `$wamid` for this worker: the cart (`wamid`,
+     * `phone_number_id`, `customer`, `customer_name`, `catalog_id`, `note`, `lines` —
+     * each `retailer_id`, `quantity`, `item_price`, `currency`, `product_id` (the product
+     * the catalog sync listed under it, or null) —, `state`, `received_at`…), or null
+     * when another worker has it or it is finished. `Wpwa\NotFoundException` for a wamid
+     * no cart was received with.
+     *
+     * @param string $wamid
+     * @return array|null
+     */
+    function cart_claim(string $wamid): ?array {}
+
+    /**
+     * The cart received with `$wamid` (keys as `cart_claim()` gives them, plus `state`,
+     * `order_id`, `refusal`, `problems` and `parts`), or null.
+     *
+     * @param string $wamid
+     * @return array|null
+     */
+    function cart_get(string $wamid): ?array {}
+
+    /**
+     * The account whose billing phone is the WhatsApp number `$whatsapp_id` (digits), of
+     * `$accounts` (`['user_id', 'phone']`, the phone as saved): the same digits, or the end
+     * of the WhatsApp number for a phone saved without its country code; null for none.
+     * `Wpwa\ValidationException` for a malformed account.
+     *
+     * @param string $whatsapp_id
+     * @param array $accounts
+     * @return int|null
+     */
+    function cart_match_phone(string $whatsapp_id, array $accounts): ?int {}
+
+    /**
+     * Records that the claimed cart `$wamid` became order `$order_id`; `$parts` lists
+     * each vendor's part as `['vendor_id', 'order_id']` (the order itself, or the
+     * marketplace's sub-order). Returns the cart as `cart_get()` does.
+     * `Wpwa\ValidationException` when the cart is not claimed or an id is not positive.
+     *
+     * @param string $wamid
+     * @param int $order_id
+     * @param array $parts
+     * @return array
+     */
+    function cart_ordered(string $wamid, int $order_id, array $parts): array {}
+
+    /**
+     * Runs the order rule on the claimed cart `$wamid` with what WooCommerce says now
+     * about its retailer ids: `$offers` lists `retailer_id`, `product_id`, `vendor_id`,
+     * `name`, `price`, `currency`, `purchasable`, `in_stock`, `stock_quantity` (null
+     * when stock is not managed or backorders are allowed). Records and returns the plan:
+     * `lines` (`retailer_id`, `product_id`, `vendor_id`, `name`, `quantity`,
+     * `unit_price`, `currency`), `problems` (`retailer_id`, `code` — `gone`,
+     * `out_of_stock`, `not_enough_stock`, `price_changed`, `bad_quantity` —, `name`,
+     * `vendor_id`, `requested`, `kept`, `old_price`, `new_price`, `currency`),
+     * `nothing_left`, `refusal` (`unknown_products`, `nothing_left` or null) and
+     * `vendors`. `Wpwa\ValidationException` for a malformed offer or a cart not claimed.
+     *
+     * @param string $wamid
+     * @param array $offers
+     * @return array
+     */
+    function cart_plan(string $wamid, array $offers): array {}
+
+    /**
+     * Records that the claimed cart `$wamid` made no order, with a code (`a-z`, `0-9`,
+     * `_`; e.g. the plan's `refusal`, or `order_failed`). Returns the cart.
+     * `Wpwa\ValidationException` for a bad code or a cart not claimed.
+     *
+     * @param string $wamid
+     * @param string $code
+     * @return array
+     */
+    function cart_refused(string $wamid, string $code): array {}
+
+    /**
+     * Sends the customer the answer to the cart `$wamid` (`$body`: the pay link and what
+     * changed, or why no order was made) as free text through `$connection` (`url`,
+     * `version`, `token`, `phone_number_id`: the number the cart arrived on), on behalf of
+     * `$vendor_id` (0: the marketplace). The cart opened the 24-hour window; after it,
+     * `Wpwa\ValidationException`. Returns the message's `wamid`. API failures are the
+     * exceptions `message_send()` throws; `Wpwa\NotFoundException` for an unknown cart.
+     *
+     * @param string $wamid
+     * @param string $body
+     * @param array $connection
+     * @param int $vendor_id
+     * @return string
+     */
+    function cart_reply(string $wamid, string $body, array $connection, int $vendor_id): string {}
+
+    /**
+     * The vendor's parts of WhatsApp orders, newest first: `wamid`, `order_id` (the order
+     * or sub-order holding their items), `cart_order_id`, `customer`, `customer_name`,
+     * `problems` (of their own lines) and `created_at`.
+     *
+     * @param int $vendor_id
+     * @param int|null $limit
+     * @return array
+     */
+    function cart_vendor_parts(int $vendor_id, ?int $limit = null): array {}
+
+    /**
      * Checks the vendor's product `$records` (as for `catalog_prepare()`, under `$rules`)
      * and stores each product's verdict. `$products` null: the records are the vendor's
      * whole catalog, checked under the rules the plugin names `$rules_key`, and replace
@@ -241,7 +344,9 @@ namespace Wpwa {
      * holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
      * vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
      * `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
-     * `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
+     * `statuses`, `duplicate_statuses`, `failures`, and `carts` (`wamid`, `phone_number_id`,
+     * `customer`: carts recorded by this webhook, none for a redelivery). Throws
+     * `Wpwa\AuthException` for a bad signature
      * and `Wpwa\ValidationException` for a malformed or oversized body.
      *
      * @param string $body

@@ -55,6 +55,9 @@ pub struct IngestReport {
     pub failures: Vec<DeliveryFailure>,
     /// Template categories and statuses the webhook changed (flagged in the store).
     pub template_changes: Vec<crate::templates::Change>,
+    /// Carts (`order` messages) recorded by this webhook, for the plugin to queue; a
+    /// redelivered cart is not listed again.
+    pub carts: Vec<crate::orders::NewCart>,
 }
 
 /// A message sent to a customer that WhatsApp could not deliver.
@@ -184,7 +187,10 @@ pub fn ingest(
             continue;
         }
         match message.direction {
-            Direction::Inbound => store_inbound(store, message, vendors, config, now, &mut report)?,
+            Direction::Inbound => {
+                store_inbound(store, message, vendors, config, now, &mut report)?;
+                record_cart(&tx, message, now, &mut report)?;
+            }
             Direction::Echo => {
                 let vendor = StoreLookup(store)
                     .recent_vendor(&message.customer, now - config.window_seconds)
@@ -227,6 +233,14 @@ pub fn ingest(
             rule = stored.rule.as_str(),
             "New customer message routed by {}",
             stored.rule
+        );
+    }
+    for cart in &report.carts {
+        tracing::info!(
+            kind = "order",
+            code = "cart_received",
+            wamid = cart.wamid.as_str(),
+            "A customer sent a cart on WhatsApp"
         );
     }
     for message in notification
@@ -317,6 +331,27 @@ fn store_inbound(
             conversation_id: conversation,
             rule: decision.rule.as_str().into(),
             conversation: None,
+        });
+    }
+    Ok(())
+}
+
+/// Records the cart an `order` message carries, once per wamid (the key decides, not a
+/// read), and lists it in the report when this webhook recorded it.
+fn record_cart(
+    tx: &crate::store::WriteTx<'_>,
+    message: &Message,
+    now: i64,
+    report: &mut IngestReport,
+) -> Result<(), ConversationError> {
+    let Some(lines) = crate::orders::cart_of(message) else {
+        return Ok(());
+    };
+    if tx.carts().record(message, lines, now)? {
+        report.carts.push(crate::orders::NewCart {
+            wamid: message.id.clone(),
+            phone_number_id: message.phone_number_id.clone(),
+            customer: message.customer.clone(),
         });
     }
     Ok(())

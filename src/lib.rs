@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod jwt;
 pub mod log;
 pub mod messaging;
+pub mod orders;
 pub mod overview;
 pub mod privacy;
 pub mod qr;

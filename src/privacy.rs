@@ -114,7 +114,7 @@ pub struct Removed {
     pub conversations: u64,
     /// Messages deleted (with their delivery statuses).
     pub messages: u64,
-    /// Other rows that named the customer (vendor answers, shop menus).
+    /// Other rows that named the customer (vendor answers, shop menus, carts).
     pub other: u64,
 }
 

@@ -495,3 +495,76 @@ fn the_vendor_menu_goes_out_as_a_list_and_the_choice_routes() {
         );
     });
 }
+
+#[test]
+fn a_cart_is_answered_as_free_text_inside_the_window_it_opened() {
+    support::runtime(2).block_on(async {
+        let (sandbox, client, store) = setup().await;
+        let now = wpwa::clock::now();
+        // A cart of Acme's product only: routed to Acme, the marketplace's own
+        // conversation with the customer never opened.
+        let synced = wpwa::catalog::plan::ItemWrite::Upsert {
+            retailer_id: "ACME-5".into(),
+            product_id: 5,
+            state: wpwa::catalog::plan::ItemState::Synced,
+            problems: Vec::new(),
+            want_hash: None,
+        };
+        store.catalog().write_items("1", VENDOR, &[synced], now).unwrap();
+        let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "metadata": {"phone_number_id": PHONE_ID}, "contacts": [{"profile": {"name": "Dana"}, "wa_id": CUSTOMER}],
+            "messages": [{"from": CUSTOMER, "id": "wamid.cart-answer", "timestamp": now.to_string(), "type": "order",
+                "order": {"catalog_id": "1", "product_items": [{"product_retailer_id": "ACME-5", "quantity": 1, "item_price": 3, "currency": "USD"}]}}]}}]}]});
+        let report = conversation::ingest(
+            &store,
+            body.to_string().as_bytes(),
+            &vendors(),
+            &RoutingConfig::default(),
+            now,
+        )
+        .unwrap();
+        assert_eq!(report.carts.len(), 1);
+        assert_eq!(report.stored[0].vendor_id, VENDOR);
+        let plain = messaging::send(
+            &store,
+            &client,
+            PHONE_ID,
+            0,
+            CUSTOMER,
+            &Outbound::Text("Pay here".into()),
+            &Limits::default(),
+            now,
+        )
+        .await;
+        assert!(
+            matches!(plain, Err(MessagingError::OutsideWindow)),
+            "a plain send from the marketplace sees no window: {plain:?}"
+        );
+
+        let wamid = wpwa::orders::reply(
+            &store,
+            &client,
+            PHONE_ID,
+            0,
+            "wamid.cart-answer",
+            "Pay here: https://shop.test/pay/1",
+            now + 5,
+        )
+        .await
+        .unwrap();
+        assert!(wamid.starts_with("wamid."));
+        let outbox = sandbox.get("/sandbox/messages/sent").await;
+        assert!(
+            outbox.to_string().contains("Pay here: https://shop.test/pay/1"),
+            "{outbox}"
+        );
+        assert!(matches!(
+            wpwa::orders::reply(&store, &client, PHONE_ID, 0, "wamid.cart-answer", "late", now + 24 * 3600).await,
+            Err(wpwa::orders::OrderError::OutsideWindow)
+        ));
+        assert!(matches!(
+            wpwa::orders::reply(&store, &client, PHONE_ID, 0, "wamid.none", "x", now).await,
+            Err(wpwa::orders::OrderError::UnknownCart(_))
+        ));
+    });
+}

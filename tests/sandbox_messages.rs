@@ -732,3 +732,97 @@ async fn webhook_urls_are_loopback_only_and_reset_clears_everything() {
     // The pair limit was forgotten too.
     sandbox.accepted(text_to("15550001", "again")).await;
 }
+
+/// A catalog item with a price (and an optional sale price), for carts.
+fn catalog_item(id: &str, price: &str, sale_price: Option<&str>) -> Value {
+    let mut data = json!({"id": id, "title": format!("Product {id}"), "description": "A fine product.",
+        "availability": "in stock", "condition": "new", "price": price,
+        "link": format!("https://shop.test/p/{id}"), "image_link": format!("https://shop.test/img/{id}.jpg"),
+        "brand": "Acme"});
+    if let Some(sale) = sale_price {
+        data["sale_price"] = json!(sale);
+    }
+    json!({"method": "CREATE", "data": data})
+}
+
+#[tokio::test]
+async fn an_injected_cart_carries_the_catalog_prices_as_whatsapp_does() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        batch_processing_ms: 0,
+        ..fast(hook.url())
+    })
+    .await;
+    let (status, answer) = sandbox
+        .call(
+            Method::POST,
+            "/v21.0/777000/items_batch",
+            Some(
+                json!({"item_type": "PRODUCT_ITEM", "allow_upsert": true, "requests": [
+                catalog_item("ACME-1", "12.50 USD", None),
+                catalog_item("BOLT-1", "99.00 USD", Some("79.90 USD"))]}),
+            ),
+            Some(TOKEN),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    eventually("the catalog to hold both items", || async {
+        let (_, items) = sandbox
+            .sandbox(Method::GET, "/catalogs/777000/items", None)
+            .await;
+        (items["items"].as_array().map_or(0, Vec::len) == 2).then_some(())
+    })
+    .await;
+
+    let answer = sandbox
+        .inject(json!({"from": "15550002", "name": "Dana", "cart": {"catalog_id": "777000", "id": "wamid.cart-1", "text": "both please",
+            "items": [{"retailer_id": "ACME-1", "quantity": 2},
+                      {"retailer_id": "BOLT-1"},
+                      {"retailer_id": "GHOST-9", "quantity": 3, "item_price": 4.25, "currency": "EUR"}]}}))
+        .await;
+    assert_eq!(answer["messages"][0]["id"], "wamid.cart-1");
+    let hits = hook.wait_for(1).await;
+    let message = hits[0].parse().messages.remove(0);
+    assert_eq!(
+        (
+            message.kind.as_str(),
+            message.id.as_str(),
+            message.customer.as_str()
+        ),
+        ("order", "wamid.cart-1", "15550002")
+    );
+    assert_eq!(message.order_catalog_id.as_deref(), Some("777000"));
+    assert_eq!(message.text.as_deref(), Some("both please"));
+    let lines: Vec<(String, i64, String)> = message
+        .order
+        .iter()
+        .map(|l| {
+            (
+                l.retailer_id.clone(),
+                l.quantity,
+                format!("{:.2} {}", l.item_price, l.currency),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("ACME-1".into(), 2, "12.50 USD".into()),
+            ("BOLT-1".into(), 1, "79.90 USD".into()),
+            ("GHOST-9".into(), 3, "4.25 EUR".into())
+        ],
+        "catalog prices (the sale price while there is one); an unknown id keeps the given price"
+    );
+
+    for bad in [
+        json!({"from": "15550002", "cart": {"items": [{"retailer_id": "A"}]}}),
+        json!({"from": "15550002", "cart": {"catalog_id": "777000", "items": []}}),
+        json!({"from": "15550002", "cart": {"catalog_id": "777000", "items": [{"retailer_id": "A", "quantity": 0}]}}),
+        json!({"from": "15550002", "text": "hi", "cart": {"catalog_id": "777000", "items": [{"retailer_id": "A"}]}}),
+    ] {
+        let (status, _) = sandbox
+            .sandbox(Method::POST, "/messages/inject", Some(bad.clone()))
+            .await;
+        assert_eq!(status, 422, "{bad}");
+    }
+}

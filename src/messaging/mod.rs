@@ -126,7 +126,7 @@ pub enum Outbound {
 }
 
 impl Outbound {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Outbound::Text(_) => "text",
             Outbound::Template { .. } => "template",
@@ -136,7 +136,7 @@ impl Outbound {
         }
     }
 
-    fn preview(&self) -> String {
+    pub(crate) fn preview(&self) -> String {
         match self {
             Outbound::Text(body)
             | Outbound::Product { body, .. }
@@ -147,7 +147,7 @@ impl Outbound {
     }
 
     /// The request body for `POST /{phone_number_id}/messages`.
-    fn request(&self, to: &str) -> Result<Value, MessagingError> {
+    pub(crate) fn request(&self, to: &str) -> Result<Value, MessagingError> {
         let base = |kind: &str, content: Value| {
             let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind});
             body[kind] = content;

@@ -7,6 +7,7 @@ mod checks;
 mod convert;
 mod directory;
 mod exceptions;
+mod orders;
 mod overview;
 mod privacy;
 mod product;
@@ -653,7 +654,9 @@ pub fn cloud_handshake(
 /// holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
 /// vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
 /// `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
-/// `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
+/// `statuses`, `duplicate_statuses`, `failures`, and `carts` (`wamid`, `phone_number_id`,
+/// `customer`: carts recorded by this webhook, none for a redelivery). Throws
+/// `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
 #[php(name = "Wpwa\\cloud_webhook")]
@@ -1009,7 +1012,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    rules::register(checks::register(overview::register(directory::register(
-        privacy::register(admin::register(templates::register(module))),
+    orders::register(rules::register(checks::register(overview::register(
+        directory::register(privacy::register(admin::register(templates::register(
+            module,
+        )))),
     ))))
 }

@@ -64,7 +64,10 @@ pub(crate) async fn handle(
         }
         // Cloud API messaging: play a customer, read what was sent and delivered.
         (&Method::POST, ["messages", "inject"]) => match read_json(request).await {
-            Ok(body) => messages.inject(shared, body),
+            Ok(body) => match cart_body(catalogs, body) {
+                Ok(body) => messages.inject(shared, body),
+                Err(message) => waha_error(StatusCode::UNPROCESSABLE_ENTITY, &message),
+            },
             Err(response) => response,
         },
         (&Method::GET, ["messages", "sent"]) => json(StatusCode::OK, &messages.sent_json()),
@@ -248,4 +251,82 @@ fn disconnect(shared: &Arc<Shared>, name: &str) -> Response<Body> {
     }
     session.move_to(Status::Failed, epoch);
     json(StatusCode::OK, &session.to_json())
+}
+
+/// Most lines a sandbox cart may carry (WhatsApp's cart limit).
+const MAX_CART_ITEMS: usize = 100;
+
+/// An injection with a `cart` (`{"catalog_id", "items": [{"retailer_id", "quantity",
+/// "item_price"?, "currency"?}]}`) becomes one with the `order` message WhatsApp sends:
+/// each line's `item_price` and `currency` are what the catalog shows for the item
+/// (its sale price while it has one), as a real cart carries them; an item the catalog
+/// does not hold keeps the price the request gives (0 USD without one). Other bodies
+/// pass unchanged.
+fn cart_body(catalogs: &Catalogs, body: Option<Value>) -> Result<Option<Value>, String> {
+    let Some(Value::Object(mut body)) = body else {
+        return Ok(body);
+    };
+    let Some(cart) = body.remove("cart") else {
+        return Ok(Some(Value::Object(body)));
+    };
+    if body.contains_key("message") || body.contains_key("text") {
+        return Err("Give either a cart or a message, not both".into());
+    }
+    let catalog_id = cart
+        .get("catalog_id")
+        .and_then(|c| {
+            c.as_str()
+                .map(str::to_owned)
+                .or_else(|| c.as_u64().map(|n| n.to_string()))
+        })
+        .filter(|c| !c.is_empty())
+        .ok_or("cart.catalog_id is required")?;
+    let items = cart
+        .get("items")
+        .and_then(Value::as_array)
+        .filter(|items| !items.is_empty() && items.len() <= MAX_CART_ITEMS)
+        .ok_or(format!("cart.items must list 1 to {MAX_CART_ITEMS} items"))?;
+    let mut lines = Vec::with_capacity(items.len());
+    for item in items {
+        let retailer_id = item
+            .get("retailer_id")
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty())
+            .ok_or("each cart item needs a retailer_id")?;
+        let quantity = item
+            .get("quantity")
+            .map_or(Some(1), Value::as_i64)
+            .filter(|q| *q >= 1)
+            .ok_or("cart item quantity must be a positive integer")?;
+        let (price, currency) = match catalogs.cart_price(&catalog_id, retailer_id) {
+            Some(found) => found,
+            None => (
+                item.get("item_price")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0),
+                item.get("currency")
+                    .and_then(Value::as_str)
+                    .unwrap_or("USD")
+                    .to_owned(),
+            ),
+        };
+        lines.push(
+            json!({"product_retailer_id": retailer_id, "quantity": quantity,
+            "item_price": price, "currency": currency}),
+        );
+    }
+    let mut order = json!({"catalog_id": catalog_id, "product_items": lines});
+    if let Some(text) = cart.get("text").and_then(Value::as_str) {
+        order["text"] = json!(text);
+    }
+    let mut message = json!({"type": "order", "order": order});
+    if let Some(id) = cart
+        .get("id")
+        .or_else(|| body.get("id"))
+        .filter(|v| v.is_string())
+    {
+        message["id"] = id.clone();
+    }
+    body.insert("message".into(), message);
+    Ok(Some(Value::Object(body)))
 }

@@ -235,6 +235,35 @@ const MIGRATIONS: &[&str] = &[
          waba_id         TEXT    NOT NULL,
          refreshed_at    INTEGER NOT NULL
      );",
+    // 10: carts customers sent from the catalog (`order` messages), once per wamid, with
+    // the state that makes one cart at most one order (received → claimed → ordered |
+    // refused), what the order rule found, and the order (or sub-order) each vendor's
+    // part became.
+    "CREATE TABLE cart (
+         wamid           TEXT    PRIMARY KEY,
+         phone_number_id TEXT    NOT NULL,
+         customer        TEXT    NOT NULL,
+         customer_name   TEXT,
+         catalog_id      TEXT,
+         note            TEXT,
+         lines           TEXT    NOT NULL,
+         state           TEXT    NOT NULL CHECK (state IN ('received','claimed','ordered','refused')),
+         order_id        INTEGER,
+         refusal         TEXT,
+         problems        TEXT    NOT NULL DEFAULT '[]',
+         received_at     INTEGER NOT NULL,
+         claimed_at      INTEGER,
+         finished_at     INTEGER
+     );
+     CREATE INDEX cart_customer ON cart (customer, received_at);
+     CREATE TABLE cart_part (
+         wamid      TEXT    NOT NULL REFERENCES cart (wamid) ON DELETE CASCADE,
+         vendor_id  INTEGER NOT NULL CHECK (vendor_id >= 0),
+         order_id   INTEGER NOT NULL CHECK (order_id > 0),
+         created_at INTEGER NOT NULL,
+         PRIMARY KEY (wamid, vendor_id)
+     );
+     CREATE INDEX cart_part_vendor ON cart_part (vendor_id, created_at);",
 ];
 
 /// The schema version this build creates and understands.

@@ -9,6 +9,7 @@
 //! and session states, op methods, message directions) are stored through `ToSql` /
 //! `FromSql` impls here; nothing outside names `rusqlite` (`scripts/check-store-boundary`).
 
+mod carts;
 mod catalog;
 mod catalog_checks;
 mod conversations;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use carts::CartRepo;
 pub use catalog::CatalogRepo;
 pub use conversations::{ConversationRepo, LastInbound, LastOutbound, SentMessage};
 pub use log::LogRepo;

@@ -95,7 +95,7 @@ impl PrivacyRepo<'_> {
     }
 
     /// Deletes the conversations in `scope` with their messages and the messages'
-    /// delivery statuses, and the vendor answers and shop menus in `scope`. Run it in a
+    /// delivery statuses, the vendor answers, shop menus and carts in `scope`. Run it in a
     /// [`WriteTx`] so that a failure half-way removes nothing.
     pub fn remove(&self, scope: RemovalScope<'_>) -> Result<Removed, StoreError> {
         // SQL conditions on `?1`, over `conversation c`, `vendor_reply` and `vendor_menu`.
@@ -132,12 +132,21 @@ impl PrivacyRepo<'_> {
             ),
             [value],
         )?;
+        // Carts (with the record of the orders they became): the customer's, or the
+        // finished ones received before the cut-off.
+        let carts = match &scope {
+            RemovalScope::Customer(_) => "customer = ?1",
+            RemovalScope::OlderThan(_) => "received_at < ?1 AND state IN ('ordered','refused')",
+        };
         let other = self.conn.execute(
             &format!("DELETE FROM vendor_reply WHERE {replies}"),
             [value],
         )? + self
             .conn
-            .execute(&format!("DELETE FROM vendor_menu WHERE {menus}"), [value])?;
+            .execute(&format!("DELETE FROM vendor_menu WHERE {menus}"), [value])?
+            + self
+                .conn
+                .execute(&format!("DELETE FROM cart WHERE {carts}"), [value])?;
         Ok(Removed {
             conversations: conversations as u64,
             messages: messages as u64,

@@ -320,6 +320,23 @@ impl Catalogs {
         Some(status)
     }
 
+    /// What a cart line of `retailer_id` costs in the catalog, as WhatsApp fills a cart's
+    /// `item_price` and `currency`: the sale price while the item has one, else its price.
+    /// `None` for an item the catalog does not hold.
+    pub(crate) fn cart_price(&self, catalog_id: &str, retailer_id: &str) -> Option<(f64, String)> {
+        let mut catalogs = self.lock();
+        let catalog = catalogs.get_mut(catalog_id)?;
+        catalog.sweep(Instant::now());
+        let item = catalog.items.get(retailer_id)?;
+        let text = item
+            .get("sale_price")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .or_else(|| item.get("price").and_then(Value::as_str))?;
+        let (minor, currency) = item::parse_price(text)?;
+        Some((minor as f64 / 100.0, currency.to_owned()))
+    }
+
     /// The catalog's items, sorted by retailer id (empty for an unknown catalog).
     pub(crate) fn items(&self, catalog_id: &str) -> Value {
         let mut catalogs = self.lock();

@@ -247,6 +247,115 @@ final class Core {
 	}
 
 	/**
+	 * Claims a WhatsApp cart for this worker (`Wpwa\cart_claim`): the cart with
+	 * its lines, or null when another worker has it or it is finished.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $wamid The cart's wamid.
+	 * @return array<string,mixed>|null|WP_Error
+	 */
+	public static function cart_claim( string $wamid ) {
+		return self::call( static fn() => \Wpwa\cart_claim( $wamid ) );
+	}
+
+	/**
+	 * Runs the core's order rule on a claimed cart with what WooCommerce says
+	 * now (`Wpwa\cart_plan`): lines, problems, nothing_left, refusal, vendors.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string                         $wamid  The cart's wamid.
+	 * @param array<int,array<string,mixed>> $offers retailer_id, product_id, vendor_id, name, price, currency, purchasable, in_stock, stock_quantity.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function cart_plan( string $wamid, array $offers ) {
+		return self::call( static fn() => \Wpwa\cart_plan( $wamid, $offers ) );
+	}
+
+	/**
+	 * Records the order a claimed cart became (`Wpwa\cart_ordered`).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string                                       $wamid    The cart's wamid.
+	 * @param int                                          $order_id The order.
+	 * @param array<int,array{vendor_id:int,order_id:int}> $parts    Each vendor's order or sub-order.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function cart_ordered( string $wamid, int $order_id, array $parts ) {
+		return self::call( static fn() => \Wpwa\cart_ordered( $wamid, $order_id, $parts ) );
+	}
+
+	/**
+	 * Records that a claimed cart made no order (`Wpwa\cart_refused`).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $wamid The cart's wamid.
+	 * @param string $code  Why: unknown_products, nothing_left, order_failed.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function cart_refused( string $wamid, string $code ) {
+		return self::call( static fn() => \Wpwa\cart_refused( $wamid, $code ) );
+	}
+
+	/**
+	 * Answers a WhatsApp cart on WhatsApp as free text inside the window the
+	 * cart opened (`Wpwa\cart_reply`); the message's wamid.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string               $wamid      The cart's wamid.
+	 * @param string               $body       The message.
+	 * @param array<string,string> $connection url, version, token, phone_number_id.
+	 * @param int                  $vendor_id  Vendor the number belongs to (0: the marketplace).
+	 * @return string|WP_Error
+	 */
+	public static function cart_reply( string $wamid, string $body, array $connection, int $vendor_id ) {
+		return self::call( static fn() => \Wpwa\cart_reply( $wamid, $body, $connection, $vendor_id ) );
+	}
+
+	/**
+	 * Which account's billing phone is a WhatsApp number, by the core's rule
+	 * (`Wpwa\cart_match_phone`): a user ID, or null.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string                                    $whatsapp_id International digits.
+	 * @param array<int,array{user_id:int,phone:string}> $accounts    Candidates, phones as saved.
+	 * @return int|null|WP_Error
+	 */
+	public static function cart_match_phone( string $whatsapp_id, array $accounts ) {
+		return self::call( static fn() => \Wpwa\cart_match_phone( $whatsapp_id, $accounts ), false );
+	}
+
+	/**
+	 * A stored cart (`Wpwa\cart_get`), or null.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $wamid The cart's wamid.
+	 * @return array<string,mixed>|null|WP_Error
+	 */
+	public static function cart_get( string $wamid ) {
+		return self::call( static fn() => \Wpwa\cart_get( $wamid ) );
+	}
+
+	/**
+	 * The vendor's parts of WhatsApp orders, newest first (`Wpwa\cart_vendor_parts`).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int      $vendor_id Vendor user ID.
+	 * @param int|null $limit     How many (null: the core's default page).
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function cart_vendor_parts( int $vendor_id, ?int $limit = null ) {
+		return self::call( static fn() => \Wpwa\cart_vendor_parts( $vendor_id, $limit ) );
+	}
+
+	/**
 	 * The routing directory as the core makes it: store names decoded, a code
 	 * for every vendor that no other vendor has.
 	 *

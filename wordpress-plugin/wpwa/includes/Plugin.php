@@ -48,6 +48,8 @@ final class Plugin {
 		Catalog\Checks::class,
 		Catalog\Panel::class,
 		Integrations\Marketplaces::class,
+		Orders\Carts::class,
+		Orders\Panel::class,
 	);
 
 	/**

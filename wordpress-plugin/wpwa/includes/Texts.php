@@ -317,6 +317,34 @@ final class Texts {
 			case 'template_status_changed':
 				/* translators: 1: template name, 2: language code, 3: previous status, 4: new status. */
 				return sprintf( __( 'WhatsApp changed the status of template %1$s (%2$s) from %3$s to %4$s.', 'wpwa' ), $text( 'template' ), $text( 'language' ), $text( 'from' ), $text( 'to' ) );
+			// WhatsApp carts and the orders they became.
+			case 'cart_received':
+				return __( 'A customer sent a cart on WhatsApp.', 'wpwa' );
+			case 'cart_line_problem':
+				return self::cart_problem(
+					array(
+						'code'        => $text( 'problem' ),
+						'retailer_id' => $text( 'retailer_id' ),
+						'requested'   => $int( 'requested' ),
+						'kept'        => $int( 'kept' ),
+					)
+				);
+			case 'cart_ordered':
+				/* translators: %d: order number. */
+				return sprintf( __( 'A WhatsApp cart became order #%d.', 'wpwa' ), $int( 'order_id' ) );
+			case 'cart_part_ordered':
+				/* translators: %d: order number. */
+				return sprintf( __( 'A customer ordered your products with a WhatsApp cart: order #%d.', 'wpwa' ), $int( 'order_id' ) );
+			case 'cart_refused':
+				/* translators: %s: why, in a sentence. */
+				return sprintf( __( 'A WhatsApp cart made no order. %s', 'wpwa' ), self::cart_refusal( $text( 'refusal' ) ) );
+			case 'cart_claim_failed':
+			case 'cart_order_failed':
+				return __( 'A WhatsApp cart could not be turned into an order.', 'wpwa' );
+			case 'cart_reply_sent':
+				return __( 'A customer\'s WhatsApp cart was answered on WhatsApp.', 'wpwa' );
+			case 'cart_reply_failed':
+				return __( 'The answer to a customer\'s WhatsApp cart could not be sent.', 'wpwa' );
 			case 'cloud_webhook_unreadable':
 				return __( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' );
 			// Access, settings and the site.
@@ -395,5 +423,122 @@ final class Texts {
 	 */
 	private static function param_text( array $params ): callable {
 		return static fn( string $key ): string => isset( $params[ $key ] ) && is_scalar( $params[ $key ] ) ? (string) $params[ $key ] : '';
+	}
+
+	/**
+	 * What happened to one line of a WhatsApp cart, in words for the customer
+	 * and the order notes, from the core's problem code.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $problem code, retailer_id, name, requested, kept, old_price, new_price, currency.
+	 * @return string
+	 */
+	public static function cart_problem( array $problem ): string {
+		$name = trim( (string) ( $problem['name'] ?? '' ) );
+		$name = '' !== $name ? $name : (string) ( $problem['retailer_id'] ?? '' );
+		$args = array( 'currency' => (string) ( $problem['currency'] ?? '' ) );
+		switch ( (string) ( $problem['code'] ?? '' ) ) {
+			case 'gone':
+				/* translators: %s: product name or catalog id. */
+				return sprintf( __( '%s is no longer available and was left out.', 'wpwa' ), $name );
+			case 'out_of_stock':
+				/* translators: %s: product name. */
+				return sprintf( __( '%s is out of stock and was left out.', 'wpwa' ), $name );
+			case 'not_enough_stock':
+				/* translators: 1: product name, 2: quantity asked for, 3: quantity ordered. */
+				return sprintf( __( '%1$s: you asked for %2$d, only %3$d are in stock, so %3$d are in your order.', 'wpwa' ), $name, (int) ( $problem['requested'] ?? 0 ), (int) ( $problem['kept'] ?? 0 ) );
+			case 'price_changed':
+				return sprintf(
+					/* translators: 1: product name, 2: old price, 3: new price. */
+					__( '%1$s now costs %3$s (the catalog showed %2$s).', 'wpwa' ),
+					$name,
+					wp_strip_all_tags( wc_price( (float) ( $problem['old_price'] ?? 0 ), $args ) ),
+					wp_strip_all_tags( wc_price( (float) ( $problem['new_price'] ?? 0 ), $args ) )
+				);
+			case 'bad_quantity':
+				/* translators: %s: product name. */
+				return sprintf( __( '%s had no quantity and was left out.', 'wpwa' ), $name );
+			default:
+				/* translators: %s: product name. */
+				return sprintf( __( '%s could not be ordered.', 'wpwa' ), $name );
+		}
+	}
+
+	/**
+	 * Why a WhatsApp cart made no order, from the core's refusal code.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $code unknown_products, nothing_left, order_failed.
+	 * @return string
+	 */
+	public static function cart_refusal( string $code ): string {
+		switch ( $code ) {
+			case 'unknown_products':
+				return __( 'None of the products in the cart is sold here any more.', 'wpwa' );
+			case 'nothing_left':
+				return __( 'None of the products in the cart can be ordered now.', 'wpwa' );
+			default:
+				return __( 'The order could not be made; the shop has been told.', 'wpwa' );
+		}
+	}
+
+	/**
+	 * The WhatsApp answer to a customer's cart, line by line: the order and
+	 * its pay link, then what changed; or why no order was made.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param \WC_Order|null                  $order    The order, or null when none was made.
+	 * @param array<int,array<string,mixed>> $problems The plan's problems.
+	 * @param string                         $refusal  The refusal code when no order was made.
+	 * @return string[]
+	 */
+	public static function cart_reply( ?\WC_Order $order, array $problems, string $refusal ): array {
+		$lines = array();
+		if ( $order ) {
+			$lines[] = sprintf(
+				/* translators: 1: order number, 2: order total. */
+				__( 'Thank you! Your order #%1$s is ready, total %2$s.', 'wpwa' ),
+				$order->get_order_number(),
+				wp_strip_all_tags( wc_price( (float) $order->get_total(), array( 'currency' => $order->get_currency() ) ) )
+			);
+			/* translators: %s: the pay link. */
+			$lines[] = sprintf( __( 'Pay here: %s', 'wpwa' ), $order->get_checkout_payment_url() );
+		} else {
+			$lines[] = __( 'Sorry, we could not make an order from your cart.', 'wpwa' );
+			$lines[] = self::cart_refusal( $refusal );
+		}
+		if ( $problems ) {
+			$lines[] = '';
+			$lines[] = $order ? __( 'Some items changed:', 'wpwa' ) : __( 'What we found:', 'wpwa' );
+			foreach ( $problems as $problem ) {
+				$lines[] = '- ' . self::cart_problem( (array) $problem );
+			}
+		}
+		return $lines;
+	}
+
+	/**
+	 * "Order #123: 2 items, 45.00 €" for a vendor's part of a WhatsApp order.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,mixed> $part Orders\Panel::part(): number, items, total.
+	 * @return string
+	 */
+	public static function order_part_summary( array $part ): string {
+		$count = 0;
+		foreach ( (array) ( $part['items'] ?? array() ) as $item ) {
+			$count += (int) ( $item['quantity'] ?? 0 );
+		}
+		return sprintf(
+			/* translators: 1: order number, 2: number of items, 3: total of the vendor's items. */
+			_n( 'WhatsApp order #%1$s: %2$d item of yours, %3$s.', 'WhatsApp order #%1$s: %2$d items of yours, %3$s.', $count, 'wpwa' ),
+			(string) ( $part['number'] ?? '' ),
+			$count,
+			(string) ( $part['total'] ?? '' )
+		);
 	}
 }

@@ -124,6 +124,60 @@ abstract class Marketplace {
 	abstract public function product_vendor( int $product_id ): int;
 
 	/**
+	 * Makes the marketplace's own records of an order made outside its
+	 * checkout (a WhatsApp cart), the way its checkout does: sub-orders per
+	 * vendor where the marketplace splits orders (Dokan, MultiVendorX), its
+	 * vendor-order records where it keeps one order (WCFM), nothing where it
+	 * reads the order's items as they are (WC Vendors). Returns the order
+	 * that holds each vendor's part, by vendor user ID: a sub-order's ID, or
+	 * the order's own.
+	 *
+	 * @since 0.7.0
+	 *
+	 * Each integration of this plugin implements it; the default (one order
+	 * holding every vendor's items) keeps an integration written before 0.7.0
+	 * working.
+	 *
+	 * @param \WC_Order $order The order, saved with its items and totals.
+	 * @return array<int,int> Order ID by vendor user ID.
+	 */
+	public function place_order( \WC_Order $order ): array {
+		return $this->vendors_of_items( $order );
+	}
+
+	/**
+	 * The order's page in the marketplace's vendor dashboard, or '' where the
+	 * marketplace has none.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $order_id Order or sub-order ID.
+	 * @return string
+	 */
+	public function vendor_order_url( int $order_id ): string {
+		return '';
+	}
+
+	/**
+	 * Each vendor of the order's items, with the order's own ID: where the
+	 * order itself holds every vendor's part.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param \WC_Order $order The order.
+	 * @return array<int,int> Order ID by vendor user ID.
+	 */
+	protected function vendors_of_items( \WC_Order $order ): array {
+		$parts = array();
+		foreach ( $order->get_items() as $item ) {
+			if ( $item instanceof \WC_Order_Item_Product ) {
+				$parts[ \Wpwa\Plugin\Vendors::product_vendor( $item->get_product_id() ) ] = $order->get_id();
+			}
+		}
+		return $parts;
+	}
+
+	/**
 	 * How to find the vendor's products: by author (most marketplaces), or by
 	 * a product meta key holding one of some values (MultiVendorX's store).
 	 *

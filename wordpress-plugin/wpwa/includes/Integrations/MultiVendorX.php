@@ -378,4 +378,39 @@ final class MultiVendorX extends Marketplace {
 			'meta_values' => $this->owned_stores( $vendor_id ),
 		);
 	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * MultiVendorX makes one sub-order per store of the order's items
+	 * (`MultiVendorX()->order->create_store_orders()`, what its checkout hook
+	 * calls) and marks the order as having them.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param \WC_Order $order The order.
+	 */
+	public function place_order( \WC_Order $order ): array {
+		// MultiVendorX's container answers `order` through __get (isset() says false).
+		$manager = $this->is_loaded() ? MultiVendorX()->order : null;
+		if ( ! is_object( $manager ) || ! method_exists( $manager, 'create_store_orders' ) ) {
+			return $this->vendors_of_items( $order );
+		}
+		$existing = (array) $manager->get_suborders( $order->get_id() );
+		if ( ! $existing ) {
+			$manager->create_store_orders( $order );
+			$order->update_meta_data( \MultiVendorX\Utill::ORDER_META_SETTINGS['has_sub_order'], true );
+			$order->save();
+			$existing = (array) $manager->get_suborders( $order->get_id() );
+		}
+		$parts = array();
+		foreach ( $existing as $suborder ) {
+			if ( $suborder instanceof \WC_Order ) {
+				$store_id = (int) $suborder->get_meta( \MultiVendorX\Utill::POST_META_SETTINGS['store_id'] );
+				$owner    = $store_id > 0 ? (int) \MultiVendorX\Store\StoreUtil::get_primary_owner( $store_id ) : 0;
+				$parts[ $owner ] = $suborder->get_id();
+			}
+		}
+		return $parts ? $parts : $this->vendors_of_items( $order );
+	}
 }

@@ -202,4 +202,18 @@ final class WcVendors extends Marketplace {
 	public function product_vendor( int $product_id ): int {
 		return class_exists( 'WCV_Vendors' ) ? max( 0, (int) \WCV_Vendors::get_vendor_from_product( $product_id ) ) : 0;
 	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * WC Vendors keeps one order and reads each vendor's items from it (its
+	 * commissions are recorded when the order is paid): nothing to make.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param \WC_Order $order The order.
+	 */
+	public function place_order( \WC_Order $order ): array {
+		return $this->vendors_of_items( $order );
+	}
 }

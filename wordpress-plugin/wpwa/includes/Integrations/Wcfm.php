@@ -295,4 +295,34 @@ final class Wcfm extends Marketplace {
 	public function product_vendor( int $product_id ): int {
 		return function_exists( 'wcfm_get_vendor_id_by_post' ) ? (int) wcfm_get_vendor_id_by_post( $product_id ) : 0;
 	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * WCFM keeps one order and records each vendor's items in its own
+	 * vendor-order table on `woocommerce_checkout_order_processed`; the same
+	 * function records this order, so it shows in each vendor's WCFM orders.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param \WC_Order $order The order.
+	 */
+	public function place_order( \WC_Order $order ): array {
+		global $WCFMmp; // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase -- WCFM's global.
+		if ( is_object( $WCFMmp ) && isset( $WCFMmp->wcfmmp_commission ) && method_exists( $WCFMmp->wcfmmp_commission, 'wcfmmp_checkout_order_processed' ) ) { // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+			$WCFMmp->wcfmmp_commission->wcfmmp_checkout_order_processed( $order->get_id(), array(), $order ); // phpcs:ignore WordPress.NamingConventions.ValidVariableName.VariableNotSnakeCase
+		}
+		return $this->vendors_of_items( $order );
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $order_id Order ID.
+	 */
+	public function vendor_order_url( int $order_id ): string {
+		return function_exists( 'get_wcfm_view_order_url' ) ? (string) get_wcfm_view_order_url( $order_id ) : '';
+	}
 }

@@ -161,13 +161,14 @@ final class Notifier {
 	 * message as {{1}} and {{2}}).
 	 *
 	 * @since 0.5.0
+	 * @since 0.7.0 Public: orders from WhatsApp carts tell vendors the same way.
 	 *
 	 * @param int                 $vendor_id    Vendor user ID.
 	 * @param string              $number       The vendor's WhatsApp number (digits).
 	 * @param array<string,mixed> $conversation Conversation summary (may be empty).
 	 * @return void
 	 */
-	private static function whatsapp( int $vendor_id, string $number, array $conversation ): void {
+	public static function whatsapp( int $vendor_id, string $number, array $conversation ): void {
 		$template = (string) Config::get( 'notify_template' );
 		if ( '' === $template ) {
 			return;

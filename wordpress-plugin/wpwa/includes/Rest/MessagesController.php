@@ -18,6 +18,7 @@ use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Messages\Notifier;
+use Wpwa\Plugin\Orders\Carts;
 use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
@@ -231,6 +232,8 @@ final class MessagesController extends BaseController {
 			}
 
 			Notifier::after_response( (array) $outcome );
+			// Carts become orders on Action Scheduler, never in this request.
+			Carts::queue( (array) ( $outcome['carts'] ?? array() ) );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );
