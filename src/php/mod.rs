@@ -3,6 +3,7 @@
 //! store handle; every decision is made by the core modules it calls.
 
 mod admin;
+mod chat;
 mod checks;
 mod convert;
 mod directory;
@@ -1004,7 +1005,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    rules::register(checks::register(overview::register(directory::register(
-        privacy::register(admin::register(module)),
+    chat::register(rules::register(checks::register(overview::register(
+        directory::register(privacy::register(admin::register(module))),
     ))))
 }

@@ -47,6 +47,7 @@ final class Plugin {
 		Catalog\Checks::class,
 		Catalog\Panel::class,
 		Integrations\Marketplaces::class,
+		ChatButton\Button::class,
 	);
 
 	/**
@@ -61,6 +62,7 @@ final class Plugin {
 		Admin\VendorsPage::class,
 		Admin\CatalogSettings::class,
 		Admin\MessagesSettings::class,
+		Admin\ChatButtonSettings::class,
 		Admin\CloudConnectionsBox::class,
 		Admin\LogsPage::class,
 		Admin\SiteHealth::class,

@@ -124,6 +124,18 @@ abstract class Marketplace {
 	abstract public function product_vendor( int $product_id ): int;
 
 	/**
+	 * Hooks `$render` into the marketplace's public store page, where it prints
+	 * the chat button of the store's vendor: `$render( int $vendor_id )`.
+	 * Called once, only when the plugin is loaded.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 * @return void
+	 */
+	abstract public function register_store_button( callable $render ): void;
+
+	/**
 	 * How to find the vendor's products: by author (most marketplaces), or by
 	 * a product meta key holding one of some values (MultiVendorX's store).
 	 *

@@ -233,6 +233,29 @@ final class MultiVendorX extends Marketplace {
 	/**
 	 * {@inheritDoc}
 	 *
+	 * MultiVendorX 5's store page: `multivendorx_after_store_banner` (the
+	 * store's ID); the button is the store's primary owner's.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 */
+	public function register_store_button( callable $render ): void {
+		add_action(
+			'multivendorx_after_store_banner',
+			static function ( $store_id ) use ( $render ): void {
+				$vendor_id = (int) $store_id > 0 ? (int) \MultiVendorX\Store\StoreUtil::get_primary_owner( (int) $store_id ) : 0;
+				if ( $vendor_id > 0 ) {
+					$render( $vendor_id );
+				}
+			},
+			20
+		);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
 	 * @since 0.7.0
 	 */
 	public function tab_url(): string {
