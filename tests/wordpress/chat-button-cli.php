@@ -24,6 +24,8 @@
 
 require __DIR__ . '/cli-bootstrap.php';
 require $wpwa_docroot . '/wp-load.php';
+// add_settings_error() / get_settings_errors(), which the option's sanitize callback reports through.
+require_once ABSPATH . 'wp-admin/includes/template.php';
 require_once __DIR__ . '/marketplaces/loader.php';
 require_once __DIR__ . '/products.php';
 

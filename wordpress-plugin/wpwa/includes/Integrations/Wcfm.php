@@ -246,9 +246,7 @@ final class Wcfm extends Marketplace {
 			static function ( $store_user ) use ( $render ): void {
 				$vendor_id = is_object( $store_user ) && isset( $store_user->ID ) ? (int) $store_user->ID : 0;
 				if ( $vendor_id > 0 ) {
-					echo '<div class="wpwa-chat-button-row wpwa-chat-button-row--wcfm">';
 					$render( $vendor_id );
-					echo '</div>';
 				}
 			},
 			20
