@@ -1,12 +1,13 @@
 // The "Chat with {store} on WhatsApp" button (issue 13), in Chromium, on real
 // WooCommerce and the real marketplace plugins (WCFM, the suite's default;
-// Dokan for a second store page):
+// MultiVendorX, Dokan and WC Vendors for their store pages, switched to as
+// marketplaces.test.mjs does and back to WCFM at the end):
 //  - on a product page it is a real link to wa.me with the prefilled text the
 //    core made; that text, sent back through the sandbox as the customer's
 //    message, reaches that product's vendor (their Customer messages panel),
 //    not the other vendor; on a desktop a QR code of the same link shows, on
 //    a phone it does not (screenshots chat-button-product*.png);
-//  - the vendor's store page shows it (chat-button-store-*.png), the
+//  - each marketplace's store page shows it (chat-button-store-*.png), the
 //    [wpwa_chat_button] shortcode and the wpwa/chat-button block render it;
 //  - the vendor's "hide the chat button" preference (saved in the dashboard's
 //    Preferences panel) hides it on their product and store pages only;
@@ -308,22 +309,30 @@ test('a shop page with 48 products makes no more database queries with the butto
   assert.ok(on.count <= off.count, `button on: ${on.count} queries; off: ${off.count}`);
 });
 
-test('under Dokan the store page shows the button too', async () => {
-  const mp = useMarketplace('dokan');
-  const vendor = mp.vendors[0];
-  const storeUrl = chat('store_url', { vendor_id: vendor.id }).url;
-  assert.ok(storeUrl, 'Dokan gives the vendor a store page');
-  const { context, page, problems } = await newPage();
-  try {
-    await page.goto(storeUrl);
-    const button = page.locator('.wpwa-chat-button--store');
-    await button.waitFor({ state: 'visible' });
-    assert.equal(Number(await button.getAttribute('data-vendor')), vendor.id);
-    assert.equal((await button.locator('.wpwa-chat-button__label').innerText()).trim(), `Chat with ${vendor.store_name} on WhatsApp`);
-    assert.ok(await button.locator('.wpwa-chat-button__qr img').isVisible(), 'the QR code shows on a desktop');
-    await shoot(page, 'chat-button-store-dokan');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
-});
+// MultiVendorX before Dokan: both installers want the page slug "dashboard"
+// (see marketplaces.test.mjs).
+for (const name of ['multivendorx', 'dokan', 'wcvendors']) {
+  test(`under ${name} the store page shows the button too`, async () => {
+    const mp = useMarketplace(name);
+    const vendor = mp.vendors[0];
+    const storeUrl = chat('store_url', { vendor_id: vendor.id }).url;
+    assert.ok(storeUrl, `${name} gives the vendor a store page`);
+    const { context, page, problems } = await newPage();
+    try {
+      const res = await page.goto(storeUrl);
+      assert.equal(res.status(), 200, `the store page ${storeUrl} answers`);
+      const button = page.locator('.wpwa-chat-button--store');
+      await button.waitFor({ state: 'visible' });
+      assert.equal(await button.count(), 1, 'one button on the store page');
+      assert.equal(Number(await button.getAttribute('data-vendor')), vendor.id);
+      assert.equal((await button.locator('.wpwa-chat-button__label').innerText()).trim(), `Chat with ${vendor.store_name} on WhatsApp`);
+      assert.match(prefilled(await button.locator('a').getAttribute('href')), new RegExp(`#${await button.getAttribute('data-code')}$`));
+      assert.ok(await button.locator('.wpwa-chat-button__qr img').isVisible(), 'the QR code shows on a desktop');
+      assert.equal(wpwaErrorsIn(await page.content()), null, 'no PHP errors from wpwa');
+      await shoot(page, `chat-button-store-${name}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
