@@ -189,14 +189,15 @@ final class Button {
 	 *
 	 * @since 0.7.0
 	 *
-	 * @param int $vendor_id Vendor user ID.
+	 * @param int  $vendor_id Vendor user ID.
+	 * @param bool $with_qr   Whether to add the desktop QR code.
 	 * @return void
 	 */
-	public static function store_page( int $vendor_id ): void {
+	public static function store_page( int $vendor_id, bool $with_qr = true ): void {
 		if ( ! Config::get( 'enabled' ) || ! Config::get( 'store_page' ) ) {
 			return;
 		}
-		echo self::for_vendor( $vendor_id, '', true, 'store' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- markup() escapes.
+		echo self::for_vendor( $vendor_id, '', $with_qr, 'store' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- markup() escapes.
 	}
 
 	/**

@@ -125,8 +125,10 @@ abstract class Marketplace {
 
 	/**
 	 * Hooks `$render` into the marketplace's public store page, where it prints
-	 * the chat button of the store's vendor: `$render( int $vendor_id )`.
-	 * Called once, only when the plugin is loaded.
+	 * the chat button of the store's vendor: `$render( int $vendor_id, bool
+	 * $with_qr = true )` (without the QR code where the page's markup is
+	 * filtered in a way that drops it). Called once, only when the plugin is
+	 * loaded.
 	 *
 	 * @since 0.7.0
 	 *
