@@ -304,6 +304,35 @@ test('a vendor who hides the button in their Preferences loses it on their pages
   assert.deepEqual(buttonsIn(await visit(productUrl(loadProducts.ids[1]))).map((b) => b.vendor), [vendorA.id], 'shown again');
 });
 
+test('the admin words and places the button on the settings page; the core\'s rulebook refuses a bad number', async () => {
+  const { context, page, problems } = await newPage();
+  try {
+    await logIn(context, admin.login, admin.password);
+    const settingsUrl = `${baseUrl}/wp-admin/admin.php?page=wpwa-settings`;
+    await page.goto(settingsUrl);
+    await page.locator('#wpwa_chat_button_label').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#wpwa_chat_button_number').getAttribute('pattern'), '\\+?[0-9]{6,15}', 'the number field takes its pattern from the core');
+    await page.fill('#wpwa_chat_button_label', 'Message {store} on WhatsApp');
+    await page.check('input[name="wpwa_chat_button[product_position]"][value="after_summary"]');
+    // A number the rulebook refuses (no pattern check in the browser: novalidate-like submit through the form's own button).
+    await page.locator('#wpwa_chat_button_number').evaluate((input) => input.removeAttribute('pattern'));
+    await page.fill('#wpwa_chat_button_number', '12');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="options.php"] #submit')]);
+    assert.ok(await page.locator('.notice-error, .error').filter({ hasText: /WhatsApp number/ }).count() > 0, 'the refused number is reported');
+    assert.equal(await page.locator('#wpwa_chat_button_number').inputValue(), `+${NUMBER}`, 'the saved number is kept');
+    assert.equal(await page.locator('#wpwa_chat_button_label').inputValue(), 'Message {store} on WhatsApp');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+  const html = await visit(productUrl(loadProducts.ids[2]));
+  const [button] = buttonsIn(html);
+  assert.equal(button.vendor, vendorA.id);
+  assert.match(html, new RegExp(`>Message ${vendorA.store_name.replace('&', '&amp;')} on WhatsApp<`));
+  assert.ok(html.indexOf('wpwa-chat-button--product') > html.indexOf('</form>', html.indexOf('class="cart"')), 'after the summary, not inside the add-to-cart area');
+  chat('settings', { label: '', product_position: 'after_add_to_cart' });
+});
+
 test('a shop page with 48 products makes no more database queries with the button on than off', async () => {
   const measure = async (enabled) => {
     chat('settings', { enabled });

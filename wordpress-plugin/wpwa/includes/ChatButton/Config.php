@@ -158,13 +158,16 @@ final class Config {
 				$ruled[ $text ] = sanitize_text_field( $ruled[ $text ] );
 			}
 		}
-		$labels  = array(
+		$labels   = array(
 			'number'  => __( 'The WhatsApp number', 'wpwa' ),
 			'label'   => __( 'The button wording', 'wpwa' ),
 			'message' => __( 'The prefilled message', 'wpwa' ),
 		);
-		$checked = Rules::sanitize( self::RULES_GROUP, self::OPTION, $ruled, $labels );
-		$clean   = array_merge( $clean, $checked );
+		$messages = array(
+			'number' => static fn(): string => __( 'Enter the chat buttons\' WhatsApp number with its country code, like +1 555 010 0001; the previous value was kept.', 'wpwa' ),
+		);
+		$checked  = Rules::sanitize( self::RULES_GROUP, self::OPTION, $ruled, $labels, $messages );
+		$clean    = array_merge( $clean, $checked );
 		if ( isset( $clean['number'] ) ) {
 			$clean['number'] = ltrim( (string) $clean['number'], '+' );
 		}
