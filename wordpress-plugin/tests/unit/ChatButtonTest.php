@@ -106,4 +106,62 @@ final class ChatButtonTest extends TestCase {
 		self::settings( array( 'product_position' => 'in_the_footer' ) );
 		$this->assertSame( 'after_add_to_cart', Config::get( 'product_position' ) );
 	}
+
+	/**
+	 * The number a vendor's button writes to: the marketplace's under model
+	 * 1, the vendor's connection's under model 2 (none: no button), the
+	 * sandbox's in sandbox mode when none is set; the filter has the last word.
+	 *
+	 * @return void
+	 */
+	public function test_number_by_model(): void {
+		require_once ABSPATH . WPINC . '/meta.php';
+		require_once ABSPATH . WPINC . '/user.php';
+		$vendor = 4242;
+		// The vendor's connection assignment, answered through WordPress's own short-circuit (no database here).
+		$meta = static function ( $value, $object_id, $meta_key ) use ( $vendor ) {
+			return 'wpwa_cloud_connection' === $meta_key ? array( (int) $object_id === $vendor ? 'shop-one' : '' ) : $value;
+		};
+		add_filter( 'get_user_metadata', $meta, 10, 3 );
+		OptionsFixture::answer(
+			'wpwa_cloud_connections',
+			array(
+				'shop-one' => array(
+					'label'           => 'Shop one',
+					'phone_number_id' => '123',
+					'display_number'  => '15550109999',
+				),
+			)
+		);
+		$model = static function ( string $integration_model, bool $sandbox ): void {
+			OptionsFixture::answer(
+				\Wpwa\Plugin\Settings::OPTION,
+				array(
+					'integration_model' => $integration_model,
+					'sandbox_mode'      => $sandbox,
+				)
+			);
+		};
+		try {
+			self::settings( array( 'number' => '15550100002' ) );
+			$model( 'central', false );
+			$this->assertSame( '15550100002', Button::number( $vendor ), 'model 1: the marketplace\'s number' );
+			$model( 'per_vendor', false );
+			$this->assertSame( '15550109999', Button::number( $vendor ), 'model 2: the vendor\'s connection\'s number' );
+			$this->assertSame( '', Button::number( $vendor + 1 ), 'model 2 without a connection: no number, no button' );
+
+			self::settings( array( 'number' => '' ) );
+			$model( 'central', true );
+			$this->assertSame( Button::SANDBOX_NUMBER, Button::number( $vendor ), 'sandbox mode: the sandbox\'s number' );
+			$model( 'central', false );
+			$this->assertSame( '', Button::number( $vendor ) );
+
+			$filter = static fn( string $number, int $vendor_id ): string => '1555' . $vendor_id;
+			add_filter( 'wpwa_chat_button_number', $filter, 10, 2 );
+			$this->assertSame( '1555' . $vendor, Button::number( $vendor ) );
+			remove_filter( 'wpwa_chat_button_number', $filter, 10 );
+		} finally {
+			remove_filter( 'get_user_metadata', $meta, 10 );
+		}
+	}
 }
