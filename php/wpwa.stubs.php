@@ -315,6 +315,23 @@ namespace Wpwa {
     function catalog_sync_status(int $vendor_id, ?int $job_id = null): ?array {}
 
     /**
+     * The chat button's link to `$number` (a WhatsApp number; `+`, spaces, dashes and
+     * brackets allowed) with `$pattern` filled in (`{product}`, `{store}`, `{code}` as
+     * `#CODE`, appended when missing; no other `#`): `url` (`https://wa.me/…?text=…`),
+     * `text`, `code` (without `#`) and `number` (digits). Customer messages with this
+     * text are routed to the vendor whose directory code is `$code`. Throws
+     * `Wpwa\ValidationException` for a bad number or a code without letters or digits.
+     *
+     * @param string $number
+     * @param string $pattern
+     * @param string $product
+     * @param string $store
+     * @param string $code
+     * @return array
+     */
+    function chat_link(string $number, string $pattern, string $product, string $store, string $code): array {}
+
+    /**
      * Answers the Cloud API's webhook handshake: the challenge when `$mode` is
      * `subscribe` and `$token` matches `$expected` (constant time), else null (send 403).
      *
@@ -630,6 +647,15 @@ namespace Wpwa {
      * @return string
      */
     function privacy_whatsapp_id(string $number): string {}
+
+    /**
+     * `$value` as a QR code: a standalone SVG document (at least 264 px wide, with its
+     * quiet zone). Throws `Wpwa\ValidationException` when the value is too long.
+     *
+     * @param string $value
+     * @return string
+     */
+    function qr_svg(string $value): string {}
 
     /**
      * The vendor's response figures for customer messages since `$since` (Unix seconds):

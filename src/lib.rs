@@ -10,6 +10,7 @@
 //! the `Wpwa\` exception tree.
 
 pub mod catalog;
+pub mod chat_link;
 pub mod clock;
 pub mod cloud;
 pub mod conversation;

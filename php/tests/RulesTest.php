@@ -11,7 +11,7 @@ final class RulesTest extends WpwaTestCase
     {
         $limits = \Wpwa\limits();
         self::assertSame(
-            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'log', 'auth', 'privacy', 'gateway', 'webhooks'],
+            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'chat_button', 'log', 'auth', 'privacy', 'gateway', 'webhooks'],
             array_keys($limits)
         );
         self::assertSame(['type' => 'integer', 'min' => 1, 'max' => 100], $limits['catalog']['batch_size']);

@@ -3,6 +3,7 @@
 //! store handle; every decision is made by the core modules it calls.
 
 mod admin;
+mod chat;
 mod checks;
 mod convert;
 mod directory;
@@ -1012,9 +1013,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    orders::register(rules::register(checks::register(overview::register(
-        directory::register(privacy::register(admin::register(templates::register(
-            module,
-        )))),
-    ))))
+    chat::register(orders::register(rules::register(checks::register(overview::register(
+        directory::register(privacy::register(admin::register(templates::register(module)))),
+    )))))
 }

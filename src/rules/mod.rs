@@ -147,6 +147,14 @@ pub const OPEN_MINUTE: Bounds = Bounds::new(0, DAY_MINUTES as i64 - 1);
 /// Closing minute of a day, `24:00` included.
 pub const CLOSE_MINUTE: Bounds = Bounds::new(0, DAY_MINUTES as i64);
 
+// Chat buttons (chat_link).
+/// Longest prefilled-message pattern of the chat button, in characters.
+pub const MAX_CHAT_MESSAGE_CHARS: usize = 300;
+/// Longest product name a chat button's message carries, in characters.
+pub const MAX_CHAT_PRODUCT_CHARS: usize = 80;
+/// Longest chat button wording, in characters.
+pub const MAX_CHAT_LABEL_CHARS: usize = 80;
+
 // Activity log, REST tokens, privacy tools, webhooks.
 /// Longest activity-log kind (`session.connected`, `catalog.sync`).
 pub const MAX_LOG_KIND: usize = 40;
@@ -494,7 +502,7 @@ pub enum Rule {
 #[derive(Debug, Clone, Copy)]
 pub struct Group {
     /// The group's name (`settings`, `catalog`, `messages`, `cloud_connection`,
-    /// `gateway_connection`, `preferences`, `log`, `auth`, `privacy`, `gateway`,
+    /// `gateway_connection`, `preferences`, `chat_button`, `log`, `auth`, `privacy`, `gateway`,
     /// `webhooks`).
     pub name: &'static str,
     /// Its ruled fields.
@@ -594,6 +602,13 @@ pub const GROUPS: &[Group] = &[
             ("phone_number_id", id(false)),
             ("waba_id", id(true)),
             ("catalog_id", id(true)),
+            (
+                "display_number",
+                Rule::Format {
+                    format: Format::PhoneNumber,
+                    optional: true,
+                },
+            ),
             ("access_token", Rule::Credential(CLOUD_ACCESS_TOKEN)),
             ("app_secret", Rule::Credential(CLOUD_SECRET)),
             ("verify_token", Rule::Credential(CLOUD_SECRET)),
@@ -628,6 +643,20 @@ pub const GROUPS: &[Group] = &[
             ("weekday", Rule::Integer(WEEKDAY)),
             ("open_minute", Rule::Integer(OPEN_MINUTE)),
             ("close_minute", Rule::Integer(CLOSE_MINUTE)),
+        ],
+    },
+    Group {
+        name: "chat_button",
+        fields: &[
+            (
+                "number",
+                Rule::Format {
+                    format: Format::PhoneNumber,
+                    optional: true,
+                },
+            ),
+            ("label", Rule::Text(MAX_CHAT_LABEL_CHARS)),
+            ("message", Rule::Text(MAX_CHAT_MESSAGE_CHARS)),
         ],
     },
     Group {

@@ -126,3 +126,16 @@ export function phpErrorsIn(html) {
   const at = Math.max(0, m.index - 100);
   return html.slice(at, m.index + 400);
 }
+
+/**
+ * PHP errors a page displays that come from wpwa (its files or its classes) or
+ * that broke the page, or null. Marketplaces' own notices on a block theme
+ * (WCFM and WC Vendors call get_header()) are theirs; the run's PHP error log
+ * check holds wpwa to none at all.
+ */
+export function wpwaErrorsIn(html) {
+  if (/There has been a critical error on this website/.test(html)) return 'WordPress critical error page';
+  const errors = html.match(/<b>(?:Fatal error|Parse error|Warning|Notice|Deprecated|Recoverable fatal error)<\/b>:[\s\S]*? on line <b>\d+<\/b>/g) || [];
+  const ours = errors.filter((e) => /\/plugins\/wpwa\/|Wpwa\\|<b>Fatal error<\/b>|<b>Parse error<\/b>/.test(e));
+  return ours.length ? ours.join('\n') : null;
+}

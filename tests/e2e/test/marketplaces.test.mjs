@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, docroot, testToken, chromium, artifactsDir } from '../lib/env.js';
-import { Client } from '../lib/http.js';
+import { Client, wpwaErrorsIn } from '../lib/http.js';
 import { SANDBOX, BROWSER_ARGS, sandbox, waitFor, logIn } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -85,19 +85,6 @@ const screenshots = [];
 
 function stripSlash(url) {
   return String(url).replace(/\/+$/, '');
-}
-
-/**
- * PHP errors the page displays that come from wpwa (its files or its
- * classes) or that broke the page. The marketplaces' own notices on a block
- * theme (WCFM and WC Vendors call get_header()) are theirs; the run's PHP
- * error log check holds wpwa to none at all.
- */
-function wpwaErrorsIn(html) {
-  if (/There has been a critical error on this website/.test(html)) return 'WordPress critical error page';
-  const errors = html.match(/<b>(?:Fatal error|Parse error|Warning|Notice|Deprecated|Recoverable fatal error)<\/b>:[\s\S]*? on line <b>\d+<\/b>/g) || [];
-  const ours = errors.filter((e) => /\/plugins\/wpwa\/|Wpwa\\|<b>Fatal error<\/b>|<b>Parse error<\/b>/.test(e));
-  return ours.length ? ours.join('\n') : null;
 }
 
 function myAccount(message) {

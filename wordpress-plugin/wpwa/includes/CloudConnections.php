@@ -129,7 +129,7 @@ final class CloudConnections {
 				continue;
 			}
 			$entry = array( 'label' => isset( $conn['label'] ) ? (string) $conn['label'] : $id );
-			foreach ( array_merge( self::IDS, array_keys( self::SECRETS ) ) as $key ) {
+			foreach ( array_merge( self::IDS, array( 'display_number' ), array_keys( self::SECRETS ) ) as $key ) {
 				$entry[ $key ] = isset( $conn[ $key ] ) ? (string) $conn[ $key ] : '';
 			}
 			$clean[ $id ] = $entry;
@@ -156,7 +156,8 @@ final class CloudConnections {
 	 * @since 0.5.0
 	 *
 	 * @param string               $id     Connection ID.
-	 * @param array<string,string> $fields label, phone_number_id, waba_id, catalog_id and the secrets in clear.
+	 * @param array<string,string> $fields label, phone_number_id, waba_id, catalog_id, display_number
+	 *                                     (since 0.7.0: the number's digits, for chat buttons) and the secrets in clear.
 	 * @return true|WP_Error
 	 */
 	public static function save( string $id, array $fields ) {
@@ -164,6 +165,8 @@ final class CloudConnections {
 		foreach ( array_merge( array( 'label' ), self::IDS ) as $key ) {
 			$values[ $key ] = trim( (string) ( $fields[ $key ] ?? '' ) );
 		}
+		// The number customers see (chat buttons), written with spaces or dashes.
+		$values['display_number'] = (string) preg_replace( '/[\s\-().]/', '', (string) ( $fields['display_number'] ?? '' ) );
 		$checked = Rules::check( self::RULES_GROUP, $values );
 		if ( is_wp_error( $checked ) ) {
 			return $checked;
@@ -184,6 +187,7 @@ final class CloudConnections {
 		foreach ( self::IDS as $key ) {
 			$entry[ $key ] = (string) $checked['values'][ $key ];
 		}
+		$entry['display_number'] = ltrim( (string) $checked['values']['display_number'], '+' );
 		foreach ( array_keys( self::SECRETS ) as $key ) {
 			$sealed = self::credential( $key )->seal_submitted( $fields[ $key ] ?? '', $key );
 			if ( is_wp_error( $sealed ) ) {

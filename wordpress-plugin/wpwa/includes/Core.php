@@ -418,6 +418,36 @@ final class Core {
 	}
 
 	/**
+	 * The chat button's link: `url` (wa.me with the prefilled text), `text`,
+	 * `code` and `number` (digits), made by the core so that the text routes
+	 * back to the vendor whose directory code is `$code`.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $number  The WhatsApp number to write to.
+	 * @param string $pattern The message pattern ({product}, {store}, {code}).
+	 * @param string $product The product's name ('' on a store page).
+	 * @param string $store   The store's name.
+	 * @param string $code    The vendor's directory code.
+	 * @return array{url:string,text:string,code:string,number:string}|WP_Error
+	 */
+	public static function chat_link( string $number, string $pattern, string $product, string $store, string $code ) {
+		return self::call( static fn() => \Wpwa\chat_link( $number, $pattern, $product, $store, $code ), false );
+	}
+
+	/**
+	 * A value as a QR code (an SVG document).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $value The value, e.g. a chat link.
+	 * @return string|WP_Error
+	 */
+	public static function qr_svg( string $value ) {
+		return self::call( static fn() => \Wpwa\qr_svg( $value ), false );
+	}
+
+	/**
 	 * One of a vendor's conversations.
 	 *
 	 * @since 0.6.0

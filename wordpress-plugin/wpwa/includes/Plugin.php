@@ -50,6 +50,7 @@ final class Plugin {
 		Integrations\Marketplaces::class,
 		Orders\Carts::class,
 		Orders\Panel::class,
+		ChatButton\Button::class,
 	);
 
 	/**
@@ -64,6 +65,7 @@ final class Plugin {
 		Admin\VendorsPage::class,
 		Admin\CatalogSettings::class,
 		Admin\MessagesSettings::class,
+		Admin\ChatButtonSettings::class,
 		Admin\CloudConnectionsBox::class,
 		Admin\LogsPage::class,
 		Admin\TemplatesPage::class,

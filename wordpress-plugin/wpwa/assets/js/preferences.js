@@ -122,7 +122,7 @@
 		if ( ! prefs || typeof prefs !== 'object' ) {
 			return;
 		}
-		[ 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away' ].forEach( function ( name ) {
+		[ 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away', 'hide_chat_button' ].forEach( function ( name ) {
 			var box = control( form, name );
 			if ( box && box.type === 'checkbox' ) {
 				box.checked = !! prefs[ name ];

@@ -172,6 +172,10 @@ final class CloudConnectionsBox {
 							<td><input type="text" inputmode="numeric"<?php echo esc_rule_attributes( CloudConnections::RULES_GROUP, $key ); ?> id="wpwa_cloud_<?php echo esc_attr( $key ); ?>" name="<?php echo esc_attr( $key ); ?>" class="regular-text code" value="<?php echo esc_attr( $editing ? $editing[ $key ] : '' ); ?>" <?php echo 'phone_number_id' === $key ? 'required' : ''; ?> /></td>
 						</tr>
 					<?php endforeach; ?>
+					<tr>
+						<th scope="row"><label for="wpwa_cloud_display_number"><?php esc_html_e( 'WhatsApp number', 'wpwa' ); ?></label></th>
+						<td><input type="tel"<?php echo esc_rule_attributes( CloudConnections::RULES_GROUP, 'display_number' ); ?> id="wpwa_cloud_display_number" name="display_number" class="regular-text code" placeholder="+1 555 010 0001" value="<?php echo esc_attr( $editing && '' !== $editing['display_number'] ? '+' . $editing['display_number'] : '' ); ?>" /><p class="description"><?php esc_html_e( 'The number itself, with its country code: the chat buttons of the vendors using this connection write to it.', 'wpwa' ); ?></p></td>
+					</tr>
 					<?php foreach ( $secrets as $key => $label ) : ?>
 						<?php $mask = $editing ? CloudConnections::masked( $editing, $key ) : ''; ?>
 						<tr>
@@ -206,7 +210,7 @@ final class CloudConnectionsBox {
 		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified above.
 		$id     = sanitize_key( wp_unslash( (string) ( $_POST['connection'] ?? '' ) ) );
 		$fields = array( 'label' => sanitize_text_field( wp_unslash( (string) ( $_POST['label'] ?? '' ) ) ) );
-		foreach ( CloudConnections::IDS as $key ) {
+		foreach ( array_merge( CloudConnections::IDS, array( 'display_number' ) ) as $key ) {
 			$fields[ $key ] = sanitize_text_field( wp_unslash( (string) ( $_POST[ $key ] ?? '' ) ) );
 		}
 		foreach ( array_keys( CloudConnections::SECRETS ) as $key ) {

@@ -185,6 +185,29 @@ final class Dokan extends Marketplace {
 	/**
 	 * {@inheritDoc}
 	 *
+	 * Dokan's store page: `dokan_store_profile_frame_after` (the store's user
+	 * data and store info), under the store's profile frame.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 */
+	public function register_store_button( callable $render ): void {
+		add_action(
+			'dokan_store_profile_frame_after',
+			static function ( $store_user ) use ( $render ): void {
+				$vendor_id = is_object( $store_user ) && isset( $store_user->ID ) ? (int) $store_user->ID : 0;
+				if ( $vendor_id > 0 ) {
+					$render( $vendor_id );
+				}
+			},
+			20
+		);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
 	 * @since 0.7.0
 	 */
 	public function tab_url(): string {

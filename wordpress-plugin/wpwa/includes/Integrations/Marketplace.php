@@ -176,6 +176,22 @@ abstract class Marketplace {
 		}
 		return $parts;
 	}
+	 * Hooks `$render` into the marketplace's public store page, where it prints
+	 * the chat button of the store's vendor: `$render( int $vendor_id, bool
+	 * $with_qr = true )` (without the QR code where the page's markup is
+	 * filtered in a way that drops it). Called once, only when the plugin is
+	 * loaded.
+	 *
+	 * @since 0.7.0
+	 *
+	 * Each integration of this plugin implements it; the default (no store
+	 * page button) keeps an integration written before 0.7.0 working.
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 * @return void
+	 */
+	public function register_store_button( callable $render ): void {
+	}
 
 	/**
 	 * How to find the vendor's products: by author (most marketplaces), or by

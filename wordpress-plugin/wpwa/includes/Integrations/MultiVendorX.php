@@ -233,6 +233,63 @@ final class MultiVendorX extends Marketplace {
 	/**
 	 * {@inheritDoc}
 	 *
+	 * MultiVendorX 5's store page, the button of the store's primary owner
+	 * after the store's banner: with a classic theme on
+	 * `multivendorx_after_store_banner` (the store's ID); with a block theme
+	 * MultiVendorX renders the page from blocks (templates/store/store-wrapper.php)
+	 * and passes them through wp_kses_post(), so the button follows the
+	 * `multivendorx/store-banner` block, without the QR code (kses drops its
+	 * `data:` image).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 */
+	public function register_store_button( callable $render ): void {
+		add_action(
+			'multivendorx_after_store_banner',
+			static function ( $store_id ) use ( $render ): void {
+				$vendor_id = (int) $store_id > 0 ? (int) \MultiVendorX\Store\StoreUtil::get_primary_owner( (int) $store_id ) : 0;
+				if ( $vendor_id > 0 ) {
+					$render( $vendor_id );
+				}
+			},
+			20
+		);
+		add_filter(
+			'render_block_multivendorx/store-banner',
+			function ( $content ) use ( $render ) {
+				$vendor_id = $this->store_page_owner();
+				if ( $vendor_id <= 0 ) {
+					return $content;
+				}
+				ob_start();
+				$render( $vendor_id, false );
+				return $content . ob_get_clean();
+			},
+			20
+		);
+	}
+
+	/**
+	 * The primary owner of the store whose page is shown (0 elsewhere).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return int
+	 */
+	private function store_page_owner(): int {
+		$slug = (string) get_query_var( (string) MultiVendorX()->setting->get_setting( 'store_url', 'store' ) );
+		if ( '' === $slug ) {
+			return 0;
+		}
+		$store = \MultiVendorX\Store\Store::get_store( $slug, 'slug' );
+		return $store instanceof \MultiVendorX\Store\Store && $store->get_id() > 0 ? (int) \MultiVendorX\Store\StoreUtil::get_primary_owner( (int) $store->get_id() ) : 0;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
 	 * @since 0.7.0
 	 */
 	public function tab_url(): string {

@@ -140,6 +140,35 @@ final class WcVendors extends Marketplace {
 	/**
 	 * {@inheritDoc}
 	 *
+	 * WC Vendors' store page is WooCommerce's product archive for the vendor
+	 * (`WCV_Vendors::is_vendor_page()`); its own header hooks fire only when
+	 * shop headers are on, so the button follows the shop description on
+	 * `woocommerce_before_main_content` (WC Vendors prints its header at 20
+	 * and the description at 30).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 */
+	public function register_store_button( callable $render ): void {
+		add_action(
+			'woocommerce_before_main_content',
+			static function () use ( $render ): void {
+				if ( ! class_exists( 'WCV_Vendors' ) || ! \WCV_Vendors::is_vendor_page() ) {
+					return;
+				}
+				$vendor_id = (int) \WCV_Vendors::get_vendor_id( urldecode( (string) get_query_var( 'vendor_shop' ) ) );
+				if ( $vendor_id > 0 ) {
+					$render( $vendor_id );
+				}
+			},
+			35
+		);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
 	 * @since 0.7.0
 	 */
 	public function tab_url(): string {

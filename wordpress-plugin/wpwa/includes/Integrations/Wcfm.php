@@ -233,6 +233,29 @@ final class Wcfm extends Marketplace {
 	/**
 	 * {@inheritDoc}
 	 *
+	 * WCFM Marketplace's store page: `wcfmmp_after_store_header` (the store's
+	 * user data and store info), under the banner and the store's header.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param callable $render Prints the button of a vendor.
+	 */
+	public function register_store_button( callable $render ): void {
+		add_action(
+			'wcfmmp_after_store_header',
+			static function ( $store_user ) use ( $render ): void {
+				$vendor_id = is_object( $store_user ) && isset( $store_user->ID ) ? (int) $store_user->ID : 0;
+				if ( $vendor_id > 0 ) {
+					$render( $vendor_id );
+				}
+			},
+			20
+		);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 *
 	 * @since 0.7.0
 	 */
 	public function tab_url(): string {

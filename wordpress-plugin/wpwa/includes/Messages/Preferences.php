@@ -75,6 +75,8 @@ final class Preferences {
 			),
 			'away'            => false,
 			'away_message'    => __( '{vendor} is closed right now. We will answer your message as soon as we are back.', 'wpwa' ),
+			// Since 0.7.0: hide the "Chat on WhatsApp" button on the vendor's products and store page.
+			'hide_chat_button' => false,
 		);
 	}
 
@@ -103,7 +105,7 @@ final class Preferences {
 			);
 		}
 		$prefs['hours'] = $hours;
-		foreach ( array( 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away' ) as $flag ) {
+		foreach ( array( 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away', 'hide_chat_button' ) as $flag ) {
 			$prefs[ $flag ] = (bool) $prefs[ $flag ];
 		}
 		foreach ( array( 'whatsapp_number', 'acknowledgement', 'away_message' ) as $text ) {
@@ -128,7 +130,7 @@ final class Preferences {
 		$prefs    = self::get( $vendor_id );
 		$problems = array();
 
-		foreach ( array( 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away' ) as $flag ) {
+		foreach ( array( 'notify_email', 'notify_whatsapp', 'acknowledge', 'use_hours', 'away', 'hide_chat_button' ) as $flag ) {
 			$prefs[ $flag ] = ! empty( $input[ $flag ] );
 		}
 

@@ -248,6 +248,7 @@ final class PreferencesController extends BaseController {
 							),
 						),
 						'away'            => $flag + array( 'description' => __( 'Outside business hours, answer with the away message.', 'wpwa' ) ),
+						'hide_chat_button' => $flag + array( 'description' => __( 'Hide the "Chat on WhatsApp" button on the vendor\'s products and store page (since 0.7.0).', 'wpwa' ) ),
 						'away_message'    => $text + array( 'description' => __( 'Text of the away message; {vendor} is the store name.', 'wpwa' ) ),
 					),
 				),

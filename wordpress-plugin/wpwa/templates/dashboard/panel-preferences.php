@@ -15,7 +15,7 @@
  * @var array<string,mixed> $view {
  *     @type string   $title            Panel title.
  *     @type string   $heading_id       ID of the panel heading.
- *     @type array    $prefs            notify_email, notify_whatsapp, whatsapp_number, acknowledge,
+ *     @type array    $prefs            notify_email, notify_whatsapp, whatsapp_number, acknowledge, hide_chat_button,
  *                                      acknowledgement, use_hours, hours (7 × open, close, closed), away, away_message.
  *     @type string[] $days             Weekday names, Monday first.
  *     @type string   $action_url       The REST route the form is sent to.
@@ -180,6 +180,15 @@ $wpwa_invalid = static function ( array $view, string $field ): string {
 				<label class="wpwa-field" for="<?php echo esc_attr( $wpwa_i . '-away' ); ?>"><?php esc_html_e( 'Away message', 'wpwa' ); ?></label>
 				<textarea id="<?php echo esc_attr( $wpwa_i . '-away' ); ?>" name="away_message" rows="2"<?php echo \Wpwa\Plugin\esc_rule_attributes( \Wpwa\Plugin\Messages\Preferences::RULES_GROUP, 'away_message' ); ?><?php echo $wpwa_invalid( $view, 'away_message' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by the closure. ?>><?php echo esc_textarea( (string) $wpwa_p['away_message'] ); ?></textarea>
 				<?php $wpwa_field_errors( $view, 'away_message' ); ?>
+			</fieldset>
+
+			<fieldset class="wpwa-fieldset">
+				<legend><?php esc_html_e( 'Chat button', 'wpwa' ); ?></legend>
+				<p class="wpwa-muted"><?php esc_html_e( 'Your product pages and store page show a "Chat on WhatsApp" button; the message it starts comes straight to you.', 'wpwa' ); ?></p>
+				<div class="wpwa-check">
+					<input type="checkbox" id="<?php echo esc_attr( $wpwa_i . '-hide-chat-button' ); ?>" name="hide_chat_button" value="1" <?php checked( $wpwa_p['hide_chat_button'] ); ?> />
+					<label for="<?php echo esc_attr( $wpwa_i . '-hide-chat-button' ); ?>"><?php esc_html_e( 'Hide the chat button on my products and store page', 'wpwa' ); ?></label>
+				</div>
 			</fieldset>
 
 			<p class="wpwa-preferences__actions"><button type="submit" class="wpwa-button wpwa-button--primary" data-wpwa-field="save"><?php esc_html_e( 'Save preferences', 'wpwa' ); ?></button></p>
