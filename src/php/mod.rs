@@ -1013,7 +1013,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    chat::register(orders::register(rules::register(checks::register(overview::register(
-        directory::register(privacy::register(admin::register(templates::register(module)))),
-    )))))
+    chat::register(orders::register(rules::register(checks::register(
+        overview::register(directory::register(privacy::register(admin::register(
+            templates::register(module),
+        )))),
+    ))))
 }

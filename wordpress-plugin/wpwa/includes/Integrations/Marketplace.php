@@ -176,6 +176,8 @@ abstract class Marketplace {
 		}
 		return $parts;
 	}
+
+	/**
 	 * Hooks `$render` into the marketplace's public store page, where it prints
 	 * the chat button of the store's vendor: `$render( int $vendor_id, bool
 	 * $with_qr = true )` (without the QR code where the page's markup is
