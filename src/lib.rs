@@ -12,12 +12,14 @@
 pub mod catalog;
 pub mod clock;
 pub mod cloud;
+pub mod consent;
 pub mod conversation;
 pub mod gateway;
 pub mod inbound;
 pub mod jwt;
 pub mod log;
 pub mod messaging;
+pub mod order_updates;
 pub mod overview;
 pub mod privacy;
 pub mod qr;

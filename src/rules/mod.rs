@@ -424,7 +424,7 @@ impl FieldProblem {
         }
     }
 
-    fn bounds(mut self, bounds: Bounds) -> Self {
+    pub(crate) fn bounds(mut self, bounds: Bounds) -> Self {
         self.min = Some(bounds.min);
         self.max = Some(bounds.max);
         self
@@ -435,7 +435,7 @@ impl FieldProblem {
         self
     }
 
-    fn format(mut self, format: Format) -> Self {
+    pub(crate) fn format(mut self, format: Format) -> Self {
         self.format = Some(format);
         self
     }
