@@ -551,6 +551,15 @@ pub fn finish(
     Ok(next)
 }
 
+/// A delivery status WhatsApp reported for a sent update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryStatus {
+    /// `sent`, `delivered`, `read` or `failed`.
+    pub status: String,
+    /// When (Unix seconds, as WhatsApp stamped it).
+    pub at: i64,
+}
+
 /// One (order, event) update as the order page and the vendor's dashboard show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UpdateView {
@@ -576,8 +585,8 @@ pub struct UpdateView {
     /// The latest delivery status WhatsApp reported (`sent`, `delivered`, `read`,
     /// `failed`).
     pub delivery: Option<String>,
-    /// Each delivery status reported, with its time (Unix seconds), in order.
-    pub statuses: Vec<(String, i64)>,
+    /// Each delivery status reported, in order.
+    pub statuses: Vec<DeliveryStatus>,
     /// The Graph error code of a failed delivery.
     pub failure_code: Option<i64>,
     /// Why delivery failed, as `conversation::failure_reason` words it.
@@ -598,7 +607,12 @@ fn complete(store: &Store, mut view: UpdateView) -> Result<UpdateView, OrderUpda
             }
             view.delivery = status.filter(|s| s != "accepted");
         }
-        view.statuses = store.order_updates().statuses(wamid)?;
+        view.statuses = store
+            .order_updates()
+            .statuses(wamid)?
+            .into_iter()
+            .map(|(status, at)| DeliveryStatus { status, at })
+            .collect();
     }
     Ok(view)
 }

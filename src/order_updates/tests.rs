@@ -397,12 +397,12 @@ fn delivery_statuses_reach_the_orders_update() {
         (7, Some("wamid.U7"), Some("read"))
     );
     assert_eq!(
-        views[0].statuses,
-        vec![
-            ("sent".into(), 105),
-            ("delivered".into(), 110),
-            ("read".into(), 120)
-        ]
+        views[0]
+            .statuses
+            .iter()
+            .map(|s| (s.status.as_str(), s.at))
+            .collect::<Vec<_>>(),
+        vec![("sent", 105), ("delivered", 110), ("read", 120)]
     );
     assert_eq!(
         (

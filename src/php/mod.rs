@@ -7,6 +7,7 @@ mod checks;
 mod convert;
 mod directory;
 mod exceptions;
+mod order_updates;
 mod overview;
 mod privacy;
 mod product;
@@ -649,10 +650,14 @@ pub fn cloud_handshake(
 /// the app secret, parses it, deduplicates, routes each message to a vendor and stores
 /// it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
 /// directory the store keeps (`directory_replace()`), read only once the signature
-/// holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
-/// vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
-/// `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
-/// `statuses`, `duplicate_statuses`. Throws `Wpwa\AuthException` for a bad signature
+/// holds; `$routing` may set `window_seconds`, `fallback` (`team`, `menu`, or a
+/// vendor id) and the consent words `opt_out_words` and `opt_in_words` (comma-separated;
+/// defaults STOP and YES, START). Returns `stored` (`wamid`, `vendor_id`,
+/// `conversation_id`, `rule`, `conversation`: the summary as `conversation()` gives
+/// it), `duplicates`, `menus`, `statuses`, `duplicate_statuses`, `failures` and
+/// `consent_changes` (`vendor_id` whose conversation the word came in, `customer`,
+/// `granted`, `purposes`, `code`: `consent_withdrawn` or `consent_granted`,
+/// `order_id`), for confirming to each customer. Throws `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
 #[php(name = "Wpwa\\cloud_webhook")]
@@ -1005,6 +1010,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
     rules::register(checks::register(overview::register(directory::register(
-        privacy::register(admin::register(module)),
+        privacy::register(admin::register(order_updates::register(module))),
     ))))
 }

@@ -30,6 +30,9 @@ impl WriteTx<'_> {
     }
 }
 
+/// A sent message's latest delivery status and the Graph error code of a failure.
+pub type Delivery = (Option<String>, Option<i64>);
+
 fn id(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -168,11 +171,9 @@ impl OrderUpdateRepo<'_> {
             .collect::<Result<_, _>>()?)
     }
 
-    /// The sent message's latest status and failure code.
-    pub fn delivery(
-        &self,
-        wamid: &str,
-    ) -> Result<Option<(Option<String>, Option<i64>)>, StoreError> {
+    /// The sent message's latest status and failure code (`None` when no message
+    /// with this wamid is stored).
+    pub fn delivery(&self, wamid: &str) -> Result<Option<Delivery>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
