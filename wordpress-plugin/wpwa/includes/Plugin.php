@@ -47,6 +47,10 @@ final class Plugin {
 		Catalog\Checks::class,
 		Catalog\Panel::class,
 		Integrations\Marketplaces::class,
+		Orders\Consent::class,
+		Orders\Updates::class,
+		Orders\Panel::class,
+		Rest\OrderUpdatesController::class,
 	);
 
 	/**
@@ -64,6 +68,8 @@ final class Plugin {
 		Admin\CloudConnectionsBox::class,
 		Admin\LogsPage::class,
 		Admin\SiteHealth::class,
+		Admin\OrderUpdatesSettings::class,
+		Orders\UpdatesBox::class,
 	);
 
 	/**

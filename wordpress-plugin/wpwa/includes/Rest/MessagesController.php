@@ -18,6 +18,8 @@ use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Messages\Notifier;
+use Wpwa\Plugin\Orders\Config as OrdersConfig;
+use Wpwa\Plugin\Orders\Consent;
 use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
@@ -207,7 +209,8 @@ final class MessagesController extends BaseController {
 
 			// The vendor directory is the one the core keeps (Messages\Directory),
 			// read by the core only once the signature holds.
-			$outcome = Core::cloud_webhook( $body, $signature, $secret, null, Config::routing() );
+			// The admin's consent words ride with the routing options (STOP opts out).
+			$outcome = Core::cloud_webhook( $body, $signature, $secret, null, array_merge( Config::routing(), OrdersConfig::words() ) );
 			if ( is_wp_error( $outcome ) ) {
 				$status = (int) ( ( (array) $outcome->get_error_data() )['status'] ?? 500 );
 				if ( 401 === $status ) {
@@ -231,6 +234,7 @@ final class MessagesController extends BaseController {
 			}
 
 			Notifier::after_response( (array) $outcome );
+			Consent::after_response( (array) $outcome );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );
