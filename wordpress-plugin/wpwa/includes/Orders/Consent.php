@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Orders;
 
 use Throwable;
 use WC_Order;
+use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
@@ -50,6 +51,13 @@ final class Consent {
 	public const ORDER_META = '_wpwa_order_updates_consent';
 
 	/**
+	 * The action that sends a confirmation pacing held back.
+	 *
+	 * @since 0.7.0
+	 */
+	public const CONFIRM_HOOK = 'wpwa_consent_confirm';
+
+	/**
 	 * Hooks.
 	 *
 	 * @since 0.7.0
@@ -62,6 +70,7 @@ final class Consent {
 		add_action( 'woocommerce_checkout_order_processed', array( self::class, 'record_order' ), 10, 3 );
 		add_action( 'woocommerce_init', array( self::class, 'register_block_field' ) );
 		add_action( 'woocommerce_store_api_checkout_order_processed', array( self::class, 'block_order' ) );
+		add_action( self::CONFIRM_HOOK, array( self::class, 'confirm_one' ), 10, 3 );
 	}
 
 	/**
@@ -238,30 +247,45 @@ final class Consent {
 	 */
 	public static function confirm( array $changes ): void {
 		foreach ( $changes as $change ) {
-			$vendor_id  = (int) ( $change['vendor_id'] ?? 0 );
-			$customer   = (string) ( $change['customer'] ?? '' );
-			$connection = Connections::cloud( $vendor_id, Connections::MESSAGES );
-			if ( '' === $customer || is_wp_error( $connection ) ) {
-				continue;
-			}
-			$sent = Core::message_send(
-				$vendor_id,
-				$customer,
-				array(
-					'type' => 'text',
-					'body' => self::reply_text( (string) ( $change['code'] ?? '' ) ),
-				),
-				$connection,
-				MessagesConfig::limits( $vendor_id )
-			);
-			Core::event(
-				$vendor_id,
-				is_wp_error( $sent ) ? 'warning' : 'info',
-				'consent',
-				(string) ( $change['code'] ?? 'consent_withdrawn' ),
-				array( 'confirmed' => ! is_wp_error( $sent ) )
-			);
+			self::confirm_one( (int) ( $change['vendor_id'] ?? 0 ), (string) ( $change['customer'] ?? '' ), (string) ( $change['code'] ?? '' ) );
 		}
+	}
+
+	/**
+	 * Sends one confirmation; when pacing holds it back (the customer got a
+	 * message seconds ago), Action Scheduler sends it once the wait is over.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int    $vendor_id Vendor whose conversation the word came in.
+	 * @param string $customer  WhatsApp id (digits).
+	 * @param string $code      `consent_withdrawn` or `consent_granted`.
+	 * @return void
+	 */
+	public static function confirm_one( $vendor_id, $customer, $code ): void {
+		$vendor_id  = (int) $vendor_id;
+		$customer   = (string) $customer;
+		$code       = 'consent_granted' === $code ? 'consent_granted' : 'consent_withdrawn';
+		$connection = Connections::cloud( $vendor_id, Connections::MESSAGES );
+		if ( '' === $customer || is_wp_error( $connection ) ) {
+			return;
+		}
+		$sent = Core::message_send(
+			$vendor_id,
+			$customer,
+			array(
+				'type' => 'text',
+				'body' => self::reply_text( $code ),
+			),
+			$connection,
+			MessagesConfig::limits( $vendor_id )
+		);
+		$retry = is_wp_error( $sent ) && 'wpwa_rate_limited' === $sent->get_error_code() ? (int) ( ( (array) $sent->get_error_data() )['retry_after'] ?? 0 ) : 0;
+		if ( $retry > 0 && $retry <= HOUR_IN_SECONDS && Scheduler::has_action_scheduler() ) {
+			as_schedule_single_action( time() + $retry, self::CONFIRM_HOOK, array( $vendor_id, $customer, $code ), Scheduler::GROUP );
+			return;
+		}
+		Core::event( $vendor_id, is_wp_error( $sent ) ? 'warning' : 'info', 'consent', $code, array( 'confirmed' => ! is_wp_error( $sent ) ) );
 	}
 
 	/**
