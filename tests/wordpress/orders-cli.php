@@ -20,6 +20,8 @@
  *   status {order_id, status}     WC_Order::update_status()
  *   shipped {order_id, tracking}  the "shipped" update with its tracking note
  *   refund {order_id}             a full refund (wc_create_refund)
+ *   statuses {ids, status}        WC_Order::update_status() of each; answers
+ *                                 the seconds it took
  *   order {order_id}              the order's status, consent meta and its
  *                                 WhatsApp updates as the core reports them
  *   orders {count, consent, phone_base, product_id}   COUNT orders made through
@@ -60,6 +62,7 @@ if ( 'off' === getenv( 'WPWA_ORDERS_PLUGIN' ) ) {
 	);
 }
 require $wpwa_docroot . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/template.php';
 require_once __DIR__ . '/products.php';
 
 $command = $argv[1] ?? '';
@@ -234,6 +237,15 @@ switch ( $command ) {
 				'updates' => \Wpwa\Plugin\Core::order_updates( array( $order->get_id() ) ),
 			)
 		);
+		break;
+
+	case 'statuses':
+		wpwa_orders_admin();
+		$started = microtime( true );
+		foreach ( (array) $input['ids'] as $id ) {
+			wpwa_orders_order( (int) $id )->update_status( (string) $input['status'], 'orders-cli' );
+		}
+		wpwa_orders_out( array( 'seconds' => round( microtime( true ) - $started, 2 ) ) );
 		break;
 
 	case 'orders':
