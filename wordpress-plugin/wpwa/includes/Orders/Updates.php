@@ -137,7 +137,13 @@ final class Updates {
 			if ( empty( $mapping[ $event ]['name'] ) ) {
 				return false;
 			}
-			return (bool) as_enqueue_async_action( self::HOOK, array( $order_id, $event ), Scheduler::GROUP, true );
+			// One pending action per (order, event) (Action Scheduler's own `unique`
+			// flag ignores the arguments, so it would hold back other orders).
+			$args = array( $order_id, $event );
+			if ( function_exists( 'as_has_scheduled_action' ) && as_has_scheduled_action( self::HOOK, $args, Scheduler::GROUP ) ) {
+				return false;
+			}
+			return (bool) as_enqueue_async_action( self::HOOK, $args, Scheduler::GROUP );
 		} catch ( Throwable $e ) {
 			// An order event must never fail because of WhatsApp.
 			Core::report( $e );
@@ -164,6 +170,8 @@ final class Updates {
 				}
 			}
 			$vendor = 1 === count( $vendors ) ? (int) array_key_first( $vendors ) : 0;
+			// The shop's own products (the administrator's) are the marketplace's.
+			$vendor = $vendor > 0 && Vendors::is_vendor( $vendor ) ? $vendor : 0;
 		}
 
 		/**
