@@ -171,7 +171,7 @@ final class UpdatesBox {
 			case 'waiting':
 				return __( 'Waiting for its turn (rate limit)', 'wpwa' );
 			case 'skipped':
-				return __( 'Not sent: the customer has not opted in', 'wpwa' );
+				return __( 'Not sent: the customer has not opted in (or opted out)', 'wpwa' );
 			case 'failed':
 				/* translators: %s: error code. */
 				return sprintf( __( 'Not sent: %s', 'wpwa' ), (string) ( $update['error'] ?? '' ) );
