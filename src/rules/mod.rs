@@ -672,6 +672,13 @@ pub const GROUPS: &[Group] = &[
         )],
     },
     Group {
+        name: "webhooks",
+        fields: &[
+            ("cloud_body_bytes", Rule::Integer(CLOUD_WEBHOOK_BYTES)),
+            ("gateway_body_bytes", Rule::Integer(GATEWAY_WEBHOOK_BYTES)),
+        ],
+    },
+    Group {
         name: "order_updates",
         fields: &[
             ("consent_text", Rule::Text(crate::consent::MAX_TEXT_CHARS)),
@@ -691,13 +698,6 @@ pub const GROUPS: &[Group] = &[
                     optional: false,
                 },
             ),
-        ],
-    },
-    Group {
-        name: "webhooks",
-        fields: &[
-            ("cloud_body_bytes", Rule::Integer(CLOUD_WEBHOOK_BYTES)),
-            ("gateway_body_bytes", Rule::Integer(GATEWAY_WEBHOOK_BYTES)),
         ],
     },
 ];
