@@ -15,6 +15,8 @@
  *                                 shortcode and the Checkout block (WooCommerce's
  *                                 own block content); answers product_id,
  *                                 classic_url, block_url
+ *   product {vendor_id, name, sku, price}   a published simple product of the
+ *                                 vendor's (its author), through the CRUD API
  *   checkout_page {kind}          makes the classic or block page WooCommerce's
  *                                 checkout page (the block checkout needs it)
  *   status {order_id, status}     WC_Order::update_status()
@@ -186,6 +188,21 @@ switch ( $command ) {
 				'mapping'     => \Wpwa\Plugin\Orders\Config::mapping(),
 			)
 		);
+		break;
+
+	case 'product':
+		wpwa_orders_admin();
+		$id = wpwa_products_save(
+			array(
+				'name'        => (string) $input['name'],
+				'sku'         => (string) $input['sku'],
+				'status'      => 'publish',
+				'regular'     => (string) ( $input['price'] ?? '9.00' ),
+				'description' => '<p>A vendor product of the order update tests.</p>',
+				'author'      => (int) $input['vendor_id'],
+			)
+		);
+		wpwa_orders_out( array( 'id' => $id ) );
 		break;
 
 	case 'checkout_page':

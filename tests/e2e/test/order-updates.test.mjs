@@ -8,7 +8,10 @@
 //    and the next event sends nothing;
 //  - WordPress's personal data export shows the consent record;
 //  - the delivery statuses the sandbox reports back (sent, delivered, read)
-//    appear in the order's "WhatsApp updates" box on the HPOS order screen.
+//    appear in the order's "WhatsApp updates" box on the HPOS order screen;
+//  - a vendor's "Order updates" panel lists the updates of their own orders
+//    only, and the template they map themselves replaces the marketplace's for
+//    their orders.
 // Orders change through WooCommerce's API (orders-cli.php); the updates are
 // sent only by Action Scheduler's own queue runner (shop-cli.php run_queue).
 // Tests run in order.
@@ -20,9 +23,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, docroot, chromium, artifactsDir, admin } from '../lib/env.js';
+import { baseUrl, docroot, chromium, artifactsDir, admin, pageUrl } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, sandboxSent, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, sandboxSent, waitFor, logIn, newVendor } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -292,4 +295,46 @@ test('delivery statuses appear in the order\'s WhatsApp updates box', async () =
   } finally {
     await context.close();
   }
+});
+
+test('a vendor sees their own orders\' updates and their own template replaces the marketplace\'s', async () => {
+  const vendor = await newVendor(`ouv_${RUN}`, `Update Shop ${RUN}`);
+  const other = await newVendor(`ouw_${RUN}`, `Other Shop ${RUN}`);
+  const product = orders('product', { vendor_id: vendor.id, name: `Vendor mug ${RUN}`, sku: `OUV-${RUN}` });
+  const buyer = `1444${BASE + 4}`;
+  const [id] = orders('orders', { count: 1, consent: true, phone_base: Number(buyer), product_id: product.id }).ids;
+  orders('status', { order_id: id, status: 'processing' });
+  await expectTemplates(buyer, ['order_processing'], 'the vendor order\'s processing update');
+  const update = orders('order', { order_id: id }).updates[0];
+  assert.equal(update.vendor_id, vendor.id, 'sent for the vendor of the order\'s items');
+
+  const panel = async (v) => {
+    const res = await v.client.get(pageUrl('dashboard'));
+    assert.equal(res.status, 200);
+    assert.equal(phpErrorsIn(res.text), null, 'no PHP errors in the dashboard');
+    const m = /<section class="wpwa-panel wpwa-panel--order-updates"[\s\S]*?<\/section>/.exec(res.text);
+    assert.ok(m, 'the dashboard has an Order updates panel');
+    return m[0];
+  };
+  const own = await panel(vendor);
+  assert.match(own, new RegExp(`#${id}<`), 'the vendor sees their order');
+  assert.match(own, /data-event="processing"/);
+  assert.doesNotMatch(await panel(other), new RegExp(`#${id}<`), 'another vendor does not');
+
+  // The vendor's own template for "completed", sent as the panel's form is (REST, cookie + nonce).
+  const nonce = /name="_wpnonce" value="([^"]+)"/.exec(own);
+  const action = /<form method="post" action="([^"]+)"/.exec(own)[1].replace(/&#0?38;|&amp;/g, '&');
+  assert.match(action, /\/wpwa\/v1\/order-updates$/, 'the form goes to the REST route, not to wp-admin');
+  const bad = await vendor.client.post(action, { form: { 'mapping[completed][name]': 'Not A Name', 'mapping[completed][language]': 'en_US' }, headers: { 'x-wp-nonce': nonce[1], accept: 'application/json' } });
+  assert.equal(bad.status, 400, 'a bad template name is refused by the core');
+  const saved = await vendor.client.post(action, {
+    form: { 'mapping[completed][name]': 'vendor_completed', 'mapping[completed][language]': 'en_US', 'mapping[completed][params]': 'order_number, store_name' },
+    headers: { 'x-wp-nonce': nonce[1], accept: 'application/json' },
+  });
+  assert.equal(saved.status, 200, saved.text.slice(0, 300));
+  assert.deepEqual(saved.json().mapping.completed.params, ['order_number', 'store_name']);
+  orders('status', { order_id: id, status: 'completed' });
+  await expectTemplates(buyer, ['order_processing', 'vendor_completed'], 'the vendor\'s own completed template');
+  const sent = (await sandboxSent()).find((m) => m.to === buyer && m.template === 'vendor_completed');
+  assert.equal(sent.request.template.components[0].parameters[1].text, `Update Shop ${RUN}`, 'the vendor\'s store name');
 });
