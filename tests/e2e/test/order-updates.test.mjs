@@ -338,3 +338,20 @@ test('a vendor sees their own orders\' updates and their own template replaces t
   const sent = (await sandboxSent()).find((m) => m.to === buyer && m.template === 'vendor_completed');
   assert.equal(sent.request.template.components[0].parameters[1].text, `Update Shop ${RUN}`, 'the vendor\'s store name');
 });
+
+test('the settings page has the Order updates section with the saved mapping', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    await logIn(context, admin.login, admin.password);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/wp-admin/admin.php?page=wpwa-settings`);
+    assert.equal(phpErrorsIn(await page.content()), null, 'no PHP errors on the settings page');
+    const row = page.locator('table.wpwa-mapping tr[data-event="processing"]');
+    await row.waitFor();
+    assert.equal(await row.locator('input[name$="[processing][name]"]').inputValue(), 'order_processing');
+    assert.equal(await row.locator('input[name$="[processing][params]"]').inputValue(), 'order_number, total, items');
+    assert.equal(await page.locator('#wpwa_order_updates_consent_text').getAttribute('maxlength'), '1000', 'the bound comes from the core');
+  } finally {
+    await context.close();
+  }
+});
