@@ -12,7 +12,7 @@
 //  - a vendor's "Order updates" panel lists the updates of their own orders
 //    only, and the template they map themselves replaces the marketplace's for
 //    their orders.
-// Orders change through WooCommerce's API (orders-cli.php); the updates are
+// Orders change through WooCommerce's API (order-updates-cli.php); the updates are
 // sent only by Action Scheduler's own queue runner (shop-cli.php run_queue).
 // Tests run in order.
 import { test, before, after } from 'node:test';
@@ -64,7 +64,7 @@ function cli(file, command, input) {
   }
   return JSON.parse(out.toString());
 }
-const orders = (command, input) => cli('orders-cli.php', command, input);
+const orders = (command, input) => cli('order-updates-cli.php', command, input);
 const runQueue = () => cli('shop-cli.php', 'run_queue');
 
 /** Templates the sandbox accepted for `number`, by template name. */

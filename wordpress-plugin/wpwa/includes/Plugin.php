@@ -49,7 +49,7 @@ final class Plugin {
 		Integrations\Marketplaces::class,
 		Orders\Consent::class,
 		Orders\Updates::class,
-		Orders\Panel::class,
+		Orders\UpdatesPanel::class,
 		Rest\OrderUpdatesController::class,
 	);
 

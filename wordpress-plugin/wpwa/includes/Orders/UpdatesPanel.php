@@ -22,7 +22,7 @@ defined( 'ABSPATH' ) || exit;
  *
  * @since 0.7.0
  */
-final class Panel {
+final class UpdatesPanel {
 
 	/**
 	 * Hooks.

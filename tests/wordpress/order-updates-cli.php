@@ -4,7 +4,7 @@
  * user with the extension loaded by tests/e2e/test/order-updates.test.mjs and
  * scripts/bench-orders:
  *
- *   php -d extension=libwpwa.so orders-cli.php COMMAND [JSON]
+ *   php -d extension=libwpwa.so order-updates-cli.php COMMAND [JSON]
  *
  * Commands (JSON argument, JSON answer on stdout):
  *   setup {mapping, sku, price}   the administrator's event => template mapping
@@ -80,7 +80,7 @@ function wpwa_orders_out( $data ): void {
 }
 
 function wpwa_orders_fail( string $message ): void {
-	fwrite( STDERR, "orders-cli: $message\n" );
+	fwrite( STDERR, "order-updates-cli: $message\n" );
 	exit( 1 );
 }
 
@@ -221,7 +221,7 @@ switch ( $command ) {
 	case 'status':
 		wpwa_orders_admin();
 		$order = wpwa_orders_order( (int) $input['order_id'] );
-		$order->update_status( (string) $input['status'], 'orders-cli' );
+		$order->update_status( (string) $input['status'], 'order-updates-cli' );
 		wpwa_orders_out( array( 'status' => $order->get_status() ) );
 		break;
 
@@ -238,7 +238,7 @@ switch ( $command ) {
 			array(
 				'order_id' => $order->get_id(),
 				'amount'   => $order->get_remaining_refund_amount(),
-				'reason'   => 'orders-cli',
+				'reason'   => 'order-updates-cli',
 			)
 		);
 		if ( is_wp_error( $refund ) ) {
@@ -263,7 +263,7 @@ switch ( $command ) {
 		wpwa_orders_admin();
 		$started = microtime( true );
 		foreach ( (array) $input['ids'] as $id ) {
-			wpwa_orders_order( (int) $id )->update_status( (string) $input['status'], 'orders-cli' );
+			wpwa_orders_order( (int) $id )->update_status( (string) $input['status'], 'order-updates-cli' );
 		}
 		wpwa_orders_out( array( 'seconds' => round( microtime( true ) - $started, 2 ) ) );
 		break;
