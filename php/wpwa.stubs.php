@@ -358,12 +358,15 @@ namespace Wpwa {
      * the app secret, parses it, deduplicates, routes each message to a vendor and stores
      * it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
      * directory the store keeps (`directory_replace()`), read only once the signature
-     * holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
-     * vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
-     * `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
-     * `statuses`, `duplicate_statuses`, `failures`, and `carts` (`wamid`, `phone_number_id`,
-     * `customer`: carts recorded by this webhook, none for a redelivery). Throws
-     * `Wpwa\AuthException` for a bad signature
+     * holds; `$routing` may set `window_seconds`, `fallback` (`team`, `menu`, or a
+     * vendor id) and the consent words `opt_out_words` and `opt_in_words` (comma-separated;
+     * defaults STOP and YES, START). Returns `stored` (`wamid`, `vendor_id`,
+     * `conversation_id`, `rule`, `conversation`: the summary as `conversation()` gives
+     * it), `duplicates`, `menus`, `statuses`, `duplicate_statuses`, `failures`, `carts`
+     * (`wamid`, `phone_number_id`, `customer`: carts recorded by this webhook, none for a
+     * redelivery) and `consent_changes` (`vendor_id` whose conversation the word came in,
+     * `customer`, `granted`, `purposes`, `code`: `consent_withdrawn` or `consent_granted`,
+     * `order_id`), for confirming to each customer. Throws `Wpwa\AuthException` for a bad signature
      * and `Wpwa\ValidationException` for a malformed or oversized body.
      *
      * @param string $body
@@ -374,6 +377,54 @@ namespace Wpwa {
      * @return array
      */
     function cloud_webhook(string $body, ?string $signature = null, string $app_secret, ?array $vendors = null, ?array $routing = null): array {}
+
+    /**
+     * The customer's current consent for `$purpose` (their latest record, keys as for
+     * `consent_record()`), or null when they never gave or withdrew it. Nothing is sent
+     * on a purpose unless this is a grant.
+     *
+     * @param string $customer
+     * @param string $purpose_name
+     * @return array|null
+     */
+    function consent_current(string $customer, string $purpose_name): ?array {}
+
+    /**
+     * Every consent record of the customer's, oldest first.
+     *
+     * @param string $customer
+     * @return array
+     */
+    function consent_history(string $customer): array {}
+
+    /**
+     * Records that the customer was invited (with `$text`, e.g. alongside an order's
+     * pay link) to reply an opt-in word for order updates; a reply within 7 days grants
+     * `order_updates` consent from source `whatsapp` with that text.
+     *
+     * @param string $customer
+     * @param int|null $order_id
+     * @param string $text
+     * @return void
+     */
+    function consent_invite(string $customer, ?int $order_id = null, string $text): void {}
+
+    /**
+     * Records a customer's consent (`$customer`: WhatsApp id digits) for `$purpose`
+     * (`order_updates`, `marketing`): granted or withdrawn, from `$source` (`checkout`,
+     * `whatsapp`, `admin`), with the exact `$text` shown and the order it came with.
+     * Returns the record (`customer`, `purpose`, `granted`, `source`, `text`, `order_id`,
+     * `at`), the customer's current state for the purpose from now on.
+     *
+     * @param string $customer
+     * @param string $purpose_name
+     * @param bool $granted
+     * @param string $source
+     * @param string $text
+     * @param int|null $order_id
+     * @return array
+     */
+    function consent_record(string $customer, string $purpose_name, bool $granted, string $source, string $text, ?int $order_id = null): array {}
 
     /**
      * One of the vendor's conversations (keys as for `conversations()`), or null when
@@ -619,6 +670,79 @@ namespace Wpwa {
     function messages_this_month(int $vendor_id): int {}
 
     /**
+     * What an order update mapping may name: `events` (`processing`, `shipped`,
+     * `completed`, `on_hold`, `refunded`, `cancelled`, `failed`), `fields` (the order
+     * fields a parameter may carry), `default_opt_out_words`, `default_opt_in_words`,
+     * `max_params` and `max_text_chars` (longest consent text).
+     *
+     * @return array
+     */
+    function order_update_events(): array {}
+
+    /**
+     * Records how the claimed send of (`$order_id`, `$event`) went: `$result` is
+     * `['wamid' => …]` (sent), `['retry_after' => seconds]` (paced or rate limited: no
+     * attempt spent) or `['error' => code]` (the `WP_Error` code of the failure). Returns
+     * `next`: `done`, or `retry_in` with `seconds` (schedule the action again then).
+     *
+     * @param int $order_id
+     * @param string $event_name
+     * @param array $result
+     * @return array
+     */
+    function order_update_finish(int $order_id, string $event_name, array $result): array {}
+
+    /**
+     * Claims the update of order `$order_id` (or sub-order) for `$event` to `$customer`
+     * from `$vendor_id`'s number (0 = the marketplace's), with the template `$mapping`
+     * (as for `order_updates_mapping()`) gives the event and the order's `$data`
+     * (`order_number`, `total`, `items` (list), `tracking`, `link`, `customer_name`,
+     * `store_name`, `status`). Returns `outcome`: `send` with `attempt` and `message`
+     * (for `message_send()`), `no_consent` (recorded, nothing to send), `done` with
+     * `state` (sent, sending or given up before: never send again) or `unmapped`.
+     *
+     * @param int $order_id
+     * @param string $event_name
+     * @param int $vendor_id
+     * @param string $customer
+     * @param array $mapping_array
+     * @param array $data
+     * @return array
+     */
+    function order_update_prepare(int $order_id, string $event_name, int $vendor_id, string $customer, array $mapping_array, array $data): array {}
+
+    /**
+     * The updates of the orders `$order_ids` (an order and its sub-orders), each with
+     * `order_id`, `event`, `vendor_id`, `template`, `language`, `state` (`sending`,
+     * `sent`, `retry`, `waiting`, `failed`, `skipped`), `attempts`, `error`, `wamid`,
+     * `delivery` (latest status: `sent`, `delivered`, `read`, `failed`), `statuses`
+     * (`status`, `at`), `failure_code`, `failure_reason`, `created_at`, `updated_at`.
+     *
+     * @param array $order_ids
+     * @return array
+     */
+    function order_updates(array $order_ids): array {}
+
+    /**
+     * Checks an event → template mapping (`event => ['name', 'language', 'params' =>
+     * [order fields…]]`) and returns it cleaned: names and languages trimmed, events
+     * without a template name left out. `Wpwa\ValidationException` names what is wrong.
+     *
+     * @param array $mapping_array
+     * @return array
+     */
+    function order_updates_mapping(array $mapping_array): array {}
+
+    /**
+     * The vendor's latest order updates, newest first (keys as for `order_updates()`).
+     *
+     * @param int $vendor_id
+     * @param int|null $limit
+     * @return array
+     */
+    function order_updates_vendor(int $vendor_id, ?int $limit = null): array {}
+
+    /**
      * Deletes everything stored about the customer with this phone number and returns
      * what went: `conversations`, `messages`, `other`.
      *
@@ -771,7 +895,7 @@ namespace Wpwa {
     /**
      * Checks submitted settings of `$group` (`settings`, `catalog`, `messages`,
      * `cloud_connection`, `gateway_connection`, `preferences`, `log`, `auth`, `privacy`,
-     * `gateway`, `webhooks`; the keys of `limits()`). `$values` holds
+     * `gateway`, `webhooks`, `order_updates`; the keys of `limits()`). `$values` holds
      * only ruled fields, as the form sent them (strings) or typed. Returns `values` (the
      * accepted fields, numbers as integers, text trimmed; a blank credential is `''`,
      * meaning "keep the saved one") and `problems`: one entry per refused field with

@@ -246,6 +246,7 @@ mod tests {
             &RoutingConfig {
                 window_seconds: 3600,
                 fallback: Fallback::Menu,
+                ..RoutingConfig::default()
             },
             &Recently(recent),
             1_000,

@@ -20,6 +20,9 @@ pub enum ConversationError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A consent change could not be recorded.
+    #[error(transparent)]
+    Consent(#[from] crate::consent::ConsentError),
 }
 
 /// One stored copy of a message (an order across vendors is stored once per vendor).
@@ -58,6 +61,19 @@ pub struct IngestReport {
     /// Carts (`order` messages) recorded by this webhook, for the plugin to queue; a
     /// redelivered cart is not listed again.
     pub carts: Vec<crate::orders::NewCart>,
+    /// Consent changed by customers' opt-out and opt-in words, for confirming to them.
+    pub consent_changes: Vec<ConsentReply>,
+}
+
+/// A consent change a customer's message made, and the conversation to confirm it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentReply {
+    /// The vendor the message reached (the reply goes in that conversation, whose
+    /// 24-hour window the message just opened).
+    pub vendor_id: u64,
+    /// What changed.
+    #[serde(flatten)]
+    pub change: crate::consent::ConsentChange,
 }
 
 /// A message sent to a customer that WhatsApp could not deliver.
@@ -188,8 +204,22 @@ pub fn ingest(
         }
         match message.direction {
             Direction::Inbound => {
+                let before = report.stored.len();
                 store_inbound(store, message, vendors, config, now, &mut report)?;
                 record_cart(&tx, message, now, &mut report)?;
+                let words = &config.consent_words;
+                let change = match &message.text {
+                    Some(text) => {
+                        crate::consent::apply_reply(&tx, &message.customer, text, words, now)?
+                    }
+                    None => None,
+                };
+                if let Some(change) = change {
+                    report.consent_changes.push(ConsentReply {
+                        vendor_id: report.stored.get(before).map_or(0, |s| s.vendor_id),
+                        change,
+                    });
+                }
             }
             Direction::Echo => {
                 let vendor = StoreLookup(store)

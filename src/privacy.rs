@@ -105,6 +105,11 @@ pub struct CustomerData {
     pub vendor_replies: u64,
     /// When they were last asked which shop they meant, if they were.
     pub asked_for_shop_at: Option<i64>,
+    /// Their consent records (what they agreed to or withdrew, where, when, the text
+    /// shown), oldest first.
+    pub consents: Vec<crate::consent::Record>,
+    /// The order updates sent (or not sent) to them.
+    pub order_updates: Vec<crate::order_updates::UpdateView>,
 }
 
 /// What an erasure or a purge removed.
@@ -114,7 +119,8 @@ pub struct Removed {
     pub conversations: u64,
     /// Messages deleted (with their delivery statuses).
     pub messages: u64,
-    /// Other rows that named the customer (vendor answers, shop menus, carts).
+    /// Other rows that named the customer (vendor answers, shop menus, carts, consent
+    /// records, order updates).
     pub other: u64,
 }
 

@@ -158,12 +158,15 @@ pub enum Fallback {
 }
 
 /// The admin's routing settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutingConfig {
     /// How long a conversation keeps routing a customer to the same vendor.
     pub window_seconds: i64,
     /// What to do when nothing else decides.
     pub fallback: Fallback,
+    /// The words that opt a customer out of (or in to) WhatsApp updates; a message
+    /// that is one of them still reaches its vendor.
+    pub consent_words: crate::consent::Words,
 }
 
 impl Default for RoutingConfig {
@@ -171,6 +174,7 @@ impl Default for RoutingConfig {
         Self {
             window_seconds: 72 * 3600,
             fallback: Fallback::MarketplaceTeam,
+            consent_words: crate::consent::Words::default(),
         }
     }
 }
@@ -502,6 +506,7 @@ mod tests {
             &RoutingConfig {
                 window_seconds: 3600,
                 fallback,
+                ..RoutingConfig::default()
             },
             lookup,
             10_000,

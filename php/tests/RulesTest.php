@@ -11,7 +11,7 @@ final class RulesTest extends WpwaTestCase
     {
         $limits = \Wpwa\limits();
         self::assertSame(
-            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'chat_button', 'log', 'auth', 'privacy', 'gateway', 'webhooks'],
+            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'chat_button', 'log', 'auth', 'privacy', 'gateway', 'webhooks', 'order_updates'],
             array_keys($limits)
         );
         self::assertSame(['type' => 'integer', 'min' => 1, 'max' => 100], $limits['catalog']['batch_size']);
@@ -29,6 +29,8 @@ final class RulesTest extends WpwaTestCase
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 262144], $limits['webhooks']['cloud_body_bytes']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 65536], $limits['webhooks']['gateway_body_bytes']);
         self::assertSame(4096, $limits['auth']['bearer_token']['maxlength']);
+        self::assertSame(['type' => 'text', 'maxlength' => 1000], $limits['order_updates']['consent_text']);
+        self::assertSame('[a-z0-9_]{1,512}', $limits['order_updates']['template']['pattern']);
     }
 
     public function testPreferencesTokensCallingCodesAndGatewayUrlsAreCheckedByTheCore(): void

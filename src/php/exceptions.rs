@@ -245,6 +245,34 @@ impl From<ConversationError> for PhpException {
             ConversationError::Signature(_) => PhpException::from_class::<AuthException>(message),
             ConversationError::Inbound(_) => validation(message),
             ConversationError::Store(e) => e.into(),
+            ConversationError::Consent(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::consent::ConsentError> for PhpException {
+    fn from(e: crate::consent::ConsentError) -> Self {
+        use crate::consent::ConsentError;
+        let message = e.to_string();
+        match e {
+            ConsentError::Store(e) => e.into(),
+            ConsentError::BadCustomer
+            | ConsentError::UnknownPurpose(_)
+            | ConsentError::UnknownSource(_)
+            | ConsentError::MissingText => validation(message),
+        }
+    }
+}
+
+impl From<crate::order_updates::OrderUpdateError> for PhpException {
+    fn from(e: crate::order_updates::OrderUpdateError) -> Self {
+        use crate::order_updates::OrderUpdateError;
+        let message = e.to_string();
+        match e {
+            OrderUpdateError::Store(e) => e.into(),
+            OrderUpdateError::Consent(e) => e.into(),
+            OrderUpdateError::Rules(e) => e.into(),
+            OrderUpdateError::Invalid(_) => validation(message),
         }
     }
 }

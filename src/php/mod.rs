@@ -8,6 +8,7 @@ mod checks;
 mod convert;
 mod directory;
 mod exceptions;
+mod order_updates;
 mod orders;
 mod overview;
 mod privacy;
@@ -652,12 +653,15 @@ pub fn cloud_handshake(
 /// the app secret, parses it, deduplicates, routes each message to a vendor and stores
 /// it. `$vendors` lists `['vendor_id','code','store_name']`, or is null for the
 /// directory the store keeps (`directory_replace()`), read only once the signature
-/// holds; `$routing` may set `window_seconds` and `fallback` (`team`, `menu`, or a
-/// vendor id). Returns `stored` (`wamid`, `vendor_id`, `conversation_id`, `rule`,
-/// `conversation`: the summary as `conversation()` gives it), `duplicates`, `menus`,
-/// `statuses`, `duplicate_statuses`, `failures`, and `carts` (`wamid`, `phone_number_id`,
-/// `customer`: carts recorded by this webhook, none for a redelivery). Throws
-/// `Wpwa\AuthException` for a bad signature
+/// holds; `$routing` may set `window_seconds`, `fallback` (`team`, `menu`, or a
+/// vendor id) and the consent words `opt_out_words` and `opt_in_words` (comma-separated;
+/// defaults STOP and YES, START). Returns `stored` (`wamid`, `vendor_id`,
+/// `conversation_id`, `rule`, `conversation`: the summary as `conversation()` gives
+/// it), `duplicates`, `menus`, `statuses`, `duplicate_statuses`, `failures`, `carts`
+/// (`wamid`, `phone_number_id`, `customer`: carts recorded by this webhook, none for a
+/// redelivery) and `consent_changes` (`vendor_id` whose conversation the word came in,
+/// `customer`, `granted`, `purposes`, `code`: `consent_withdrawn` or `consent_granted`,
+/// `order_id`), for confirming to each customer. Throws `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
 #[php(name = "Wpwa\\cloud_webhook")]
@@ -1013,9 +1017,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_open))
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
-    chat::register(orders::register(rules::register(checks::register(
-        overview::register(directory::register(privacy::register(admin::register(
-            templates::register(module),
+    chat::register(orders::register(order_updates::register(rules::register(
+        checks::register(overview::register(directory::register(privacy::register(
+            admin::register(templates::register(module)),
         )))),
     ))))
 }

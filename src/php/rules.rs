@@ -18,7 +18,7 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
 
 /// Checks submitted settings of `$group` (`settings`, `catalog`, `messages`,
 /// `cloud_connection`, `gateway_connection`, `preferences`, `log`, `auth`, `privacy`,
-/// `gateway`, `webhooks`; the keys of `limits()`). `$values` holds
+/// `gateway`, `webhooks`, `order_updates`; the keys of `limits()`). `$values` holds
 /// only ruled fields, as the form sent them (strings) or typed. Returns `values` (the
 /// accepted fields, numbers as integers, text trimmed; a blank credential is `''`,
 /// meaning "keep the saved one") and `problems`: one entry per refused field with

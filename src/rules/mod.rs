@@ -130,6 +130,8 @@ pub const PACING_SECONDS: Bounds = Bounds::new(0, 86_400);
 pub const MESSAGE_RETENTION_DAYS: Bounds = Bounds::new(31, 36_500);
 /// Longest vendor-menu question, in characters.
 pub const MAX_MENU_INTRO_CHARS: usize = 1000;
+/// Longest list of consent words (opt-out, opt-in), in characters.
+pub const MAX_CONSENT_WORDS_CHARS: usize = 200;
 /// Longest connection label, in characters.
 pub const MAX_LABEL_CHARS: usize = 100;
 
@@ -432,7 +434,7 @@ impl FieldProblem {
         }
     }
 
-    fn bounds(mut self, bounds: Bounds) -> Self {
+    pub(crate) fn bounds(mut self, bounds: Bounds) -> Self {
         self.min = Some(bounds.min);
         self.max = Some(bounds.max);
         self
@@ -443,7 +445,7 @@ impl FieldProblem {
         self
     }
 
-    fn format(mut self, format: Format) -> Self {
+    pub(crate) fn format(mut self, format: Format) -> Self {
         self.format = Some(format);
         self
     }
@@ -503,7 +505,7 @@ pub enum Rule {
 pub struct Group {
     /// The group's name (`settings`, `catalog`, `messages`, `cloud_connection`,
     /// `gateway_connection`, `preferences`, `chat_button`, `log`, `auth`, `privacy`, `gateway`,
-    /// `webhooks`).
+    /// `webhooks`, `order_updates`).
     pub name: &'static str,
     /// Its ruled fields.
     pub fields: &'static [(&'static str, Rule)],
@@ -704,6 +706,28 @@ pub const GROUPS: &[Group] = &[
         fields: &[
             ("cloud_body_bytes", Rule::Integer(CLOUD_WEBHOOK_BYTES)),
             ("gateway_body_bytes", Rule::Integer(GATEWAY_WEBHOOK_BYTES)),
+        ],
+    },
+    Group {
+        name: "order_updates",
+        fields: &[
+            ("consent_text", Rule::Text(crate::consent::MAX_TEXT_CHARS)),
+            ("opt_out_words", Rule::Text(MAX_CONSENT_WORDS_CHARS)),
+            ("opt_in_words", Rule::Text(MAX_CONSENT_WORDS_CHARS)),
+            (
+                "template",
+                Rule::Format {
+                    format: Format::TemplateName,
+                    optional: true,
+                },
+            ),
+            (
+                "language",
+                Rule::Format {
+                    format: Format::Language,
+                    optional: false,
+                },
+            ),
         ],
     },
 ];

@@ -245,6 +245,10 @@ pub struct RoutingInput {
     pub window_seconds: Option<i64>,
     /// The fallback.
     pub fallback: Option<FallbackInput>,
+    /// The admin's opt-out words, comma-separated (default STOP).
+    pub opt_out_words: Option<String>,
+    /// The admin's opt-in words, comma-separated (default YES, START).
+    pub opt_in_words: Option<String>,
 }
 
 impl RoutingInput {
@@ -255,6 +259,10 @@ impl RoutingInput {
         if let Some(n) = self.window_seconds {
             config.window_seconds = ranged(WHAT, "window_seconds", WINDOW_SECONDS, n)?;
         }
+        config.consent_words = crate::consent::Words::parse(
+            self.opt_out_words.as_deref().unwrap_or_default(),
+            self.opt_in_words.as_deref().unwrap_or_default(),
+        );
         if let Some(fallback) = &self.fallback {
             config.fallback = match fallback {
                 FallbackInput::Named(name) if name == "team" => routing::Fallback::MarketplaceTeam,

@@ -551,3 +551,32 @@ fn log_auth_privacy_gateway_and_webhook_rules() {
         json!(MAX_TOKEN_BYTES)
     );
 }
+
+#[test]
+fn routing_input_carries_the_admins_consent_words() {
+    let input: RoutingInput = read(
+        "routing",
+        json!({"opt_out_words": "Stop, Unsubscribe", "opt_in_words": ""}),
+    )
+    .unwrap();
+    let config = input.validate().unwrap();
+    assert_eq!(config.consent_words.meaning("unsubscribe"), Some(false));
+    assert_eq!(
+        config.consent_words.meaning("yes"),
+        Some(true),
+        "an empty list keeps the default words"
+    );
+    let checked = check(
+        "order_updates",
+        json!({"consent_text": " Send me order updates ", "template": "Bad Name", "language": "en_US"})
+            .as_object()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        checked.values["consent_text"],
+        json!("Send me order updates")
+    );
+    assert_eq!(checked.problems.len(), 1);
+    assert_eq!(checked.problems[0].field, "template");
+}

@@ -264,6 +264,44 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (wamid, vendor_id)
      );
      CREATE INDEX cart_part_vendor ON cart_part (vendor_id, created_at);",
+    // 11: customers' consent to WhatsApp messages (append-only; the latest record per
+    // customer and purpose is the current state), their open invitations to opt in by
+    // replying on WhatsApp, and order updates: one row per (order, event), whose key
+    // makes each update go out at most once.
+    "CREATE TABLE consent (
+         id         INTEGER PRIMARY KEY,
+         customer   TEXT    NOT NULL,
+         purpose    TEXT    NOT NULL CHECK (purpose IN ('order_updates','marketing')),
+         granted    INTEGER NOT NULL CHECK (granted IN (0,1)),
+         source     TEXT    NOT NULL CHECK (source IN ('checkout','whatsapp','admin')),
+         text       TEXT    NOT NULL,
+         order_id   INTEGER,
+         created_at INTEGER NOT NULL
+     );
+     CREATE INDEX consent_customer ON consent (customer, purpose, id);
+     CREATE TABLE consent_invitation (
+         customer   TEXT    PRIMARY KEY,
+         order_id   INTEGER,
+         text       TEXT    NOT NULL,
+         invited_at INTEGER NOT NULL
+     );
+     CREATE TABLE order_update (
+         order_id   INTEGER NOT NULL CHECK (order_id > 0),
+         event      TEXT    NOT NULL CHECK (event IN ('processing','completed','refunded','cancelled','failed','on_hold','shipped')),
+         vendor_id  INTEGER NOT NULL DEFAULT 0 CHECK (vendor_id >= 0),
+         customer   TEXT    NOT NULL,
+         template   TEXT    NOT NULL,
+         language   TEXT    NOT NULL,
+         state      TEXT    NOT NULL CHECK (state IN ('sending','sent','retry','waiting','failed','skipped')),
+         attempts   INTEGER NOT NULL DEFAULT 0,
+         wamid      TEXT,
+         error      TEXT,
+         created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL,
+         PRIMARY KEY (order_id, event)
+     );
+     CREATE INDEX order_update_vendor ON order_update (vendor_id, updated_at);
+     CREATE INDEX order_update_customer ON order_update (customer);",
 ];
 
 /// The schema version this build creates and understands.

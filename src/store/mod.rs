@@ -3,7 +3,7 @@
 //!
 //! All SQL lives under `src/store/`: one repository per aggregate ([`CatalogRepo`],
 //! [`ConversationRepo`], [`MessageRepo`], [`SessionRepo`], [`LogRepo`],
-//! [`ResponseRepo`], [`PrivacyRepo`]), each a typed API that [`Store`] and a
+//! [`ResponseRepo`], [`PrivacyRepo`], [`ConsentRepo`], [`OrderUpdateRepo`]), each a typed API that [`Store`] and a
 //! [`WriteTx`] hand out, so a store backed by another database replaces this module
 //! without touching the domain modules. States the domain keeps typed (job, item, op
 //! and session states, op methods, message directions) are stored through `ToSql` /
@@ -12,11 +12,13 @@
 mod carts;
 mod catalog;
 mod catalog_checks;
+mod consents;
 mod conversations;
 mod directory;
 mod log;
 mod messages;
 mod migrations;
+mod order_updates;
 mod privacy;
 mod responses;
 mod sessions;
@@ -32,10 +34,12 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use carts::CartRepo;
 pub use catalog::CatalogRepo;
+pub use consents::ConsentRepo;
 pub use conversations::{ConversationRepo, LastInbound, LastOutbound, SentMessage};
 pub use log::LogRepo;
 pub use messages::{MessageRepo, OpenConversation, SentRecord};
 pub use migrations::SCHEMA_VERSION;
+pub use order_updates::OrderUpdateRepo;
 pub use privacy::{PrivacyRepo, RemovalScope};
 pub use responses::{ResponseRepo, TurnEvent};
 pub(crate) use sessions::SessionEventRecord;

@@ -87,15 +87,20 @@ impl PrivacyRepo<'_> {
             .query_map([customer], |r| r.get(0))?
             .next()
             .transpose()?;
+        let consents = super::ConsentRepo { conn: self.conn }.history(customer)?;
+        let order_updates = super::OrderUpdateRepo { conn: self.conn }.for_customer(customer)?;
         Ok(CustomerData {
             conversations,
             vendor_replies: vendor_replies.max(0) as u64,
             asked_for_shop_at,
+            consents,
+            order_updates,
         })
     }
 
     /// Deletes the conversations in `scope` with their messages and the messages'
-    /// delivery statuses, the vendor answers, shop menus and carts in `scope`. Run it in a
+    /// delivery statuses, the vendor answers, shop menus and carts in `scope` (for one
+    /// customer, their consent records and order updates too). Run it in a
     /// [`WriteTx`] so that a failure half-way removes nothing.
     pub fn remove(&self, scope: RemovalScope<'_>) -> Result<Removed, StoreError> {
         // SQL conditions on `?1`, over `conversation c`, `vendor_reply` and `vendor_menu`.
@@ -147,6 +152,23 @@ impl PrivacyRepo<'_> {
             + self
                 .conn
                 .execute(&format!("DELETE FROM cart WHERE {carts}"), [value])?;
+        // Consent records and order updates name the customer too; the retention purge
+        // keeps them (consent is the proof a template was allowed).
+        let other = other
+            + match scope {
+                RemovalScope::Customer(customer) => {
+                    ["consent", "consent_invitation", "order_update"]
+                        .iter()
+                        .map(|table| {
+                            self.conn.execute(
+                                &format!("DELETE FROM {table} WHERE customer = ?1"),
+                                [customer],
+                            )
+                        })
+                        .sum::<Result<usize, _>>()?
+                }
+                RemovalScope::OlderThan(_) => 0,
+            };
         Ok(Removed {
             conversations: conversations as u64,
             messages: messages as u64,

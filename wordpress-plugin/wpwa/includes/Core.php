@@ -922,7 +922,8 @@ final class Core {
 	 * @since 0.6.0
 	 *
 	 * @param string $number Phone number, international form.
-	 * @return array<string,mixed>|WP_Error `conversations` (with their `messages`), `vendor_replies`, `asked_for_shop_at`.
+	 * @return array<string,mixed>|WP_Error `conversations` (with their `messages`), `vendor_replies`, `asked_for_shop_at`,
+	 *                                     and since 0.7.0 `consents` and `order_updates`.
 	 */
 	public static function privacy_export( string $number ) {
 		return self::call( static fn() => \Wpwa\privacy_export( $number ) );
@@ -950,6 +951,138 @@ final class Core {
 	 */
 	public static function messages_purge( int $days ) {
 		return self::call( static fn() => \Wpwa\messages_purge( $days ) );
+	}
+
+	/**
+	 * Records a customer's consent (granted or withdrawn) for a purpose; the
+	 * record is their current state for it from now on.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string   $customer WhatsApp id (digits).
+	 * @param string   $purpose  `order_updates` or `marketing`.
+	 * @param bool     $granted  Granted (true) or withdrawn.
+	 * @param string   $source   `checkout`, `whatsapp` or `admin`.
+	 * @param string   $text     The exact text the customer was shown.
+	 * @param int|null $order_id The order it came with.
+	 * @return array<string,mixed>|WP_Error The record: customer, purpose, granted, source, text, order_id, at.
+	 */
+	public static function consent_record( string $customer, string $purpose, bool $granted, string $source, string $text, ?int $order_id = null ) {
+		return self::call( static fn() => \Wpwa\consent_record( $customer, $purpose, $granted, $source, $text, $order_id ) );
+	}
+
+	/**
+	 * A customer's current consent for a purpose (their latest record), or
+	 * null when they never gave or withdrew it. Send nothing on a purpose
+	 * unless `granted` is true.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $customer WhatsApp id (digits).
+	 * @param string $purpose  `order_updates` or `marketing`.
+	 * @return array<string,mixed>|null|WP_Error
+	 */
+	public static function consent_current( string $customer, string $purpose ) {
+		return self::call( static fn() => \Wpwa\consent_current( $customer, $purpose ) );
+	}
+
+	/**
+	 * Records that a customer was invited to reply an opt-in word (YES) for
+	 * order updates, with the text they were shown; open for 7 days.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string   $customer WhatsApp id (digits).
+	 * @param int|null $order_id The order the invitation came with.
+	 * @param string   $text     The invitation as sent.
+	 * @return null|WP_Error
+	 */
+	public static function consent_invite( string $customer, ?int $order_id, string $text ) {
+		return self::call( static fn() => \Wpwa\consent_invite( $customer, $order_id, $text ) );
+	}
+
+	/**
+	 * The events and order fields an order update mapping may name, and the
+	 * default consent words.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @return array<string,mixed>|WP_Error events, fields, default_opt_out_words, default_opt_in_words, max_params, max_text_chars.
+	 */
+	public static function order_update_events() {
+		return self::call( static fn() => \Wpwa\order_update_events(), false );
+	}
+
+	/**
+	 * Checks an event => template mapping and returns it cleaned (events
+	 * without a template name left out).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<string,array<string,mixed>> $mapping event => name, language, params.
+	 * @return array<string,array<string,mixed>>|WP_Error `wpwa_invalid_input` naming what is wrong.
+	 */
+	public static function order_updates_mapping( array $mapping ) {
+		return self::call( static fn() => \Wpwa\order_updates_mapping( $mapping ), false );
+	}
+
+	/**
+	 * Claims the update of an order for an event (once per order and event,
+	 * opted-in customers only) and builds its template message.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int                               $order_id  Order (or sub-order) ID.
+	 * @param string                            $event     processing, shipped, completed, on_hold, refunded, cancelled, failed.
+	 * @param int                               $vendor_id Vendor whose number sends it (0: the marketplace's).
+	 * @param string                            $customer  WhatsApp id (digits).
+	 * @param array<string,array<string,mixed>> $mapping   As for order_updates_mapping().
+	 * @param array<string,mixed>               $data      order_number, total, items, tracking, link, customer_name, store_name, status.
+	 * @return array<string,mixed>|WP_Error `outcome`: send (with `attempt`, `message`), no_consent, done (with `state`) or unmapped.
+	 */
+	public static function order_update_prepare( int $order_id, string $event, int $vendor_id, string $customer, array $mapping, array $data ) {
+		return self::call( static fn() => \Wpwa\order_update_prepare( $order_id, $event, $vendor_id, $customer, $mapping, $data ) );
+	}
+
+	/**
+	 * Records how a claimed order update send went.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int                 $order_id Order ID.
+	 * @param string              $event    The event.
+	 * @param array<string,mixed> $result   `wamid`, or `retry_after` (seconds), or `error` (WP_Error code).
+	 * @return array<string,mixed>|WP_Error `next`: done, or retry_in with `seconds`.
+	 */
+	public static function order_update_finish( int $order_id, string $event, array $result ) {
+		return self::call( static fn() => \Wpwa\order_update_finish( $order_id, $event, $result ) );
+	}
+
+	/**
+	 * The WhatsApp updates of orders (an order and its sub-orders) with their
+	 * delivery statuses.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param array<int,int> $order_ids Order IDs.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function order_updates( array $order_ids ) {
+		$order_ids = array_values( array_map( 'intval', $order_ids ) );
+		return self::call( static fn() => \Wpwa\order_updates( $order_ids ) );
+	}
+
+	/**
+	 * A vendor's latest order updates, newest first.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $limit     How many.
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function order_updates_vendor( int $vendor_id, int $limit = 50 ) {
+		return self::call( static fn() => \Wpwa\order_updates_vendor( $vendor_id, $limit ) );
 	}
 
 	/**

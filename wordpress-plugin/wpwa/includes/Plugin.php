@@ -51,6 +51,10 @@ final class Plugin {
 		Orders\Carts::class,
 		Orders\Panel::class,
 		ChatButton\Button::class,
+		Orders\Consent::class,
+		Orders\Updates::class,
+		Orders\UpdatesPanel::class,
+		Rest\OrderUpdatesController::class,
 	);
 
 	/**
@@ -70,6 +74,8 @@ final class Plugin {
 		Admin\LogsPage::class,
 		Admin\TemplatesPage::class,
 		Admin\SiteHealth::class,
+		Admin\OrderUpdatesSettings::class,
+		Orders\UpdatesBox::class,
 	);
 
 	/**

@@ -147,6 +147,7 @@ final class Privacy {
 					'data'              => self::conversation_fields( $id, (array) $conversation ),
 				);
 			}
+			$items = array_merge( $items, self::consent_items( $id, (array) $records ) );
 		}
 		return array(
 			'data' => $items,
@@ -369,6 +370,110 @@ final class Privacy {
 			return $phone;
 		}
 		return $code . ltrim( (string) preg_replace( '/\D+/', '', $phone ), '0' );
+	}
+
+	/**
+	 * The WhatsApp id of a customer from their billing phone and country, or
+	 * null when the number cannot be one (no country code to be had).
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $phone   Billing phone as stored.
+	 * @param string $country Billing country (ISO 3166-1 alpha-2), may be empty.
+	 * @return string|null
+	 */
+	public static function customer_id( string $phone, string $country ): ?string {
+		if ( '' === trim( $phone ) ) {
+			return null;
+		}
+		$id = Core::privacy_whatsapp_id( self::international( $phone, $country ) );
+		return is_string( $id ) ? $id : null;
+	}
+
+	/**
+	 * The export items of a customer's consent records and order updates.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string              $id      The customer's WhatsApp id.
+	 * @param array<string,mixed> $records What the core exported.
+	 * @return array<int,array<string,mixed>>
+	 */
+	private static function consent_items( string $id, array $records ): array {
+		$items = array();
+		foreach ( (array) ( $records['consents'] ?? array() ) as $index => $consent ) {
+			$consent = (array) $consent;
+			$fields  = array(
+				array(
+					'name'  => __( 'WhatsApp number', 'wpwa' ),
+					'value' => '+' . $id,
+				),
+				array(
+					'name'  => __( 'Purpose', 'wpwa' ),
+					'value' => 'marketing' === ( $consent['purpose'] ?? '' ) ? __( 'Marketing messages', 'wpwa' ) : __( 'Order updates', 'wpwa' ),
+				),
+				array(
+					'name'  => __( 'Consent', 'wpwa' ),
+					'value' => ! empty( $consent['granted'] ) ? __( 'Given', 'wpwa' ) : __( 'Withdrawn', 'wpwa' ),
+				),
+				array(
+					'name'  => __( 'Where', 'wpwa' ),
+					'value' => Orders\Consent::source_label( (string) ( $consent['source'] ?? '' ) ),
+				),
+				array(
+					'name'  => __( 'Text shown', 'wpwa' ),
+					'value' => (string) ( $consent['text'] ?? '' ),
+				),
+				array(
+					'name'  => __( 'When', 'wpwa' ),
+					'value' => self::time( (int) ( $consent['at'] ?? 0 ) ),
+				),
+			);
+			if ( ! empty( $consent['order_id'] ) ) {
+				$fields[] = array(
+					'name'  => __( 'Order', 'wpwa' ),
+					'value' => (string) (int) $consent['order_id'],
+				);
+			}
+			$items[] = array(
+				'group_id'          => self::ID . '-consent',
+				'group_label'       => __( 'WhatsApp consent', 'wpwa' ),
+				'group_description' => __( 'What you agreed to receive on WhatsApp, or withdrew, and the text you were shown.', 'wpwa' ),
+				'item_id'           => sprintf( '%s-consent-%s-%d', self::ID, $id, $index ),
+				'data'              => $fields,
+			);
+		}
+		foreach ( (array) ( $records['order_updates'] ?? array() ) as $index => $update ) {
+			$update  = (array) $update;
+			$items[] = array(
+				'group_id'    => self::ID . '-order-updates',
+				'group_label' => __( 'WhatsApp order updates', 'wpwa' ),
+				'item_id'     => sprintf( '%s-update-%s-%d', self::ID, $id, $index ),
+				'data'        => array(
+					array(
+						'name'  => __( 'Order', 'wpwa' ),
+						'value' => (string) (int) ( $update['order_id'] ?? 0 ),
+					),
+					array(
+						'name'  => __( 'Event', 'wpwa' ),
+						'value' => Orders\Config::event_label( (string) ( $update['event'] ?? '' ) ),
+					),
+					array(
+						'name'  => __( 'Template', 'wpwa' ),
+						'value' => (string) ( $update['template'] ?? '' ),
+					),
+					array(
+						'name'  => __( 'State', 'wpwa' ),
+						'value' => Orders\UpdatesBox::state_label( $update ),
+					),
+					array(
+						'name'  => __( 'When', 'wpwa' ),
+						'value' => self::time( (int) ( $update['updated_at'] ?? 0 ) ),
+					),
+				),
+			);
+		}
+		return $items;
 	}
 
 	/**

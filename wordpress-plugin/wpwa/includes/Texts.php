@@ -385,6 +385,24 @@ final class Texts {
 			case 'privacy_cleanup':
 				/* translators: 1: a count of conversations, such as 3 conversations; 2: a count of messages, such as 12 messages; 3: number of days. */
 				return sprintf( __( 'Daily clean-up: %1$s (%2$s) with no message in %3$d days deleted.', 'wpwa' ), Privacy::conversations( $int( 'conversations' ) ), Privacy::messages( $int( 'messages' ) ), $int( 'days' ) );
+			// Consent and order updates.
+			case 'consent_granted':
+				return isset( $params['confirmed'] ) && ! $params['confirmed']
+					? __( 'A customer opted in to WhatsApp order updates; the confirmation could not be sent.', 'wpwa' )
+					: ( 'marketing' === $text( 'purpose' ) ? __( 'A customer opted in to WhatsApp marketing messages.', 'wpwa' ) : __( 'A customer opted in to WhatsApp order updates.', 'wpwa' ) );
+			case 'consent_withdrawn':
+				return isset( $params['confirmed'] ) && ! $params['confirmed']
+					? __( 'A customer opted out of WhatsApp messages; the confirmation could not be sent.', 'wpwa' )
+					: __( 'A customer opted out of WhatsApp messages.', 'wpwa' );
+			case 'consent_no_number':
+				/* translators: %s: order number. */
+				return sprintf( __( 'Order %s: the customer opted in to WhatsApp updates, but their phone number has no country code, so no update can reach them.', 'wpwa' ), $int( 'order_id' ) );
+			case 'order_update_no_number':
+				/* translators: %s: order number. */
+				return sprintf( __( 'Order %s: no WhatsApp update sent, the billing phone is not a WhatsApp number with a country code.', 'wpwa' ), $int( 'order_id' ) );
+			case 'order_update_failed':
+				/* translators: 1: order number, 2: order event, e.g. "Shipped". */
+				return sprintf( __( 'Order %1$s: the WhatsApp update "%2$s" could not be prepared.', 'wpwa' ), $int( 'order_id' ), Orders\Config::event_label( $text( 'event' ) ) );
 			case 'store_migrated':
 				/* translators: %s: schema version. */
 				return sprintf( __( 'Store schema migrated to version %s.', 'wpwa' ), $int( 'schema_version' ) );

@@ -19,6 +19,8 @@ use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
 use Wpwa\Plugin\Messages\Notifier;
 use Wpwa\Plugin\Orders\Carts;
+use Wpwa\Plugin\Orders\Config as OrdersConfig;
+use Wpwa\Plugin\Orders\Consent;
 use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
@@ -208,7 +210,8 @@ final class MessagesController extends BaseController {
 
 			// The vendor directory is the one the core keeps (Messages\Directory),
 			// read by the core only once the signature holds.
-			$outcome = Core::cloud_webhook( $body, $signature, $secret, null, Config::routing() );
+			// The admin's consent words ride with the routing options (STOP opts out).
+			$outcome = Core::cloud_webhook( $body, $signature, $secret, null, array_merge( Config::routing(), OrdersConfig::words() ) );
 			if ( is_wp_error( $outcome ) ) {
 				$status = (int) ( ( (array) $outcome->get_error_data() )['status'] ?? 500 );
 				if ( 401 === $status ) {
@@ -234,6 +237,7 @@ final class MessagesController extends BaseController {
 			Notifier::after_response( (array) $outcome );
 			// Carts become orders on Action Scheduler, never in this request.
 			Carts::queue( (array) ( $outcome['carts'] ?? array() ) );
+			Consent::after_response( (array) $outcome );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );
