@@ -74,6 +74,16 @@ pub enum Refusal {
         /// What the API said.
         details: String,
     },
+    /// A marketing template to a customer whose current marketing consent is not a
+    /// grant (they never gave it, or withdrew it). The API's own code for a customer who
+    /// stopped a business's marketing messages is 131050.
+    #[error(
+        "the WhatsApp template {name:?} is a marketing template and this customer has not agreed to marketing messages"
+    )]
+    NoMarketingConsent {
+        /// Template name.
+        name: String,
+    },
     /// The API refused the template for another 132xxx reason (text too long after
     /// substitution, format characters, …).
     #[error("WhatsApp refused the template (code {code}): {details}")]
@@ -87,7 +97,8 @@ pub enum Refusal {
 
 impl Refusal {
     /// The stable code the plugin words: `template_unknown`, `template_not_approved`,
-    /// `template_paused`, `template_disabled`, `template_parameters`, `template_refused`.
+    /// `template_paused`, `template_disabled`, `template_parameters`,
+    /// `template_marketing_consent`, `template_refused`.
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::Unknown { .. } => "template_unknown",
@@ -95,6 +106,7 @@ impl Refusal {
             Refusal::Paused { .. } => "template_paused",
             Refusal::Disabled { .. } => "template_disabled",
             Refusal::Parameters { .. } => "template_parameters",
+            Refusal::NoMarketingConsent { .. } => "template_marketing_consent",
             Refusal::Other { .. } => "template_refused",
         }
     }
@@ -106,6 +118,7 @@ impl Refusal {
             Refusal::Paused { .. } => 132_015,
             Refusal::Disabled { .. } => 132_016,
             Refusal::Parameters { .. } => 132_000,
+            Refusal::NoMarketingConsent { .. } => 131_050,
             Refusal::Other { code, .. } => *code,
         }
     }

@@ -11,6 +11,7 @@ mod support;
 use serde_json::{Value, json};
 use support::{Receiver, Sandbox, eventually};
 use wpwa::cloud::CloudClient;
+use wpwa::consent;
 use wpwa::conversation;
 use wpwa::messaging::{self, Limits, MessagingError, Outbound};
 use wpwa::routing::RoutingConfig;
@@ -262,6 +263,35 @@ fn marketing_templates_go_to_marketing_messages_the_rest_to_messages() {
         templates::refresh(&store, &client, WABA_ID, PHONE_ID, 1_000)
             .await
             .unwrap();
+        // A marketing template waits for the customer's marketing consent: refused
+        // before any call while they have not agreed.
+        let refused = send(&store, &client, &template("spring_sale", &["Dana", "20%"])).await;
+        assert!(
+            matches!(
+                refused,
+                Err(MessagingError::Template(templates::Refusal::NoMarketingConsent { .. }))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(
+            sandbox.get("/sandbox/messages/sent").await["messages"]
+                .as_array()
+                .map(Vec::len),
+            Some(0)
+        );
+        consent::record(
+            &store,
+            consent::Record {
+                customer: CUSTOMER.into(),
+                purpose: consent::Purpose::Marketing,
+                granted: true,
+                source: consent::Source::Admin,
+                text: "Offers from the shop on WhatsApp".into(),
+                order_id: None,
+                at: 1_000,
+            },
+        )
+        .unwrap();
         let marketing = send(&store, &client, &template("spring_sale", &["Dana", "20%"]))
             .await
             .unwrap();

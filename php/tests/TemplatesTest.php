@@ -146,6 +146,14 @@ final class TemplatesTest extends WpwaTestCase
     {
         $this->sandbox('POST', '/sandbox/reset');
         \Wpwa\templates_refresh(self::connection());
+        try {
+            \Wpwa\message_send(0, '15550002222', self::template('spring_sale', ['Dana', '20%']), self::connection(), ['pacing_seconds' => 0]);
+            self::fail('a marketing template went to a customer without marketing consent');
+        } catch (\Wpwa\TemplateException $e) {
+            self::assertSame(131050, $e->getCode());
+        }
+        self::assertSame([], $this->sandbox('GET', '/sandbox/messages/sent')['messages']);
+        \Wpwa\consent_record('15550002222', 'marketing', true, 'admin', 'Offers from the shop on WhatsApp', null);
         $marketing = \Wpwa\message_send(0, '15550002222', self::template('spring_sale', ['Dana', '20%']), self::connection(), ['pacing_seconds' => 0]);
         // Another customer: the sandbox keeps WhatsApp's pair rate limit (131056).
         $utility = \Wpwa\message_send(0, '15550003333', self::template('order_processing', ['Dana', '#7']), self::connection(), ['pacing_seconds' => 0]);

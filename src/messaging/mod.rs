@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
+use crate::consent::{self, ConsentError, Purpose};
 use crate::store::{SentRecord, Store, StoreError};
-use crate::templates::{self, Endpoint, Refusal, TemplatesError};
+use crate::templates::{self, Category, Endpoint, Refusal, TemplatesError};
 
 pub mod auto;
 
@@ -298,7 +299,7 @@ pub async fn send(
 
     let endpoint = match message {
         Outbound::Template { name, language, .. } => {
-            template_route(store, phone_number_id, name, language)?
+            template_route(store, phone_number_id, to, name, language)?
         }
         _ => Endpoint::Messages,
     };
@@ -344,20 +345,34 @@ pub async fn send(
 
 /// The endpoint a template send goes to, from the account's stored templates
 /// ([`templates::route`]); an unknown, unapproved, paused or disabled template is
-/// refused here, before any call.
+/// refused here, before any call, and so is a marketing template to customer `to`
+/// unless their current marketing consent is a grant.
 fn template_route(
     store: &Store,
     phone_number_id: &str,
+    to: &str,
     name: &str,
     language: &str,
 ) -> Result<Endpoint, MessagingError> {
-    match templates::route(store, phone_number_id, name, language) {
-        Ok(route) => Ok(route.endpoint),
-        Err(TemplatesError::Refused(refusal)) => Err(MessagingError::Template(refusal)),
-        Err(TemplatesError::Store(e)) => Err(MessagingError::Store(e)),
-        Err(TemplatesError::Cloud(e)) => Err(MessagingError::Cloud(e)),
-        Err(TemplatesError::NoAccount) => Ok(Endpoint::Messages),
+    let route = match templates::route(store, phone_number_id, name, language) {
+        Ok(route) => route,
+        Err(TemplatesError::Refused(refusal)) => return Err(MessagingError::Template(refusal)),
+        Err(TemplatesError::Store(e)) => return Err(MessagingError::Store(e)),
+        Err(TemplatesError::Cloud(e)) => return Err(MessagingError::Cloud(e)),
+        Err(TemplatesError::NoAccount) => return Ok(Endpoint::Messages),
+    };
+    if route.category == Some(Category::Marketing) {
+        let agreed = consent::granted(store, to, Purpose::Marketing).map_err(|e| match e {
+            ConsentError::Store(e) => MessagingError::Store(e),
+            other => MessagingError::Invalid(other.to_string()),
+        })?;
+        if !agreed {
+            return Err(MessagingError::Template(Refusal::NoMarketingConsent {
+                name: name.to_owned(),
+            }));
+        }
     }
+    Ok(route.endpoint)
 }
 
 /// Messages the vendor has sent this calendar month (UTC), counted against the

@@ -92,6 +92,28 @@ switch ( $command ) {
 		wpwa_ocli_out( array( 'enabled' => true ) );
 		break;
 
+	case 'order_updates':
+		// The order updates settings (event => template mapping): `{"set": {...}}` saves
+		// them through the plugin's sanitizer; the answer is what was there before.
+		$before = get_option( \Wpwa\Plugin\Orders\Config::OPTION, array() );
+		if ( isset( $input['set'] ) ) {
+			wp_set_current_user( (int) ( get_users( array( 'role' => 'administrator', 'fields' => 'ID', 'number' => 1 ) )[0] ?? 0 ) );
+			$saved  = \Wpwa\Plugin\Orders\Config::sanitize( (array) $input['set'] );
+			$errors = get_settings_errors( \Wpwa\Plugin\Orders\Config::OPTION );
+			array() === $errors || wpwa_ocli_fail( 'order updates refused: ' . wp_json_encode( $errors ) );
+			update_option( \Wpwa\Plugin\Orders\Config::OPTION, $saved );
+		} elseif ( isset( $input['restore'] ) ) {
+			update_option( \Wpwa\Plugin\Orders\Config::OPTION, (array) $input['restore'] );
+		}
+		wpwa_ocli_out( array( 'before' => $before ) );
+		break;
+
+	case 'consent':
+		$current = \Wpwa\Plugin\Core::consent_current( (string) $input['customer'], 'order_updates' );
+		is_wp_error( $current ) && wpwa_ocli_fail( $current->get_error_message() );
+		wpwa_ocli_out( array( 'consent' => $current ) );
+		break;
+
 	case 'price':
 		$product = wc_get_product( (int) $input['id'] );
 		$product || wpwa_ocli_fail( 'no such product' );

@@ -42,6 +42,9 @@ switch ( $command ) {
 			fwrite( STDERR, 'templates-cli: ' . $connection->get_error_message() . "\n" );
 			exit( 1 );
 		}
+		if ( ! empty( $input['marketing_consent'] ) ) {
+			Core::consent_record( (string) $input['to'], 'marketing', true, 'admin', 'Offers from the shop on WhatsApp' );
+		}
 		$parameters = array_map(
 			static fn( $text ) => array(
 				'type' => 'text',

@@ -44,6 +44,7 @@ let lamp; // Acme, SKU OR-…-LAMP, 25.00 in the catalog, 27.00 in WooCommerce w
 let shelf; // Bolt, no SKU: retailer id wc_<id>, 40.00
 let mug; // Acme, SKU OR-…-MUG, trashed after the sync
 let settingsBefore;
+let orderUpdatesBefore;
 
 function cli(file, command, input) {
   let out;
@@ -102,6 +103,8 @@ before(async () => {
   await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: HOOK, cloud_latency_ms: 0 });
   cli('catalog-cli.php', 'settings', { catalog_id: CATALOG, batch_size: 100, change_delay: 0 });
   orders('cod');
+  // The "processing" update the paid order sends (order-updates.test.mjs covers the rest).
+  orderUpdatesBefore = orders('order_updates', { set: { mapping: { processing: { name: 'order_processing', language: 'en_US', params: 'order_number, total' } } } }).before;
 
   acme = shop('vendor', { login: `oracme_${RUN}`, password: PASSWORD, store_name: `Acme Lamps ${R}` });
   bolt = shop('vendor', { login: `orbolt_${RUN}`, password: PASSWORD, store_name: `Bolt Home ${R}` });
@@ -120,6 +123,7 @@ after(async () => {
   try {
     await helper('/messages-settings', { auto_replies: settingsBefore.auto_replies ?? 0, fallback: settingsBefore.fallback ?? 'team' });
     cli('catalog-cli.php', 'settings', { change_delay: 5 });
+    orders('order_updates', { restore: orderUpdatesBefore || {} });
     await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: '' });
   } finally {
     if (browser) await browser.close();
@@ -166,6 +170,14 @@ test('a cart of two vendors becomes one order at WooCommerce prices, paid throug
   assert.ok(texts[0].includes(`Reading Lamp ${R} now costs`), texts[0]);
   const payUrl = /Pay here: (\S+)/.exec(texts[0])[1];
 
+  // The answer invites the customer to order updates; their YES is their consent.
+  assert.match(texts[0], /Reply YES to get updates about this order/, texts[0]);
+  await sandbox('POST', '/sandbox/messages/inject', { from, name: `Shopper ${R}`, text: 'yes' });
+  const consent = await waitFor(async () => orders('consent', { customer: from }).consent, 'the customer\'s consent from their reply');
+  assert.equal(consent.granted, true);
+  assert.equal(consent.source, 'whatsapp');
+  assert.equal(consent.order_id, order.id, 'the consent names the order it was invited with');
+
   // The customer pays with cash on delivery.
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -176,6 +188,16 @@ test('a cart of two vendors becomes one order at WooCommerce prices, paid throug
   await page.screenshot({ path: path.join(artifactsDir, 'orders-paid.png'), fullPage: true });
   await context.close();
   assert.equal(orders('orders', { wamid }).orders[0].status, 'processing');
+
+  // Processing sends the mapped template, once, in the background.
+  const templatesTo = async () => (await sandboxSent()).filter((m) => m.to === from && m.type === 'template').map((m) => m.template);
+  const processing = await waitFor(async () => {
+    shop('run_queue');
+    const sent = await templatesTo();
+    return sent.length ? sent : null;
+  }, 'the processing template', 90000, 2000);
+  shop('run_queue');
+  assert.deepEqual(await templatesTo(), ['order_processing'], `exactly one processing update: ${JSON.stringify(processing)}`);
 
   // Each vendor sees their own part.
   const acmePanel = await ordersPanel(acme);

@@ -192,7 +192,12 @@ test('a category WhatsApp changes is flagged: by a refresh, without any webhook'
 
 test('a marketing template goes to marketing_messages, a utility one to messages, a paused one nowhere', async () => {
   const before = (await sandboxSent()).length;
-  const marketing = cli('send', { to: CUSTOMER, name: 'spring_sale', params: ['Dana', '20%'] });
+  // Marketing waits for the customer's marketing consent (WhatsApp's own code for a
+  // customer who stopped marketing messages is 131050).
+  const unconsented = cli('send', { to: CUSTOMER, name: 'spring_sale', params: ['Dana', '20%'] });
+  assert.equal(unconsented.error?.code, 'wpwa_template_refused', JSON.stringify(unconsented));
+  assert.equal(unconsented.error.data.api_code, 131050);
+  const marketing = cli('send', { to: CUSTOMER, name: 'spring_sale', params: ['Dana', '20%'], marketing_consent: true });
   assert.ok(marketing.sent, JSON.stringify(marketing));
   const utility = cli('send', { to: CUSTOMER2, name: 'order_processing', params: ['Dana', '#1001'] });
   assert.ok(utility.sent, JSON.stringify(utility));

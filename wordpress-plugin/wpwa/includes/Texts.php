@@ -226,6 +226,8 @@ final class Texts {
 			case 132000:
 			case 132012:
 				return __( 'The values sent do not match the placeholders of this WhatsApp template.', 'wpwa' );
+			case 131050:
+				return __( 'This is a marketing template and the customer has not agreed to marketing messages on WhatsApp (or has stopped them).', 'wpwa' );
 			default:
 				return __( 'WhatsApp refused this template.', 'wpwa' );
 		}

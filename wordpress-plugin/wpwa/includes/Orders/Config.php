@@ -132,6 +132,25 @@ final class Config {
 	}
 
 	/**
+	 * The word a customer is told to reply: the first of the admin's opt-out
+	 * (`opt_out_words`) or opt-in (`opt_in_words`) words, else of the core's
+	 * defaults, in capitals.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string $key `opt_out_words` or `opt_in_words`.
+	 * @return string
+	 */
+	public static function first_word( string $key ): string {
+		$words = self::words()[ $key ] ?? '';
+		if ( '' === trim( $words ) ) {
+			$defaults = Core::order_update_events();
+			$words    = is_wp_error( $defaults ) ? '' : (string) ( $defaults[ 'default_' . $key ] ?? '' );
+		}
+		return strtoupper( trim( explode( ',', $words )[0] ) );
+	}
+
+	/**
 	 * The admin's event => template mapping.
 	 *
 	 * @since 0.7.0

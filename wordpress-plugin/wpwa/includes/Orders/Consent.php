@@ -71,6 +71,7 @@ final class Consent {
 		add_action( 'woocommerce_init', array( self::class, 'register_block_field' ) );
 		add_action( 'woocommerce_store_api_checkout_order_processed', array( self::class, 'block_order' ) );
 		add_action( self::CONFIRM_HOOK, array( self::class, 'confirm_one' ), 10, 3 );
+		add_filter( 'wpwa_whatsapp_cart_reply_lines', array( self::class, 'invite_with_cart_reply' ), 10, 3 );
 	}
 
 	/**
@@ -289,6 +290,42 @@ final class Consent {
 	}
 
 	/**
+	 * Ends the answer to a WhatsApp cart that became an order with an
+	 * invitation to reply the opt-in word for order updates, and records the
+	 * invitation (the core grants consent on that word only after one). A
+	 * customer who already agreed is reminded how to stop instead; nothing is
+	 * added while no order event is mapped to a template.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param mixed               $lines Lines of the answer.
+	 * @param WC_Order|null       $order The order, or null when none was made.
+	 * @param array<string,mixed> $cart  The cart: customer, …
+	 * @return mixed
+	 */
+	public static function invite_with_cart_reply( $lines, $order = null, $cart = array() ) {
+		$customer = (string) ( $cart['customer'] ?? '' );
+		if ( ! is_array( $lines ) || ! $order instanceof WC_Order || '' === $customer || empty( Config::mapping() ) ) {
+			return $lines;
+		}
+		$current = Core::consent_current( $customer, 'order_updates' );
+		if ( is_wp_error( $current ) ) {
+			return $lines;
+		}
+		if ( is_array( $current ) && ! empty( $current['granted'] ) ) {
+			$lines[] = self::reply_text( 'consent_granted' );
+			return $lines;
+		}
+		/* translators: %s: the opt-in word, e.g. YES. */
+		$text    = sprintf( __( 'Reply %s to get updates about this order here on WhatsApp.', 'wpwa' ), Config::first_word( 'opt_in_words' ) );
+		$invited = Core::consent_invite( $customer, $order->get_id(), $text );
+		if ( ! is_wp_error( $invited ) ) {
+			$lines[] = $text;
+		}
+		return $lines;
+	}
+
+	/**
 	 * What a customer is told when their word changed their consent.
 	 *
 	 * @since 0.7.0
@@ -297,11 +334,9 @@ final class Consent {
 	 * @return string
 	 */
 	public static function reply_text( string $code ): string {
-		$words = Config::words();
 		if ( 'consent_granted' === $code ) {
-			$stop = trim( explode( ',', '' !== $words['opt_out_words'] ? $words['opt_out_words'] : 'STOP' )[0] );
 			/* translators: %s: the opt-out word, e.g. STOP. */
-			return sprintf( __( 'Thank you: you will get updates about your orders here. Reply %s at any time to stop them.', 'wpwa' ), strtoupper( $stop ) );
+			return sprintf( __( 'Thank you: you will get updates about your orders here. Reply %s at any time to stop them.', 'wpwa' ), Config::first_word( 'opt_out_words' ) );
 		}
 		return __( 'You will no longer receive order updates or offers from us on WhatsApp. You can still write to us here at any time.', 'wpwa' );
 	}
