@@ -295,7 +295,7 @@ fn marketing_templates_go_to_marketing_messages_the_rest_to_messages() {
         let marketing = send(&store, &client, &template("spring_sale", &["Dana", "20%"]))
             .await
             .unwrap();
-        let utility = send(&store, &client, &template("order_processing", &["Dana", "#1001"]))
+        let utility = send(&store, &client, &template("order_processing", &["#1001", "12.00 USD", "1 × Lamp"]))
             .await
             .unwrap();
         let authentication = send(&store, &client, &template("login_code", &["123456"]))
@@ -360,7 +360,12 @@ fn templates_that_may_not_go_are_refused_before_any_call_once_the_list_is_known(
         }
         // Approved and known: it is attempted (and the dead API cannot be reached).
         assert!(matches!(
-            send(&store, &dead, &template("order_processing", &["a", "b"])).await,
+            send(
+                &store,
+                &dead,
+                &template("order_processing", &["a", "b", "c"])
+            )
+            .await,
             Err(MessagingError::Cloud(
                 wpwa::cloud::CloudError::Unreachable { .. }
             ))
@@ -411,9 +416,13 @@ fn the_api_codes_become_the_same_refusals_when_the_list_is_not_known() {
             }
         }
         assert!(
-            send(&store, &client, &template("order_processing", &["a", "b"]))
-                .await
-                .is_ok()
+            send(
+                &store,
+                &client,
+                &template("order_processing", &["a", "b", "c"])
+            )
+            .await
+            .is_ok()
         );
     });
 }

@@ -156,7 +156,7 @@ final class TemplatesTest extends WpwaTestCase
         \Wpwa\consent_record('15550002222', 'marketing', true, 'admin', 'Offers from the shop on WhatsApp', null);
         $marketing = \Wpwa\message_send(0, '15550002222', self::template('spring_sale', ['Dana', '20%']), self::connection(), ['pacing_seconds' => 0]);
         // Another customer: the sandbox keeps WhatsApp's pair rate limit (131056).
-        $utility = \Wpwa\message_send(0, '15550003333', self::template('order_processing', ['Dana', '#7']), self::connection(), ['pacing_seconds' => 0]);
+        $utility = \Wpwa\message_send(0, '15550003333', self::template('order_processing', ['#7', '12.00 USD', '1 × Lamp']), self::connection(), ['pacing_seconds' => 0]);
         $endpoints = [];
         foreach ($this->sandbox('GET', '/sandbox/messages/sent')['messages'] as $sent) {
             $endpoints[$sent['wamid']] = $sent['endpoint'];

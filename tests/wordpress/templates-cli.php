@@ -85,6 +85,9 @@ switch ( $command ) {
 		$next = function_exists( 'as_next_scheduled_action' ) ? as_next_scheduled_action( Templates::REFRESH_HOOK, array(), Templates::GROUP ) : false;
 		wpwa_templates_out( array( 'next' => false === $next ? null : $next ) );
 		break;
+	case 'refresh':
+		wpwa_templates_out( Templates::refresh_all() );
+		break;
 	case 'templates':
 		wpwa_templates_out( Templates::all() );
 		break;

@@ -160,7 +160,7 @@ pub(crate) fn seed() -> Vec<SandboxTemplate> {
             "en_US",
             "UTILITY",
             "APPROVED",
-            body("Good news {{1}}: your order {{2}} is being prepared."),
+            body("Good news: your order {{1}} of {{2}} is being prepared: {{3}}."),
         ),
         (
             "order_shipped",
@@ -182,6 +182,13 @@ pub(crate) fn seed() -> Vec<SandboxTemplate> {
             "UTILITY",
             "APPROVED",
             body("We refunded {{2}} for your order {{1}}."),
+        ),
+        (
+            "vendor_completed",
+            "en_US",
+            "UTILITY",
+            "APPROVED",
+            body("Your order {{1}} from {{2}} is complete. Thank you!"),
         ),
         (
             "order_cancelled",
@@ -621,7 +628,7 @@ mod tests {
         };
         let code = |r: Option<Refusal>| r.map(|(c, _, _)| c);
         assert_eq!(
-            code(check_send(&templates, &send("order_processing", 2), false)),
+            code(check_send(&templates, &send("order_processing", 3), false)),
             None
         );
         assert_eq!(
@@ -649,7 +656,7 @@ mod tests {
             None
         );
         assert_eq!(
-            code(check_send(&templates, &send("order_processing", 2), true)),
+            code(check_send(&templates, &send("order_processing", 3), true)),
             Some(100)
         );
         assert_eq!(

@@ -104,7 +104,7 @@ before(async () => {
   cli('catalog-cli.php', 'settings', { catalog_id: CATALOG, batch_size: 100, change_delay: 0 });
   orders('cod');
   // The "processing" update the paid order sends (order-updates.test.mjs covers the rest).
-  orderUpdatesBefore = orders('order_updates', { set: { mapping: { processing: { name: 'order_processing', language: 'en_US', params: 'order_number, total' } } } }).before;
+  orderUpdatesBefore = orders('order_updates', { set: { mapping: { processing: { name: 'order_processing', language: 'en_US', params: 'order_number, total, items' } } } }).before;
 
   acme = shop('vendor', { login: `oracme_${RUN}`, password: PASSWORD, store_name: `Acme Lamps ${R}` });
   bolt = shop('vendor', { login: `orbolt_${RUN}`, password: PASSWORD, store_name: `Bolt Home ${R}` });
