@@ -97,7 +97,7 @@ pub struct CustomerMessage {
 }
 
 /// Everything the store holds about one customer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CustomerData {
     /// Their conversations, most recent first.
     pub conversations: Vec<CustomerConversation>,
@@ -110,6 +110,9 @@ pub struct CustomerData {
     pub consents: Vec<crate::consent::Record>,
     /// The order updates sent (or not sent) to them.
     pub order_updates: Vec<crate::order_updates::UpdateView>,
+    /// The carts they sent from the catalog, oldest first: lines, state, the order
+    /// each became or why none was made.
+    pub carts: Vec<crate::orders::Cart>,
 }
 
 /// What an erasure or a purge removed.

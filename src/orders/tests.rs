@@ -515,7 +515,7 @@ fn billing_phones_match_the_whatsapp_number_as_people_write_them() {
 }
 
 #[test]
-fn erasing_a_customer_removes_their_carts() {
+fn a_customers_carts_are_exported_and_erased() {
     let store = store();
     received(&store, "wamid.E");
     claim(&store, "wamid.E", 3000).unwrap();
@@ -530,8 +530,24 @@ fn erasing_a_customer_removes_their_carts() {
         3001,
     )
     .unwrap();
+    // The export shows the cart, with the order it became, before the erasure.
+    let exported = crate::privacy::customer_data(&store, "15550001").unwrap();
+    assert_eq!(
+        exported
+            .carts
+            .iter()
+            .map(|c| (c.wamid.as_str(), c.order_id, c.parts.len()))
+            .collect::<Vec<_>>(),
+        vec![("wamid.E", Some(800), 1)]
+    );
     let removed = crate::privacy::erase_customer(&store, "15550001").unwrap();
     assert!(removed.other >= 1, "{removed:?}");
+    assert!(
+        crate::privacy::customer_data(&store, "15550001")
+            .unwrap()
+            .carts
+            .is_empty()
+    );
     assert_eq!(cart(&store, "wamid.E").unwrap(), None);
     assert!(
         vendor_parts(&store, 11, 10).unwrap().is_empty(),

@@ -13,7 +13,7 @@ text_column!(CartState: CartState::as_str, CartState::parse);
 
 /// Carts, inside or outside a transaction.
 pub struct CartRepo<'a> {
-    conn: &'a Connection,
+    pub(super) conn: &'a Connection,
 }
 
 impl Store {
@@ -186,6 +186,22 @@ impl CartRepo<'_> {
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(cart))
+    }
+
+    /// The carts customer `customer` sent, oldest first, with their parts.
+    pub fn for_customer(&self, customer: &str) -> Result<Vec<Cart>, StoreError> {
+        let wamids: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT wamid FROM cart WHERE customer = ?1 ORDER BY received_at, wamid",
+            )?
+            .query_map([customer], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut carts = Vec::with_capacity(wamids.len());
+        for wamid in wamids {
+            carts.extend(self.get(&wamid)?);
+        }
+        Ok(carts)
     }
 
     /// Records the rule's problems on a claimed cart.

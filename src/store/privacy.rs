@@ -89,12 +89,14 @@ impl PrivacyRepo<'_> {
             .transpose()?;
         let consents = super::ConsentRepo { conn: self.conn }.history(customer)?;
         let order_updates = super::OrderUpdateRepo { conn: self.conn }.for_customer(customer)?;
+        let carts = super::CartRepo { conn: self.conn }.for_customer(customer)?;
         Ok(CustomerData {
             conversations,
             vendor_replies: vendor_replies.max(0) as u64,
             asked_for_shop_at,
             consents,
             order_updates,
+            carts,
         })
     }
 

@@ -97,6 +97,8 @@ switch ( $command ) {
 		// them through the plugin's sanitizer; the answer is what was there before.
 		$before = get_option( \Wpwa\Plugin\Orders\Config::OPTION, array() );
 		if ( isset( $input['set'] ) ) {
+			// The settings-error API the plugin's sanitizer reports through.
+			require_once ABSPATH . 'wp-admin/includes/template.php';
 			wp_set_current_user( (int) ( get_users( array( 'role' => 'administrator', 'fields' => 'ID', 'number' => 1 ) )[0] ?? 0 ) );
 			$saved  = \Wpwa\Plugin\Orders\Config::sanitize( (array) $input['set'] );
 			$errors = get_settings_errors( \Wpwa\Plugin\Orders\Config::OPTION );

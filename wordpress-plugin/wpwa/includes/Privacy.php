@@ -147,7 +147,7 @@ final class Privacy {
 					'data'              => self::conversation_fields( $id, (array) $conversation ),
 				);
 			}
-			$items = array_merge( $items, self::consent_items( $id, (array) $records ) );
+			$items = array_merge( $items, self::consent_items( $id, (array) $records ), self::cart_items( $id, (array) $records ) );
 		}
 		return array(
 			'data' => $items,
@@ -471,6 +471,61 @@ final class Privacy {
 						'value' => self::time( (int) ( $update['updated_at'] ?? 0 ) ),
 					),
 				),
+			);
+		}
+		return $items;
+	}
+
+	/**
+	 * Export items of the carts the customer sent from the catalog: what was
+	 * in each, and the order it became or why none was made.
+	 *
+	 * @since 0.7.0
+	 *
+	 * @param string              $id      The customer's WhatsApp id.
+	 * @param array<string,mixed> $records What the core exported.
+	 * @return array<int,array<string,mixed>>
+	 */
+	private static function cart_items( string $id, array $records ): array {
+		$items = array();
+		foreach ( (array) ( $records['carts'] ?? array() ) as $index => $cart ) {
+			$cart  = (array) $cart;
+			$lines = array();
+			foreach ( (array) ( $cart['lines'] ?? array() ) as $line ) {
+				$line    = (array) $line;
+				$lines[] = sprintf( '%d × %s', (int) ( $line['quantity'] ?? 0 ), (string) ( $line['retailer_id'] ?? '' ) );
+			}
+			$fields = array(
+				array(
+					'name'  => __( 'WhatsApp number', 'wpwa' ),
+					'value' => '+' . $id,
+				),
+				array(
+					'name'  => __( 'Sent', 'wpwa' ),
+					'value' => self::time( (int) ( $cart['received_at'] ?? 0 ) ),
+				),
+				array(
+					'name'  => __( 'Items', 'wpwa' ),
+					'value' => implode( ', ', $lines ),
+				),
+			);
+			if ( ! empty( $cart['order_id'] ) ) {
+				$fields[] = array(
+					'name'  => __( 'Order', 'wpwa' ),
+					'value' => (string) (int) $cart['order_id'],
+				);
+			} elseif ( ! empty( $cart['refusal'] ) ) {
+				$fields[] = array(
+					'name'  => __( 'No order was made', 'wpwa' ),
+					'value' => Texts::cart_refusal( (string) $cart['refusal'] ),
+				);
+			}
+			$items[] = array(
+				'group_id'          => self::ID . '-carts',
+				'group_label'       => __( 'WhatsApp carts', 'wpwa' ),
+				'group_description' => __( 'The carts you sent from the WhatsApp catalog and the orders they became.', 'wpwa' ),
+				'item_id'           => sprintf( '%s-cart-%s-%d', self::ID, $id, $index ),
+				'data'              => $fields,
 			);
 		}
 		return $items;
