@@ -227,6 +227,10 @@ test('a cart of two vendors becomes one order at WooCommerce prices, paid throug
   await adminPage.goto(`${baseUrl}/wp-admin/admin.php?page=wc-orders&action=edit&id=${order.id}`);
   const notes = await adminPage.locator('ul.order_notes').innerText();
   assert.ok(notes.includes('WhatsApp cart') && notes.includes('Pay link sent'), notes);
+  // The order's WhatsApp box: the consent given by the reply, and the update sent.
+  const box = await adminPage.locator('.wpwa-order-updates').innerText();
+  assert.match(box, /opted in to WhatsApp updates\. By a WhatsApp reply/, box);
+  assert.match(box, /order_processing/, box);
   await adminPage.screenshot({ path: path.join(artifactsDir, 'orders-admin-order.png'), fullPage: true });
   await adminContext.close();
 });

@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Orders;
 use WC_Order;
 use WP_Post;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Privacy;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -85,7 +86,26 @@ final class UpdatesBox {
 				)
 			);
 		} else {
-			echo '<p class="wpwa-consent wpwa-consent-none">' . esc_html__( 'The customer did not opt in to WhatsApp updates at checkout.', 'wpwa' ) . '</p>';
+			// No box ticked at checkout: the customer may have agreed another way (a
+			// WhatsApp reply to the answer to their cart, the admin).
+			$customer = Privacy::customer_id( $order->get_billing_phone(), $order->get_billing_country() );
+			$current  = null === $customer ? null : Core::consent_current( $customer, 'order_updates' );
+			if ( is_array( $current ) && ! empty( $current['granted'] ) ) {
+				printf(
+					'<p class="wpwa-consent wpwa-consent-given">%s</p>',
+					esc_html(
+						sprintf(
+							/* translators: 1: where, e.g. "By a WhatsApp reply", 2: date and time, 3: the text shown or written. */
+							__( 'The customer opted in to WhatsApp updates. %1$s, on %2$s: "%3$s"', 'wpwa' ),
+							Consent::source_label( (string) ( $current['source'] ?? '' ) ),
+							wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) ( $current['at'] ?? 0 ) ),
+							(string) ( $current['text'] ?? '' )
+						)
+					)
+				);
+			} else {
+				echo '<p class="wpwa-consent wpwa-consent-none">' . esc_html__( 'The customer did not opt in to WhatsApp updates at checkout.', 'wpwa' ) . '</p>';
+			}
 		}
 
 		$ids     = array_merge( array( $order->get_id() ), Updates::sub_orders( $order ) );
