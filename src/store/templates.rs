@@ -267,30 +267,7 @@ impl TemplateRepo<'_> {
         category: &str,
         now: i64,
     ) -> Result<Option<Change>, StoreError> {
-        if category.is_empty() || before.category == category {
-            return Ok(None);
-        }
-        self.conn.execute(
-            "UPDATE message_template
-                 SET category = ?4, previous_category = ?5, category_changed_at = ?6,
-                     flagged = 1, refreshed_at = ?6
-             WHERE waba_id = ?1 AND name = ?2 AND language = ?3",
-            params![
-                before.waba_id,
-                before.name,
-                before.language,
-                category,
-                before.category,
-                now
-            ],
-        )?;
-        Ok(Some(Change {
-            name: before.name.clone(),
-            language: before.language.clone(),
-            field: "category",
-            from: before.category.clone(),
-            to: category.to_owned(),
-        }))
+        self.record_change(before, "category", &before.category, category, now)
     }
 
     fn record_status(
@@ -299,29 +276,53 @@ impl TemplateRepo<'_> {
         status: &str,
         now: i64,
     ) -> Result<Option<Change>, StoreError> {
-        if status.is_empty() || before.status == status {
+        self.record_change(before, "status", &before.status, status, now)
+    }
+
+    /// Records a new value of `field` (`category` or `status`), keeping the previous
+    /// one and flagging the template; nothing when the value is empty or unchanged.
+    fn record_change(
+        &self,
+        before: &Template,
+        field: &'static str,
+        previous: &str,
+        value: &str,
+        now: i64,
+    ) -> Result<Option<Change>, StoreError> {
+        if value.is_empty() || previous == value {
             return Ok(None);
         }
+        let sql = match field {
+            "category" => {
+                "UPDATE message_template
+                     SET category = ?4, previous_category = ?5, category_changed_at = ?6,
+                         flagged = 1, refreshed_at = ?6
+                 WHERE waba_id = ?1 AND name = ?2 AND language = ?3"
+            }
+            _ => {
+                "UPDATE message_template
+                     SET status = ?4, previous_status = ?5, status_changed_at = ?6,
+                         flagged = 1, refreshed_at = ?6
+                 WHERE waba_id = ?1 AND name = ?2 AND language = ?3"
+            }
+        };
         self.conn.execute(
-            "UPDATE message_template
-                 SET status = ?4, previous_status = ?5, status_changed_at = ?6,
-                     flagged = 1, refreshed_at = ?6
-             WHERE waba_id = ?1 AND name = ?2 AND language = ?3",
+            sql,
             params![
                 before.waba_id,
                 before.name,
                 before.language,
-                status,
-                before.status,
+                value,
+                previous,
                 now
             ],
         )?;
         Ok(Some(Change {
             name: before.name.clone(),
             language: before.language.clone(),
-            field: "status",
-            from: before.status.clone(),
-            to: status.to_owned(),
+            field,
+            from: previous.to_owned(),
+            to: value.to_owned(),
         }))
     }
 }
