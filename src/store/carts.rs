@@ -3,7 +3,7 @@
 //! change is one conditional `UPDATE`, so uniqueness and claims hold across workers
 //! without reading first.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::sql::{Db, OptionalExtension, Row, params};
 
 use super::{Store, StoreError, WriteTx, text_column};
 use crate::inbound::{Message, OrderLine};
@@ -13,7 +13,7 @@ text_column!(CartState: CartState::as_str, CartState::parse);
 
 /// Carts, inside or outside a transaction.
 pub struct CartRepo<'a> {
-    pub(super) conn: &'a Connection,
+    pub(super) conn: &'a Db,
 }
 
 impl Store {
@@ -38,20 +38,26 @@ fn unsigned(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-fn json_error(e: serde_json::Error) -> rusqlite::Error {
-    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+fn json_error(e: serde_json::Error) -> StoreError {
+    StoreError::Json(e)
 }
 
 const CART_COLUMNS: &str = "wamid, phone_number_id, customer, customer_name, catalog_id, note, lines, state, order_id, refusal, problems, received_at";
 
-fn cart_row(row: &Row<'_>) -> rusqlite::Result<(Cart, Option<String>)> {
+fn cart_row(row: &Row<'_>) -> Result<(Cart, Option<String>), StoreError> {
     let lines: String = row.get(6)?;
     let lines: Vec<OrderLine> = serde_json::from_str(&lines).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+        StoreError::Column {
+            index: 6,
+            reason: e.to_string(),
+        }
     })?;
     let problems: String = row.get(10)?;
     let problems: Vec<Problem> = serde_json::from_str(&problems).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, Box::new(e))
+        StoreError::Column {
+            index: 10,
+            reason: e.to_string(),
+        }
     })?;
     let catalog_id: Option<String> = row.get(4)?;
     Ok((
@@ -113,22 +119,29 @@ impl CartRepo<'_> {
     }
 
     /// Moves a received cart (or one claimed before `stale_before`) to claimed and
-    /// returns it with each line's product, in one statement; `None` when it is not
-    /// there to claim.
+    /// returns it with each line's product; `None` when it is not there to claim. The
+    /// conditional UPDATE is the claim (one worker's changes the row); the cart is read
+    /// after it, as MariaDB has no RETURNING on UPDATE.
     pub fn claim(
         &self,
         wamid: &str,
         now: i64,
         stale_before: i64,
     ) -> Result<Option<Cart>, StoreError> {
+        let claimed = self
+            .conn
+            .prepare_cached(
+                "UPDATE cart SET state = 'claimed', claimed_at = ?2
+                 WHERE wamid = ?1 AND (state = 'received' OR (state = 'claimed' AND claimed_at < ?3))",
+            )?
+            .execute(params![wamid, now, stale_before])?;
+        if claimed == 0 {
+            return Ok(None);
+        }
         let found = self
             .conn
-            .prepare_cached(&format!(
-                "UPDATE cart SET state = 'claimed', claimed_at = ?2
-                 WHERE wamid = ?1 AND (state = 'received' OR (state = 'claimed' AND claimed_at < ?3))
-                 RETURNING {CART_COLUMNS}"
-            ))?
-            .query_row(params![wamid, now, stale_before], cart_row)
+            .prepare_cached(&format!("SELECT {CART_COLUMNS} FROM cart WHERE wamid = ?1"))?
+            .query_row([wamid], cart_row)
             .optional()?;
         let Some((mut cart, catalog_id)) = found else {
             return Ok(None);

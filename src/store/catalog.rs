@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{Store, StoreError, WriteTx, text_column};
@@ -59,7 +59,7 @@ text_column!(BatchState {
 
 /// The catalog's records, inside or outside a transaction.
 pub struct CatalogRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -497,12 +497,13 @@ impl CatalogRepo<'_> {
 
     /// Counts a failed attempt and returns the job's failed attempts in a row.
     pub fn count_attempt(&self, job_id: i64) -> Result<u32, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "UPDATE sync_job SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts",
-            )?
-            .query_row([job_id], |r| r.get(0))?)
+        // Two statements, not UPDATE … RETURNING: MariaDB has no RETURNING on UPDATE.
+        self.conn
+            .prepare_cached("UPDATE sync_job SET attempts = attempts + 1 WHERE id = ?1")?
+            .execute([job_id])?;
+        self.conn
+            .prepare_cached("SELECT attempts FROM sync_job WHERE id = ?1")?
+            .query_row([job_id], |r| r.get(0))
     }
 
     /// Records why the job is waiting.

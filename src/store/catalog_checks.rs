@@ -1,6 +1,6 @@
 //! SQL of the per-product catalog checks ([`crate::catalog::checks`]).
 
-use rusqlite::{OptionalExtension, params};
+use super::sql::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::catalog::Problem;
@@ -75,7 +75,7 @@ impl Store {
     ) -> Result<Option<CheckedCatalog>, StoreError> {
         let vendor = vendor_id as i64;
         let pass: Option<String> = self
-            .conn
+            .conn()
             .prepare_cached("SELECT rules_key FROM catalog_check_pass WHERE vendor_id = ?1")?
             .query_row([vendor], |r| r.get(0))
             .optional()?;
@@ -83,13 +83,13 @@ impl Store {
             return Ok(None);
         }
         let (ready, invalid): (i64, i64) = self
-            .conn
+            .conn()
             .prepare_cached(
                 "SELECT COALESCE(SUM(status = 'ready'), 0), COALESCE(SUM(status = 'invalid'), 0)
                  FROM catalog_check WHERE vendor_id = ?1",
             )?
             .query_row([vendor], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.conn().prepare_cached(
             "SELECT product_id, parent_id, retailer_id, status, problems FROM catalog_check
              WHERE vendor_id = ?1 AND status = 'invalid' ORDER BY product_id LIMIT ?2",
         )?;

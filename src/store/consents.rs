@@ -1,7 +1,7 @@
 //! Customers' consent records (`consent`, append-only) and their open invitations to
 //! opt in on WhatsApp (`consent_invitation`).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Row, params};
 
 use super::{Store, StoreError, WriteTx, text_column};
 use crate::consent::{Purpose, Record, Source};
@@ -11,7 +11,7 @@ text_column!(Source: Source::as_str, Source::parse);
 
 /// Consent records, inside or outside a transaction.
 pub struct ConsentRepo<'a> {
-    pub(super) conn: &'a Connection,
+    pub(super) conn: &'a Db,
 }
 
 impl Store {
@@ -31,7 +31,7 @@ impl WriteTx<'_> {
 const RECORD_SELECT: &str =
     "SELECT customer, purpose, granted, source, text, order_id, created_at FROM consent";
 
-fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+fn record_from_row(r: &Row<'_>) -> Result<Record, StoreError> {
     Ok(Record {
         customer: r.get(0)?,
         purpose: r.get(1)?,

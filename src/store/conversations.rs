@@ -2,7 +2,7 @@
 //! delivery statuses (`message_status`) and the shop menus customers were sent
 //! (`vendor_menu`).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Row, params};
 
 use super::{Store, StoreError, WriteTx, text_column};
 use crate::conversation::ConversationSummary;
@@ -53,7 +53,7 @@ pub struct SentMessage {
 
 /// Customer conversations, inside or outside a transaction.
 pub struct ConversationRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -77,7 +77,7 @@ fn vendor(vendor_id: u64) -> i64 {
 /// The columns of a [`ConversationSummary`], in [`summary_from_row`]'s order.
 const SUMMARY_SELECT: &str = "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation";
 
-fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConversationSummary> {
+fn summary_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     Ok(ConversationSummary {
         id: r.get(0)?,
         customer: r.get(1)?,

@@ -5,7 +5,7 @@
 //! out from it by [`crate::routing::directory`] each time it is read, so they stay
 //! unique whatever order the changes came in.
 
-use rusqlite::params;
+use super::sql::params;
 
 use super::{Store, StoreError};
 use crate::routing::{self, VendorEntry, VendorListing};
@@ -13,10 +13,10 @@ use crate::routing::{self, VendorEntry, VendorListing};
 impl Store {
     /// Every listed vendor, by vendor id.
     pub fn directory_listings(&self) -> Result<Vec<VendorListing>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.conn().prepare_cached(
             "SELECT vendor_id, chosen_code, store_name FROM vendor_listing ORDER BY vendor_id",
         )?;
-        let rows = statement.query_map([], |row| {
+        let rows = statement.query_map(params![], |row| {
             Ok(VendorListing {
                 vendor_id: row.get::<_, i64>(0)?.max(0) as u64,
                 chosen_code: row.get(1)?,
@@ -34,7 +34,7 @@ impl Store {
     /// Replaces the whole directory with `listings`, in one transaction.
     pub fn directory_replace(&self, listings: &[VendorListing]) -> Result<(), StoreError> {
         let tx = self.write_transaction()?;
-        tx.conn().execute("DELETE FROM vendor_listing", [])?;
+        tx.conn().execute("DELETE FROM vendor_listing", params![])?;
         {
             let mut insert = tx.conn().prepare_cached(
                 "INSERT INTO vendor_listing (vendor_id, chosen_code, store_name) VALUES (?1, ?2, ?3)
@@ -55,23 +55,29 @@ impl Store {
     /// Adds a vendor or updates their code and store name. Returns whether anything
     /// changed (an unchanged listing writes nothing).
     pub fn directory_put(&self, listing: &VendorListing) -> Result<bool, StoreError> {
-        let changed = self.conn.execute(
-            "INSERT INTO vendor_listing (vendor_id, chosen_code, store_name) VALUES (?1, ?2, ?3)
-             ON CONFLICT (vendor_id) DO UPDATE SET chosen_code = excluded.chosen_code,
-                 store_name = excluded.store_name
-             WHERE chosen_code IS NOT excluded.chosen_code OR store_name IS NOT excluded.store_name",
-            params![
-                listing.vendor_id as i64,
-                listing.chosen_code,
-                listing.store_name
-            ],
+        let values = params![
+            listing.vendor_id as i64,
+            listing.chosen_code,
+            listing.store_name
+        ];
+        // An update only where something differs, then an insert where there was no
+        // row: one upsert with a WHERE has no MariaDB form.
+        let updated = self.conn().execute(
+            "UPDATE vendor_listing SET chosen_code = ?2, store_name = ?3
+             WHERE vendor_id = ?1 AND (chosen_code <> ?2 OR store_name <> ?3)",
+            values,
         )?;
-        Ok(changed > 0)
+        let inserted = self.conn().execute(
+            "INSERT INTO vendor_listing (vendor_id, chosen_code, store_name) VALUES (?1, ?2, ?3)
+             ON CONFLICT (vendor_id) DO NOTHING",
+            values,
+        )?;
+        Ok(updated + inserted > 0)
     }
 
     /// Takes a vendor out of the directory. Returns whether they were in it.
     pub fn directory_remove(&self, vendor_id: u64) -> Result<bool, StoreError> {
-        let removed = self.conn.execute(
+        let removed = self.conn().execute(
             "DELETE FROM vendor_listing WHERE vendor_id = ?1",
             [vendor_id as i64],
         )?;

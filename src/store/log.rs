@@ -1,21 +1,21 @@
 //! The activity log (`activity_log`).
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, params};
+use super::sql::OwnedValue as SqlValue;
+use super::sql::{Db, params};
 use serde_json::{Map, Value};
 
 use super::{Store, StoreError, WriteTx};
 use crate::log::{Entry, Filter, Level, NewEntry};
 
-impl rusqlite::types::ToSql for Level {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+impl super::sql::Param for Level {
+    fn to_value(&self) -> super::sql::Value<'_> {
+        super::sql::Value::Text(self.as_str())
     }
 }
 
 /// The activity log, inside or outside a transaction.
 pub struct LogRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -60,7 +60,7 @@ impl LogRepo<'_> {
         let mut params: Vec<SqlValue> = Vec::new();
         if let Some(vendor) = filter.vendor_id {
             clauses.push("vendor_id = ?");
-            params.push(SqlValue::Integer(i64::try_from(vendor).unwrap_or(i64::MAX)));
+            params.push(SqlValue::Int(i64::try_from(vendor).unwrap_or(i64::MAX)));
         }
         if let Some(level) = filter.level {
             clauses.push("level = ?");
@@ -72,11 +72,11 @@ impl LogRepo<'_> {
         }
         if let Some(since) = filter.since {
             clauses.push("created_at >= ?");
-            params.push(SqlValue::Integer(since));
+            params.push(SqlValue::Int(since));
         }
         if let Some(until) = filter.until {
             clauses.push("created_at <= ?");
-            params.push(SqlValue::Integer(until));
+            params.push(SqlValue::Int(until));
         }
         let where_sql = if clauses.is_empty() {
             String::new()
@@ -86,17 +86,17 @@ impl LogRepo<'_> {
 
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM activity_log{where_sql}"),
-            rusqlite::params_from_iter(params.iter()),
+            params.as_slice(),
             |row| row.get(0),
         )?;
-        params.push(SqlValue::Integer(i64::from(limit)));
-        params.push(SqlValue::Integer(i64::from(filter.offset)));
+        params.push(SqlValue::Int(i64::from(limit)));
+        params.push(SqlValue::Int(i64::from(filter.offset)));
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, vendor_id, level, kind, message, context, created_at, code, params
              FROM activity_log{where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
         ))?;
         let entries = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |row| {
+            .query_map(params.as_slice(), |row| {
                 let level: String = row.get(2)?;
                 let context: String = row.get(5)?;
                 let params: String = row.get(8)?;
@@ -133,7 +133,7 @@ impl LogRepo<'_> {
             .conn
             .prepare("SELECT DISTINCT kind FROM activity_log ORDER BY kind LIMIT 200")?;
         let kinds = stmt
-            .query_map([], |row| row.get::<_, String>(0))?
+            .query_map(params![], |row| row.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(kinds)
     }

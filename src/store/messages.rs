@@ -2,7 +2,7 @@
 //! per-customer pacing, the monthly allowance and automatic replies read and write in
 //! `conversation` and `message`.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, params};
 
 use super::{Store, StoreError, WriteTx};
 
@@ -36,7 +36,7 @@ pub struct SentRecord<'m> {
 
 /// Outbound messages, inside or outside a transaction.
 pub struct MessageRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {

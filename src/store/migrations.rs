@@ -1,12 +1,12 @@
-//! Ordered schema migrations. Each entry moves the schema from version `index` to
-//! `index + 1`; `PRAGMA user_version` records how far a file has come. Entries are
+//! Ordered schema migrations, one list for both engines. Each entry moves the schema
+//! from version `index` to `index + 1`; `PRAGMA user_version` (SQLite) or the `schema`
+//! table (MariaDB) records how far a store has come. Entries are
 //! append-only: a released migration is never edited.
 
-use rusqlite::Connection;
-
 use super::StoreError;
+use super::sql::{Db, Engine, params};
 
-const MIGRATIONS: &[&str] = &[
+const SQLITE: &[&str] = &[
     // 1: the activity log, the per-vendor session record with its event history, and
     // the session starts that the start limit counts.
     "CREATE TABLE activity_log (
@@ -303,38 +303,455 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX order_update_vendor ON order_update (vendor_id, updated_at);
      CREATE INDEX order_update_customer ON order_update (customer);",
 ];
+/// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
+/// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
+/// primary key (Galera replicates only those), and statements safe to repeat
+/// (`IF NOT EXISTS`), because Galera does not share the lock nodes take to migrate.
+/// Table names are written bare and gain the site's prefix on the way (`sql::translate`).
+/// SQLite's partial unique indexes become unique indexes on a generated column (NULL
+/// where the condition is false; unique indexes allow many NULLs).
+const MARIADB: &[&str] = &[
+    // 1
+    "CREATE TABLE IF NOT EXISTS activity_log (
+         id         BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id  BIGINT NOT NULL DEFAULT 0 CHECK (vendor_id >= 0),
+         level      VARCHAR(16) NOT NULL CHECK (level IN ('debug','info','notice','warning','error')),
+         kind       VARCHAR(191) NOT NULL,
+         message    TEXT NOT NULL,
+         context    MEDIUMTEXT NOT NULL DEFAULT '{}',
+         created_at BIGINT NOT NULL,
+         INDEX activity_log_vendor (vendor_id, id),
+         INDEX activity_log_created (created_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS vendor_session (
+         vendor_id     BIGINT NOT NULL PRIMARY KEY CHECK (vendor_id > 0),
+         session_name  VARCHAR(191) NOT NULL UNIQUE,
+         state         VARCHAR(32) NOT NULL,
+         reason        TEXT,
+         phone         VARCHAR(64),
+         push_name     TEXT,
+         since         BIGINT NOT NULL,
+         updated_at    BIGINT NOT NULL,
+         last_event_ms BIGINT NOT NULL DEFAULT 0,
+         phone_seen_at BIGINT,
+         qr_value      TEXT,
+         qr_seq        BIGINT NOT NULL DEFAULT 0,
+         qr_issued_at  BIGINT,
+         connected_phone VARCHAR(64) AS (IF(state = 'connected', phone, NULL)) VIRTUAL,
+         UNIQUE INDEX vendor_session_phone (connected_phone)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS session_event (
+         id          BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id   BIGINT NOT NULL,
+         event_id    VARCHAR(191),
+         source      VARCHAR(64) NOT NULL,
+         input       TEXT NOT NULL,
+         from_state  VARCHAR(32) NOT NULL,
+         to_state    VARCHAR(32) NOT NULL,
+         applied     BIGINT NOT NULL,
+         occurred_ms BIGINT NOT NULL,
+         recorded_at BIGINT NOT NULL,
+         UNIQUE INDEX session_event_dedupe (event_id),
+         INDEX session_event_vendor (vendor_id, id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS session_start (
+         id         BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id  BIGINT NOT NULL,
+         started_at BIGINT NOT NULL,
+         INDEX session_start_vendor (vendor_id, started_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 2
+    "CREATE TABLE IF NOT EXISTS catalog_item (
+         catalog_id   VARCHAR(128) NOT NULL,
+         retailer_id  VARCHAR(191) NOT NULL,
+         vendor_id    BIGINT NOT NULL,
+         product_id   BIGINT NOT NULL,
+         state        VARCHAR(16) NOT NULL CHECK (state IN ('pending','synced','rejected','invalid','deleting')),
+         problems     MEDIUMTEXT NOT NULL DEFAULT '[]',
+         want_hash    VARCHAR(128),
+         sent_hash    VARCHAR(128),
+         updated_at   BIGINT NOT NULL,
+         synced_at    BIGINT,
+         PRIMARY KEY (catalog_id, retailer_id),
+         INDEX catalog_item_vendor (vendor_id, catalog_id, state)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS sync_job (
+         id             BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id      BIGINT NOT NULL,
+         catalog_id     VARCHAR(128) NOT NULL,
+         state          VARCHAR(16) NOT NULL CHECK (state IN ('running','done','failed')),
+         total          BIGINT NOT NULL,
+         error          TEXT,
+         wait_until_ms  BIGINT NOT NULL DEFAULT 0,
+         attempts       BIGINT NOT NULL DEFAULT 0,
+         lease_until_ms BIGINT NOT NULL DEFAULT 0,
+         created_at     BIGINT NOT NULL,
+         updated_at     BIGINT NOT NULL,
+         finished_at    BIGINT,
+         INDEX sync_job_vendor (vendor_id, id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS sync_batch (
+         job_id     BIGINT NOT NULL,
+         batch_no   BIGINT NOT NULL,
+         state      VARCHAR(16) NOT NULL CHECK (state IN ('queued','sent','finished')),
+         handle     VARCHAR(191),
+         polled_ms  BIGINT NOT NULL DEFAULT 0,
+         PRIMARY KEY (job_id, batch_no),
+         FOREIGN KEY (job_id) REFERENCES sync_job (id) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS sync_op (
+         job_id      BIGINT NOT NULL,
+         seq         BIGINT NOT NULL,
+         batch_no    BIGINT NOT NULL,
+         retailer_id VARCHAR(191) NOT NULL,
+         method      VARCHAR(8) NOT NULL CHECK (method IN ('CREATE','UPDATE','DELETE')),
+         data        MEDIUMTEXT NOT NULL,
+         hash        VARCHAR(128),
+         state       VARCHAR(16) NOT NULL CHECK (state IN ('queued','done','rejected')),
+         error       TEXT,
+         PRIMARY KEY (job_id, seq),
+         INDEX sync_op_batch (job_id, batch_no),
+         FOREIGN KEY (job_id) REFERENCES sync_job (id) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 3
+    "CREATE TABLE IF NOT EXISTS conversation (
+         id              BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id       BIGINT NOT NULL CHECK (vendor_id >= 0),
+         customer        VARCHAR(191) NOT NULL,
+         customer_name   TEXT,
+         product         TEXT,
+         last_text       TEXT,
+         last_message_at BIGINT NOT NULL,
+         last_inbound_at BIGINT,
+         unread          BIGINT NOT NULL DEFAULT 0,
+         created_at      BIGINT NOT NULL,
+         UNIQUE INDEX conversation_vendor_customer (vendor_id, customer),
+         INDEX conversation_customer (customer, last_message_at),
+         INDEX conversation_vendor (vendor_id, last_message_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS message (
+         id              BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         wamid           VARCHAR(191) NOT NULL,
+         conversation_id BIGINT NOT NULL,
+         vendor_id       BIGINT NOT NULL,
+         direction       VARCHAR(16) NOT NULL CHECK (direction IN ('inbound','echo','outbound')),
+         kind            VARCHAR(64) NOT NULL,
+         text            TEXT,
+         rule            VARCHAR(191),
+         route           MEDIUMTEXT NOT NULL DEFAULT '{}',
+         status          VARCHAR(32),
+         error_code      BIGINT,
+         error_title     TEXT,
+         raw             MEDIUMTEXT NOT NULL DEFAULT '{}',
+         sent_at         BIGINT NOT NULL,
+         received_at     BIGINT NOT NULL,
+         UNIQUE INDEX message_wamid_vendor (wamid, vendor_id),
+         INDEX message_conversation (conversation_id, id),
+         FOREIGN KEY (conversation_id) REFERENCES conversation (id) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS message_status (
+         wamid      VARCHAR(191) NOT NULL,
+         status     VARCHAR(32) NOT NULL,
+         at         BIGINT NOT NULL,
+         PRIMARY KEY (wamid, status)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS vendor_menu (
+         customer  VARCHAR(191) NOT NULL PRIMARY KEY,
+         asked_at  BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 4
+    "CREATE TABLE IF NOT EXISTS vendor_reply (
+         vendor_id  BIGINT NOT NULL CHECK (vendor_id > 0),
+         gateway_id VARCHAR(191) NOT NULL,
+         customer   VARCHAR(191) NOT NULL,
+         sent_at    BIGINT NOT NULL,
+         PRIMARY KEY (vendor_id, gateway_id),
+         INDEX vendor_reply_customer (vendor_id, customer, sent_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 5
+    "ALTER TABLE sync_job ADD COLUMN IF NOT EXISTS reported_at BIGINT;
+     UPDATE sync_job SET reported_at = finished_at WHERE state IN ('done','failed') AND reported_at IS NULL",
+    // 6
+    "ALTER TABLE activity_log ADD COLUMN IF NOT EXISTS code VARCHAR(191);
+     ALTER TABLE activity_log ADD COLUMN IF NOT EXISTS params MEDIUMTEXT NOT NULL DEFAULT '{}'",
+    // 7
+    "CREATE TABLE IF NOT EXISTS vendor_listing (
+         vendor_id   BIGINT NOT NULL PRIMARY KEY CHECK (vendor_id > 0),
+         chosen_code VARCHAR(191) NOT NULL DEFAULT '',
+         store_name  TEXT NOT NULL DEFAULT ''
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 8
+    "CREATE TABLE IF NOT EXISTS catalog_check (
+         product_id  BIGINT NOT NULL PRIMARY KEY CHECK (product_id > 0),
+         parent_id   BIGINT NOT NULL,
+         vendor_id   BIGINT NOT NULL CHECK (vendor_id > 0),
+         retailer_id VARCHAR(191) NOT NULL,
+         status      VARCHAR(16) NOT NULL CHECK (status IN ('ready','invalid','not_listed')),
+         problems    MEDIUMTEXT NOT NULL DEFAULT '[]',
+         checked_at  BIGINT NOT NULL,
+         INDEX catalog_check_vendor (vendor_id, status, product_id),
+         INDEX catalog_check_parent (parent_id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS catalog_check_pass (
+         vendor_id  BIGINT NOT NULL PRIMARY KEY CHECK (vendor_id > 0),
+         rules_key  VARCHAR(191) NOT NULL,
+         checked_at BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 9
+    "CREATE TABLE IF NOT EXISTS message_template (
+         waba_id             VARCHAR(64) NOT NULL,
+         name                VARCHAR(191) NOT NULL,
+         language            VARCHAR(32) NOT NULL,
+         template_id         VARCHAR(64) NOT NULL DEFAULT '',
+         category            VARCHAR(32) NOT NULL,
+         status              VARCHAR(32) NOT NULL,
+         components          MEDIUMTEXT NOT NULL DEFAULT '[]',
+         parameter_count     BIGINT NOT NULL DEFAULT 0,
+         previous_category   VARCHAR(32),
+         category_changed_at BIGINT,
+         previous_status     VARCHAR(32),
+         status_changed_at   BIGINT,
+         flagged             BIGINT NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+         refreshed_at        BIGINT NOT NULL,
+         PRIMARY KEY (waba_id, name, language)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS template_account (
+         phone_number_id VARCHAR(64) NOT NULL PRIMARY KEY,
+         waba_id         VARCHAR(64) NOT NULL,
+         refreshed_at    BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 10
+    "CREATE TABLE IF NOT EXISTS cart (
+         wamid           VARCHAR(191) NOT NULL PRIMARY KEY,
+         phone_number_id VARCHAR(64) NOT NULL,
+         customer        VARCHAR(191) NOT NULL,
+         customer_name   TEXT,
+         catalog_id      VARCHAR(128),
+         note            TEXT,
+         lines           MEDIUMTEXT NOT NULL,
+         state           VARCHAR(16) NOT NULL CHECK (state IN ('received','claimed','ordered','refused')),
+         order_id        BIGINT,
+         refusal         VARCHAR(64),
+         problems        MEDIUMTEXT NOT NULL DEFAULT '[]',
+         received_at     BIGINT NOT NULL,
+         claimed_at      BIGINT,
+         finished_at     BIGINT,
+         INDEX cart_customer (customer, received_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS cart_part (
+         wamid      VARCHAR(191) NOT NULL,
+         vendor_id  BIGINT NOT NULL CHECK (vendor_id >= 0),
+         order_id   BIGINT NOT NULL CHECK (order_id > 0),
+         created_at BIGINT NOT NULL,
+         PRIMARY KEY (wamid, vendor_id),
+         INDEX cart_part_vendor (vendor_id, created_at),
+         FOREIGN KEY (wamid) REFERENCES cart (wamid) ON DELETE CASCADE
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 11
+    "CREATE TABLE IF NOT EXISTS consent (
+         id         BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         customer   VARCHAR(191) NOT NULL,
+         purpose    VARCHAR(32) NOT NULL CHECK (purpose IN ('order_updates','marketing')),
+         granted    BIGINT NOT NULL CHECK (granted IN (0,1)),
+         source     VARCHAR(16) NOT NULL CHECK (source IN ('checkout','whatsapp','admin')),
+         text       TEXT NOT NULL,
+         order_id   BIGINT,
+         created_at BIGINT NOT NULL,
+         INDEX consent_customer (customer, purpose, id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS consent_invitation (
+         customer   VARCHAR(191) NOT NULL PRIMARY KEY,
+         order_id   BIGINT,
+         text       TEXT NOT NULL,
+         invited_at BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     CREATE TABLE IF NOT EXISTS order_update (
+         order_id   BIGINT NOT NULL CHECK (order_id > 0),
+         event      VARCHAR(16) NOT NULL CHECK (event IN ('processing','completed','refunded','cancelled','failed','on_hold','shipped')),
+         vendor_id  BIGINT NOT NULL DEFAULT 0 CHECK (vendor_id >= 0),
+         customer   VARCHAR(191) NOT NULL,
+         template   VARCHAR(191) NOT NULL,
+         language   VARCHAR(32) NOT NULL,
+         state      VARCHAR(16) NOT NULL CHECK (state IN ('sending','sent','retry','waiting','failed','skipped')),
+         attempts   BIGINT NOT NULL DEFAULT 0,
+         wamid      VARCHAR(191),
+         error      TEXT,
+         created_at BIGINT NOT NULL,
+         updated_at BIGINT NOT NULL,
+         PRIMARY KEY (order_id, event),
+         INDEX order_update_vendor (vendor_id, updated_at),
+         INDEX order_update_customer (customer)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+];
+
+/// Every table the migrations make, by its name without prefix.
+pub(super) const TABLES: &[&str] = &[
+    "activity_log",
+    "vendor_session",
+    "session_event",
+    "session_start",
+    "catalog_item",
+    "sync_job",
+    "sync_batch",
+    "sync_op",
+    "conversation",
+    "message",
+    "message_status",
+    "vendor_menu",
+    "vendor_reply",
+    "vendor_listing",
+    "catalog_check",
+    "catalog_check_pass",
+    "message_template",
+    "template_account",
+    "cart",
+    "cart_part",
+    "consent",
+    "consent_invitation",
+    "order_update",
+];
 
 /// The schema version this build creates and understands.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub const SCHEMA_VERSION: i64 = SQLITE.len() as i64;
+
+/// Brings a store up to [`SCHEMA_VERSION`], whichever engine holds it.
+pub(super) fn migrate(db: &Db) -> Result<(), StoreError> {
+    match db.engine() {
+        Engine::Sqlite => migrate_sqlite(db),
+        Engine::MariaDb => migrate_mariadb(db),
+    }
+}
+
+/// The schema version a store is at.
+pub(super) fn version(db: &Db) -> Result<i64, StoreError> {
+    match db.engine() {
+        Engine::Sqlite => db.query_row("PRAGMA user_version", params![], |row| row.get(0)),
+        Engine::MariaDb => db.query_row("SELECT version FROM schema WHERE id = 1", params![], |row| {
+            row.get(0)
+        }),
+    }
+}
+
+fn migrated(version: i64) {
+    tracing::info!(
+        kind = "store",
+        code = "store_migrated",
+        schema_version = version,
+        "Store schema migrated to version {version}"
+    );
+}
 
 /// Applies every migration the file has not seen yet, each in its own transaction, so a
 /// worker killed half-way leaves the file at a consistent version.
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+fn migrate_sqlite(db: &Db) -> Result<(), StoreError> {
+    let current = version(db)?;
     if current > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {
             found: current,
             supported: SCHEMA_VERSION,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let version = index as i64 + 1;
+    for (index, sql) in SQLITE.iter().enumerate().skip(current as usize) {
+        let version_after = index as i64 + 1;
         // IMMEDIATE takes the write lock up front: two workers opening a fresh file at
         // once serialize here instead of both trying the same migration.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let seen: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-        if seen >= version {
-            continue;
+        db.begin_write()?;
+        let step = (|| {
+            if version(db)? >= version_after {
+                return Ok(false);
+            }
+            db.execute_batch(sql)?;
+            db.execute_batch(&format!("PRAGMA user_version = {version_after}"))?;
+            Ok(true)
+        })();
+        match step {
+            Ok(true) => {
+                db.commit()?;
+                migrated(version_after);
+            }
+            Ok(false) => db.rollback(),
+            Err(e) => {
+                db.rollback();
+                return Err(e);
+            }
         }
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
-        tracing::info!(
-            kind = "store",
-            code = "store_migrated",
-            schema_version = version,
-            "Store schema migrated to version {version}"
-        );
     }
     Ok(())
+}
+
+/// MariaDB runs DDL outside transactions, so each step is written to be safe to repeat;
+/// a named lock makes nodes on one server take turns, and the version row moves only
+/// forward (`WHERE version = before`), so nodes of a Galera cluster that both ran a step
+/// record it once.
+fn migrate_mariadb(db: &Db) -> Result<(), StoreError> {
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema (
+             id      TINYINT NOT NULL PRIMARY KEY,
+             version BIGINT NOT NULL
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+         CREATE TABLE IF NOT EXISTS write_lock (
+             id TINYINT NOT NULL PRIMARY KEY,
+             n  BIGINT NOT NULL
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    )?;
+    db.execute("INSERT IGNORE INTO schema (id, version) VALUES (1, 0)", params![])?;
+    db.execute("INSERT IGNORE INTO write_lock (id, n) VALUES (1, 0)", params![])?;
+    if version(db)? >= SCHEMA_VERSION {
+        return check_not_newer(db);
+    }
+    let lock = format!("wpwa_migrate_{}", db.table_name("schema"));
+    db.with_server_lock(&lock, || {
+        check_not_newer(db)?;
+        let current = version(db)?;
+        for (index, sql) in MARIADB.iter().enumerate().skip(current as usize) {
+            let before = index as i64;
+            db.execute_batch(sql)?;
+            db.execute(
+                "UPDATE schema SET version = ?1 WHERE id = 1 AND version = ?2",
+                params![before + 1, before],
+            )?;
+            migrated(before + 1);
+        }
+        Ok(())
+    })
+}
+
+fn check_not_newer(db: &Db) -> Result<(), StoreError> {
+    let current = version(db)?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_engines_have_every_step_and_every_table() {
+        assert_eq!(SQLITE.len(), MARIADB.len());
+        let db = Db::sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        migrate(&db).unwrap();
+        assert_eq!(db.tables().unwrap(), {
+            let mut t: Vec<String> = TABLES.iter().map(|s| s.to_string()).collect();
+            t.sort();
+            t
+        });
+        for (index, sql) in MARIADB.iter().enumerate() {
+            for table in TABLES {
+                let created = format!("CREATE TABLE IF NOT EXISTS {table} (");
+                if sql.contains(&created) {
+                    assert!(
+                        SQLITE[index].contains(&format!("CREATE TABLE {table} (")),
+                        "step {} creates {table} on MariaDB only",
+                        index + 1
+                    );
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! nodes. Delivery statuses are read from the sent message (`message`,
 //! `message_status`) by its wamid.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Row, params};
 
 use super::{Store, StoreError, WriteTx, text_column};
 use crate::order_updates::{OrderEvent, UpdateKey, UpdateState, UpdateView};
@@ -13,7 +13,7 @@ text_column!(UpdateState: UpdateState::as_str, UpdateState::parse);
 
 /// Order updates, inside or outside a transaction.
 pub struct OrderUpdateRepo<'a> {
-    pub(super) conn: &'a Connection,
+    pub(super) conn: &'a Db,
 }
 
 impl Store {
@@ -39,7 +39,7 @@ fn id(value: u64) -> i64 {
 
 const VIEW_SELECT: &str = "SELECT order_id, event, vendor_id, template, language, state, attempts, error, wamid, created_at, updated_at FROM order_update";
 
-fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UpdateView> {
+fn view_from_row(r: &Row<'_>) -> Result<UpdateView, StoreError> {
     Ok(UpdateView {
         order_id: r.get::<_, i64>(0)?.max(0) as u64,
         event: r.get(1)?,
@@ -143,7 +143,7 @@ impl OrderUpdateRepo<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "{VIEW_SELECT} WHERE order_id = ?1 ORDER BY created_at, rowid"
+                "{VIEW_SELECT} WHERE order_id = ?1 ORDER BY created_at, order_id, event"
             ))?
             .query_map([id(order_id)], view_from_row)?
             .collect::<Result<_, _>>()?)
@@ -154,7 +154,7 @@ impl OrderUpdateRepo<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "{VIEW_SELECT} WHERE customer = ?1 ORDER BY created_at, rowid"
+                "{VIEW_SELECT} WHERE customer = ?1 ORDER BY created_at, order_id, event"
             ))?
             .query_map([customer], view_from_row)?
             .collect::<Result<_, _>>()?)
@@ -165,7 +165,7 @@ impl OrderUpdateRepo<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "{VIEW_SELECT} WHERE vendor_id = ?1 ORDER BY updated_at DESC, rowid DESC LIMIT ?2"
+                "{VIEW_SELECT} WHERE vendor_id = ?1 ORDER BY updated_at DESC, order_id DESC, event LIMIT ?2"
             ))?
             .query_map(params![id(vendor_id), i64::from(limit)], view_from_row)?
             .collect::<Result<_, _>>()?)

@@ -1,7 +1,7 @@
 //! A customer's personal data across the conversation tables: the export of it, its
 //! erasure, and the retention purge.
 
-use rusqlite::{Connection, ToSql};
+use super::sql::{Db, Param};
 
 use super::{Store, StoreError, WriteTx};
 use crate::privacy::{CustomerConversation, CustomerData, CustomerMessage, Removed};
@@ -18,7 +18,7 @@ pub enum RemovalScope<'a> {
 
 /// Personal data requests, inside or outside a transaction.
 pub struct PrivacyRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -106,7 +106,7 @@ impl PrivacyRepo<'_> {
     /// [`WriteTx`] so that a failure half-way removes nothing.
     pub fn remove(&self, scope: RemovalScope<'_>) -> Result<Removed, StoreError> {
         // SQL conditions on `?1`, over `conversation c`, `vendor_reply` and `vendor_menu`.
-        let (value, conversations, replies, menus): (&dyn ToSql, &str, &str, &str) = match &scope {
+        let (value, conversations, replies, menus): (&dyn Param, &str, &str, &str) = match &scope {
             RemovalScope::Customer(customer) => (
                 customer,
                 "c.customer = ?1",
@@ -183,21 +183,10 @@ impl PrivacyRepo<'_> {
     /// in no row, not even inside a stored payload).
     pub fn mentions(&self, text: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-        let tables: Vec<String> = self
-            .conn
-            .prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut found = Vec::new();
-        for table in tables {
-            // Names come from sqlite_master, not from a caller; quoted all the same.
-            let columns: Vec<String> = self
-                .conn
-                .prepare("SELECT name FROM pragma_table_info(?1) WHERE type = 'TEXT'")?
-                .query_map([&table], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+        for table in self.conn.tables()? {
+            // Names come from the schema, not from a caller; quoted all the same.
+            let columns = self.conn.text_columns(&table)?;
             if columns.is_empty() {
                 continue;
             }
@@ -207,7 +196,10 @@ impl PrivacyRepo<'_> {
                 .collect::<Vec<_>>()
                 .join(" OR ");
             let rows: i64 = self.conn.query_row(
-                &format!("SELECT COUNT(*) FROM {} WHERE {any}", quote(&table)),
+                &format!(
+                    "SELECT COUNT(*) FROM {} WHERE {any}",
+                    super::quote_table(self.conn, &table)
+                ),
                 [text],
                 |r| r.get(0),
             )?;

@@ -1,7 +1,7 @@
 //! What response metrics read: customers' messages and vendors' answers, including
 //! the answers seen from the vendors' own phones (`vendor_reply`).
 
-use rusqlite::{Connection, params};
+use super::sql::{Db, params};
 
 use super::{Store, StoreError, WriteTx};
 
@@ -18,7 +18,7 @@ pub struct TurnEvent {
 
 /// Response records, inside or outside a transaction.
 pub struct ResponseRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {

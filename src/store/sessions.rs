@@ -1,7 +1,7 @@
 //! Vendor WhatsApp sessions: the per-vendor record (`vendor_session`), its event
 //! history (`session_event`) and the starts the hourly limit counts (`session_start`).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Row as SqlRow, params};
 
 use super::{Store, StoreError, WriteTx, text_column};
 use crate::session::{HistoryEntry, Reason, Row, SessionState, Source};
@@ -40,7 +40,7 @@ pub(crate) struct SessionEventRecord<'e> {
 
 /// Vendor sessions, inside or outside a transaction.
 pub struct SessionRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -66,7 +66,7 @@ const ROW_SELECT: &str =
         last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at
  FROM vendor_session";
 
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+fn row_from(r: &SqlRow<'_>) -> Result<Row, StoreError> {
     Ok(Row {
         vendor_id: r.get::<_, i64>(0)?.max(0) as u64,
         session_name: r.get(1)?,

@@ -2,7 +2,7 @@
 //! account each business number belongs to (`template_account`), so a send from a
 //! number is checked against that account's list.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Row, params};
 use serde_json::Value;
 
 use super::{Store, StoreError, WriteTx};
@@ -33,7 +33,7 @@ pub struct TemplateRecord {
 
 /// Templates, inside or outside a transaction.
 pub struct TemplateRepo<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
 }
 
 impl Store {
@@ -54,7 +54,7 @@ const COLUMNS: &str = "waba_id, name, language, template_id, category, status, c
      parameter_count, previous_category, category_changed_at, previous_status,
      status_changed_at, flagged, refreshed_at";
 
-fn template(row: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
+fn template(row: &Row<'_>) -> Result<Template, StoreError> {
     let components: String = row.get(6)?;
     Ok(Template {
         waba_id: row.get(0)?,

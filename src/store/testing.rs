@@ -2,7 +2,7 @@
 //! and checks on rows no repository hands out, kept here so no test outside
 //! `src/store/` writes SQL.
 
-use rusqlite::params;
+use super::sql::params;
 use serde_json::Value;
 
 use super::Store;
@@ -92,9 +92,9 @@ pub(crate) fn customer_message(
 pub(crate) fn vendor_replies(store: &Store) -> Vec<(String, i64)> {
     store
         .conn()
-        .prepare("SELECT customer, sent_at FROM vendor_reply ORDER BY rowid")
+        .prepare("SELECT customer, sent_at FROM vendor_reply ORDER BY sent_at, gateway_id")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect()
@@ -114,7 +114,7 @@ pub(crate) fn rows(store: &Store, table: &str) -> u64 {
 pub(crate) fn distinct_wamids(store: &Store) -> u64 {
     let n: i64 = store
         .conn()
-        .query_row("SELECT COUNT(DISTINCT wamid) FROM message", [], |r| {
+        .query_row("SELECT COUNT(DISTINCT wamid) FROM message", params![], |r| {
             r.get(0)
         })
         .unwrap();
@@ -152,4 +152,36 @@ pub(crate) fn set_item_problems(store: &Store, problems: &str) {
         .conn()
         .execute("UPDATE catalog_item SET problems = ?1", [problems])
         .unwrap();
+}
+
+/// Under `cargo test` with `WPWA_TEST_MARIADB=<unix socket path>`, a store in MariaDB
+/// (database `wpwa_rust_tests`, as root over the socket) with tables of its own prefix,
+/// dropped with the store: what `Store::open_in_memory()` hands the tests then, so the
+/// same tests run on both engines.
+pub(crate) fn scratch_mariadb_store() -> Result<Option<Store>, super::StoreError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let Ok(socket) = std::env::var("WPWA_TEST_MARIADB") else {
+        return Ok(None);
+    };
+    if socket.is_empty() {
+        return Ok(None);
+    }
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let options = super::DatabaseOptions {
+        host: String::new(),
+        port: 3306,
+        socket: Some(socket),
+        user: std::env::var("WPWA_TEST_MARIADB_USER").unwrap_or_else(|_| "root".into()),
+        password: String::new(),
+        database: std::env::var("WPWA_TEST_MARIADB_DATABASE")
+            .unwrap_or_else(|_| "wpwa_rust_tests".into()),
+        prefix: format!("t{}_{n}_", std::process::id()),
+        ssl: false,
+        ssl_ca: None,
+        ssl_verify: true,
+    };
+    let mut store = Store::open_database(options)?;
+    store.scratch = true;
+    Ok(Some(store))
 }
