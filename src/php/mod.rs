@@ -32,10 +32,10 @@ use crate::gateway::{GatewayClient, WebhookTarget};
 use crate::log::{self, Filter, Level, NewEntry};
 use crate::messaging::auto;
 use crate::rules::options::{
-    AutoRepliesInput, CatalogOptionsInput, CloudInput, GatewayInput, LimitsInput, LocalTimeInput,
-    LogFilterInput, OutboundInput, PolicyInput, RoutingInput, VendorInput,
+    AutoRepliesInput, CatalogOptionsInput, CloudInput, DatabaseInput, GatewayInput, LimitsInput,
+    LocalTimeInput, LogFilterInput, OutboundInput, PolicyInput, RoutingInput, VendorInput,
 };
-use crate::store::Store;
+use crate::store::{DatabaseOptions, Engine, Store};
 use crate::{
     catalog, clock, conversation, jwt, messaging, response, routing, runtime, secret, session,
 };
@@ -46,17 +46,42 @@ use convert::{
 use exceptions::*;
 use product::product_from_array;
 
-/// The worker's store: the path the plugin gave, and the connection once first used.
+/// Where the plugin said the store is: an SQLite file or the WordPress database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StoreTarget {
+    File(PathBuf),
+    Database(DatabaseOptions),
+}
+
+impl StoreTarget {
+    fn open(&self) -> Result<Store, crate::store::StoreError> {
+        match self {
+            StoreTarget::File(path) => Store::open(path),
+            StoreTarget::Database(options) => Store::open_database(options.clone()),
+        }
+    }
+}
+
+/// The worker's store: where the plugin said it is, and the connection once first used.
 /// php-fpm forks workers after MINIT, so nothing is opened before a request asks.
 struct StoreSlot {
-    path: Option<PathBuf>,
+    target: Option<StoreTarget>,
     store: Option<Store>,
 }
 
 static STORE: Mutex<StoreSlot> = Mutex::new(StoreSlot {
-    path: None,
+    target: None,
     store: None,
 });
+
+/// Points the worker at `target`, keeping the open connection when it is the same.
+fn set_store_target(target: StoreTarget) {
+    let mut slot = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    if slot.target.as_ref() != Some(&target) {
+        slot.store = None;
+        slot.target = Some(target);
+    }
+}
 
 /// Runs `operation` on the worker's store, opening it on first use, and records the
 /// core's `tracing` events in the activity log.
@@ -67,10 +92,10 @@ fn with_store<T>(operation: impl FnOnce(&Store) -> PhpResult<T>) -> PhpResult<T>
     let store = match &mut slot.store {
         Some(store) => store,
         empty => {
-            let path = slot.path.clone().ok_or_else(|| {
+            let target = slot.target.clone().ok_or_else(|| {
                 storage("the wpwa store is not configured: call Wpwa\\store_open() first")
             })?;
-            let (opened, events) = log::capture(|| Store::open(path));
+            let (opened, events) = log::capture(|| target.open());
             let store = empty.insert(opened?);
             record(store, events);
             store
@@ -95,19 +120,32 @@ pub fn version() -> &'static str {
 }
 
 /// What this build is and where its store lives: `version`, `build`, `php_api`,
-/// `store_path` (null until configured), `schema_version` (0 until configured) and
-/// `write_transactions` (write transactions this worker has committed since it started).
+/// `store_engine` (`sqlite` or `mariadb`, null until configured), `store_path` (the
+/// SQLite file, else null), `store_location` (the file, or the database server,
+/// database and table prefix; never the password), `schema_version` (0 until
+/// configured) and `write_transactions` (write transactions this worker has committed
+/// since it started).
 #[php_function]
 #[php(name = "Wpwa\\info")]
 pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
     let configured = STORE
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .path
+        .target
         .clone();
-    let schema_version = match &configured {
-        Some(_) => with_store(|store| Ok(store.schema_version()?))?,
-        None => 0,
+    let (schema_version, engine, location) = match &configured {
+        Some(_) => with_store(|store| {
+            let engine = match store.engine() {
+                Engine::Sqlite => "sqlite",
+                Engine::MariaDb => "mariadb",
+            };
+            Ok((
+                store.schema_version()?,
+                Some(engine),
+                Some(store.location()),
+            ))
+        })?,
+        None => (0, None, None),
     };
     let mut info = ZendHashTable::new();
     info.insert("version", crate::VERSION).map_err(internal)?;
@@ -115,8 +153,18 @@ pub fn info() -> PhpResult<ZBox<ZendHashTable>> {
     info.insert("php_api", i64::from(ext_php_rs::ffi::ZEND_MODULE_API_NO))
         .map_err(internal)?;
     match configured {
-        Some(path) => info.insert("store_path", path.display().to_string()),
-        None => info.insert("store_path", ()),
+        Some(StoreTarget::File(path)) => info.insert("store_path", path.display().to_string()),
+        _ => info.insert("store_path", ()),
+    }
+    .map_err(internal)?;
+    match engine {
+        Some(engine) => info.insert("store_engine", engine),
+        None => info.insert("store_engine", ()),
+    }
+    .map_err(internal)?;
+    match location {
+        Some(location) => info.insert("store_location", location),
+        None => info.insert("store_location", ()),
     }
     .map_err(internal)?;
     info.insert("schema_version", schema_version)
@@ -139,13 +187,82 @@ pub fn store_open(path: String) -> PhpResult<()> {
             "the store path must be an absolute path without NUL bytes",
         ));
     }
-    let path = PathBuf::from(path);
-    let mut slot = STORE.lock().unwrap_or_else(PoisonError::into_inner);
-    if slot.path.as_ref() != Some(&path) {
-        slot.store = None;
-        slot.path = Some(path);
-    }
+    set_store_target(StoreTarget::File(PathBuf::from(path)));
     Ok(())
+}
+
+/// Sets the MariaDB/MySQL database this worker keeps the store in (the WordPress
+/// database): `host`, `port`, `socket`, `user`, `password`, `database`, `prefix`,
+/// `ssl`, `ssl_ca`, `ssl_verify`. The connection opens on first use; calling again with
+/// the same settings keeps it.
+#[php_function]
+#[php(name = "Wpwa\\store_open_database")]
+pub fn store_open_database(options: &ZendHashTable) -> PhpResult<()> {
+    let options = from_array::<DatabaseInput>("options", options)?.into_options();
+    options.validate()?;
+    set_store_target(StoreTarget::Database(options));
+    Ok(())
+}
+
+/// Copies the SQLite store at `sqlite_path` into the (empty) wpwa tables of the
+/// database `options` names and checks the copy: `ok`, `error` (`target_not_empty`,
+/// `mismatch` or the copy's error) and `tables` (each with `table`, `source_rows`,
+/// `target_rows`, `source_hash`, `target_hash`). The caller switches engines only when
+/// `ok`; a failed copy is removed again.
+#[php_function]
+#[php(name = "Wpwa\\store_move_to_database")]
+pub fn store_move_to_database(
+    sqlite_path: String,
+    options: &ZendHashTable,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let options = from_array::<DatabaseInput>("options", options)?.into_options();
+    let report = Store::move_to_database(std::path::Path::new(&sqlite_path), options)?;
+    let mut out = ZendHashTable::new();
+    out.insert("ok", report.ok).map_err(internal)?;
+    match report.error {
+        Some(error) => out.insert("error", error),
+        None => out.insert("error", ()),
+    }
+    .map_err(internal)?;
+    let mut tables = ZendHashTable::new();
+    for copy in report.tables {
+        let mut table = ZendHashTable::new();
+        table.insert("table", copy.table).map_err(internal)?;
+        table
+            .insert(
+                "source_rows",
+                i64::try_from(copy.source_rows).unwrap_or(i64::MAX),
+            )
+            .map_err(internal)?;
+        table
+            .insert(
+                "target_rows",
+                i64::try_from(copy.target_rows).unwrap_or(i64::MAX),
+            )
+            .map_err(internal)?;
+        table
+            .insert("source_hash", copy.source_hash)
+            .map_err(internal)?;
+        table
+            .insert("target_hash", copy.target_hash)
+            .map_err(internal)?;
+        tables.push(table).map_err(internal)?;
+    }
+    out.insert("tables", tables).map_err(internal)?;
+    Ok(out)
+}
+
+/// Drops every wpwa table from the database `options` names (uninstall) and returns
+/// how many there were.
+#[php_function]
+#[php(name = "Wpwa\\store_drop_database_tables")]
+pub fn store_drop_database_tables(options: &ZendHashTable) -> PhpResult<i64> {
+    let options = from_array::<DatabaseInput>("options", options)?.into_options();
+    let dropped = Store::drop_database_tables(options)?;
+    // A worker still holding a connection to those tables must reopen (and remigrate).
+    let mut slot = STORE.lock().unwrap_or_else(PoisonError::into_inner);
+    slot.store = None;
+    Ok(i64::try_from(dropped).unwrap_or(i64::MAX))
 }
 
 /// Issues a vendor-scoped HS256 token valid for `ttl_seconds`.
@@ -987,6 +1104,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(version))
         .function(wrap_function!(info))
         .function(wrap_function!(store_open))
+        .function(wrap_function!(store_open_database))
+        .function(wrap_function!(store_move_to_database))
+        .function(wrap_function!(store_drop_database_tables))
         .function(wrap_function!(jwt_issue))
         .function(wrap_function!(jwt_verify))
         .function(wrap_function!(log_write))

@@ -696,3 +696,63 @@ impl From<OutboundInput> for messaging::Outbound {
         }
     }
 }
+
+/// The WordPress database as the plugin reads it from `DB_*` (for the MariaDB store).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseInput {
+    /// Host name or address (`DB_HOST` without port or socket).
+    #[serde(default = "default_database_host")]
+    pub host: String,
+    /// TCP port.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Unix socket path, used instead of host and port.
+    #[serde(default)]
+    pub socket: Option<String>,
+    /// `DB_USER`.
+    pub user: String,
+    /// `DB_PASSWORD`.
+    #[serde(default)]
+    pub password: String,
+    /// `DB_NAME`.
+    pub database: String,
+    /// The site's table prefix.
+    #[serde(default)]
+    pub prefix: String,
+    /// TLS (`MYSQL_CLIENT_FLAGS` with `MYSQLI_CLIENT_SSL`).
+    #[serde(default)]
+    pub ssl: bool,
+    /// CA certificate for TLS (`MYSQL_SSL_CA`).
+    #[serde(default)]
+    pub ssl_ca: Option<String>,
+    /// Verify the server's certificate.
+    #[serde(default = "default_true")]
+    pub ssl_verify: bool,
+}
+
+fn default_database_host() -> String {
+    "localhost".into()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl DatabaseInput {
+    /// The store's connection options; checked when the store opens.
+    pub fn into_options(self) -> crate::store::DatabaseOptions {
+        crate::store::DatabaseOptions {
+            host: self.host,
+            port: self.port.unwrap_or(3306),
+            socket: self.socket.filter(|s| !s.is_empty()),
+            user: self.user,
+            password: self.password,
+            database: self.database,
+            prefix: self.prefix,
+            ssl: self.ssl,
+            ssl_ca: self.ssl_ca.filter(|s| !s.is_empty()),
+            ssl_verify: self.ssl_verify,
+        }
+    }
+}

@@ -46,19 +46,16 @@ const CART_COLUMNS: &str = "wamid, phone_number_id, customer, customer_name, cat
 
 fn cart_row(row: &Row<'_>) -> Result<(Cart, Option<String>), StoreError> {
     let lines: String = row.get(6)?;
-    let lines: Vec<OrderLine> = serde_json::from_str(&lines).map_err(|e| {
-        StoreError::Column {
-            index: 6,
-            reason: e.to_string(),
-        }
+    let lines: Vec<OrderLine> = serde_json::from_str(&lines).map_err(|e| StoreError::Column {
+        index: 6,
+        reason: e.to_string(),
     })?;
     let problems: String = row.get(10)?;
-    let problems: Vec<Problem> = serde_json::from_str(&problems).map_err(|e| {
-        StoreError::Column {
+    let problems: Vec<Problem> =
+        serde_json::from_str(&problems).map_err(|e| StoreError::Column {
             index: 10,
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     let catalog_id: Option<String> = row.get(4)?;
     Ok((
         Cart {
@@ -285,6 +282,5 @@ impl CartRepo<'_> {
                 })
             })?
             .collect::<Result<_, _>>()
-            .map_err(StoreError::from)
     }
 }

@@ -104,7 +104,7 @@ impl CatalogRepo<'_> {
                 },
             ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Of `retailer_ids`, those another vendor's item holds in `catalog_id`, with the
@@ -249,23 +249,23 @@ impl CatalogRepo<'_> {
 
     /// The vendor's most recent running job.
     pub fn running_job(&self, vendor_id: u64) -> Result<Option<i64>, StoreError> {
-        Ok(self
+        self
             .conn
             .query_row(
                 "SELECT id FROM sync_job WHERE vendor_id = ?1 AND state = ?2 ORDER BY id DESC LIMIT 1",
                 params![vendor(vendor_id), JobState::Running],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     /// The vendor's most recent job.
     pub fn latest_job(&self, vendor_id: u64) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT MAX(id) FROM sync_job WHERE vendor_id = ?1",
             [vendor(vendor_id)],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// A job's progress, `None` when there is no such job.
@@ -386,10 +386,9 @@ impl CatalogRepo<'_> {
 
     /// The catalog a job syncs into.
     pub fn job_catalog(&self, job_id: i64) -> Result<String, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT catalog_id FROM sync_job WHERE id = ?1")?
-            .query_row([job_id], |r| r.get(0))?)
+            .query_row([job_id], |r| r.get(0))
     }
 
     /// Batches of the job not yet finished.
@@ -403,21 +402,20 @@ impl CatalogRepo<'_> {
 
     /// Until when a rate limit pauses the job's sending (Unix ms, 0 when it does not).
     pub fn wait_until_ms(&self, job_id: i64) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT wait_until_ms FROM sync_job WHERE id = ?1")?
-            .query_row([job_id], |r| r.get(0))?)
+            .query_row([job_id], |r| r.get(0))
     }
 
     /// Up to `limit` batches waiting to be sent, in order.
     pub fn queued_batches(&self, job_id: i64, limit: usize) -> Result<Vec<i64>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT batch_no FROM sync_batch WHERE job_id = ?1 AND state = ?2 ORDER BY batch_no LIMIT ?3",
             )?
             .query_map(params![job_id, BatchState::Queued, limit as i64], |r| r.get(0))?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// Up to `limit` sent batches last polled at or before `polled_by_ms`, with their
@@ -428,7 +426,7 @@ impl CatalogRepo<'_> {
         polled_by_ms: i64,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT batch_no, handle FROM sync_batch WHERE job_id = ?1 AND state = ?2 AND polled_ms <= ?3 ORDER BY batch_no LIMIT ?4",
@@ -437,7 +435,7 @@ impl CatalogRepo<'_> {
                 params![job_id, BatchState::Sent, polled_by_ms, limit as i64],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// The requests of one batch, in order.
@@ -446,8 +444,7 @@ impl CatalogRepo<'_> {
         job_id: i64,
         batch_no: i64,
     ) -> Result<Vec<BatchRequest>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT method, data FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 ORDER BY seq",
             )?
@@ -459,7 +456,7 @@ impl CatalogRepo<'_> {
                     data: serde_json::from_str(&data).unwrap_or(Value::Null),
                 })
             })?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// Records a batch the API accepted under `handle`; the job's failed attempts and
@@ -557,10 +554,9 @@ impl CatalogRepo<'_> {
 
     /// The sequence number of a batch's first change.
     pub fn first_seq(&self, job_id: i64, batch_no: i64) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT MIN(seq) FROM sync_op WHERE job_id = ?1 AND batch_no = ?2")?
-            .query_row(params![job_id, batch_no], |r| r.get(0))?)
+            .query_row(params![job_id, batch_no], |r| r.get(0))
     }
 
     /// The method and sequence number of the batch's change at `seq`.
@@ -570,15 +566,14 @@ impl CatalogRepo<'_> {
         batch_no: i64,
         seq: i64,
     ) -> Result<Option<(OpMethod, i64)>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT method, seq FROM sync_op WHERE job_id = ?1 AND seq = ?2 AND batch_no = ?3",
             )?
             .query_row(params![job_id, seq, batch_no], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
-            .optional()?)
+            .optional()
     }
 
     /// The method and sequence number of the batch's change of `retailer_id`.
@@ -588,13 +583,13 @@ impl CatalogRepo<'_> {
         batch_no: i64,
         retailer_id: &str,
     ) -> Result<Option<(OpMethod, i64)>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT method, seq FROM sync_op WHERE job_id = ?1 AND batch_no = ?2 AND retailer_id = ?3",
             )?
             .query_row(params![job_id, batch_no, retailer_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+            .optional()
     }
 
     /// Rejects one change with the API's `message`.
@@ -619,7 +614,7 @@ impl CatalogRepo<'_> {
 
     /// The changes of a batch with their answers.
     pub fn answered_ops(&self, job_id: i64, batch_no: i64) -> Result<Vec<AnsweredOp>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT retailer_id, method, hash, state, error FROM sync_op WHERE job_id = ?1 AND batch_no = ?2",
@@ -633,7 +628,7 @@ impl CatalogRepo<'_> {
                     error: r.get(4)?,
                 })
             })?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// An item's removal was confirmed: a record still waiting for it goes, one taken
@@ -718,12 +713,12 @@ impl CatalogRepo<'_> {
 
     /// The post id the vendor's item `retailer_id` was most recently recorded for.
     pub fn product_of(&self, vendor_id: u64, retailer_id: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT product_id FROM catalog_item WHERE vendor_id = ?1 AND retailer_id = ?2 ORDER BY updated_at DESC LIMIT 1",
             )?
             .query_row(params![vendor(vendor_id), retailer_id], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 }

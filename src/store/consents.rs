@@ -67,22 +67,20 @@ impl ConsentRepo<'_> {
 
     /// The customer's latest record for `purpose`.
     pub fn latest(&self, customer: &str, purpose: Purpose) -> Result<Option<Record>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "{RECORD_SELECT} WHERE customer = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1"
             ))?
             .query_row(params![customer, purpose], record_from_row)
-            .optional()?)
+            .optional()
     }
 
     /// Every record of the customer's, oldest first.
     pub fn history(&self, customer: &str) -> Result<Vec<Record>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!("{RECORD_SELECT} WHERE customer = ?1 ORDER BY id"))?
             .query_map([customer], record_from_row)?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// Opens (or renews) the customer's invitation to opt in.
@@ -113,7 +111,7 @@ impl ConsentRepo<'_> {
         customer: &str,
         since: i64,
     ) -> Result<Option<(Option<u64>, String)>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT order_id, text FROM consent_invitation WHERE customer = ?1 AND invited_at >= ?2",
@@ -125,7 +123,7 @@ impl ConsentRepo<'_> {
                     r.get(1)?,
                 ))
             })
-            .optional()?)
+            .optional()
     }
 
     /// Closes the customer's invitation.

@@ -97,10 +97,9 @@ fn summary_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
 impl ConversationRepo<'_> {
     /// Whether a message with this `wamid` is stored.
     pub fn message_seen(&self, wamid: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM message WHERE wamid = ?1)")?
-            .query_row([wamid], |r| r.get(0))?)
+            .query_row([wamid], |r| r.get(0))
     }
 
     /// The vendor (not the marketplace team) the customer last wrote with at or after
@@ -148,7 +147,7 @@ impl ConversationRepo<'_> {
         now: i64,
         inbound: bool,
     ) -> Result<i64, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "INSERT INTO conversation (vendor_id, customer, customer_name, product, last_text, last_message_at, last_inbound_at, unread, created_at)
@@ -174,7 +173,7 @@ impl ConversationRepo<'_> {
                     i64::from(inbound)
                 ],
                 |r| r.get(0),
-            )?)
+            )
     }
 
     /// Stores a received message (once per wamid and vendor).
@@ -226,11 +225,10 @@ impl ConversationRepo<'_> {
     /// The current status of the message `wamid`: `None` when no such message is
     /// stored, `Some(None)` when it has none yet.
     pub fn message_status(&self, wamid: &str) -> Result<Option<Option<String>>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT status FROM message WHERE wamid = ?1 LIMIT 1")?
             .query_row([wamid], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 
     /// Moves the message `wamid` to `status`, keeping an earlier error unless `error`
@@ -256,7 +254,7 @@ impl ConversationRepo<'_> {
 
     /// The message `wamid` when it was one sent to a customer.
     pub fn sent_message(&self, wamid: &str) -> Result<Option<SentMessage>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT vendor_id, conversation_id, error_code FROM message WHERE wamid = ?1 AND direction = 'outbound' LIMIT 1",
@@ -268,7 +266,7 @@ impl ConversationRepo<'_> {
                     error_code: r.get(2)?,
                 })
             })
-            .optional()?)
+            .optional()
     }
 
     /// One of the vendor's conversations by id, without what its messages add.
@@ -277,13 +275,12 @@ impl ConversationRepo<'_> {
         vendor_id: u64,
         id: i64,
     ) -> Result<Option<ConversationSummary>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "{SUMMARY_SELECT} WHERE vendor_id = ?1 AND id = ?2"
             ))?
             .query_row(params![vendor(vendor_id), id], summary_from_row)
-            .optional()?)
+            .optional()
     }
 
     /// The vendor's `limit` most recent conversations, without what their messages add.
@@ -292,18 +289,18 @@ impl ConversationRepo<'_> {
         vendor_id: u64,
         limit: u32,
     ) -> Result<Vec<ConversationSummary>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(&format!(
                 "{SUMMARY_SELECT} WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2"
             ))?
             .query_map(params![vendor(vendor_id), limit], summary_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .collect::<Result<Vec<_>, _>>()
     }
 
     /// The customer's last message in the conversation.
     pub fn last_inbound(&self, conversation_id: i64) -> Result<Option<LastInbound>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1",
@@ -316,12 +313,12 @@ impl ConversationRepo<'_> {
                     route: r.get(3)?,
                 })
             })
-            .optional()?)
+            .optional()
     }
 
     /// The last message sent to the customer in the conversation.
     pub fn last_outbound(&self, conversation_id: i64) -> Result<Option<LastOutbound>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT wamid, status, error_code, received_at FROM message WHERE conversation_id = ?1 AND direction = 'outbound' ORDER BY id DESC LIMIT 1",
@@ -334,15 +331,14 @@ impl ConversationRepo<'_> {
                     sent_at: r.get(3)?,
                 })
             })
-            .optional()?)
+            .optional()
     }
 
     /// When WhatsApp reported the message `wamid` failed.
     pub fn failed_at(&self, wamid: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT at FROM message_status WHERE wamid = ?1 AND status = 'failed'")?
             .query_row([wamid], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 }

@@ -23,7 +23,7 @@ impl Store {
                 store_name: row.get(2)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// The routing directory (codes given out) made from the stored listings.

@@ -64,7 +64,7 @@ impl MessageRepo<'_> {
         vendor_id: u64,
         customer: &str,
     ) -> Result<Option<OpenConversation>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT id, last_inbound_at FROM conversation WHERE vendor_id = ?1 AND customer = ?2",
@@ -75,17 +75,17 @@ impl MessageRepo<'_> {
                     last_inbound_at: r.get(1)?,
                 })
             })
-            .optional()?)
+            .optional()
     }
 
     /// When anyone last sent `customer` a message from the marketplace number.
     pub fn last_sent_to(&self, customer: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT MAX(m.received_at) FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE c.customer = ?1 AND m.direction = 'outbound'",
             )?
-            .query_row([customer], |r| r.get(0))?)
+            .query_row([customer], |r| r.get(0))
     }
 
     /// Records a sent message in `conversation` (or the vendor's conversation with the
@@ -148,25 +148,24 @@ impl MessageRepo<'_> {
         customer: &str,
         since: i64,
     ) -> Result<bool, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM message m JOIN conversation c ON c.id = m.conversation_id
                                  WHERE c.customer = ?1 AND c.vendor_id = ?3 AND m.direction = 'outbound' AND m.received_at >= ?2)
                      OR EXISTS (SELECT 1 FROM vendor_reply WHERE vendor_id = ?3 AND customer = ?1 AND sent_at >= ?2)",
             )?
-            .query_row(params![customer, since, vendor(vendor_id)], |r| r.get(0))?)
+            .query_row(params![customer, since, vendor(vendor_id)], |r| r.get(0))
     }
 
     /// Messages of the vendor's conversation with `customer` not yet seen.
     pub fn unread(&self, vendor_id: u64, customer: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT unread FROM conversation WHERE vendor_id = ?1 AND customer = ?2",
             )?
             .query_row(params![vendor(vendor_id), customer], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 
     /// Sets how many messages of the vendor's conversation with `customer` are unseen.

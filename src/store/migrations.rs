@@ -626,9 +626,11 @@ pub(super) fn migrate(db: &Db) -> Result<(), StoreError> {
 pub(super) fn version(db: &Db) -> Result<i64, StoreError> {
     match db.engine() {
         Engine::Sqlite => db.query_row("PRAGMA user_version", params![], |row| row.get(0)),
-        Engine::MariaDb => db.query_row("SELECT version FROM schema WHERE id = 1", params![], |row| {
-            row.get(0)
-        }),
+        Engine::MariaDb => db.query_row(
+            "SELECT version FROM schema WHERE id = 1",
+            params![],
+            |row| row.get(0),
+        ),
     }
 }
 
@@ -694,8 +696,14 @@ fn migrate_mariadb(db: &Db) -> Result<(), StoreError> {
              n  BIGINT NOT NULL
          ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
     )?;
-    db.execute("INSERT IGNORE INTO schema (id, version) VALUES (1, 0)", params![])?;
-    db.execute("INSERT IGNORE INTO write_lock (id, n) VALUES (1, 0)", params![])?;
+    db.execute(
+        "INSERT IGNORE INTO schema (id, version) VALUES (1, 0)",
+        params![],
+    )?;
+    db.execute(
+        "INSERT IGNORE INTO write_lock (id, n) VALUES (1, 0)",
+        params![],
+    )?;
     if version(db)? >= SCHEMA_VERSION {
         return check_not_newer(db);
     }

@@ -352,14 +352,11 @@ impl Store {
         let mut attempt = 0;
         loop {
             self.db.clear_transient();
-            let outcome = self
-                .write_transaction()
-                .map_err(E::from)
-                .and_then(|tx| {
-                    let value = body(&tx)?;
-                    tx.commit()?;
-                    Ok(value)
-                });
+            let outcome = self.write_transaction().map_err(E::from).and_then(|tx| {
+                let value = body(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            });
             match outcome {
                 Err(_) if self.db.saw_transient() && attempt < sql::TRANSIENT_RETRIES => {
                     attempt += 1;
@@ -556,7 +553,9 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let n: i64 = store
             .conn()
-            .query_row("SELECT COUNT(*) FROM activity_log", sql::params![], |r| r.get(0))
+            .query_row("SELECT COUNT(*) FROM activity_log", sql::params![], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(n, 1);
     }

@@ -93,7 +93,9 @@ impl Store {
         if error.is_some() {
             // Children first: foreign keys point from later tables to earlier ones.
             for table in TABLES.iter().rev() {
-                let _ = target.db.execute(&format!("DELETE FROM {table}"), Vec::<i64>::new());
+                let _ = target
+                    .db
+                    .execute(&format!("DELETE FROM {table}"), Vec::<i64>::new());
             }
         }
         Ok(MoveReport {

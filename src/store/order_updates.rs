@@ -66,15 +66,14 @@ impl OrderUpdateRepo<'_> {
         order_id: u64,
         event: OrderEvent,
     ) -> Result<Option<(UpdateState, u32)>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(
                 "SELECT state, attempts FROM order_update WHERE order_id = ?1 AND event = ?2",
             )?
             .query_row(params![id(order_id), event], |r| {
                 Ok((r.get(0)?, u32::try_from(r.get::<_, i64>(1)?).unwrap_or(0)))
             })
-            .optional()?)
+            .optional()
     }
 
     /// Writes the claim of (order, event) in `state`.
@@ -140,58 +139,56 @@ impl OrderUpdateRepo<'_> {
 
     /// The updates of one order, in the order they were first claimed.
     pub fn for_order(&self, order_id: u64) -> Result<Vec<UpdateView>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "{VIEW_SELECT} WHERE order_id = ?1 ORDER BY created_at, order_id, event"
             ))?
             .query_map([id(order_id)], view_from_row)?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// The customer's updates, oldest first (their data export).
     pub fn for_customer(&self, customer: &str) -> Result<Vec<UpdateView>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "{VIEW_SELECT} WHERE customer = ?1 ORDER BY created_at, order_id, event"
             ))?
             .query_map([customer], view_from_row)?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// The vendor's latest updates.
     pub fn for_vendor(&self, vendor_id: u64, limit: u32) -> Result<Vec<UpdateView>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(&format!(
                 "{VIEW_SELECT} WHERE vendor_id = ?1 ORDER BY updated_at DESC, order_id DESC, event LIMIT ?2"
             ))?
             .query_map(params![id(vendor_id), i64::from(limit)], view_from_row)?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 
     /// The sent message's latest status and failure code (`None` when no message
     /// with this wamid is stored).
     pub fn delivery(&self, wamid: &str) -> Result<Option<Delivery>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT status, error_code FROM message WHERE wamid = ?1 AND direction = 'outbound' LIMIT 1",
             )?
             .query_row([wamid], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+            .optional()
     }
 
     /// Every status reported for the message, by time.
     pub fn statuses(&self, wamid: &str) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(self
+        self
             .conn
             .prepare_cached(
                 "SELECT status, at FROM message_status WHERE wamid = ?1 ORDER BY at,
                      CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 4 END",
             )?
             .query_map([wamid], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?)
+            .collect::<Result<_, _>>()
     }
 }

@@ -85,6 +85,6 @@ impl ResponseRepo<'_> {
                 inbound: r.get::<_, i64>(2)? == 1,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 }

@@ -91,26 +91,24 @@ fn row_from(r: &SqlRow<'_>) -> Result<Row, StoreError> {
 impl SessionRepo<'_> {
     /// The vendor's session record.
     pub(crate) fn load(&self, vendor_id: u64) -> Result<Option<Row>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("{ROW_SELECT} WHERE vendor_id = ?1"),
                 [vendor(vendor_id)],
                 row_from,
             )
-            .optional()?)
+            .optional()
     }
 
     /// The session record with this gateway session name.
     pub(crate) fn load_by_name(&self, session_name: &str) -> Result<Option<Row>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("{ROW_SELECT} WHERE session_name = ?1"),
                 [session_name],
                 row_from,
             )
-            .optional()?)
+            .optional()
     }
 
     /// Writes the vendor's session record.
@@ -146,11 +144,11 @@ impl SessionRepo<'_> {
 
     /// Whether the gateway event `event_id` was recorded before.
     pub fn event_seen(&self, event_id: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM session_event WHERE event_id = ?1)",
             [event_id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Adds an entry to the vendor's session history.
@@ -197,11 +195,11 @@ impl SessionRepo<'_> {
             "DELETE FROM session_start WHERE started_at <= ?1",
             [now - 3600],
         )?;
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT COUNT(*), MIN(started_at) FROM session_start WHERE vendor_id = ?1",
             [vendor(vendor_id)],
             |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+        )
     }
 
     /// Counts a session start.
@@ -229,6 +227,6 @@ impl SessionRepo<'_> {
                 recorded_at: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 }

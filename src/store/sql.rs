@@ -68,8 +68,7 @@ impl DatabaseOptions {
         {
             return refuse("the table prefix may hold only letters, digits and underscores");
         }
-        if self.database.is_empty() || self.database.len() > 64 || self.database.contains('\0')
-        {
+        if self.database.is_empty() || self.database.len() > 64 || self.database.contains('\0') {
             return refuse("the database name must be 1 to 64 characters");
         }
         if self.user.is_empty() || self.user.contains('\0') {
@@ -416,12 +415,12 @@ impl Row<'_> {
                     rusqlite::types::ValueRef::Null => Value::Null,
                     rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
                     rusqlite::types::ValueRef::Real(v) => Value::Real(v),
-                    rusqlite::types::ValueRef::Text(t) => Value::Text(
-                        std::str::from_utf8(t).map_err(|_| StoreError::Column {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        Value::Text(std::str::from_utf8(t).map_err(|_| StoreError::Column {
                             index,
                             reason: "invalid UTF-8".into(),
-                        })?,
-                    ),
+                        })?)
+                    }
                     rusqlite::types::ValueRef::Blob(b) => Value::Blob(b),
                 })
             }
@@ -1204,9 +1203,8 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
     let significant = |from: usize| {
         (from..tokens.len()).find(|&j| !matches!(tokens[j], Token::Other(s) if s.trim().is_empty()))
     };
-    let is_table = |w: &str| {
-        super::migrations::TABLES.contains(&w) || MARIADB_ONLY_TABLES.contains(&w)
-    };
+    let is_table =
+        |w: &str| super::migrations::TABLES.contains(&w) || MARIADB_ONLY_TABLES.contains(&w);
     let creates_index = {
         let words: Vec<String> = tokens
             .iter()
@@ -1216,8 +1214,7 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
             })
             .take(3)
             .collect();
-        words.first().is_some_and(|w| w == "CREATE")
-            && words.iter().any(|w| w == "INDEX")
+        words.first().is_some_and(|w| w == "CREATE") && words.iter().any(|w| w == "INDEX")
     };
 
     let mut out = String::with_capacity(sql.len() + 32);
@@ -1240,7 +1237,11 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
                 let next_is_dot = next.is_some_and(|j| tokens[j] == Token::Other("."));
                 let prev_is_dot = out.trim_end().ends_with('.');
                 if upper == "INSERT"
-                    && next.and_then(word_at).map(str::to_ascii_uppercase).as_deref() == Some("OR")
+                    && next
+                        .and_then(word_at)
+                        .map(str::to_ascii_uppercase)
+                        .as_deref()
+                        == Some("OR")
                 {
                     // INSERT OR IGNORE / INSERT OR REPLACE
                     let action = next
@@ -1251,25 +1252,37 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
                     match action.as_deref() {
                         Some("IGNORE") => out.push_str("INSERT IGNORE"),
                         Some("REPLACE") => out.push_str("REPLACE"),
-                        _ => return Err(StoreError::Translate(format!("unknown INSERT OR in {sql}"))),
+                        _ => {
+                            return Err(StoreError::Translate(format!(
+                                "unknown INSERT OR in {sql}"
+                            )));
+                        }
                     }
                     i = skip_to + 1;
                     last_word = "INTO".into();
                     continue;
                 }
                 if upper == "ON"
-                    && next.and_then(word_at).map(str::to_ascii_uppercase).as_deref()
+                    && next
+                        .and_then(word_at)
+                        .map(str::to_ascii_uppercase)
+                        .as_deref()
                         == Some("CONFLICT")
                 {
                     // ON CONFLICT (cols) DO NOTHING | DO UPDATE SET ...
                     let close = (i..tokens.len())
                         .find(|&j| tokens[j] == Token::Other(")"))
-                        .ok_or_else(|| StoreError::Translate(format!("bad ON CONFLICT in {sql}")))?;
-                    let do_at = significant(close + 1).filter(|&j| {
-                        word_at(j).is_some_and(|w| w.eq_ignore_ascii_case("DO"))
-                    });
+                        .ok_or_else(|| {
+                            StoreError::Translate(format!("bad ON CONFLICT in {sql}"))
+                        })?;
+                    let do_at = significant(close + 1)
+                        .filter(|&j| word_at(j).is_some_and(|w| w.eq_ignore_ascii_case("DO")));
                     let action_at = do_at.and_then(|j| significant(j + 1));
-                    match action_at.and_then(word_at).map(str::to_ascii_uppercase).as_deref() {
+                    match action_at
+                        .and_then(word_at)
+                        .map(str::to_ascii_uppercase)
+                        .as_deref()
+                    {
                         Some("NOTHING") => {
                             ignore = true;
                             i = action_at.unwrap_or(i) + 1;
@@ -1277,8 +1290,12 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
                         Some("UPDATE") => {
                             let set_at = action_at
                                 .and_then(|j| significant(j + 1))
-                                .filter(|&j| word_at(j).is_some_and(|w| w.eq_ignore_ascii_case("SET")))
-                                .ok_or_else(|| StoreError::Translate(format!("bad DO UPDATE in {sql}")))?;
+                                .filter(|&j| {
+                                    word_at(j).is_some_and(|w| w.eq_ignore_ascii_case("SET"))
+                                })
+                                .ok_or_else(|| {
+                                    StoreError::Translate(format!("bad DO UPDATE in {sql}"))
+                                })?;
                             if tokens[set_at..].iter().any(
                                 |t| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("WHERE")),
                             ) {
@@ -1290,7 +1307,9 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
                             upsert = true;
                             i = set_at + 1;
                         }
-                        _ => return Err(StoreError::Translate(format!("bad ON CONFLICT in {sql}"))),
+                        _ => {
+                            return Err(StoreError::Translate(format!("bad ON CONFLICT in {sql}")));
+                        }
                     }
                     continue;
                 }
@@ -1315,7 +1334,9 @@ fn translate(sql: &str, prefix: &str) -> Result<Translated, StoreError> {
                     out.push_str(w);
                     out.push('"');
                 } else if upper == "ROWID" {
-                    return Err(StoreError::Translate(format!("rowid has no MariaDB form: {sql}")));
+                    return Err(StoreError::Translate(format!(
+                        "rowid has no MariaDB form: {sql}"
+                    )));
                 } else if is_table(w)
                     && !prev_is_dot
                     && (next_is_dot
@@ -1373,7 +1394,10 @@ mod tests {
     #[test]
     fn prefixes_tables_but_not_columns_of_the_same_name() {
         let got = t("SELECT id, message FROM activity_log WHERE message = ?1");
-        assert_eq!(got.sql, "SELECT id, message FROM wp_wpwa_activity_log WHERE message = ?");
+        assert_eq!(
+            got.sql,
+            "SELECT id, message FROM wp_wpwa_activity_log WHERE message = ?"
+        );
         let got = t("SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id");
         assert_eq!(
             got.sql,
@@ -1409,14 +1433,27 @@ mod tests {
         let got = t(
             "INSERT INTO conversation (a) VALUES (?1) ON CONFLICT (vendor_id, customer) DO UPDATE SET last = MAX(last, excluded.last), n = (SELECT MAX(x) FROM message)",
         );
-        assert!(got.sql.contains("last = GREATEST(last, VALUES(last))"), "{}", got.sql);
-        assert!(got.sql.contains("SELECT MAX(x) FROM wp_wpwa_message"), "{}", got.sql);
+        assert!(
+            got.sql.contains("last = GREATEST(last, VALUES(last))"),
+            "{}",
+            got.sql
+        );
+        assert!(
+            got.sql.contains("SELECT MAX(x) FROM wp_wpwa_message"),
+            "{}",
+            got.sql
+        );
     }
 
     #[test]
     fn do_nothing_and_or_ignore_become_insert_ignore() {
-        let got = t("INSERT INTO vendor_reply (a) VALUES (?1) ON CONFLICT (vendor_id, gateway_id) DO NOTHING");
-        assert_eq!(got.sql.trim(), "INSERT IGNORE INTO wp_wpwa_vendor_reply (a) VALUES (?)");
+        let got = t(
+            "INSERT INTO vendor_reply (a) VALUES (?1) ON CONFLICT (vendor_id, gateway_id) DO NOTHING",
+        );
+        assert_eq!(
+            got.sql.trim(),
+            "INSERT IGNORE INTO wp_wpwa_vendor_reply (a) VALUES (?)"
+        );
         let got = t("INSERT OR IGNORE INTO message_status (wamid, status, at) VALUES (?1, ?2, ?3)");
         assert_eq!(
             got.sql,
@@ -1428,7 +1465,10 @@ mod tests {
     #[test]
     fn literals_and_quoted_names_are_left_alone() {
         let got = t("SELECT 'message FROM cart ?1' FROM \"cart\" WHERE x = 'it''s'");
-        assert_eq!(got.sql, "SELECT 'message FROM cart ?1' FROM \"cart\" WHERE x = 'it''s'");
+        assert_eq!(
+            got.sql,
+            "SELECT 'message FROM cart ?1' FROM \"cart\" WHERE x = 'it''s'"
+        );
         assert!(got.order.is_empty());
     }
 

@@ -77,14 +77,13 @@ fn template(row: &Row<'_>) -> Result<Template, StoreError> {
 impl TemplateRepo<'_> {
     /// The account a business number was last refreshed with.
     pub fn account_of(&self, phone_number_id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT waba_id FROM template_account WHERE phone_number_id = ?1",
                 params![phone_number_id],
                 |row| row.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Records that `phone_number_id` belongs to account `waba_id`.
@@ -111,8 +110,7 @@ impl TemplateRepo<'_> {
         name: &str,
         language: &str,
     ) -> Result<Option<Template>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!(
                     "SELECT {COLUMNS} FROM message_template
@@ -121,7 +119,7 @@ impl TemplateRepo<'_> {
                 params![waba_id, name, language],
                 template,
             )
-            .optional()?)
+            .optional()
     }
 
     /// Every template (of one account), by account, name and language.
@@ -132,7 +130,7 @@ impl TemplateRepo<'_> {
              ORDER BY waba_id, name, language"
         ))?;
         let rows = statement.query_map(params![waba_id], template)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Replaces the account's templates with `records`: new ones are added, listed

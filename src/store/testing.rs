@@ -114,9 +114,11 @@ pub(crate) fn rows(store: &Store, table: &str) -> u64 {
 pub(crate) fn distinct_wamids(store: &Store) -> u64 {
     let n: i64 = store
         .conn()
-        .query_row("SELECT COUNT(DISTINCT wamid) FROM message", params![], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT COUNT(DISTINCT wamid) FROM message",
+            params![],
+            |r| r.get(0),
+        )
         .unwrap();
     n.max(0) as u64
 }
