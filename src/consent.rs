@@ -145,13 +145,14 @@ pub fn record(store: &Store, record: Record) -> Result<Record, ConsentError> {
         return Err(ConsentError::MissingText);
     }
     let record = Record { text, ..record };
-    let tx = store.write_transaction()?;
-    tx.consents().append(&record)?;
-    if record.granted && record.purpose == Purpose::OrderUpdates {
-        // An invitation answered some other way is closed all the same.
-        tx.consents().forget_invitation(&record.customer)?;
-    }
-    tx.commit()?;
+    store.transact(|tx| {
+        tx.consents().append(&record)?;
+        if record.granted && record.purpose == Purpose::OrderUpdates {
+            // An invitation answered some other way is closed all the same.
+            tx.consents().forget_invitation(&record.customer)?;
+        }
+        Ok::<_, ConsentError>(())
+    })?;
     tracing::info!(
         kind = "consent",
         code = if record.granted {

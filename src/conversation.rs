@@ -194,64 +194,68 @@ pub fn ingest(
     now: i64,
 ) -> Result<IngestReport, ConversationError> {
     let notification = inbound::parse(body)?;
-    let tx = store.write_transaction()?;
-    let mut report = IngestReport::default();
-    for message in &notification.messages {
-        let seen = tx.conversations().message_seen(&message.id)?;
-        if seen || message.id.is_empty() {
-            report.duplicates += 1;
-            continue;
-        }
-        match message.direction {
-            Direction::Inbound => {
-                let before = report.stored.len();
-                store_inbound(store, message, vendors, config, now, &mut report)?;
-                record_cart(&tx, message, now, &mut report)?;
-                let words = &config.consent_words;
-                let change = match &message.text {
-                    Some(text) => {
-                        crate::consent::apply_reply(&tx, &message.customer, text, words, now)?
+    // One transaction for the whole delivery, tried again after a transient failure
+    // (a Galera certification conflict, a deadlock): it only reads and writes the store.
+    let mut report = store.transact(|tx| {
+        let mut report = IngestReport::default();
+        for message in &notification.messages {
+            let seen = tx.conversations().message_seen(&message.id)?;
+            if seen || message.id.is_empty() {
+                report.duplicates += 1;
+                continue;
+            }
+            match message.direction {
+                Direction::Inbound => {
+                    let before = report.stored.len();
+                    store_inbound(store, message, vendors, config, now, &mut report)?;
+                    record_cart(tx, message, now, &mut report)?;
+                    let words = &config.consent_words;
+                    let change = match &message.text {
+                        Some(text) => {
+                            crate::consent::apply_reply(tx, &message.customer, text, words, now)?
+                        }
+                        None => None,
+                    };
+                    if let Some(change) = change {
+                        report.consent_changes.push(ConsentReply {
+                            vendor_id: report.stored.get(before).map_or(0, |s| s.vendor_id),
+                            change,
+                        });
                     }
-                    None => None,
-                };
-                if let Some(change) = change {
-                    report.consent_changes.push(ConsentReply {
-                        vendor_id: report.stored.get(before).map_or(0, |s| s.vendor_id),
-                        change,
+                }
+                Direction::Echo => {
+                    let vendor = StoreLookup(store)
+                        .recent_vendor(&message.customer, now - config.window_seconds)
+                        .unwrap_or(0);
+                    let conversation =
+                        upsert_conversation(store, vendor, message, None, now, false)?;
+                    insert_message(store, message, vendor, conversation, None, &json!({}), now)?;
+                    report.stored.push(Stored {
+                        wamid: message.id.clone(),
+                        vendor_id: vendor,
+                        conversation_id: conversation,
+                        rule: "echo".into(),
+                        conversation: None,
                     });
                 }
             }
-            Direction::Echo => {
-                let vendor = StoreLookup(store)
-                    .recent_vendor(&message.customer, now - config.window_seconds)
-                    .unwrap_or(0);
-                let conversation = upsert_conversation(store, vendor, message, None, now, false)?;
-                insert_message(store, message, vendor, conversation, None, &json!({}), now)?;
-                report.stored.push(Stored {
-                    wamid: message.id.clone(),
-                    vendor_id: vendor,
-                    conversation_id: conversation,
-                    rule: "echo".into(),
-                    conversation: None,
-                });
+        }
+        for status in &notification.statuses {
+            match apply_status(store, status)? {
+                Applied::Duplicate => report.duplicate_statuses += 1,
+                Applied::Applied(failure) => {
+                    report.statuses += 1;
+                    report.failures.extend(failure);
+                }
             }
         }
-    }
-    for status in &notification.statuses {
-        match apply_status(store, status)? {
-            Applied::Duplicate => report.duplicate_statuses += 1,
-            Applied::Applied(failure) => {
-                report.statuses += 1;
-                report.failures.extend(failure);
-            }
+        for event in &notification.template_events {
+            report
+                .template_changes
+                .extend(crate::templates::apply_event(store, event, now)?);
         }
-    }
-    for event in &notification.template_events {
-        report
-            .template_changes
-            .extend(crate::templates::apply_event(store, event, now)?);
-    }
-    tx.commit()?;
+        Ok::<_, ConversationError>(report)
+    })?;
     for stored in &mut report.stored {
         stored.conversation = conversation(store, stored.vendor_id, stored.conversation_id)?;
     }

@@ -174,15 +174,16 @@ pub fn write_all(store: &Store, entries: Vec<NewEntry>) -> Result<usize, LogErro
     if entries.is_empty() {
         return Ok(0);
     }
-    let tx = store.write_transaction()?;
-    let mut written = 0;
-    for entry in entries {
-        let Ok(entry) = sanitize(entry) else { continue };
-        tx.log().insert(&entry, clock::now())?;
-        written += 1;
-    }
-    tx.commit()?;
-    Ok(written)
+    let entries: Vec<NewEntry> = entries
+        .into_iter()
+        .filter_map(|e| sanitize(e).ok())
+        .collect();
+    store.transact(|tx| {
+        for entry in &entries {
+            tx.log().insert(entry, clock::now())?;
+        }
+        Ok::<_, LogError>(entries.len())
+    })
 }
 
 /// Returns one page of entries matching `filter`, newest first.

@@ -148,10 +148,7 @@ pub fn purge_conversations(store: &Store, before: i64) -> Result<Removed, Privac
 /// Deletes, in one transaction, the conversations in `scope` with their messages and
 /// the messages' delivery statuses, and the vendor answers and shop menus in `scope`.
 fn remove(store: &Store, scope: RemovalScope<'_>) -> Result<Removed, PrivacyError> {
-    let tx = store.write_transaction()?;
-    let removed = tx.privacy().remove(scope)?;
-    tx.commit()?;
-    Ok(removed)
+    store.transact(|tx| Ok::<_, PrivacyError>(tx.privacy().remove(scope)?))
 }
 
 #[cfg(test)]

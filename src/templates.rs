@@ -357,13 +357,14 @@ pub async fn refresh(
         .iter()
         .filter_map(|t| record_from_api(waba_id, t, now))
         .collect();
-    let tx = store.write_transaction()?;
-    let (changes, removed) = tx.templates().replace_account(waba_id, &records, now)?;
-    if !phone_number_id.is_empty() {
-        tx.templates()
-            .remember_account(phone_number_id, waba_id, now)?;
-    }
-    tx.commit()?;
+    let (changes, removed) = store.transact(|tx| {
+        let replaced = tx.templates().replace_account(waba_id, &records, now)?;
+        if !phone_number_id.is_empty() {
+            tx.templates()
+                .remember_account(phone_number_id, waba_id, now)?;
+        }
+        Ok::<_, TemplatesError>(replaced)
+    })?;
     log_changes(&changes);
     tracing::info!(
         kind = "template",

@@ -302,59 +302,59 @@ pub fn plan(
         return summary_of(store, job);
     }
 
-    let tx = store.write_transaction()?;
-    let catalog = tx.catalog();
-    let candidates: Vec<String> = products
-        .iter()
-        .filter(|p| p.vendor_id == vendor_id)
-        .map(retailer_id)
-        .collect();
-    let known = Known {
-        vendor_id,
-        items: catalog.known_items(catalog_id, vendor_id)?,
-        held_elsewhere: catalog.held_by_other_vendors(
-            catalog_id,
+    let (job_id, changes) = store.transact(|tx| {
+        let catalog = tx.catalog();
+        let candidates: Vec<String> = products
+            .iter()
+            .filter(|p| p.vendor_id == vendor_id)
+            .map(retailer_id)
+            .collect();
+        let known = Known {
             vendor_id,
-            candidates.iter().map(String::as_str),
-        )?,
-    };
-    let plan = plan::diff(&known, products, rules, now);
-    for skipped in &plan.skipped {
-        match skipped {
-            Skipped::OtherVendor { product_id, owner } => tracing::warn!(
+            items: catalog.known_items(catalog_id, vendor_id)?,
+            held_elsewhere: catalog.held_by_other_vendors(
+                catalog_id,
                 vendor_id,
-                kind = "sync",
-                code = "sync_product_not_vendors",
-                product_id,
-                owner_id = owner,
-                "Skipped product {product_id}: it belongs to vendor {owner}"
-            ),
-            Skipped::SkuTaken {
-                product_id,
-                retailer_id: rid,
-            } => tracing::warn!(
-                vendor_id,
-                kind = "sync",
-                code = "sync_sku_taken",
-                product_id,
-                sku = rid.as_str(),
-                "SKU {rid} is already listed by another vendor"
-            ),
+                candidates.iter().map(String::as_str),
+            )?,
+        };
+        let plan = plan::diff(&known, products, rules, now);
+        for skipped in &plan.skipped {
+            match skipped {
+                Skipped::OtherVendor { product_id, owner } => tracing::warn!(
+                    vendor_id,
+                    kind = "sync",
+                    code = "sync_product_not_vendors",
+                    product_id,
+                    owner_id = owner,
+                    "Skipped product {product_id}: it belongs to vendor {owner}"
+                ),
+                Skipped::SkuTaken {
+                    product_id,
+                    retailer_id: rid,
+                } => tracing::warn!(
+                    vendor_id,
+                    kind = "sync",
+                    code = "sync_sku_taken",
+                    product_id,
+                    sku = rid.as_str(),
+                    "SKU {rid} is already listed by another vendor"
+                ),
+            }
         }
-    }
-    catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
-    let job_id = catalog.create_job(vendor_id, catalog_id, &plan.ops, options.batch_size, now)?;
-    let ops = plan.ops;
-    tx.commit()?;
+        catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
+        let job_id =
+            catalog.create_job(vendor_id, catalog_id, &plan.ops, options.batch_size, now)?;
+        Ok::<_, SyncError>((job_id, plan.ops.len()))
+    })?;
     // Debug only: the plugin writes the vendor's activity-log line for the start, in
     // the vendor's language; an info event here would log every start twice.
     tracing::debug!(
         vendor_id,
         kind = "sync",
         job_id,
-        changes = ops.len(),
-        "Catalog sync planned: {} change(s) to send",
-        ops.len()
+        changes,
+        "Catalog sync planned: {changes} change(s) to send"
     );
     summary_of(store, job_id)
 }
@@ -598,28 +598,29 @@ async fn poll(
         if !status.finished {
             continue;
         }
-        let tx = store.write_transaction()?;
-        let answered = tx.catalog();
-        let first_seq = answered.first_seq(job_id, batch_no)?;
-        for error in &status.errors {
-            let method_and_seq = match (error.line, &error.id) {
-                (Some(line), _) => answered.op_at(job_id, batch_no, first_seq + line)?,
-                (None, Some(id)) => answered.op_of(job_id, batch_no, id)?,
-                _ => None,
-            };
-            let Some((method, seq)) = method_and_seq else {
-                continue;
-            };
-            // Deleting what is already gone is what was wanted (a resent batch).
-            if method == OpMethod::Delete
-                && error.message.to_ascii_lowercase().contains("not found")
-            {
-                continue;
+        store.transact(|tx| {
+            let answered = tx.catalog();
+            let first_seq = answered.first_seq(job_id, batch_no)?;
+            for error in &status.errors {
+                let method_and_seq = match (error.line, &error.id) {
+                    (Some(line), _) => answered.op_at(job_id, batch_no, first_seq + line)?,
+                    (None, Some(id)) => answered.op_of(job_id, batch_no, id)?,
+                    _ => None,
+                };
+                let Some((method, seq)) = method_and_seq else {
+                    continue;
+                };
+                // Deleting what is already gone is what was wanted (a resent batch).
+                if method == OpMethod::Delete
+                    && error.message.to_ascii_lowercase().contains("not found")
+                {
+                    continue;
+                }
+                answered.reject_op(job_id, seq, &error.message)?;
             }
-            answered.reject_op(job_id, seq, &error.message)?;
-        }
-        answered.complete_batch(job_id, batch_no)?;
-        tx.commit()?;
+            answered.complete_batch(job_id, batch_no)?;
+            Ok::<_, SyncError>(())
+        })?;
         mark_items(store, job_id, batch_no)?;
     }
     Ok(())
@@ -627,23 +628,26 @@ async fn poll(
 
 /// Carries a finished batch's results into the catalog record.
 fn mark_items(store: &Store, job_id: i64, batch_no: i64) -> Result<(), SyncError> {
-    let tx = store.write_transaction()?;
-    let catalog = tx.catalog();
-    let catalog_id = catalog.job_catalog(job_id)?;
-    let now = clock::now();
-    for op in catalog.answered_ops(job_id, batch_no)? {
-        let rid = op.retailer_id.as_str();
-        match (op.method, op.state) {
-            (OpMethod::Delete, OpState::Done) => catalog.item_removed(&catalog_id, rid, now)?,
-            (_, OpState::Done) => catalog.item_synced(&catalog_id, rid, op.hash.as_deref(), now)?,
-            (OpMethod::Delete, _) => {}
-            (_, _) => {
-                let problem = Problem::Rejected { reason: op.error };
-                catalog.item_rejected(&catalog_id, rid, &[problem], now)?;
+    store.transact(|tx| {
+        let catalog = tx.catalog();
+        let catalog_id = catalog.job_catalog(job_id)?;
+        let now = clock::now();
+        for op in catalog.answered_ops(job_id, batch_no)? {
+            let rid = op.retailer_id.as_str();
+            match (op.method, op.state) {
+                (OpMethod::Delete, OpState::Done) => catalog.item_removed(&catalog_id, rid, now)?,
+                (_, OpState::Done) => {
+                    catalog.item_synced(&catalog_id, rid, op.hash.as_deref(), now)?
+                }
+                (OpMethod::Delete, _) => {}
+                (_, _) => {
+                    let problem = Problem::Rejected { reason: op.error };
+                    catalog.item_rejected(&catalog_id, rid, &[problem], now)?;
+                }
             }
         }
-    }
-    tx.commit()?;
+        Ok::<_, SyncError>(())
+    })?;
     Ok(())
 }
 

@@ -314,20 +314,21 @@ pub async fn send(
 
     // What the send changed is written in one transaction (the write lock is taken
     // only now, after the API answered).
-    let tx = store.write_transaction()?;
-    tx.messages().record_sent(
-        conversation.map(|c| c.id),
-        &SentRecord {
-            vendor_id,
-            customer: to,
-            wamid: &wamid,
-            kind: message.kind(),
-            preview: &message.preview(),
-            raw: &request.to_string(),
-            at: now,
-        },
-    )?;
-    tx.commit()?;
+    store.transact(|tx| {
+        tx.messages().record_sent(
+            conversation.map(|c| c.id),
+            &SentRecord {
+                vendor_id,
+                customer: to,
+                wamid: &wamid,
+                kind: message.kind(),
+                preview: &message.preview(),
+                raw: &request.to_string(),
+                at: now,
+            },
+        )?;
+        Ok::<_, MessagingError>(())
+    })?;
     tracing::info!(
         vendor_id,
         kind = "message",

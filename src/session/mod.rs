@@ -295,136 +295,137 @@ fn apply(
     event: &Event<'_>,
     now: i64,
 ) -> Result<(Row, WebhookOutcome), SessionError> {
-    let tx = store.write_transaction()?;
-    let sessions = tx.sessions();
-    let mut row = row.unwrap_or_else(|| Row::new(vendor_id, session_name.to_owned(), now));
-    if let Some(id) = event.id {
-        if sessions.event_seen(id)? {
-            return Ok((row, WebhookOutcome::Duplicate));
-        }
-    }
-    let from = row.state;
-    let record = |to: SessionState, applied: bool| -> Result<(), SessionError> {
-        Ok(sessions.record_event(&SessionEventRecord {
-            vendor_id,
-            event_id: event.id,
-            source: event.source,
-            input: &event.input.label(),
-            from,
-            to,
-            applied,
-            occurred_ms: event.occurred_ms,
-            recorded_at: now,
-        })?)
-    };
-
-    if event.source == Source::Webhook && event.occurred_ms < row.last_event_ms {
-        record(from, false)?;
-        tx.commit()?;
-        return Ok((row, WebhookOutcome::Stale));
-    }
-
-    let phone = event.me.and_then(Me::phone);
-    let mut input = event.input;
-    if input == Input::Gateway(GatewayStatus::Working) {
-        if let Some(phone) = &phone {
-            if sessions.phone_owner(phone, vendor_id)?.is_some() {
-                input = Input::PhoneConflict;
+    // Tried again after a transient failure: the body only reads and writes the store.
+    store.transact(|tx| {
+        let sessions = tx.sessions();
+        let mut row = row
+            .clone()
+            .unwrap_or_else(|| Row::new(vendor_id, session_name.to_owned(), now));
+        if let Some(id) = event.id {
+            if sessions.event_seen(id)? {
+                return Ok((row, WebhookOutcome::Duplicate));
             }
         }
-    }
+        let from = row.state;
+        let record = |to: SessionState, applied: bool| -> Result<(), SessionError> {
+            Ok(sessions.record_event(&SessionEventRecord {
+                vendor_id,
+                event_id: event.id,
+                source: event.source,
+                input: &event.input.label(),
+                from,
+                to,
+                applied,
+                occurred_ms: event.occurred_ms,
+                recorded_at: now,
+            })?)
+        };
 
-    let Some((to, reason)) = next(from, input) else {
-        record(from, false)?;
-        tx.commit()?;
-        return Ok((
-            row,
-            WebhookOutcome::Ignored {
-                reason: format!(
-                    "{} does not apply to a {} session",
-                    input.label(),
-                    from.as_str()
+        if event.source == Source::Webhook && event.occurred_ms < row.last_event_ms {
+            record(from, false)?;
+            return Ok((row, WebhookOutcome::Stale));
+        }
+
+        let phone = event.me.and_then(Me::phone);
+        let mut input = event.input;
+        if input == Input::Gateway(GatewayStatus::Working) {
+            if let Some(phone) = &phone {
+                if sessions.phone_owner(phone, vendor_id)?.is_some() {
+                    input = Input::PhoneConflict;
+                }
+            }
+        }
+
+        let Some((to, reason)) = next(from, input) else {
+            record(from, false)?;
+            return Ok((
+                row,
+                WebhookOutcome::Ignored {
+                    reason: format!(
+                        "{} does not apply to a {} session",
+                        input.label(),
+                        from.as_str()
+                    ),
+                },
+            ));
+        };
+
+        if to != from {
+            row.since = now;
+        }
+        row.state = to;
+        row.reason = reason;
+        row.updated_at = now;
+        row.last_event_ms = row.last_event_ms.max(event.occurred_ms);
+        match to {
+            SessionState::Connected => {
+                if let Some(phone) = phone {
+                    row.phone = Some(phone);
+                }
+                if let Some(me) = event.me {
+                    row.push_name = me.push_name.clone();
+                }
+                row.phone_seen_at = Some(now);
+            }
+            SessionState::Failed if reason == Some(Reason::PhoneInUse) => {
+                row.phone = phone;
+            }
+            _ => {}
+        }
+        if to == SessionState::WaitingForScan {
+            if let Some(value) = event.qr_value {
+                if row.qr_value.as_deref() != Some(value) {
+                    row.qr_value = Some(value.to_owned());
+                    row.qr_seq += 1;
+                    row.qr_issued_at = Some(now);
+                }
+            }
+        } else {
+            row.qr_value = None;
+            row.qr_seq = 0;
+            row.qr_issued_at = None;
+        }
+        sessions.save(&row)?;
+        record(to, true)?;
+
+        if to != from {
+            let vendor = vendor_id;
+            match reason {
+                Some(reason) => tracing::warn!(
+                    vendor_id = vendor,
+                    kind = "session",
+                    code = "session_changed",
+                    from = from.as_str(),
+                    to = to.as_str(),
+                    reason = reason.as_str(),
+                    phone = row
+                        .phone
+                        .as_deref()
+                        .filter(|_| reason == Reason::PhoneInUse),
+                    "WhatsApp session is now {} ({})",
+                    to.as_str(),
+                    reason.as_str()
                 ),
+                None => tracing::info!(
+                    vendor_id = vendor,
+                    kind = "session",
+                    code = "session_changed",
+                    from = from.as_str(),
+                    to = to.as_str(),
+                    "WhatsApp session is now {}",
+                    to.as_str()
+                ),
+            }
+        }
+        Ok((
+            row,
+            WebhookOutcome::Applied {
+                vendor_id,
+                from,
+                state: to,
             },
-        ));
-    };
-
-    if to != from {
-        row.since = now;
-    }
-    row.state = to;
-    row.reason = reason;
-    row.updated_at = now;
-    row.last_event_ms = row.last_event_ms.max(event.occurred_ms);
-    match to {
-        SessionState::Connected => {
-            if let Some(phone) = phone {
-                row.phone = Some(phone);
-            }
-            if let Some(me) = event.me {
-                row.push_name = me.push_name.clone();
-            }
-            row.phone_seen_at = Some(now);
-        }
-        SessionState::Failed if reason == Some(Reason::PhoneInUse) => {
-            row.phone = phone;
-        }
-        _ => {}
-    }
-    if to == SessionState::WaitingForScan {
-        if let Some(value) = event.qr_value {
-            if row.qr_value.as_deref() != Some(value) {
-                row.qr_value = Some(value.to_owned());
-                row.qr_seq += 1;
-                row.qr_issued_at = Some(now);
-            }
-        }
-    } else {
-        row.qr_value = None;
-        row.qr_seq = 0;
-        row.qr_issued_at = None;
-    }
-    sessions.save(&row)?;
-    record(to, true)?;
-    tx.commit()?;
-
-    if to != from {
-        let vendor = vendor_id;
-        match reason {
-            Some(reason) => tracing::warn!(
-                vendor_id = vendor,
-                kind = "session",
-                code = "session_changed",
-                from = from.as_str(),
-                to = to.as_str(),
-                reason = reason.as_str(),
-                phone = row
-                    .phone
-                    .as_deref()
-                    .filter(|_| reason == Reason::PhoneInUse),
-                "WhatsApp session is now {} ({})",
-                to.as_str(),
-                reason.as_str()
-            ),
-            None => tracing::info!(
-                vendor_id = vendor,
-                kind = "session",
-                code = "session_changed",
-                from = from.as_str(),
-                to = to.as_str(),
-                "WhatsApp session is now {}",
-                to.as_str()
-            ),
-        }
-    }
-    Ok((
-        row,
-        WebhookOutcome::Applied {
-            vendor_id,
-            from,
-            state: to,
-        },
-    ))
+        ))
+    })
 }
 
 /// The vendor's session now. A connected session whose phone has been offline longer
