@@ -217,3 +217,104 @@ fn digest(db: &Db, table: &str, columns: &[String]) -> Result<(u64, String), Sto
         .collect::<String>();
     Ok((rows.len() as u64, hex))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing;
+
+    fn sqlite_with_rows(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("wpwa-move-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("wpwa.sqlite");
+        let store = Store::open(&path).unwrap();
+        for (i, customer) in ["15550001", "15550002", "15550003"].iter().enumerate() {
+            testing::customer_message(&store, 7, customer, &format!("wamid.{i}"), 100 + i as i64);
+        }
+        store
+            .conn()
+            .execute(
+                "INSERT INTO activity_log (level, kind, message, created_at) VALUES ('info', 'x', 'naïve ✓ text', 1)",
+                Vec::<i64>::new(),
+            )
+            .unwrap();
+        path
+    }
+
+    fn options(prefix: &str) -> Option<DatabaseOptions> {
+        let socket = std::env::var("WPWA_TEST_MARIADB")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        Some(DatabaseOptions {
+            host: String::new(),
+            port: 3306,
+            socket: Some(socket),
+            user: "root".into(),
+            password: String::new(),
+            database: "wpwa_rust_tests".into(),
+            prefix: format!("mv{}_{prefix}_", std::process::id()),
+            ssl: false,
+            ssl_ca: None,
+            ssl_verify: true,
+        })
+    }
+
+    #[test]
+    fn a_move_to_an_unreachable_database_fails_and_leaves_the_file_as_it_was() {
+        let path = sqlite_with_rows("unreachable");
+        let unreachable = DatabaseOptions {
+            host: String::new(),
+            port: 3306,
+            socket: Some("/nonexistent/wpwa-mysqld.sock".into()),
+            user: "wp".into(),
+            password: "secret".into(),
+            database: "wp".into(),
+            prefix: "wp_".into(),
+            ssl: false,
+            ssl_ca: None,
+            ssl_verify: true,
+        };
+        let error = Store::move_to_database(&path, unreachable).unwrap_err();
+        assert!(error.is_connection_lost(), "{error}");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(testing::rows(&store, "message"), 3);
+        assert_eq!(testing::rows(&store, "activity_log"), 1);
+    }
+
+    /// Runs where `WPWA_TEST_MARIADB` names a server (the rust level's second pass).
+    #[test]
+    fn a_move_copies_every_row_checks_it_and_refuses_a_second_copy() {
+        let Some(options) = options("copy") else {
+            return;
+        };
+        let path = sqlite_with_rows("copy");
+        let report = Store::move_to_database(&path, options.clone()).unwrap();
+        assert!(report.ok, "{report:?}");
+        assert_eq!(report.error, None);
+        assert_eq!(report.tables.len(), TABLES.len());
+        let messages = report.tables.iter().find(|t| t.table == "message").unwrap();
+        assert_eq!((messages.source_rows, messages.target_rows), (3, 3));
+        assert_eq!(messages.source_hash, messages.target_hash);
+        let target = Store::open_database(options.clone()).unwrap();
+        assert_eq!(testing::rows(&target, "conversation"), 3);
+        let text: String = target
+            .conn()
+            .query_row("SELECT message FROM activity_log", Vec::<i64>::new(), |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(text, "naïve ✓ text");
+
+        let again = Store::move_to_database(&path, options.clone()).unwrap();
+        assert!(!again.ok);
+        assert_eq!(again.error.as_deref(), Some("target_not_empty"));
+        assert_eq!(
+            testing::rows(&target, "message"),
+            3,
+            "a refused move removes nothing"
+        );
+        drop(target);
+        assert!(Store::drop_database_tables(options).unwrap() >= TABLES.len());
+    }
+}
