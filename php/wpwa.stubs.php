@@ -496,8 +496,11 @@ namespace Wpwa {
 
     /**
      * What this build is and where its store lives: `version`, `build`, `php_api`,
-     * `store_path` (null until configured), `schema_version` (0 until configured) and
-     * `write_transactions` (write transactions this worker has committed since it started).
+     * `store_engine` (`sqlite` or `mariadb`, null until configured), `store_path` (the
+     * SQLite file, else null), `store_location` (the file, or the database server,
+     * database and table prefix; never the password), `schema_version` (0 until
+     * configured) and `write_transactions` (write transactions this worker has committed
+     * since it started).
      *
      * @return array
      */
@@ -910,6 +913,28 @@ namespace Wpwa {
     function settings_check(string $group, array $values): array {}
 
     /**
+     * Drops every wpwa table from the database `options` names (uninstall) and returns
+     * how many there were.
+     *
+     * @param array $options
+     * @return int
+     */
+    function store_drop_database_tables(array $options): int {}
+
+    /**
+     * Copies the SQLite store at `sqlite_path` into the (empty) wpwa tables of the
+     * database `options` names and checks the copy: `ok`, `error` (`target_not_empty`,
+     * `mismatch` or the copy's error) and `tables` (each with `table`, `source_rows`,
+     * `target_rows`, `source_hash`, `target_hash`). The caller switches engines only when
+     * `ok`; a failed copy is removed again.
+     *
+     * @param string $sqlite_path
+     * @param array $options
+     * @return array
+     */
+    function store_move_to_database(string $sqlite_path, array $options): array {}
+
+    /**
      * Sets the SQLite file this worker uses (absolute path, existing directory). The file
      * opens on first use; calling again with the same path keeps the open connection.
      *
@@ -917,6 +942,17 @@ namespace Wpwa {
      * @return void
      */
     function store_open(string $path): void {}
+
+    /**
+     * Sets the MariaDB/MySQL database this worker keeps the store in (the WordPress
+     * database): `host`, `port`, `socket`, `user`, `password`, `database`, `prefix`,
+     * `ssl`, `ssl_ca`, `ssl_verify`. The connection opens on first use; calling again with
+     * the same settings keeps it.
+     *
+     * @param array $options
+     * @return void
+     */
+    function store_open_database(array $options): void {}
 
     /**
      * The store's health figures: `path`, `size_bytes` (file plus write-ahead log),
