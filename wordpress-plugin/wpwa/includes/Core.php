@@ -1229,6 +1229,17 @@ final class Core {
 			return self::unavailable_error();
 		}
 
+		if ( StoreConfig::WORDPRESS === StoreConfig::engine() ) {
+			$options = StoreConfig::database_options();
+			$result  = self::call( static fn() => \Wpwa\store_open_database( $options ), false );
+			if ( is_wp_error( $result ) ) {
+				self::$store_problem = $result->get_error_message();
+				return $result;
+			}
+			self::$store_ready = true;
+			return true;
+		}
+
 		$dir = DataDir::ensure();
 		if ( is_wp_error( $dir ) ) {
 			// The detail names server paths: administrators see it (notice,
