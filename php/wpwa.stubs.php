@@ -945,9 +945,10 @@ namespace Wpwa {
 
     /**
      * Sets the MariaDB/MySQL database this worker keeps the store in (the WordPress
-     * database): `host`, `port`, `socket`, `user`, `password`, `database`, `prefix`,
-     * `ssl`, `ssl_ca`, `ssl_verify`. The connection opens on first use; calling again with
-     * the same settings keeps it.
+     * database): `host` (`DB_HOST` as written: `host`, `host:port`, `host:/socket`,
+     * `[::1]:port`), `port`, `socket`, `default_socket` (mysqli's, for a bare `localhost`),
+     * `user`, `password`, `database`, `prefix`, `ssl`, `ssl_ca`, `ssl_verify`. The
+     * connection opens on first use; calling again with the same settings keeps it.
      *
      * @param array $options
      * @return void

@@ -18,13 +18,15 @@ final class ExtensionTest extends WpwaTestCase
     public function testInfoDescribesBuildAndStore(): void
     {
         $info = \Wpwa\info();
-        self::assertSame(['version', 'build', 'php_api', 'store_path', 'schema_version', 'write_transactions'], array_keys($info));
+        self::assertSame(['version', 'build', 'php_api', 'store_path', 'store_engine', 'store_location', 'schema_version', 'write_transactions'], array_keys($info));
         self::assertIsInt($info['write_transactions']);
         self::assertGreaterThanOrEqual(0, $info['write_transactions']);
         self::assertSame(\Wpwa\version(), $info['version']);
         self::assertMatchesRegularExpression('/\((release|debug)\)$/', $info['build']);
         self::assertSame(20220829, $info['php_api'], 'built against PHP 8.2');
         self::assertSame(WPWA_TEST_STORE, $info['store_path']);
+        self::assertSame('sqlite', $info['store_engine']);
+        self::assertSame(WPWA_TEST_STORE, $info['store_location']);
         self::assertGreaterThanOrEqual(1, $info['schema_version']);
     }
 

@@ -192,9 +192,10 @@ pub fn store_open(path: String) -> PhpResult<()> {
 }
 
 /// Sets the MariaDB/MySQL database this worker keeps the store in (the WordPress
-/// database): `host`, `port`, `socket`, `user`, `password`, `database`, `prefix`,
-/// `ssl`, `ssl_ca`, `ssl_verify`. The connection opens on first use; calling again with
-/// the same settings keeps it.
+/// database): `host` (`DB_HOST` as written: `host`, `host:port`, `host:/socket`,
+/// `[::1]:port`), `port`, `socket`, `default_socket` (mysqli's, for a bare `localhost`),
+/// `user`, `password`, `database`, `prefix`, `ssl`, `ssl_ca`, `ssl_verify`. The
+/// connection opens on first use; calling again with the same settings keeps it.
 #[php_function]
 #[php(name = "Wpwa\\store_open_database")]
 pub fn store_open_database(options: &ZendHashTable) -> PhpResult<()> {

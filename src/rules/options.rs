@@ -701,15 +701,19 @@ impl From<OutboundInput> for messaging::Outbound {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseInput {
-    /// Host name or address (`DB_HOST` without port or socket).
+    /// `DB_HOST` as written in wp-config.php, in any form `wpdb` accepts:
+    /// `host`, `host:port`, `host:/socket`, `:/socket`, `[::1]`, `[::1]:port`.
     #[serde(default = "default_database_host")]
     pub host: String,
-    /// TCP port.
+    /// TCP port, when not part of `host`.
     #[serde(default)]
     pub port: Option<u16>,
     /// Unix socket path, used instead of host and port.
     #[serde(default)]
     pub socket: Option<String>,
+    /// PHP's `mysqli.default_socket`: where mysqli reaches a bare `localhost`.
+    #[serde(default)]
+    pub default_socket: Option<String>,
     /// `DB_USER`.
     pub user: String,
     /// `DB_PASSWORD`.
@@ -742,10 +746,21 @@ fn default_true() -> bool {
 impl DatabaseInput {
     /// The store's connection options; checked when the store opens.
     pub fn into_options(self) -> crate::store::DatabaseOptions {
+        let parsed = DbHost::parse(&self.host);
+        let port = self.port.or(parsed.port);
+        let mut socket = self
+            .socket
+            .filter(|s| !s.is_empty())
+            .or(parsed.socket.map(str::to_owned));
+        // mysqli reaches a bare "localhost" through its default socket, where
+        // the database user may be allowed by socket authentication only.
+        if socket.is_none() && port.is_none() && parsed.host == "localhost" {
+            socket = self.default_socket.filter(|s| !s.is_empty());
+        }
         crate::store::DatabaseOptions {
-            host: self.host,
-            port: self.port.unwrap_or(3306),
-            socket: self.socket.filter(|s| !s.is_empty()),
+            host: parsed.host.to_owned(),
+            port: port.unwrap_or(3306),
+            socket,
             user: self.user,
             password: self.password,
             database: self.database,
@@ -754,5 +769,126 @@ impl DatabaseInput {
             ssl_ca: self.ssl_ca.filter(|s| !s.is_empty()),
             ssl_verify: self.ssl_verify,
         }
+    }
+}
+
+/// `DB_HOST` split the way `wpdb::parse_db_host()` splits it.
+#[derive(Debug, PartialEq, Eq)]
+struct DbHost<'a> {
+    host: &'a str,
+    port: Option<u16>,
+    socket: Option<&'a str>,
+}
+
+impl<'a> DbHost<'a> {
+    fn parse(db_host: &'a str) -> Self {
+        let db_host = db_host.trim();
+        let (rest, socket) = match db_host.find(":/") {
+            Some(at) => (&db_host[..at], Some(&db_host[at + 1..])),
+            None => (db_host, None),
+        };
+        let (host, port) = if let Some(bracketed) = rest.strip_prefix('[') {
+            match bracketed.split_once(']') {
+                Some((address, tail)) => (address, tail.strip_prefix(':').and_then(parse_port)),
+                None => (rest, None),
+            }
+        } else {
+            match rest.split_once(':') {
+                // One colon: host and port; more would be a bare IPv6 address.
+                Some((name, port)) if !port.contains(':') => match parse_port(port) {
+                    Some(port) => (name, Some(port)),
+                    None => (rest, None),
+                },
+                _ => (rest, None),
+            }
+        };
+        DbHost {
+            host: if host.is_empty() { "localhost" } else { host },
+            port,
+            socket,
+        }
+    }
+}
+
+fn parse_port(text: &str) -> Option<u16> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|port| *port > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DatabaseInput, DbHost};
+
+    fn host<'a>(host: &'a str, port: Option<u16>, socket: Option<&'a str>) -> DbHost<'a> {
+        DbHost { host, port, socket }
+    }
+
+    #[test]
+    fn db_host_is_split_in_every_form_wordpress_accepts() {
+        let cases = [
+            ("localhost", host("localhost", None, None)),
+            (
+                "db.example.com:3307",
+                host("db.example.com", Some(3307), None),
+            ),
+            (
+                "localhost:/run/mysqld/mysqld.sock",
+                host("localhost", None, Some("/run/mysqld/mysqld.sock")),
+            ),
+            (
+                ":/tmp/mysql.sock",
+                host("localhost", None, Some("/tmp/mysql.sock")),
+            ),
+            ("[::1]", host("::1", None, None)),
+            ("[::1]:3308", host("::1", Some(3308), None)),
+            (
+                "10.0.0.5:3306:/x.sock",
+                host("10.0.0.5", Some(3306), Some("/x.sock")),
+            ),
+            (" 127.0.0.1:3311 ", host("127.0.0.1", Some(3311), None)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(DbHost::parse(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_port_that_is_not_a_port_stays_in_the_host_so_the_connection_names_it() {
+        assert_eq!(DbHost::parse("db:99999"), host("db:99999", None, None));
+        assert_eq!(DbHost::parse("db:0"), host("db:0", None, None));
+        assert_eq!(DbHost::parse("db:abc"), host("db:abc", None, None));
+    }
+
+    fn input(db_host: &str, default_socket: Option<&str>) -> DatabaseInput {
+        DatabaseInput {
+            host: db_host.into(),
+            port: None,
+            socket: None,
+            default_socket: default_socket.map(str::to_owned),
+            user: "wp".into(),
+            password: "secret".into(),
+            database: "wordpress".into(),
+            prefix: "wp_".into(),
+            ssl: false,
+            ssl_ca: None,
+            ssl_verify: true,
+        }
+    }
+
+    #[test]
+    fn bare_localhost_uses_the_default_socket_like_mysqli() {
+        let options = input("localhost", Some("/run/mysqld/mysqld.sock")).into_options();
+        assert_eq!(options.socket.as_deref(), Some("/run/mysqld/mysqld.sock"));
+
+        let with_port = input("localhost:3307", Some("/run/mysqld/mysqld.sock")).into_options();
+        assert_eq!((with_port.socket, with_port.port), (None, 3307));
+
+        let remote = input("db.internal", Some("/run/mysqld/mysqld.sock")).into_options();
+        assert_eq!(
+            (remote.host.as_str(), remote.socket, remote.port),
+            ("db.internal", None, 3306)
+        );
     }
 }

@@ -13,9 +13,8 @@ defined( 'ABSPATH' ) || exit;
 /**
  * The store lives either in a SQLite file in the data directory (one web
  * server) or in the WordPress database (several web servers on one MariaDB
- * or MySQL), chosen by the `WPWA_STORE` constant in wp-config.php:
- *
- *     define( 'WPWA_STORE', 'wordpress' ); // or 'sqlite' (the default)
+ * or MySQL), chosen by the `WPWA_STORE` constant in wp-config.php: 'wordpress'
+ * or 'sqlite' (the default).
  *
  * Without the constant, the engine a completed "Move to the WordPress
  * database" switched to (the `wpwa_store_engine` option, shared by every
@@ -103,11 +102,11 @@ final class StoreConfig {
 
 	/**
 	 * Connection options for the WordPress database, from the same constants
-	 * `wpdb` uses: DB_HOST in every form WordPress accepts (`host`,
-	 * `host:port`, `host:/socket`, `:/socket`, `[::1]:port`), DB_USER,
-	 * DB_PASSWORD, DB_NAME, `MYSQL_CLIENT_FLAGS` with `MYSQLI_CLIENT_SSL`
-	 * for TLS, and the network-wide table prefix (one store per installation,
-	 * as with the SQLite file).
+	 * `wpdb` uses: DB_HOST as written (the core splits every form WordPress
+	 * accepts), DB_USER, DB_PASSWORD, DB_NAME, `MYSQL_CLIENT_FLAGS` with
+	 * `MYSQLI_CLIENT_SSL` for TLS, mysqli's default socket for a bare
+	 * `localhost`, and the network-wide table prefix (one store per
+	 * installation, as with the SQLite file).
 	 *
 	 * @since 0.14.0
 	 *
@@ -116,84 +115,21 @@ final class StoreConfig {
 	public static function database_options(): array {
 		global $wpdb;
 
-		$host    = self::parse_host( defined( 'DB_HOST' ) ? (string) DB_HOST : 'localhost' );
 		$flags   = defined( 'MYSQL_CLIENT_FLAGS' ) ? (int) constant( 'MYSQL_CLIENT_FLAGS' ) : 0;
 		$ssl     = defined( 'MYSQLI_CLIENT_SSL' ) && 0 !== ( $flags & MYSQLI_CLIENT_SSL );
 		$options = array(
-			'host'       => $host['host'],
-			'user'       => defined( 'DB_USER' ) ? (string) DB_USER : '',
-			'password'   => defined( 'DB_PASSWORD' ) ? (string) DB_PASSWORD : '',
-			'database'   => defined( 'DB_NAME' ) ? (string) DB_NAME : '',
-			'prefix'     => isset( $wpdb->base_prefix ) ? (string) $wpdb->base_prefix : 'wp_',
-			'ssl'        => $ssl,
-			'ssl_verify' => ! ( defined( 'MYSQLI_CLIENT_SSL_DONT_VERIFY_SERVER_CERT' ) && 0 !== ( $flags & MYSQLI_CLIENT_SSL_DONT_VERIFY_SERVER_CERT ) ),
+			'host'           => defined( 'DB_HOST' ) ? (string) DB_HOST : 'localhost',
+			'default_socket' => (string) ini_get( 'mysqli.default_socket' ),
+			'user'           => defined( 'DB_USER' ) ? (string) DB_USER : '',
+			'password'       => defined( 'DB_PASSWORD' ) ? (string) DB_PASSWORD : '',
+			'database'       => defined( 'DB_NAME' ) ? (string) DB_NAME : '',
+			'prefix'         => isset( $wpdb->base_prefix ) ? (string) $wpdb->base_prefix : 'wp_',
+			'ssl'            => $ssl,
+			'ssl_verify'     => ! ( defined( 'MYSQLI_CLIENT_SSL_DONT_VERIFY_SERVER_CERT' ) && 0 !== ( $flags & MYSQLI_CLIENT_SSL_DONT_VERIFY_SERVER_CERT ) ),
 		);
-		if ( null !== $host['port'] ) {
-			$options['port'] = $host['port'];
-		}
-		$socket = $host['socket'];
-		if ( null === $socket && 'localhost' === $host['host'] && null === $host['port'] ) {
-			// mysqli reaches "localhost" through its default socket, where the
-			// database user may be allowed only by socket authentication.
-			$default = (string) ini_get( 'mysqli.default_socket' );
-			$socket  = '' !== $default ? $default : null;
-		}
-		if ( null !== $socket ) {
-			$options['socket'] = $socket;
-		}
 		if ( $ssl && defined( 'MYSQL_SSL_CA' ) && '' !== (string) constant( 'MYSQL_SSL_CA' ) ) {
 			$options['ssl_ca'] = (string) constant( 'MYSQL_SSL_CA' );
 		}
 		return $options;
-	}
-
-	/**
-	 * Splits a DB_HOST value as `wpdb::parse_db_host()` does.
-	 *
-	 * @since 0.14.0
-	 *
-	 * @param string $db_host DB_HOST.
-	 * @return array{host:string,port:int|null,socket:string|null}
-	 */
-	public static function parse_host( string $db_host ): array {
-		$host   = trim( $db_host );
-		$port   = null;
-		$socket = null;
-
-		$slash = strpos( $host, ':/' );
-		if ( false !== $slash ) {
-			$socket = substr( $host, $slash + 1 );
-			$host   = substr( $host, 0, $slash );
-		}
-
-		if ( '' !== $host && '[' === $host[0] ) {
-			// IPv6: [addr] or [addr]:port.
-			$close = strpos( $host, ']' );
-			if ( false !== $close ) {
-				$rest = substr( $host, $close + 1 );
-				$host = substr( $host, 1, $close - 1 );
-				if ( 0 === strpos( $rest, ':' ) && ctype_digit( substr( $rest, 1 ) ) ) {
-					$port = (int) substr( $rest, 1 );
-				}
-			}
-		} elseif ( 1 === substr_count( $host, ':' ) ) {
-			list( $name, $maybe_port ) = explode( ':', $host );
-			if ( ctype_digit( $maybe_port ) ) {
-				$host = $name;
-				$port = (int) $maybe_port;
-			}
-		}
-
-		if ( '' === $host ) {
-			$host = 'localhost';
-		}
-		if ( null !== $port && ( $port < 1 || $port > 65535 ) ) {
-			$port = null;
-		}
-		return array(
-			'host'   => $host,
-			'port'   => $port,
-			'socket' => $socket,
-		);
 	}
 }
