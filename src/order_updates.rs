@@ -398,37 +398,37 @@ pub fn claim(store: &Store, key: &UpdateKey<'_>, now: i64) -> Result<Claim, Orde
     consent::check_customer(key.customer).map_err(|_| {
         OrderUpdateError::Invalid("the customer's WhatsApp number must be 6 to 15 digits".into())
     })?;
-    let tx = store.write_transaction()?;
-    let repo = tx.order_updates();
-    let existing = repo.state(key.order_id, key.event)?;
-    if let Some((state, _)) = existing {
-        if matches!(
-            state,
-            UpdateState::Sent | UpdateState::Sending | UpdateState::Failed
-        ) {
-            return Ok(Claim::Done { state });
+    store.transact(|tx| {
+        let repo = tx.order_updates();
+        let existing = repo.state(key.order_id, key.event)?;
+        if let Some((state, _)) = existing {
+            if matches!(
+                state,
+                UpdateState::Sent | UpdateState::Sending | UpdateState::Failed
+            ) {
+                return Ok(Claim::Done { state });
+            }
         }
-    }
-    let opted_in = tx
-        .consents()
-        .latest(key.customer, Purpose::OrderUpdates)?
-        .is_some_and(|r| r.granted);
-    let claim = if opted_in {
-        let attempt = existing.map_or(0, |(_, attempts)| attempts) + 1;
-        repo.put(key, UpdateState::Sending, attempt, None, now)?;
-        Claim::Send { attempt }
-    } else {
-        repo.put(
-            key,
-            UpdateState::Skipped,
-            existing.map_or(0, |(_, a)| a),
-            Some("no_consent"),
-            now,
-        )?;
-        Claim::NoConsent
-    };
-    tx.commit()?;
-    Ok(claim)
+        let opted_in = tx
+            .consents()
+            .latest(key.customer, Purpose::OrderUpdates)?
+            .is_some_and(|r| r.granted);
+        let claim = if opted_in {
+            let attempt = existing.map_or(0, |(_, attempts)| attempts) + 1;
+            repo.put(key, UpdateState::Sending, attempt, None, now)?;
+            Claim::Send { attempt }
+        } else {
+            repo.put(
+                key,
+                UpdateState::Skipped,
+                existing.map_or(0, |(_, a)| a),
+                Some("no_consent"),
+                now,
+            )?;
+            Claim::NoConsent
+        };
+        Ok(claim)
+    })
 }
 
 /// How a claimed send went.
@@ -481,74 +481,74 @@ pub fn finish(
     outcome: &SendOutcome,
     now: i64,
 ) -> Result<Next, OrderUpdateError> {
-    let tx = store.write_transaction()?;
-    let repo = tx.order_updates();
-    let Some((state, attempts)) = repo.state(order_id, event)? else {
-        return Err(OrderUpdateError::Invalid(format!(
-            "order {order_id} has no claimed {} update",
-            event.as_str()
-        )));
-    };
-    if state != UpdateState::Sending {
-        return Ok(Next::Done);
-    }
-    let next = match outcome {
-        SendOutcome::Sent { wamid } => {
-            repo.set_outcome(
-                order_id,
-                event,
-                UpdateState::Sent,
-                attempts,
-                Some(wamid),
-                None,
-                now,
-            )?;
-            Next::Done
+    store.transact(|tx| {
+        let repo = tx.order_updates();
+        let Some((state, attempts)) = repo.state(order_id, event)? else {
+            return Err(OrderUpdateError::Invalid(format!(
+                "order {order_id} has no claimed {} update",
+                event.as_str()
+            )));
+        };
+        if state != UpdateState::Sending {
+            return Ok(Next::Done);
         }
-        SendOutcome::Paced { retry_after } => {
-            let spent = attempts.saturating_sub(1);
-            repo.set_outcome(
-                order_id,
-                event,
-                UpdateState::Waiting,
-                spent,
-                None,
-                Some("rate_limited"),
-                now,
-            )?;
-            Next::RetryIn {
-                seconds: (*retry_after).max(1),
+        let next = match outcome {
+            SendOutcome::Sent { wamid } => {
+                repo.set_outcome(
+                    order_id,
+                    event,
+                    UpdateState::Sent,
+                    attempts,
+                    Some(wamid),
+                    None,
+                    now,
+                )?;
+                Next::Done
             }
-        }
-        SendOutcome::Failed { error } if retryable(error) && attempts < MAX_ATTEMPTS => {
-            repo.set_outcome(
-                order_id,
-                event,
-                UpdateState::Retry,
-                attempts,
-                None,
-                Some(error),
-                now,
-            )?;
-            Next::RetryIn {
-                seconds: RETRY_BASE_SECONDS << (attempts.saturating_sub(1)).min(10),
+            SendOutcome::Paced { retry_after } => {
+                let spent = attempts.saturating_sub(1);
+                repo.set_outcome(
+                    order_id,
+                    event,
+                    UpdateState::Waiting,
+                    spent,
+                    None,
+                    Some("rate_limited"),
+                    now,
+                )?;
+                Next::RetryIn {
+                    seconds: (*retry_after).max(1),
+                }
             }
-        }
-        SendOutcome::Failed { error } => {
-            repo.set_outcome(
-                order_id,
-                event,
-                UpdateState::Failed,
-                attempts,
-                None,
-                Some(error),
-                now,
-            )?;
-            Next::Done
-        }
-    };
-    tx.commit()?;
-    Ok(next)
+            SendOutcome::Failed { error } if retryable(error) && attempts < MAX_ATTEMPTS => {
+                repo.set_outcome(
+                    order_id,
+                    event,
+                    UpdateState::Retry,
+                    attempts,
+                    None,
+                    Some(error),
+                    now,
+                )?;
+                Next::RetryIn {
+                    seconds: RETRY_BASE_SECONDS << (attempts.saturating_sub(1)).min(10),
+                }
+            }
+            SendOutcome::Failed { error } => {
+                repo.set_outcome(
+                    order_id,
+                    event,
+                    UpdateState::Failed,
+                    attempts,
+                    None,
+                    Some(error),
+                    now,
+                )?;
+                Next::Done
+            }
+        };
+        Ok(next)
+    })
 }
 
 /// A delivery status WhatsApp reported for a sent update.

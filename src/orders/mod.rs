@@ -505,11 +505,10 @@ pub fn ordered(
             "order ids must be positive integers".into(),
         ));
     }
-    let tx = store.write_transaction()?;
-    if !tx.carts().finish_ordered(wamid, order_id, parts, now)? {
+    let finished = store.transact(|tx| tx.carts().finish_ordered(wamid, order_id, parts, now))?;
+    if !finished {
         return Err(not_claimed(store, wamid)?);
     }
-    tx.commit()?;
     let cart = store
         .carts()
         .get(wamid)?
@@ -596,20 +595,21 @@ pub async fn reply(
     let conversation = store
         .messages()
         .open_conversation(vendor_id, &cart.customer)?;
-    let tx = store.write_transaction()?;
-    tx.messages().record_sent(
-        conversation.map(|c| c.id),
-        &crate::store::SentRecord {
-            vendor_id,
-            customer: &cart.customer,
-            wamid: &sent,
-            kind: message.kind(),
-            preview: &message.preview(),
-            raw: &request.to_string(),
-            at: now,
-        },
-    )?;
-    tx.commit()?;
+    let raw = request.to_string();
+    store.transact(|tx| {
+        tx.messages().record_sent(
+            conversation.as_ref().map(|c| c.id),
+            &crate::store::SentRecord {
+                vendor_id,
+                customer: &cart.customer,
+                wamid: &sent,
+                kind: message.kind(),
+                preview: &message.preview(),
+                raw: &raw,
+                at: now,
+            },
+        )
+    })?;
     tracing::info!(
         vendor_id,
         kind = "order",
