@@ -17,7 +17,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let vendor = vendor_id as i64;
-        let tx = self.write_transaction()?;
+        self.transact(|tx| {
         match scope {
             Scope::Whole { rules_key } => {
                 tx.conn()
@@ -62,8 +62,8 @@ impl Store {
                 ])?;
             }
         }
-        tx.commit()?;
         Ok(())
+        })
     }
 
     /// The vendor's stored checks when a whole pass under `rules_key` was made.
@@ -120,15 +120,15 @@ impl Store {
     /// Deletes the vendor's checks and whole pass. Returns whether there were any.
     pub(crate) fn catalog_checks_forget(&self, vendor_id: u64) -> Result<bool, StoreError> {
         let vendor = vendor_id as i64;
-        let tx = self.write_transaction()?;
-        let checks = tx
-            .conn()
-            .execute("DELETE FROM catalog_check WHERE vendor_id = ?1", [vendor])?;
-        let pass = tx.conn().execute(
-            "DELETE FROM catalog_check_pass WHERE vendor_id = ?1",
-            [vendor],
-        )?;
-        tx.commit()?;
-        Ok(checks + pass > 0)
+        self.transact(|tx| {
+            let checks = tx
+                .conn()
+                .execute("DELETE FROM catalog_check WHERE vendor_id = ?1", [vendor])?;
+            let pass = tx.conn().execute(
+                "DELETE FROM catalog_check_pass WHERE vendor_id = ?1",
+                [vendor],
+            )?;
+            Ok(checks + pass > 0)
+        })
     }
 }

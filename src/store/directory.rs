@@ -33,23 +33,23 @@ impl Store {
 
     /// Replaces the whole directory with `listings`, in one transaction.
     pub fn directory_replace(&self, listings: &[VendorListing]) -> Result<(), StoreError> {
-        let tx = self.write_transaction()?;
-        tx.conn().execute("DELETE FROM vendor_listing", params![])?;
-        {
-            let mut insert = tx.conn().prepare_cached(
+        self.transact(|tx| {
+            tx.conn().execute("DELETE FROM vendor_listing", params![])?;
+            {
+                let mut insert = tx.conn().prepare_cached(
                 "INSERT INTO vendor_listing (vendor_id, chosen_code, store_name) VALUES (?1, ?2, ?3)
                  ON CONFLICT (vendor_id) DO NOTHING",
             )?;
-            for listing in listings {
-                insert.execute(params![
-                    listing.vendor_id as i64,
-                    listing.chosen_code,
-                    listing.store_name
-                ])?;
+                for listing in listings {
+                    insert.execute(params![
+                        listing.vendor_id as i64,
+                        listing.chosen_code,
+                        listing.store_name
+                    ])?;
+                }
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Adds a vendor or updates their code and store name. Returns whether anything
