@@ -655,6 +655,46 @@ mod tests {
     }
 
     #[test]
+    fn one_delivery_reaching_several_nodes_at_once_is_stored_once() {
+        // Meta delivers at least once: a retry may reach another web node while the
+        // first is still storing. Each node has its own connection to one store.
+        const NODES: usize = 8;
+        let location = testing::SharedLocation::fresh("ingest");
+        drop(location.open().unwrap());
+        let messages: Vec<_> = (0..20)
+            .map(|i| text(&format!("wamid.N{i}"), "#ACME is it in stock?"))
+            .collect();
+        let body = webhook(json!(messages), json!([]));
+        let reports: Vec<IngestReport> = std::thread::scope(|scope| {
+            let nodes: Vec<_> = (0..NODES)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let store = location.open().unwrap();
+                        ingest(&store, &body, &vendors(), &RoutingConfig::default(), 2000).unwrap()
+                    })
+                })
+                .collect();
+            nodes.into_iter().map(|node| node.join().unwrap()).collect()
+        });
+
+        let mut wamids: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.stored.iter().map(|s| s.wamid.as_str()))
+            .collect();
+        wamids.sort_unstable();
+        assert_eq!(wamids.len(), 20, "every message stored by exactly one node");
+        wamids.dedup();
+        assert_eq!(wamids.len(), 20);
+        let duplicates: u32 = reports.iter().map(|r| r.duplicates).sum();
+        assert_eq!(duplicates as usize, (NODES - 1) * 20);
+
+        let store = location.open().unwrap();
+        let listed = conversations(&store, 11, 50).unwrap();
+        assert_eq!(listed.len(), 1, "one conversation, not one per node");
+        assert_eq!(listed[0].unread, 20);
+    }
+
+    #[test]
     fn the_report_carries_each_stored_messages_conversation() {
         let store = store_with_catalog();
         let body = webhook(

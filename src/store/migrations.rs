@@ -762,4 +762,24 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn nodes_opening_a_fresh_store_at_once_migrate_it_once() {
+        let location = crate::store::testing::SharedLocation::fresh("migrate");
+        let versions: Vec<i64> = std::thread::scope(|scope| {
+            let nodes: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| location.open().and_then(|store| store.schema_version())))
+                .collect();
+            nodes
+                .into_iter()
+                .map(|node| node.join().unwrap().unwrap())
+                .collect()
+        });
+        assert_eq!(versions, vec![SCHEMA_VERSION; 8]);
+        let store = location.open().unwrap();
+        assert_eq!(version(&store.db).unwrap(), SCHEMA_VERSION);
+        let mut expected: Vec<&str> = TABLES.to_vec();
+        expected.sort_unstable();
+        assert_eq!(store.db.tables().unwrap(), expected);
+    }
 }

@@ -163,14 +163,22 @@ pub(crate) fn set_item_problems(store: &Store, problems: &str) {
 pub(crate) fn scratch_mariadb_store() -> Result<Option<Store>, super::StoreError> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let Ok(socket) = std::env::var("WPWA_TEST_MARIADB") else {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let Some(options) = scratch_mariadb_options(&format!("t{}_{n}_", std::process::id())) else {
         return Ok(None);
     };
-    if socket.is_empty() {
-        return Ok(None);
-    }
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let options = super::DatabaseOptions {
+    let mut store = Store::open_database(options)?;
+    store.scratch = true;
+    Ok(Some(store))
+}
+
+/// The test database's connection options with tables of `prefix`, when
+/// `WPWA_TEST_MARIADB` names a server socket.
+fn scratch_mariadb_options(prefix: &str) -> Option<super::DatabaseOptions> {
+    let socket = std::env::var("WPWA_TEST_MARIADB")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    Some(super::DatabaseOptions {
         host: String::new(),
         port: 3306,
         socket: Some(socket),
@@ -178,12 +186,49 @@ pub(crate) fn scratch_mariadb_store() -> Result<Option<Store>, super::StoreError
         password: String::new(),
         database: std::env::var("WPWA_TEST_MARIADB_DATABASE")
             .unwrap_or_else(|_| "wpwa_rust_tests".into()),
-        prefix: format!("t{}_{n}_", std::process::id()),
+        prefix: prefix.to_owned(),
         ssl: false,
         ssl_ca: None,
         ssl_verify: true,
-    };
-    let mut store = Store::open_database(options)?;
-    store.scratch = true;
-    Ok(Some(store))
+    })
+}
+
+/// One place several stores open at once, as the PHP workers of several web nodes do:
+/// a fresh SQLite file, or under `WPWA_TEST_MARIADB` a fresh table prefix in MariaDB.
+/// Removed again when dropped.
+pub(crate) struct SharedLocation {
+    dir: std::path::PathBuf,
+    database: Option<super::DatabaseOptions>,
+}
+
+impl SharedLocation {
+    /// A location nobody has opened yet.
+    pub(crate) fn fresh(name: &str) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("wpwa-shared-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let database = scratch_mariadb_options(&format!("s{}_{n}_", std::process::id()));
+        Self { dir, database }
+    }
+
+    /// A new store (its own connection) on this location, schema brought up to date.
+    pub(crate) fn open(&self) -> Result<Store, super::StoreError> {
+        match &self.database {
+            Some(options) => Store::open_database(options.clone()),
+            None => Store::open(self.dir.join("wpwa.sqlite")),
+        }
+    }
+}
+
+impl Drop for SharedLocation {
+    fn drop(&mut self) {
+        if let Some(options) = &self.database {
+            let _ = Store::drop_database_tables(options.clone());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
