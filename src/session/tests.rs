@@ -106,6 +106,45 @@ fn a_duplicate_webhook_is_applied_once() {
 }
 
 #[test]
+fn one_gateway_event_reaching_several_nodes_at_once_is_applied_once() {
+    let location = testing::SharedLocation::fresh("session");
+    {
+        let store = location.open().unwrap();
+        let mut row = Row::new(1, session_name("site", 1), NOW - 100);
+        row.state = SessionState::Starting;
+        save(&store, &row).unwrap();
+    }
+    let body = envelope(
+        "once",
+        &session_name("site", 1),
+        "SCAN_QR_CODE",
+        1_000,
+        None,
+    );
+    let outcomes: Vec<WebhookOutcome> = std::thread::scope(|scope| {
+        let nodes: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| deliver(&location.open().unwrap(), &body).unwrap()))
+            .collect();
+        nodes.into_iter().map(|node| node.join().unwrap()).collect()
+    });
+    let applied = outcomes
+        .iter()
+        .filter(|o| matches!(o, WebhookOutcome::Applied { .. }))
+        .count();
+    assert_eq!(applied, 1, "{outcomes:?}");
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| **o == WebhookOutcome::Duplicate)
+            .count(),
+        5
+    );
+    let store = location.open().unwrap();
+    assert_eq!(history(&store, 1, 10).unwrap().len(), 1);
+    assert_eq!(state_of(&store, 1).state, SessionState::WaitingForScan);
+}
+
+#[test]
 fn an_older_webhook_arriving_late_changes_nothing() {
     let store = store_with(&[(1, SessionState::Starting)]);
     let name = session_name("site", 1);
