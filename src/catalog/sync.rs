@@ -298,12 +298,13 @@ pub fn plan(
             "the catalog id must be the catalog's numeric id".into(),
         ));
     }
-    if let Some(job) = store.catalog().running_job(vendor_id)? {
-        return summary_of(store, job);
-    }
-
-    let (job_id, changes) = store.transact(|tx| {
+    // Inside the write transaction: two nodes starting the vendor's sync at once must
+    // find each other's job, not plan two.
+    let planned = store.transact(|tx| {
         let catalog = tx.catalog();
+        if let Some(job) = catalog.running_job(vendor_id)? {
+            return Ok::<_, SyncError>((job, None));
+        }
         let candidates: Vec<String> = products
             .iter()
             .filter(|p| p.vendor_id == vendor_id)
@@ -345,8 +346,11 @@ pub fn plan(
         catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
         let job_id =
             catalog.create_job(vendor_id, catalog_id, &plan.ops, options.batch_size, now)?;
-        Ok::<_, SyncError>((job_id, plan.ops.len()))
+        Ok((job_id, Some(plan.ops.len())))
     })?;
+    let (job_id, Some(changes)) = planned else {
+        return summary_of(store, planned.0);
+    };
     // Debug only: the plugin writes the vendor's activity-log line for the start, in
     // the vendor's language; an info event here would log every start twice.
     tracing::debug!(
@@ -931,6 +935,61 @@ mod tests {
         )
         .unwrap();
         assert_eq!(first.job_id, second.job_id);
+    }
+
+    #[test]
+    fn nodes_starting_one_sync_at_once_share_one_job_and_one_slice_works_it() {
+        let location = crate::store::testing::SharedLocation::fresh("sync");
+        drop(location.open().unwrap());
+        let products: Vec<Product> = (1..=40).map(|id| product(id, 5)).collect();
+        let jobs: Vec<i64> = std::thread::scope(|scope| {
+            let nodes: Vec<_> = (0..6)
+                .map(|n| {
+                    let products = &products;
+                    let location = &location;
+                    scope.spawn(move || {
+                        let store = location.open().unwrap();
+                        let options = SyncOptions::default();
+                        plan(
+                            &store,
+                            5,
+                            CATALOG,
+                            products,
+                            &Rules::default(),
+                            &options,
+                            100 + n,
+                        )
+                        .unwrap()
+                        .job_id
+                    })
+                })
+                .collect();
+            nodes.into_iter().map(|node| node.join().unwrap()).collect()
+        });
+        assert!(jobs.iter().all(|job| *job == jobs[0]), "{jobs:?}");
+
+        let leases: Vec<bool> = std::thread::scope(|scope| {
+            let nodes: Vec<_> = (0..6)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let store = location.open().unwrap();
+                        store.catalog().take_lease(jobs[0], 10_000, 1_000).unwrap()
+                    })
+                })
+                .collect();
+            nodes.into_iter().map(|node| node.join().unwrap()).collect()
+        });
+        assert_eq!(
+            leases.iter().filter(|taken| **taken).count(),
+            1,
+            "{leases:?}"
+        );
+        let store = location.open().unwrap();
+        assert_eq!(
+            ops(&store, jobs[0]).len(),
+            40,
+            "each product planned once, not once per node"
+        );
     }
 
     #[test]
