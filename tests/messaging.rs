@@ -568,3 +568,88 @@ fn a_cart_is_answered_as_free_text_inside_the_window_it_opened() {
         ));
     });
 }
+
+/// Several workers (each its own connection to one store file, as PHP workers on one
+/// or several web servers are) sending at once: only as many sends go out as places
+/// are left, and one customer gets one message per pacing interval.
+#[test]
+fn racing_workers_take_the_last_places_once() {
+    let dir = std::env::temp_dir().join(format!("wpwa-race-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wpwa.sqlite");
+    let runtime = support::runtime(2);
+    let sandbox = runtime.block_on(Sandbox::start(SandboxConfig {
+        cloud_token: TOKEN.into(),
+        pair_interval_ms: 0,
+        ..SandboxConfig::default()
+    }));
+    let base = sandbox.base().to_owned();
+    drop(Store::open(&path).unwrap());
+    let limits = Limits {
+        monthly_allowance: 3,
+        pacing_seconds: 6,
+    };
+    let now = wpwa::clock::now();
+
+    let race = |customers: Vec<String>| -> Vec<Result<(), MessagingError>> {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = customers
+                .iter()
+                .map(|customer| {
+                    let (path, base, limits) = (&path, &base, &limits);
+                    scope.spawn(move || {
+                        let store = Store::open(path).unwrap();
+                        let client = CloudClient::new(base, "v21.0", TOKEN).unwrap();
+                        support::current_thread().block_on(async {
+                            messaging::send(
+                                &store,
+                                &client,
+                                PHONE_ID,
+                                VENDOR,
+                                customer,
+                                &template(),
+                                limits,
+                                now,
+                            )
+                            .await
+                            .map(|_| ())
+                        })
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        })
+    };
+
+    // One customer, four sends at once: pacing lets one through.
+    let paced = race(vec!["15550009000".to_owned(); 4]);
+    assert_eq!(paced.iter().filter(|r| r.is_ok()).count(), 1, "{paced:?}");
+    assert!(
+        paced
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| matches!(e, MessagingError::Paced { .. })),
+        "{paced:?}"
+    );
+
+    // Eight customers at once with two places left: two go out.
+    let customers: Vec<String> = (0..8).map(|i| format!("1555001{i:04}")).collect();
+    let allowance = race(customers);
+    assert_eq!(
+        allowance.iter().filter(|r| r.is_ok()).count(),
+        2,
+        "{allowance:?}"
+    );
+    assert!(
+        allowance
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| matches!(e, MessagingError::AllowanceUsed { limit: 3, .. })),
+        "{allowance:?}"
+    );
+
+    let outbox = runtime.block_on(sandbox.get("/sandbox/messages/sent"));
+    assert_eq!(sent_texts(&outbox).len(), 3, "{outbox}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

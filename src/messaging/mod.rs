@@ -253,6 +253,10 @@ pub struct Sent {
     pub allowance_left: u32,
 }
 
+/// How long a reserved send holds its place: longer than any API call may take, so only
+/// a send whose worker died is forgotten.
+const RESERVATION_LIFETIME_SECONDS: i64 = 120;
+
 /// Sends `message` to customer `to` (WhatsApp id digits) on the vendor's behalf.
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
@@ -273,47 +277,70 @@ pub async fn send(
         ));
     }
     let request = message.request(to)?;
-    let messages = store.messages();
 
-    let (_, next_month) = clock::month_bounds(now);
-    let used = i64::try_from(sent_this_month(store, vendor_id, now)?).unwrap_or(i64::MAX);
-    if used >= i64::from(limits.monthly_allowance) {
-        return Err(MessagingError::AllowanceUsed {
-            limit: limits.monthly_allowance,
-            retry_after: next_month - now,
-        });
-    }
-    let conversation = messages.open_conversation(vendor_id, to)?;
-    let in_window = conversation
-        .and_then(|c| c.last_inbound_at)
-        .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
-    if !matches!(message, Outbound::Template { .. }) && !in_window {
-        return Err(MessagingError::OutsideWindow);
-    }
-    let last_sent = messages.last_sent_to(to)?;
-    if let Some(last) = last_sent.filter(|last| now - last < limits.pacing_seconds) {
-        return Err(MessagingError::Paced {
-            retry_after: limits.pacing_seconds - (now - last),
-        });
-    }
-
-    let endpoint = match message {
-        Outbound::Template { name, language, .. } => {
-            template_route(store, phone_number_id, to, name, language)?
+    // The allowance and pacing are checked and this send's place reserved in one write
+    // transaction, so two workers on any web nodes cannot both take the last place;
+    // the API is called only after it commits.
+    let (month_start, next_month) = clock::month_bounds(now);
+    let live_after = now - RESERVATION_LIFETIME_SECONDS;
+    let (used, conversation, endpoint, reservation) = store.transact(|tx| {
+        let messages = tx.messages();
+        let used = messages
+            .sent_since(vendor_id, month_start)?
+            .saturating_add(messages.reserved_since(vendor_id, month_start.max(live_after))?);
+        let used = i64::try_from(used).unwrap_or(i64::MAX);
+        if used >= i64::from(limits.monthly_allowance) {
+            return Err(MessagingError::AllowanceUsed {
+                limit: limits.monthly_allowance,
+                retry_after: next_month - now,
+            });
         }
-        _ => Endpoint::Messages,
-    };
-    let wamid = client
+        let conversation = messages.open_conversation(vendor_id, to)?;
+        let in_window = conversation
+            .and_then(|c| c.last_inbound_at)
+            .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
+        if !matches!(message, Outbound::Template { .. }) && !in_window {
+            return Err(MessagingError::OutsideWindow);
+        }
+        let last_sent = messages
+            .last_sent_to(to)?
+            .max(messages.last_reserved_for(to, live_after)?);
+        if let Some(last) = last_sent.filter(|last| now - last < limits.pacing_seconds) {
+            return Err(MessagingError::Paced {
+                retry_after: limits.pacing_seconds - (now - last),
+            });
+        }
+        let endpoint = match message {
+            Outbound::Template { name, language, .. } => {
+                template_route(store, phone_number_id, to, name, language)?
+            }
+            _ => Endpoint::Messages,
+        };
+        let reservation = messages.reserve_send(vendor_id, to, now, live_after)?;
+        Ok((used, conversation, endpoint, reservation))
+    })?;
+
+    let sent = client
         .send_to(endpoint, phone_number_id, &request)
         .await
         .map_err(|error| match message {
             Outbound::Template { name, language, .. } => Refusal::from_api(&error, name, language)
                 .map_or(MessagingError::Cloud(error), MessagingError::Template),
             _ => MessagingError::Cloud(error),
-        })?;
+        });
+    let wamid = match sent {
+        Ok(wamid) => wamid,
+        Err(error) => {
+            // Not sent: the place goes back (a failure here only keeps it until it
+            // goes stale).
+            let _ = store.messages().release_send(reservation);
+            return Err(error);
+        }
+    };
 
-    // What the send changed is written in one transaction (the write lock is taken
-    // only now, after the API answered).
+    // What the send changed is written in one transaction with the reservation's
+    // release (the write lock is taken only now, after the API answered).
+    let raw = request.to_string();
     store.transact(|tx| {
         tx.messages().record_sent(
             conversation.map(|c| c.id),
@@ -323,10 +350,11 @@ pub async fn send(
                 wamid: &wamid,
                 kind: message.kind(),
                 preview: &message.preview(),
-                raw: &request.to_string(),
+                raw: &raw,
                 at: now,
             },
         )?;
+        tx.messages().release_send(reservation)?;
         Ok::<_, MessagingError>(())
     })?;
     tracing::info!(

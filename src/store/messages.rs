@@ -88,6 +88,55 @@ impl MessageRepo<'_> {
             .query_row([customer], |r| r.get(0))
     }
 
+    /// Sends of the vendor under way, reserved at or after `since` (older reservations
+    /// belong to sends that died and no longer hold a place).
+    pub fn reserved_since(&self, vendor_id: u64, since: i64) -> Result<u64, StoreError> {
+        let reserved: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM send_reservation WHERE vendor_id = ?1 AND reserved_at >= ?2",
+            )?
+            .query_row(params![vendor(vendor_id), since], |r| r.get(0))?;
+        Ok(reserved.max(0) as u64)
+    }
+
+    /// When a send to `customer` still under way was reserved, the latest at or after
+    /// `since`.
+    pub fn last_reserved_for(&self, customer: &str, since: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT MAX(reserved_at) FROM send_reservation WHERE customer = ?1 AND reserved_at >= ?2",
+            )?
+            .query_row(params![customer, since], |r| r.get(0))
+    }
+
+    /// Reserves a send's place (see [`Self::reserved_since`]) and returns its id; drops
+    /// reservations older than `stale_before` on the way.
+    pub fn reserve_send(
+        &self,
+        vendor_id: u64,
+        customer: &str,
+        now: i64,
+        stale_before: i64,
+    ) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM send_reservation WHERE reserved_at < ?1")?
+            .execute([stale_before])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO send_reservation (vendor_id, customer, reserved_at) VALUES (?1, ?2, ?3) RETURNING id",
+            )?
+            .query_row(params![vendor(vendor_id), customer, now], |r| r.get(0))
+    }
+
+    /// Gives a reservation back (the send was recorded, or failed).
+    pub fn release_send(&self, reservation: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM send_reservation WHERE id = ?1")?
+            .execute([reservation])?;
+        Ok(())
+    }
+
     /// Records a sent message in `conversation` (or the vendor's conversation with the
     /// customer, created if there is none) as read up to now, and returns the
     /// conversation's id.

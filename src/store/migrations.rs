@@ -302,6 +302,18 @@ const SQLITE: &[&str] = &[
      );
      CREATE INDEX order_update_vendor ON order_update (vendor_id, updated_at);
      CREATE INDEX order_update_customer ON order_update (customer);",
+    // 12: sends under way: a send reserves its place in the vendor's monthly
+    // allowance and the customer's pacing inside the write transaction, before the API
+    // call, so two workers (on one web server or several) cannot both take the last
+    // place; the reservation goes when the send is recorded or fails.
+    "CREATE TABLE send_reservation (
+         id          INTEGER PRIMARY KEY,
+         vendor_id   INTEGER NOT NULL CHECK (vendor_id >= 0),
+         customer    TEXT    NOT NULL,
+         reserved_at INTEGER NOT NULL
+     );
+     CREATE INDEX send_reservation_vendor ON send_reservation (vendor_id, reserved_at);
+     CREATE INDEX send_reservation_customer ON send_reservation (customer, reserved_at);",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -582,6 +594,15 @@ const MARIADB: &[&str] = &[
          INDEX order_update_vendor (vendor_id, updated_at),
          INDEX order_update_customer (customer)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 12
+    "CREATE TABLE IF NOT EXISTS send_reservation (
+         id          BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id   BIGINT NOT NULL CHECK (vendor_id >= 0),
+         customer    VARCHAR(191) NOT NULL,
+         reserved_at BIGINT NOT NULL,
+         INDEX send_reservation_vendor (vendor_id, reserved_at),
+         INDEX send_reservation_customer (customer, reserved_at)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -609,6 +630,7 @@ pub(super) const TABLES: &[&str] = &[
     "consent",
     "consent_invitation",
     "order_update",
+    "send_reservation",
 ];
 
 /// The schema version this build creates and understands.
