@@ -1229,17 +1229,36 @@ final class Core {
 			return self::unavailable_error();
 		}
 
-		if ( StoreConfig::WORDPRESS === StoreConfig::engine() ) {
-			$options = StoreConfig::database_options();
-			$result  = self::call( static fn() => \Wpwa\store_open_database( $options ), false );
-			if ( is_wp_error( $result ) ) {
-				self::$store_problem = $result->get_error_message();
-				return $result;
-			}
-			self::$store_ready = true;
-			return true;
+		$result = StoreConfig::WORDPRESS === StoreConfig::engine() ? self::open_database_store() : self::open_file_store( $quiet );
+		if ( is_wp_error( $result ) ) {
+			return $result;
 		}
+		self::$store_ready = true;
+		return true;
+	}
 
+	/**
+	 * Points the extension at the WordPress database (the connection opens on first use).
+	 *
+	 * @return true|WP_Error
+	 */
+	private static function open_database_store() {
+		$options = StoreConfig::database_options();
+		$result  = self::call( static fn() => \Wpwa\store_open_database( $options ), false );
+		if ( is_wp_error( $result ) ) {
+			self::$store_problem = $result->get_error_message();
+			return $result;
+		}
+		return true;
+	}
+
+	/**
+	 * Points the extension at the SQLite file in the data directory, creating the directory.
+	 *
+	 * @param bool $quiet Do not write failures to the PHP error log.
+	 * @return true|WP_Error
+	 */
+	private static function open_file_store( bool $quiet ) {
 		$dir = DataDir::ensure();
 		if ( is_wp_error( $dir ) ) {
 			// The detail names server paths: administrators see it (notice,
@@ -1262,8 +1281,6 @@ final class Core {
 			self::$store_problem = $result->get_error_message();
 			return $result;
 		}
-
-		self::$store_ready = true;
 		return true;
 	}
 
