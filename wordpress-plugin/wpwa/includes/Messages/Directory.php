@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Messages;
 use Throwable;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Integrations\Marketplaces;
+use Wpwa\Plugin\StoreConfig;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -92,7 +93,9 @@ final class Directory {
 	}
 
 	/**
-	 * What a stored directory is valid for: the rules' format and the active marketplace.
+	 * What a stored directory is valid for: the rules' format, the active
+	 * marketplace and the store engine (a site switched to a database that holds
+	 * no directory yet would send every message to the marketplace team).
 	 *
 	 * @since 0.7.0
 	 *
@@ -100,7 +103,7 @@ final class Directory {
 	 */
 	private static function state(): string {
 		$current = Marketplaces::current();
-		return self::FORMAT . ':' . ( $current ? $current->id() : '' );
+		return self::FORMAT . ':' . ( $current ? $current->id() : '' ) . ':' . StoreConfig::engine();
 	}
 
 	/**
@@ -112,9 +115,20 @@ final class Directory {
 	 * @return void
 	 */
 	public static function maybe_rebuild(): void {
-		if ( get_option( self::STATE_OPTION ) !== self::state() && Core::available() ) {
+		if ( ! self::is_current() && Core::available() ) {
 			self::rebuild();
 		}
+	}
+
+	/**
+	 * Whether the stored directory was built for what the site is now.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return bool
+	 */
+	public static function is_current(): bool {
+		return get_option( self::STATE_OPTION ) === self::state();
 	}
 
 	/**
