@@ -1,0 +1,33 @@
+<?php
+/**
+ * The plugin's public functions for scripts and other plugins (global
+ * namespace, `wpwa_` prefix).
+ *
+ * @package Wpwa\Plugin
+ * @since   0.14.0
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+if ( ! function_exists( 'wpwa_move_store_to_wordpress_database' ) ) {
+	/**
+	 * Moves wpwa's store from its SQLite file into the WordPress database:
+	 * every table copied, row counts and content hashes compared, and the site
+	 * switched only when all match. A failed copy leaves the site on SQLite
+	 * with nothing lost. The same as the "Move to the WordPress database"
+	 * button of WhatsApp → Settings, without its capability check: call it
+	 * from trusted code, e.g. with WP-CLI:
+	 * `wp eval 'print_r( wpwa_move_store_to_wordpress_database() );'`.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return array<string,mixed> `ok`, `error` (a code or null), `message`
+	 *                             (in words), `detail`, `tables` (each with
+	 *                             `table`, `source_rows`, `target_rows`,
+	 *                             `source_hash`, `target_hash`, `match`),
+	 *                             `engine`, `started`, `finished`, `user_id`.
+	 */
+	function wpwa_move_store_to_wordpress_database(): array {
+		return \Wpwa\Plugin\StoreMove::move();
+	}
+}
