@@ -89,9 +89,10 @@ async function gotoOk(page, url) {
   assert.equal(phpErrorsIn(await page.content()), null, `no PHP errors on ${url}`);
 }
 
-async function shoot(page, name) {
+/** A screenshot of the page, or of one element of it (a locator). */
+async function shoot(target, name) {
   const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await target.screenshot(target.page ? { path: file } : { path: file, fullPage: true });
   assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
   console.log(`screenshot: ${file}`);
 }
@@ -224,7 +225,7 @@ test('the administrator moves the store to the WordPress database; every table i
     const confirm = page.locator('#wpwa-storage .wpwa-storage__confirm');
     await confirm.waitFor({ state: 'visible' });
     assert.match(await confirm.innerText(), /row count and content hash/);
-    await shoot(page, 'store-move-confirm');
+    await shoot(box, 'store-move-confirm');
 
     // Move now; while it runs, the webhook routes turn deliveries away.
     const moved = page.waitForNavigation({ timeout: 180000 });
@@ -257,8 +258,8 @@ test('the administrator moves the store to the WordPress database; every table i
       match: r.getAttribute('data-match'),
       shown: r.innerText,
     })));
-    await box.locator('.wpwa-storage__tables').scrollIntoViewIfNeeded();
-    await shoot(page, 'store-move-result');
+    await shoot(notice, 'store-move-notice');
+    await shoot(box, 'store-move-result');
     assertClean(problems, 'settings page (move)');
   } finally {
     await context.close();

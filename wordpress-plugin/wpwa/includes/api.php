@@ -16,8 +16,7 @@ if ( ! function_exists( 'wpwa_move_store_to_wordpress_database' ) ) {
 	 * switched only when all match. A failed copy leaves the site on SQLite
 	 * with nothing lost. The same as the "Move to the WordPress database"
 	 * button of WhatsApp → Settings, without its capability check: call it
-	 * from trusted code, e.g. with WP-CLI:
-	 * `wp eval 'print_r( wpwa_move_store_to_wordpress_database() );'`.
+	 * from trusted code, e.g. with WP-CLI: `wp wpwa store move`.
 	 *
 	 * @since 0.14.0
 	 *
@@ -30,4 +29,31 @@ if ( ! function_exists( 'wpwa_move_store_to_wordpress_database' ) ) {
 	function wpwa_move_store_to_wordpress_database(): array {
 		return \Wpwa\Plugin\StoreMove::move();
 	}
+}
+
+if ( defined( 'WP_CLI' ) && WP_CLI && class_exists( 'WP_CLI' ) ) {
+	/**
+	 * `wp wpwa store move`: wpwa_move_store_to_wordpress_database(), with each
+	 * table's rows and hashes as a table; exits non-zero when the site stayed
+	 * on SQLite.
+	 *
+	 * @since 0.14.0
+	 */
+	WP_CLI::add_command(
+		'wpwa store move',
+		static function (): void {
+			$result = wpwa_move_store_to_wordpress_database();
+			if ( $result['tables'] ) {
+				WP_CLI\Utils\format_items( 'table', $result['tables'], array( 'table', 'source_rows', 'target_rows', 'source_hash', 'target_hash', 'match' ) );
+			}
+			if ( ! empty( $result['detail'] ) ) {
+				WP_CLI::log( (string) $result['detail'] );
+			}
+			if ( $result['ok'] ) {
+				WP_CLI::success( (string) $result['message'] );
+				return;
+			}
+			WP_CLI::error( (string) $result['message'] );
+		}
+	);
 }

@@ -228,11 +228,14 @@ final class SiteHealth {
 						'label' => __( 'Store', 'wpwa' ),
 						'value' => (string) ( $stats['path'] ?? $core['store_location'] ?? '' ),
 					);
-					$fields['store_size'] = array(
-						'label' => __( 'Store size', 'wpwa' ),
-						'value' => sprintf( '%s (%d bytes)', size_format( (int) $stats['size_bytes'], 1 ), (int) $stats['size_bytes'] ),
-						'debug' => (int) $stats['size_bytes'],
-					);
+					if ( ! empty( $stats['path'] ) ) {
+						// A file's size; the database server's tables have none to show here.
+						$fields['store_size'] = array(
+							'label' => __( 'Store size', 'wpwa' ),
+							'value' => sprintf( '%s (%d bytes)', size_format( (int) $stats['size_bytes'], 1 ), (int) $stats['size_bytes'] ),
+							'debug' => (int) $stats['size_bytes'],
+						);
+					}
 					$fields['schema']     = array(
 						'label' => __( 'Store schema version', 'wpwa' ),
 						'value' => (int) $stats['schema_version'],
