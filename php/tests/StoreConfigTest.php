@@ -102,6 +102,23 @@ final class StoreConfigTest extends WpwaTestCase
         self::assertSame(60, $retry);
     }
 
+    public function testScheduledWorkSkipsItsTurnWhileAMoveRunsAndComesBackAfterIt(): void
+    {
+        [$idle, $moving, $purge, $scheduled] = self::plugin(
+            '$idle = \Wpwa\Plugin\StoreMove::skip_turn("wpwa_sync_slice", [7, 9]);'
+            . ' update_site_option("wpwa_store_moving", ["started" => time()]);'
+            . ' $moving = \Wpwa\Plugin\StoreMove::skip_turn("wpwa_sync_slice", [7, 9]);'
+            . ' $purge = \Wpwa\Plugin\StoreMove::skip_turn("wpwa_log_purge", [], false);'
+            . ' return [$idle, $moving, $purge, $GLOBALS["wpwa_shim_scheduled"] ?? []];'
+        );
+        self::assertFalse($idle, 'no move: the work runs');
+        self::assertTrue($moving);
+        self::assertTrue($purge);
+        self::assertCount(1, $scheduled, 'the daily purge just waits for tomorrow');
+        self::assertSame(['wpwa_sync_slice', [7, 9]], array_slice($scheduled[0], 0, 2), 'the slice comes back');
+        self::assertContains($scheduled[0][2], [59, 60], 'after Retry-After');
+    }
+
     public function testAnUnreachableDatabaseFailsTheMoveAndLeavesTheSiteOnSqlite(): void
     {
         [$ok, $error, $message, $detail, $engine, $flag, $kept, $log] = self::plugin(

@@ -4,7 +4,8 @@
  * StoreMove, Core, DataDir) to run in a plain PHP process: options in an
  * array (site options are the same options, as on a single site), filters
  * from $GLOBALS['wpwa_shim_filters'], actions recorded in
- * $GLOBALS['wpwa_shim_actions'], translations as the English words.
+ * $GLOBALS['wpwa_shim_actions'], WP-Cron events in $GLOBALS['wpwa_shim_scheduled'],
+ * translations as the English words.
  * Loaded by StoreConfigTest's isolated processes, never by WordPress.
  */
 
@@ -112,6 +113,12 @@ function _n(string $single, string $plural, int $number, string $domain = 'defau
 function number_format_i18n($number): string
 {
     return number_format((float) $number);
+}
+
+function wp_schedule_single_event(int $timestamp, string $hook, array $args = []): bool
+{
+    $GLOBALS['wpwa_shim_scheduled'][] = [$hook, $args, $timestamp - time()];
+    return true;
 }
 
 function get_current_user_id(): int

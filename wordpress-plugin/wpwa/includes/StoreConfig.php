@@ -94,8 +94,40 @@ final class StoreConfig {
 	 * @return string
 	 */
 	private static function moved_to(): string {
+		self::prime_options();
 		$value = get_site_option( self::ENGINE_OPTION, '' );
 		return is_string( $value ) ? $value : '';
+	}
+
+	/**
+	 * Whether prime_options() ran in this request.
+	 *
+	 * @var bool
+	 */
+	private static bool $primed = false;
+
+	/**
+	 * Loads the installation-wide store options every request reads (the
+	 * engine a move recorded, the flag of a move under way) with one query,
+	 * so that neither costs one of its own when it does not exist.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return void
+	 */
+	public static function prime_options(): void {
+		if ( self::$primed ) {
+			return;
+		}
+		self::$primed = true;
+		$names        = array( self::ENGINE_OPTION, StoreMove::FLAG_OPTION );
+		if ( is_multisite() ) {
+			if ( function_exists( 'wp_prime_site_option_caches' ) ) {
+				wp_prime_site_option_caches( $names );
+			}
+		} elseif ( function_exists( 'wp_prime_option_caches' ) ) {
+			wp_prime_option_caches( $names );
+		}
 	}
 
 	/**

@@ -94,6 +94,31 @@ final class StoreMove {
 	}
 
 	/**
+	 * Whether a move is under way, read from the database rather than from
+	 * what this request cached: for long-running processes (Action
+	 * Scheduler's queue runner, WP-CLI) that started before the flag rose.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return bool
+	 */
+	public static function in_progress_now(): bool {
+		global $wpdb;
+		if ( ! $wpdb instanceof \wpdb ) {
+			return self::in_progress();
+		}
+		if ( is_multisite() ) {
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- the point is to bypass the cache.
+			$raw = $wpdb->get_var( $wpdb->prepare( "SELECT meta_value FROM {$wpdb->sitemeta} WHERE meta_key = %s AND site_id = %d", self::FLAG_OPTION, get_current_network_id() ) );
+		} else {
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- the point is to bypass the cache.
+			$raw = $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", self::FLAG_OPTION ) );
+		}
+		$flag = null === $raw ? false : maybe_unserialize( (string) $raw );
+		return is_array( $flag ) && ! empty( $flag['started'] ) && (int) $flag['started'] > time() - self::STALE_AFTER;
+	}
+
+	/**
 	 * When the move under way (or a stale one) started, or null.
 	 *
 	 * @since 0.14.0
@@ -101,6 +126,7 @@ final class StoreMove {
 	 * @return int|null Unix time.
 	 */
 	public static function started_at(): ?int {
+		StoreConfig::prime_options();
 		$flag = get_site_option( self::FLAG_OPTION, false );
 		if ( ! is_array( $flag ) || empty( $flag['started'] ) ) {
 			return null;
@@ -168,13 +194,16 @@ final class StoreMove {
 			return self::finish( self::outcome( $refusal, null, array(), $started ) );
 		}
 
-		update_site_option(
-			self::FLAG_OPTION,
-			array(
-				'started' => $started,
-				'user_id' => get_current_user_id(),
-			)
+		$flag = array(
+			'started' => $started,
+			'user_id' => get_current_user_id(),
 		);
+		if ( is_multisite() ) {
+			update_site_option( self::FLAG_OPTION, $flag );
+		} else {
+			// Not autoloaded: a request reads it when it first needs the store.
+			update_option( self::FLAG_OPTION, $flag, false );
+		}
 		$result = self::outcome( 'copy_failed', null, array(), $started );
 		try {
 			self::prepare_request();
@@ -337,7 +366,7 @@ final class StoreMove {
 	 * @return bool True: return without doing anything.
 	 */
 	public static function skip_turn( string $hook, array $args = array(), bool $again = true ): bool {
-		if ( ! self::in_progress() ) {
+		if ( ! self::in_progress_now() ) {
 			return false;
 		}
 		if ( $again ) {
