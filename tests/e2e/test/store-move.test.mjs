@@ -218,12 +218,16 @@ test('the administrator moves the store to the WordPress database; every table i
     await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-settings`);
     const box = page.locator('#wpwa-storage');
     await box.scrollIntoViewIfNeeded();
+    // The fixed admin bar would cover the box in its screenshots.
+    const hideBar = () => page.addStyleTag({ content: '#wpadminbar { display: none !important; }' });
+    await hideBar();
     assert.equal(await box.locator('tr[data-wpwa-store="engine"]').getAttribute('data-value'), 'sqlite');
     assert.equal(await box.locator('tr[data-wpwa-store="source"]').getAttribute('data-value'), 'default');
     assert.match(await box.locator('tr[data-wpwa-store="schema"] td').innerText(), /^[1-9]\d*$/);
     await Promise.all([page.waitForNavigation(), box.locator('#wpwa-store-move-start').click()]);
     const confirm = page.locator('#wpwa-storage .wpwa-storage__confirm');
     await confirm.waitFor({ state: 'visible' });
+    await hideBar();
     assert.match(await confirm.innerText(), /row count and content hash/);
     await shoot(box, 'store-move-confirm');
 
@@ -244,6 +248,7 @@ test('the administrator moves the store to the WordPress database; every table i
 
     const notice = page.locator('.notice-success').filter({ hasText: 'now in the WordPress database' });
     await notice.waitFor({ state: 'visible' });
+    await hideBar();
     assert.equal(await box.locator('tr[data-wpwa-store="engine"]').getAttribute('data-value'), 'wordpress');
     assert.equal(await box.locator('tr[data-wpwa-store="source"]').getAttribute('data-value'), 'moved');
     assert.match(await box.locator('tr[data-wpwa-store="location"]').innerText(), /wp_wpwa_\*/);
