@@ -6,7 +6,11 @@
  * plugin's user meta. Removes the store (sessions, sync history, messages,
  * activity log), the vendor dashboard page and the `wpwa_vendor` capability
  * only when the administrator opted in with the "Delete all WhatsApp data"
- * setting (`delete_data_on_uninstall`).
+ * setting (`delete_data_on_uninstall`). The store goes from whichever engine
+ * holds it: the SQLite file and the `{prefix}wpwa_*` tables of the WordPress
+ * database (left by a move or by `WPWA_STORE`). Without that opt-in, the
+ * record of a completed move (`wpwa_store_engine`) stays too, so that a
+ * reinstalled plugin finds its data in the database again.
  *
  * @package Wpwa\Plugin
  * @since   0.1.0
@@ -91,15 +95,25 @@ if ( ! function_exists( 'wpwa_uninstall_site' ) ) {
 			}
 		}
 
-		// The store is one file for the whole installation (WPWA_DATA_DIR or
-		// beside ABSPATH), so on a network any site that opted in removes it.
+		// The store is one for the whole installation (a file in WPWA_DATA_DIR
+		// or beside ABSPATH, or tables with the network's base prefix), so on a
+		// network any site that opted in removes it, from both engines.
 		if ( $delete_data ) {
 			\Wpwa\Plugin\DataDir::delete_all();
+			$dropped = \Wpwa\Plugin\Core::store_drop_database_tables( \Wpwa\Plugin\StoreConfig::database_options() );
+			if ( is_wp_error( $dropped ) ) {
+				\Wpwa\Plugin\Core::report( 'uninstall: the wpwa tables of the WordPress database were not removed: ' . $dropped->get_error_message() );
+			}
+			delete_site_option( \Wpwa\Plugin\StoreConfig::ENGINE_OPTION );
 		}
 
 		wp_cache_flush();
 	}
 }
+
+// The store's installation-wide state (network options on a multisite).
+delete_site_option( \Wpwa\Plugin\StoreMove::FLAG_OPTION );
+delete_site_option( \Wpwa\Plugin\StoreMove::RESULT_OPTION );
 
 // User meta is network-wide: remove the plugin's keys once.
 // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- one-off cleanup.

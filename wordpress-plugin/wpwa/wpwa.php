@@ -57,6 +57,7 @@ if ( version_compare( PHP_VERSION, WPWA_MIN_PHP, '<' ) ) {
 
 require_once WPWA_PLUGIN_DIR . 'includes/autoload.php';
 require_once WPWA_PLUGIN_DIR . 'includes/functions.php';
+require_once WPWA_PLUGIN_DIR . 'includes/api.php';
 
 register_activation_hook( __FILE__, array( \Wpwa\Plugin\Installer::class, 'activate' ) );
 register_deactivation_hook( __FILE__, array( \Wpwa\Plugin\Installer::class, 'deactivate' ) );

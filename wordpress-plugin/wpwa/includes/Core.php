@@ -1228,6 +1228,11 @@ final class Core {
 		if ( ! self::available() ) {
 			return self::unavailable_error();
 		}
+		if ( StoreMove::in_progress() ) {
+			// Nothing may reach the SQLite file once the copy has begun; the
+			// request is refused instead (503, to be retried once the move ends).
+			return StoreMove::busy_error();
+		}
 
 		$result = StoreConfig::WORDPRESS === StoreConfig::engine() ? self::open_database_store() : self::open_file_store( $quiet );
 		if ( is_wp_error( $result ) ) {
@@ -1235,6 +1240,66 @@ final class Core {
 		}
 		self::$store_ready = true;
 		return true;
+	}
+
+	/**
+	 * Makes this request open the store again on its next call, where the
+	 * engine setting then says (after a move switched it).
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return void
+	 */
+	public static function forget_store(): void {
+		self::$store_ready    = false;
+		self::$store_problem  = null;
+		self::$store_reported = false;
+	}
+
+	/**
+	 * Copies the SQLite store into the WordPress database and checks the copy
+	 * (`Wpwa\store_move_to_database`): `ok`, `error`, `tables`. A database
+	 * that cannot be reached is a `wpwa_storage_error` whose data carries the
+	 * core's words in `detail` (for administrators: it may name the server).
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param string              $sqlite_path The SQLite file.
+	 * @param array<string,mixed> $options     StoreConfig::database_options().
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function store_move_to_database( string $sqlite_path, array $options ) {
+		return self::call(
+			static function () use ( $sqlite_path, $options ) {
+				try {
+					return \Wpwa\store_move_to_database( $sqlite_path, $options );
+				} catch ( \Wpwa\StorageException $e ) {
+					self::report( $e );
+					return new WP_Error(
+						'wpwa_storage_error',
+						__( 'The WordPress database could not be reached from the WhatsApp integration.', 'wpwa' ),
+						array(
+							'status' => 500,
+							'detail' => $e->getMessage(),
+						)
+					);
+				}
+			},
+			false
+		);
+	}
+
+	/**
+	 * Drops wpwa's tables from the WordPress database
+	 * (`Wpwa\store_drop_database_tables`); how many there were.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param array<string,mixed> $options StoreConfig::database_options().
+	 * @return int|WP_Error
+	 */
+	public static function store_drop_database_tables( array $options ) {
+		return self::call( static fn() => \Wpwa\store_drop_database_tables( $options ), false );
 	}
 
 	/**

@@ -48,7 +48,9 @@ final class Logs {
 		add_action(
 			self::PURGE_HOOK,
 			static function (): void {
-				self::purge();
+				if ( ! StoreMove::skip_turn( self::PURGE_HOOK, array(), false ) ) {
+					self::purge();
+				}
 			}
 		);
 		add_action( 'init', array( self::class, 'ensure_scheduled' ), 20 );

@@ -74,6 +74,7 @@ final class Plugin {
 		Admin\LogsPage::class,
 		Admin\TemplatesPage::class,
 		Admin\SiteHealth::class,
+		Admin\StorageSettings::class,
 		Admin\OrderUpdatesSettings::class,
 		Orders\UpdatesBox::class,
 	);

@@ -57,7 +57,9 @@ final class Privacy {
 		add_action(
 			Logs::PURGE_HOOK,
 			static function (): void {
-				self::purge();
+				if ( ! StoreMove::skip_turn( Logs::PURGE_HOOK, array(), false ) ) {
+					self::purge();
+				}
 			}
 		);
 	}

@@ -18,7 +18,9 @@ defined( 'ABSPATH' ) || exit;
  *
  * Without the constant, the engine a completed "Move to the WordPress
  * database" switched to (the `wpwa_store_engine` option, shared by every
- * node through the database) applies; without either, SQLite.
+ * node through the database) applies; without either, SQLite. The store is
+ * one per installation (one SQLite file, one set of tables with the network's
+ * base prefix), so on a multisite network the option is a network option.
  *
  * @since 0.14.0
  */
@@ -57,7 +59,7 @@ final class StoreConfig {
 		if ( null !== $constant ) {
 			return $constant;
 		}
-		return self::WORDPRESS === get_option( self::ENGINE_OPTION, self::SQLITE ) ? self::WORDPRESS : self::SQLITE;
+		return self::WORDPRESS === self::moved_to() ? self::WORDPRESS : self::SQLITE;
 	}
 
 	/**
@@ -72,7 +74,111 @@ final class StoreConfig {
 		if ( null !== self::constant_value() ) {
 			return 'constant';
 		}
-		return self::WORDPRESS === get_option( self::ENGINE_OPTION, self::SQLITE ) ? 'moved' : 'default';
+		return self::WORDPRESS === self::moved_to() ? 'moved' : 'default';
+	}
+
+	/**
+	 * Whether the constant decides the engine (a move cannot change it).
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return bool
+	 */
+	public static function engine_is_fixed(): bool {
+		return null !== self::constant_value();
+	}
+
+	/**
+	 * The engine a completed move recorded (installation-wide), or '' when none.
+	 *
+	 * @return string
+	 */
+	private static function moved_to(): string {
+		self::prime_options();
+		$value = get_site_option( self::ENGINE_OPTION, '' );
+		return is_string( $value ) ? $value : '';
+	}
+
+	/**
+	 * Whether prime_options() ran in this request.
+	 *
+	 * @var bool
+	 */
+	private static bool $primed = false;
+
+	/**
+	 * Loads the installation-wide store options every request reads (the
+	 * engine a move recorded, the flag of a move under way) with one query,
+	 * so that neither costs one of its own when it does not exist.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return void
+	 */
+	public static function prime_options(): void {
+		if ( self::$primed ) {
+			return;
+		}
+		self::$primed = true;
+		$names        = array( self::ENGINE_OPTION, StoreMove::FLAG_OPTION );
+		if ( is_multisite() ) {
+			if ( function_exists( 'wp_prime_site_option_caches' ) ) {
+				wp_prime_site_option_caches( $names );
+			}
+		} elseif ( function_exists( 'wp_prime_option_caches' ) ) {
+			wp_prime_option_caches( $names );
+		}
+	}
+
+	/**
+	 * Records the engine a move switched to, for every node and every site of
+	 * the installation (`sqlite` removes the record).
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param string $engine `wordpress` or `sqlite`.
+	 * @return void
+	 */
+	public static function record_engine( string $engine ): void {
+		if ( self::WORDPRESS === $engine ) {
+			update_site_option( self::ENGINE_OPTION, self::WORDPRESS );
+			return;
+		}
+		delete_site_option( self::ENGINE_OPTION );
+	}
+
+	/**
+	 * The engine's name for people.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param string $engine `sqlite` or `wordpress`.
+	 * @return string
+	 */
+	public static function engine_label( string $engine ): string {
+		return self::WORDPRESS === $engine
+			? __( 'WordPress database (MariaDB/MySQL)', 'wpwa' )
+			: __( 'SQLite file', 'wpwa' );
+	}
+
+	/**
+	 * Where the engine choice comes from, for people.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param string $source `constant`, `moved` or `default`.
+	 * @return string
+	 */
+	public static function source_label( string $source ): string {
+		switch ( $source ) {
+			case 'constant':
+				/* translators: %s: constant name. */
+				return sprintf( __( 'the %s constant in wp-config.php', 'wpwa' ), 'WPWA_STORE' );
+			case 'moved':
+				return __( 'a completed move to the WordPress database', 'wpwa' );
+			default:
+				return __( 'the default (no constant, no move)', 'wpwa' );
+		}
 	}
 
 	/**

@@ -370,6 +370,11 @@ final class Texts {
 			case 'gateway_connection_deleted':
 				/* translators: %s: connection ID. */
 				return sprintf( __( 'Gateway connection "%s" deleted.', 'wpwa' ), $text( 'id' ) );
+			case 'store_moved':
+				/* translators: 1: number of tables, 2: number of rows. */
+				return sprintf( __( 'Store moved to the WordPress database: %1$s tables, %2$s rows, every count and content hash equal.', 'wpwa' ), number_format_i18n( $int( 'tables' ) ), number_format_i18n( $int( 'rows' ) ) );
+			case 'store_move_failed':
+				return __( 'Moving the store to the WordPress database failed; the site stays on the SQLite file.', 'wpwa' ) . ' ' . StoreMove::error_message( $text( 'error' ) );
 			case 'settings_changed':
 				/* translators: %s: the settings changed, comma-separated. */
 				return sprintf( __( 'Settings changed: %s.', 'wpwa' ), implode( ', ', array_map( 'strval', (array) ( $params['fields'] ?? array() ) ) ) );

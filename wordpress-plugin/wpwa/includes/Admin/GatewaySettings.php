@@ -381,9 +381,23 @@ final class GatewaySettings {
 	 * @return never
 	 */
 	private static function redirect( string $type, string $message ) {
-		set_transient( 'wpwa_admin_notice_' . get_current_user_id(), array( $type, $message ), 60 );
+		self::remember( $type, $message );
 		wp_safe_redirect( admin_url( 'admin.php?page=' . SettingsPage::SLUG . '#wpwa-connections' ) );
 		exit;
+	}
+
+	/**
+	 * Keeps a notice for the current user's next view of the settings page
+	 * (shown by flash()).
+	 *
+	 * @since 0.14.0
+	 *
+	 * @param string $type    success|error.
+	 * @param string $message Message.
+	 * @return void
+	 */
+	public static function remember( string $type, string $message ): void {
+		set_transient( 'wpwa_admin_notice_' . get_current_user_id(), array( $type, $message ), MINUTE_IN_SECONDS );
 	}
 
 	/**

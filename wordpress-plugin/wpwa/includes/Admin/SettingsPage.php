@@ -500,7 +500,7 @@ final class SettingsPage {
 					__( 'Extension version', 'wpwa' ) => (string) ( $info['version'] ?? '' ),
 					__( 'Build', 'wpwa' )             => (string) ( $info['build'] ?? '' ),
 					__( 'PHP API', 'wpwa' )           => (string) ( $info['php_api'] ?? '' ),
-					__( 'Store', 'wpwa' )             => ! empty( $info['store_path'] ) ? (string) $info['store_path'] : __( 'not opened', 'wpwa' ),
+					__( 'Store', 'wpwa' )             => (string) ( $info['store_path'] ?? $info['store_location'] ?? __( 'not opened', 'wpwa' ) ),
 					__( 'Schema version', 'wpwa' )    => (string) (int) ( $info['schema_version'] ?? 0 ),
 					__( 'Plugin version', 'wpwa' )    => WPWA_PLUGIN_VERSION,
 					__( 'Product reader', 'wpwa' )    => Readers::get()->name(),

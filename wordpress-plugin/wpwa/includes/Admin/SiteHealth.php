@@ -14,6 +14,8 @@ use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Logs;
 use Wpwa\Plugin\Settings;
+use Wpwa\Plugin\StoreConfig;
+use Wpwa\Plugin\StoreMove;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -205,7 +207,17 @@ final class SiteHealth {
 					'label' => __( 'PHP extension', 'wpwa' ),
 					'value' => trim( (string) ( $core['version'] ?? '?' ) . ' (' . (string) ( $core['build'] ?? '' ) . ')' ),
 				);
-				$stats               = Core::store_stats();
+				$fields['store_engine'] = array(
+					'label' => __( 'Store engine', 'wpwa' ),
+					'value' => StoreConfig::engine_label( StoreConfig::engine() ),
+					'debug' => StoreConfig::engine(),
+				);
+				$fields['store_source'] = array(
+					'label' => __( 'Store engine chosen by', 'wpwa' ),
+					'value' => StoreConfig::source_label( StoreConfig::source() ),
+					'debug' => StoreConfig::source(),
+				);
+				$stats                  = Core::store_stats();
 				if ( is_wp_error( $stats ) ) {
 					$fields['store'] = array(
 						'label' => __( 'Store', 'wpwa' ),
@@ -214,13 +226,16 @@ final class SiteHealth {
 				} else {
 					$fields['store']      = array(
 						'label' => __( 'Store', 'wpwa' ),
-						'value' => (string) $stats['path'],
+						'value' => (string) ( $stats['path'] ?? $core['store_location'] ?? '' ),
 					);
-					$fields['store_size'] = array(
-						'label' => __( 'Store size', 'wpwa' ),
-						'value' => sprintf( '%s (%d bytes)', size_format( (int) $stats['size_bytes'], 1 ), (int) $stats['size_bytes'] ),
-						'debug' => (int) $stats['size_bytes'],
-					);
+					if ( ! empty( $stats['path'] ) ) {
+						// A file's size; the database server's tables have none to show here.
+						$fields['store_size'] = array(
+							'label' => __( 'Store size', 'wpwa' ),
+							'value' => sprintf( '%s (%d bytes)', size_format( (int) $stats['size_bytes'], 1 ), (int) $stats['size_bytes'] ),
+							'debug' => (int) $stats['size_bytes'],
+						);
+					}
 					$fields['schema']     = array(
 						'label' => __( 'Store schema version', 'wpwa' ),
 						'value' => (int) $stats['schema_version'],
@@ -287,6 +302,10 @@ final class SiteHealth {
 				'label' => __( 'WhatsApp scheduled tasks', 'wpwa' ),
 				'test'  => array( self::class, 'test_cron' ),
 			),
+			'wpwa_store'        => array(
+				'label' => __( 'WhatsApp store', 'wpwa' ),
+				'test'  => array( self::class, 'test_store' ),
+			),
 		);
 		return $tests;
 	}
@@ -351,6 +370,60 @@ final class SiteHealth {
 			$reach['ok'],
 			$reach['ok'] ? __( 'WhatsApp services are reachable', 'wpwa' ) : __( 'WhatsApp services cannot be reached', 'wpwa' ),
 			$reach['target'] . ': ' . $reach['text']
+		);
+	}
+
+	/**
+	 * Test: the store opens where the engine setting says. Recommended when
+	 * `WPWA_STORE` holds a value wpwa does not know (the store then stays on
+	 * SQLite) or while a move is under way; critical when the store cannot be
+	 * opened, with the reason in words.
+	 *
+	 * @since 0.14.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_store(): array {
+		if ( StoreConfig::constant_is_invalid() ) {
+			return self::result(
+				'wpwa_store',
+				false,
+				__( 'The WPWA_STORE constant has a value wpwa does not know', 'wpwa' ),
+				sprintf(
+					/* translators: 1: the constant's value, 2: the two valid values. */
+					__( 'wp-config.php sets WPWA_STORE to "%1$s"; use %2$s. Until then the store stays in the SQLite file.', 'wpwa' ),
+					is_scalar( constant( 'WPWA_STORE' ) ) ? (string) constant( 'WPWA_STORE' ) : gettype( constant( 'WPWA_STORE' ) ),
+					"'sqlite' | 'wordpress'"
+				)
+			);
+		}
+		$engine = StoreConfig::engine_label( StoreConfig::engine() );
+		if ( StoreMove::in_progress() ) {
+			return self::result( 'wpwa_store', false, __( 'The WhatsApp store is being moved to the WordPress database', 'wpwa' ), StoreMove::error_message( 'moving' ) );
+		}
+		$stats = Core::available() ? Core::store_stats() : Core::unavailable_error();
+		if ( is_wp_error( $stats ) ) {
+			$problem = Core::available() ? Core::store_problem() : null;
+			return self::result(
+				'wpwa_store',
+				false,
+				/* translators: %s: the store engine, e.g. "SQLite file". */
+				sprintf( __( 'The WhatsApp store cannot be opened (%s)', 'wpwa' ), $engine ),
+				trim( $stats->get_error_message() . ' ' . ( null !== $problem ? $problem : '' ) ),
+				'critical'
+			);
+		}
+		return self::result(
+			'wpwa_store',
+			true,
+			/* translators: %s: the store engine, e.g. "WordPress database (MariaDB/MySQL)". */
+			sprintf( __( 'The WhatsApp store is available: %s', 'wpwa' ), $engine ),
+			sprintf(
+				/* translators: 1: where the engine choice comes from, 2: schema version. */
+				__( 'Chosen by %1$s; schema version %2$d.', 'wpwa' ),
+				StoreConfig::source_label( StoreConfig::source() ),
+				(int) ( $stats['schema_version'] ?? 0 )
+			)
 		);
 	}
 

@@ -12,6 +12,7 @@ namespace Wpwa\Plugin\Catalog;
 use Throwable;
 use WP_Post;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
@@ -201,6 +202,9 @@ final class Scheduler {
 	 * @return void
 	 */
 	public static function run_slice( $vendor_id, $job_id ): void {
+		if ( StoreMove::skip_turn( self::SLICE_HOOK, array( (int) $vendor_id, (int) $job_id ) ) ) {
+			return;
+		}
 		try {
 			$result = Sync::slice( (int) $vendor_id, (int) $job_id, Sync::BACKGROUND_SLICE_MS );
 			if ( is_wp_error( $result ) ) {
@@ -226,6 +230,9 @@ final class Scheduler {
 	public static function run_vendor( $vendor_id ): void {
 		$vendor_id = (int) $vendor_id;
 		if ( $vendor_id <= 0 || ! Vendors::is_vendor( $vendor_id ) ) {
+			return;
+		}
+		if ( StoreMove::skip_turn( self::VENDOR_HOOK, array( $vendor_id ) ) ) {
 			return;
 		}
 		try {
@@ -375,7 +382,7 @@ final class Scheduler {
 	 * @return void
 	 */
 	public static function run_weekly(): void {
-		if ( 'off' === Config::get( 'schedule' ) ) {
+		if ( 'off' === Config::get( 'schedule' ) || StoreMove::skip_turn( self::WEEKLY_HOOK ) ) {
 			return;
 		}
 		foreach ( Vendors::all_ids() as $i => $vendor_id ) {

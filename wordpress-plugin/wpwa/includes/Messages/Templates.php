@@ -14,6 +14,7 @@ use WP_Error;
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\StoreMove;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -132,6 +133,9 @@ final class Templates {
 	 */
 	public static function refresh_all(): array {
 		$results = array();
+		if ( StoreMove::skip_turn( self::REFRESH_HOOK, array(), false ) ) {
+			return $results; // Daily: the next run comes by itself.
+		}
 		$state   = self::state();
 		foreach ( self::connections() as $connection ) {
 			$waba   = (string) $connection['waba_id'];

@@ -15,6 +15,7 @@ use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Integrations\Marketplaces;
 use Wpwa\Plugin\Messages\Notifier;
 use Wpwa\Plugin\Messages\Preferences;
@@ -133,7 +134,7 @@ final class Carts {
 	 */
 	public static function run( $wamid ): void {
 		$wamid = (string) $wamid;
-		if ( '' === $wamid || ! function_exists( 'wc_create_order' ) ) {
+		if ( '' === $wamid || ! function_exists( 'wc_create_order' ) || StoreMove::skip_turn( self::HOOK, array( $wamid ) ) ) {
 			return;
 		}
 		$cart = Core::cart_claim( $wamid );

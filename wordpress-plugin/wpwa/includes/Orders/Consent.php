@@ -14,6 +14,7 @@ use WC_Order;
 use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
 use Wpwa\Plugin\Privacy;
 
@@ -267,6 +268,9 @@ final class Consent {
 		$vendor_id  = (int) $vendor_id;
 		$customer   = (string) $customer;
 		$code       = 'consent_granted' === $code ? 'consent_granted' : 'consent_withdrawn';
+		if ( StoreMove::skip_turn( self::CONFIRM_HOOK, array( $vendor_id, $customer, $code ) ) ) {
+			return;
+		}
 		$connection = Connections::cloud( $vendor_id, Connections::MESSAGES );
 		if ( '' === $customer || is_wp_error( $connection ) ) {
 			return;

@@ -13,6 +13,7 @@ use WC_Order;
 use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
 use Wpwa\Plugin\Privacy;
 use Wpwa\Plugin\Vendors;
@@ -218,7 +219,10 @@ final class Updates {
 	public static function run( $order_id, $event ): void {
 		$order_id = (int) $order_id;
 		$event    = (string) $event;
-		$order    = wc_get_order( $order_id );
+		if ( StoreMove::skip_turn( self::HOOK, array( $order_id, $event ) ) ) {
+			return;
+		}
+		$order = wc_get_order( $order_id );
 		if ( ! $order instanceof WC_Order ) {
 			return;
 		}

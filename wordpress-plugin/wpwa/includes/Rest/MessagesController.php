@@ -22,6 +22,7 @@ use Wpwa\Plugin\Orders\Carts;
 use Wpwa\Plugin\Orders\Config as OrdersConfig;
 use Wpwa\Plugin\Orders\Consent;
 use Wpwa\Plugin\Rules;
+use Wpwa\Plugin\StoreMove;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -180,9 +181,11 @@ final class MessagesController extends BaseController {
 	 * `POST webhooks/cloud`: 413 for oversized bodies, 401 for a missing or
 	 * forged signature (nothing stored), 400 for a malformed body (logged,
 	 * nothing stored), 200 `{"ok":true}` otherwise (duplicates included, so
-	 * Meta stops retrying).
+	 * Meta stops retrying); 503 with Retry-After, nothing read, while the
+	 * store is being moved to the WordPress database.
 	 *
 	 * @since 0.4.0
+	 * @since 0.14.0 503 while the store is being moved.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
@@ -192,6 +195,11 @@ final class MessagesController extends BaseController {
 		try {
 			if ( ! Core::available() ) {
 				return Core::unavailable_error();
+			}
+			if ( StoreMove::in_progress() ) {
+				// The store is being copied: nothing may be written to the SQLite
+				// file now. 503 with Retry-After, so the delivery comes again later.
+				return StoreMove::busy_response();
 			}
 			// The core's cap, read before the body is handed over (the core refuses a
 			// larger one again).

@@ -17,6 +17,7 @@ use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Catalog\Checks;
 use Wpwa\Plugin\Rules;
+use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
@@ -321,9 +322,11 @@ final class SessionController extends BaseController {
 	 * `POST webhooks/gateway/{connection}`: 413 for oversized bodies, 401 for a
 	 * missing or forged signature (nothing changes), 400 for malformed bodies,
 	 * 200 with the outcome otherwise (duplicates and stale events included,
-	 * so the gateway stops retrying).
+	 * so the gateway stops retrying); 503 with Retry-After, nothing read,
+	 * while the store is being moved to the WordPress database.
 	 *
 	 * @since 0.2.0
+	 * @since 0.14.0 503 while the store is being moved.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
@@ -333,6 +336,11 @@ final class SessionController extends BaseController {
 		try {
 			if ( ! Core::available() ) {
 				return Core::unavailable_error();
+			}
+			if ( StoreMove::in_progress() ) {
+				// The store is being copied: nothing may be written to the SQLite
+				// file now. 503 with Retry-After, so the delivery comes again later.
+				return StoreMove::busy_response();
 			}
 			// The core's cap, read before the body is handed over (the core refuses a
 			// larger one again).
