@@ -15,6 +15,16 @@ use Wpwa\Plugin\StoreConfig;
 final class DirectoryStateTest extends TestCase {
 
 	/**
+	 * The unit tests have no database for StoreConfig to prime its options
+	 * from: OptionsFixture answers them.
+	 *
+	 * @return void
+	 */
+	protected function setUp(): void {
+		( new ReflectionProperty( StoreConfig::class, 'primed' ) )->setValue( null, true );
+	}
+
+	/**
 	 * Forgets the answered options.
 	 *
 	 * @return void
