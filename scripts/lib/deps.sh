@@ -14,6 +14,9 @@ WPWA_DEB_PACKAGES=(
     curl unzip
     # The php level's static checks: phpcs (wordpress-plugin/phpcs.xml.dist), shellcheck.
     php-codesniffer shellcheck
+    # The multi-node scripts' Galera cluster (scripts/galera) and its state
+    # transfer.
+    galera-4 rsync
 )
 
 deb_installed() {
