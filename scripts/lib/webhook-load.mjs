@@ -12,7 +12,6 @@
 //   node webhook-load.mjs --url URL --count N --concurrency C --kind KIND
 //        --secret S --prefix P [--codes A,B] [--wamids-out FILE]
 //        [--resend-from FILE --copies K] [--baseline URL2 --rounds R]
-//        [--statuses-out FILE]
 //
 // With --baseline URL2 (message kind only), the very same bodies go to URL2 as
 // well, in --rounds R alternating
@@ -25,10 +24,7 @@
 // resend (re-sends, K times each and back to back, the first N bodies saved
 // with --wamids-out by an earlier message run, as Meta's at-least-once
 // delivery does). --wamids-out saves each message body (wamid TAB body, one a
-// line) for the checks and for a later resend. --statuses-out saves the HTTP
-// status each request got (wamid TAB status, one a request, in the order the
-// answers came; message and resend kinds), for checks that need to know which
-// deliveries were refused (scripts/bench-faults).
+// line) for the checks and for a later resend.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -95,13 +91,11 @@ function statusBody(wamid) {
 // The requests, built and signed up front.
 let bodies = [];
 let baseline = [];
-const ids = []; // the wamid of each body, for --statuses-out
 if (kind === 'message') {
   const lines = [];
   for (let n = 1; n <= count; n++) {
     const wamid = `${prefix}.${String(n).padStart(6, '0')}`;
     bodies.push(messageBody(n, wamid));
-    ids.push(wamid);
     lines.push(`${wamid}\t${bodies.at(-1)}`);
   }
   if (args['wamids-out']) fs.writeFileSync(args['wamids-out'], `${lines.join('\n')}\n`);
@@ -115,22 +109,17 @@ if (kind === 'message') {
   // Spread over the whole earlier run, not just its first bodies.
   const step = Math.max(1, Math.floor(saved.length / count));
   for (let i = 0; i < count && i * step < saved.length; i++) {
-    const tab = saved[i * step].indexOf('\t');
-    const body = saved[i * step].slice(tab + 1);
-    for (let c = 0; c < copies; c++) {
-      bodies.push(body);
-      ids.push(saved[i * step].slice(0, tab));
-    }
+    const body = saved[i * step].slice(saved[i * step].indexOf('\t') + 1);
+    for (let c = 0; c < copies; c++) bodies.push(body);
   }
 } else {
   console.error(`webhook-load: unknown --kind ${kind}`);
   process.exit(2);
 }
-const prepare = (list) => list.map((body, i) => {
+const prepare = (list) => list.map((body) => {
   const buf = Buffer.from(body);
-  return { buf, signature: sign(buf), id: ids[i] || '' };
+  return { buf, signature: sign(buf) };
 });
-const answers = []; // wamid TAB status, for --statuses-out
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 
@@ -171,9 +160,7 @@ async function run(target, items, t) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      const item = items[next++];
-      const { status, text, ms } = await send(target, item);
-      if (t.label !== 'baseline') answers.push(`${item.id}\t${status}`);
+      const { status, text, ms } = await send(target, items[next++]);
       t.statuses[status] = (t.statuses[status] || 0) + 1;
       t.latencies.push(ms);
       if (status !== '200' && t.failures.length < 5) t.failures.push(`${status}: ${text.slice(0, 300)}`);
@@ -223,5 +210,4 @@ if (baseline.length) {
   await run(url, items, main);
 }
 agent.destroy();
-if (args['statuses-out']) fs.writeFileSync(args['statuses-out'], answers.length ? `${answers.join('\n')}\n` : '');
 report(main);
