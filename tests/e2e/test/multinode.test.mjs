@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, docroot, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, cloudMessage } from '../lib/world.js';
 
 const NODES = Object.fromEntries((process.env.WPWA_E2E_NODES || '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=')));
 const skip = !(NODES.a && NODES.b) && 'WPWA_E2E_NODES names no nodes a and b (run through scripts/test)';
@@ -36,7 +36,6 @@ const ROOT = path.resolve(here, '..', '..', '..');
 const EXT = process.env.WPWA_E2E_EXTENSION || path.join(ROOT, 'target', 'release', 'libwpwa.so');
 const CLI = path.join(ROOT, 'tests', 'wordpress', 'catalog-cli.php');
 const WEB_USER = process.env.WPWA_WEB_USER || 'www-data';
-const APP_SECRET = 'sandbox-app-secret';
 const RUN = Date.now().toString(36).slice(-6);
 const R = RUN.toUpperCase();
 const SANDBOX_DEFAULTS = { cloud_latency_ms: 0, catalog_batch_limit: 20, catalog_window_ms: 1000, batch_processing_ms: 200 };
@@ -135,22 +134,7 @@ test('a customer message POSTed to node A appears in the vendor\'s panel served 
   const from = `1555${1000000 + crypto.randomInt(8000000)}`;
   const text = `Hello #${vendor.code}, sent to node A ${RUN}`;
   const wamid = `wamid.MN${RUN}${crypto.randomBytes(6).toString('hex')}`;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: '100000000000009',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550000000', phone_number_id: '100000000000002' },
-          contacts: [{ profile: { name: `Nadia ${RUN}` }, wa_id: from }],
-          messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-        },
-      }],
-    }],
-  });
-  const signature = `sha256=${crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+  const { body, signature } = cloudMessage({ wamid, from, name: `Nadia ${RUN}`, text });
   const res = await new Client(NODES.a).post('/wp-json/wpwa/v1/webhooks/cloud', {
     body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, cookies: false,
   });
