@@ -241,8 +241,8 @@ mn_up() {
     (
         mn_node_env "$MN_FIRST"
         site_install
-        SITE_JSON=$MN_SITE_JSON
         site_seed
+        cp "$SITE_JSON" "$MN_SITE_JSON"
     )
 }
 
