@@ -23,4 +23,6 @@ _wpwa_lib_dir=$(dirname "${BASH_SOURCE[0]}")
 . "$_wpwa_lib_dir/sandbox.sh"
 # shellcheck source=scripts/lib/site.sh
 . "$_wpwa_lib_dir/site.sh"
+# shellcheck source=scripts/lib/multinode.sh
+. "$_wpwa_lib_dir/multinode.sh"
 unset _wpwa_lib_dir
