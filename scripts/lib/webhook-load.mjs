@@ -12,7 +12,7 @@
 //   node webhook-load.mjs --url URL --count N --concurrency C --kind KIND
 //        --secret S --prefix P [--codes A,B] [--wamids-out FILE]
 //        [--resend-from FILE --copies K [--other-node a=URLA,b=URLB]]
-//        [--baseline URL2 --rounds R]
+//        [--baseline URL2 --rounds R] [--statuses-out FILE] [--rate R]
 //
 // With --baseline URL2 (message kind only), the very same bodies go to URL2 as
 // well, in --rounds R alternating
@@ -29,7 +29,12 @@
 // the checks and for a later resend. With --other-node, each redelivery goes
 // straight to a node other than the one that answered the first delivery
 // (several web nodes behind a load balancer, scripts/lib/multinode.sh).
-// The report counts the answers per X-Wpwa-Node (`nodes`).
+// The report counts the answers per X-Wpwa-Node (`nodes`). --statuses-out
+// saves the HTTP status each request got (wamid TAB status, one a request;
+// message and resend kinds), for checks that need to know which deliveries
+// were refused (scripts/bench-faults). --rate R starts at most R requests a
+// second (still at most C in flight), so that a load lasts through a fault
+// even when every request is refused at once.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -98,11 +103,13 @@ let bodies = [];
 let baseline = [];
 const wamids = [];
 const targets = []; // per body: where to send it instead of --url (resends to the other node)
+const ids = []; // per body: its wamid, for --statuses-out
 if (kind === 'message') {
   for (let n = 1; n <= count; n++) {
     const wamid = `${prefix}.${String(n).padStart(6, '0')}`;
     bodies.push(messageBody(n, wamid));
     wamids.push(wamid);
+    ids.push(wamid);
   }
   // The very same bytes: the baseline route stores nothing.
   if (args.baseline) baseline = bodies;
@@ -116,7 +123,7 @@ if (kind === 'message') {
   // Spread over the whole earlier run, not just its first bodies.
   const step = Math.max(1, Math.floor(saved.length / count));
   for (let i = 0; i < count && i * step < saved.length; i++) {
-    const [, first, ...rest] = saved[i * step].split('\t');
+    const [wamid, first, ...rest] = saved[i * step].split('\t');
     const body = rest.join('\t');
     let target = null;
     if (names.length) {
@@ -130,6 +137,7 @@ if (kind === 'message') {
     for (let c = 0; c < copies; c++) {
       bodies.push(body);
       targets.push(target);
+      ids.push(wamid);
     }
   }
 } else {
@@ -170,21 +178,29 @@ function send(target, { buf, signature }) {
 
 /** Totals of one route over its slices. */
 function tally(label) {
-  return { label, requests: 0, statuses: {}, nodes: {}, answeredBy: [], latencies: [], wall: 0, failures: [], bytes: 0 };
+  return { label, requests: 0, statuses: {}, nodes: {}, answeredBy: [], answers: [], latencies: [], wall: 0, failures: [], bytes: 0 };
 }
 
 // Sends `items` to `target` with C workers, each taking the next request as
 // soon as its previous one is answered: exactly C in flight until the slice
 // runs dry. Adds to `t`.
+const rate = Number(args.rate || 0);
 async function run(target, items, t) {
   let next = 0;
+  const began = Date.now();
   const worker = async () => {
     while (next < items.length) {
+      const k = next;
       const item = items[next++];
+      if (rate > 0) {
+        const due = began + (k * 1000) / rate - Date.now();
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
       const { status, text, node, ms } = await send(item.target || target, item);
       t.statuses[status] = (t.statuses[status] || 0) + 1;
       t.nodes[node] = (t.nodes[node] || 0) + 1;
       t.answeredBy[item.index] = node;
+      t.answers.push(`${ids[item.index] || ''}\t${status}`);
       t.latencies.push(ms);
       if (status !== '200' && t.failures.length < 5) t.failures.push(`${status}: ${text.slice(0, 300)}`);
     }
@@ -238,4 +254,5 @@ if (args['wamids-out'] && kind === 'message') {
   const lines = wamids.map((w, i) => `${w}\t${main.answeredBy[i] || '-'}\t${bodies[i]}`);
   fs.writeFileSync(args['wamids-out'], `${lines.join('\n')}\n`);
 }
+if (args['statuses-out']) fs.writeFileSync(args['statuses-out'], main.answers.length ? `${main.answers.join('\n')}\n` : '');
 report(main);
