@@ -13,10 +13,16 @@ _wpwa_lib_dir=$(dirname "${BASH_SOURCE[0]}")
 . "$_wpwa_lib_dir/plugins.sh"
 # shellcheck source=scripts/lib/mariadb.sh
 . "$_wpwa_lib_dir/mariadb.sh"
+# shellcheck source=scripts/lib/mysqld.sh
+. "$_wpwa_lib_dir/mysqld.sh"
+# shellcheck source=scripts/lib/galera.sh
+. "$_wpwa_lib_dir/galera.sh"
 # shellcheck source=scripts/lib/web.sh
 . "$_wpwa_lib_dir/web.sh"
 # shellcheck source=scripts/lib/sandbox.sh
 . "$_wpwa_lib_dir/sandbox.sh"
 # shellcheck source=scripts/lib/site.sh
 . "$_wpwa_lib_dir/site.sh"
+# shellcheck source=scripts/lib/multinode.sh
+. "$_wpwa_lib_dir/multinode.sh"
 unset _wpwa_lib_dir

@@ -12,8 +12,13 @@ WPWA_DEB_PACKAGES=(
     # curl for health checks and the demo smoke; dpkg-dev-free apt download.
     # unzip for a plugin the cache lacks (wordpress.org ships zips).
     curl unzip
+    # scripts/bench-webhooks reads the SQLite store with the sqlite3 shell.
+    sqlite3
     # The php level's static checks: phpcs (wordpress-plugin/phpcs.xml.dist), shellcheck.
     php-codesniffer shellcheck
+    # The multi-node scripts' Galera cluster (scripts/galera) and its state
+    # transfer.
+    galera-4 rsync
 )
 
 deb_installed() {

@@ -8,11 +8,14 @@
 #   SITE_TITLE     blog name
 #   SITE_KIND      demo | test   (test: test-only mu-plugins, PHP errors shown in pages)
 #   WPWA_MARKETPLACE  wcfm (default) | dokan | multivendorx | wcvendors
+# Optional: SITE_PUBLIC_URL (the URL visitors use, e.g. a load balancer's;
+# default http://127.0.0.1:SITE_PORT), SITE_DB_HOST (DB_HOST; default
+# localhost, the socket), SITE_EXTRA_DEFINES (PHP for wp-config.php, one line).
 # and get SITE_DOCROOT, SITE_URL, SITE_JSON and the passwords in SITE_* vars.
 
 site_vars() {
     SITE_DOCROOT="$SITE_STATE/www"
-    SITE_URL="http://127.0.0.1:$SITE_PORT"
+    SITE_URL="${SITE_PUBLIC_URL:-http://127.0.0.1:$SITE_PORT}"
     SITE_JSON="$SITE_STATE/site.json"
     # The plugin's default data dir is dirname(ABSPATH)/wpwa-data: outside the
     # docroot, beside it.
@@ -84,8 +87,9 @@ site_write_config() {
         display=true
         extra="define( 'WPWA_TEST_TOKEN', '$TEST_TOKEN' ); define( 'DISABLE_WP_CRON', true );"
     fi
+    extra+="${SITE_EXTRA_DEFINES:+ $SITE_EXTRA_DEFINES}"
     render_template "$WPWA_ROOT/tests/wordpress/wp-config.php.in" "$SITE_DOCROOT/wp-config.php" \
-        DB_NAME="$DB_NAME" DB_USER="$DB_USER" DB_PASSWORD="$DB_PASSWORD" \
+        DB_NAME="$DB_NAME" DB_USER="$DB_USER" DB_PASSWORD="$DB_PASSWORD" DB_HOST="${SITE_DB_HOST:-localhost}" \
         SALT1="$SALT1" SALT2="$SALT2" SALT3="$SALT3" SALT4="$SALT4" \
         SALT5="$SALT5" SALT6="$SALT6" SALT7="$SALT7" SALT8="$SALT8" \
         SITE_URL="$SITE_URL" ENVIRONMENT="$([ "$SITE_KIND" = test ] && echo development || echo local)" \
@@ -116,7 +120,7 @@ site_prepare() {
     site_install_mu_plugins
     site_write_config
     install -d -o "$WPWA_WEB_USER" -g "$WPWA_WEB_USER" -m 750 "$SITE_DATA_DIR"
-    chown -R "$WPWA_WEB_USER:$WPWA_WEB_USER" "$SITE_DOCROOT/wp-content/uploads"
+    chown -R "$WPWA_WEB_USER:$WPWA_WEB_USER" "$SITE_DOCROOT/wp-content/uploads/"
 }
 
 # Runs one of the CLI scripts in tests/wordpress against the site, with the
@@ -139,7 +143,7 @@ site_php() {
         "${envs[@]}" php "${ext[@]}" -d display_errors=0 -d log_errors=1 -d error_log= \
         "$WPWA_ROOT/tests/wordpress/$script" "${args[@]}"
     # Whatever the CLI (root) wrote must stay writable for php-fpm's user.
-    chown -R "$WPWA_WEB_USER:$WPWA_WEB_USER" "$SITE_DOCROOT/wp-content/uploads" "$SITE_DATA_DIR"
+    chown -R "$WPWA_WEB_USER:$WPWA_WEB_USER" "$SITE_DOCROOT/wp-content/uploads/" "$SITE_DATA_DIR"
 }
 
 site_install() {

@@ -6,7 +6,8 @@
 #
 # Callers set: SITE_STATE, SITE_DOCROOT, SITE_PORT. Optional: FPM_PM,
 # FPM_MAX_CHILDREN, FPM_MAX_REQUESTS, FPM_DISPLAY_ERRORS, SITE_CANONICAL_HOST
-# (Host that PHP sees; default 127.0.0.1:SITE_PORT).
+# (Host that PHP sees; default 127.0.0.1:SITE_PORT), SITE_NGINX_EXTRA (more
+# directives for the server block, on one line).
 
 web_prepare_dirs() {
     mkdir -p "$SITE_STATE/run" "$SITE_STATE/log" "$SITE_STATE/tmp" "$SITE_STATE/conf"
@@ -31,7 +32,7 @@ web_render() {
     render_template "$tpl/nginx.conf.in" "$SITE_STATE/conf/nginx.conf" \
         STATE="$SITE_STATE" WEB_USER="$WPWA_WEB_USER" PORT="$SITE_PORT" \
         DOCROOT="$SITE_DOCROOT" FPM_SOCKET="$SITE_STATE/run/php-fpm.sock" \
-        CANONICAL_HOST="${SITE_CANONICAL_HOST:-127.0.0.1:$SITE_PORT}"
+        CANONICAL_HOST="${SITE_CANONICAL_HOST:-127.0.0.1:$SITE_PORT}" SERVER_EXTRA="${SITE_NGINX_EXTRA:-}"
 }
 
 # php-fpm for the site; $1 = "with-ext" (default) or "no-ext". The extension

@@ -11,7 +11,8 @@
 //
 //   node webhook-load.mjs --url URL --count N --concurrency C --kind KIND
 //        --secret S --prefix P [--codes A,B] [--wamids-out FILE]
-//        [--resend-from FILE --copies K] [--baseline URL2 --rounds R]
+//        [--resend-from FILE --copies K [--other-node a=URLA,b=URLB]]
+//        [--baseline URL2 --rounds R] [--statuses-out FILE] [--rate R]
 //
 // With --baseline URL2 (message kind only), the very same bodies go to URL2 as
 // well, in --rounds R alternating
@@ -23,8 +24,17 @@
 // one sent: exercises the route without storing a message; the warm-up), or
 // resend (re-sends, K times each and back to back, the first N bodies saved
 // with --wamids-out by an earlier message run, as Meta's at-least-once
-// delivery does). --wamids-out saves each message body (wamid TAB body, one a
-// line) for the checks and for a later resend.
+// delivery does). --wamids-out saves each message body (wamid TAB node TAB
+// body, one a line; node is the X-Wpwa-Node header of the answer, or -) for
+// the checks and for a later resend. With --other-node, each redelivery goes
+// straight to a node other than the one that answered the first delivery
+// (several web nodes behind a load balancer, scripts/lib/multinode.sh).
+// The report counts the answers per X-Wpwa-Node (`nodes`). --statuses-out
+// saves the HTTP status each request got (wamid TAB status, one a request;
+// message and resend kinds), for checks that need to know which deliveries
+// were refused (scripts/bench-faults). --rate R starts at most R requests a
+// second (still at most C in flight), so that a load lasts through a fault
+// even when every request is refused at once.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -91,14 +101,16 @@ function statusBody(wamid) {
 // The requests, built and signed up front.
 let bodies = [];
 let baseline = [];
+const wamids = [];
+const targets = []; // per body: where to send it instead of --url (resends to the other node)
+const ids = []; // per body: its wamid, for --statuses-out
 if (kind === 'message') {
-  const lines = [];
   for (let n = 1; n <= count; n++) {
     const wamid = `${prefix}.${String(n).padStart(6, '0')}`;
     bodies.push(messageBody(n, wamid));
-    lines.push(`${wamid}\t${bodies.at(-1)}`);
+    wamids.push(wamid);
+    ids.push(wamid);
   }
-  if (args['wamids-out']) fs.writeFileSync(args['wamids-out'], `${lines.join('\n')}\n`);
   // The very same bytes: the baseline route stores nothing.
   if (args.baseline) baseline = bodies;
 } else if (kind === 'status') {
@@ -106,19 +118,35 @@ if (kind === 'message') {
 } else if (kind === 'resend') {
   const copies = Number(args.copies || 2);
   const saved = fs.readFileSync(need('resend-from'), 'utf8').split('\n').filter(Boolean);
+  const nodes = Object.fromEntries((args['other-node'] || '').split(',').filter(Boolean).map((kv) => kv.split('=')));
+  const names = Object.keys(nodes);
   // Spread over the whole earlier run, not just its first bodies.
   const step = Math.max(1, Math.floor(saved.length / count));
   for (let i = 0; i < count && i * step < saved.length; i++) {
-    const body = saved[i * step].slice(saved[i * step].indexOf('\t') + 1);
-    for (let c = 0; c < copies; c++) bodies.push(body);
+    const [wamid, first, ...rest] = saved[i * step].split('\t');
+    const body = rest.join('\t');
+    let target = null;
+    if (names.length) {
+      const other = names.find((n) => n !== first);
+      if (!other || !names.includes(first)) {
+        console.error(`webhook-load: ${saved[i * step].slice(0, 40)}… was first answered by node '${first}', not one of ${names.join(',')}`);
+        process.exit(2);
+      }
+      target = new URL(nodes[other]);
+    }
+    for (let c = 0; c < copies; c++) {
+      bodies.push(body);
+      targets.push(target);
+      ids.push(wamid);
+    }
   }
 } else {
   console.error(`webhook-load: unknown --kind ${kind}`);
   process.exit(2);
 }
-const prepare = (list) => list.map((body) => {
+const prepare = (list, withTargets = false) => list.map((body, i) => {
   const buf = Buffer.from(body);
-  return { buf, signature: sign(buf) };
+  return { buf, signature: sign(buf), index: i, target: withTargets ? targets[i] : null };
 });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
@@ -126,7 +154,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFree
 function send(target, { buf, signature }) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const done = (status, text) => resolve({ status, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
+    const done = (status, text, node = '-') => resolve({ status, text, node, ms: Number(process.hrtime.bigint() - t0) / 1e6 });
     const req = http.request(target, {
       method: 'POST',
       agent,
@@ -139,7 +167,7 @@ function send(target, { buf, signature }) {
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => done(String(res.statusCode), Buffer.concat(chunks).toString()));
+      res.on('end', () => done(String(res.statusCode), Buffer.concat(chunks).toString(), String(res.headers['x-wpwa-node'] || '-')));
       res.on('error', (e) => done('error', String(e)));
     });
     req.on('error', (e) => done('error', String(e)));
@@ -150,18 +178,29 @@ function send(target, { buf, signature }) {
 
 /** Totals of one route over its slices. */
 function tally(label) {
-  return { label, requests: 0, statuses: {}, latencies: [], wall: 0, failures: [], bytes: 0 };
+  return { label, requests: 0, statuses: {}, nodes: {}, answeredBy: [], answers: [], latencies: [], wall: 0, failures: [], bytes: 0 };
 }
 
 // Sends `items` to `target` with C workers, each taking the next request as
 // soon as its previous one is answered: exactly C in flight until the slice
 // runs dry. Adds to `t`.
+const rate = Number(args.rate || 0);
 async function run(target, items, t) {
   let next = 0;
+  const began = Date.now();
   const worker = async () => {
     while (next < items.length) {
-      const { status, text, ms } = await send(target, items[next++]);
+      const k = next;
+      const item = items[next++];
+      if (rate > 0) {
+        const due = began + (k * 1000) / rate - Date.now();
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
+      const { status, text, node, ms } = await send(item.target || target, item);
       t.statuses[status] = (t.statuses[status] || 0) + 1;
+      t.nodes[node] = (t.nodes[node] || 0) + 1;
+      t.answeredBy[item.index] = node;
+      t.answers.push(`${ids[item.index] || ''}\t${status}`);
       t.latencies.push(ms);
       if (status !== '200' && t.failures.length < 5) t.failures.push(`${status}: ${text.slice(0, 300)}`);
     }
@@ -183,6 +222,7 @@ function report(t) {
     concurrency,
     body_bytes: t.bytes,
     statuses: t.statuses,
+    nodes: t.nodes,
     wall_s: Number(t.wall.toFixed(3)),
     rps: Number((t.wall > 0 ? t.requests / t.wall : 0).toFixed(1)),
     p50_ms: Number(pct(50).toFixed(1)),
@@ -193,7 +233,7 @@ function report(t) {
 }
 
 const main = tally(kind);
-const items = prepare(bodies);
+const items = prepare(bodies, true);
 if (baseline.length) {
   const base = tally('baseline');
   const baseItems = prepare(baseline);
@@ -210,4 +250,9 @@ if (baseline.length) {
   await run(url, items, main);
 }
 agent.destroy();
+if (args['wamids-out'] && kind === 'message') {
+  const lines = wamids.map((w, i) => `${w}\t${main.answeredBy[i] || '-'}\t${bodies[i]}`);
+  fs.writeFileSync(args['wamids-out'], `${lines.join('\n')}\n`);
+}
+if (args['statuses-out']) fs.writeFileSync(args['statuses-out'], main.answers.length ? `${main.answers.join('\n')}\n` : '');
 report(main);

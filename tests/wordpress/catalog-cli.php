@@ -22,6 +22,11 @@
  *   price {product_id, regular, sale} set a product's prices (WC_Product setters)
  *   trash {product_id}               WC_Product::delete( false ): to the trash
  *   slice {vendor_id, budget_ms}     plan and run one slice, like POST wpwa/v1/sync
+ *   many {run, password, count}      one vendor of this run with COUNT valid
+ *                                    published simple products sharing one
+ *                                    image (scripts/bench-faults node): the
+ *                                    vendor and each product's expected
+ *                                    catalog item {title, price, image_link}
  *   cron                             what is scheduled for wpwa hooks
  *
  * Environment: WPWA_DOCROOT, WPWA_SITE_URL.
@@ -207,6 +212,51 @@ switch ( $command ) {
 						)
 					)
 				),
+			)
+		);
+		break;
+
+	case 'many':
+		$run  = preg_replace( '/[^a-z0-9]/', '', strtolower( (string) ( $input['run'] ?? 'x' ) ) );
+		$R    = strtoupper( $run );
+		$name = wpwa_marketplace_active();
+		if ( null === $name ) {
+			wpwa_cat_fail( 'no marketplace is active on this site' );
+		}
+		$mp    = wpwa_marketplace( $name );
+		$admin = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ) );
+		wp_set_current_user( (int) $admin[0] );
+		$login  = "cat_many_$run";
+		$vendor = (int) $mp['create_vendor']( $login, (string) ( $input['password'] ?? wp_generate_password( 16, false ) ), "$login@example.test", "Many Store $R" );
+		$image  = wpwa_cat_image( array( 'many', 'png', array( 30, 120, 60 ) ), $vendor, $run );
+		$link   = wp_get_attachment_url( $image );
+		$items  = array();
+		$count  = max( 1, (int) ( $input['count'] ?? 100 ) );
+		for ( $i = 1; $i <= $count; $i++ ) {
+			$sku   = sprintf( 'CM-%s-%03d', $R, $i );
+			$price = sprintf( '%d.%02d', 10 + $i, $i % 100 );
+			$id    = wpwa_products_save(
+				array(
+					'name'        => "Many $R $i",
+					'sku'         => $sku,
+					'regular'     => $price,
+					'description' => "Product $i of a catalog synced across web nodes.",
+					'image_id'    => $image,
+					'status'      => 'publish',
+					'author'      => $vendor,
+				)
+			);
+			$mp['assign_product']( $id, $vendor );
+			$items[ $sku ] = array(
+				'title'      => "Many $R $i",
+				'price'      => "$price USD",
+				'image_link' => $link,
+			);
+		}
+		wpwa_cat_out(
+			array(
+				'vendor' => array( 'id' => $vendor, 'login' => $login ),
+				'items'  => $items,
 			)
 		);
 		break;

@@ -50,6 +50,30 @@ export async function helper(p, body) {
   return res.json();
 }
 
+/**
+ * A customer's text message as the WhatsApp Cloud API delivers it to the
+ * webhook route, signed with the sandbox-mode app secret: { body, signature }
+ * (the signature goes in X-Hub-Signature-256).
+ */
+export function cloudMessage({ wamid, from, name, text }, secret = 'sandbox-app-secret') {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: '100000000000009',
+      changes: [{
+        field: 'messages',
+        value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '15550000000', phone_number_id: '100000000000002' },
+          contacts: [{ profile: { name }, wa_id: from }],
+          messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+        },
+      }],
+    }],
+  });
+  return { body, signature: `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}` };
+}
+
 /** Polls `fn` until it returns something truthy; throws with the last value after `timeout` ms. */
 export async function waitFor(fn, what, timeout = 30000, every = 300) {
   const end = Date.now() + timeout;

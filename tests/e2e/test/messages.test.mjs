@@ -15,7 +15,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel as panelHtml } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel as panelHtml, cloudMessage } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const APP_SECRET = 'sandbox-app-secret';
@@ -33,23 +33,7 @@ let verifyToken;
 
 const sign = (body, secret = APP_SECRET) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 
-function webhookBody({ wamid, text, from, name = 'Test Customer' }) {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{
-      id: '100000000000009',
-      changes: [{
-        field: 'messages',
-        value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '15550000000', phone_number_id: '100000000000002' },
-          contacts: [{ profile: { name }, wa_id: from }],
-          messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-        },
-      }],
-    }],
-  });
-}
+const webhookBody = ({ wamid, text, from, name = 'Test Customer' }) => cloudMessage({ wamid, text, from, name }).body;
 
 const post = (body, signature) => http.post(HOOK, {
   body,
