@@ -100,7 +100,8 @@ fn a_reply_within_the_window_is_sent_and_paced() {
             "{outbox}"
         );
 
-        // The same customer again, at once: refused before any call, with the wait.
+        // The same customer again, at once: refused before any call, with the wait (one
+        // second more than the 6 s interval, as times are whole seconds).
         let error = messaging::send(
             &store,
             &client,
@@ -114,7 +115,7 @@ fn a_reply_within_the_window_is_sent_and_paced() {
         .await
         .unwrap_err();
         assert!(
-            matches!(error, MessagingError::Paced { retry_after: 4 }),
+            matches!(error, MessagingError::Paced { retry_after: 5 }),
             "{error}"
         );
         let product = Outbound::Product {

@@ -305,9 +305,14 @@ pub async fn send(
         let last_sent = messages
             .last_sent_to(to)?
             .max(messages.last_reserved_for(to, live_after)?);
-        if let Some(last) = last_sent.filter(|last| now - last < limits.pacing_seconds) {
+        // Times are whole seconds: `now - last` may read 6 when only 5.1 s have passed,
+        // which WhatsApp's own pair limit (counted in milliseconds) would refuse. One
+        // second more than the interval is always enough.
+        if let Some(last) = last_sent
+            .filter(|last| limits.pacing_seconds > 0 && now - last <= limits.pacing_seconds)
+        {
             return Err(MessagingError::Paced {
-                retry_after: limits.pacing_seconds - (now - last),
+                retry_after: limits.pacing_seconds + 1 - (now - last),
             });
         }
         let endpoint = match message {
