@@ -6,6 +6,8 @@ WPWA_DEB_PACKAGES=(
     php8.2-cli php8.2-dev php8.2-fpm php8.2-mysql php8.2-curl php8.2-mbstring
     php8.2-xml php8.2-gd php8.2-intl php8.2-zip
     libclang-dev clang
+    # scripts/fuzz: libfuzzer-sys compiles libFuzzer (C++) with the system's c++.
+    g++
     mariadb-server nginx chromium phpunit
     # WordPress's Debian package symlinks into these; we copy through the links.
     libjs-underscore libjs-lodash libjs-cropper php-getid3 ca-certificates

@@ -244,6 +244,8 @@ fn prices_are_read_the_way_woocommerce_stores_them() {
         ("0.994", Some(99)),
         (".5", Some(50)),
         (" 7.00 ", Some(700)),
+        ("92233720368547758.07", Some(i64::MAX)),
+        ("92233720368547758.06", Some(i64::MAX - 1)),
     ] {
         assert_eq!(text::cents(raw), cents, "{raw}");
     }
@@ -256,6 +258,12 @@ fn prices_are_read_the_way_woocommerce_stores_them() {
         "12.3.4",
         "NaN",
         "99999999999999999999",
+        // The largest whole part that fits i64 once multiplied by 100, with cents that
+        // do not: an overflow (a panic with overflow checks, a negative price without)
+        // before; the product fuzz target crashes on it.
+        "92233720368547758.08",
+        "92233720368547758.99",
+        "92233720368547758.1",
     ] {
         assert_eq!(text::cents(raw), None, "{raw}");
     }

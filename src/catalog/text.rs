@@ -196,11 +196,12 @@ pub fn cents(value: &str) -> Option<i64> {
         .chain(std::iter::repeat(0))
         .take(3)
         .collect();
-    let mut cents = whole.checked_mul(100)? + digits[0] * 10 + digits[1];
-    if digits[2] >= 5 {
-        cents += 1;
-    }
-    Some(cents)
+    // Checked to the last cent: a whole part just below i64::MAX / 100 still fits
+    // when multiplied, but not once its cents are added.
+    let round = i64::from(digits[2] >= 5);
+    whole
+        .checked_mul(100)?
+        .checked_add(digits[0] * 10 + digits[1] + round)
 }
 
 /// Cents as the catalog writes a price: `12.34 USD`.

@@ -369,10 +369,13 @@ fn number_i64(value: &Value) -> Option<i64> {
         .or_else(|| value.as_str()?.trim().parse().ok())
 }
 
+/// As [`number_i64`]; a string Rust reads as a float but JSON cannot hold (`NaN`,
+/// `inf`, `1e400`) is no number: it would turn into `null` in the stored order lines.
 fn number_f64(value: &Value) -> Option<f64> {
     value
         .as_f64()
         .or_else(|| value.as_str()?.trim().parse().ok())
+        .filter(|f: &f64| f.is_finite())
 }
 
 fn seconds(raw: &Value) -> i64 {

@@ -280,3 +280,53 @@ fn refuses_what_is_not_a_whatsapp_notification() {
             .unwrap();
     assert_eq!(empty, Notification::default());
 }
+
+#[test]
+fn a_price_that_is_not_a_finite_number_is_no_price() {
+    // The order-line round trip that tests/fuzz (cloud_webhook) checks failed on it:
+    // "NaN" parsed as a float, and the line then lost its price (JSON has no NaN, the
+    // store wrote null) and could no longer be read back.
+    for price in ["NaN", "inf", "-infinity", "1e400", " nan "] {
+        let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"changes": [{"value": {
+            "metadata": {"phone_number_id": "1"},
+            "messages": [{"from": "15550001234", "id": "wamid.N", "timestamp": "1", "type": "order",
+                "order": {"catalog_id": "9", "product_items": [
+                    {"product_retailer_id": "SODA", "quantity": "2", "item_price": price, "currency": "ILS"}]}}]}}]}]});
+        let notification = parse(body.to_string().as_bytes()).unwrap();
+        let line = &notification.messages[0].order[0];
+        assert_eq!(
+            (line.retailer_id.as_str(), line.quantity, line.item_price),
+            ("SODA", 2, 0.0),
+            "{price}"
+        );
+        let json = serde_json::to_string(line).unwrap();
+        assert_eq!(
+            &serde_json::from_str::<OrderLine>(&json).unwrap(),
+            line,
+            "{price}"
+        );
+    }
+}
+
+#[test]
+fn coordinates_read_the_same_however_many_digits_they_are_written_with() {
+    // Found by tests/fuzz (cloud_webhook): without serde_json's float_roundtrip, a
+    // long decimal was read one unit in the last place off, so the location text
+    // changed when the same webhook was written another way.
+    let longitude = "-122.8888888888888000000000000000007791680384680229200";
+    let body = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"changes":[{{"value":{{
+            "metadata":{{"phone_number_id":"1"}},
+            "messages":[{{"from":"15550001234","id":"wamid.L","timestamp":"1","type":"location",
+                "location":{{"latitude":37.4611978,"longitude":{longitude}}}}}]}}}}]}}]}}"#
+    );
+    let first = parse(body.as_bytes()).unwrap();
+    let exact: f64 = longitude.parse().unwrap();
+    assert_eq!(
+        first.messages[0].text.as_deref(),
+        Some(format!("37.4611978, {exact}").as_str())
+    );
+    let value: Value = serde_json::from_str(&body).unwrap();
+    let again = parse(value.to_string().as_bytes()).unwrap();
+    assert_eq!(again.messages[0].text, first.messages[0].text);
+}
