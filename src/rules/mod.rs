@@ -85,7 +85,7 @@ pub const QR_FIRST_SECONDS: Bounds = Bounds::new(1, 600);
 /// Lifetime of each later QR code, seconds.
 pub const QR_NEXT_SECONDS: Bounds = Bounds::new(1, 600);
 /// How long a pairing code may be typed on the phone, seconds.
-pub const PAIRING_CODE_SECONDS: Bounds = Bounds::new(30, 600);
+pub const PAIRING_CODE_SECONDS: Bounds = Bounds::new(5, 600);
 /// Days a linked device survives with the phone offline.
 pub const OFFLINE_EXPIRY_DAYS: Bounds = Bounds::new(1, 365);
 /// Days the activity log is kept.
