@@ -126,7 +126,6 @@ final class SessionController extends BaseController {
 							'description'       => __( 'The WhatsApp number to link, with its country code.', 'wpwa' ),
 							'type'              => 'string',
 							'required'          => true,
-							'maxLength'         => 32,
 							'validate_callback' => 'rest_validate_request_arg',
 							'sanitize_callback' => 'sanitize_text_field',
 						),

@@ -59,7 +59,7 @@ $wpwa_reason_text     = (string) ( $view['reason_text'] ?? '' );
 				<summary><?php esc_html_e( 'Can\'t scan? Link with your phone number instead', 'wpwa' ); ?></summary>
 				<form class="wpwa-pairing__form" data-wpwa-field="pairing-form" novalidate>
 					<label for="<?php echo esc_attr( $view['heading_id'] ); ?>-pairing-phone"><?php esc_html_e( 'Your WhatsApp number, with country code', 'wpwa' ); ?></label>
-					<input type="tel" id="<?php echo esc_attr( $view['heading_id'] ); ?>-pairing-phone" name="phone" autocomplete="tel" inputmode="tel" maxlength="32" placeholder="+49 151 23456789" data-wpwa-field="pairing-phone" />
+					<input type="tel" id="<?php echo esc_attr( $view['heading_id'] ); ?>-pairing-phone" name="phone" autocomplete="tel" inputmode="tel" placeholder="+49 151 23456789" data-wpwa-field="pairing-phone" />
 					<button type="submit" class="wpwa-button wpwa-button--secondary" data-wpwa-action="pairing-code"><?php esc_html_e( 'Get a pairing code', 'wpwa' ); ?></button>
 				</form>
 			</details>
