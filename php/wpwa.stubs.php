@@ -25,6 +25,15 @@ namespace Wpwa {
     }
 
     /**
+     * A pairing code cannot be issued. The code says why, for the plugin to word:
+     * 1 the number is not a WhatsApp number, 2 the session is not waiting to be linked,
+     * 3 the number is linked to another vendor.
+     */
+    class PairingException extends \Wpwa\ValidationException {
+        public function __construct() {}
+    }
+
+    /**
      * A limit was reached; the code holds the seconds to wait before retrying.
      */
     class RateLimitedException extends \Wpwa\Exception {
@@ -860,6 +869,20 @@ namespace Wpwa {
     function session_history(int $vendor_id, ?int $limit = null): array {}
 
     /**
+     * Asks the gateway for a pairing code that links `$phone` (as the vendor typed it,
+     * with its country code) without a scan. Returns the session with `pairing` and its
+     * `transition`. A refusal the vendor can act on is a `Wpwa\PairingException`; too
+     * many attempts a `Wpwa\RateLimitedException`.
+     *
+     * @param int $vendor_id
+     * @param string $phone
+     * @param array $gateway
+     * @param array|null $policy
+     * @return array
+     */
+    function session_pairing_code(int $vendor_id, string $phone, array $gateway, ?array $policy = null): array {}
+
+    /**
      * Asks the gateway where the vendor's live session is (new QR code, scanned, failed)
      * and returns the session, with its `transition` (`from`, `to`).
      *
@@ -873,8 +896,9 @@ namespace Wpwa {
     /**
      * A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
      * `since`, `updated_at`, `gateway_session` and, while waiting for a scan, `qr` (`svg`, `seq`,
-     * `expires_at`). `$policy` may set `max_starts_per_hour`, `qr_first_seconds`,
-     * `qr_next_seconds` and `offline_expiry_days`.
+     * `expires_at`) and, once one was requested, `pairing` (`code`, `phone`, `expires_at`).
+     * `$policy` may set `max_starts_per_hour`, `qr_first_seconds`, `qr_next_seconds`,
+     * `pairing_code_seconds` and `offline_expiry_days`.
      *
      * @param int $vendor_id
      * @param array|null $policy

@@ -1,5 +1,6 @@
 //! Client for the WAHA-compatible QR session gateway (DESIGN.md §4): create, start,
-//! stop and log out a vendor's session, read its status and QR code.
+//! stop and log out a vendor's session, read its status and QR code, and ask for a
+//! pairing code (docs/whatsapp-contracts.md, "Pairing codes").
 
 use std::time::Duration;
 
@@ -259,6 +260,26 @@ impl GatewayClient {
             .ok_or_else(|| GatewayError::InvalidResponse("the QR answer has no value".into()))
     }
 
+    /// Asks for a pairing code the vendor types on their phone instead of scanning the
+    /// QR code (`POST /api/{session}/auth/request-code`, WAHA). `digits` is the phone
+    /// number to link, digits only with the country code. The gateway answers with
+    /// eight letters and digits, often shown as `ABCD-EFGH`.
+    pub async fn request_code(&self, name: &str, digits: &str) -> Result<String, GatewayError> {
+        let body = self
+            .call(
+                Method::POST,
+                &format!("/api/{name}/auth/request-code"),
+                Some(json!({ "phoneNumber": digits })),
+            )
+            .await?;
+        body.get("code")
+            .and_then(Value::as_str)
+            .and_then(pairing_code)
+            .ok_or_else(|| {
+                GatewayError::InvalidResponse("the pairing-code answer has no usable code".into())
+            })
+    }
+
     async fn call(
         &self,
         method: Method,
@@ -309,6 +330,18 @@ impl GatewayClient {
     }
 }
 
+/// The code as the vendor should read it, `ABCD-EFGH`: eight letters or digits, upper
+/// case, whatever grouping the gateway used; anything else is not a pairing code.
+fn pairing_code(raw: &str) -> Option<String> {
+    let chars: String = raw
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (chars.len() == 8 && chars.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("{}-{}", &chars[..4], &chars[4..]))
+}
+
 fn transport_reason(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "timed out".into()
@@ -352,6 +385,18 @@ mod tests {
             Some(GatewayStatus::Working)
         );
         assert_eq!(GatewayStatus::parse("working"), None);
+    }
+
+    #[test]
+    fn pairing_codes_are_read_in_any_grouping() {
+        assert_eq!(pairing_code("ABCD-EFGH").as_deref(), Some("ABCD-EFGH"));
+        assert_eq!(pairing_code("abcd efgh").as_deref(), Some("ABCD-EFGH"));
+        assert_eq!(pairing_code("W9X2K7QP").as_deref(), Some("W9X2-K7QP"));
+        assert_eq!(pairing_code("ABCD-EFG"), None);
+        assert_eq!(pairing_code("ABCD-EFGHI"), None);
+        assert_eq!(pairing_code("ABCD-EF<H"), None);
+        assert_eq!(pairing_code("ÄBCD-EFGH"), None);
+        assert_eq!(pairing_code(""), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The core's session lifecycle against the sandbox gateway over real HTTP: connect, QR,
 //! scan, signed webhooks applied once and in order, phone conflicts, disconnect, QR
-//! expiry and a dead gateway.
+//! expiry, linking by pairing code and a dead gateway.
 
 #![cfg(feature = "sandbox")]
 
@@ -393,6 +393,190 @@ fn unscanned_qr_codes_expire_the_session_and_a_new_connect_recovers() {
         })
         .await;
         assert_eq!(again.seq, 1, "a new session starts its QR count again");
+    });
+}
+
+#[test]
+fn a_phone_links_by_typing_a_pairing_code() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy::default();
+
+        // Before any session there is nothing to pair with.
+        let early =
+            session::request_pairing_code(&store, &w.gateway, 4, "+1 555 000 4004", &policy, now())
+                .await;
+        assert!(
+            matches!(early, Err(SessionError::NotWaitingForLink("disconnected"))),
+            "{early:?}"
+        );
+
+        session::connect(&store, &w.gateway, 4, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        eventually("a QR code", async || {
+            session::refresh(&store, &w.gateway, 4, &policy, now())
+                .await
+                .unwrap()
+                .qr
+        })
+        .await;
+
+        for typed in ["", "12345", "+1 555 abc 4004", "+1234567890123456"] {
+            let refused =
+                session::request_pairing_code(&store, &w.gateway, 4, typed, &policy, now()).await;
+            assert!(
+                matches!(refused, Err(SessionError::BadPhone)),
+                "{typed:?}: {refused:?}"
+            );
+        }
+
+        let first = session::request_pairing_code(
+            &store,
+            &w.gateway,
+            4,
+            "+1 (555) 000-4004",
+            &policy,
+            now(),
+        )
+        .await
+        .unwrap();
+        let pairing = first.pairing.expect("a pairing code");
+        assert_eq!(pairing.phone, "+15550004004");
+        assert_eq!(pairing.code.len(), 9, "{}", pairing.code);
+        assert_eq!(
+            pairing.expires_at - now(),
+            policy.pairing_code_seconds,
+            "{pairing:?}"
+        );
+        assert!(first.qr.is_some(), "the QR code stays usable meanwhile");
+
+        // A second request replaces the code: the first no longer links.
+        let second =
+            session::request_pairing_code(&store, &w.gateway, 4, "+15550004004", &policy, now())
+                .await
+                .unwrap()
+                .pairing
+                .unwrap();
+        let name = first.gateway_session.unwrap();
+        let enter = |code: &str| json!({"code": code, "pushName": "Paired phone"});
+        if second.code != pairing.code {
+            assert_eq!(
+                w.sandbox_post(
+                    &format!("/sandbox/sessions/{name}/enter-code"),
+                    enter(&pairing.code)
+                )
+                .await,
+                422
+            );
+        }
+        assert_eq!(
+            w.sandbox_post(
+                &format!("/sandbox/sessions/{name}/enter-code"),
+                enter(&second.code.to_lowercase())
+            )
+            .await,
+            200
+        );
+
+        let connected = eventually("the session connected", async || {
+            w.deliver_all(&store);
+            let s = session::status(&store, 4, &policy, now()).unwrap();
+            (s.state == SessionState::Connected).then_some(s)
+        })
+        .await;
+        assert_eq!(connected.phone.as_deref(), Some("+15550004004"));
+        assert_eq!(connected.push_name.as_deref(), Some("Paired phone"));
+        assert_eq!(connected.pairing, None);
+    });
+}
+
+#[test]
+fn an_expired_pairing_code_is_refused_by_the_phone_and_expires_the_session() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy {
+            pairing_code_seconds: 30,
+            ..Policy::default()
+        };
+        w.sandbox_config(json!({"pairing_code_ms": 50})).await;
+        session::connect(&store, &w.gateway, 5, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        eventually("a QR code", async || {
+            session::refresh(&store, &w.gateway, 5, &policy, now())
+                .await
+                .unwrap()
+                .qr
+        })
+        .await;
+        let s =
+            session::request_pairing_code(&store, &w.gateway, 5, "+15550005005", &policy, now())
+                .await
+                .unwrap();
+        let pairing = s.pairing.unwrap();
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        let name = s.gateway_session.unwrap();
+        assert_eq!(
+            w.sandbox_post(
+                &format!("/sandbox/sessions/{name}/enter-code"),
+                json!({"code": pairing.code})
+            )
+            .await,
+            410,
+            "the phone refuses an expired code"
+        );
+        let expired = session::status(&store, 5, &policy, pairing.expires_at).unwrap();
+        assert_eq!(
+            (expired.state, expired.reason, expired.pairing),
+            (
+                SessionState::Expired,
+                Some(Reason::PairingCodeExpired),
+                None
+            )
+        );
+        // A new code is not on offer for an expired session: the vendor connects again.
+        let refused =
+            session::request_pairing_code(&store, &w.gateway, 5, "+15550005005", &policy, now())
+                .await;
+        assert!(
+            matches!(refused, Err(SessionError::NotWaitingForLink("expired"))),
+            "{refused:?}"
+        );
+    });
+}
+
+#[test]
+fn pairing_codes_count_against_the_hourly_connection_attempts() {
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open_in_memory().unwrap();
+        let policy = Policy {
+            max_starts_per_hour: 2,
+            ..Policy::default()
+        };
+        session::connect(&store, &w.gateway, 6, "shop", &w.webhook, &policy, now())
+            .await
+            .unwrap();
+        eventually("a QR code", async || {
+            session::refresh(&store, &w.gateway, 6, &policy, now())
+                .await
+                .unwrap()
+                .qr
+        })
+        .await;
+        session::request_pairing_code(&store, &w.gateway, 6, "+15550006006", &policy, now())
+            .await
+            .unwrap();
+        let limited =
+            session::request_pairing_code(&store, &w.gateway, 6, "+15550006006", &policy, now())
+                .await;
+        assert!(
+            matches!(limited, Err(SessionError::RateLimited { retry_after }) if retry_after > 3500),
+            "{limited:?}"
+        );
     });
 }
 

@@ -51,6 +51,29 @@ final class SessionTest extends WpwaTestCase
         }
     }
 
+    public function testPairingCodesAreRefusedWithACodeThePluginWords(): void
+    {
+        $vendor = random_int(200000, 299999);
+        foreach (['12', '+1 555 abc 0000', ''] as $typed) {
+            try {
+                \Wpwa\session_pairing_code($vendor, $typed, self::DEAD_GATEWAY);
+                self::fail("accepted {$typed}");
+            } catch (\Wpwa\PairingException $e) {
+                self::assertSame(1, $e->getCode(), "{$typed}: not a WhatsApp number");
+                self::assertInstanceOf(\Wpwa\ValidationException::class, $e);
+            }
+        }
+        try {
+            \Wpwa\session_pairing_code($vendor, '+1 555 000 1234', self::DEAD_GATEWAY);
+            self::fail('a code without a session waiting to be linked');
+        } catch (\Wpwa\PairingException $e) {
+            self::assertSame(2, $e->getCode(), 'no session waits to be linked');
+            self::assertStringContainsString('disconnected', $e->getMessage());
+        }
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\session_pairing_code($vendor, '+15550001234', self::DEAD_GATEWAY, ['pairing_code_seconds' => 4]);
+    }
+
     public function testSessionCallsReturnTheTransitionTheyMade(): void
     {
         $vendor = random_int(100000, 199999);

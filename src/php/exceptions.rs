@@ -39,6 +39,15 @@ pub struct WpwaException;
 #[derive(Default)]
 pub struct TemplateException;
 
+/// A pairing code cannot be issued. The code says why, for the plugin to word:
+/// 1 the number is not a WhatsApp number, 2 the session is not waiting to be linked,
+/// 3 the number is linked to another vendor.
+#[php_class]
+#[php(name = "Wpwa\\PairingException")]
+#[php(extends(ValidationException))]
+#[derive(Default)]
+pub struct PairingException;
+
 /// The caller passed a value the core cannot accept; the message says which and why.
 #[php_class]
 #[php(name = "Wpwa\\ValidationException")]
@@ -189,8 +198,15 @@ impl From<SessionError> for PhpException {
             SessionError::Signature(_) => PhpException::from_class::<AuthException>(message),
             SessionError::Qr(e) => internal(e),
             SessionError::Store(e) => e.into(),
+            SessionError::BadPhone => pairing(message, 1),
+            SessionError::NotWaitingForLink(_) => pairing(message, 2),
+            SessionError::PhoneInUse => pairing(message, 3),
         }
     }
+}
+
+fn pairing(message: String, code: i32) -> PhpException {
+    PhpException::new(message, code, PairingException::get_metadata().ce())
 }
 
 /// A `Wpwa\RateLimitedException` whose code is the seconds to wait.

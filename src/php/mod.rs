@@ -362,8 +362,9 @@ fn log_filter(array: &ZendHashTable) -> PhpResult<Filter> {
 
 /// A vendor's WhatsApp session: `vendor_id`, `state`, `reason`, `phone`, `push_name`,
 /// `since`, `updated_at`, `gateway_session` and, while waiting for a scan, `qr` (`svg`, `seq`,
-/// `expires_at`). `$policy` may set `max_starts_per_hour`, `qr_first_seconds`,
-/// `qr_next_seconds` and `offline_expiry_days`.
+/// `expires_at`) and, once one was requested, `pairing` (`code`, `phone`, `expires_at`).
+/// `$policy` may set `max_starts_per_hour`, `qr_first_seconds`, `qr_next_seconds`,
+/// `pairing_code_seconds` and `offline_expiry_days`.
 #[php_function]
 #[php(name = "Wpwa\\session_status")]
 pub fn session_status(
@@ -429,6 +430,38 @@ pub fn session_refresh(
                 store,
                 &connection.client,
                 vendor_id,
+                &policy,
+                clock::now(),
+            ))?,
+        ))
+    })?;
+    transition::status_with_transition(&status, from)
+}
+
+/// Asks the gateway for a pairing code that links `$phone` (as the vendor typed it,
+/// with its country code) without a scan. Returns the session with `pairing` and its
+/// `transition`. A refusal the vendor can act on is a `Wpwa\PairingException`; too
+/// many attempts a `Wpwa\RateLimitedException`.
+#[php_function]
+#[php(name = "Wpwa\\session_pairing_code")]
+pub fn session_pairing_code(
+    vendor_id: i64,
+    phone: String,
+    gateway: &ZendHashTable,
+    policy: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = GatewayConnection::from_array(gateway)?;
+    let policy = session_policy(policy)?;
+    let (from, status) = with_store(|store| {
+        let from = session::stored_state(store, vendor_id)?;
+        Ok((
+            from,
+            runtime::block_on(session::request_pairing_code(
+                store,
+                &connection.client,
+                vendor_id,
+                &phone,
                 &policy,
                 clock::now(),
             ))?,
@@ -1102,6 +1135,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<RateLimitedException>()
         .class::<TransportException>()
         .class::<StorageException>()
+        .class::<PairingException>()
         .function(wrap_function!(version))
         .function(wrap_function!(info))
         .function(wrap_function!(store_open))
@@ -1116,6 +1150,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(session_connect))
         .function(wrap_function!(session_refresh))
         .function(wrap_function!(session_disconnect))
+        .function(wrap_function!(session_pairing_code))
         .function(wrap_function!(session_webhook))
         .function(wrap_function!(session_history))
         .function(wrap_function!(gateway_test))

@@ -84,6 +84,8 @@ pub const MAX_STARTS_PER_HOUR: Bounds = Bounds::new(1, 100);
 pub const QR_FIRST_SECONDS: Bounds = Bounds::new(1, 600);
 /// Lifetime of each later QR code, seconds.
 pub const QR_NEXT_SECONDS: Bounds = Bounds::new(1, 600);
+/// How long a pairing code may be typed on the phone, seconds.
+pub const PAIRING_CODE_SECONDS: Bounds = Bounds::new(5, 600);
 /// Days a linked device survives with the phone offline.
 pub const OFFLINE_EXPIRY_DAYS: Bounds = Bounds::new(1, 365);
 /// Days the activity log is kept.
@@ -526,6 +528,7 @@ pub const GROUPS: &[Group] = &[
             ("max_starts_per_hour", Rule::Integer(MAX_STARTS_PER_HOUR)),
             ("qr_first_seconds", Rule::Integer(QR_FIRST_SECONDS)),
             ("qr_next_seconds", Rule::Integer(QR_NEXT_SECONDS)),
+            ("pairing_code_seconds", Rule::Integer(PAIRING_CODE_SECONDS)),
             ("offline_expiry_days", Rule::Integer(OFFLINE_EXPIRY_DAYS)),
             ("log_retention_days", Rule::Integer(LOG_RETENTION_DAYS)),
             ("gateway_api_key", Rule::Credential(GATEWAY_API_KEY)),

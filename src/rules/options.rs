@@ -13,8 +13,8 @@ use super::DAY_MINUTES;
 use super::{
     BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format,
     MAX_AUTO_REPLY_CHARS, MAX_BRAND_CHARS, MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR,
-    OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS, POLL_INTERVAL_MS, ProblemCode,
-    QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY, WINDOW_SECONDS,
+    OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS, PAIRING_CODE_SECONDS, POLL_INTERVAL_MS,
+    ProblemCode, QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY, WINDOW_SECONDS,
 };
 use crate::log::{Filter, Level};
 use crate::messaging::auto::{AutoReplies, DayHours, LocalTime};
@@ -117,6 +117,8 @@ pub struct PolicyInput {
     pub qr_first_seconds: Option<i64>,
     /// Lifetime of each later QR code, seconds.
     pub qr_next_seconds: Option<i64>,
+    /// How long a pairing code may be typed on the phone, seconds.
+    pub pairing_code_seconds: Option<i64>,
     /// Days a linked device survives with the phone offline.
     pub offline_expiry_days: Option<i64>,
 }
@@ -135,6 +137,10 @@ impl PolicyInput {
         }
         if let Some(n) = self.qr_next_seconds {
             policy.qr_next_seconds = ranged(WHAT, "qr_next_seconds", QR_NEXT_SECONDS, n)?;
+        }
+        if let Some(n) = self.pairing_code_seconds {
+            policy.pairing_code_seconds =
+                ranged(WHAT, "pairing_code_seconds", PAIRING_CODE_SECONDS, n)?;
         }
         if let Some(n) = self.offline_expiry_days {
             policy.offline_expiry_seconds =

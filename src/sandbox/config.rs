@@ -119,6 +119,8 @@ pub struct SandboxConfig {
     pub qr_next_ms: u64,
     /// How many QR codes are shown before the session gives up and goes FAILED.
     pub qr_count: u32,
+    /// How long a pairing code can be typed on the phone.
+    pub pairing_code_ms: u64,
     /// Added to every `/api/*` response.
     pub latency_ms: u64,
     /// Failure injection on `/api/*`.
@@ -182,6 +184,7 @@ impl Default for SandboxConfig {
             qr_first_ms: 60_000,
             qr_next_ms: 20_000,
             qr_count: 6,
+            pairing_code_ms: 180_000,
             latency_ms: 0,
             fail_mode: FailMode::None,
             webhook_latency_ms: 0,
@@ -275,6 +278,7 @@ impl SandboxConfig {
             "qr_first_ms" => self.qr_first_ms = ms(key, value)?,
             "qr_next_ms" => self.qr_next_ms = ms(key, value)?,
             "qr_count" => self.qr_count = int(key, value, 1, MAX_QR_COUNT)? as u32,
+            "pairing_code_ms" => self.pairing_code_ms = ms(key, value)?,
             "latency_ms" => self.latency_ms = ms(key, value)?,
             "fail_mode" => {
                 self.fail_mode = value

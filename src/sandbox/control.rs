@@ -5,6 +5,7 @@
 //! is part of neither contract), but loopback-only like the rest.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -90,6 +91,10 @@ pub(crate) async fn handle(
             Ok(body) => scan(shared, name, body.unwrap_or(Value::Null)),
             Err(response) => response,
         },
+        (&Method::POST, ["sessions", name, "enter-code"]) => match read_json(request).await {
+            Ok(body) => enter_code(shared, name, body.unwrap_or(Value::Null)),
+            Err(response) => response,
+        },
         (&Method::POST, ["sessions", name, "phone-logout"]) => phone_logout(shared, name),
         (&Method::POST, ["sessions", name, "disconnect"]) => disconnect(shared, name),
         (&Method::POST, ["sessions", name, "send"]) => match read_json(request).await {
@@ -167,6 +172,54 @@ fn scan(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
             "Phone +{digits} already has {MAX_LINKED_DEVICES} linked devices"
         ));
     }
+    session.me = Some(Me { id, push_name });
+    session.move_to(Status::Working, epoch);
+    json(StatusCode::OK, &session.to_json())
+}
+
+/// The phone types the pairing code (`{"code": "ABCD-EFGH", "pushName"?}`): the code on
+/// offer, typed on the phone it was issued for, before it expires, links the session
+/// (SCAN_QR_CODE → WORKING as that number). A wrong code is refused (422), an expired
+/// one too (410), as the phone would refuse them.
+fn enter_code(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
+    let typed: String = body
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let push_name = body
+        .get("pushName")
+        .and_then(Value::as_str)
+        .unwrap_or("Sandbox Phone")
+        .to_owned();
+    let mut state = shared.lock();
+    let (epoch, lifetime_ms) = (state.epoch, state.config.pairing_code_ms);
+    let Some(session) = state.sessions.get_mut(name) else {
+        return waha_error(StatusCode::NOT_FOUND, "Session not found");
+    };
+    let Some(pairing) = session
+        .pairing
+        .as_ref()
+        .filter(|_| session.status == Status::ScanQrCode)
+    else {
+        return conflict(&format!(
+            "Session '{name}' has no pairing code on offer (status is {})",
+            session.status.as_str()
+        ));
+    };
+    if pairing.issued.elapsed() > Duration::from_millis(lifetime_ms) {
+        return waha_error(
+            StatusCode::GONE,
+            "The pairing code expired; request a new one",
+        );
+    }
+    if pairing.code.replace('-', "") != typed {
+        return waha_error(StatusCode::UNPROCESSABLE_ENTITY, "Wrong pairing code");
+    }
+    let id = format!("{}@c.us", pairing.digits);
     session.me = Some(Me { id, push_name });
     session.move_to(Status::Working, epoch);
     json(StatusCode::OK, &session.to_json())

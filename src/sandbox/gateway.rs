@@ -1,9 +1,9 @@
 //! The WAHA-compatible session API under `/api/*`: auth by `X-Api-Key`, session CRUD,
-//! start/stop/logout/restart, and the raw QR value. Latency and failure injection
-//! apply here and only here.
+//! start/stop/logout/restart, the raw QR value and pairing codes. Latency and failure
+//! injection apply here and only here.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use super::config::FailMode;
 use super::http::{Body, json, query_param, read_json, waha_error};
-use super::state::{ENGINE, Session, Shared, State, Status};
+use super::random;
+use super::state::{ENGINE, Pairing, Session, Shared, State, Status};
 use super::webhooks::parse_targets;
 
 /// `fail_mode: down`: the connection is closed without an answer. Returning an error
@@ -88,6 +89,10 @@ async fn route(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<Bod
             session_action(shared, name, action)
         }
         (&Method::GET, [name, "auth", "qr"]) => qr(shared, name, query.as_deref()),
+        (&Method::POST, [name, "auth", "request-code"]) => match read_json(request).await {
+            Ok(body) => request_code(shared, name, body.unwrap_or(Value::Null)),
+            Err(response) => response,
+        },
         (&Method::GET, ["version"] | ["server", "version"]) => json(
             StatusCode::OK,
             &json!({"version": crate::VERSION, "engine": ENGINE, "tier": "CORE", "browser": null}),
@@ -286,6 +291,38 @@ fn qr(shared: &Arc<Shared>, name: &str, query: Option<&str>) -> Response<Body> {
         }
         json(StatusCode::OK, &json!({"value": session.qr}))
     })
+}
+
+/// `POST /api/{session}/auth/request-code` `{"phoneNumber": "<digits>"}`: while the
+/// session shows QR codes, a code the phone with that number can type instead of
+/// scanning; a new request replaces the code before it.
+fn request_code(shared: &Arc<Shared>, name: &str, body: Value) -> Response<Body> {
+    let Some(phone) = body.get("phoneNumber").and_then(Value::as_str) else {
+        return unprocessable("phoneNumber must be a string");
+    };
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() != phone.trim_start_matches('+').len() || !(6..=15).contains(&digits.len()) {
+        return unprocessable(
+            "phoneNumber must be the number's digits with the country code, like 12132132130",
+        );
+    }
+    let mut state = shared.lock();
+    let Some(session) = state.sessions.get_mut(name) else {
+        return session_not_found();
+    };
+    if session.status != Status::ScanQrCode {
+        return unprocessable(&format!(
+            "Can not request code: session status is {}, expected SCAN_QR_CODE",
+            session.status.as_str()
+        ));
+    }
+    let code = random::pairing_code();
+    session.pairing = Some(Pairing {
+        code: code.clone(),
+        digits,
+        issued: Instant::now(),
+    });
+    json(StatusCode::OK, &json!({ "code": code }))
 }
 
 #[cfg(test)]

@@ -71,6 +71,22 @@ pub(crate) fn qr_value() -> String {
     )
 }
 
+/// A pairing code as WhatsApp shows it: eight characters of its linking alphabet
+/// (digits and capitals without the look-alikes 0, O, I and U), as `ABCD-EFGH`.
+pub(crate) fn pairing_code() -> String {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTVWXYZ";
+    let chars: Vec<char> = bytes(8)
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    let (left, right) = chars.split_at(4);
+    format!(
+        "{}-{}",
+        left.iter().collect::<String>(),
+        right.iter().collect::<String>()
+    )
+}
+
 /// A ULID-like id (time-ordered, 26 Crockford base32 characters), as WAHA uses for
 /// event ids after its `evt_` prefix.
 pub(crate) fn ulid() -> String {
@@ -106,5 +122,18 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(ulid().len(), 26);
         assert_ne!(ulid(), ulid());
+    }
+
+    #[test]
+    fn pairing_codes_are_eight_linking_characters() {
+        let code = pairing_code();
+        assert_eq!(code.len(), 9);
+        assert_eq!(&code[4..5], "-");
+        assert!(
+            code.chars()
+                .filter(|c| *c != '-')
+                .all(|c| c.is_ascii_digit() && c != '0' || "ABCDEFGHJKLMNPQRSTVWXYZ".contains(c)),
+            "{code}"
+        );
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -136,6 +136,14 @@ pub(crate) struct Me {
     pub push_name: String,
 }
 
+/// A pairing code the gateway issued for a session: the phone that may type it, and
+/// when (WAHA `POST /api/{session}/auth/request-code`).
+pub(crate) struct Pairing {
+    pub code: String,
+    pub digits: String,
+    pub issued: Instant,
+}
+
 /// One gateway session.
 pub(crate) struct Session {
     pub name: String,
@@ -148,6 +156,8 @@ pub(crate) struct Session {
     /// on the gateway); only a logout, from either side, removes it.
     pub me: Option<Me>,
     pub qr: Option<String>,
+    /// The pairing code on offer; QR rotations keep it, any status change ends it.
+    pub pairing: Option<Pairing>,
     pub generation: u64,
     pub queue: UnboundedSender<Event>,
 }
@@ -168,6 +178,7 @@ impl Session {
             webhooks,
             me: None,
             qr: None,
+            pairing: None,
             generation: next_generation(),
             queue: webhooks::spawn_worker(shared, Arc::downgrade(shared) as _),
         }
@@ -189,6 +200,7 @@ impl Session {
     pub(crate) fn move_to(&mut self, status: Status, epoch: u64) {
         self.generation = next_generation();
         self.qr = None;
+        self.pairing = None;
         if self.status != status {
             self.status = status;
             webhooks::emit_status(self, epoch);

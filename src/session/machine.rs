@@ -71,6 +71,8 @@ impl SessionState {
 pub enum Reason {
     /// Every QR code expired before a scan.
     QrExpired,
+    /// The pairing code was not entered on the phone in time.
+    PairingCodeExpired,
     /// The link to the phone broke.
     ConnectionLost,
     /// The phone was offline for longer than WhatsApp keeps linked devices.
@@ -90,6 +92,7 @@ impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::QrExpired => "qr_expired",
+            Reason::PairingCodeExpired => "pairing_code_expired",
             Reason::ConnectionLost => "connection_lost",
             Reason::OfflineTooLong => "offline_too_long",
             Reason::PhoneLoggedOut => "phone_logged_out",
@@ -103,6 +106,7 @@ impl Reason {
     pub fn parse(name: &str) -> Option<Self> {
         [
             Reason::QrExpired,
+            Reason::PairingCodeExpired,
             Reason::ConnectionLost,
             Reason::OfflineTooLong,
             Reason::PhoneLoggedOut,
@@ -128,6 +132,10 @@ pub enum Input {
     PhoneConflict,
     /// The phone has not been online for longer than linked devices survive.
     OfflineTooLong,
+    /// The vendor asked for a pairing code to type on the phone.
+    PairingCode,
+    /// The pairing code was not entered before it expired.
+    PairingCodeExpired,
 }
 
 impl Input {
@@ -145,6 +153,8 @@ impl Input {
             ),
             Input::PhoneConflict => "phone_conflict".into(),
             Input::OfflineTooLong => "offline_too_long".into(),
+            Input::PairingCode => "pairing_code".into(),
+            Input::PairingCodeExpired => "pairing_code_expired".into(),
         }
     }
 }
@@ -194,6 +204,11 @@ pub fn next(current: SessionState, input: Input) -> Option<(SessionState, Option
             because(S::Failed, Reason::PhoneInUse)
         }
         (S::Connected, Input::OfflineTooLong) => because(S::Expired, Reason::OfflineTooLong),
+        // A code replaces the one before it; the QR code stays usable meanwhile.
+        (S::WaitingForScan, Input::PairingCode) => to(S::WaitingForScan),
+        (S::WaitingForScan, Input::PairingCodeExpired) => {
+            because(S::Expired, Reason::PairingCodeExpired)
+        }
 
         _ => None,
     }

@@ -1,5 +1,6 @@
-//! Vendor WhatsApp sessions: linking a vendor's phone by QR code through the session
-//! gateway, and keeping the per-vendor state and its event history in the store.
+//! Vendor WhatsApp sessions: linking a vendor's phone through the session gateway, by
+//! QR code or by a pairing code typed on the phone, and keeping the per-vendor state
+//! and its event history in the store.
 //!
 //! The lifecycle itself is the pure function in [`machine`]; this module feeds it the
 //! vendor's actions, the gateway's webhooks and polls, and time, and persists the result.
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 
 pub use machine::{Input, Reason, SessionState, next};
 
+use crate::chat_link;
 use crate::clock;
 use crate::gateway::{GatewayClient, GatewayError, GatewayStatus, Me, WebhookTarget};
 use crate::qr::{self, QrError};
@@ -46,6 +48,17 @@ pub enum SessionError {
     /// The QR code could not be drawn.
     #[error(transparent)]
     Qr(#[from] QrError),
+    /// The number to link by pairing code is not a WhatsApp number.
+    #[error("enter the WhatsApp number with its country code, for example +49 151 2345678")]
+    BadPhone,
+    /// A pairing code needs a session that is waiting to be linked.
+    #[error(
+        "start linking first: a pairing code can only be requested while the session waits to be linked (it is {0})"
+    )]
+    NotWaitingForLink(&'static str),
+    /// The number is linked to another vendor's connected session.
+    #[error("this WhatsApp number is already linked to another vendor")]
+    PhoneInUse,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -62,6 +75,8 @@ pub struct Policy {
     pub qr_first_seconds: i64,
     /// Lifetime of each later QR code.
     pub qr_next_seconds: i64,
+    /// How long a pairing code may be typed on the phone.
+    pub pairing_code_seconds: i64,
 }
 
 impl Default for Policy {
@@ -71,6 +86,7 @@ impl Default for Policy {
             offline_expiry_seconds: 14 * 86_400,
             qr_first_seconds: 60,
             qr_next_seconds: 20,
+            pairing_code_seconds: 180,
         }
     }
 }
@@ -83,6 +99,17 @@ pub struct QrCode {
     /// 1 for the first code, then one more per rotation.
     pub seq: i64,
     /// When the gateway is expected to replace it (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// The pairing code a vendor should type on their phone now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairingCode {
+    /// Eight letters and digits as `ABCD-EFGH`.
+    pub code: String,
+    /// The number being linked (E.164).
+    pub phone: String,
+    /// When the code stops working (Unix seconds).
     pub expires_at: i64,
 }
 
@@ -105,6 +132,8 @@ pub struct SessionStatus {
     pub updated_at: Option<i64>,
     /// The QR code to scan, while waiting for one.
     pub qr: Option<QrCode>,
+    /// The pairing code to type, while one was requested and has not expired.
+    pub pairing: Option<PairingCode>,
     /// The vendor's session name on the gateway, once one was created.
     pub gateway_session: Option<String>,
 }
@@ -141,6 +170,21 @@ pub enum WebhookOutcome {
     },
 }
 
+impl Event<'_> {
+    /// An input the core itself noticed (a limit of time ran out).
+    fn system(input: Input, now: i64) -> Self {
+        Event {
+            input,
+            source: Source::System,
+            id: None,
+            occurred_ms: now * 1000,
+            me: None,
+            qr_value: None,
+            pairing: None,
+        }
+    }
+}
+
 /// Where an input came from, for the event history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {
@@ -158,6 +202,8 @@ struct Event<'a> {
     occurred_ms: i64,
     me: Option<&'a Me>,
     qr_value: Option<&'a str>,
+    /// A pairing code the gateway issued, with the E.164 number it links.
+    pairing: Option<(&'a str, &'a str)>,
 }
 
 /// The stored record.
@@ -176,6 +222,9 @@ pub(crate) struct Row {
     pub(crate) qr_value: Option<String>,
     pub(crate) qr_seq: i64,
     pub(crate) qr_issued_at: Option<i64>,
+    pub(crate) pairing_code: Option<String>,
+    pub(crate) pairing_phone: Option<String>,
+    pub(crate) pairing_issued_at: Option<i64>,
 }
 
 impl Row {
@@ -194,7 +243,18 @@ impl Row {
             qr_value: None,
             qr_seq: 0,
             qr_issued_at: None,
+            pairing_code: None,
+            pairing_phone: None,
+            pairing_issued_at: None,
         }
+    }
+
+    /// When the pairing code on record stops working.
+    fn pairing_expires_at(&self, policy: &Policy) -> Option<i64> {
+        self.pairing_code
+            .as_ref()
+            .and(self.pairing_issued_at)
+            .map(|issued| issued + policy.pairing_code_seconds)
     }
 }
 
@@ -246,6 +306,7 @@ fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionSta
             since: None,
             updated_at: None,
             qr: None,
+            pairing: None,
             gateway_session: None,
         });
     };
@@ -260,6 +321,22 @@ fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionSta
                 svg: qr::render_svg(value)?,
                 seq: row.qr_seq,
                 expires_at: issued + lifetime,
+            })
+        }
+        _ => None,
+    };
+    let pairing = match (
+        &row.pairing_code,
+        &row.pairing_phone,
+        row.pairing_expires_at(policy),
+    ) {
+        (Some(code), Some(phone), Some(expires_at))
+            if row.state == SessionState::WaitingForScan =>
+        {
+            Some(PairingCode {
+                code: code.clone(),
+                phone: phone.clone(),
+                expires_at,
             })
         }
         _ => None,
@@ -282,6 +359,7 @@ fn view(row: Option<&Row>, vendor_id: u64, policy: &Policy) -> Result<SessionSta
         since: Some(row.since),
         updated_at: Some(row.updated_at),
         qr,
+        pairing,
         gateway_session: Some(row.session_name.clone()),
     })
 }
@@ -336,7 +414,7 @@ fn apply(
             }
         }
 
-        let Some((to, reason)) = next(from, input) else {
+        let Some((to, mut reason)) = next(from, input) else {
             record(from, false)?;
             return Ok((
                 row,
@@ -350,6 +428,11 @@ fn apply(
             ));
         };
 
+        // The gateway gives up the same way whichever way the vendor was linking; the
+        // vendor is told about the code they were typing.
+        if reason == Some(Reason::QrExpired) && row.pairing_code.is_some() {
+            reason = Some(Reason::PairingCodeExpired);
+        }
         if to != from {
             row.since = now;
         }
@@ -380,10 +463,18 @@ fn apply(
                     row.qr_issued_at = Some(now);
                 }
             }
+            if let Some((code, phone)) = event.pairing {
+                row.pairing_code = Some(code.to_owned());
+                row.pairing_phone = Some(phone.to_owned());
+                row.pairing_issued_at = Some(now);
+            }
         } else {
             row.qr_value = None;
             row.qr_seq = 0;
             row.qr_issued_at = None;
+            row.pairing_code = None;
+            row.pairing_phone = None;
+            row.pairing_issued_at = None;
         }
         sessions.save(&row)?;
         record(to, true)?;
@@ -429,7 +520,8 @@ fn apply(
 }
 
 /// The vendor's session now. A connected session whose phone has been offline longer
-/// than linked devices survive is expired here.
+/// than linked devices survive, or a pairing code that was not typed in time, is
+/// expired here.
 pub fn status(
     store: &Store,
     vendor_id: u64,
@@ -444,14 +536,15 @@ pub fn status(
                     .is_some_and(|seen| now - seen > policy.offline_expiry_seconds) =>
         {
             let name = r.session_name.clone();
-            let event = Event {
-                input: Input::OfflineTooLong,
-                source: Source::System,
-                id: None,
-                occurred_ms: now * 1000,
-                me: None,
-                qr_value: None,
-            };
+            let event = Event::system(Input::OfflineTooLong, now);
+            Some(apply(store, Some(r), vendor_id, &name, &event, now)?.0)
+        }
+        Some(r)
+            if r.state == SessionState::WaitingForScan
+                && r.pairing_expires_at(policy).is_some_and(|at| now >= at) =>
+        {
+            let name = r.session_name.clone();
+            let event = Event::system(Input::PairingCodeExpired, now);
             Some(apply(store, Some(r), vendor_id, &name, &event, now)?.0)
         }
         other => other,
@@ -504,12 +597,87 @@ pub async fn connect(
         occurred_ms: clock::now_ms(),
         me: None,
         qr_value: None,
+        pairing: None,
     };
     let (row, _) = apply(store, row, vendor_id, &name, &event, now)?;
     // The gateway may already show a QR code; if it cannot say yet, the dashboard's
     // next poll will ask again.
     let _ = refresh_row(store, gateway, row, policy, now).await;
     status(store, vendor_id, policy, now)
+}
+
+/// Asks the gateway for a pairing code that links `phone` (as the vendor typed it)
+/// without scanning: the vendor enters the code on the phone under Linked devices →
+/// Link with phone number. The session must be waiting to be linked (after
+/// [`connect`]); a session still starting is asked once where it is. Each request
+/// counts as a connection attempt against the hourly limit, like a QR session start.
+pub async fn request_pairing_code(
+    store: &Store,
+    gateway: &GatewayClient,
+    vendor_id: u64,
+    phone: &str,
+    policy: &Policy,
+    now: i64,
+) -> Result<SessionStatus, SessionError> {
+    check_vendor(vendor_id)?;
+    let digits = chat_link::number_digits(phone).map_err(|_| SessionError::BadPhone)?;
+    let e164 = format!("+{digits}");
+    let mut row = load(store, vendor_id)?;
+    if row
+        .as_ref()
+        .is_some_and(|r| r.state == SessionState::Starting)
+    {
+        if let Some(r) = row.take() {
+            refresh_row(store, gateway, r, policy, now).await?;
+        }
+        row = load(store, vendor_id)?;
+    }
+    let row = match row {
+        Some(row) if row.state == SessionState::WaitingForScan => row,
+        other => {
+            return Err(SessionError::NotWaitingForLink(
+                other
+                    .map_or(SessionState::Disconnected, |r| r.state)
+                    .as_str(),
+            ));
+        }
+    };
+    if store.sessions().phone_owner(&e164, vendor_id)?.is_some() {
+        return Err(SessionError::PhoneInUse);
+    }
+    let (count, oldest) = store.sessions().starts_in_last_hour(vendor_id, now)?;
+    if count >= policy.max_starts_per_hour {
+        let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
+        tracing::warn!(
+            vendor_id = vendor_id,
+            kind = "session",
+            code = "session_start_limited",
+            retry_after,
+            "Pairing code refused: too many connection attempts in the last hour"
+        );
+        return Err(SessionError::RateLimited { retry_after });
+    }
+    store.sessions().record_start(vendor_id, now)?;
+
+    let name = row.session_name.clone();
+    let code = gateway.request_code(&name, &digits).await?;
+    let event = Event {
+        input: Input::PairingCode,
+        source: Source::Vendor,
+        id: None,
+        occurred_ms: clock::now_ms(),
+        me: None,
+        qr_value: None,
+        pairing: Some((&code, &e164)),
+    };
+    let (row, _) = apply(store, Some(row), vendor_id, &name, &event, now)?;
+    tracing::info!(
+        vendor_id = vendor_id,
+        kind = "session",
+        code = "session_pairing_code",
+        "Pairing code issued to link a phone"
+    );
+    view(Some(&row), vendor_id, policy)
 }
 
 /// The vendor's session state as stored (`None` before any session), read without the
@@ -560,6 +728,7 @@ async fn refresh_row(
         occurred_ms: clock::now_ms(),
         me: me.as_ref(),
         qr_value: qr_value.as_deref(),
+        pairing: None,
     };
     let (row, _) = apply(store, Some(row), vendor_id, &name, &event, now)?;
     if row.reason == Some(Reason::PhoneInUse) {
@@ -598,6 +767,7 @@ pub async fn disconnect(
         occurred_ms: clock::now_ms(),
         me: None,
         qr_value: None,
+        pairing: None,
     };
     let (mut row, _) = apply(store, Some(row), vendor_id, &name, &event, now)?;
     row.phone = None;
@@ -670,6 +840,7 @@ pub fn handle_webhook(
         occurred_ms,
         me: me.as_ref(),
         qr_value: None,
+        pairing: None,
     };
     Ok(apply(store, Some(row), vendor_id, session, &event, now)?.1)
 }

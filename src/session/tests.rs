@@ -181,6 +181,7 @@ fn a_webhook_from_before_a_disconnect_does_not_revive_the_session() {
         occurred_ms: 5_000,
         me: None,
         qr_value: None,
+        pairing: None,
     };
     apply(&store, row, 1, &session_name("site", 1), &event, NOW).unwrap();
     // … then a WORKING webhook stamped earlier arrives.
@@ -452,6 +453,7 @@ fn a_polled_qr_code_is_rendered_with_its_countdown_and_rotates() {
             occurred_ms: at * 1000,
             me: None,
             qr_value: Some(value),
+            pairing: None,
         };
         apply(&store, row, 1, &name, &event, at).unwrap();
         let qr = status(&store, 1, &policy, at)
@@ -529,4 +531,112 @@ fn session_names_are_safe_for_the_gateway() {
     assert_eq!(session_name("", 7), "wpwa_v7");
     assert_eq!(session_name("<script>", 7), "script_v7");
     assert_eq!(session_name(&"a".repeat(50), 7).len(), 16 + 3);
+}
+
+/// Applies a pairing code the gateway issued at `at`.
+fn issue_pairing_code(store: &Store, code: &str, at: i64) {
+    let row = load(store, 1).unwrap();
+    let event = Event {
+        input: Input::PairingCode,
+        source: Source::Vendor,
+        id: None,
+        // Before the webhooks these tests send, which are stamped from 1 000 ms on.
+        occurred_ms: at - NOW,
+        me: None,
+        qr_value: None,
+        pairing: Some((code, "+15550001")),
+    };
+    apply(store, row, 1, &session_name("site", 1), &event, at).unwrap();
+}
+
+#[test]
+fn a_pairing_code_is_shown_with_its_expiry_beside_the_qr_code() {
+    let store = store_with(&[(1, SessionState::WaitingForScan)]);
+    let policy = Policy::default();
+    issue_pairing_code(&store, "ABCD-EFGH", NOW);
+    let s = status(&store, 1, &policy, NOW + 10).unwrap();
+    assert_eq!(s.state, SessionState::WaitingForScan);
+    assert_eq!(
+        s.pairing,
+        Some(PairingCode {
+            code: "ABCD-EFGH".into(),
+            phone: "+15550001".into(),
+            expires_at: NOW + policy.pairing_code_seconds,
+        })
+    );
+    // A second request replaces the code and restarts its time.
+    issue_pairing_code(&store, "WXYZ-2345", NOW + 100);
+    let s = status(&store, 1, &policy, NOW + 110).unwrap();
+    let pairing = s.pairing.expect("the new code");
+    assert_eq!(
+        (pairing.code.as_str(), pairing.expires_at),
+        ("WXYZ-2345", NOW + 100 + policy.pairing_code_seconds)
+    );
+}
+
+#[test]
+fn a_pairing_code_not_typed_in_time_expires_the_session_like_a_qr_code() {
+    let store = store_with(&[(1, SessionState::WaitingForScan)]);
+    let policy = Policy::default();
+    issue_pairing_code(&store, "ABCD-EFGH", NOW);
+    let before = status(&store, 1, &policy, NOW + policy.pairing_code_seconds - 1).unwrap();
+    assert_eq!(before.state, SessionState::WaitingForScan);
+    let after = status(&store, 1, &policy, NOW + policy.pairing_code_seconds).unwrap();
+    assert_eq!(
+        (after.state, after.reason, after.pairing),
+        (
+            SessionState::Expired,
+            Some(Reason::PairingCodeExpired),
+            None
+        )
+    );
+    let history = history(&store, 1, 1).unwrap();
+    assert_eq!(
+        (history[0].input.as_str(), history[0].source.as_str()),
+        ("pairing_code_expired", "system")
+    );
+}
+
+#[test]
+fn the_gateway_giving_up_on_a_pairing_code_is_told_as_the_code_expiring() {
+    let store = store_with(&[(1, SessionState::WaitingForScan)]);
+    issue_pairing_code(&store, "ABCD-EFGH", NOW);
+    deliver(
+        &store,
+        &envelope("f", &session_name("site", 1), "FAILED", 1_000, None),
+    )
+    .unwrap();
+    let s = state_of(&store, 1);
+    assert_eq!(
+        (s.state, s.reason),
+        (SessionState::Expired, Some(Reason::PairingCodeExpired))
+    );
+}
+
+#[test]
+fn typing_the_pairing_code_connects_and_forgets_the_code() {
+    let store = store_with(&[(1, SessionState::WaitingForScan)]);
+    let policy = Policy::default();
+    issue_pairing_code(&store, "ABCD-EFGH", NOW);
+    deliver(
+        &store,
+        &envelope(
+            "w",
+            &session_name("site", 1),
+            "WORKING",
+            1_000,
+            Some("+15550001"),
+        ),
+    )
+    .unwrap();
+    let s = status(&store, 1, &policy, NOW + 5).unwrap();
+    assert_eq!(
+        (s.state, s.phone.as_deref(), s.pairing),
+        (SessionState::Connected, Some("+15550001"), None)
+    );
+    let row = load(&store, 1).unwrap().unwrap();
+    assert_eq!(
+        (row.pairing_code, row.pairing_phone, row.pairing_issued_at),
+        (None, None, None)
+    );
 }

@@ -314,6 +314,11 @@ const SQLITE: &[&str] = &[
      );
      CREATE INDEX send_reservation_vendor ON send_reservation (vendor_id, reserved_at);
      CREATE INDEX send_reservation_customer ON send_reservation (customer, reserved_at);",
+    // 13: the pairing code a vendor types on the phone instead of scanning, with the
+    // number it links and when it was issued (it expires like a QR code).
+    "ALTER TABLE vendor_session ADD COLUMN pairing_code TEXT;
+     ALTER TABLE vendor_session ADD COLUMN pairing_phone TEXT;
+     ALTER TABLE vendor_session ADD COLUMN pairing_issued_at INTEGER;",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -603,6 +608,10 @@ const MARIADB: &[&str] = &[
          INDEX send_reservation_vendor (vendor_id, reserved_at),
          INDEX send_reservation_customer (customer, reserved_at)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 13
+    "ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_code VARCHAR(16);
+     ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_phone VARCHAR(64);
+     ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_issued_at BIGINT",
 ];
 
 /// Every table the migrations make, by its name without prefix.

@@ -63,7 +63,8 @@ fn vendor(vendor_id: u64) -> i64 {
 
 const ROW_SELECT: &str =
     "SELECT vendor_id, session_name, state, reason, phone, push_name, since, updated_at,
-        last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at
+        last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at,
+        pairing_code, pairing_phone, pairing_issued_at
  FROM vendor_session";
 
 fn row_from(r: &SqlRow<'_>) -> Result<Row, StoreError> {
@@ -85,6 +86,9 @@ fn row_from(r: &SqlRow<'_>) -> Result<Row, StoreError> {
         qr_value: r.get(10)?,
         qr_seq: r.get(11)?,
         qr_issued_at: r.get(12)?,
+        pairing_code: r.get(13)?,
+        pairing_phone: r.get(14)?,
+        pairing_issued_at: r.get(15)?,
     })
 }
 
@@ -115,14 +119,17 @@ impl SessionRepo<'_> {
     pub(crate) fn save(&self, row: &Row) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO vendor_session (vendor_id, session_name, state, reason, phone, push_name, since,
-                                         updated_at, last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                         updated_at, last_event_ms, phone_seen_at, qr_value, qr_seq, qr_issued_at,
+                                         pairing_code, pairing_phone, pairing_issued_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (vendor_id) DO UPDATE SET
                  session_name = excluded.session_name, state = excluded.state, reason = excluded.reason,
                  phone = excluded.phone, push_name = excluded.push_name, since = excluded.since,
                  updated_at = excluded.updated_at, last_event_ms = excluded.last_event_ms,
                  phone_seen_at = excluded.phone_seen_at, qr_value = excluded.qr_value,
-                 qr_seq = excluded.qr_seq, qr_issued_at = excluded.qr_issued_at",
+                 qr_seq = excluded.qr_seq, qr_issued_at = excluded.qr_issued_at,
+                 pairing_code = excluded.pairing_code, pairing_phone = excluded.pairing_phone,
+                 pairing_issued_at = excluded.pairing_issued_at",
             params![
                 vendor(row.vendor_id),
                 row.session_name,
@@ -137,6 +144,9 @@ impl SessionRepo<'_> {
                 row.qr_value,
                 row.qr_seq,
                 row.qr_issued_at,
+                row.pairing_code,
+                row.pairing_phone,
+                row.pairing_issued_at,
             ],
         )?;
         Ok(())

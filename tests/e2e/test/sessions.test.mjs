@@ -1,6 +1,7 @@
 // Vendor WhatsApp sessions end to end (issue 3): Chromium on the real
 // WordPress and the sandbox gateway. Connect by QR, scan through the sandbox,
-// Connected without a reload; QR rotation and expiry; disconnect; gateway
+// Connected without a reload; QR rotation and expiry; linking by pairing code
+// and its expiry (issue 15); disconnect; gateway
 // down; signed webhooks; isolation between vendors; one phone per vendor;
 // rate-limited connects; the admin pages. Prints (does not assert) the time
 // from scan to "Connected" and the panel's requests per minute.
@@ -33,8 +34,8 @@ let browser;
 const sandboxConfig = (cfg) => sandbox('PUT', '/sandbox/config', cfg);
 
 const setPolicy = (policy) => helper('/settings', policy);
-const DEFAULT_POLICY = { max_starts_per_hour: 5, qr_first_seconds: 60, qr_next_seconds: 20, integration_model: 'central' };
-const DEFAULT_SANDBOX = { fail_mode: 'none', qr_first_ms: 60000, qr_next_ms: 20000, qr_count: 5, starting_ms: 500, latency_ms: 0 };
+const DEFAULT_POLICY = { max_starts_per_hour: 5, qr_first_seconds: 60, qr_next_seconds: 20, pairing_code_seconds: 180, integration_model: 'central' };
+const DEFAULT_SANDBOX = { fail_mode: 'none', qr_first_ms: 60000, qr_next_ms: 20000, qr_count: 5, starting_ms: 500, latency_ms: 0, pairing_code_ms: 180000 };
 
 /** A fresh vendor of this run, logged in over HTTP with a REST nonce. */
 async function newVendor(tag) {
@@ -302,6 +303,91 @@ test('QR rotation and expiry: the QR is replaced in place, then the vendor sees 
     await tab.context.close();
     await sandboxConfig(DEFAULT_SANDBOX);
     await setPolicy(DEFAULT_POLICY);
+  }
+});
+
+test('pairing code: a vendor who cannot scan links by typing a code on the phone; an expired code ends the session like an expired QR (screenshots)', async () => {
+  const vendor = await newVendor('p');
+  const other = await newVendor('o');
+  const tab = await openDashboard(vendor);
+  const { page, problems } = tab;
+  try {
+    await page.locator('[data-wpwa-action="connect"]').click();
+    await page.locator('.wpwa-qr__code svg').waitFor({ state: 'visible', timeout: 15000 });
+    const choice = page.locator('[data-wpwa-field="pairing-choice"] summary');
+    assert.ok(await choice.isVisible(), 'the pairing-code choice is offered beside the QR code');
+    await choice.click();
+    const input = page.locator('[data-wpwa-field="pairing-phone"]');
+    const ask = page.locator('[data-wpwa-action="pairing-code"]');
+
+    // A number without its country code is refused in words, and nothing is issued.
+    await input.fill('12');
+    await ask.click();
+    const error = page.locator('[data-wpwa-field="error"]');
+    await error.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal((await error.innerText()).trim(), 'Enter your WhatsApp number with its country code, for example +49 151 23456789.');
+    assert.equal(await page.locator('[data-wpwa-field="pairing-result"]').isVisible(), false);
+
+    // Another vendor cannot ask for a code on this vendor's session.
+    const foreign = await other.call('POST', `/session/pairing-code?vendor_id=${vendor.id}`, { phone: phone(31) });
+    assert.equal(foreign.status, 403, foreign.text.slice(0, 200));
+
+    const number = phone(30);
+    await input.fill(`${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5)}`);
+    await ask.click();
+    const code = page.locator('[data-wpwa-field="pairing-code"]');
+    await code.waitFor({ state: 'visible', timeout: 10000 });
+    const shown = (await code.innerText()).trim();
+    assert.match(shown, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'the code reads as WhatsApp shows it');
+    assert.equal(await error.isVisible(), false, 'the earlier error is gone');
+    await page.waitForFunction(() => /The code works for \d:\d\d more/.test(document.querySelector('[data-wpwa-field="pairing-countdown"]')?.textContent || ''), null, { timeout: 5000, polling: 100 });
+    assert.ok(await page.locator('.wpwa-qr__code svg').isVisible(), 'the QR code stays usable meanwhile');
+    const session = await sessionOf(vendor);
+    assert.equal(session.pairing.code, shown);
+    assert.equal(session.pairing.phone, number);
+    await shoot(page, 'session-pairing-code');
+
+    // The phone types the code: Connected without a reload.
+    const typed = await sandbox('POST', `/sandbox/sessions/${session.gateway_session}/enter-code`, { code: shown, pushName: `Paired ${RUN}` });
+    assert.equal(typed.status, 'WORKING');
+    await page.waitForFunction(() => document.querySelector('.wpwa-panel--connection')?.getAttribute('data-state') === 'connected', null, { timeout: 15000, polling: 100 });
+    assert.equal((await page.locator('.wpwa-status-phone').innerText()).trim(), number);
+    assert.equal(await page.locator('[data-wpwa-field="pairing"]').isVisible(), false, 'nothing to pair once connected');
+    await shoot(page, 'session-pairing-connected');
+    assertClean(problems, 'pairing code');
+  } finally {
+    await tab.context.close();
+  }
+
+  // A code not typed in time: the session ends as an expired QR would, and says why.
+  await setPolicy({ pairing_code_seconds: 5 });
+  await sandboxConfig({ pairing_code_ms: 5000 });
+  const late = await newVendor('l');
+  const lateTab = await openDashboard(late);
+  try {
+    const { page } = lateTab;
+    await page.locator('[data-wpwa-action="connect"]').click();
+    await page.locator('.wpwa-qr__code svg').waitFor({ state: 'visible', timeout: 15000 });
+    await page.locator('[data-wpwa-field="pairing-choice"] summary').click();
+    await page.locator('[data-wpwa-field="pairing-phone"]').fill(phone(32));
+    await page.locator('[data-wpwa-action="pairing-code"]').click();
+    await page.locator('[data-wpwa-field="pairing-code"]').waitFor({ state: 'visible', timeout: 10000 });
+    const stale = (await sessionOf(late)).pairing;
+    await page.waitForFunction(() => document.querySelector('.wpwa-panel--connection')?.getAttribute('data-state') === 'expired', null, { timeout: 20000, polling: 100 });
+    const reason = page.locator('[data-wpwa-field="reason"]');
+    assert.equal((await reason.innerText()).trim(), 'The pairing code expired before it was entered on your phone. Connect again and ask for a new code; enter it on your phone right away.');
+    assert.equal((await sessionOf(late)).reason, 'pairing_code_expired');
+    assert.equal(await page.locator('[data-wpwa-field="pairing-result"]').isVisible(), false, 'the expired code is gone');
+    assert.equal((await page.locator('[data-wpwa-action="connect"]').innerText()).trim(), 'Connect again');
+    const name = (await sessionOf(late)).gateway_session;
+    const refused = await fetch(`${SANDBOX}/sandbox/sessions/${name}/enter-code`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': SANDBOX_KEY }, body: JSON.stringify({ code: stale.code }) });
+    assert.equal(refused.status, 410, 'the phone refuses the expired code too');
+    await shoot(page, 'session-pairing-expired');
+    assertClean(lateTab.problems, 'pairing code expiry');
+  } finally {
+    await lateTab.context.close();
+    await setPolicy(DEFAULT_POLICY);
+    await sandboxConfig(DEFAULT_SANDBOX);
   }
 });
 

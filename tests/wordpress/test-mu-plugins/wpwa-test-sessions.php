@@ -67,7 +67,7 @@ add_action(
 				'methods'             => 'POST',
 				'permission_callback' => $guard,
 				'callback'            => static function ( WP_REST_Request $request ) {
-					$allowed  = array( 'max_starts_per_hour', 'qr_first_seconds', 'qr_next_seconds', 'offline_expiry_days', 'integration_model' );
+					$allowed  = array( 'max_starts_per_hour', 'qr_first_seconds', 'qr_next_seconds', 'pairing_code_seconds', 'offline_expiry_days', 'integration_model' );
 					$settings = get_option( 'wpwa_settings', array() );
 					$settings = is_array( $settings ) ? $settings : array();
 					foreach ( (array) $request->get_json_params() as $key => $value ) {

@@ -159,6 +159,22 @@ final class Core {
 	}
 
 	/**
+	 * Asks the gateway for a pairing code that links `$phone` without a scan.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int                 $vendor_id Vendor user ID.
+	 * @param string              $phone     The number as the vendor typed it.
+	 * @param array<string,mixed> $gateway   Gateway connection.
+	 * @param array<string,int>   $policy    Session policy.
+	 * @return array<string,mixed>|WP_Error `wpwa_pairing_refused` with `refusal`
+	 *                                      (bad_phone, not_waiting, phone_in_use).
+	 */
+	public static function session_pairing_code( int $vendor_id, string $phone, array $gateway, ?array $policy = null ) {
+		return self::call( static fn() => \Wpwa\session_pairing_code( $vendor_id, $phone, $gateway, $policy ) );
+	}
+
+	/**
 	 * Asks the gateway where the vendor's live session is.
 	 *
 	 * @since 0.2.0
@@ -1430,6 +1446,17 @@ final class Core {
 			$data['status']   = 422;
 			$data['api_code'] = (int) $e->getCode();
 			$data['detail']   = $e->getMessage();
+		} elseif ( $e instanceof \Wpwa\PairingException ) {
+			// A subclass of ValidationException: the code says why (see the stubs).
+			$refusals        = array(
+				1 => 'bad_phone',
+				2 => 'not_waiting',
+				3 => 'phone_in_use',
+			);
+			$code            = 'wpwa_pairing_refused';
+			$data['refusal'] = $refusals[ (int) $e->getCode() ] ?? 'bad_phone';
+			$message         = Sessions::pairing_refusal( $data['refusal'] );
+			$data['status']  = 'bad_phone' === $data['refusal'] ? 400 : 409;
 		} elseif ( $e instanceof \Wpwa\ValidationException ) {
 			$code           = 'wpwa_invalid_input';
 			$message        = $e->getMessage();

@@ -91,22 +91,24 @@ final class SessionStates {
 	 */
 	public static function reasons(): array {
 		$reasons = array(
-			'qr_expired'       => __( 'The QR code expired before it was scanned. Generate a new one and scan it right away.', 'wpwa' ),
-			'connection_lost'  => __( 'The connection to WhatsApp dropped. Make sure your phone has a stable internet connection, then connect again.', 'wpwa' ),
-			'offline_too_long' => __( 'WhatsApp unlinked the marketplace because your phone was offline for more than 14 days. Connect again and keep your phone online at least every few days.', 'wpwa' ),
-			'phone_logged_out' => __( 'The marketplace was unlinked from your phone (Settings → Linked devices). Connect again to keep receiving messages.', 'wpwa' ),
+			'qr_expired'           => __( 'The QR code expired before it was scanned. Generate a new one and scan it right away.', 'wpwa' ),
+			'pairing_code_expired' => __( 'The pairing code expired before it was entered on your phone. Connect again and ask for a new code; enter it on your phone right away.', 'wpwa' ),
+			'connection_lost'      => __( 'The connection to WhatsApp dropped. Make sure your phone has a stable internet connection, then connect again.', 'wpwa' ),
+			'offline_too_long'     => __( 'WhatsApp unlinked the marketplace because your phone was offline for more than 14 days. Connect again and keep your phone online at least every few days.', 'wpwa' ),
+			'phone_logged_out'     => __( 'The marketplace was unlinked from your phone (Settings → Linked devices). Connect again to keep receiving messages.', 'wpwa' ),
 			/* translators: %s: phone number, e.g. +15550001. */
-			'phone_in_use'     => __( 'This number (%s) is already linked to another vendor; use a different number.', 'wpwa' ),
-			'gateway_failed'   => __( 'The WhatsApp service could not finish linking your phone. Connect again; if it keeps failing, contact the marketplace team.', 'wpwa' ),
-			'gateway_stopped'  => __( 'The WhatsApp session was stopped by the WhatsApp service. Connect again to link your phone.', 'wpwa' ),
+			'phone_in_use'         => __( 'This number (%s) is already linked to another vendor; use a different number.', 'wpwa' ),
+			'gateway_failed'       => __( 'The WhatsApp service could not finish linking your phone. Connect again; if it keeps failing, contact the marketplace team.', 'wpwa' ),
+			'gateway_stopped'      => __( 'The WhatsApp session was stopped by the WhatsApp service. Connect again to link your phone.', 'wpwa' ),
 		);
 
 		/**
 		 * Filters what the vendor is told for each reason a session ended.
 		 *
 		 * @since 0.2.0
+		 * @since 0.15.0 pairing_code_expired.
 		 *
-		 * @param array<string,string> $reasons Keyed by reason (qr_expired, connection_lost, offline_too_long,
+		 * @param array<string,string> $reasons Keyed by reason (qr_expired, pairing_code_expired, connection_lost, offline_too_long,
 		 *                                      phone_logged_out, phone_in_use, gateway_failed, gateway_stopped).
 		 */
 		return (array) apply_filters( 'wpwa_session_reason_messages', $reasons );

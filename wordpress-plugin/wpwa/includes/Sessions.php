@@ -119,6 +119,49 @@ final class Sessions {
 	}
 
 	/**
+	 * Asks for a pairing code the vendor types on their phone instead of
+	 * scanning the QR code. The session must be waiting to be linked.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param string $phone     The number as the vendor typed it.
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function pairing_code( int $vendor_id, string $phone ) {
+		$gateway = Gateways::for_vendor( $vendor_id );
+		if ( is_wp_error( $gateway ) ) {
+			return $gateway;
+		}
+		$result = Core::session_pairing_code( $vendor_id, $phone, self::core_gateway( $gateway ), Settings::policy() );
+		if ( is_wp_error( $result ) ) {
+			Core::event( $vendor_id, 'warning', 'session', 'session_pairing_failed', array(), array( 'error_code' => $result->get_error_code() ) );
+			return $result;
+		}
+		self::after_change( $vendor_id, array( 'state' => (string) ( $result['transition']['from'] ?? '' ) ), $result, 'vendor' );
+		return $result;
+	}
+
+	/**
+	 * What the vendor is told when no pairing code can be issued.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $refusal bad_phone, not_waiting or phone_in_use (from the core).
+	 * @return string
+	 */
+	public static function pairing_refusal( string $refusal ): string {
+		switch ( $refusal ) {
+			case 'not_waiting':
+				return __( 'Start linking first: click "Connect WhatsApp", then ask for a pairing code while the QR code is shown.', 'wpwa' );
+			case 'phone_in_use':
+				return __( 'This number is already linked to another vendor; use a different number.', 'wpwa' );
+			default:
+				return __( 'Enter your WhatsApp number with its country code, for example +49 151 23456789.', 'wpwa' );
+		}
+	}
+
+	/**
 	 * Unlinks the vendor's phone.
 	 *
 	 * @since 0.2.0
@@ -195,6 +238,7 @@ final class Sessions {
 	 * The public shape of a session (REST and dashboard script).
 	 *
 	 * @since 0.2.0
+	 * @since 0.15.0 pairing: the pairing code, its number and expiry.
 	 *
 	 * @param array<string,mixed> $status Status from the core.
 	 * @return array<string,mixed>
@@ -208,6 +252,14 @@ final class Sessions {
 				'expires_at' => (int) ( $status['qr']['expires_at'] ?? 0 ),
 			);
 		}
+		$pairing = null;
+		if ( isset( $status['pairing'] ) && is_array( $status['pairing'] ) && isset( $status['pairing']['code'] ) ) {
+			$pairing = array(
+				'code'       => (string) $status['pairing']['code'],
+				'phone'      => (string) ( $status['pairing']['phone'] ?? '' ),
+				'expires_at' => (int) ( $status['pairing']['expires_at'] ?? 0 ),
+			);
+		}
 		$str = static fn( $v ) => ( is_string( $v ) && '' !== $v ) ? $v : null;
 		return array(
 			'state'           => (string) ( $status['state'] ?? 'disconnected' ),
@@ -217,6 +269,7 @@ final class Sessions {
 			'since'           => isset( $status['since'] ) ? (int) $status['since'] : null,
 			'updated_at'      => isset( $status['updated_at'] ) ? (int) $status['updated_at'] : null,
 			'qr'              => $qr,
+			'pairing'         => $pairing,
 			'gateway_session' => $str( $status['gateway_session'] ?? null ),
 		);
 	}
@@ -237,6 +290,9 @@ final class Sessions {
 		$clean  = array( 'status' => $status );
 		if ( isset( $data['retry_after'] ) ) {
 			$clean['retry_after'] = (int) $data['retry_after'];
+		}
+		if ( isset( $data['refusal'] ) ) {
+			$clean['refusal'] = (string) $data['refusal'];
 		}
 		$code    = $error->get_error_code();
 		$message = $error->get_error_message();

@@ -73,6 +73,8 @@ final class Settings {
 			'qr_first_seconds'         => 60,
 			'qr_next_seconds'          => 20,
 			'offline_expiry_days'      => 14,
+			// Since 0.15.0: how long a pairing code can be typed on the phone.
+			'pairing_code_seconds'     => 180,
 			// Since 0.5.0: the admin console.
 			'log_retention_days'       => 90,
 			'shop_manager_access'      => false,
@@ -84,8 +86,9 @@ final class Settings {
 	 * The numeric session policy settings (their bounds are the core's: Rules).
 	 *
 	 * @since 0.7.0 Replaces POLICY_BOUNDS, whose numbers now live in the core.
+	 * @since 0.15.0 pairing_code_seconds.
 	 */
-	public const POLICY_KEYS = array( 'max_starts_per_hour', 'qr_first_seconds', 'qr_next_seconds', 'offline_expiry_days' );
+	public const POLICY_KEYS = array( 'max_starts_per_hour', 'qr_first_seconds', 'qr_next_seconds', 'pairing_code_seconds', 'offline_expiry_days' );
 
 	/**
 	 * The rulebook group of this option's ruled fields.
@@ -137,7 +140,7 @@ final class Settings {
 	 *
 	 * @since 0.2.0
 	 *
-	 * @return array{max_starts_per_hour:int,qr_first_seconds:int,qr_next_seconds:int,offline_expiry_days:int}
+	 * @return array{max_starts_per_hour:int,qr_first_seconds:int,qr_next_seconds:int,pairing_code_seconds:int,offline_expiry_days:int}
 	 */
 	public static function policy(): array {
 		$settings = self::all();
@@ -150,8 +153,10 @@ final class Settings {
 		 * Filters the session policy (start limit, QR lifetimes, offline expiry) given to the core.
 		 *
 		 * @since 0.2.0
+		 * @since 0.15.0 pairing_code_seconds.
 		 *
-		 * @param array<string,int> $policy Keys max_starts_per_hour, qr_first_seconds, qr_next_seconds, offline_expiry_days.
+		 * @param array<string,int> $policy Keys max_starts_per_hour, qr_first_seconds, qr_next_seconds,
+		 *                                  pairing_code_seconds, offline_expiry_days.
 		 */
 		$filtered = apply_filters( 'wpwa_session_policy', $policy );
 		if ( is_array( $filtered ) ) {

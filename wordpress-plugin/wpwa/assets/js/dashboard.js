@@ -12,6 +12,7 @@
  * @package Wpwa\Plugin
  * @since   0.1.0
  * @since   0.2.0 Session panel: QR code, countdown, connect, disconnect, reasons.
+ * @since   0.15.0 Linking by pairing code: the number form, the code, its countdown.
  */
 ( function () {
 	'use strict';
@@ -47,6 +48,7 @@
 	var clockOffset = 0; // server time minus local time, seconds
 	var session = null;
 	var rotationAsked = 0;
+	var pairingExpiryAsked = '';
 
 	function has( list, value ) {
 		return list.indexOf( value ) !== -1;
@@ -232,6 +234,16 @@
 		setHidden( qrBox, ! hasQr );
 		setHidden( field( root, 'qr-loading' ), ! has( PENDING, state ) || hasQr );
 
+		// Pairing code: offered while linking, shown once the core issued one.
+		setHidden( field( root, 'pairing' ), ! has( PENDING, state ) );
+		var pairing = state === 'waiting_for_scan' && s.pairing && typeof s.pairing.code === 'string' ? s.pairing : null;
+		var pairingCode = field( root, 'pairing-code' );
+		setText( pairingCode, pairing ? pairing.code : '' );
+		if ( pairingCode ) {
+			pairingCode.setAttribute( 'title', pairing ? String( i18n.pairingFor || '%s' ).replace( '%s', pairing.phone || '' ) : '' );
+		}
+		setHidden( field( root, 'pairing-result' ), ! pairing );
+
 		var connected = state === 'connected';
 		var phone = connected && typeof s.phone === 'string' && s.phone !== '' ? s.phone : '';
 		var since = connected && typeof s.since === 'number' && s.since > 0 ? s.since : null;
@@ -301,11 +313,23 @@
 					( i18n.qrRotating || '' );
 				setText( countdown, text );
 			}
+			var pairingCountdown = field( root, 'pairing-countdown' );
+			if ( pairingCountdown && session.state === 'waiting_for_scan' && session.pairing ) {
+				var remaining = Math.max( 0, Math.round( session.pairing.expires_at - now ) );
+				setText( pairingCountdown, remaining > 0 ?
+					String( i18n.pairingExpires || '%s' ).replace( '%s', Math.floor( remaining / 60 ) + ':' + ( '0' + ( remaining % 60 ) ).slice( -2 ) ) :
+					( i18n.pairingExpired || '' ) );
+			}
 			var duration = root.querySelector( '.wpwa-status-duration' );
 			if ( duration && session.state === 'connected' && session.since ) {
 				setText( duration, formatDuration( Math.max( 0, now - session.since ) ) );
 			}
 		} );
+		// The pairing code ran out: the server ends the session; show it now.
+		if ( session.state === 'waiting_for_scan' && session.pairing && session.pairing.expires_at <= now && pairingExpiryAsked !== session.pairing.code ) {
+			pairingExpiryAsked = session.pairing.code;
+			schedule( 0 );
+		}
 		// The code ran out: ask now rather than at the next poll.
 		if ( session.state === 'waiting_for_scan' && session.qr && session.qr.expires_at <= now && rotationAsked !== session.qr.seq ) {
 			rotationAsked = session.qr.seq;
@@ -331,20 +355,25 @@
 		tick();
 	}
 
-	function request( method, path ) {
+	function request( method, path, body ) {
 		var controller = typeof window.AbortController === 'function' ? new window.AbortController() : null;
 		var abortTimer = controller ? window.setTimeout( function () {
 			controller.abort();
 		}, TIMEOUT ) : null;
 		var url = String( config.restUrl ) + path;
+		var headers = {
+			Accept: 'application/json',
+			'X-WP-Nonce': String( config.nonce || '' )
+		};
+		if ( body ) {
+			headers[ 'Content-Type' ] = 'application/json';
+		}
 		return window.fetch( url, {
 			method: method,
 			credentials: 'same-origin',
 			cache: 'no-store',
-			headers: {
-				Accept: 'application/json',
-				'X-WP-Nonce': String( config.nonce || '' )
-			},
+			headers: headers,
+			body: body ? JSON.stringify( body ) : undefined,
 			signal: controller ? controller.signal : undefined
 		} ).then( function ( response ) {
 			return response.json().catch( function () {
@@ -449,13 +478,13 @@
 		}
 	}
 
-	function act( root, button, path ) {
+	function act( root, button, path, body ) {
 		if ( busy ) {
 			return;
 		}
 		setBusy( root, button, true );
 		showError( '' );
-		request( 'POST', path ).then( function ( res ) {
+		request( 'POST', path, body ).then( function ( res ) {
 			setBusy( root, button, false );
 			if ( res.ok && res.body ) {
 				apply( res.body );
@@ -514,6 +543,21 @@
 		}
 	}
 
+	/** "Get a pairing code": the number goes to the server as typed; the core checks it. */
+	function onSubmit( event ) {
+		var form = event.target;
+		if ( ! form || ! form.matches || ! form.matches( '[data-wpwa-field="pairing-form"]' ) ) {
+			return;
+		}
+		event.preventDefault();
+		var root = form.closest( '[data-wpwa-dashboard]' );
+		var input = field( form, 'pairing-phone' );
+		if ( ! root || ! input ) {
+			return;
+		}
+		act( root, form.querySelector( '[data-wpwa-action="pairing-code"]' ), 'session/pairing-code', { phone: String( input.value || '' ) } );
+	}
+
 	function onVisibility() {
 		if ( document.hidden ) {
 			window.clearTimeout( timer );
@@ -532,6 +576,7 @@
 			if ( nodes[ i ].querySelector( '.wpwa-panel--connection, .wpwa-panel--products' ) ) {
 				dashboards.push( nodes[ i ] );
 				nodes[ i ].addEventListener( 'click', onClick );
+				nodes[ i ].addEventListener( 'submit', onSubmit );
 			}
 		}
 		if ( ! dashboards.length ) {

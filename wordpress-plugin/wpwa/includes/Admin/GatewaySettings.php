@@ -65,12 +65,13 @@ final class GatewaySettings {
 			SettingsPage::SLUG
 		);
 		$fields = array(
-			'gateway_url'         => __( 'Gateway URL', 'wpwa' ),
-			'gateway_api_key'     => __( 'Gateway API key', 'wpwa' ),
-			'max_starts_per_hour' => __( 'Connection attempts per hour', 'wpwa' ),
-			'qr_first_seconds'    => __( 'First QR code lifetime', 'wpwa' ),
-			'qr_next_seconds'     => __( 'Next QR codes lifetime', 'wpwa' ),
-			'offline_expiry_days' => __( 'Offline expiry', 'wpwa' ),
+			'gateway_url'          => __( 'Gateway URL', 'wpwa' ),
+			'gateway_api_key'      => __( 'Gateway API key', 'wpwa' ),
+			'max_starts_per_hour'  => __( 'Connection attempts per hour', 'wpwa' ),
+			'qr_first_seconds'     => __( 'First QR code lifetime', 'wpwa' ),
+			'qr_next_seconds'      => __( 'Next QR codes lifetime', 'wpwa' ),
+			'pairing_code_seconds' => __( 'Pairing code lifetime', 'wpwa' ),
+			'offline_expiry_days'  => __( 'Offline expiry', 'wpwa' ),
 		);
 		foreach ( $fields as $key => $label ) {
 			add_settings_field(
@@ -204,6 +205,17 @@ final class GatewaySettings {
 	 */
 	public static function field_qr_next_seconds(): void {
 		self::number_field( 'qr_next_seconds', __( 'seconds', 'wpwa' ), __( 'How long each following QR code lives. Match your gateway (WhatsApp: about 20).', 'wpwa' ) );
+	}
+
+	/**
+	 * Field: pairing code lifetime.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function field_pairing_code_seconds(): void {
+		self::number_field( 'pairing_code_seconds', __( 'seconds', 'wpwa' ), __( 'How long a vendor may take to type a pairing code on their phone before it expires and they must ask for a new one. Default 180.', 'wpwa' ) );
 	}
 
 	/**

@@ -186,6 +186,11 @@ final class Assets {
 					/* translators: %s: remaining time, e.g. 0:42. */
 					'expiresIn'       => __( 'This code changes in %s. Scan it with WhatsApp on your phone.', 'wpwa' ),
 					'qrRotating'      => __( 'Getting a fresh QR code…', 'wpwa' ),
+					/* translators: %s: remaining time, e.g. 2:42. */
+					'pairingExpires'  => __( 'The code works for %s more. Enter it on your phone now.', 'wpwa' ),
+					'pairingExpired'  => __( 'The code expired.', 'wpwa' ),
+					/* translators: %s: phone number, e.g. +4915123456789. */
+					'pairingFor'      => __( 'Pairing code for %s', 'wpwa' ),
 					'unreachable'     => __( 'We couldn\'t reach the WhatsApp service. Please check your internet connection and try again in a moment.', 'wpwa' ),
 					'disconnected'    => __( 'Your WhatsApp number is disconnected.', 'wpwa' ),
 					'lessThanMinute'  => __( 'less than a minute', 'wpwa' ),

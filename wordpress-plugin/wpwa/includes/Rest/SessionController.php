@@ -28,6 +28,7 @@ defined( 'ABSPATH' ) || exit;
  * - `GET  wpwa/v1/session`            the vendor's session (polls the gateway while a scan is pending)
  * - `POST wpwa/v1/session/connect`    start linking (QR code)
  * - `POST wpwa/v1/session/disconnect` unlink
+ * - `POST wpwa/v1/session/pairing-code` a code to type on the phone instead of scanning
  * - `POST wpwa/v1/webhooks/gateway/{connection}` signed gateway webhooks
  * - `POST wpwa/v1/gateway/test`       "Test connection" (wpwa administrators)
  *
@@ -108,6 +109,27 @@ final class SessionController extends BaseController {
 					'callback'            => array( self::class, 'disconnect' ),
 					'permission_callback' => array( self::class, 'can_write' ),
 					'args'                => $vendor_arg,
+				),
+			),
+			array( self::class, 'session_schema' )
+		);
+
+		self::route(
+			'/session/pairing-code',
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( self::class, 'pairing_code' ),
+					'permission_callback' => array( self::class, 'can_write' ),
+					'args'                => $vendor_arg + array(
+						'phone' => array(
+							'description'       => __( 'The WhatsApp number to link, with its country code.', 'wpwa' ),
+							'type'              => 'string',
+							'required'          => true,
+							'validate_callback' => 'rest_validate_request_arg',
+							'sanitize_callback' => 'sanitize_text_field',
+						),
+					),
 				),
 			),
 			array( self::class, 'session_schema' )
@@ -283,6 +305,29 @@ final class SessionController extends BaseController {
 	 */
 	public static function disconnect( WP_REST_Request $request ) {
 		return self::act( $request, 'disconnect' );
+	}
+
+	/**
+	 * `POST session/pairing-code`.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param WP_REST_Request $request Request.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public static function pairing_code( WP_REST_Request $request ) {
+		$principal = self::principal( $request, true, self::SCOPE_SESSION_WRITE );
+		$vendor_id = self::requested_vendor( $request, $principal );
+		$missing   = self::missing_vendor( $vendor_id );
+		if ( $missing ) {
+			return $missing;
+		}
+		$result = Sessions::pairing_code( $vendor_id, (string) $request->get_param( 'phone' ) );
+		if ( is_wp_error( $result ) ) {
+			return self::error_response( Sessions::public_error( $result, $principal->is_admin ) );
+		}
+		return self::respond( self::payload( $vendor_id, $result ) );
 	}
 
 	/**

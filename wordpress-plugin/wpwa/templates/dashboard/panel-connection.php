@@ -9,6 +9,7 @@
  * @package Wpwa\Plugin
  * @since   0.1.0
  * @since   0.2.0 QR code, countdown, connect/disconnect buttons, reasons.
+ * @since   0.15.0 Linking by pairing code: the number form, the code and its countdown.
  *
  * @var array<string,mixed> $view {
  *     @type string      $title      Panel title.
@@ -52,6 +53,26 @@ $wpwa_reason_text     = (string) ( $view['reason_text'] ?? '' );
 			<p class="wpwa-qr__countdown" data-wpwa-field="countdown"></p>
 		</div>
 		<p class="wpwa-qr__loading wpwa-muted" data-wpwa-field="qr-loading"<?php echo $wpwa_pending ? '' : ' hidden'; ?>><?php esc_html_e( 'Preparing your QR code…', 'wpwa' ); ?></p>
+
+		<div class="wpwa-pairing" data-wpwa-field="pairing"<?php echo $wpwa_pending ? '' : ' hidden'; ?>>
+			<details class="wpwa-pairing__choice" data-wpwa-field="pairing-choice">
+				<summary><?php esc_html_e( 'Can\'t scan? Link with your phone number instead', 'wpwa' ); ?></summary>
+				<form class="wpwa-pairing__form" data-wpwa-field="pairing-form" novalidate>
+					<label for="<?php echo esc_attr( $view['heading_id'] ); ?>-pairing-phone"><?php esc_html_e( 'Your WhatsApp number, with country code', 'wpwa' ); ?></label>
+					<input type="tel" id="<?php echo esc_attr( $view['heading_id'] ); ?>-pairing-phone" name="phone" autocomplete="tel" inputmode="tel" placeholder="+49 151 23456789" data-wpwa-field="pairing-phone" />
+					<button type="submit" class="wpwa-button wpwa-button--secondary" data-wpwa-action="pairing-code"><?php esc_html_e( 'Get a pairing code', 'wpwa' ); ?></button>
+				</form>
+			</details>
+			<div class="wpwa-pairing__result" data-wpwa-field="pairing-result" hidden>
+				<p class="wpwa-pairing__code" data-wpwa-field="pairing-code" aria-label="<?php esc_attr_e( 'Pairing code', 'wpwa' ); ?>"></p>
+				<ol class="wpwa-pairing__steps">
+					<li><?php esc_html_e( 'Open WhatsApp on the phone with this number.', 'wpwa' ); ?></li>
+					<li><?php esc_html_e( 'Go to Settings → Linked devices → Link a device.', 'wpwa' ); ?></li>
+					<li><?php esc_html_e( 'Tap "Link with phone number instead" and enter the code above.', 'wpwa' ); ?></li>
+				</ol>
+				<p class="wpwa-pairing__countdown" data-wpwa-field="pairing-countdown" aria-live="polite"></p>
+			</div>
+		</div>
 
 		<dl class="wpwa-facts wpwa-status-details"<?php echo ( null === $wpwa_phone && null === $wpwa_since ) ? ' hidden' : ''; ?>>
 			<div class="wpwa-facts__row" data-wpwa-field="phone"<?php echo null === $wpwa_phone ? ' hidden' : ''; ?>>
