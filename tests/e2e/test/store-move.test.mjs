@@ -10,7 +10,10 @@
 //    the WordPress database (the same database WordPress uses, its prefix);
 //  - the vendor dashboard reads the same before and after (conversations,
 //    session state, catalog counts), and a new message lands in the database;
-//  - Site Health shows the WordPress database and a good wpwa_store test.
+//  - Site Health shows the WordPress database and a good wpwa_store test;
+//  - tables a killed move left in the database: a new move refuses to copy
+//    over them, the administrator removes them (only after ticking that their
+//    data may go) and moves again.
 // Afterwards the site is put back on its SQLite file (test helper route), for
 // the files that run after this one. When WPWA_STORE fixes the engine (a pass
 // of the suite on the WordPress database), there is nothing to move: skipped.
@@ -341,4 +344,52 @@ test('Site Health shows the store in the WordPress database, and a moved store i
   assert.equal(noNonce.status, 403, 'admin-post without a nonce');
   const still = await store();
   assert.equal(still.engine, 'wordpress');
+});
+
+test('tables a killed move left behind: the move refuses to copy over them; the administrator removes them, after ticking that their data may go, and moves again', async (t) => {
+  if (skip) return t.skip(skip);
+  // Back on the SQLite file with wpwa's tables left in the database, as a move
+  // killed after its copy would leave them.
+  const back = await helper('/store-reset', { keep_tables: true });
+  assert.equal(back.engine, 'sqlite');
+  assert.equal(back.dropped, 0);
+
+  const { page, context, problems } = await openPage();
+  try {
+    await logIn(context, admin.login, admin.password);
+    await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-settings&wpwa_store_move=confirm`);
+    const box = page.locator('#wpwa-storage');
+    const hideBar = () => page.addStyleTag({ content: '#wpadminbar { display: none !important; }' });
+    await Promise.all([page.waitForNavigation({ timeout: 180000 }), box.locator('#wpwa-store-move').click()]);
+    assert.equal(await box.locator('.wpwa-storage__outcome').getAttribute('data-error'), 'target_not_empty');
+    assert.equal(await box.locator('tr[data-wpwa-store="engine"]').getAttribute('data-value'), 'sqlite', 'the site stays on its SQLite file');
+    const form = box.locator('#wpwa-store-leftovers');
+    await form.waitFor({ state: 'visible' });
+    await hideBar();
+    await shoot(box, 'store-move-leftovers');
+
+    // Without the box ticked (the browser asks for it; a post without it too), nothing goes.
+    await form.locator('input[name="wpwa_leftovers_understood"]').evaluate((el) => el.removeAttribute('required'));
+    await Promise.all([page.waitForNavigation(), form.locator('#wpwa-store-remove-leftovers').click()]);
+    await page.locator('.notice-error').filter({ hasText: 'Nothing was removed' }).waitFor({ state: 'visible' });
+    await form.waitFor({ state: 'visible' });
+
+    await form.locator('input[name="wpwa_leftovers_understood"]').check();
+    await Promise.all([page.waitForNavigation(), form.locator('#wpwa-store-remove-leftovers').click()]);
+    const removed = page.locator('.notice-success').filter({ hasText: 'You can move the store now' });
+    await removed.waitFor({ state: 'visible' });
+    const count = Number(/Removed (\d+) wpwa tables/.exec(await removed.innerText())?.[1]);
+    assert.ok(count >= Object.keys(back.stats.tables).length, `every wpwa table removed: ${count}`);
+    assert.equal(await box.locator('#wpwa-store-leftovers').count(), 0, 'the form is gone with the tables');
+    assert.equal(await box.locator('.wpwa-storage__outcome').count(), 0, 'the refused move is forgotten');
+
+    await Promise.all([page.waitForNavigation(), box.locator('#wpwa-store-move-start').click()]);
+    await Promise.all([page.waitForNavigation({ timeout: 180000 }), box.locator('#wpwa-store-move').click()]);
+    await page.locator('.notice-success').filter({ hasText: 'now in the WordPress database' }).waitFor({ state: 'visible' });
+    assert.equal(await box.locator('tr[data-wpwa-store="engine"]').getAttribute('data-value'), 'wordpress');
+    assertClean(problems, 'settings page (leftover tables)');
+  } finally {
+    await context.close();
+  }
+  console.log('store move over leftover tables: refused, tables removed after confirmation, moved again');
 });

@@ -4,7 +4,8 @@
  * Description: Token-guarded routes for tests/e2e/test/store-move.test.mjs:
  *              where the store is (`/store`), and putting the site back on
  *              its SQLite file after a move (`/store-reset`: the wpwa tables
- *              of the WordPress database dropped, the move's record and
+ *              of the WordPress database dropped, unless `keep_tables` asks
+ *              to leave them as a killed move would, the move's record and
  *              result removed), so the files that run afterwards find the
  *              site as they expect it. Installed only on the throwaway test site.
  */
@@ -60,11 +61,13 @@ add_action(
 			array(
 				'methods'             => 'POST',
 				'permission_callback' => $guard,
-				'callback'            => static function () use ( $state ) {
+				'callback'            => static function ( WP_REST_Request $request ) use ( $state ) {
 					if ( \Wpwa\Plugin\StoreConfig::engine_is_fixed() ) {
 						return new WP_Error( 'wpwa_test_engine_fixed', 'WPWA_STORE fixes the engine', array( 'status' => 409 ) );
 					}
-					$dropped = \Wpwa\store_drop_database_tables( \Wpwa\Plugin\StoreConfig::database_options() );
+					$dropped = empty( $request->get_param( 'keep_tables' ) )
+						? \Wpwa\store_drop_database_tables( \Wpwa\Plugin\StoreConfig::database_options() )
+						: 0;
 					\Wpwa\Plugin\StoreConfig::record_engine( \Wpwa\Plugin\StoreConfig::SQLITE );
 					delete_site_option( \Wpwa\Plugin\StoreMove::RESULT_OPTION );
 					delete_site_option( \Wpwa\Plugin\StoreMove::FLAG_OPTION );

@@ -292,6 +292,53 @@ final class StoreMove {
 	}
 
 	/**
+	 * Removes wpwa's tables from the WordPress database while the site runs on
+	 * its SQLite file: what an earlier move killed half-way, or a time the site
+	 * ran with WPWA_STORE 'wordpress', left behind (a move refuses to copy over
+	 * them: `target_not_empty`). Never while the site uses those tables, while
+	 * the engine is fixed or during a move. Forgets the last move's result, so
+	 * the next move starts afresh. Does not check the caller's capabilities:
+	 * the admin action does, scripts are trusted.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return array{ok:bool,removed:int,message:string}
+	 */
+	public static function remove_leftover_tables(): array {
+		$refusal = self::refusal();
+		if ( null !== $refusal ) {
+			// On the WordPress database the tables are the store itself.
+			$message = 'already_moved' === $refusal
+				? __( 'The site keeps its store in those tables, so they cannot be removed.', 'wpwa' )
+				: self::error_message( $refusal );
+			return array(
+				'ok'      => false,
+				'removed' => 0,
+				'message' => $message,
+			);
+		}
+		$removed = Core::store_drop_database_tables( StoreConfig::database_options() );
+		if ( is_wp_error( $removed ) ) {
+			return array(
+				'ok'      => false,
+				'removed' => 0,
+				'message' => $removed->get_error_message(),
+			);
+		}
+		delete_site_option( self::RESULT_OPTION );
+		Core::event( 0, 'warning', 'store', 'store_leftovers_removed', array( 'tables' => (int) $removed ), array( 'user_id' => get_current_user_id() ) );
+		return array(
+			'ok'      => true,
+			'removed' => (int) $removed,
+			'message' => sprintf(
+				/* translators: %d: number of tables. */
+				_n( 'Removed %d wpwa table from the WordPress database. You can move the store now.', 'Removed %d wpwa tables from the WordPress database. You can move the store now.', (int) $removed, 'wpwa' ),
+				(int) $removed
+			),
+		);
+	}
+
+	/**
 	 * Why a move did not happen, in words, from its code.
 	 *
 	 * @since 0.14.0
@@ -312,7 +359,7 @@ final class StoreMove {
 				return __( 'A move is already under way. Wait a minute and reload this page.', 'wpwa' );
 			case 'target_not_empty':
 				/* translators: %s: constant name and value. */
-				return sprintf( __( 'wpwa\'s tables in the WordPress database already hold data (from an earlier move, or from a time the site ran with %s). Nothing was copied and the site stays on the SQLite file. Remove those tables only if their data is not needed, then move again.', 'wpwa' ), "WPWA_STORE 'wordpress'" );
+				return sprintf( __( 'wpwa\'s tables in the WordPress database already hold data (from an earlier move, or from a time the site ran with %s). Nothing was copied and the site stays on the SQLite file. Remove those tables (below) only if their data is not needed, then move again.', 'wpwa' ), "WPWA_STORE 'wordpress'" );
 			case 'mismatch':
 				return __( 'The copy did not match the SQLite file (see the tables below), so it was removed again. The site stays on the SQLite file and nothing was lost.', 'wpwa' );
 			default:

@@ -373,6 +373,9 @@ final class Texts {
 			case 'store_moved':
 				/* translators: 1: number of tables, 2: number of rows. */
 				return sprintf( __( 'Store moved to the WordPress database: %1$s tables, %2$s rows, every count and content hash equal.', 'wpwa' ), number_format_i18n( $int( 'tables' ) ), number_format_i18n( $int( 'rows' ) ) );
+			case 'store_leftovers_removed':
+				/* translators: %s: number of tables. */
+				return sprintf( __( 'Removed %s leftover wpwa tables from the WordPress database (the site runs on its SQLite file).', 'wpwa' ), number_format_i18n( $int( 'tables' ) ) );
 			case 'store_move_failed':
 				return __( 'Moving the store to the WordPress database failed; the site stays on the SQLite file.', 'wpwa' ) . ' ' . StoreMove::error_message( $text( 'error' ) );
 			case 'settings_changed':

@@ -31,6 +31,23 @@ if ( ! function_exists( 'wpwa_move_store_to_wordpress_database' ) ) {
 	}
 }
 
+if ( ! function_exists( 'wpwa_remove_leftover_store_tables' ) ) {
+	/**
+	 * Removes wpwa's tables from the WordPress database while the site runs on
+	 * its SQLite file (what a killed move, or a time on WPWA_STORE 'wordpress',
+	 * left behind, and a new move refuses to copy over). The same as the
+	 * *Remove the tables* button of WhatsApp → Settings → Storage, without its
+	 * capability check. Refused while the site uses those tables.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return array{ok:bool,removed:int,message:string}
+	 */
+	function wpwa_remove_leftover_store_tables(): array {
+		return \Wpwa\Plugin\StoreMove::remove_leftover_tables();
+	}
+}
+
 if ( defined( 'WP_CLI' ) && WP_CLI && class_exists( 'WP_CLI' ) ) {
 	/**
 	 * `wp wpwa store move`: wpwa_move_store_to_wordpress_database(), with each
@@ -54,6 +71,25 @@ if ( defined( 'WP_CLI' ) && WP_CLI && class_exists( 'WP_CLI' ) ) {
 				return;
 			}
 			WP_CLI::error( (string) $result['message'] );
+		}
+	);
+
+	/**
+	 * `wp wpwa store remove-leftovers --yes`: wpwa_remove_leftover_store_tables();
+	 * asks first unless `--yes` is given.
+	 *
+	 * @since 0.15.0
+	 */
+	WP_CLI::add_command(
+		'wpwa store remove-leftovers',
+		static function ( array $args, array $assoc_args ): void {
+			WP_CLI::confirm( 'Remove wpwa\'s tables from the WordPress database? Their data is lost; the SQLite file is not touched.', $assoc_args );
+			$result = wpwa_remove_leftover_store_tables();
+			if ( $result['ok'] ) {
+				WP_CLI::success( $result['message'] );
+				return;
+			}
+			WP_CLI::error( $result['message'] );
 		}
 	);
 }

@@ -34,6 +34,13 @@ final class StorageSettings {
 	public const MOVE_ACTION = 'wpwa_store_move';
 
 	/**
+	 * The admin-post action (and nonce action) that removes leftover tables.
+	 *
+	 * @since 0.15.0
+	 */
+	public const LEFTOVERS_ACTION = 'wpwa_store_remove_leftovers';
+
+	/**
 	 * The query argument of the confirm step.
 	 *
 	 * @since 0.14.0
@@ -50,6 +57,7 @@ final class StorageSettings {
 	public static function init(): void {
 		add_action( 'wpwa_settings_page_after_form', array( self::class, 'render' ), 20 );
 		add_action( 'admin_post_' . self::MOVE_ACTION, array( self::class, 'handle_move' ) );
+		add_action( 'admin_post_' . self::LEFTOVERS_ACTION, array( self::class, 'handle_remove_leftovers' ) );
 	}
 
 	/**
@@ -77,6 +85,29 @@ final class StorageSettings {
 		check_admin_referer( self::MOVE_ACTION );
 		$result = StoreMove::move();
 		GatewaySettings::remember( $result['ok'] ? 'success' : 'error', (string) $result['message'] );
+		wp_safe_redirect( self::url() );
+		exit;
+	}
+
+	/**
+	 * Removes the tables a move found in its way (admin-post), once the
+	 * administrator ticked that their data may go.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function handle_remove_leftovers(): void {
+		if ( ! current_user_can( StoreMove::capability() ) ) {
+			wp_die( esc_html__( 'Sorry, only administrators can remove the WhatsApp store\'s tables.', 'wpwa' ), 403 );
+		}
+		check_admin_referer( self::LEFTOVERS_ACTION );
+		if ( empty( $_POST['wpwa_leftovers_understood'] ) ) {
+			GatewaySettings::remember( 'error', __( 'Nothing was removed: tick the box to confirm that the data in those tables is not needed.', 'wpwa' ) );
+		} else {
+			$result = StoreMove::remove_leftover_tables();
+			GatewaySettings::remember( $result['ok'] ? 'success' : 'error', $result['message'] );
+		}
 		wp_safe_redirect( self::url() );
 		exit;
 	}
@@ -195,6 +226,28 @@ final class StorageSettings {
 	}
 
 	/**
+	 * The form that removes the tables a move found in its way: a box to tick
+	 * (their data is lost), then the button.
+	 *
+	 * @return void
+	 */
+	private static function render_leftovers_form(): void {
+		?>
+		<form method="post" action="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" class="wpwa-storage__leftovers" id="wpwa-store-leftovers">
+			<input type="hidden" name="action" value="<?php echo esc_attr( self::LEFTOVERS_ACTION ); ?>" />
+			<?php wp_nonce_field( self::LEFTOVERS_ACTION ); ?>
+			<p>
+				<label>
+					<input type="checkbox" name="wpwa_leftovers_understood" value="1" required />
+					<?php esc_html_e( 'The data in wpwa\'s tables in the WordPress database is not needed: remove those tables. The SQLite file the site runs on is not touched.', 'wpwa' ); ?>
+				</label>
+			</p>
+			<p><?php submit_button( __( 'Remove the tables', 'wpwa' ), 'delete', 'wpwa-store-remove-leftovers', false ); ?></p>
+		</form>
+		<?php
+	}
+
+	/**
 	 * The last move's outcome and its table.
 	 *
 	 * @return void
@@ -222,6 +275,9 @@ final class StorageSettings {
 		);
 		if ( ! empty( $result['detail'] ) && current_user_can( StoreMove::capability() ) ) {
 			printf( '<p class="description">%1$s <code>%2$s</code></p>', esc_html__( 'The database said:', 'wpwa' ), esc_html( (string) $result['detail'] ) );
+		}
+		if ( 'target_not_empty' === ( $result['error'] ?? '' ) && null === StoreMove::refusal() && current_user_can( StoreMove::capability() ) ) {
+			self::render_leftovers_form();
 		}
 		if ( ! $tables ) {
 			return;
