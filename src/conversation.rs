@@ -494,10 +494,22 @@ pub struct ConversationSummary {
     pub customer_text: Option<String>,
     /// When the customer last wrote (Unix seconds).
     pub customer_at: Option<i64>,
+    /// The vendor's answer from their WhatsApp Business app (an echo) when it is the
+    /// latest word after the customer's last message.
+    pub app_reply: Option<AppReply>,
     /// The vendor's items of the customer's last message when it was an order.
     pub items: Vec<OrderItem>,
     /// The last message sent to the customer, when it failed to arrive.
     pub failure: Option<DeliveryFailure>,
+}
+
+/// What the vendor sent from their WhatsApp Business app (coexistence), as an echo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppReply {
+    /// Its text, or `[kind]` for a message without text.
+    pub text: String,
+    /// When it was sent (Unix seconds).
+    pub at: i64,
 }
 
 /// One line of the vendor's part of a customer's order.
@@ -550,6 +562,15 @@ fn completed(
                 quantity: line.quantity,
                 item_price: line.item_price,
                 currency: line.currency,
+            });
+        }
+    }
+    if let Some(echo) = conversations.last_echo(summary.id)? {
+        if summary.customer_at.is_none_or(|at| echo.sent_at >= at) {
+            let kind = echo.kind;
+            summary.app_reply = Some(AppReply {
+                text: echo.text.unwrap_or_else(|| format!("[{kind}]")),
+                at: echo.sent_at,
             });
         }
     }
@@ -1209,5 +1230,113 @@ mod tests {
         );
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An `smb_message_echoes` webhook: what the business sent from its WhatsApp
+    /// Business app on the API's number (coexistence).
+    fn echo(id: &str, body: &str, at: i64) -> Vec<u8> {
+        json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "smb_message_echoes", "value": {
+            "messaging_product": "whatsapp", "metadata": {"phone_number_id": "42"},
+            "message_echoes": [{"from": "15550009999", "to": "15550001", "id": id, "timestamp": at.to_string(), "type": "text", "text": {"body": body}}]}}]}]})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn an_answer_from_the_vendors_whatsapp_app_counts_as_theirs_without_opening_the_window() {
+        let store = store_with_catalog();
+        let config = RoutingConfig::default();
+        ingest(
+            &store,
+            &webhook(
+                json!([text("wamid.C1", "#ACME is it in stock?")]),
+                json!([]),
+            ),
+            &vendors(),
+            &config,
+            1010,
+        )
+        .unwrap();
+        let conversation = || {
+            store
+                .messages()
+                .open_conversation(11, "15550001")
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(conversation().last_inbound_at, Some(1000));
+        assert!(
+            !store
+                .messages()
+                .answered_since(11, "15550001", 900)
+                .unwrap()
+        );
+
+        let report = ingest(
+            &store,
+            &echo("wamid.E1", "Yes, two left", 1100),
+            &vendors(),
+            &config,
+            1110,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                report.stored.len(),
+                report.stored[0].vendor_id,
+                report.stored[0].rule.as_str()
+            ),
+            (1, 11, "echo")
+        );
+        // Redelivered: stored once.
+        let again = ingest(
+            &store,
+            &echo("wamid.E1", "Yes, two left", 1100),
+            &vendors(),
+            &config,
+            1120,
+        )
+        .unwrap();
+        assert_eq!((again.stored.len(), again.duplicates), (0, 1));
+
+        // The API's window still runs from the customer's message, not the app's answer.
+        assert_eq!(conversation().last_inbound_at, Some(1000));
+        // The vendor answered: no automatic reply now, and the answer counts in the metrics.
+        assert!(
+            store
+                .messages()
+                .answered_since(11, "15550001", 900)
+                .unwrap()
+        );
+        let metrics = crate::response::metrics(&store, 11, 0, 1200).unwrap();
+        assert_eq!(
+            (
+                metrics.turns,
+                metrics.answered,
+                metrics.average_response_seconds
+            ),
+            (1, 1, Some(100))
+        );
+        // The panel shows it as sent from the app.
+        let listed = conversations(&store, 11, 10).unwrap();
+        assert_eq!(
+            listed[0].app_reply,
+            Some(AppReply {
+                text: "Yes, two left".into(),
+                at: 1100
+            })
+        );
+        // Another vendor's books are untouched.
+        assert!(
+            !store
+                .messages()
+                .answered_since(12, "15550001", 900)
+                .unwrap()
+        );
+
+        // Once the customer writes again, the app's answer is no longer the latest word.
+        ingest(&store, &webhook(json!([{"from": "15550001", "id": "wamid.C2", "timestamp": "1300", "type": "text", "text": {"body": "Great, thanks"}}]), json!([])), &vendors(), &config, 1310).unwrap();
+        assert_eq!(conversations(&store, 11, 10).unwrap()[0].app_reply, None);
+        assert_eq!(conversation().last_inbound_at, Some(1300));
     }
 }

@@ -530,6 +530,45 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_from_the_business_app_arrives_as_an_echo_and_opens_no_window() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    let answer = sandbox
+        .inject(json!({"echo": true, "to": "15550003", "text": "Sent from the app"}))
+        .await;
+    let id = answer["messages"][0]["id"].as_str().unwrap().to_owned();
+    let hits = hook.wait_for(1).await;
+    let raw: Value = serde_json::from_slice(&hits[0].body).unwrap();
+    assert_eq!(raw["entry"][0]["changes"][0]["field"], "smb_message_echoes");
+    let echoed = &raw["entry"][0]["changes"][0]["value"]["message_echoes"][0];
+    assert_eq!(
+        (echoed["to"].as_str(), echoed["id"].as_str()),
+        (Some("15550003"), Some(id.as_str()))
+    );
+    assert!(
+        echoed["from"]
+            .as_str()
+            .is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    );
+    let parsed = hits[0].parse().messages;
+    assert_eq!(
+        (
+            parsed[0].direction,
+            parsed[0].customer.as_str(),
+            parsed[0].text.as_deref()
+        ),
+        (Direction::Echo, "15550003", Some("Sent from the app"))
+    );
+
+    // The app's message opens no window: free text from the API to that customer fails.
+    let late = sandbox
+        .accepted(text_to("15550003", "and from the API"))
+        .await;
+    let statuses = hook.statuses_of(&late, "failed").await;
+    assert_eq!(statuses[0].errors[0].code, 131047);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injected_messages_arrive_signed_and_parse() {
     let hook = receiver().await;
     let sandbox = Sandbox::start(fast(hook.url())).await;

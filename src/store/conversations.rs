@@ -14,14 +14,15 @@ text_column!(Direction {
     Direction::Echo => "echo",
 });
 
-/// The customer's last message in a conversation.
+/// A conversation's last message of one direction: the customer's, or the vendor's
+/// from their WhatsApp Business app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastInbound {
+pub struct LastMessage {
     /// Its text.
     pub text: Option<String>,
     /// Its WhatsApp type.
     pub kind: String,
-    /// When the customer sent it (Unix seconds).
+    /// When it was sent (Unix seconds).
     pub sent_at: i64,
     /// How it was routed (JSON).
     pub route: String,
@@ -89,6 +90,7 @@ fn summary_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
         unread: r.get(6)?,
         customer_text: None,
         customer_at: None,
+        app_reply: None,
         items: Vec::new(),
         failure: None,
     })
@@ -299,14 +301,32 @@ impl ConversationRepo<'_> {
     }
 
     /// The customer's last message in the conversation.
-    pub fn last_inbound(&self, conversation_id: i64) -> Result<Option<LastInbound>, StoreError> {
+    pub fn last_inbound(&self, conversation_id: i64) -> Result<Option<LastMessage>, StoreError> {
         self
             .conn
             .prepare_cached(
                 "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1",
             )?
             .query_row([conversation_id], |r| {
-                Ok(LastInbound {
+                Ok(LastMessage {
+                    text: r.get(0)?,
+                    kind: r.get(1)?,
+                    sent_at: r.get(2)?,
+                    route: r.get(3)?,
+                })
+            })
+            .optional()
+    }
+
+    /// The last message the vendor sent from their WhatsApp Business app in the
+    /// conversation (an echo): its text (or kind) and when.
+    pub fn last_echo(&self, conversation_id: i64) -> Result<Option<LastMessage>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'echo' ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([conversation_id], |r| {
+                Ok(LastMessage {
                     text: r.get(0)?,
                     kind: r.get(1)?,
                     sent_at: r.get(2)?,

@@ -190,7 +190,8 @@ impl MessageRepo<'_> {
     }
 
     /// Whether the vendor answered `customer` at or after `since`, through the
-    /// marketplace number or from their own phone.
+    /// marketplace number, from their own phone (a linked session), or from their
+    /// WhatsApp Business app on the API's number (an echo, `smb_message_echoes`).
     pub fn answered_since(
         &self,
         vendor_id: u64,
@@ -201,7 +202,9 @@ impl MessageRepo<'_> {
             .conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM message m JOIN conversation c ON c.id = m.conversation_id
-                                 WHERE c.customer = ?1 AND c.vendor_id = ?3 AND m.direction = 'outbound' AND m.received_at >= ?2)
+                                 WHERE c.customer = ?1 AND c.vendor_id = ?3
+                                   AND ((m.direction = 'outbound' AND m.received_at >= ?2)
+                                        OR (m.direction = 'echo' AND m.sent_at >= ?2)))
                      OR EXISTS (SELECT 1 FROM vendor_reply WHERE vendor_id = ?3 AND customer = ?1 AND sent_at >= ?2)",
             )?
             .query_row(params![customer, since, vendor(vendor_id)], |r| r.get(0))

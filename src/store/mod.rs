@@ -39,7 +39,7 @@ use rusqlite::OpenFlags;
 pub use carts::CartRepo;
 pub use catalog::CatalogRepo;
 pub use consents::ConsentRepo;
-pub use conversations::{ConversationRepo, LastInbound, LastOutbound, SentMessage};
+pub use conversations::{ConversationRepo, LastMessage, LastOutbound, SentMessage};
 pub use log::LogRepo;
 pub use messages::{MessageRepo, OpenConversation, SentRecord};
 pub use migrations::SCHEMA_VERSION;

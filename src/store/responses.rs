@@ -60,8 +60,9 @@ impl ResponseRepo<'_> {
     }
 
     /// Every customer message to the vendor at or after `since` and every human answer
-    /// (automatic replies are not answers) at or after `answers_since`, per customer in
-    /// time order, a message before an answer at the same second.
+    /// (automatic replies are not answers; what the vendor sent from their WhatsApp
+    /// Business app, an echo, is) at or after `answers_since`, per customer in time
+    /// order, a message before an answer at the same second.
     pub fn timeline(
         &self,
         vendor_id: u64,
@@ -74,6 +75,9 @@ impl ResponseRepo<'_> {
              UNION ALL
              SELECT c.customer, m.received_at, 0 FROM message m JOIN conversation c ON c.id = m.conversation_id
               WHERE m.vendor_id = ?1 AND m.direction = 'outbound' AND COALESCE(m.rule, '') <> 'auto_reply' AND m.received_at >= ?3
+             UNION ALL
+             SELECT c.customer, m.sent_at, 0 FROM message m JOIN conversation c ON c.id = m.conversation_id
+              WHERE m.vendor_id = ?1 AND m.direction = 'echo' AND m.sent_at >= ?3
              UNION ALL
              SELECT customer, sent_at, 0 FROM vendor_reply WHERE vendor_id = ?1 AND sent_at >= ?3
              ORDER BY 1, 2, 3",

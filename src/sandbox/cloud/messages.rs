@@ -26,6 +26,10 @@
 //!   well as the per-injection `duplicate` / `reorder` options. With no URL set,
 //!   statuses still advance (see `/sandbox/messages/sent`) and injection is refused
 //!   with 409.
+//! - An injection with `"echo": true` is what the business sent from its WhatsApp
+//!   Business app on this number (coexistence): an `smb_message_echoes` webhook with
+//!   `message_echoes[]` (`from` the business number, `to` the customer given as
+//!   `to`), which neither opens nor extends the customer's window.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -162,7 +166,8 @@ impl Messages {
         let _ = queue.send(event);
     }
 
-    /// `POST /sandbox/messages/inject`: a customer writes to the business number.
+    /// `POST /sandbox/messages/inject`: a customer writes to the business number, or
+    /// (`echo`) the business answers from its WhatsApp Business app.
     pub(crate) fn inject(
         self: &Arc<Self>,
         shared: &Arc<Shared>,
@@ -197,6 +202,9 @@ impl Messages {
             Some(_) => Err(unprocessable(&format!("{key} must be true or false"))),
         };
         let (duplicate, reorder) = (flag("duplicate")?, flag("reorder")?);
+        // An echo is what the business sent from its WhatsApp Business app on this
+        // number (coexistence): `smb_message_echoes`, to the customer named `to`.
+        let echo = flag("echo")?;
         let count = match body.get("count") {
             None | Some(Value::Null) => 1,
             Some(n) => n
@@ -223,15 +231,28 @@ impl Messages {
                 ));
             }
         };
+        let customer_key = if echo { "to" } else { "from" };
         let from = body
-            .get("from")
-            .or_else(|| template.get("from"))
+            .get(customer_key)
+            .or_else(|| template.get(customer_key))
             .and_then(Value::as_str)
             .and_then(validate::wa_id)
             .ok_or_else(|| {
-                unprocessable("from must be the customer's phone number, with 6 to 15 digits")
+                unprocessable(&format!(
+                    "{customer_key} must be the customer's phone number, with 6 to 15 digits"
+                ))
             })?;
-        template.insert("from".into(), json!(from));
+        if echo {
+            let business: String = config
+                .display_phone_number
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            template.insert("from".into(), json!(business));
+            template.insert("to".into(), json!(from));
+        } else {
+            template.insert("from".into(), json!(from));
+        }
         if let Some(timestamp) = body.get("timestamp").filter(|t| !t.is_null()) {
             template.insert("timestamp".into(), timestamp.clone());
         }
@@ -277,17 +298,27 @@ impl Messages {
                 .get("timestamp")
                 .and_then(|t| t.as_i64().or_else(|| t.as_str()?.trim().parse().ok()))
                 .ok_or_else(|| unprocessable("timestamp must be Unix seconds"))?;
-            let newest = inner.customers.entry(from.clone()).or_insert(timestamp);
-            *newest = (*newest).max(timestamp);
             let id = message["id"].as_str().unwrap_or_default().to_owned();
             injected.push(json!({"id": id, "timestamp": message["timestamp"]}));
-            let value = json!({
-                "messaging_product": "whatsapp",
-                "metadata": metadata(config, &config.phone_number_id),
-                "contacts": [{"profile": {"name": name}, "wa_id": from}],
-                "messages": [message],
-            });
-            let event = event(config, epoch, id, "message", &value, duplicate, reorder);
+            let event = if echo {
+                // The app's messages do not open or extend the API's service window.
+                let value = json!({
+                    "messaging_product": "whatsapp",
+                    "metadata": metadata(config, &config.phone_number_id),
+                    "message_echoes": [message],
+                });
+                event(config, epoch, id, "echo", &value, duplicate, reorder)
+            } else {
+                let newest = inner.customers.entry(from.clone()).or_insert(timestamp);
+                *newest = (*newest).max(timestamp);
+                let value = json!({
+                    "messaging_product": "whatsapp",
+                    "metadata": metadata(config, &config.phone_number_id),
+                    "contacts": [{"profile": {"name": name}, "wa_id": from}],
+                    "messages": [message],
+                });
+                event(config, epoch, id, "message", &value, duplicate, reorder)
+            };
             self.enqueue(shared, &mut inner, event);
         }
         Ok(json!({"messages": injected, "url": config.cloud_webhook_url}))
@@ -593,7 +624,7 @@ fn event(
 ) -> Event {
     let envelope = json!({
         "object": "whatsapp_business_account",
-        "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": "messages"}]}],
+        "entry": [{"id": WABA_ID, "changes": [{"value": value, "field": if kind == "echo" { "smb_message_echoes" } else { "messages" }}]}],
     });
     let destination = Destination {
         url: config.cloud_webhook_url.clone(),

@@ -204,3 +204,35 @@ test('a customer message through the sandbox reaches vendor A\'s panel, not vend
     await context.close();
   }
 });
+
+test('an answer the vendor sends from their WhatsApp Business app (an echo) shows in their panel as such, once, and not in the other vendor\'s', async () => {
+  await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: HOOK });
+  const from = customerNumber(6);
+  await sandbox('POST', '/sandbox/messages/inject', { text: `#${vendorA.code} do you ship to Lyon? ${RUN}`, from, name: `Elif ${RUN}` });
+  await waitFor(async () => (await panelHtml(vendorA)).includes(`ship to Lyon? ${RUN}`), 'the question in vendor A\'s panel');
+  // Delivered twice, as Meta may: one answer.
+  const echoed = await sandbox('POST', '/sandbox/messages/inject', { echo: true, to: from, text: `Yes, in 3 days ${RUN}`, duplicate: true });
+  assert.equal(echoed.messages.length, 1);
+  await waitFor(async () => (await panelHtml(vendorA)).includes(`Yes, in 3 days ${RUN}`), 'the app\'s answer in vendor A\'s panel');
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    await logIn(context, vendorA.login, vendorA.password);
+    assert.equal((await page.goto(pageUrl('dashboard'))).status(), 200);
+    const convo = page.locator('.wpwa-panel--messages .wpwa-conversation', { hasText: `Elif ${RUN}` });
+    await convo.waitFor();
+    const reply = convo.locator('.wpwa-conversation__app-reply');
+    assert.equal(await reply.count(), 1, 'one answer shown, though delivered twice');
+    assert.match(await reply.innerText(), new RegExp(`^You answered from your WhatsApp app:\\s+Yes, in 3 days ${RUN}`));
+    assert.ok((await convo.locator('.wpwa-conversation__text').innerText()).includes(`ship to Lyon? ${RUN}`), 'the customer\'s question stays shown');
+    await convo.scrollIntoViewIfNeeded();
+    const file = path.join(artifactsDir, 'messages-app-echo.png');
+    await page.screenshot({ path: file, fullPage: true });
+    assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
+    console.log(`screenshot: ${file}`);
+  } finally {
+    await context.close();
+  }
+  assert.ok(!(await panelHtml(vendorB)).includes(`Yes, in 3 days ${RUN}`), 'vendor B does not see vendor A\'s answer');
+});

@@ -61,6 +61,7 @@ final class Panel {
 			$digits  = preg_replace( '/\D/', '', (string) ( $row['customer'] ?? '' ) );
 			$product = (string) ( $row['product'] ?? '' );
 			$failure = is_array( $row['failure'] ?? null ) ? $row['failure'] : null;
+			$echo    = is_array( $row['app_reply'] ?? null ) ? $row['app_reply'] : null;
 
 			$data['conversations'][] = array(
 				'id'              => (int) ( $row['id'] ?? 0 ),
@@ -74,6 +75,10 @@ final class Panel {
 				'failure'         => null === $failure ? null : array(
 					'reason' => self::failure_text( (string) ( $failure['reason'] ?? 'unknown' ) ),
 					'at'     => (int) ( $failure['at'] ?? 0 ),
+				),
+				'app_reply'       => null === $echo ? null : array(
+					'text' => self::message_text( (string) ( $echo['text'] ?? '' ) ),
+					'at'   => (int) ( $echo['at'] ?? 0 ),
 				),
 				'unread'          => (int) ( $row['unread'] ?? 0 ),
 				'reply_url'       => '' !== $digits ? 'https://wa.me/' . $digits : '',

@@ -19,7 +19,10 @@
  *                                 since 0.7.0 items (the vendor's part of an order:
  *                                 name, quantity, price, line) and failure (null, or
  *                                 reason in words and at, unix: the last message sent
- *                                 to the customer did not arrive).
+ *                                 to the customer did not arrive); since 0.15.0
+ *                                 app_reply (null, or text and at, unix: the vendor's
+ *                                 answer from their WhatsApp Business app, when it is
+ *                                 the latest word).
  *     @type string $error         Error message when the conversations could not be read.
  *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
  *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
@@ -107,6 +110,15 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 									<li class="wpwa-conversation__item"><?php echo esc_html( $wpwa_item['line'] ); ?></li>
 								<?php endforeach; ?>
 							</ul>
+						<?php endif; ?>
+						<?php if ( ! empty( $wpwa_c['app_reply'] ) ) : ?>
+							<p class="wpwa-conversation__app-reply">
+								<span class="wpwa-conversation__app-reply-label"><?php esc_html_e( 'You answered from your WhatsApp app:', 'wpwa' ); ?></span>
+								<?php echo esc_html( $wpwa_c['app_reply']['text'] ); ?>
+								<?php if ( $wpwa_c['app_reply']['at'] > 0 ) : ?>
+									<time datetime="<?php echo esc_attr( gmdate( 'c', $wpwa_c['app_reply']['at'] ) ); ?>"><?php echo esc_html( wp_date( $wpwa_datetime_format, $wpwa_c['app_reply']['at'] ) ); ?></time>
+								<?php endif; ?>
+							</p>
 						<?php endif; ?>
 						<?php if ( ! empty( $wpwa_c['failure'] ) ) : ?>
 							<p class="wpwa-notice wpwa-notice--error wpwa-conversation__failure" role="status">
