@@ -93,7 +93,7 @@ final class ExtensionTest extends WpwaTestCase
     {
         $status = \Wpwa\session_status(4242);
         self::assertSame(
-            ['vendor_id' => 4242, 'state' => 'disconnected', 'reason' => null, 'phone' => null, 'push_name' => null, 'since' => null, 'updated_at' => null, 'qr' => null, 'gateway_session' => null],
+            ['vendor_id' => 4242, 'state' => 'disconnected', 'reason' => null, 'phone' => null, 'push_name' => null, 'since' => null, 'updated_at' => null, 'qr' => null, 'pairing' => null, 'gateway_session' => null],
             $status
         );
     }
@@ -112,6 +112,7 @@ final class ExtensionTest extends WpwaTestCase
             \Wpwa\TokenSignatureException::class => \Wpwa\AuthException::class,
             \Wpwa\TokenAudienceException::class => \Wpwa\AuthException::class,
             \Wpwa\TokenMalformedException::class => \Wpwa\AuthException::class,
+            \Wpwa\PairingException::class => \Wpwa\ValidationException::class,
         ];
         foreach ($tree as $class => $parent) {
             self::assertTrue(class_exists($class), $class);
