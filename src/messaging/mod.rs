@@ -314,75 +314,76 @@ pub async fn send(
     // the API is called only after it commits.
     let (month_start, next_month) = clock::month_bounds(now);
     let live_after = now - RESERVATION_LIFETIME_SECONDS;
-    let (used, conversation, endpoint, reservation) = store.transact(|tx| {
-        let messages = tx.messages();
-        let used = messages
-            .sent_since(vendor_id, month_start)?
-            .saturating_add(messages.reserved_since(vendor_id, month_start.max(live_after))?);
-        let used = i64::try_from(used).unwrap_or(i64::MAX);
-        if used >= i64::from(limits.monthly_allowance) {
-            return Err(MessagingError::AllowanceUsed {
-                limit: limits.monthly_allowance,
-                retry_after: next_month - now,
-            });
-        }
-        let conversation = messages.open_conversation(vendor_id, to)?;
-        let in_window = conversation
-            .and_then(|c| c.last_inbound_at)
-            .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
-        if !matches!(message, Outbound::Template { .. }) && !in_window {
-            return Err(MessagingError::OutsideWindow);
-        }
-        let last_sent = messages
-            .last_sent_to(to)?
-            .max(messages.last_reserved_for(to, live_after)?);
-        // Times are whole seconds: `now - last` may read 6 when only 5.1 s have passed,
-        // which WhatsApp's own pair limit (counted in milliseconds) would refuse. One
-        // second more than the interval is always enough.
-        if let Some(last) = last_sent
-            .filter(|last| limits.pacing_seconds > 0 && now - last <= limits.pacing_seconds)
-        {
-            return Err(MessagingError::Paced {
-                retry_after: limits.pacing_seconds + 1 - (now - last),
-            });
-        }
-        let (endpoint, category) = match message {
-            Outbound::Template { name, language, .. } => {
-                let route = template_route(store, phone_number_id, to, name, language)?;
-                (
-                    route.endpoint,
-                    PricingCategory::at_send(Some(route.category)),
-                )
+    let (used, conversation, (endpoint, category, budget_left_micros), reservation) = store
+        .transact(|tx| {
+            let messages = tx.messages();
+            let used = messages
+                .sent_since(vendor_id, month_start)?
+                .saturating_add(messages.reserved_since(vendor_id, month_start.max(live_after))?);
+            let used = i64::try_from(used).unwrap_or(i64::MAX);
+            if used >= i64::from(limits.monthly_allowance) {
+                return Err(MessagingError::AllowanceUsed {
+                    limit: limits.monthly_allowance,
+                    retry_after: next_month - now,
+                });
             }
-            _ => (Endpoint::Messages, PricingCategory::at_send(None)),
-        };
-        let budget_left = match limits.cost_cap_micros {
-            Some(cap) => {
-                let price = limits.rate_card.price(Some(category.as_str()));
-                let spent = month_cost(&messages, vendor_id, &limits.rate_card, now, live_after)?;
-                // A free message (price 0) never crosses the cap, even once it is used.
-                if price > 0 && spent.saturating_add(price) > cap {
-                    return Err(MessagingError::CostCapReached {
-                        cap_micros: cap,
-                        currency: limits.rate_card.currency.clone(),
-                        retry_after: next_month - now,
-                        resets_at: next_month,
-                    });
+            let conversation = messages.open_conversation(vendor_id, to)?;
+            let in_window = conversation
+                .and_then(|c| c.last_inbound_at)
+                .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
+            if !matches!(message, Outbound::Template { .. }) && !in_window {
+                return Err(MessagingError::OutsideWindow);
+            }
+            let last_sent = messages
+                .last_sent_to(to)?
+                .max(messages.last_reserved_for(to, live_after)?);
+            // Times are whole seconds: `now - last` may read 6 when only 5.1 s have passed,
+            // which WhatsApp's own pair limit (counted in milliseconds) would refuse. One
+            // second more than the interval is always enough.
+            if let Some(last) = last_sent
+                .filter(|last| limits.pacing_seconds > 0 && now - last <= limits.pacing_seconds)
+            {
+                return Err(MessagingError::Paced {
+                    retry_after: limits.pacing_seconds + 1 - (now - last),
+                });
+            }
+            let (endpoint, category) = match message {
+                Outbound::Template { name, language, .. } => {
+                    let route = template_route(store, phone_number_id, to, name, language)?;
+                    (
+                        route.endpoint,
+                        PricingCategory::at_send(Some(route.category)),
+                    )
                 }
-                Some((cap - spent - price).max(0))
-            }
-            None => None,
-        };
-        let reservation =
-            messages.reserve_send(vendor_id, to, category.as_str(), now, live_after)?;
-        Ok((
-            used,
-            conversation,
-            (endpoint, category, budget_left),
-            reservation,
-        ))
-    })?;
-    let (endpoint, category, budget_left_micros) = endpoint;
+                _ => (Endpoint::Messages, PricingCategory::at_send(None)),
+            };
+            let budget_left = match limits.cost_cap_micros {
+                Some(cap) => {
+                    let price = limits.rate_card.price(Some(category.as_str()));
+                    let spent =
+                        month_cost(&messages, vendor_id, &limits.rate_card, now, live_after)?;
+                    // A free message (price 0) never crosses the cap, even once it is used.
+                    if price > 0 && spent.saturating_add(price) > cap {
+                        return Err(MessagingError::CostCapReached {
+                            cap_micros: cap,
+                            currency: limits.rate_card.currency.clone(),
+                            retry_after: next_month - now,
+                            resets_at: next_month,
+                        });
+                    }
+                    Some(cap.saturating_sub(spent).saturating_sub(price).max(0))
+                }
+                None => None,
+            };
+            let reservation =
+                messages.reserve_send(vendor_id, to, category.as_str(), now, live_after)?;
+            Ok((
+                used,
+                conversation,
+                (endpoint, category, budget_left),
+                reservation,
+            ))
+        })?;
 
     let sent = client
         .send_to(endpoint, phone_number_id, &request)

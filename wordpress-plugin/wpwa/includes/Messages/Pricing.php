@@ -41,9 +41,10 @@ final class Pricing {
 	public const CATEGORIES = array( 'marketing', 'marketing_lite', 'utility', 'authentication', 'authentication_international', 'service', 'referral_conversion' );
 
 	/**
-	 * Usage of every vendor in this request (the Vendors page reads it once).
+	 * Usage of every vendor in this request (the Vendors page reads it once):
+	 * `vendors` by vendor ID, or empty when the extension could not say.
 	 *
-	 * @var array<int,array<string,mixed>>|null
+	 * @var array<string,array<int,array<string,mixed>>>|null
 	 */
 	private static ?array $all = null;
 
@@ -212,12 +213,13 @@ final class Pricing {
 	public static function usage_of_all( int $vendor_id ): ?array {
 		if ( null === self::$all ) {
 			$all       = Core::message_usage_all( self::rate_card() );
-			self::$all = is_array( $all ) ? $all : array( 0 => array( 'failed' => true ) );
+			self::$all = is_array( $all ) ? array( 'vendors' => $all ) : array();
 		}
-		if ( isset( self::$all[0]['failed'] ) ) {
+		if ( ! isset( self::$all['vendors'] ) ) {
+			// The extension could not say (the error was reported once).
 			return null;
 		}
-		return self::$all[ $vendor_id ] ?? array(
+		return self::$all['vendors'][ $vendor_id ] ?? array(
 			'messages'    => 0,
 			'billable'    => 0,
 			'cost_micros' => 0,
