@@ -111,8 +111,8 @@ final class Panel {
 	}
 
 	/**
-	 * The vendor's month so far, worded: `messages` ("12 messages"),
-	 * `allowance` ("12 of 1,000 messages"), `cost` and `cap` (amounts with the
+	 * The vendor's month so far, worded: `allowance` ("12 of 1,000
+	 * messages", what the allowance counts), `cost` and `cap` (amounts with the
 	 * currency; cap '' without one), `used_up`, `resets` (the date the month
 	 * turns) and `categories` (label, messages, cost); null when it cannot be read.
 	 *
