@@ -11,6 +11,16 @@ namespace Wpwa {
     }
 
     /**
+     * The vendor's messages this month, at the rate card's prices, have reached the
+     * monthly cost cap. The code is the seconds until the month turns (UTC), as for every
+     * `Wpwa\RateLimitedException`; the message names the cap as `<decimal> <ISO 4217
+     * code>` and the day sends resume as `YYYY-MM-DD`.
+     */
+    class CostCapException extends \Wpwa\RateLimitedException {
+        public function __construct() {}
+    }
+
+    /**
      * Base class of every exception the extension throws.
      */
     class Exception extends \Exception {
@@ -629,9 +639,12 @@ namespace Wpwa {
      * `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
      * 'catalog_id', 'retailer_id', 'body']` or `['type' => 'product_list', 'catalog_id',
      * 'header', 'body', 'sections' => [['title', 'retailer_ids' => [...]]]]`. `$limits` may
-     * set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
+     * set `monthly_allowance`, `pacing_seconds`, `cost_cap_micros` (0: none) and
+     * `rate_card` (`['currency' => 'EUR', 'prices' => ['marketing' => micro-units, …]]`).
+     * Returns `wamid`, `allowance_left` and `budget_left_micros` (null without a cap).
      * Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
-     * pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+     * pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait,
+     * the cost cap a `Wpwa\CostCapException` (one of them) likewise.
      * A template that is unknown, not approved, paused or disabled on the account (once
      * `templates_refresh()` has listed it; otherwise as the API answers), or sent with the
      * wrong parameters, is a `Wpwa\TemplateException` whose code is the API's (132001,
@@ -645,6 +658,28 @@ namespace Wpwa {
      * @return array
      */
     function message_send(int $vendor_id, string $to, array $message, array $connection, ?array $limits = null): array {}
+
+    /**
+     * The vendor's calendar month (UTC) so far at the rate card `$rate_card`
+     * (`['currency' => 'EUR', 'prices' => [category => micro-units]]`, null: no prices):
+     * `vendor_id`, `month_start`, `next_month`, `messages`, `billable`, `cost_micros`,
+     * `currency` and `categories` (each `category`, `messages`, `billable`,
+     * `cost_micros`; `unclassified` for messages sent before classification).
+     *
+     * @param int $vendor_id
+     * @param array|null $rate_card
+     * @return array
+     */
+    function message_usage(int $vendor_id, ?array $rate_card = null): array {}
+
+    /**
+     * Every vendor's month as `message_usage()` gives one, read at once (the Vendors
+     * page): keyed by vendor id; vendors that sent nothing this month are absent.
+     *
+     * @param array|null $rate_card
+     * @return array
+     */
+    function message_usage_all(?array $rate_card = null): array {}
 
     /**
      * Asks `$customer` which shop their message is for: an interactive list of the

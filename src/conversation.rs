@@ -446,6 +446,9 @@ fn apply_status(store: &Store, status: &Status) -> Result<Applied, ConversationE
         "failed" => 4,
         _ => 0,
     };
+    if !status.pricing.is_empty() {
+        conversations.set_message_pricing(&status.message_id, &status.pricing, status.timestamp)?;
+    }
     let current = conversations.message_status(&status.message_id)?;
     let ahead = current
         .flatten()
@@ -936,6 +939,7 @@ mod tests {
                     preview: "Thanks, we answer within the hour.",
                     raw: "{}",
                     at: 2001,
+                    pricing_category: "service",
                 },
             )
             .unwrap();

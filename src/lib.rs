@@ -23,6 +23,7 @@ pub mod messaging;
 pub mod order_updates;
 pub mod orders;
 pub mod overview;
+pub mod pricing;
 pub mod privacy;
 pub mod qr;
 pub mod response;

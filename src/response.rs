@@ -158,6 +158,7 @@ mod tests {
                     preview: "",
                     raw: "{}",
                     at,
+                    pricing_category: "service",
                 },
             )
             .unwrap();

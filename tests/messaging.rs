@@ -207,6 +207,7 @@ fn the_monthly_allowance_is_enforced_per_vendor() {
         let limits = Limits {
             monthly_allowance: 2,
             pacing_seconds: 6,
+            ..Limits::default()
         };
         let now = wpwa::clock::now();
         for i in 0..2 {
@@ -590,6 +591,7 @@ fn racing_workers_take_the_last_places_once() {
     let limits = Limits {
         monthly_allowance: 3,
         pacing_seconds: 6,
+        ..Limits::default()
     };
     let now = wpwa::clock::now();
 
@@ -653,4 +655,131 @@ fn racing_workers_take_the_last_places_once() {
     let outbox = runtime.block_on(sandbox.get("/sandbox/messages/sent"));
     assert_eq!(sent_texts(&outbox).len(), 3, "{outbox}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A rate card where templates of unknown category (the sandbox account's templates
+/// are not listed in these tests: counted as marketing) cost 0.05 EUR and free-form
+/// messages nothing.
+fn rate_card() -> wpwa::pricing::RateCard {
+    wpwa::pricing::RateCard {
+        currency: "EUR".into(),
+        prices: [
+            (wpwa::pricing::PricingCategory::Marketing, 50_000),
+            (wpwa::pricing::PricingCategory::Utility, 20_000),
+        ]
+        .into(),
+    }
+}
+
+/// A status webhook for `wamid` carrying `pricing`, at `at`.
+fn status(wamid: &str, state: &str, at: i64, pricing: serde_json::Value) -> Vec<u8> {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+        "metadata": {"phone_number_id": PHONE_ID},
+        "statuses": [{"id": wamid, "status": state, "timestamp": at.to_string(), "recipient_id": CUSTOMER, "pricing": pricing}]}}]}]})
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn a_cost_cap_refuses_the_send_that_would_pass_it() {
+    support::runtime(2).block_on(async {
+        let (_sandbox, client, store) = setup().await;
+        let limits = Limits {
+            cost_cap_micros: Some(100_000),
+            rate_card: rate_card(),
+            ..Limits::default()
+        };
+        let now = wpwa::clock::now();
+        customer_wrote(&store, now - 60, now);
+        let send = |message: Outbound, at: i64| {
+            let (store, client, limits) = (&store, &client, &limits);
+            async move {
+                messaging::send(
+                    store, client, PHONE_ID, VENDOR, CUSTOMER, &message, limits, at,
+                )
+                .await
+            }
+        };
+        // 0.05 + 0.05 reaches the cap of 0.10 exactly: allowed.
+        let first = send(template(), now).await.unwrap();
+        assert_eq!(first.budget_left_micros, Some(50_000));
+        let second = send(template(), now + 10).await.unwrap();
+        assert_eq!(second.budget_left_micros, Some(0));
+        // One more would pass it.
+        match send(template(), now + 20).await.unwrap_err() {
+            MessagingError::CostCapReached {
+                cap_micros,
+                currency,
+                retry_after,
+                resets_at,
+            } => {
+                assert_eq!((cap_micros, currency.as_str()), (100_000, "EUR"));
+                assert_eq!(resets_at - retry_after, now + 20);
+                assert_eq!(resets_at, wpwa::clock::month_bounds(now).1);
+            }
+            other => panic!("expected the cost cap, got {other}"),
+        }
+        let message = send(template(), now + 20).await.unwrap_err().to_string();
+        assert!(
+            message.starts_with("this month's WhatsApp budget of 0.10 EUR is used up"),
+            "{message}"
+        );
+        // A free-form reply inside the window is free: it still goes.
+        send(Outbound::Text("Still here".into()), now + 30)
+            .await
+            .unwrap();
+
+        // WhatsApp then says the first template was a free utility message: its cost
+        // leaves the month, and the next template fits again.
+        conversation::ingest(
+            &store,
+            &status(
+                &first.wamid,
+                "delivered",
+                now + 40,
+                json!({"billable": false, "pricing_model": "PMP", "category": "utility", "type": "free_customer_service"}),
+            ),
+            &vendors(),
+            &RoutingConfig::default(),
+            now + 40,
+        )
+        .unwrap();
+        // A late `sent` status stated earlier does not undo it.
+        conversation::ingest(
+            &store,
+            &status(
+                &first.wamid,
+                "sent",
+                now + 5,
+                json!({"billable": true, "pricing_model": "PMP", "category": "marketing", "type": "regular"}),
+            ),
+            &vendors(),
+            &RoutingConfig::default(),
+            now + 41,
+        )
+        .unwrap();
+        let usage = messaging::month_usage(&store, VENDOR, &rate_card(), now + 50).unwrap();
+        assert_eq!((usage.messages, usage.billable), (3, 2));
+        assert_eq!(usage.cost_micros, 50_000);
+        let by: Vec<(&str, u64, u64, i64)> = usage
+            .categories
+            .iter()
+            .map(|c| (c.category.as_str(), c.messages, c.billable, c.cost_micros))
+            .collect();
+        assert_eq!(
+            by,
+            [
+                ("marketing", 1, 1, 50_000),
+                ("utility", 1, 0, 0),
+                ("service", 1, 1, 0)
+            ]
+        );
+        send(template(), now + 60).await.unwrap();
+
+        // The Vendors page's query: every vendor at once.
+        let all = messaging::month_usage_all(&store, &rate_card(), now + 70).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].vendor_id, VENDOR);
+        assert_eq!(all[0].cost_micros, 100_000);
+    });
 }

@@ -440,10 +440,13 @@ async fn statuses_arrive_signed_sent_delivered_read() {
     assert!(sent["conversation"]["id"].is_string());
     assert!(sent["conversation"]["expiration_timestamp"].is_string());
     assert_eq!(sent["conversation"]["origin"]["type"], "service");
+    // Per-message pricing: free-form inside the window is free.
     assert_eq!(
         sent["pricing"],
-        json!({"billable": true, "pricing_model": "CBP", "category": "service"})
+        json!({"billable": false, "pricing_model": "PMP", "category": "service", "type": "free_customer_service"})
     );
+    assert!(statuses.iter().all(|s| s.pricing.billable == Some(false)
+        && s.pricing.pricing_type.as_deref() == Some("free_customer_service")));
     // The sent list keeps the history; the log shows each delivery's answer.
     let record = sandbox.sent().await.pop().unwrap();
     assert_eq!(record["status"], "read");
@@ -519,6 +522,10 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
             .all(|s| s.status != "failed" && s.errors.is_empty())
     );
     assert_eq!(statuses[0].category.as_deref(), Some("utility"));
+    // Outside the window a utility template is billed.
+    assert_eq!(statuses[0].pricing.billable, Some(true));
+    assert_eq!(statuses[0].pricing.pricing_type.as_deref(), Some("regular"));
+    assert_eq!(statuses[0].pricing.pricing_model.as_deref(), Some("PMP"));
 
     // The customer writes again: free text goes through.
     sandbox
@@ -527,6 +534,17 @@ async fn free_text_outside_24_hours_fails_later_with_131047_templates_do_not() {
     let fresh = sandbox.accepted(text_to("15550001", "yes")).await;
     let statuses = hook.statuses_of(&fresh, "read").await;
     assert!(statuses.iter().all(|s| s.status != "failed"));
+    // Inside it, the utility template is free.
+    let inside = sandbox.accepted(template_to("15550001")).await;
+    let statuses = hook.statuses_of(&inside, "read").await;
+    assert_eq!(
+        (
+            statuses[0].pricing.category.as_deref(),
+            statuses[0].pricing.billable,
+            statuses[0].pricing.pricing_type.as_deref()
+        ),
+        (Some("utility"), Some(false), Some("free_customer_service"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

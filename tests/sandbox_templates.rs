@@ -65,6 +65,7 @@ async fn send(
         &Limits {
             monthly_allowance: 1000,
             pacing_seconds: 0,
+            ..Limits::default()
         },
         wpwa::clock::now(),
     )

@@ -36,6 +36,60 @@ final class MessageSendTest extends WpwaTestCase
         }
     }
 
+    public function testACostCapIsACostCapExceptionNamingTheCapAndTheDay(): void
+    {
+        $limits = [
+            'cost_cap_micros' => 50000,
+            'rate_card' => ['currency' => 'EUR', 'prices' => ['marketing' => 61000, 'utility' => 20000]],
+        ];
+        try {
+            // A template of unknown category counts as marketing: 0.061 passes a cap of 0.05.
+            \Wpwa\message_send(random_int(1000, 9999), '15550001111', ['type' => 'template', 'name' => 't', 'language' => 'en'], self::DEAD_API, $limits);
+            self::fail('sent beyond the cost cap');
+        } catch (\Wpwa\CostCapException $e) {
+            self::assertInstanceOf(\Wpwa\RateLimitedException::class, $e);
+            $next = gmdate('Y-m-d', (int) gmmktime(0, 0, 0, (int) gmdate('n') + 1, 1));
+            self::assertSame("this month's WhatsApp budget of 0.05 EUR is used up; messages can be sent again on {$next}", $e->getMessage());
+            self::assertGreaterThan(0, $e->getCode());
+            self::assertLessThanOrEqual(31 * 86400, $e->getCode());
+        }
+    }
+
+    public function testAMonthsUsageIsByCategoryWithItsCost(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $card = ['currency' => 'EUR', 'prices' => ['marketing' => 61000]];
+        $usage = \Wpwa\message_usage($vendor, $card);
+        self::assertSame($vendor, $usage['vendor_id']);
+        self::assertSame(0, $usage['messages']);
+        self::assertSame(0, $usage['billable']);
+        self::assertSame(0, $usage['cost_micros']);
+        self::assertSame('EUR', $usage['currency']);
+        self::assertSame([], $usage['categories']);
+        self::assertLessThan($usage['next_month'], $usage['month_start']);
+        self::assertSame('USD', \Wpwa\message_usage($vendor, null)['currency']);
+        self::assertIsArray(\Wpwa\message_usage_all($card));
+        self::assertArrayNotHasKey($vendor, \Wpwa\message_usage_all(null));
+    }
+
+    /** @dataProvider badRateCards */
+    public function testBadRateCardsAreRefused(array $card, string $expected): void
+    {
+        $this->expectException(\Wpwa\ValidationException::class);
+        $this->expectExceptionMessage($expected);
+        \Wpwa\message_usage(1, $card);
+    }
+
+    public function badRateCards(): array
+    {
+        return [
+            'currency' => [['currency' => 'euro'], 'currency'],
+            'category' => [['prices' => ['agent' => 1]], 'unknown pricing category'],
+            'negative' => [['prices' => ['marketing' => -1]], 'marketing'],
+            'unknown key' => [['price' => []], 'unknown field'],
+        ];
+    }
+
     /** @dataProvider badMessages */
     public function testMalformedMessagesAreRefused(array $message, string $to, string $expected): void
     {

@@ -137,6 +137,8 @@ pub struct Status {
     pub errors: Vec<ApiError>,
     /// The pricing category (`service`, `marketing`, …), when given.
     pub category: Option<String>,
+    /// The whole `pricing` object, when given (its `category` is the one above).
+    pub pricing: crate::pricing::Pricing,
 }
 
 /// What one webhook carried.
@@ -229,6 +231,12 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
                 recipient: text(raw, "/recipient_id").unwrap_or_default(),
                 errors: errors(raw),
                 category: text(raw, "/pricing/category"),
+                pricing: crate::pricing::Pricing {
+                    category: text(raw, "/pricing/category"),
+                    billable: raw.pointer("/pricing/billable").and_then(Value::as_bool),
+                    pricing_type: text(raw, "/pricing/type"),
+                    pricing_model: text(raw, "/pricing/pricing_model"),
+                },
             });
         }
     }

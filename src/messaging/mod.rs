@@ -5,7 +5,9 @@
 //!   the customer's last message; templates at any time;
 //! - per-customer pacing: WhatsApp allows about one message every 6 seconds to one
 //!   user (error 131056), so the core refuses faster sends before they cost a call;
-//! - a monthly allowance of messages per vendor (the product brief's 1,000).
+//! - a monthly allowance of messages per vendor (the product brief's 1,000), and
+//!   optionally a monthly cost cap, each message priced at the admin's rate card for
+//!   the category it is expected to be billed under ([`crate::pricing`]).
 //!
 //! Each refusal says when it would succeed. Automatic replies (acknowledgement, away
 //! message) are in [`auto`].
@@ -16,8 +18,9 @@ use serde_json::{Value, json};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
 use crate::consent::{self, ConsentError, Purpose};
+use crate::pricing::{self, PricingCategory, RateCard};
 use crate::store::{SentRecord, Store, StoreError};
-use crate::templates::{self, Category, Endpoint, Refusal, TemplatesError};
+use crate::templates::{self, Category, Endpoint, Refusal, Route, TemplatesError};
 
 pub mod auto;
 
@@ -46,6 +49,24 @@ pub enum MessagingError {
         /// Seconds until the month turns (UTC).
         retry_after: i64,
     },
+    /// The vendor's sends this month, at the rate card's prices, would pass the cost
+    /// cap. The message names the cap as `<decimal> <ISO 4217 code>` and the day
+    /// sends resume as `YYYY-MM-DD` (the plugin words it again from these).
+    #[error(
+        "this month's WhatsApp budget of {cap} is used up; messages can be sent again on {resumes}",
+        cap = pricing::format_amount(*cap_micros, currency),
+        resumes = clock::iso8601(*resets_at).get(..10).unwrap_or_default()
+    )]
+    CostCapReached {
+        /// The monthly cap, micro-units of `currency`.
+        cap_micros: i64,
+        /// The rate card's currency.
+        currency: String,
+        /// Seconds until the month turns (UTC).
+        retry_after: i64,
+        /// When it turns (Unix seconds).
+        resets_at: i64,
+    },
     /// The message itself is not acceptable.
     #[error("{0}")]
     Invalid(String),
@@ -63,12 +84,17 @@ pub enum MessagingError {
 }
 
 /// The marketplace's sending limits; the admin may tune them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Messages a vendor may send per calendar month (UTC).
     pub monthly_allowance: u32,
     /// Seconds between two messages to one customer.
     pub pacing_seconds: i64,
+    /// What a vendor's messages may cost per calendar month (UTC), micro-units of the
+    /// rate card's currency; `None`: no cap.
+    pub cost_cap_micros: Option<i64>,
+    /// The prices the cap counts with.
+    pub rate_card: RateCard,
 }
 
 impl Default for Limits {
@@ -76,6 +102,8 @@ impl Default for Limits {
         Self {
             monthly_allowance: 1000,
             pacing_seconds: 6,
+            cost_cap_micros: None,
+            rate_card: RateCard::default(),
         }
     }
 }
@@ -251,6 +279,9 @@ pub struct Sent {
     pub wamid: String,
     /// Messages the vendor has left this month.
     pub allowance_left: u32,
+    /// What the vendor may still spend this month (micro-units of the rate card's
+    /// currency), when there is a cost cap.
+    pub budget_left_micros: Option<i64>,
 }
 
 /// How long a reserved send holds its place: longer than any API call may take, so only
@@ -283,47 +314,76 @@ pub async fn send(
     // the API is called only after it commits.
     let (month_start, next_month) = clock::month_bounds(now);
     let live_after = now - RESERVATION_LIFETIME_SECONDS;
-    let (used, conversation, endpoint, reservation) = store.transact(|tx| {
-        let messages = tx.messages();
-        let used = messages
-            .sent_since(vendor_id, month_start)?
-            .saturating_add(messages.reserved_since(vendor_id, month_start.max(live_after))?);
-        let used = i64::try_from(used).unwrap_or(i64::MAX);
-        if used >= i64::from(limits.monthly_allowance) {
-            return Err(MessagingError::AllowanceUsed {
-                limit: limits.monthly_allowance,
-                retry_after: next_month - now,
-            });
-        }
-        let conversation = messages.open_conversation(vendor_id, to)?;
-        let in_window = conversation
-            .and_then(|c| c.last_inbound_at)
-            .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
-        if !matches!(message, Outbound::Template { .. }) && !in_window {
-            return Err(MessagingError::OutsideWindow);
-        }
-        let last_sent = messages
-            .last_sent_to(to)?
-            .max(messages.last_reserved_for(to, live_after)?);
-        // Times are whole seconds: `now - last` may read 6 when only 5.1 s have passed,
-        // which WhatsApp's own pair limit (counted in milliseconds) would refuse. One
-        // second more than the interval is always enough.
-        if let Some(last) = last_sent
-            .filter(|last| limits.pacing_seconds > 0 && now - last <= limits.pacing_seconds)
-        {
-            return Err(MessagingError::Paced {
-                retry_after: limits.pacing_seconds + 1 - (now - last),
-            });
-        }
-        let endpoint = match message {
-            Outbound::Template { name, language, .. } => {
-                template_route(store, phone_number_id, to, name, language)?
+    let (used, conversation, (endpoint, category, budget_left_micros), reservation) = store
+        .transact(|tx| {
+            let messages = tx.messages();
+            let used = messages
+                .sent_since(vendor_id, month_start)?
+                .saturating_add(messages.reserved_since(vendor_id, month_start.max(live_after))?);
+            let used = i64::try_from(used).unwrap_or(i64::MAX);
+            if used >= i64::from(limits.monthly_allowance) {
+                return Err(MessagingError::AllowanceUsed {
+                    limit: limits.monthly_allowance,
+                    retry_after: next_month - now,
+                });
             }
-            _ => Endpoint::Messages,
-        };
-        let reservation = messages.reserve_send(vendor_id, to, now, live_after)?;
-        Ok((used, conversation, endpoint, reservation))
-    })?;
+            let conversation = messages.open_conversation(vendor_id, to)?;
+            let in_window = conversation
+                .and_then(|c| c.last_inbound_at)
+                .is_some_and(|at| now - at < SERVICE_WINDOW_SECONDS);
+            if !matches!(message, Outbound::Template { .. }) && !in_window {
+                return Err(MessagingError::OutsideWindow);
+            }
+            let last_sent = messages
+                .last_sent_to(to)?
+                .max(messages.last_reserved_for(to, live_after)?);
+            // Times are whole seconds: `now - last` may read 6 when only 5.1 s have passed,
+            // which WhatsApp's own pair limit (counted in milliseconds) would refuse. One
+            // second more than the interval is always enough.
+            if let Some(last) = last_sent
+                .filter(|last| limits.pacing_seconds > 0 && now - last <= limits.pacing_seconds)
+            {
+                return Err(MessagingError::Paced {
+                    retry_after: limits.pacing_seconds + 1 - (now - last),
+                });
+            }
+            let (endpoint, category) = match message {
+                Outbound::Template { name, language, .. } => {
+                    let route = template_route(store, phone_number_id, to, name, language)?;
+                    (
+                        route.endpoint,
+                        PricingCategory::at_send(Some(route.category)),
+                    )
+                }
+                _ => (Endpoint::Messages, PricingCategory::at_send(None)),
+            };
+            let budget_left = match limits.cost_cap_micros {
+                Some(cap) => {
+                    let price = limits.rate_card.price(Some(category.as_str()));
+                    let spent =
+                        month_cost(&messages, vendor_id, &limits.rate_card, now, live_after)?;
+                    // A free message (price 0) never crosses the cap, even once it is used.
+                    if price > 0 && spent.saturating_add(price) > cap {
+                        return Err(MessagingError::CostCapReached {
+                            cap_micros: cap,
+                            currency: limits.rate_card.currency.clone(),
+                            retry_after: next_month - now,
+                            resets_at: next_month,
+                        });
+                    }
+                    Some(cap.saturating_sub(spent).saturating_sub(price).max(0))
+                }
+                None => None,
+            };
+            let reservation =
+                messages.reserve_send(vendor_id, to, category.as_str(), now, live_after)?;
+            Ok((
+                used,
+                conversation,
+                (endpoint, category, budget_left),
+                reservation,
+            ))
+        })?;
 
     let sent = client
         .send_to(endpoint, phone_number_id, &request)
@@ -357,6 +417,7 @@ pub async fn send(
                 preview: &message.preview(),
                 raw: &raw,
                 at: now,
+                pricing_category: category.as_str(),
             },
         )?;
         tx.messages().release_send(reservation)?;
@@ -374,11 +435,39 @@ pub async fn send(
     Ok(Sent {
         wamid,
         allowance_left,
+        budget_left_micros,
     })
 }
 
-/// The endpoint a template send goes to, from the account's stored templates
-/// ([`templates::route`]); an unknown, unapproved, paused or disabled template is
+/// What the vendor's sends this calendar month cost at `card`'s prices: the messages
+/// recorded (free ones excluded) and the sends still under way (reserved after
+/// `live_after`), each at the price of the category it is expected to be billed under.
+fn month_cost(
+    messages: &crate::store::MessageRepo<'_>,
+    vendor_id: u64,
+    card: &RateCard,
+    now: i64,
+    live_after: i64,
+) -> Result<i64, StoreError> {
+    let (month_start, next_month) = clock::month_bounds(now);
+    let sent = messages
+        .counts_by_category(Some(vendor_id), month_start, next_month)?
+        .into_iter()
+        .filter(|row| !row.free)
+        .fold(0i64, |sum, row| {
+            sum.saturating_add(card.cost(row.category.as_deref(), row.count))
+        });
+    let reserved = messages
+        .reserved_by_category_since(vendor_id, month_start.max(live_after))?
+        .into_iter()
+        .fold(0i64, |sum, (category, count)| {
+            sum.saturating_add(card.cost(category.as_deref(), count))
+        });
+    Ok(sent.saturating_add(reserved))
+}
+
+/// The endpoint a template send goes to and its category, from the account's stored
+/// templates ([`templates::route`]); an unknown, unapproved, paused or disabled template is
 /// refused here, before any call, and so is a marketing template to customer `to`
 /// unless their current marketing consent is a grant.
 fn template_route(
@@ -387,13 +476,18 @@ fn template_route(
     to: &str,
     name: &str,
     language: &str,
-) -> Result<Endpoint, MessagingError> {
+) -> Result<Route, MessagingError> {
     let route = match templates::route(store, phone_number_id, name, language) {
         Ok(route) => route,
         Err(TemplatesError::Refused(refusal)) => return Err(MessagingError::Template(refusal)),
         Err(TemplatesError::Store(e)) => return Err(MessagingError::Store(e)),
         Err(TemplatesError::Cloud(e)) => return Err(MessagingError::Cloud(e)),
-        Err(TemplatesError::NoAccount) => return Ok(Endpoint::Messages),
+        Err(TemplatesError::NoAccount) => {
+            return Ok(Route {
+                endpoint: Endpoint::Messages,
+                category: None,
+            });
+        }
     };
     if route.category == Some(Category::Marketing) {
         let agreed = consent::granted(store, to, Purpose::Marketing).map_err(|e| match e {
@@ -406,7 +500,42 @@ fn template_route(
             }));
         }
     }
-    Ok(route.endpoint)
+    Ok(route)
+}
+
+/// The vendor's calendar month (UTC) so far: messages by pricing category, how many
+/// are billable, and their estimated cost at `card`'s prices.
+pub fn month_usage(
+    store: &Store,
+    vendor_id: u64,
+    card: &RateCard,
+    now: i64,
+) -> Result<pricing::MonthUsage, MessagingError> {
+    let bounds = clock::month_bounds(now);
+    let rows = store
+        .messages()
+        .counts_by_category(Some(vendor_id), bounds.0, bounds.1)?;
+    Ok(pricing::month_usage(vendor_id, bounds, &rows, card))
+}
+
+/// Every vendor's calendar month (UTC) so far, as [`month_usage`], read with one
+/// query: vendors that sent nothing this month are absent.
+pub fn month_usage_all(
+    store: &Store,
+    card: &RateCard,
+    now: i64,
+) -> Result<Vec<pricing::MonthUsage>, MessagingError> {
+    let bounds = clock::month_bounds(now);
+    let rows = store
+        .messages()
+        .counts_by_category(None, bounds.0, bounds.1)?;
+    let mut vendors: Vec<u64> = rows.iter().map(|r| r.vendor_id).collect();
+    vendors.sort_unstable();
+    vendors.dedup();
+    Ok(vendors
+        .into_iter()
+        .map(|vendor_id| pricing::month_usage(vendor_id, bounds, &rows, card))
+        .collect())
 }
 
 /// Messages the vendor has sent this calendar month (UTC), counted against the

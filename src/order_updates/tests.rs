@@ -355,6 +355,7 @@ fn delivery_statuses_reach_the_orders_update() {
                     preview: "[template order_processing]",
                     raw: "{}",
                     at: 100,
+                    pricing_category: "utility",
                 },
             )
             .unwrap();

@@ -607,6 +607,7 @@ pub async fn reply(
                 preview: &message.preview(),
                 raw: &raw,
                 at: now,
+                pricing_category: crate::pricing::PricingCategory::Service.as_str(),
             },
         )
     })?;

@@ -1,15 +1,17 @@
 //! The admin console's calls: log retention, export and filter choices, the store's
-//! health figures, a vendor's messages this month, and the Cloud API connection test.
+//! health figures, a vendor's messages this month (and their cost by pricing
+//! category), and the Cloud API connection test.
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
-use super::convert::{positive_id, to_array};
+use super::convert::{from_optional_array, positive_id, to_array};
 use super::exceptions::internal;
 use super::{log_filter, with_store};
 use crate::cloud::ConnectionIds;
 use crate::log::{self, Filter};
+use crate::rules::options::RateCardInput;
 use crate::{clock, messaging, runtime};
 
 /// Adds this file's functions to the module.
@@ -20,6 +22,8 @@ pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(log_export_csv))
         .function(wrap_function!(store_stats))
         .function(wrap_function!(messages_this_month))
+        .function(wrap_function!(message_usage))
+        .function(wrap_function!(message_usage_all))
         .function(wrap_function!(cloud_test))
 }
 
@@ -92,6 +96,45 @@ pub fn messages_this_month(vendor_id: i64) -> PhpResult<i64> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let sent = with_store(|store| Ok(messaging::sent_this_month(store, vendor_id, clock::now())?))?;
     Ok(i64::try_from(sent).unwrap_or(i64::MAX))
+}
+
+/// The vendor's calendar month (UTC) so far at the rate card `$rate_card`
+/// (`['currency' => 'EUR', 'prices' => [category => micro-units]]`, null: no prices):
+/// `vendor_id`, `month_start`, `next_month`, `messages`, `billable`, `cost_micros`,
+/// `currency` and `categories` (each `category`, `messages`, `billable`,
+/// `cost_micros`; `unclassified` for messages sent before classification).
+#[php_function]
+#[php(name = "Wpwa\\message_usage")]
+pub fn message_usage(
+    vendor_id: i64,
+    rate_card: Option<&ZendHashTable>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let card = from_optional_array::<RateCardInput>("rate_card", rate_card)?.validate()?;
+    let usage = with_store(|store| {
+        Ok(messaging::month_usage(
+            store,
+            vendor_id,
+            &card,
+            clock::now(),
+        )?)
+    })?;
+    to_array(&usage)
+}
+
+/// Every vendor's month as `message_usage()` gives one, read at once (the Vendors
+/// page): keyed by vendor id; vendors that sent nothing this month are absent.
+#[php_function]
+#[php(name = "Wpwa\\message_usage_all")]
+pub fn message_usage_all(rate_card: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    let card = from_optional_array::<RateCardInput>("rate_card", rate_card)?.validate()?;
+    let all = with_store(|store| Ok(messaging::month_usage_all(store, &card, clock::now())?))?;
+    let mut out = ZendHashTable::new();
+    for usage in &all {
+        out.insert(usage.vendor_id, to_array(usage)?)
+            .map_err(internal)?;
+    }
+    Ok(out)
 }
 
 /// Tests a Cloud API connection (`url`, `version`, `token`, `phone_number_id`,

@@ -104,6 +104,16 @@ pub struct NotFoundException;
 #[derive(Default)]
 pub struct RateLimitedException;
 
+/// The vendor's messages this month, at the rate card's prices, have reached the
+/// monthly cost cap. The code is the seconds until the month turns (UTC), as for every
+/// `Wpwa\RateLimitedException`; the message names the cap as `<decimal> <ISO 4217
+/// code>` and the day sends resume as `YYYY-MM-DD`.
+#[php_class]
+#[php(name = "Wpwa\\CostCapException")]
+#[php(extends(RateLimitedException))]
+#[derive(Default)]
+pub struct CostCapException;
+
 /// A remote service could not be reached or answered badly.
 #[php_class]
 #[php(name = "Wpwa\\TransportException")]
@@ -302,6 +312,11 @@ impl From<MessagingError> for PhpException {
             | MessagingError::AllowanceUsed { retry_after, .. } => {
                 rate_limited(message, retry_after)
             }
+            MessagingError::CostCapReached { retry_after, .. } => PhpException::new(
+                message,
+                i32::try_from(retry_after.max(1)).unwrap_or(i32::MAX),
+                CostCapException::get_metadata().ce(),
+            ),
             MessagingError::Template(refusal) => refusal.into(),
             MessagingError::Cloud(e) => e.into(),
             MessagingError::Store(e) => e.into(),

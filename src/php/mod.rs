@@ -880,9 +880,12 @@ pub fn conversation_of(vendor_id: i64, id: i64) -> PhpResult<Option<ZBox<ZendHas
 /// `['type' => 'template', 'name', 'language', 'components'?]`, `['type' => 'product',
 /// 'catalog_id', 'retailer_id', 'body']` or `['type' => 'product_list', 'catalog_id',
 /// 'header', 'body', 'sections' => [['title', 'retailer_ids' => [...]]]]`. `$limits` may
-/// set `monthly_allowance` and `pacing_seconds`. Returns `wamid` and `allowance_left`.
+/// set `monthly_allowance`, `pacing_seconds`, `cost_cap_micros` (0: none) and
+/// `rate_card` (`['currency' => 'EUR', 'prices' => ['marketing' => micro-units, …]]`).
+/// Returns `wamid`, `allowance_left` and `budget_left_micros` (null without a cap).
 /// Outside the 24-hour window a free-form message is a `Wpwa\ValidationException`;
-/// pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait.
+/// pacing and the allowance are `Wpwa\RateLimitedException`s whose code is the wait,
+/// the cost cap a `Wpwa\CostCapException` (one of them) likewise.
 /// A template that is unknown, not approved, paused or disabled on the account (once
 /// `templates_refresh()` has listed it; otherwise as the API answers), or sent with the
 /// wrong parameters, is a `Wpwa\TemplateException` whose code is the API's (132001,
@@ -1043,7 +1046,8 @@ fn cloud_connection(connection: &ZendHashTable) -> PhpResult<(CloudClient, Strin
     Ok((connection.client, phone_number_id))
 }
 
-/// `monthly_allowance` and `pacing_seconds` over the defaults.
+/// `monthly_allowance`, `pacing_seconds`, `cost_cap_micros` and `rate_card` over the
+/// defaults.
 fn messaging_limits(limits: Option<&ZendHashTable>) -> PhpResult<messaging::Limits> {
     Ok(from_optional_array::<LimitsInput>("limits", limits)?.validate()?)
 }
@@ -1133,6 +1137,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<TokenMalformedException>()
         .class::<NotFoundException>()
         .class::<RateLimitedException>()
+        .class::<CostCapException>()
         .class::<TransportException>()
         .class::<StorageException>()
         .class::<PairingException>()

@@ -128,6 +128,11 @@ pub const MONTHLY_ALLOWANCE: Bounds = Bounds::new(0, 1_000_000);
 pub const CORE_MONTHLY_ALLOWANCE: Bounds = Bounds::new(0, u32::MAX as i64);
 /// Seconds between two messages to one customer.
 pub const PACING_SECONDS: Bounds = Bounds::new(0, 86_400);
+/// The rate card's price of one message, micro-units of its currency (up to a million
+/// units: enough for currencies with large numbers, such as IDR).
+pub const PRICE_MICROS: Bounds = Bounds::new(0, 1_000_000 * crate::pricing::MICROS_PER_UNIT);
+/// A vendor's monthly cost cap, micro-units of the rate card's currency (0 = no cap).
+pub const COST_CAP_MICROS: Bounds = Bounds::new(0, 1_000_000_000 * crate::pricing::MICROS_PER_UNIT);
 /// Days customer messages are kept (0 = until erased).
 pub const MESSAGE_RETENTION_DAYS: Bounds = Bounds::new(31, 36_500);
 /// Longest vendor-menu question, in characters.
@@ -399,6 +404,10 @@ pub enum ProblemCode {
     BadCharacters,
     /// A required value is empty.
     Missing,
+    /// Not a decimal amount of at most six decimals (`amount` fields).
+    NotAnAmount,
+    /// An amount outside `min..=max` (both in micro-units).
+    AmountOutOfRange,
 }
 
 /// One field's problem, with what the plugin needs to say it: the bounds, the longest
@@ -478,6 +487,12 @@ impl std::fmt::Display for FieldProblem {
                 write!(f, "{field} contains spaces or control characters")
             }
             ProblemCode::Missing => write!(f, "{field} is missing"),
+            ProblemCode::NotAnAmount | ProblemCode::AmountOutOfRange => write!(
+                f,
+                "{field} must be an amount from {} to {} with at most six decimals",
+                crate::pricing::format_amount(self.min.unwrap_or_default(), "").trim_end(),
+                crate::pricing::format_amount(self.max.unwrap_or_default(), "").trim_end()
+            ),
         }
     }
 }
@@ -500,6 +515,9 @@ pub enum Rule {
     Credential(Credential),
     /// Free text of at most this many characters (longer text is cut).
     Text(usize),
+    /// A decimal amount of money (`12.5`, at most six decimals) inside the bounds,
+    /// which are micro-units; accepted as a whole number of micro-units.
+    Amount(Bounds),
 }
 
 /// A settings group: the fields the rulebook checks, by the names the option stores.
@@ -575,6 +593,24 @@ pub const GROUPS: &[Group] = &[
             ("waba_id", id(true)),
             ("window_hours", Rule::Integer(WINDOW_HOURS)),
             ("allowance", Rule::Integer(MONTHLY_ALLOWANCE)),
+            ("cost_cap", Rule::Amount(COST_CAP_MICROS)),
+            (
+                "rate_currency",
+                Rule::Format {
+                    format: Format::Currency,
+                    optional: false,
+                },
+            ),
+            ("price_marketing", Rule::Amount(PRICE_MICROS)),
+            ("price_marketing_lite", Rule::Amount(PRICE_MICROS)),
+            ("price_utility", Rule::Amount(PRICE_MICROS)),
+            ("price_authentication", Rule::Amount(PRICE_MICROS)),
+            (
+                "price_authentication_international",
+                Rule::Amount(PRICE_MICROS),
+            ),
+            ("price_service", Rule::Amount(PRICE_MICROS)),
+            ("price_referral_conversion", Rule::Amount(PRICE_MICROS)),
             ("retention_days", Rule::ZeroOr(MESSAGE_RETENTION_DAYS)),
             (
                 "notify_template",
@@ -850,7 +886,49 @@ fn check_field(field: &str, rule: Rule, value: &Value) -> Result<Value, FieldPro
             let s = text(field, value)?;
             Ok(Value::from(s.chars().take(max_chars).collect::<String>()))
         }
+        Rule::Amount(bounds) => {
+            let micros = match value {
+                Value::Number(n) if n.is_i64() || n.is_u64() => n
+                    .as_i64()
+                    .and_then(|units| units.checked_mul(crate::pricing::MICROS_PER_UNIT)),
+                Value::Number(n) => parse_micros(&n.to_string()),
+                Value::String(s) => parse_micros(s.trim()),
+                _ => None,
+            }
+            .ok_or_else(|| FieldProblem::new(field, ProblemCode::NotAnAmount).bounds(bounds))?;
+            if bounds.contains(micros) {
+                Ok(Value::from(micros))
+            } else {
+                Err(FieldProblem::new(field, ProblemCode::AmountOutOfRange).bounds(bounds))
+            }
+        }
     }
+}
+
+/// A decimal amount (`12`, `12.5`, `0.0061`; a `,` is taken for the decimal point, as
+/// many locales write it) as micro-units; `None` for anything else, more than six
+/// decimals included (no price has them, and rounding would hide a typing mistake).
+pub fn parse_micros(text: &str) -> Option<i64> {
+    let text = text.replace(',', ".");
+    let (units, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (units.is_empty() && fraction.is_empty())
+        || units.len() > 12
+        || fraction.len() > 6
+        || !digits(units)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    let units: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().ok()?
+    };
+    let fraction: i64 = format!("{fraction:0<6}").parse().ok()?;
+    units
+        .checked_mul(crate::pricing::MICROS_PER_UNIT)?
+        .checked_add(fraction)
 }
 
 /// What a form needs to render one field: `type` and, by type, `min`/`max`
@@ -873,6 +951,15 @@ fn field_limits(rule: Rule) -> Value {
             serde_json::json!({"type": "credential", "maxlength": c.max_bytes, "spaces": c.spaces})
         }
         Rule::Text(max) => serde_json::json!({"type": "text", "maxlength": max}),
+        // Forms take amounts in currency units; `min_micros`/`max_micros` are exact.
+        Rule::Amount(b) => serde_json::json!({
+            "type": "amount",
+            "min": b.min as f64 / crate::pricing::MICROS_PER_UNIT as f64,
+            "max": b.max as f64 / crate::pricing::MICROS_PER_UNIT as f64,
+            "step": 1.0 / crate::pricing::MICROS_PER_UNIT as f64,
+            "min_micros": b.min,
+            "max_micros": b.max,
+        }),
     }
 }
 

@@ -11,13 +11,15 @@ use serde_json::Value;
 
 use super::DAY_MINUTES;
 use super::{
-    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, FieldProblem, Format,
+    BATCH_SIZE, Bounds, CONCURRENCY, CORE_MONTHLY_ALLOWANCE, COST_CAP_MICROS, FieldProblem, Format,
     MAX_AUTO_REPLY_CHARS, MAX_BRAND_CHARS, MAX_IMAGE_BYTES, MAX_STARTS_PER_HOUR,
     OFFLINE_EXPIRY_DAYS, OPEN_MINUTE, PACING_SECONDS, PAIRING_CODE_SECONDS, POLL_INTERVAL_MS,
-    ProblemCode, QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY, WINDOW_SECONDS,
+    PRICE_MICROS, ProblemCode, QR_FIRST_SECONDS, QR_NEXT_SECONDS, RulesError, WEEKDAY,
+    WINDOW_SECONDS,
 };
 use crate::log::{Filter, Level};
 use crate::messaging::auto::{AutoReplies, DayHours, LocalTime};
+use crate::pricing::{PricingCategory, RateCard};
 use crate::{catalog, messaging, routing, session};
 
 /// Reads `value` (the JSON of a PHP array named `what`) as `T`. An empty PHP array
@@ -215,6 +217,55 @@ pub struct LimitsInput {
     pub monthly_allowance: Option<i64>,
     /// Seconds between two messages to one customer.
     pub pacing_seconds: Option<i64>,
+    /// What the vendor's messages may cost per month, micro-units of the rate card's
+    /// currency; 0 or unset: no cap.
+    pub cost_cap_micros: Option<i64>,
+    /// The prices messages are counted at.
+    pub rate_card: Option<RateCardInput>,
+}
+
+/// The admin's rate card (`limits['rate_card']`, `message_usage()`): the currency and
+/// a price per message for each pricing category, in micro-units; a category left out
+/// costs 0.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateCardInput {
+    /// ISO 4217 code; `USD` when unset.
+    pub currency: Option<String>,
+    /// Category (`marketing`, `marketing_lite`, `utility`, `authentication`,
+    /// `authentication_international`, `service`, `referral_conversion`) => price.
+    #[serde(default)]
+    pub prices: std::collections::BTreeMap<String, i64>,
+}
+
+impl RateCardInput {
+    /// The rate card: a known currency format, known categories, prices in bounds.
+    pub fn validate(&self) -> Result<RateCard, RulesError> {
+        const WHAT: &str = "rate card";
+        let mut card = RateCard::default();
+        if let Some(code) = &self.currency {
+            if !Format::Currency.matches(code) {
+                return Err(invalid(
+                    WHAT,
+                    FieldProblem::new("currency", ProblemCode::BadFormat).format(Format::Currency),
+                ));
+            }
+            card.currency = code.clone();
+        }
+        for (name, price) in &self.prices {
+            let category = PricingCategory::parse(name).ok_or_else(|| RulesError::Malformed {
+                what: WHAT.to_owned(),
+                detail: format!(
+                    "unknown pricing category {:?}; use one of: {}",
+                    name.chars().take(40).collect::<String>(),
+                    PricingCategory::ALL.map(PricingCategory::as_str).join(", ")
+                ),
+            })?;
+            let price = ranged(WHAT, name, PRICE_MICROS, *price)?;
+            card.prices.insert(category, price);
+        }
+        Ok(card)
+    }
 }
 
 impl LimitsInput {
@@ -228,6 +279,15 @@ impl LimitsInput {
         }
         if let Some(n) = self.pacing_seconds {
             limits.pacing_seconds = ranged(WHAT, "pacing_seconds", PACING_SECONDS, n)?;
+        }
+        if let Some(n) = self.cost_cap_micros {
+            // 0 is "no cap", as the settings field says: a vendor who may send nothing
+            // has a monthly allowance of 0.
+            let n = ranged(WHAT, "cost_cap_micros", COST_CAP_MICROS, n)?;
+            limits.cost_cap_micros = (n > 0).then_some(n);
+        }
+        if let Some(card) = &self.rate_card {
+            limits.rate_card = card.validate()?;
         }
         Ok(limits)
     }

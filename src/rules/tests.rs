@@ -580,3 +580,96 @@ fn routing_input_carries_the_admins_consent_words() {
     assert_eq!(checked.problems.len(), 1);
     assert_eq!(checked.problems[0].field, "template");
 }
+
+#[test]
+fn rate_cards_and_cost_caps() {
+    use crate::pricing::PricingCategory;
+    let card: RateCardInput = read(
+        "rate card",
+        json!({"currency": "EUR", "prices": {"marketing": 61_000, "service": 0}}),
+    )
+    .unwrap();
+    let card = card.validate().unwrap();
+    assert_eq!(card.currency, "EUR");
+    assert_eq!(card.prices[&PricingCategory::Marketing], 61_000);
+    assert_eq!(card.price(Some("utility")), 0);
+    // A bad currency, an unknown category, a price out of bounds.
+    for bad in [
+        json!({"currency": "eur"}),
+        json!({"prices": {"agent": 1}}),
+        json!({"prices": {"marketing": -1}}),
+        json!({"prices": {"marketing": PRICE_MICROS.max + 1}}),
+    ] {
+        let input: RateCardInput = read("rate card", bad.clone()).unwrap();
+        assert!(input.validate().is_err(), "{bad}");
+    }
+    // The cap: 0 is no cap; bounds apply.
+    let limits: LimitsInput = read(
+        "limits",
+        json!({"cost_cap_micros": 5_000_000, "rate_card": {"currency": "USD"}}),
+    )
+    .unwrap();
+    let limits = limits.validate().unwrap();
+    assert_eq!(limits.cost_cap_micros, Some(5_000_000));
+    assert_eq!(limits.rate_card.currency, "USD");
+    let none: LimitsInput = read("limits", json!({"cost_cap_micros": 0})).unwrap();
+    assert_eq!(none.validate().unwrap().cost_cap_micros, None);
+    let over: LimitsInput = read(
+        "limits",
+        json!({"cost_cap_micros": COST_CAP_MICROS.max + 1}),
+    )
+    .unwrap();
+    assert_eq!(invalid(over.validate()).code, ProblemCode::OutOfRange);
+}
+
+#[test]
+fn amounts_are_checked_as_decimals_and_kept_as_micro_units() {
+    let checked = check(
+        "messages",
+        json!({"price_marketing": "0.0625", "price_utility": "1,5", "cost_cap": "250", "price_service": 0, "rate_currency": "EUR"})
+            .as_object()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+    assert_eq!(checked.values["price_marketing"], json!(62_500));
+    assert_eq!(checked.values["price_utility"], json!(1_500_000));
+    assert_eq!(checked.values["cost_cap"], json!(250_000_000));
+    assert_eq!(checked.values["price_service"], json!(0));
+    let refused = check(
+        "messages",
+        json!({"price_marketing": "0.0000001", "price_utility": "-1", "price_service": "abc", "cost_cap": "1000000001"})
+            .as_object()
+            .unwrap(),
+    )
+    .unwrap();
+    let codes: Vec<(String, ProblemCode)> = refused
+        .problems
+        .iter()
+        .map(|p| (p.field.clone(), p.code))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("price_marketing".to_owned(), ProblemCode::NotAnAmount),
+            ("price_utility".to_owned(), ProblemCode::NotAnAmount),
+            ("price_service".to_owned(), ProblemCode::NotAnAmount),
+            ("cost_cap".to_owned(), ProblemCode::AmountOutOfRange),
+        ]
+    );
+    assert!(refused.values.is_empty());
+    let limits = limits();
+    assert_eq!(
+        limits["messages"]["price_marketing"]["type"],
+        json!("amount")
+    );
+    assert_eq!(limits["messages"]["price_marketing"]["min"], json!(0.0));
+    assert_eq!(
+        limits["messages"]["price_marketing"]["step"],
+        json!(0.000001)
+    );
+    assert_eq!(parse_micros("12"), Some(12_000_000));
+    assert_eq!(parse_micros(".5"), Some(500_000));
+    assert_eq!(parse_micros("."), None);
+    assert_eq!(parse_micros(""), None);
+}

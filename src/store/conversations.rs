@@ -254,6 +254,33 @@ impl ConversationRepo<'_> {
         Ok(())
     }
 
+    /// Records how WhatsApp billed the sent message `wamid` (a status's `pricing`,
+    /// stated at `at`): the fields it gives replace the stored ones, unless a status
+    /// stated later was applied already (statuses arrive in any order; the latest
+    /// wins).
+    pub fn set_message_pricing(
+        &self,
+        wamid: &str,
+        pricing: &crate::pricing::Pricing,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE message SET pricing_category = COALESCE(?2, pricing_category), billable = COALESCE(?3, billable),
+                        pricing_type = COALESCE(?4, pricing_type), pricing_model = COALESCE(?5, pricing_model), pricing_at = ?6
+                  WHERE wamid = ?1 AND direction = 'outbound' AND (pricing_at IS NULL OR pricing_at <= ?6)",
+            )?
+            .execute(params![
+                wamid,
+                pricing.category.as_deref(),
+                pricing.billable.map(i64::from),
+                pricing.pricing_type.as_deref(),
+                pricing.pricing_model.as_deref(),
+                at
+            ])?;
+        Ok(())
+    }
+
     /// The message `wamid` when it was one sent to a customer.
     pub fn sent_message(&self, wamid: &str) -> Result<Option<SentMessage>, StoreError> {
         self

@@ -3,6 +3,7 @@
 //! `conversation` and `message`.
 
 use super::sql::{Db, OptionalExtension, params};
+use crate::pricing::CategoryCount;
 
 use super::{Store, StoreError, WriteTx};
 
@@ -32,6 +33,8 @@ pub struct SentRecord<'m> {
     pub raw: &'m str,
     /// When (Unix seconds).
     pub at: i64,
+    /// The pricing category it is expected to be billed under, until its status says.
+    pub pricing_category: &'m str,
 }
 
 /// Outbound messages, inside or outside a transaction.
@@ -110,12 +113,31 @@ impl MessageRepo<'_> {
             .query_row(params![customer, since], |r| r.get(0))
     }
 
-    /// Reserves a send's place (see [`Self::reserved_since`]) and returns its id; drops
-    /// reservations older than `stale_before` on the way.
+    /// Sends of the vendor under way reserved at or after `since`, by the pricing
+    /// category each is expected to be billed under: (category, count).
+    pub fn reserved_by_category_since(
+        &self,
+        vendor_id: u64,
+        since: i64,
+    ) -> Result<Vec<(Option<String>, u64)>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT pricing_category, COUNT(*) FROM send_reservation WHERE vendor_id = ?1 AND reserved_at >= ?2 GROUP BY pricing_category",
+            )?
+            .query_map(params![vendor(vendor_id), since], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+            })?
+            .collect()
+    }
+
+    /// Reserves a send's place (see [`Self::reserved_since`]) at the pricing category
+    /// it is expected to be billed under, and returns its id; drops reservations older
+    /// than `stale_before` on the way.
     pub fn reserve_send(
         &self,
         vendor_id: u64,
         customer: &str,
+        pricing_category: &str,
         now: i64,
         stale_before: i64,
     ) -> Result<i64, StoreError> {
@@ -124,9 +146,12 @@ impl MessageRepo<'_> {
             .execute([stale_before])?;
         self.conn
             .prepare_cached(
-                "INSERT INTO send_reservation (vendor_id, customer, reserved_at) VALUES (?1, ?2, ?3) RETURNING id",
+                "INSERT INTO send_reservation (vendor_id, customer, reserved_at, pricing_category) VALUES (?1, ?2, ?3, ?4) RETURNING id",
             )?
-            .query_row(params![vendor(vendor_id), customer, now], |r| r.get(0))
+            .query_row(
+                params![vendor(vendor_id), customer, now, pricing_category],
+                |r| r.get(0),
+            )
     }
 
     /// Gives a reservation back (the send was recorded, or failed).
@@ -158,8 +183,8 @@ impl MessageRepo<'_> {
         };
         self.conn
             .prepare_cached(
-                "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at)
-                 VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, 'accepted', ?6, ?7, ?7)",
+                "INSERT INTO message (wamid, conversation_id, vendor_id, direction, kind, text, status, raw, sent_at, received_at, pricing_category)
+                 VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, 'accepted', ?6, ?7, ?7, ?8)",
             )?
             .execute(params![
                 sent.wamid,
@@ -168,7 +193,8 @@ impl MessageRepo<'_> {
                 sent.kind,
                 sent.preview,
                 sent.raw,
-                sent.at
+                sent.at,
+                sent.pricing_category
             ])?;
         self.conn
             .prepare_cached(
@@ -187,6 +213,39 @@ impl MessageRepo<'_> {
             )?
             .query_row(params![vendor(vendor_id), since], |r| r.get(0))?;
         Ok(used.max(0) as u64)
+    }
+
+    /// Outbound messages sent in `[since, until)` by vendor, pricing category and
+    /// whether they are free (WhatsApp said not billable, or a free window's type: the
+    /// rule of [`crate::pricing::is_free`]), for one vendor or, with `None`, every
+    /// vendor at once (the Vendors page): one query either way.
+    pub fn counts_by_category(
+        &self,
+        vendor_id: Option<u64>,
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<CategoryCount>, StoreError> {
+        // -1 matches every vendor: vendor ids are never negative (CHECK).
+        let vendor_id = vendor_id.map_or(-1, vendor);
+        self.conn
+            .prepare_cached(
+                "SELECT vendor_id, pricing_category,
+                        CASE WHEN billable = 0 OR pricing_type IN ('free_customer_service','free_entry_point') THEN 1 ELSE 0 END,
+                        COUNT(*)
+                   FROM message
+                  WHERE (?1 < 0 OR vendor_id = ?1) AND direction = 'outbound' AND received_at >= ?2 AND received_at < ?3
+                  GROUP BY vendor_id, pricing_category,
+                        CASE WHEN billable = 0 OR pricing_type IN ('free_customer_service','free_entry_point') THEN 1 ELSE 0 END",
+            )?
+            .query_map(params![vendor_id, since, until], |r| {
+                Ok(CategoryCount {
+                    vendor_id: r.get::<_, i64>(0)?.max(0) as u64,
+                    category: r.get(1)?,
+                    free: r.get::<_, i64>(2)? != 0,
+                    count: r.get::<_, i64>(3)?.max(0) as u64,
+                })
+            })?
+            .collect()
     }
 
     /// Whether the vendor answered `customer` at or after `since`, through the
@@ -244,5 +303,107 @@ impl MessageRepo<'_> {
             )?
             .execute(params![wamid, vendor(vendor_id)])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::{CategoryCount, Pricing};
+
+    fn sent(store: &Store, vendor_id: u64, wamid: &str, category: &str, at: i64) {
+        store
+            .messages()
+            .record_sent(
+                None,
+                &SentRecord {
+                    vendor_id,
+                    customer: "15550001",
+                    wamid,
+                    kind: "template",
+                    preview: "",
+                    raw: "{}",
+                    at,
+                    pricing_category: category,
+                },
+            )
+            .unwrap();
+    }
+
+    fn pricing(category: &str, billable: bool, pricing_type: &str) -> Pricing {
+        Pricing {
+            category: Some(category.into()),
+            billable: Some(billable),
+            pricing_type: Some(pricing_type.into()),
+            pricing_model: Some("PMP".into()),
+        }
+    }
+
+    /// Runs on both engines (`WPWA_TEST_MARIADB`): the month's counts by vendor,
+    /// category and free-ness in one query, and statuses' pricing, latest first.
+    #[test]
+    fn month_counts_group_by_vendor_category_and_billing() {
+        let store = Store::open_in_memory().unwrap();
+        sent(&store, 1, "w1", "marketing", 100);
+        sent(&store, 1, "w2", "marketing", 110);
+        sent(&store, 1, "w3", "service", 120);
+        sent(&store, 2, "w4", "utility", 130);
+        sent(&store, 2, "w5", "utility", 300); // next month
+        let conversations = store.conversations();
+        conversations
+            .set_message_pricing(
+                "w2",
+                &pricing("utility", false, "free_customer_service"),
+                150,
+            )
+            .unwrap();
+        // Stated earlier, arriving later: ignored.
+        conversations
+            .set_message_pricing("w2", &pricing("marketing", true, "regular"), 140)
+            .unwrap();
+        conversations
+            .set_message_pricing("w3", &pricing("service", true, "regular"), 150)
+            .unwrap();
+        let mut all = store.messages().counts_by_category(None, 0, 200).unwrap();
+        all.sort_by(|a, b| (a.vendor_id, &a.category).cmp(&(b.vendor_id, &b.category)));
+        let row = |vendor_id, category: &str, free, count| CategoryCount {
+            vendor_id,
+            category: Some(category.into()),
+            free,
+            count,
+        };
+        assert_eq!(
+            all,
+            [
+                row(1, "marketing", false, 1),
+                row(1, "service", false, 1),
+                row(1, "utility", true, 1),
+                row(2, "utility", false, 1),
+            ]
+        );
+        let one = store
+            .messages()
+            .counts_by_category(Some(2), 0, 200)
+            .unwrap();
+        assert_eq!(one, [row(2, "utility", false, 1)]);
+
+        // Reservations carry their expected category.
+        let r = store
+            .messages()
+            .reserve_send(1, "15550002", "marketing", 160, 0)
+            .unwrap();
+        store
+            .messages()
+            .reserve_send(1, "15550003", "marketing", 161, 0)
+            .unwrap();
+        assert_eq!(
+            store.messages().reserved_by_category_since(1, 0).unwrap(),
+            [(Some("marketing".to_owned()), 2)]
+        );
+        store.messages().release_send(r).unwrap();
+        assert_eq!(
+            store.messages().reserved_by_category_since(1, 0).unwrap(),
+            [(Some("marketing".to_owned()), 1)]
+        );
     }
 }

@@ -319,6 +319,19 @@ const SQLITE: &[&str] = &[
     "ALTER TABLE vendor_session ADD COLUMN pairing_code TEXT;
      ALTER TABLE vendor_session ADD COLUMN pairing_phone TEXT;
      ALTER TABLE vendor_session ADD COLUMN pairing_issued_at INTEGER;",
+    // 14: what each outbound message costs: its pricing category as classified when it
+    // was sent, replaced by the `pricing` object of its latest status (`billable`,
+    // `type`, `pricing_model`; `pricing_at` is that status's time, so a status that
+    // arrives late does not undo a newer one). Sends under way carry the category they
+    // are expected to be billed under, so a cost cap counts them at their price. The
+    // index serves the month's usage per vendor.
+    "ALTER TABLE message ADD COLUMN pricing_category TEXT;
+     ALTER TABLE message ADD COLUMN billable INTEGER;
+     ALTER TABLE message ADD COLUMN pricing_type TEXT;
+     ALTER TABLE message ADD COLUMN pricing_model TEXT;
+     ALTER TABLE message ADD COLUMN pricing_at INTEGER;
+     ALTER TABLE send_reservation ADD COLUMN pricing_category TEXT;
+     CREATE INDEX message_vendor_month ON message (vendor_id, received_at);",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -612,6 +625,14 @@ const MARIADB: &[&str] = &[
     "ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_code VARCHAR(16);
      ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_phone VARCHAR(64);
      ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_issued_at BIGINT",
+    // 14
+    "ALTER TABLE message ADD COLUMN IF NOT EXISTS pricing_category VARCHAR(64);
+     ALTER TABLE message ADD COLUMN IF NOT EXISTS billable BIGINT;
+     ALTER TABLE message ADD COLUMN IF NOT EXISTS pricing_type VARCHAR(64);
+     ALTER TABLE message ADD COLUMN IF NOT EXISTS pricing_model VARCHAR(16);
+     ALTER TABLE message ADD COLUMN IF NOT EXISTS pricing_at BIGINT;
+     ALTER TABLE send_reservation ADD COLUMN IF NOT EXISTS pricing_category VARCHAR(64);
+     ALTER TABLE message ADD INDEX IF NOT EXISTS message_vendor_month (vendor_id, received_at)",
 ];
 
 /// Every table the migrations make, by its name without prefix.

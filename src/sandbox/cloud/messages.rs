@@ -16,9 +16,15 @@
 //!   outside it (or who never wrote) is accepted, then gets a single `failed` status
 //!   with 131047 after `status_delays_ms[0]`, and no other status.
 //! - Every other accepted send gets `sent`, `delivered` and (with `auto_read`) `read`,
-//!   `status_delays_ms` apart. `conversation` and `pricing` come with each; the
-//!   pricing category is `service` for free-form messages and `utility` for templates;
-//!   one conversation per customer and category lasts 24 hours.
+//!   `status_delays_ms` apart. `pricing` comes with each, per-message pricing as
+//!   since July 2025: `{billable, pricing_model: "PMP", category, type}`, the
+//!   category `service` for free-form messages and the template's own category
+//!   (`marketing`, `utility`, `authentication`; `utility` when the template is not
+//!   known) for templates. Free-form messages and utility templates inside the
+//!   customer's window are free (`billable: false`, `type: free_customer_service`);
+//!   the rest is `billable: true`, `type: regular`. A `conversation` object comes too
+//!   (optional and informative under per-message pricing): one per customer and
+//!   category, lasting 24 hours.
 //! - Webhooks (messages and statuses) go to `cloud_webhook_url`, one change per
 //!   webhook, signed with `cloud_app_secret`, one at a time in the order they were
 //!   produced, each retried like the gateway's (`webhook_retries`, `webhook_retry_ms`,
@@ -427,16 +433,18 @@ pub(super) async fn send(
     let wamid = new_wamid();
     let now_s = now_secs();
     let is_template = outbound.kind == "template";
-    let in_window = is_template
-        || inner
-            .customers
-            .get(&outbound.wa_id)
-            .is_some_and(|last| now_s - last <= SERVICE_WINDOW_SECS);
+    let customer_window = inner
+        .customers
+        .get(&outbound.wa_id)
+        .is_some_and(|last| now_s - last <= SERVICE_WINDOW_SECS);
+    let in_window = is_template || customer_window;
     let category: &'static str = if is_template {
         templates::pricing_category(&messages.templates.lock(), &body)
     } else {
         "service"
     };
+    // Free inside the customer's window: service messages and utility templates.
+    let free = customer_window && matches!(category, "service" | "utility");
     let conversation = in_window.then(|| {
         let key = (phone_number_id.to_owned(), outbound.wa_id.clone(), category);
         let open = inner
@@ -484,6 +492,7 @@ pub(super) async fn send(
             phone_number_id: phone_number_id.to_owned(),
             recipient: outbound.wa_id.clone(),
             conversation,
+            free,
         },
         plan,
     ));
@@ -505,6 +514,8 @@ struct Pending {
     recipient: String,
     /// Id, expiry, pricing category; none outside the window.
     conversation: Option<(String, i64, &'static str)>,
+    /// Whether the message is free (`billable: false`, `type: free_customer_service`).
+    free: bool,
 }
 
 async fn run_statuses(
@@ -538,8 +549,12 @@ async fn run_statuses(
                     conversation["expiration_timestamp"] = json!(expires.to_string());
                 }
                 entry["conversation"] = conversation;
-                entry["pricing"] =
-                    json!({"billable": true, "pricing_model": "CBP", "category": category});
+                entry["pricing"] = json!({
+                    "billable": !pending.free,
+                    "pricing_model": "PMP",
+                    "category": category,
+                    "type": if pending.free { "free_customer_service" } else { "regular" },
+                });
             }
             None => {
                 entry["errors"] = json!([{

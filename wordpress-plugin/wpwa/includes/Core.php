@@ -499,11 +499,38 @@ final class Core {
 	 * @param string              $to         Customer's WhatsApp number (digits).
 	 * @param array<string,mixed> $message    type text|template|product|product_list and its fields.
 	 * @param array<string,mixed> $connection url, version, token, phone_number_id.
-	 * @param array<string,int>   $limits     monthly_allowance, pacing_seconds.
-	 * @return array{wamid:string,allowance_left:int}|WP_Error
+	 * @param array<string,mixed> $limits     monthly_allowance, pacing_seconds; since 0.15.0
+	 *                                        cost_cap_micros and rate_card (Messages\Pricing).
+	 * @return array{wamid:string,allowance_left:int,budget_left_micros:int|null}|WP_Error
 	 */
 	public static function message_send( int $vendor_id, string $to, array $message, array $connection, array $limits ) {
 		return self::call( static fn() => \Wpwa\message_send( $vendor_id, $to, $message, $connection, $limits ) );
+	}
+
+	/**
+	 * A vendor's calendar month (UTC) of messages by pricing category, with the
+	 * estimated cost at a rate card.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int                       $vendor_id Vendor user ID.
+	 * @param array<string,mixed>|null  $rate_card currency, prices (category => micro-units).
+	 * @return array<string,mixed>|WP_Error messages, billable, cost_micros, currency, categories.
+	 */
+	public static function message_usage( int $vendor_id, ?array $rate_card ) {
+		return self::call( static fn() => \Wpwa\message_usage( $vendor_id, $rate_card ) );
+	}
+
+	/**
+	 * Every vendor's month as message_usage() gives one, in one call.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param array<string,mixed>|null $rate_card As for message_usage().
+	 * @return array<int,array<string,mixed>>|WP_Error By vendor ID; vendors who sent nothing are absent.
+	 */
+	public static function message_usage_all( ?array $rate_card ) {
+		return self::call( static fn() => \Wpwa\message_usage_all( $rate_card ) );
 	}
 
 	/**
@@ -1465,6 +1492,16 @@ final class Core {
 			$code           = 'wpwa_not_found';
 			$message        = $e->getMessage();
 			$data['status'] = 404;
+		} elseif ( $e instanceof \Wpwa\CostCapException ) {
+			// Before RateLimitedException, which it extends: worded here, with the cap
+			// and the day sends resume (since 0.15.0).
+			$code           = 'wpwa_cost_cap_reached';
+			$message        = Messages\Pricing::cap_reached_message( $e->getMessage() );
+			$data['status'] = 429;
+			$retry          = self::retry_after( $e );
+			if ( null !== $retry ) {
+				$data['retry_after'] = $retry;
+			}
 		} elseif ( $e instanceof \Wpwa\RateLimitedException ) {
 			$code           = 'wpwa_rate_limited';
 			$message        = $e->getMessage();

@@ -87,6 +87,8 @@ final class Rules {
 			'max'       => 'max',
 			'maxlength' => 'maxlength',
 			'pattern'   => 'pattern',
+			// Amounts (since 0.15.0): the smallest step is a micro-unit.
+			'step'      => 'step',
 		);
 		if ( 'zero_or_range' === $limits['type'] ) {
 			// 0 is allowed as well as the range: the browser can only check the upper end.
@@ -95,7 +97,10 @@ final class Rules {
 		$html = '';
 		foreach ( $names as $key => $attribute ) {
 			if ( isset( $limits[ $key ] ) ) {
-				$html .= sprintf( ' %s="%s"', $attribute, esc_attr( (string) $limits[ $key ] ) );
+				$value = $limits[ $key ];
+				// Decimals written out (HTML reads 1.0E-6, but people read 0.000001).
+				$text  = is_float( $value ) ? rtrim( rtrim( sprintf( '%.6F', $value ), '0' ), '.' ) : (string) $value;
+				$html .= sprintf( ' %s="%s"', $attribute, esc_attr( $text ) );
 			}
 		}
 		return $html;
@@ -200,6 +205,15 @@ final class Rules {
 			case 'missing':
 				/* translators: %s: setting name. */
 				return sprintf( __( '%s is required.', 'wpwa' ), $label );
+			case 'not_an_amount':
+			case 'amount_out_of_range':
+				return sprintf(
+					/* translators: 1: setting name, 2: smallest amount, 3: largest amount. */
+					__( '%1$s must be an amount from %2$s to %3$s with at most six decimals; the previous value was kept.', 'wpwa' ),
+					$label,
+					number_format_i18n( (float) ( $problem['min'] ?? 0 ) / Messages\Pricing::MICROS ),
+					number_format_i18n( (float) ( $problem['max'] ?? 0 ) / Messages\Pricing::MICROS )
+				);
 			case 'bad_format':
 				return self::format_message( (string) ( $problem['format'] ?? '' ), $label );
 			default:

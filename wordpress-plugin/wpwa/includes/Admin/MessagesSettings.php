@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Admin;
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\Messages\Config;
+use Wpwa\Plugin\Messages\Pricing;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
 use function Wpwa\Plugin\esc_rule_attributes;
@@ -72,6 +73,9 @@ final class MessagesSettings {
 			'menu_intro'      => __( 'Shop menu question', 'wpwa' ),
 			'window_hours'    => __( 'Conversation window', 'wpwa' ),
 			'allowance'       => __( 'Monthly allowance per vendor', 'wpwa' ),
+			// Since 0.15.0.
+			'rate_card'       => __( 'Message prices', 'wpwa' ),
+			'cost_cap'        => __( 'Monthly cost cap per vendor', 'wpwa' ),
 			'auto_replies'    => __( 'Automatic replies', 'wpwa' ),
 			'notify_template' => __( 'Vendor notification template', 'wpwa' ),
 			'retention_days'  => __( 'Message history', 'wpwa' ),
@@ -301,6 +305,60 @@ final class MessagesSettings {
 			esc_rule_attributes( Config::RULES_GROUP, 'allowance' ),
 			esc_html__( 'messages', 'wpwa' ),
 			esc_html__( 'How many WhatsApp messages may be sent on each vendor\'s behalf per calendar month (UTC), automatic replies included. Default 1,000. Further sends are refused until the 1st.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the rate card: the currency of the WhatsApp invoice and a price per
+	 * message for each pricing category.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function field_rate_card(): void {
+		printf(
+			'<p><label for="wpwa_messages_rate_card">%1$s</label> <input type="text" class="small-text code" id="wpwa_messages_rate_card" name="%2$s" value="%3$s"%4$s /></p>',
+			esc_html__( 'Currency', 'wpwa' ),
+			esc_attr( self::name( 'rate_currency' ) ),
+			esc_attr( Pricing::currency() ),
+			esc_rule_attributes( Config::RULES_GROUP, 'rate_currency' )
+		);
+		echo '<table class="wpwa-rate-card widefat striped"><thead><tr><th scope="col">' . esc_html__( 'Category', 'wpwa' ) . '</th><th scope="col">' . esc_html__( 'Price per message', 'wpwa' ) . '</th></tr></thead><tbody>';
+		foreach ( Pricing::CATEGORIES as $category ) {
+			$key = 'price_' . $category;
+			printf(
+				'<tr><th scope="row"><label for="wpwa_messages_%1$s">%2$s</label></th><td><input type="number" class="small-text" id="wpwa_messages_%1$s" name="%3$s" value="%4$s"%5$s /> %6$s</td></tr>',
+				esc_attr( $key ),
+				esc_html( Pricing::category_label( $category ) ),
+				esc_attr( self::name( $key ) ),
+				esc_attr( Pricing::decimal( (int) Config::get( $key ) ) ),
+				esc_rule_attributes( Config::RULES_GROUP, $key ),
+				esc_html( Pricing::currency() )
+			);
+		}
+		echo '</tbody></table>';
+		printf(
+			'<p class="description">%s</p>',
+			esc_html__( 'What WhatsApp charges you per delivered message in each category, from Meta\'s rate card for your customers\' country (WhatsApp bills per message since July 2025 and never says the price). Used to estimate each vendor\'s monthly cost on the Vendors page and in their dashboard, and for the cost cap. Messages WhatsApp reports as free (replies inside the 24-hour window, free entry points) cost nothing whatever the price here; until a message\'s delivery status arrives it is counted at its category\'s price.', 'wpwa' )
+		);
+	}
+
+	/**
+	 * Field: the monthly cost cap per vendor.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function field_cost_cap(): void {
+		printf(
+			'<input type="number" class="small-text" id="wpwa_messages_cost_cap" name="%1$s" value="%2$s"%3$s /> %4$s<p class="description">%5$s</p>',
+			esc_attr( self::name( 'cost_cap' ) ),
+			esc_attr( Pricing::decimal( (int) Config::get( 'cost_cap' ) ) ),
+			esc_rule_attributes( Config::RULES_GROUP, 'cost_cap' ),
+			esc_html( Pricing::currency() ),
+			esc_html__( 'What each vendor\'s WhatsApp messages may cost per calendar month (UTC), at the prices above. A send that would pass it is refused until the 1st; free messages still go. 0 means no cap (the monthly allowance still applies). The wpwa_message_cost_cap filter sets it per vendor.', 'wpwa' )
 		);
 	}
 

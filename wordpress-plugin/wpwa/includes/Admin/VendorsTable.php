@@ -17,6 +17,7 @@ use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
 use Wpwa\Plugin\Messages\Panel as MessagesPanel;
+use Wpwa\Plugin\Messages\Pricing;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
@@ -30,7 +31,8 @@ if ( ! class_exists( 'WP_List_Table' ) ) {
 
 /**
  * One row per vendor: name, session state, phone, since, last sync and its
- * result, catalog counts, messages this month against the allowance,
+ * result, catalog counts, messages this month against the allowance, their
+ * estimated cost by pricing category (since 0.15.0),
  * response times and, under model 2, the vendor's connections.
  *
  * @since 0.2.0
@@ -98,6 +100,8 @@ final class VendorsTable extends WP_List_Table {
 			'sync'     => __( 'Last sync', 'wpwa' ),
 			'catalog'  => __( 'Catalog', 'wpwa' ),
 			'messages' => __( 'Messages this month', 'wpwa' ),
+			// Since 0.15.0.
+			'cost'     => __( 'Estimated cost this month', 'wpwa' ),
 			'response' => __( 'Response', 'wpwa' ),
 		);
 		if ( 'per_vendor' === Settings::get( 'integration_model' ) ) {
@@ -462,6 +466,50 @@ final class VendorsTable extends WP_List_Table {
 			/* translators: 1: messages sent, 2: monthly allowance. */
 			esc_html( sprintf( __( '%1$d / %2$d', 'wpwa' ), (int) $used, $allowance ) )
 		);
+	}
+
+	/**
+	 * Column: this month's messages by pricing category and their estimated cost
+	 * at the rate card, against the cost cap when there is one (every vendor's
+	 * month is read in one call for the page).
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param WP_User $item Vendor.
+	 * @return string
+	 */
+	public function column_cost( $item ) {
+		$vendor_id = (int) $item->ID;
+		$usage     = Pricing::usage_of_all( $vendor_id );
+		if ( null === $usage ) {
+			return '—';
+		}
+		$shown = Pricing::present( $usage, $vendor_id );
+		$html  = sprintf(
+			'<span class="wpwa-cost%1$s" data-cost-micros="%2$d">%3$s</span>',
+			$shown['used_up'] ? ' wpwa-cost--used-up' : '',
+			(int) ( $usage['cost_micros'] ?? 0 ),
+			esc_html(
+				'' !== $shown['cap']
+					/* translators: 1: estimated cost this month, 2: monthly cost cap. */
+					? sprintf( __( '%1$s of %2$s', 'wpwa' ), $shown['cost'], $shown['cap'] )
+					: $shown['cost']
+			)
+		);
+		if ( $shown['categories'] ) {
+			$html .= '<ul class="wpwa-cost__categories">';
+			foreach ( $shown['categories'] as $row ) {
+				$html .= sprintf(
+					'<li>%s</li>',
+					esc_html(
+						/* translators: 1: pricing category, 2: "3 messages", 3: their estimated cost. */
+						sprintf( __( '%1$s: %2$s, %3$s', 'wpwa' ), $row['label'], $row['messages'], $row['cost'] )
+					)
+				);
+			}
+			$html .= '</ul>';
+		}
+		return $html;
 	}
 
 	/**

@@ -145,6 +145,18 @@ final class Config {
 			'notify_language' => 'en_US',
 			'menu_intro'      => '',
 			'retention_days'  => 0,
+			// Since 0.15.0: the monthly cost cap per vendor (0: none) and the rate card,
+			// amounts in micro-units of the currency.
+			'cost_cap'        => 0,
+			'rate_currency'   => 'USD',
+		) + array_fill_keys(
+			array_map(
+				static function ( string $category ): string {
+					return 'price_' . $category;
+				},
+				Pricing::CATEGORIES
+			),
+			0
 		);
 	}
 
@@ -287,13 +299,15 @@ final class Config {
 	}
 
 	/**
-	 * The sending limits for the core: the monthly allowance per vendor; the
-	 * marketplace's own messages (vendor 0) have none.
+	 * The sending limits for the core: the monthly allowance per vendor and,
+	 * since 0.15.0, the monthly cost cap with the rate card it counts at; the
+	 * marketplace's own messages (vendor 0) have neither.
 	 *
 	 * @since 0.5.0
+	 * @since 0.15.0 `cost_cap_micros` and `rate_card`.
 	 *
 	 * @param int $vendor_id Vendor user ID (0: the marketplace).
-	 * @return array{monthly_allowance:int}
+	 * @return array{monthly_allowance:int,cost_cap_micros:int,rate_card:array<string,mixed>}
 	 */
 	public static function limits( int $vendor_id ): array {
 		$allowance = $vendor_id > 0 ? (int) self::get( 'allowance' ) : 4294967295;
@@ -308,7 +322,11 @@ final class Config {
 		 */
 		$allowance = (int) apply_filters( 'wpwa_message_allowance', $allowance, $vendor_id );
 		// The core refuses an allowance outside its bounds (a filter's mistake shows).
-		return array( 'monthly_allowance' => max( 0, $allowance ) );
+		return array(
+			'monthly_allowance' => max( 0, $allowance ),
+			'cost_cap_micros'   => Pricing::cost_cap( $vendor_id ),
+			'rate_card'         => Pricing::rate_card(),
+		);
 	}
 
 	/**
@@ -489,7 +507,13 @@ final class Config {
 			'notify_template' => __( 'Template name', 'wpwa' ),
 			'notify_language' => __( 'Template language', 'wpwa' ),
 			'menu_intro'      => __( 'Vendor menu question', 'wpwa' ),
+			'cost_cap'        => __( 'The monthly cost cap', 'wpwa' ),
+			'rate_currency'   => __( 'The rate card currency', 'wpwa' ),
 		);
+		foreach ( Pricing::CATEGORIES as $category ) {
+			/* translators: %s: pricing category, e.g. Marketing. */
+			$labels[ 'price_' . $category ] = sprintf( __( 'The price of a %s message', 'wpwa' ), Pricing::category_label( $category ) );
+		}
 		$messages = array(
 			'retention_days' => static function ( array $problem ): string {
 				return sprintf(

@@ -35,7 +35,7 @@ final class Panel {
 	 * @since 0.4.0
 	 *
 	 * @param int $vendor_id Vendor user ID.
-	 * @return array{conversations:array<int,array<string,mixed>>,code:string,error:string,metrics:array<string,mixed>|null}
+	 * @return array{conversations:array<int,array<string,mixed>>,code:string,error:string,metrics:array<string,mixed>|null,usage:array<string,mixed>|null}
 	 */
 	public static function data( int $vendor_id ): array {
 		$data = array(
@@ -43,6 +43,7 @@ final class Panel {
 			'code'          => Config::vendor_code( $vendor_id ),
 			'error'         => '',
 			'metrics'       => self::metrics( $vendor_id ),
+			'usage'         => self::usage( $vendor_id ),
 		);
 		try {
 			$list = Core::conversations( $vendor_id, self::LIMIT );
@@ -107,6 +108,36 @@ final class Panel {
 	public static function metrics( int $vendor_id ): ?array {
 		$raw = Core::response_metrics( $vendor_id, self::metrics_since() );
 		return is_array( $raw ) ? self::worded_metrics( $raw ) : null;
+	}
+
+	/**
+	 * The vendor's month so far, worded: `allowance` ("12 of 1,000
+	 * messages", what the allowance counts), `cost` and `cap` (amounts with the
+	 * currency; cap '' without one), `used_up`, `resets` (the date the month
+	 * turns) and `categories` (label, messages, cost); null when it cannot be read.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return array<string,mixed>|null
+	 */
+	public static function usage( int $vendor_id ): ?array {
+		$usage = Pricing::usage( $vendor_id );
+		if ( null === $usage ) {
+			return null;
+		}
+		$sent      = (int) ( $usage['messages'] ?? 0 );
+		$allowance = (int) Config::limits( $vendor_id )['monthly_allowance'];
+		$resets    = (int) ( $usage['next_month'] ?? 0 );
+		return array(
+			'allowance' => sprintf(
+				/* translators: 1: messages sent this month, 2: the monthly allowance. */
+				_n( '%1$s of %2$s message', '%1$s of %2$s messages', $allowance, 'wpwa' ),
+				number_format_i18n( $sent ),
+				number_format_i18n( $allowance )
+			),
+			'resets'    => $resets > 0 ? wp_date( (string) get_option( 'date_format' ), $resets, new \DateTimeZone( 'UTC' ) ) : '',
+		) + Pricing::present( $usage, $vendor_id );
 	}
 
 	/**

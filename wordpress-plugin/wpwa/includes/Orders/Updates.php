@@ -257,7 +257,8 @@ final class Updates {
 			: Core::message_send( $vendor_id, $customer, (array) $prepared['message'], $connection, MessagesConfig::limits( $vendor_id ) );
 		if ( is_wp_error( $sent ) ) {
 			$data   = (array) $sent->get_error_data();
-			$result = 'wpwa_rate_limited' === $sent->get_error_code() && isset( $data['retry_after'] )
+			// The allowance and the cost cap (since 0.15.0) are retried when the month turns.
+			$result = in_array( $sent->get_error_code(), array( 'wpwa_rate_limited', 'wpwa_cost_cap_reached' ), true ) && isset( $data['retry_after'] )
 				? array( 'retry_after' => max( 1, (int) $data['retry_after'] ) )
 				: array( 'error' => $sent->get_error_code() );
 		} else {

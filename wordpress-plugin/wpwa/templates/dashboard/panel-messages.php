@@ -26,6 +26,10 @@
  *     @type string $error         Error message when the conversations could not be read.
  *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
  *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
+ *     @type array|null $usage     This calendar month (UTC), worded: allowance ("12 of 1,000
+ *                                 messages"), cost and cap (amounts with their currency; cap ''
+ *                                 when there is none), used_up, resets (date), categories
+ *                                 (label, messages, cost). Since 0.15.0.
  * }
  */
 
@@ -63,6 +67,59 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 				</div>
 			</dl>
 			<p class="wpwa-muted wpwa-metrics__note"><?php esc_html_e( 'Last 30 days. Answers count when you reply from your connected WhatsApp within 24 hours; automatic replies do not count.', 'wpwa' ); ?></p>
+		<?php endif; ?>
+		<?php if ( ! empty( $view['usage'] ) ) : ?>
+			<div class="wpwa-usage<?php echo $view['usage']['used_up'] ? ' wpwa-usage--used-up' : ''; ?>">
+				<h4 class="wpwa-usage__title"><?php esc_html_e( 'Your WhatsApp messages this month', 'wpwa' ); ?></h4>
+				<dl class="wpwa-metrics">
+					<div class="wpwa-metric wpwa-metric--sent">
+						<dt><?php esc_html_e( 'Sent', 'wpwa' ); ?></dt>
+						<dd><?php echo esc_html( $view['usage']['allowance'] ); ?></dd>
+					</div>
+					<div class="wpwa-metric wpwa-metric--cost">
+						<dt><?php esc_html_e( 'Estimated cost', 'wpwa' ); ?></dt>
+						<dd>
+							<?php
+							echo esc_html(
+								'' !== $view['usage']['cap']
+									/* translators: 1: estimated cost this month, 2: monthly budget. */
+									? sprintf( __( '%1$s of %2$s', 'wpwa' ), $view['usage']['cost'], $view['usage']['cap'] )
+									: $view['usage']['cost']
+							);
+							?>
+						</dd>
+					</div>
+				</dl>
+				<?php if ( ! empty( $view['usage']['categories'] ) ) : ?>
+					<ul class="wpwa-usage__categories">
+						<?php foreach ( $view['usage']['categories'] as $wpwa_row ) : ?>
+							<li>
+								<?php
+								echo esc_html(
+									/* translators: 1: pricing category, 2: "3 messages", 3: their estimated cost. */
+									sprintf( __( '%1$s: %2$s, %3$s', 'wpwa' ), $wpwa_row['label'], $wpwa_row['messages'], $wpwa_row['cost'] )
+								);
+								?>
+							</li>
+						<?php endforeach; ?>
+					</ul>
+				<?php endif; ?>
+				<?php if ( $view['usage']['used_up'] && '' !== $view['usage']['resets'] ) : ?>
+					<p class="wpwa-notice wpwa-notice--warning" role="status">
+						<?php
+						echo esc_html(
+							sprintf(
+								/* translators: 1: the monthly budget with its currency, 2: the date sends resume. */
+								__( 'This month\'s WhatsApp budget of %1$s is used up; messages can be sent again on %2$s.', 'wpwa' ),
+								$view['usage']['cap'],
+								$view['usage']['resets']
+							)
+						);
+						?>
+					</p>
+				<?php endif; ?>
+				<p class="wpwa-muted wpwa-usage__note"><?php esc_html_e( 'Calendar month (UTC). Costs are estimates at the marketplace\'s prices; replies inside the 24-hour window are usually free.', 'wpwa' ); ?></p>
+			</div>
 		<?php endif; ?>
 		<?php if ( '' !== $view['error'] ) : ?>
 			<p class="wpwa-notice wpwa-notice--error"><?php echo esc_html( $view['error'] ); ?></p>
