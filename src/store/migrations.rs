@@ -319,6 +319,19 @@ const SQLITE: &[&str] = &[
     "ALTER TABLE vendor_session ADD COLUMN pairing_code TEXT;
      ALTER TABLE vendor_session ADD COLUMN pairing_phone TEXT;
      ALTER TABLE vendor_session ADD COLUMN pairing_issued_at INTEGER;",
+    // 14: the state of each WhatsApp Business account as its `account_update`
+    // webhooks (coexistence) set it, with the event it came from: `event_at` orders
+    // the events (a redelivered or older one changes nothing).
+    "CREATE TABLE business_account (
+         waba_id      TEXT    PRIMARY KEY,
+         state        TEXT    NOT NULL CHECK (state IN ('connected','offboarded','disconnected')),
+         last_event   TEXT    NOT NULL,
+         reason       TEXT,
+         initiated_by TEXT,
+         phone_number TEXT,
+         event_at     INTEGER NOT NULL,
+         changed_at   INTEGER NOT NULL
+     );",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -612,6 +625,17 @@ const MARIADB: &[&str] = &[
     "ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_code VARCHAR(16);
      ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_phone VARCHAR(64);
      ALTER TABLE vendor_session ADD COLUMN IF NOT EXISTS pairing_issued_at BIGINT",
+    // 14
+    "CREATE TABLE IF NOT EXISTS business_account (
+         waba_id      VARCHAR(64) NOT NULL PRIMARY KEY,
+         state        VARCHAR(16) NOT NULL CHECK (state IN ('connected','offboarded','disconnected')),
+         last_event   VARCHAR(64) NOT NULL,
+         reason       VARCHAR(191),
+         initiated_by VARCHAR(32),
+         phone_number VARCHAR(64),
+         event_at     BIGINT NOT NULL,
+         changed_at   BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -640,6 +664,7 @@ pub(super) const TABLES: &[&str] = &[
     "consent_invitation",
     "order_update",
     "send_reservation",
+    "business_account",
 ];
 
 /// The schema version this build creates and understands.
