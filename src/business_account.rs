@@ -210,19 +210,8 @@ pub fn apply_event(
     if from == to {
         return Ok(None);
     }
-    tracing::warn!(
-        kind = "account",
-        code = "business_account_changed",
-        waba_id = event.waba_id.as_str(),
-        from = from.as_str(),
-        to = to.as_str(),
-        event = event.kind.name(),
-        "WhatsApp Business account {} went from {} to {} ({})",
-        event.waba_id,
-        from.as_str(),
-        to.as_str(),
-        event.kind.name()
-    );
+    // The plugin logs the change (site-wide and for the vendors on the account): it
+    // knows which connections and vendors use it.
     Ok(Some(AccountChange {
         waba_id: event.waba_id.clone(),
         from,
