@@ -110,6 +110,26 @@ namespace Wpwa {
     }
 
     /**
+     * One account's state (keys as for `business_accounts()`), or null when no
+     * `account_update` webhook has been seen for it (it is taken as connected).
+     *
+     * @param string $waba_id
+     * @return array|null
+     */
+    function business_account(string $waba_id): ?array {}
+
+    /**
+     * Every WhatsApp Business account an `account_update` webhook has set the state of,
+     * by WABA id: `waba_id`, `state` (`connected`, `offboarded`, `disconnected`),
+     * `last_event` (`ACCOUNT_OFFBOARDED`, `PARTNER_REMOVED`, `ACCOUNT_RECONNECTED`),
+     * `reason`, `initiated_by`, `phone_number` (null when not given), `event_at` (when
+     * the event happened) and `changed_at` (when the state last changed).
+     *
+     * @return array
+     */
+    function business_accounts(): array {}
+
+    /**
      * Claims the cart received with `$wamid` for this worker: the cart (`wamid`,
      * `phone_number_id`, `customer`, `customer_name`, `catalog_id`, `note`, `lines` —
      * each `retailer_id`, `quantity`, `item_price`, `currency`, `product_id` (the product
@@ -385,7 +405,11 @@ namespace Wpwa {
      * (`wamid`, `phone_number_id`, `customer`: carts recorded by this webhook, none for a
      * redelivery) and `consent_changes` (`vendor_id` whose conversation the word came in,
      * `customer`, `granted`, `purposes`, `code`: `consent_withdrawn` or `consent_granted`,
-     * `order_id`), for confirming to each customer. Throws `Wpwa\AuthException` for a bad signature
+     * `order_id`), for confirming to each customer, and `account_changes` (`waba_id`,
+     * `from` and `to`: `connected`, `offboarded` or `disconnected`, `event`: the
+     * `account_update` event name, `reason`, `initiated_by`, `phone_number`): WhatsApp
+     * Business accounts whose state this webhook changed (none for a redelivered or
+     * older event). Throws `Wpwa\AuthException` for a bad signature
      * and `Wpwa\ValidationException` for a malformed or oversized body.
      *
      * @param string $body

@@ -63,6 +63,10 @@ pub struct IngestReport {
     pub carts: Vec<crate::orders::NewCart>,
     /// Consent changed by customers' opt-out and opt-in words, for confirming to them.
     pub consent_changes: Vec<ConsentReply>,
+    /// WhatsApp Business accounts whose state an `account_update` event changed
+    /// (offboarded, disconnected, reconnected); a redelivered or older event is not
+    /// listed.
+    pub account_changes: Vec<crate::business_account::AccountChange>,
 }
 
 /// A consent change a customer's message made, and the conversation to confirm it in.
@@ -253,6 +257,11 @@ pub fn ingest(
             report
                 .template_changes
                 .extend(crate::templates::apply_event(store, event, now)?);
+        }
+        for event in &notification.account_events {
+            report
+                .account_changes
+                .extend(crate::business_account::apply_event(tx, event, now)?);
         }
         Ok::<_, ConversationError>(report)
     })?;
@@ -676,6 +685,42 @@ mod tests {
 
     fn text(id: &str, body: &str) -> serde_json::Value {
         json!({"from": "15550001", "id": id, "timestamp": "1000", "type": "text", "text": {"body": body}})
+    }
+
+    fn account_update(event: &str, time: i64) -> Vec<u8> {
+        json!({"object": "whatsapp_business_account", "entry": [{"id": "777", "time": time,
+            "changes": [{"field": "account_update", "value": {"event": event}}]}]})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn account_updates_are_reported_once_per_real_change() {
+        let store = Store::open_in_memory().unwrap();
+        let config = RoutingConfig::default();
+        let offboarded = account_update("ACCOUNT_OFFBOARDED", 1_000);
+        let report = ingest(&store, &offboarded, &vendors(), &config, 2_000).unwrap();
+        assert_eq!(report.account_changes.len(), 1);
+        let change = &report.account_changes[0];
+        assert_eq!(change.waba_id, "777");
+        assert_eq!(
+            serde_json::to_value(change).unwrap(),
+            json!({"waba_id": "777", "from": "connected", "to": "offboarded",
+                "event": "ACCOUNT_OFFBOARDED", "reason": null, "initiated_by": null, "phone_number": null})
+        );
+        assert!(report.stored.is_empty() && report.duplicates == 0);
+        // Redelivered: nothing to report.
+        let again = ingest(&store, &offboarded, &vendors(), &config, 2_100).unwrap();
+        assert!(again.account_changes.is_empty());
+        // Reconnected, then the offboarding once more (older): one change only.
+        let reconnected = account_update("ACCOUNT_RECONNECTED", 1_100);
+        let report = ingest(&store, &reconnected, &vendors(), &config, 2_200).unwrap();
+        assert_eq!(
+            report.account_changes[0].to,
+            crate::business_account::AccountState::Connected
+        );
+        let late = ingest(&store, &offboarded, &vendors(), &config, 2_300).unwrap();
+        assert!(late.account_changes.is_empty());
     }
 
     #[test]

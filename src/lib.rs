@@ -9,6 +9,7 @@
 //! Each module owns one concept and one error enum; the binding maps those enums to
 //! the `Wpwa\` exception tree.
 
+pub mod business_account;
 pub mod catalog;
 pub mod chat_link;
 pub mod clock;

@@ -883,3 +883,106 @@ async fn an_injected_cart_carries_the_catalog_prices_as_whatsapp_does() {
         assert_eq!(status, 422, "{bad}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_updates_arrive_signed_field_for_field_and_move_the_account_state() {
+    use wpwa::business_account::{AccountEventKind, AccountState};
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    let post = async |body: Value| {
+        sandbox
+            .sandbox(Method::POST, "/cloud/account-update", Some(body))
+            .await
+    };
+    let (status, answer) =
+        post(json!({"event": "ACCOUNT_OFFBOARDED", "waba_id": "555000111", "time": 1_000})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["webhooks"], json!(["account_update"]));
+    let (status, _) = post(
+        json!({"event": "PARTNER_REMOVED", "waba_id": "555000111", "time": 2_000,
+        "reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The default account, now.
+    let (status, _) = post(json!({"event": "ACCOUNT_RECONNECTED"})).await;
+    assert_eq!(status, 200);
+    // What the contract does not have is refused.
+    for body in [
+        json!({"event": "NOPE"}),
+        json!({"event": "ACCOUNT_OFFBOARDED", "reason": "X"}),
+    ] {
+        let (status, answer) = post(body).await;
+        assert_eq!(status, 422, "{answer}");
+    }
+
+    let hits = hook.wait_for(3).await;
+    let raw: Vec<Value> = hits.iter().map(Hit::json).collect();
+    assert_eq!(
+        raw[0]["entry"][0],
+        json!({"id": "555000111", "time": 1_000,
+            "changes": [{"value": {"event": "ACCOUNT_OFFBOARDED"}, "field": "account_update"}]})
+    );
+    assert_eq!(
+        raw[1]["entry"][0]["changes"][0]["value"],
+        json!({"phone_number": "15550100777", "event": "PARTNER_REMOVED",
+            "disconnection_info": {"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"}})
+    );
+    let events: Vec<_> = hits.iter().flat_map(|h| h.parse().account_events).collect();
+    assert_eq!(
+        events.iter().map(|e| e.kind.clone()).collect::<Vec<_>>(),
+        [
+            AccountEventKind::Offboarded,
+            AccountEventKind::PartnerRemoved,
+            AccountEventKind::Reconnected
+        ]
+    );
+    assert_eq!(events[2].waba_id, "100000000000009");
+
+    // Through the core as the plugin's webhook route calls it: each delivery once.
+    let store = wpwa::store::Store::open_in_memory().unwrap();
+    let config = wpwa::routing::RoutingConfig::default();
+    let mut changes = Vec::new();
+    for hit in hits.iter().chain(hits.iter()) {
+        let signature = hit.header("x-hub-signature-256");
+        let report = wpwa::conversation::receive(
+            &store,
+            &hit.body,
+            signature.as_deref(),
+            SECRET.as_bytes(),
+            &[],
+            &config,
+            now_secs(),
+        )
+        .unwrap();
+        changes.extend(report.account_changes);
+    }
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| (c.waba_id.as_str(), c.from, c.to))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "555000111",
+                AccountState::Connected,
+                AccountState::Offboarded
+            ),
+            (
+                "555000111",
+                AccountState::Offboarded,
+                AccountState::Disconnected
+            ),
+        ],
+        "the reconnection of an account never seen offboarded, and every redelivery, change nothing"
+    );
+    let sandbox_url_refused = Sandbox::start(fast("")).await;
+    let (status, _) = sandbox_url_refused
+        .sandbox(
+            Method::POST,
+            "/cloud/account-update",
+            Some(json!({"event": "ACCOUNT_OFFBOARDED"})),
+        )
+        .await;
+    assert_eq!(status, 409);
+}

@@ -69,6 +69,40 @@ final class CloudWebhookTest extends WpwaTestCase
         self::assertSame([$bolt, 'vendor_code'], [$report['stored'][0]['vendor_id'], $report['stored'][0]['rule']]);
     }
 
+    public function testAccountUpdatesChangeTheAccountStateOnceAndInOrder(): void
+    {
+        $waba = (string) random_int(100000000000000, 999999999999999);
+        $update = static fn (array $value, int $time): string => (string) json_encode(['object' => 'whatsapp_business_account', 'entry' => [
+            ['id' => $waba, 'time' => $time, 'changes' => [['field' => 'account_update', 'value' => $value]]],
+        ]]);
+        self::assertNull(\Wpwa\business_account($waba), 'no event seen yet');
+
+        $offboarded = $update(['event' => 'ACCOUNT_OFFBOARDED'], 1_000);
+        $report = \Wpwa\cloud_webhook($offboarded, self::sign($offboarded), self::APP_SECRET, []);
+        self::assertSame([[
+            'waba_id' => $waba, 'from' => 'connected', 'to' => 'offboarded', 'event' => 'ACCOUNT_OFFBOARDED',
+            'reason' => null, 'initiated_by' => null, 'phone_number' => null,
+        ]], $report['account_changes']);
+        $again = \Wpwa\cloud_webhook($offboarded, self::sign($offboarded), self::APP_SECRET, []);
+        self::assertSame([], $again['account_changes'], 'a redelivery changes nothing');
+
+        $removed = $update(['event' => 'PARTNER_REMOVED', 'phone_number' => '15550783881', 'disconnection_info' => ['reason' => 'CHANGE_NUMBER', 'initiated_by' => 'USER']], 2_000);
+        $report = \Wpwa\cloud_webhook($removed, self::sign($removed), self::APP_SECRET, []);
+        self::assertSame(['offboarded', 'disconnected', 'CHANGE_NUMBER', 'USER'], [
+            $report['account_changes'][0]['from'], $report['account_changes'][0]['to'],
+            $report['account_changes'][0]['reason'], $report['account_changes'][0]['initiated_by'],
+        ]);
+        $late = \Wpwa\cloud_webhook($offboarded, self::sign($offboarded), self::APP_SECRET, []);
+        self::assertSame([], $late['account_changes'], 'an older event changes nothing');
+
+        $account = \Wpwa\business_account($waba);
+        self::assertSame(['disconnected', 'PARTNER_REMOVED', 'CHANGE_NUMBER', '15550783881', 2000], [
+            $account['state'], $account['last_event'], $account['reason'], $account['phone_number'], $account['event_at'],
+        ]);
+        $listed = array_values(array_filter(\Wpwa\business_accounts(), static fn (array $a): bool => $a['waba_id'] === $waba));
+        self::assertSame([$account], $listed);
+    }
+
     public function testForgedUnsignedAndMalformedWebhooksStoreNothing(): void
     {
         $body = self::body('wamid.forged', 'hi');

@@ -1,11 +1,13 @@
-//! Cloud API webhooks, parsed: customer messages, the business's own echoes, and
-//! delivery statuses, each with the fields routing and the dashboard need. Anything of
-//! a type this build does not know is still returned, with its raw JSON, so it can be
-//! stored and logged rather than dropped.
+//! Cloud API webhooks, parsed: customer messages, the business's own echoes,
+//! delivery statuses, and template and account (`account_update`) events, each with
+//! the fields routing and the dashboard need. Anything of a type this build does not
+//! know is still returned, with its raw JSON, so it can be stored and logged rather
+//! than dropped.
 
 use serde::Serialize;
 use serde_json::Value;
 
+mod accounts;
 mod templates;
 
 /// Largest webhook body accepted; Meta's are a few kilobytes.
@@ -151,6 +153,9 @@ pub struct Notification {
     /// Template category and status changes (`template_category_update`,
     /// `message_template_status_update`), in the order received.
     pub template_events: Vec<crate::templates::TemplateEvent>,
+    /// Coexistence account events (`account_update`: partner removed, offboarded,
+    /// reconnected, or another event by name), in the order received.
+    pub account_events: Vec<crate::business_account::AccountEvent>,
 }
 
 /// Parses a Cloud API webhook body (after its signature was verified).
@@ -180,6 +185,12 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
         let Some(value) = change.get("value") else {
             continue;
         };
+        if accounts::is_account_update(change) {
+            notification
+                .account_events
+                .extend(accounts::event(entry, value));
+            continue;
+        }
         if let Some(event) = templates::event(entry, change, value) {
             notification.template_events.push(event);
             continue;

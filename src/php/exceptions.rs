@@ -335,6 +335,14 @@ impl From<Refusal> for PhpException {
     }
 }
 
+impl From<crate::business_account::BusinessAccountError> for PhpException {
+    fn from(e: crate::business_account::BusinessAccountError) -> Self {
+        match e {
+            crate::business_account::BusinessAccountError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<TemplatesError> for PhpException {
     fn from(e: TemplatesError) -> Self {
         let message = e.to_string();

@@ -2,6 +2,7 @@
 //! core types and core errors to the `Wpwa\` exception tree, and holds the worker's
 //! store handle; every decision is made by the core modules it calls.
 
+mod accounts;
 mod admin;
 mod chat;
 mod checks;
@@ -812,7 +813,11 @@ pub fn cloud_handshake(
 /// (`wamid`, `phone_number_id`, `customer`: carts recorded by this webhook, none for a
 /// redelivery) and `consent_changes` (`vendor_id` whose conversation the word came in,
 /// `customer`, `granted`, `purposes`, `code`: `consent_withdrawn` or `consent_granted`,
-/// `order_id`), for confirming to each customer. Throws `Wpwa\AuthException` for a bad signature
+/// `order_id`), for confirming to each customer, and `account_changes` (`waba_id`,
+/// `from` and `to`: `connected`, `offboarded` or `disconnected`, `event`: the
+/// `account_update` event name, `reason`, `initiated_by`, `phone_number`): WhatsApp
+/// Business accounts whose state this webhook changed (none for a redelivered or
+/// older event). Throws `Wpwa\AuthException` for a bad signature
 /// and `Wpwa\ValidationException` for a malformed or oversized body.
 #[php_function]
 #[php(name = "Wpwa\\cloud_webhook")]
@@ -1180,7 +1185,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(module_info);
     chat::register(orders::register(order_updates::register(rules::register(
         checks::register(overview::register(directory::register(privacy::register(
-            admin::register(templates::register(module)),
+            admin::register(templates::register(accounts::register(module))),
         )))),
     ))))
 }

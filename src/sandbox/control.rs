@@ -82,6 +82,11 @@ pub(crate) async fn handle(
             Ok(body) => super::cloud::update_template(messages, shared, body),
             Err(response) => response,
         },
+        // Coexistence: the account's number offboarded, disconnected or reconnected.
+        (&Method::POST, ["cloud", "account-update"]) => match read_json(request).await {
+            Ok(body) => super::cloud::update_account(messages, shared, body),
+            Err(response) => response,
+        },
         (&Method::GET, ["cloud", "webhooks"]) => json(StatusCode::OK, &messages.deliveries_json()),
         (&Method::DELETE, ["cloud", "webhooks"]) => {
             messages.clear_deliveries();

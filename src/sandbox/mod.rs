@@ -18,7 +18,9 @@
 //!   `failed` status) and signed status webhooks.
 //! - `/sandbox/messages/*` and `/sandbox/cloud/webhooks`: customer message injection
 //!   (signed Cloud API webhooks, optionally duplicated or reordered), the messages the
-//!   sandbox accepted, and the Cloud API webhook log.
+//!   sandbox accepted, and the Cloud API webhook log; `/sandbox/cloud/account-update`:
+//!   a coexistence number offboarded, disconnected or reconnected (`cloud/accounts.rs`,
+//!   a signed `account_update` webhook).
 //!
 //! Where WAHA leaves room, the sandbox chooses (clients may rely on these):
 //! - POST actions (`start`, `stop`, `logout`, `restart`) answer 201 with the session

@@ -332,6 +332,19 @@ const SQLITE: &[&str] = &[
      ALTER TABLE message ADD COLUMN pricing_at INTEGER;
      ALTER TABLE send_reservation ADD COLUMN pricing_category TEXT;
      CREATE INDEX message_vendor_month ON message (vendor_id, received_at);",
+    // 15: the state of each WhatsApp Business account as its `account_update`
+    // webhooks (coexistence) set it, with the event it came from: `event_at` orders
+    // the events (a redelivered or older one changes nothing).
+    "CREATE TABLE business_account (
+         waba_id      TEXT    PRIMARY KEY,
+         state        TEXT    NOT NULL CHECK (state IN ('connected','offboarded','disconnected')),
+         last_event   TEXT    NOT NULL,
+         reason       TEXT,
+         initiated_by TEXT,
+         phone_number TEXT,
+         event_at     INTEGER NOT NULL,
+         changed_at   INTEGER NOT NULL
+     );",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -633,6 +646,17 @@ const MARIADB: &[&str] = &[
      ALTER TABLE message ADD COLUMN IF NOT EXISTS pricing_at BIGINT;
      ALTER TABLE send_reservation ADD COLUMN IF NOT EXISTS pricing_category VARCHAR(64);
      ALTER TABLE message ADD INDEX IF NOT EXISTS message_vendor_month (vendor_id, received_at)",
+    // 15
+    "CREATE TABLE IF NOT EXISTS business_account (
+         waba_id      VARCHAR(64) NOT NULL PRIMARY KEY,
+         state        VARCHAR(16) NOT NULL CHECK (state IN ('connected','offboarded','disconnected')),
+         last_event   VARCHAR(64) NOT NULL,
+         reason       VARCHAR(191),
+         initiated_by VARCHAR(32),
+         phone_number VARCHAR(64),
+         event_at     BIGINT NOT NULL,
+         changed_at   BIGINT NOT NULL
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -661,6 +685,7 @@ pub(super) const TABLES: &[&str] = &[
     "consent_invitation",
     "order_update",
     "send_reservation",
+    "business_account",
 ];
 
 /// The schema version this build creates and understands.

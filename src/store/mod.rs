@@ -4,13 +4,15 @@
 //!
 //! All SQL lives under `src/store/`: one repository per aggregate ([`CatalogRepo`],
 //! [`ConversationRepo`], [`MessageRepo`], [`SessionRepo`], [`LogRepo`],
-//! [`ResponseRepo`], [`PrivacyRepo`], [`ConsentRepo`], [`OrderUpdateRepo`]), each a typed
+//! [`ResponseRepo`], [`PrivacyRepo`], [`ConsentRepo`], [`OrderUpdateRepo`],
+//! [`BusinessAccountRepo`]), each a typed
 //! API that [`Store`] and a [`WriteTx`] hand out, written once against [`sql::Db`],
 //! which speaks to either engine. States the domain keeps typed (job, item, op and
 //! session states, op methods, message directions) are stored through [`sql::Param`] /
 //! [`sql::FromColumn`] impls here; nothing outside names `rusqlite` or `mysql`
 //! (`scripts/check-store-boundary`).
 
+mod business_accounts;
 mod carts;
 mod catalog;
 mod catalog_checks;
@@ -36,6 +38,7 @@ use std::time::Duration;
 
 use rusqlite::OpenFlags;
 
+pub use business_accounts::{BusinessAccountRecord, BusinessAccountRepo};
 pub use carts::CartRepo;
 pub use catalog::CatalogRepo;
 pub use consents::ConsentRepo;

@@ -58,7 +58,7 @@ use super::{SUBCODE_EXPIRED, read_body};
 /// The customer-service window.
 const SERVICE_WINDOW_SECS: i64 = 24 * 60 * 60;
 /// The business account id in webhook envelopes (`entry[].id`).
-const WABA_ID: &str = "100000000000009";
+pub(crate) const WABA_ID: &str = "100000000000009";
 /// Most accepted messages and delivery log entries kept; older ones fall off.
 const SENT_CAPACITY: usize = 10_000;
 const LOG_CAPACITY: usize = 2_000;
@@ -120,13 +120,26 @@ impl Messages {
         field: &'static str,
         value: Value,
     ) -> bool {
+        self.emit_account_change_of(shared, WABA_ID, now_secs(), field, value)
+    }
+
+    /// As [`Messages::emit_account_change`], for the account `waba_id` at `time`
+    /// (`entry[].id` and `entry[].time`).
+    pub(crate) fn emit_account_change_of(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        waba_id: &str,
+        time: i64,
+        field: &'static str,
+        value: Value,
+    ) -> bool {
         let config = shared.lock().config.clone();
         if config.cloud_webhook_url.is_empty() {
             return false;
         }
         let envelope = json!({
             "object": "whatsapp_business_account",
-            "entry": [{"id": WABA_ID, "time": now_secs(), "changes": [{"value": value, "field": field}]}],
+            "entry": [{"id": waba_id, "time": time, "changes": [{"value": value, "field": field}]}],
         });
         let mut inner = self.lock();
         let event = Event::new(

@@ -36,6 +36,7 @@
 //! - Several tokens may be valid at once: `cloud_token` is a comma-separated list.
 //!   `?access_token=` works as well as the `Authorization` header, as on Graph.
 
+mod accounts;
 mod catalog;
 mod item;
 mod messages;
@@ -51,6 +52,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+pub(crate) use accounts::control_update as update_account;
 pub(crate) use catalog::Catalogs;
 use catalog::{Limit, Submission, Usage};
 pub(crate) use messages::Messages;

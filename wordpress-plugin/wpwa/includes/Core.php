@@ -547,6 +547,32 @@ final class Core {
 	}
 
 	/**
+	 * Every WhatsApp Business account whose state an `account_update` webhook
+	 * set: waba_id, state (connected, offboarded, disconnected), last_event,
+	 * reason, initiated_by, phone_number, event_at, changed_at.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return array<int,array<string,mixed>>|WP_Error
+	 */
+	public static function business_accounts() {
+		return self::call( static fn() => \Wpwa\business_accounts() );
+	}
+
+	/**
+	 * One WhatsApp Business account's state (keys as business_accounts()), or
+	 * null when no `account_update` webhook was seen for it.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $waba_id WhatsApp Business account ID.
+	 * @return array<string,mixed>|null|WP_Error
+	 */
+	public static function business_account( string $waba_id ) {
+		return self::call( static fn() => \Wpwa\business_account( $waba_id ) );
+	}
+
+	/**
 	 * The stored message templates (of one account, or all).
 	 *
 	 * @since 0.7.0

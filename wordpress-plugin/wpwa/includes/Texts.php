@@ -347,6 +347,21 @@ final class Texts {
 				return __( 'A customer\'s WhatsApp cart was answered on WhatsApp.', 'wpwa' );
 			case 'cart_reply_failed':
 				return __( 'The answer to a customer\'s WhatsApp cart could not be sent.', 'wpwa' );
+			// Coexistence: the WhatsApp Business account of a connection.
+			case 'business_account_offboarded':
+				/* translators: 1: connection name(s), 2: WhatsApp Business account ID. */
+				return sprintf( __( 'WhatsApp suspended messaging for connection "%1$s" (account %2$s): the number was registered again, e.g. the WhatsApp Business app was reinstalled or moved to another phone. The owner must accept the reconnect prompt in the app.', 'wpwa' ), self::connection_name( $text( 'connection' ) ), $text( 'waba_id' ) );
+			case 'business_account_disconnected':
+				return sprintf(
+					/* translators: 1: connection name(s), 2: WhatsApp Business account ID, 3: why, in a sentence. */
+					__( 'WhatsApp disconnected connection "%1$s" (account %2$s) from the marketplace. %3$s', 'wpwa' ),
+					self::connection_name( $text( 'connection' ) ),
+					$text( 'waba_id' ),
+					self::business_account_reason( $text( 'reason' ) )
+				);
+			case 'business_account_connected':
+				/* translators: 1: connection name(s), 2: WhatsApp Business account ID. */
+				return sprintf( __( 'Connection "%1$s" (account %2$s) is reconnected: WhatsApp messages flow again.', 'wpwa' ), self::connection_name( $text( 'connection' ) ), $text( 'waba_id' ) );
 			case 'cloud_webhook_unreadable':
 				return __( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' );
 			// Access, settings and the site.
@@ -419,6 +434,105 @@ final class Texts {
 			default:
 				return null;
 		}
+	}
+
+	/**
+	 * A connection's name in a sentence, or "unassigned" when no Cloud API
+	 * connection has the account's WABA ID.
+	 *
+	 * @param string $names Connection name(s), comma-separated.
+	 * @return string
+	 */
+	private static function connection_name( string $names ): string {
+		return '' !== $names ? $names : __( 'not set up in WordPress', 'wpwa' );
+	}
+
+	/**
+	 * Why WhatsApp disconnected a number (the `reason` of a PARTNER_REMOVED
+	 * webhook), in a sentence; a general one when none or an unknown one was
+	 * given.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $reason The reason code, e.g. PRIMARY_INACTIVITY.
+	 * @return string
+	 */
+	public static function business_account_reason( string $reason ): string {
+		switch ( $reason ) {
+			case 'PRIMARY_INACTIVITY':
+				return __( 'The WhatsApp Business app on the phone was not opened for about 14 days.', 'wpwa' );
+			case 'COMPANION_INACTIVITY':
+				return __( 'A device linked to the number was not used for about 30 days.', 'wpwa' );
+			case 'CHANGE_NUMBER':
+				return __( 'The phone number was changed in the WhatsApp Business app.', 'wpwa' );
+			case 'USER_RE_REGISTERED':
+				return __( 'The number was registered again in WhatsApp on a phone.', 'wpwa' );
+			case 'BUSINESS_DOWNGRADE':
+				return __( 'The number was moved from the WhatsApp Business app to the regular WhatsApp app.', 'wpwa' );
+			case 'ACCOUNT_DISCONNECTED':
+				return __( 'The number was disconnected from the marketplace in the WhatsApp Business app.', 'wpwa' );
+			case '':
+				return __( 'WhatsApp gave no reason.', 'wpwa' );
+			default:
+				/* translators: %s: WhatsApp's reason code, e.g. "SOME_REASON". */
+				return sprintf( __( 'WhatsApp gave the reason %s.', 'wpwa' ), $reason );
+		}
+	}
+
+	/**
+	 * What a vendor is told about the WhatsApp Business account of their
+	 * connection: a title, what happened, and what to do.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $state  offboarded, disconnected or connected (just reconnected).
+	 * @param string $reason The disconnection reason code, when WhatsApp gave one.
+	 * @return array{title:string,text:string,todo:string}
+	 */
+	public static function business_account_vendor( string $state, string $reason = '' ): array {
+		switch ( $state ) {
+			case 'offboarded':
+				return array(
+					'title' => __( 'WhatsApp messaging through the marketplace is paused', 'wpwa' ),
+					'text'  => __( 'Your WhatsApp Business number was registered again, for example because the WhatsApp Business app was reinstalled or moved to another phone. Until you reconnect, WhatsApp suspends the messages the marketplace sends and receives for you.', 'wpwa' ),
+					'todo'  => __( 'Open the WhatsApp Business app on your phone and accept the prompt to reconnect. It usually takes a few minutes; messages then flow again by themselves.', 'wpwa' ),
+				);
+			case 'disconnected':
+				return array(
+					'title' => __( 'Your WhatsApp number is disconnected from the marketplace', 'wpwa' ),
+					'text'  => trim( __( 'WhatsApp disconnected your number from the marketplace, so customers\' messages no longer reach you here.', 'wpwa' ) . ' ' . ( '' !== $reason ? self::business_account_reason( $reason ) : '' ) ),
+					'todo'  => __( 'Ask the marketplace team to connect your number again.', 'wpwa' ),
+				);
+			default:
+				return array(
+					'title' => __( 'Your WhatsApp number is reconnected', 'wpwa' ),
+					'text'  => __( 'Messages flow through the marketplace again.', 'wpwa' ),
+					'todo'  => __( 'If you use WhatsApp on other devices (WhatsApp Web or a computer), link them again: in the app, go to Settings → Linked devices.', 'wpwa' ),
+				);
+		}
+	}
+
+	/**
+	 * What the admin is told about an account that is not connected: what
+	 * happened and what to do (the connection and vendors are named beside it).
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $state  offboarded or disconnected.
+	 * @param string $reason The disconnection reason code, when WhatsApp gave one.
+	 * @return array{text:string,todo:string}
+	 */
+	public static function business_account_admin( string $state, string $reason = '' ): array {
+		if ( 'offboarded' === $state ) {
+			return array(
+				'text' => __( 'WhatsApp suspended messaging: the number was registered again (the WhatsApp Business app reinstalled or moved to another phone).', 'wpwa' ),
+				'todo' => __( 'The number\'s owner must open the WhatsApp Business app and accept the prompt to reconnect; it usually takes minutes. The vendors concerned are told on their dashboard.', 'wpwa' ),
+			);
+		}
+		return array(
+			'text' => trim( __( 'WhatsApp disconnected the number from the marketplace.', 'wpwa' ) . ' ' . self::business_account_reason( $reason ) ),
+			'todo' => __( 'Connect the number again through WhatsApp\'s signup for the WhatsApp Business app, then check the connection\'s IDs under WhatsApp → Settings.', 'wpwa' ),
+		);
 	}
 
 	/**

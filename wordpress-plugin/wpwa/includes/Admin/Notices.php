@@ -8,14 +8,17 @@
 
 namespace Wpwa\Plugin\Admin;
 
+use Wpwa\Plugin\BusinessAccounts;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Texts;
 use Wpwa\Plugin\Vendors;
 
 defined( 'ABSPATH' ) || exit;
 
 /**
  * Tells administrators when the native extension is missing, and how to
- * install it.
+ * install it; since 0.15.0, which WhatsApp Business accounts WhatsApp
+ * offboarded or disconnected.
  *
  * @since 0.1.0
  */
@@ -32,6 +35,71 @@ final class Notices {
 		add_action( 'admin_notices', array( self::class, 'missing_extension' ) );
 		add_action( 'network_admin_notices', array( self::class, 'missing_extension' ) );
 		add_action( 'admin_notices', array( self::class, 'store_problem' ) );
+		add_action( 'admin_notices', array( self::class, 'business_accounts' ) );
+	}
+
+	/**
+	 * On wpwa's admin pages: each WhatsApp Business account that WhatsApp
+	 * offboarded or disconnected (coexistence), naming its connection and the
+	 * vendors concerned, with what happened and what to do.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function business_accounts(): void {
+		if ( ! Core::available() || ! self::audience() || ! self::on_wpwa_screen() ) {
+			return;
+		}
+		foreach ( BusinessAccounts::troubled() as $account ) {
+			$state       = (string) ( $account['state'] ?? '' );
+			$words       = Texts::business_account_admin( $state, (string) ( $account['reason'] ?? '' ) );
+			$connections = (array) ( $account['connections'] ?? array() );
+			$vendors     = array();
+			foreach ( (array) ( $account['vendors'] ?? array() ) as $vendor_id ) {
+				$user      = get_userdata( (int) $vendor_id );
+				$vendors[] = $user ? (string) $user->display_name : '#' . (int) $vendor_id;
+			}
+			$headline = array() === $connections
+				? sprintf(
+					/* translators: %s: WhatsApp Business account ID. */
+					__( 'WhatsApp Business account %s (no connection in WordPress uses it):', 'wpwa' ),
+					(string) ( $account['waba_id'] ?? '' )
+				)
+				: sprintf(
+					/* translators: 1: connection name(s), 2: WhatsApp Business account ID. */
+					__( 'WhatsApp connection "%1$s" (account %2$s):', 'wpwa' ),
+					implode( ', ', array_map( 'strval', $connections ) ),
+					(string) ( $account['waba_id'] ?? '' )
+				);
+			$concerned = array() === $vendors
+				? __( 'No vendor is assigned this connection.', 'wpwa' )
+				: sprintf(
+					/* translators: %s: vendor names, comma-separated. */
+					__( 'Vendors concerned: %s.', 'wpwa' ),
+					implode( ', ', $vendors )
+				);
+			printf(
+				'<div class="notice %1$s wpwa-admin-notice wpwa-admin-notice--business-account" data-waba-id="%2$s" data-state="%3$s"><p><strong>%4$s</strong> %5$s</p><p>%6$s</p><p>%7$s</p></div>',
+				esc_attr( 'disconnected' === $state ? 'notice-error' : 'notice-warning' ),
+				esc_attr( (string) ( $account['waba_id'] ?? '' ) ),
+				esc_attr( $state ),
+				esc_html( $headline ),
+				esc_html( $words['text'] ),
+				esc_html( $words['todo'] ),
+				esc_html( $concerned )
+			);
+		}
+	}
+
+	/**
+	 * Whether the current admin screen is one of wpwa's pages.
+	 *
+	 * @return bool
+	 */
+	private static function on_wpwa_screen(): bool {
+		$screen = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+		return $screen && false !== strpos( (string) $screen->id, 'wpwa-' );
 	}
 
 	/**

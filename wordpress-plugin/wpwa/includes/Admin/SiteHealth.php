@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Admin;
 
 use Throwable;
+use Wpwa\Plugin\BusinessAccounts;
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\Catalog\Scheduler;
 use Wpwa\Plugin\Core;
@@ -16,6 +17,7 @@ use Wpwa\Plugin\Logs;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\StoreConfig;
 use Wpwa\Plugin\StoreMove;
+use Wpwa\Plugin\Texts;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -306,6 +308,10 @@ final class SiteHealth {
 				'label' => __( 'WhatsApp store', 'wpwa' ),
 				'test'  => array( self::class, 'test_store' ),
 			),
+			'wpwa_business_accounts' => array(
+				'label' => __( 'WhatsApp Business accounts', 'wpwa' ),
+				'test'  => array( self::class, 'test_business_accounts' ),
+			),
 		);
 		return $tests;
 	}
@@ -330,6 +336,52 @@ final class SiteHealth {
 			),
 			'description' => '<p>' . esc_html( $description ) . '</p>',
 			'test'        => $test,
+		);
+	}
+
+	/**
+	 * Test: no WhatsApp Business account is offboarded or disconnected
+	 * (coexistence). Critical while one is disconnected, recommended while one
+	 * is offboarded (its owner can reconnect it in the app).
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_business_accounts(): array {
+		$troubled = BusinessAccounts::troubled();
+		if ( array() === $troubled ) {
+			return self::result(
+				'wpwa_business_accounts',
+				true,
+				__( 'Every WhatsApp Business account is connected', 'wpwa' ),
+				__( 'WhatsApp has reported no offboarded or disconnected number.', 'wpwa' )
+			);
+		}
+		$lines    = array();
+		$critical = false;
+		foreach ( $troubled as $account ) {
+			$state     = (string) ( $account['state'] ?? '' );
+			$critical  = $critical || 'disconnected' === $state;
+			$words     = Texts::business_account_admin( $state, (string) ( $account['reason'] ?? '' ) );
+			$names     = implode( ', ', array_map( 'strval', (array) ( $account['connections'] ?? array() ) ) );
+			$lines[]   = sprintf(
+				/* translators: 1: connection name(s), 2: WhatsApp Business account ID, 3: what happened, 4: what to do. */
+				__( 'Connection "%1$s" (account %2$s): %3$s %4$s', 'wpwa' ),
+				'' !== $names ? $names : __( 'none', 'wpwa' ),
+				(string) ( $account['waba_id'] ?? '' ),
+				$words['text'],
+				$words['todo']
+			);
+		}
+		return self::result(
+			'wpwa_business_accounts',
+			false,
+			$critical
+				? __( 'A WhatsApp number is disconnected from the marketplace', 'wpwa' )
+				: __( 'WhatsApp messaging is suspended for a number', 'wpwa' ),
+			implode( ' ', $lines ),
+			$critical ? 'critical' : 'recommended'
 		);
 	}
 

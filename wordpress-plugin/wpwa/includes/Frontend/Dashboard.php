@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Frontend;
 
 use Throwable;
+use Wpwa\Plugin\BusinessAccounts;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Catalog\Checks;
 use Wpwa\Plugin\Sessions;
@@ -104,6 +105,10 @@ final class Dashboard {
 		 */
 		do_action( 'wpwa_vendor_dashboard_before', $user_id );
 		$base['before_html'] = (string) ob_get_clean();
+		// Coexistence: what happened to the WhatsApp Business account of the
+		// vendor's own connection, and what to do (model 2). Ahead of the hook's
+		// output, so dashboard.php overrides show it too.
+		$base['before_html'] = self::business_account_notice( $user_id ) . $base['before_html'];
 
 		$base['panels_html'] = '';
 		foreach ( $base['panels'] as $id => $panel ) {
@@ -122,6 +127,26 @@ final class Dashboard {
 		$base['after_html'] = (string) ob_get_clean();
 
 		return Templates::render( 'dashboard/dashboard.php', $base );
+	}
+
+	/**
+	 * The notice about the WhatsApp Business account of the vendor's own
+	 * Cloud API connection, or '' when all is well. A failure shows no notice
+	 * rather than no dashboard.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return string
+	 */
+	private static function business_account_notice( int $vendor_id ): string {
+		try {
+			$notice = BusinessAccounts::vendor_notice( $vendor_id );
+			return null === $notice ? '' : Templates::render( 'dashboard/notice-business-account.php', $notice );
+		} catch ( Throwable $e ) {
+			Core::report( $e );
+			return '';
+		}
 	}
 
 	/**

@@ -14,6 +14,7 @@ use WP_HTTP_Response;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
+use Wpwa\Plugin\BusinessAccounts;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
@@ -186,6 +187,7 @@ final class MessagesController extends BaseController {
 	 *
 	 * @since 0.4.0
 	 * @since 0.14.0 503 while the store is being moved.
+	 * @since 0.15.0 `account_update` changes are logged and announced (BusinessAccounts).
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
@@ -246,6 +248,8 @@ final class MessagesController extends BaseController {
 			// Carts become orders on Action Scheduler, never in this request.
 			Carts::queue( (array) ( $outcome['carts'] ?? array() ) );
 			Consent::after_response( (array) $outcome );
+			// Coexistence: an account offboarded, disconnected or reconnected.
+			BusinessAccounts::after_webhook( (array) $outcome );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );
