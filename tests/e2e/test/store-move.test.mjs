@@ -295,8 +295,15 @@ test('the administrator moves the store to the WordPress database; every table i
   assert.equal(db.info.store_engine, 'mariadb');
   assert.ok(db.info.store_location.includes(db.database), `${db.info.store_location} is the WordPress database ${db.database}`);
   assert.ok(db.info.store_location.includes(`${db.prefix}wpwa_*`), `${db.info.store_location} carries the site's prefix`);
-  for (const table of tableNames.filter((n) => n !== 'activity_log')) {
-    assert.equal(db.stats.tables[table], copied[table], `${table} in the database holds what was copied`);
+  // Event logs may have grown since the copy (a dashboard's or the queue's session
+  // poll adds a session_event row); every other table holds exactly what was copied.
+  const growing = ['activity_log', 'session_event'];
+  for (const table of tableNames) {
+    if (growing.includes(table)) {
+      assert.ok(db.stats.tables[table] >= copied[table], `${table} in the database holds at least what was copied`);
+    } else {
+      assert.equal(db.stats.tables[table], copied[table], `${table} in the database holds what was copied`);
+    }
   }
 
   const afterMove = await dashboard('after');
