@@ -65,9 +65,16 @@ pub fn has_http_client(api: &'static str, base_url: &str) -> bool {
         .contains(api, base_url)
 }
 
-/// Clients keyed by API and base URL, each built once.
+/// Most clients a process keeps. A site talks to a handful of services; an
+/// administrator testing addresses (or a fuzzer) must not grow the pool without end,
+/// each client holding a TLS context.
+pub const MAX_POOLED_CLIENTS: usize = 16;
+
+/// Clients keyed by API and base URL, each built once; at most
+/// [`MAX_POOLED_CLIENTS`], the least recently used dropped first.
 #[derive(Debug)]
 pub struct ClientPool<C> {
+    /// Least recently used first.
     clients: Vec<(&'static str, String, C)>,
 }
 
@@ -87,14 +94,20 @@ impl<C: Clone> ClientPool<C> {
         base_url: &str,
         build: impl FnOnce() -> Result<C, E>,
     ) -> Result<C, E> {
-        if let Some((_, _, client)) = self
+        if let Some(at) = self
             .clients
             .iter()
-            .find(|(a, url, _)| *a == api && url == base_url)
+            .position(|(a, url, _)| *a == api && url == base_url)
         {
-            return Ok(client.clone());
+            let entry = self.clients.remove(at);
+            let client = entry.2.clone();
+            self.clients.push(entry);
+            return Ok(client);
         }
         let client = build()?;
+        if self.clients.len() >= MAX_POOLED_CLIENTS {
+            self.clients.remove(0);
+        }
         self.clients
             .push((api, base_url.to_owned(), client.clone()));
         Ok(client)
@@ -117,6 +130,30 @@ impl<C: Clone> Default for ClientPool<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_keeps_the_most_recently_used_clients_only() {
+        let mut pool = ClientPool::new();
+        let mut builds = 0;
+        let mut get = |pool: &mut ClientPool<u32>, url: &str| {
+            pool.get_or_build("gateway", url, || {
+                builds += 1;
+                Ok::<_, ()>(builds)
+            })
+            .unwrap()
+        };
+        let first = get(&mut pool, "http://127.0.0.1:1");
+        for port in 2..=MAX_POOLED_CLIENTS {
+            get(&mut pool, &format!("http://127.0.0.1:{port}"));
+        }
+        // Used again, the first stays; the second is now the oldest and goes.
+        assert_eq!(get(&mut pool, "http://127.0.0.1:1"), first);
+        get(&mut pool, "http://127.0.0.1:999");
+        assert_eq!(pool.clients.len(), MAX_POOLED_CLIENTS);
+        assert!(pool.contains("gateway", "http://127.0.0.1:1"));
+        assert!(!pool.contains("gateway", "http://127.0.0.1:2"));
+        assert!(pool.contains("gateway", "http://127.0.0.1:999"));
+    }
 
     #[test]
     fn a_client_is_built_once_per_api_and_base_url() {
