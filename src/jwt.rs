@@ -83,9 +83,9 @@ pub fn issue(
             "the lifetime must be between 1 second and 24 hours",
         ));
     }
-    if audience.is_empty() || audience.len() > 512 {
+    if audience.is_empty() || audience.len() > 512 || audience.chars().any(char::is_control) {
         return Err(JwtError::InvalidRequest(
-            "the audience must be 1 to 512 characters",
+            "the audience must be 1 to 512 characters, none of them control characters",
         ));
     }
     let scope_ok = !scope.is_empty()
@@ -107,12 +107,20 @@ pub fn issue(
         vendor_id,
         scope: scope.to_owned(),
     };
-    jsonwebtoken::encode(
+    let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
         &EncodingKey::from_secret(secret),
     )
-    .map_err(|e| JwtError::Malformed(e.to_string()))
+    .map_err(|e| JwtError::Malformed(e.to_string()))?;
+    // What is issued must pass `verify`: its length bound holds for every token
+    // (characters JSON escapes, such as quotes, grow in the encoding).
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(JwtError::InvalidRequest(
+            "the audience and scope are too long for a token",
+        ));
+    }
+    Ok(token)
 }
 
 /// Verifies `token` for `audience` and returns its claims.
@@ -231,6 +239,22 @@ mod tests {
         let claims = serde_json::json!({"aud": AUD, "iat": now, "nbf": now + 3600, "exp": now + 7200, "vendor_id": 42, "scope": "status:read"});
         let token = forge(r#"{"alg":"HS256","typ":"JWT"}"#, &claims, SECRET);
         assert_eq!(verify(SECRET, &token, AUD), Err(JwtError::NotYetValid));
+    }
+
+    #[test]
+    fn every_token_issued_passes_the_verifiers_length_bound() {
+        // Found by fuzzing: 512 NUL characters are six bytes each once JSON-escaped,
+        // so the token outgrew what verify() accepts.
+        let nuls = "\0".repeat(512);
+        assert!(matches!(
+            issue(SECRET, 7, "orders:read", &nuls, 60),
+            Err(JwtError::InvalidRequest(_))
+        ));
+        let quotes = "\"".repeat(512);
+        match issue(SECRET, 7, "orders:read", &quotes, 60) {
+            Ok(token) => assert!(verify(SECRET, &token, &quotes).is_ok()),
+            Err(e) => assert!(matches!(e, JwtError::InvalidRequest(_)), "{e}"),
+        }
     }
 
     #[test]
