@@ -332,7 +332,7 @@ test('replies from the vendor\'s phone give the response rate in the Customer me
     const page = await context.newPage();
     await logIn(context, vendor.login, vendor.password);
     await page.goto(pageUrl('dashboard'));
-    const metrics = page.locator('.wpwa-panel--messages .wpwa-metrics');
+    const metrics = page.locator('.wpwa-panel--messages .wpwa-metrics--response');
     await metrics.waitFor();
     assert.equal(await metrics.locator('.wpwa-metric--rate dd').innerText(), '100%');
     const file = path.join(artifactsDir, 'messages-metrics.png');

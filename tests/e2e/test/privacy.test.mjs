@@ -58,7 +58,9 @@ async function confirmedRequest(page, screen, customer) {
   await page.goto(`${baseUrl}/wp-admin/${screen}`);
   await page.fill('#username_or_email_for_privacy_request', email(customer));
   await page.uncheck('#send_confirmation_email');
-  await Promise.all([page.waitForLoadState('load'), page.click('#submit')]);
+  // The request list's buttons work once privacy-tools.js has run on the new page:
+  // wait for that page's load, not the current one's (already loaded).
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#submit')]);
   assert.equal(phpErrorsIn(await page.content()), null, `no PHP errors on ${screen}`);
   const row = page.locator('table.wp-list-table tbody tr', { hasText: email(customer) }).first();
   await row.waitFor();

@@ -52,7 +52,7 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 			</p>
 		<?php endif; ?>
 		<?php if ( ! empty( $view['metrics'] ) && $view['metrics']['turns'] > 0 ) : ?>
-			<dl class="wpwa-metrics">
+			<dl class="wpwa-metrics wpwa-metrics--response">
 				<div class="wpwa-metric wpwa-metric--rate">
 					<dt><?php esc_html_e( 'Response rate', 'wpwa' ); ?></dt>
 					<dd><?php echo esc_html( '' !== $view['metrics']['rate'] ? $view['metrics']['rate'] : '—' ); ?></dd>
@@ -71,7 +71,7 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 		<?php if ( ! empty( $view['usage'] ) ) : ?>
 			<div class="wpwa-usage<?php echo $view['usage']['used_up'] ? ' wpwa-usage--used-up' : ''; ?>">
 				<h4 class="wpwa-usage__title"><?php esc_html_e( 'Your WhatsApp messages this month', 'wpwa' ); ?></h4>
-				<dl class="wpwa-metrics">
+				<dl class="wpwa-metrics wpwa-metrics--usage">
 					<div class="wpwa-metric wpwa-metric--sent">
 						<dt><?php esc_html_e( 'Sent', 'wpwa' ); ?></dt>
 						<dd><?php echo esc_html( $view['usage']['allowance'] ); ?></dd>
