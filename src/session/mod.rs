@@ -569,19 +569,7 @@ pub async fn connect(
     if row.as_ref().is_some_and(|r| r.state.is_live()) {
         return view(row.as_ref(), vendor_id, policy);
     }
-    let (count, oldest) = store.sessions().starts_in_last_hour(vendor_id, now)?;
-    if count >= policy.max_starts_per_hour {
-        let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
-        tracing::warn!(
-            vendor_id = vendor_id,
-            kind = "session",
-            code = "session_start_limited",
-            retry_after,
-            "Connection attempt refused: too many attempts in the last hour"
-        );
-        return Err(SessionError::RateLimited { retry_after });
-    }
-    store.sessions().record_start(vendor_id, now)?;
+    count_start(store, vendor_id, policy, now)?;
 
     let name = row.as_ref().map_or_else(
         || session_name(name_prefix, vendor_id),
@@ -645,19 +633,7 @@ pub async fn request_pairing_code(
     if store.sessions().phone_owner(&e164, vendor_id)?.is_some() {
         return Err(SessionError::PhoneInUse);
     }
-    let (count, oldest) = store.sessions().starts_in_last_hour(vendor_id, now)?;
-    if count >= policy.max_starts_per_hour {
-        let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
-        tracing::warn!(
-            vendor_id = vendor_id,
-            kind = "session",
-            code = "session_start_limited",
-            retry_after,
-            "Pairing code refused: too many connection attempts in the last hour"
-        );
-        return Err(SessionError::RateLimited { retry_after });
-    }
-    store.sessions().record_start(vendor_id, now)?;
+    count_start(store, vendor_id, policy, now)?;
 
     let name = row.session_name.clone();
     let code = gateway.request_code(&name, &digits).await?;
@@ -678,6 +654,29 @@ pub async fn request_pairing_code(
         "Pairing code issued to link a phone"
     );
     view(Some(&row), vendor_id, policy)
+}
+
+/// Counts a connection attempt (a session start or a pairing code) against the
+/// vendor's hourly limit, or refuses it with the wait.
+fn count_start(
+    store: &Store,
+    vendor_id: u64,
+    policy: &Policy,
+    now: i64,
+) -> Result<(), SessionError> {
+    let (count, oldest) = store.sessions().starts_in_last_hour(vendor_id, now)?;
+    if count >= policy.max_starts_per_hour {
+        let retry_after = oldest.map_or(3600, |t| t + 3600 - now).max(1);
+        tracing::warn!(
+            vendor_id = vendor_id,
+            kind = "session",
+            code = "session_start_limited",
+            retry_after,
+            "Connection attempt refused: too many attempts in the last hour"
+        );
+        return Err(SessionError::RateLimited { retry_after });
+    }
+    Ok(store.sessions().record_start(vendor_id, now)?)
 }
 
 /// The vendor's session state as stored (`None` before any session), read without the

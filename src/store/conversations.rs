@@ -329,30 +329,25 @@ impl ConversationRepo<'_> {
 
     /// The customer's last message in the conversation.
     pub fn last_inbound(&self, conversation_id: i64) -> Result<Option<LastMessage>, StoreError> {
-        self
-            .conn
-            .prepare_cached(
-                "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([conversation_id], |r| {
-                Ok(LastMessage {
-                    text: r.get(0)?,
-                    kind: r.get(1)?,
-                    sent_at: r.get(2)?,
-                    route: r.get(3)?,
-                })
-            })
-            .optional()
+        self.last_of(conversation_id, Direction::Inbound)
     }
 
     /// The last message the vendor sent from their WhatsApp Business app in the
     /// conversation (an echo): its text (or kind) and when.
     pub fn last_echo(&self, conversation_id: i64) -> Result<Option<LastMessage>, StoreError> {
+        self.last_of(conversation_id, Direction::Echo)
+    }
+
+    fn last_of(
+        &self,
+        conversation_id: i64,
+        direction: Direction,
+    ) -> Result<Option<LastMessage>, StoreError> {
         self.conn
             .prepare_cached(
-                "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = 'echo' ORDER BY id DESC LIMIT 1",
+                "SELECT text, kind, sent_at, route FROM message WHERE conversation_id = ?1 AND direction = ?2 ORDER BY id DESC LIMIT 1",
             )?
-            .query_row([conversation_id], |r| {
+            .query_row(params![conversation_id, direction], |r| {
                 Ok(LastMessage {
                     text: r.get(0)?,
                     kind: r.get(1)?,
