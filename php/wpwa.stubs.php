@@ -814,7 +814,18 @@ namespace Wpwa {
     function order_updates_vendor(int $vendor_id, ?int $limit = null): array {}
 
     /**
-     * Deletes everything stored about the customer with this phone number and returns
+     * The keys of every customer a phone number, a BSUID or a WhatsApp username (with or
+     * without `@`) names, for [`privacy_export`] and [`privacy_erase`];
+     * `Wpwa\ValidationException` when the text is none of these.
+     *
+     * @param string $term
+     * @return array
+     */
+    function privacy_customer_keys(string $term): array {}
+
+    /**
+     * Deletes everything stored about the customer with this key (as for
+     * [`privacy_export`]) and returns
      * what went: `conversations`, `messages`, `other`.
      *
      * @param string $number
@@ -823,7 +834,9 @@ namespace Wpwa {
     function privacy_erase(string $number): array {}
 
     /**
-     * Everything stored about the customer with this phone number: `conversations`
+     * Everything stored about the customer with this key (a phone number, or the BSUID of a
+     * customer without one): `identity` (`phone`, `bsuid`, `parent_bsuid`, `username`, or
+     * null), `conversations`
      * (each with `vendor_id`, `customer_name`, `product`, `created_at` and `messages`:
      * `direction`, `kind`, `text`, `status`, `sent_at`), `vendor_replies` and
      * `asked_for_shop_at`.

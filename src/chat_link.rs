@@ -203,6 +203,7 @@ mod tests {
             direction: Direction::Inbound,
             id: "wamid.chat".into(),
             customer: "15550009999".into(),
+            identity: Default::default(),
             customer_name: None,
             timestamp: 1_000,
             kind: "text".into(),

@@ -67,6 +67,8 @@ pub struct IngestReport {
     /// (offboarded, disconnected, reconnected); a redelivered or older event is not
     /// listed.
     pub account_changes: Vec<crate::business_account::AccountChange>,
+    /// Customers whose BSUID or number changed and who were found and updated.
+    pub identity_changes: usize,
 }
 
 /// A consent change a customer's message made, and the conversation to confirm it in.
@@ -202,12 +204,17 @@ pub fn ingest(
     // (a Galera certification conflict, a deadlock): it only reads and writes the store.
     let mut report = store.transact(|tx| {
         let mut report = IngestReport::default();
-        for message in &notification.messages {
-            let seen = tx.conversations().message_seen(&message.id)?;
-            if seen || message.id.is_empty() {
+        for received in &notification.messages {
+            let seen = tx.conversations().message_seen(&received.id)?;
+            if seen || received.id.is_empty() {
                 report.duplicates += 1;
                 continue;
             }
+            let mut resolved = received.clone();
+            if let Some(key) = crate::customer::resolve(tx, &received.identity, now)? {
+                resolved.customer = key;
+            }
+            let message = &resolved;
             match message.direction {
                 Direction::Inbound => {
                     let before = report.stored.len();
@@ -243,6 +250,10 @@ pub fn ingest(
                     });
                 }
             }
+        }
+        for change in &notification.identity_changes {
+            report.identity_changes +=
+                usize::from(crate::customer::apply_change(tx, change, now)?.is_some());
         }
         for status in &notification.statuses {
             match apply_status(store, status)? {
@@ -488,10 +499,16 @@ fn apply_status(store: &Store, status: &Status) -> Result<Applied, ConversationE
 pub struct ConversationSummary {
     /// Conversation id.
     pub id: i64,
-    /// The customer's WhatsApp id (phone digits).
+    /// The customer's key: their phone digits, or the BSUID of a customer who never
+    /// showed a phone ([`crate::customer`]).
     pub customer: String,
     /// The customer's profile name.
     pub customer_name: Option<String>,
+    /// Their phone digits, when WhatsApp has shared them (a customer first seen by
+    /// phone is keyed by it, whether or not this is recorded).
+    pub phone: Option<String>,
+    /// Their WhatsApp username, when they have one.
+    pub username: Option<String>,
     /// The product last referred to (retailer id).
     pub product: Option<String>,
     /// That product's WordPress post id, when the catalog knows it.

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod cloud;
 pub mod consent;
 pub mod conversation;
+pub mod customer;
 pub mod gateway;
 pub mod inbound;
 pub mod jwt;

@@ -1,8 +1,10 @@
 //! A customer's personal data in the store: what a data-export request hands back,
 //! what an erasure request removes, and the retention purge of old conversations.
 //!
-//! Customers are known by their WhatsApp id (the phone number's digits with the
-//! country code), which is how every table that holds their data keys them.
+//! Every table keys a customer by one key ([`crate::customer`]): the digits of their
+//! phone number with the country code, or for a customer who never showed one, their
+//! business-scoped user id (BSUID). A request may name them by phone, BSUID or
+//! WhatsApp username ([`customer_keys`]).
 
 use serde::Serialize;
 
@@ -65,6 +67,51 @@ pub fn whatsapp_id(number: &str) -> Result<String, PrivacyError> {
     Ok(id.to_owned())
 }
 
+/// The customer key a privacy request names directly: a BSUID as it is, a phone
+/// number as [`whatsapp_id`] reads it.
+pub fn customer_key(term: &str) -> Result<String, PrivacyError> {
+    let trimmed = term.trim();
+    if crate::customer::is_bsuid(trimmed) {
+        return Ok(trimmed.to_owned());
+    }
+    whatsapp_id(trimmed)
+}
+
+/// Every customer key a phone number, BSUID or WhatsApp username (with or without
+/// `@`) names: the person's own key, and those of customers WhatsApp has told are
+/// them. A phone number names its own key even when nothing is recorded under it.
+pub fn customer_keys(store: &Store, term: &str) -> Result<Vec<String>, PrivacyError> {
+    let trimmed = term.trim();
+    let mut keys = Vec::new();
+    let mut add = |found: Vec<String>| {
+        for key in found {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    };
+    let customers = store.customers();
+    match customer_key(trimmed) {
+        Ok(key) => {
+            add(vec![key.clone()]);
+            add(customers.keys_matching(&key)?);
+        }
+        Err(not_a_number) => {
+            let bare = trimmed.trim_start_matches('@');
+            let is_username = (1..=64).contains(&bare.chars().count())
+                && bare
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !is_username {
+                return Err(not_a_number);
+            }
+            add(customers.keys_matching(bare)?);
+            add(customers.keys_matching(&format!("@{bare}"))?);
+        }
+    }
+    Ok(keys)
+}
+
 /// One conversation of the customer's, with its messages, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerConversation {
@@ -99,6 +146,8 @@ pub struct CustomerMessage {
 /// Everything the store holds about one customer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CustomerData {
+    /// What WhatsApp told of them: phone, BSUID, parent BSUID, username.
+    pub identity: Option<crate::customer::Identity>,
     /// Their conversations, most recent first.
     pub conversations: Vec<CustomerConversation>,
     /// Vendor answers seen from the vendors' phones (response metrics).
@@ -163,6 +212,65 @@ mod tests {
                 matches!(retention_cutoff(days, 0), Err(PrivacyError::Retention(d)) if d == days)
             );
         }
+    }
+
+    #[test]
+    fn a_customer_without_a_phone_is_found_by_bsuid_or_username_and_erased_whole() {
+        let store = Store::open_in_memory().unwrap();
+        let bsuid = "US.13491208655302741918";
+        let webhook = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "7", "changes": [{"field": "messages", "value": {
+            "metadata": {"phone_number_id": "42"},
+            "contacts": [{"profile": {"name": "Dana", "username": "@dana.shops"}, "user_id": bsuid}],
+            "messages": [{"from_user_id": bsuid, "id": "wamid.1", "timestamp": "1000", "type": "text", "text": {"body": "#ACME hello"}}]}}]}]});
+        let vendors = [crate::routing::VendorEntry {
+            vendor_id: 11,
+            code: "ACME".into(),
+            store_name: "Acme".into(),
+        }];
+        let config = crate::routing::RoutingConfig::default();
+        crate::conversation::ingest(
+            &store,
+            webhook.to_string().as_bytes(),
+            &vendors,
+            &config,
+            1000,
+        )
+        .unwrap();
+
+        for term in [bsuid, "@dana.shops", "dana.shops", " dana.shops "] {
+            assert_eq!(
+                customer_keys(&store, term).unwrap(),
+                vec![bsuid.to_owned()],
+                "{term}"
+            );
+        }
+        assert!(customer_keys(&store, "@nobody").unwrap().is_empty());
+        // A phone number names its own key, recorded or not.
+        assert_eq!(
+            customer_keys(&store, "+1 555 000 1234").unwrap(),
+            vec!["15550001234".to_owned()]
+        );
+        assert!(matches!(
+            customer_keys(&store, "<script>"),
+            Err(PrivacyError::BadNumber(_))
+        ));
+
+        let data = customer_data(&store, &customer_key(bsuid).unwrap()).unwrap();
+        assert_eq!(data.conversations.len(), 1);
+        assert_eq!(
+            data.conversations[0].messages[0].text.as_deref(),
+            Some("#ACME hello")
+        );
+        let identity = data.identity.expect("identity exported");
+        assert_eq!(identity.username.as_deref(), Some("@dana.shops"));
+
+        let removed = erase_customer(&store, bsuid).unwrap();
+        assert_eq!((removed.conversations, removed.messages), (1, 1));
+        assert!(customer_keys(&store, "@dana.shops").unwrap().is_empty());
+        assert_eq!(
+            customer_data(&store, bsuid).unwrap(),
+            CustomerData::default()
+        );
     }
 
     #[test]

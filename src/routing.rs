@@ -474,6 +474,7 @@ mod tests {
             direction: crate::inbound::Direction::Inbound,
             id: "wamid.1".into(),
             customer: "15550001".into(),
+            identity: Default::default(),
             customer_name: None,
             timestamp: 1_000,
             kind: "text".into(),

@@ -214,7 +214,13 @@ fn an_erasure_removes_the_customer_everywhere_and_leaves_others_whole() {
         "her message's delivery state is stored"
     );
     let tables: Vec<String> = file.mentions(DANA).into_iter().map(|(t, _)| t).collect();
-    for table in ["conversation", "message", "vendor_menu", "vendor_reply"] {
+    for table in [
+        "conversation",
+        "message",
+        "vendor_menu",
+        "vendor_reply",
+        "customer_identity",
+    ] {
         assert!(
             tables.iter().any(|t| t == table),
             "{table} names her: {tables:?}"
@@ -227,9 +233,9 @@ fn an_erasure_removes_the_customer_everywhere_and_leaves_others_whole() {
         Removed {
             conversations: 3,
             messages: 3,
-            other: 2
+            other: 3
         },
-        "her 3 conversations and messages, the vendor answer to her and the shop menu she was sent"
+        "her 3 conversations and messages, the vendor answer to her, the shop menu she was sent and her identity"
     );
 
     assert_eq!(

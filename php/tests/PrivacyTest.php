@@ -58,10 +58,35 @@ final class PrivacyTest extends WpwaTestCase
         self::wrote($dana, 'two');
         self::wrote($erik, 'three');
 
-        self::assertSame(['conversations' => 2, 'messages' => 2, 'other' => 0], \Wpwa\privacy_erase("00$dana"));
+        // "other": what WhatsApp told of who she is.
+        self::assertSame(['conversations' => 2, 'messages' => 2, 'other' => 1], \Wpwa\privacy_erase("00$dana"));
         self::assertSame([], \Wpwa\privacy_export($dana)['conversations']);
         self::assertCount(1, \Wpwa\privacy_export($erik)['conversations'], 'the other customer keeps theirs');
         self::assertSame(['conversations' => 0, 'messages' => 0, 'other' => 0], \Wpwa\privacy_erase($dana), 'nothing left the second time');
+    }
+
+    public function testACustomerWithoutAPhoneIsFoundByUsernameOrUserId(): void
+    {
+        $bsuid = 'US.' . random_int(10000000000, 99999999999) . random_int(100000000, 999999999);
+        $username = '@dana.' . bin2hex(random_bytes(3));
+        $vendor = random_int(10000, 99999);
+        $body = (string) json_encode(['object' => 'whatsapp_business_account', 'entry' => [['id' => '1', 'changes' => [['field' => 'messages', 'value' => [
+            'metadata' => ['phone_number_id' => '42'],
+            'contacts' => [['profile' => ['name' => 'Dana', 'username' => $username], 'user_id' => $bsuid]],
+            'messages' => [['from_user_id' => $bsuid, 'id' => 'wamid.' . bin2hex(random_bytes(8)), 'timestamp' => (string) time(), 'type' => 'text', 'text' => ['body' => "#SHOP$vendor hello"]]],
+        ]]]]]]);
+        $report = \Wpwa\cloud_webhook($body, 'sha256=' . hash_hmac('sha256', $body, self::APP_SECRET), self::APP_SECRET, [['vendor_id' => $vendor, 'code' => "SHOP$vendor", 'store_name' => "Shop $vendor"]]);
+        self::assertSame($vendor, $report['stored'][0]['vendor_id']);
+
+        self::assertSame([$bsuid], \Wpwa\privacy_customer_keys($username));
+        self::assertSame([$bsuid], \Wpwa\privacy_customer_keys(ltrim($username, '@')));
+        self::assertSame([$bsuid], \Wpwa\privacy_customer_keys($bsuid));
+        $export = \Wpwa\privacy_export($bsuid);
+        self::assertSame($username, $export['identity']['username']);
+        self::assertNull($export['identity']['phone']);
+        self::assertSame("#SHOP$vendor hello", $export['conversations'][0]['messages'][0]['text']);
+        self::assertSame(['conversations' => 1, 'messages' => 1, 'other' => 1], \Wpwa\privacy_erase($bsuid));
+        self::assertSame([], \Wpwa\privacy_customer_keys($username));
     }
 
     /** @dataProvider wrongPersonNumbers */

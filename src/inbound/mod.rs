@@ -91,9 +91,12 @@ pub struct Message {
     pub direction: Direction,
     /// `wamid…`, the deduplication key.
     pub id: String,
-    /// The customer's WhatsApp id (the sender of an inbound message, the recipient of
-    /// an echo).
+    /// The customer's key: as parsed, their phone digits or else their BSUID (the
+    /// sender of an inbound message, the recipient of an echo); once stored, the key
+    /// [`crate::customer::resolve`] gave.
     pub customer: String,
+    /// Every identifier the webhook gave for the customer.
+    pub identity: crate::customer::Identity,
     /// The customer's profile name.
     pub customer_name: Option<String>,
     /// Unix seconds.
@@ -156,6 +159,10 @@ pub struct Notification {
     /// Coexistence account events (`account_update`: partner removed, offboarded,
     /// reconnected, or another event by name), in the order received.
     pub account_events: Vec<crate::business_account::AccountEvent>,
+    /// Customers' new BSUIDs or numbers (`user_id_update` webhooks and the system
+    /// messages `user_changed_user_id` and `user_changed_number`), in the order
+    /// received.
+    pub identity_changes: Vec<crate::customer::IdentityChange>,
 }
 
 /// Parses a Cloud API webhook body (after its signature was verified).
@@ -197,13 +204,25 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
         }
         let phone_number_id = text(value, "/metadata/phone_number_id").unwrap_or_default();
         let contacts = value.get("contacts").and_then(Value::as_array);
-        let name_of = |wa_id: &str| {
-            contacts?
-                .iter()
-                .find(|c| c.get("wa_id").and_then(Value::as_str) == Some(wa_id))
-                .or_else(|| contacts?.first())
-                .and_then(|c| text(c, "/profile/name"))
+        // The contact a message names by phone or by BSUID; a webhook with one contact
+        // names the one customer.
+        let contact_of = |phone: &Option<String>, bsuid: &Option<String>| {
+            let list = contacts?;
+            list.iter()
+                .find(|c| {
+                    let same = |field: &str, id: &Option<String>| {
+                        id.is_some() && text(c, field).as_ref() == id.as_ref()
+                    };
+                    same("/wa_id", phone) || same("/user_id", bsuid)
+                })
+                .or_else(|| (list.len() == 1).then(|| &list[0]))
         };
+        if change.get("field").and_then(Value::as_str) == Some("user_id_update") {
+            notification
+                .identity_changes
+                .extend(identity_updates(value, contacts));
+            continue;
+        }
         for (list, direction) in [
             ("messages", Direction::Inbound),
             ("message_echoes", Direction::Echo),
@@ -214,17 +233,27 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
                 .into_iter()
                 .flatten()
             {
-                let customer = match direction {
-                    Direction::Inbound => text(raw, "/from"),
-                    Direction::Echo => text(raw, "/to"),
+                let (phone, bsuid) = match direction {
+                    Direction::Inbound => (text(raw, "/from"), text(raw, "/from_user_id")),
+                    Direction::Echo => (text(raw, "/to"), text(raw, "/to_user_id")),
+                };
+                let contact = contact_of(&phone, &bsuid);
+                let from_contact = |field: &str| contact.and_then(|c| text(c, field));
+                let identity = crate::customer::Identity {
+                    phone: phone.or_else(|| from_contact("/wa_id")),
+                    bsuid: bsuid.or_else(|| from_contact("/user_id")),
+                    parent_bsuid: from_contact("/parent_user_id"),
+                    username: from_contact("/profile/username"),
+                };
+                if direction == Direction::Inbound {
+                    notification.identity_changes.extend(system_change(raw));
                 }
-                .unwrap_or_default();
                 notification.messages.push(message(
                     raw,
                     direction,
                     &phone_number_id,
-                    name_of(&customer),
-                    customer,
+                    from_contact("/profile/name"),
+                    identity,
                 ));
             }
         }
@@ -259,7 +288,7 @@ fn message(
     direction: Direction,
     phone_number_id: &str,
     customer_name: Option<String>,
-    customer: String,
+    identity: crate::customer::Identity,
 ) -> Message {
     let kind = text(raw, "/type").unwrap_or_else(|| "unknown".into());
     let body = |path: &str| text(raw, path).filter(|t| !t.is_empty());
@@ -349,7 +378,8 @@ fn message(
         phone_number_id: phone_number_id.to_owned(),
         direction,
         id: text(raw, "/id").unwrap_or_default(),
-        customer,
+        customer: identity.new_key().unwrap_or_default().to_owned(),
+        identity,
         customer_name,
         timestamp: seconds(raw),
         text: text_part,
@@ -371,6 +401,56 @@ fn message(
         kind,
         raw: raw.clone(),
     }
+}
+
+/// The changes a `user_id_update` webhook announces: each names the previous and the
+/// current BSUID (and parent BSUID), with the phone when the business may see it.
+fn identity_updates(
+    value: &Value,
+    contacts: Option<&Vec<Value>>,
+) -> Vec<crate::customer::IdentityChange> {
+    let contact = contacts.and_then(|list| (list.len() == 1).then(|| &list[0]));
+    value
+        .get("user_id_update")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|update| crate::customer::IdentityChange {
+            previous_bsuid: text(update, "/user_id/previous"),
+            current_bsuid: text(update, "/user_id/current"),
+            previous_phone: None,
+            phone: text(update, "/wa_id").or_else(|| contact.and_then(|c| text(c, "/wa_id"))),
+            parent_bsuid: text(update, "/parent_user_id/current"),
+            username: contact.and_then(|c| text(c, "/profile/username")),
+        })
+        .filter(|change| change.previous_bsuid.is_some() && change.current_bsuid.is_some())
+        .collect()
+}
+
+/// The identity change a system message announces: `user_changed_user_id` (a new
+/// BSUID, no phone) or `user_changed_number` (sent from the old number, naming the new
+/// one and the new BSUID when given).
+fn system_change(raw: &Value) -> Option<crate::customer::IdentityChange> {
+    if text(raw, "/type").as_deref() != Some("system") {
+        return None;
+    }
+    let change = match text(raw, "/system/type").as_deref() {
+        Some("user_changed_user_id") => crate::customer::IdentityChange {
+            previous_bsuid: text(raw, "/from_user_id"),
+            current_bsuid: Some(text(raw, "/system/user_id")?),
+            previous_phone: text(raw, "/from"),
+            ..Default::default()
+        },
+        Some("user_changed_number") => crate::customer::IdentityChange {
+            previous_bsuid: text(raw, "/from_user_id"),
+            current_bsuid: text(raw, "/system/user_id"),
+            previous_phone: text(raw, "/from"),
+            phone: Some(text(raw, "/system/wa_id")?),
+            ..Default::default()
+        },
+        _ => return None,
+    };
+    Some(change)
 }
 
 fn text(value: &Value, pointer: &str) -> Option<String> {

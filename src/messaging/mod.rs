@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
 use crate::consent::{self, ConsentError, Purpose};
+use crate::customer::{self, Recipient};
 use crate::pricing::{self, PricingCategory, RateCard};
 use crate::store::{SentRecord, Store, StoreError};
 use crate::templates::{self, Category, Endpoint, Refusal, Route, TemplatesError};
@@ -175,10 +176,13 @@ impl Outbound {
         }
     }
 
-    /// The request body for `POST /{phone_number_id}/messages`.
-    pub(crate) fn request(&self, to: &str) -> Result<Value, MessagingError> {
+    /// The request body for `POST /{phone_number_id}/messages`, addressed `to` a phone
+    /// or to a BSUID as `recipient`.
+    pub(crate) fn request(&self, recipient: &Recipient) -> Result<Value, MessagingError> {
+        let (field, address) = recipient.field();
         let base = |kind: &str, content: Value| {
-            let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind});
+            let mut body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "type": kind});
+            body[field] = json!(address);
             body[kind] = content;
             body
         };
@@ -288,7 +292,20 @@ pub struct Sent {
 /// a send whose worker died is forgotten.
 const RESERVATION_LIFETIME_SECONDS: i64 = 120;
 
-/// Sends `message` to customer `to` (WhatsApp id digits) on the vendor's behalf.
+/// The way to reach the customer stored under `key`: their phone when known, else their
+/// BSUID.
+pub(crate) fn recipient_of(store: &Store, key: &str) -> Result<Recipient, MessagingError> {
+    let stored = store.customers().get(key)?;
+    customer::recipient(key, stored.as_ref()).ok_or_else(|| {
+        MessagingError::Invalid(
+            "the customer must be named by a WhatsApp number of 6 to 15 digits or a WhatsApp user id"
+                .into(),
+        )
+    })
+}
+
+/// Sends `message` to the customer stored under `to` (their key: phone digits, or the
+/// BSUID of a customer who never showed a phone) on the vendor's behalf.
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
     store: &Store,
@@ -300,14 +317,8 @@ pub async fn send(
     limits: &Limits,
     now: i64,
 ) -> Result<Sent, MessagingError> {
-    if !crate::rules::WHATSAPP_NUMBER_DIGITS.contains(to.len() as i64)
-        || !to.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(MessagingError::Invalid(
-            "the customer's WhatsApp number must be 6 to 15 digits".into(),
-        ));
-    }
-    let request = message.request(to)?;
+    let recipient = recipient_of(store, to)?;
+    let request = message.request(&recipient)?;
 
     // The allowance and pacing are checked and this send's place reserved in one write
     // transaction, so two workers on any web nodes cannot both take the last place;
@@ -350,6 +361,14 @@ pub async fn send(
             let (endpoint, category) = match message {
                 Outbound::Template { name, language, .. } => {
                     let route = template_route(store, phone_number_id, to, name, language)?;
+                    // WhatsApp delivers no authentication template to a BSUID (131062).
+                    if route.category == Some(Category::Authentication)
+                        && matches!(recipient, Recipient::Bsuid(_))
+                    {
+                        return Err(MessagingError::Invalid(
+                            "an authentication template needs the customer's phone number, which WhatsApp has not shared".into(),
+                        ));
+                    }
                     (
                         route.endpoint,
                         PricingCategory::at_send(Some(route.category)),
@@ -551,18 +570,26 @@ mod tests {
 
     #[test]
     fn requests_have_the_api_shape() {
-        let text = Outbound::Text("Hello".into()).request("15550001").unwrap();
+        let text = Outbound::Text("Hello".into())
+            .request(&Recipient::Phone("15550001".into()))
+            .unwrap();
         assert_eq!(
             text,
             json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "15550001", "type": "text", "text": {"body": "Hello", "preview_url": false}})
         );
+        // A customer who never showed a phone is reached by BSUID, as `recipient`.
+        let to_bsuid = Outbound::Text("Hello".into())
+            .request(&Recipient::Bsuid("US.13491208655302741918".into()))
+            .unwrap();
+        assert_eq!(to_bsuid["recipient"], "US.13491208655302741918");
+        assert!(to_bsuid.get("to").is_none());
         let list = Outbound::ProductList {
             catalog_id: "9".into(),
             header: "Picks".into(),
             body: "For you".into(),
             sections: vec![("Tees".into(), vec!["A".into(), "B".into()])],
         }
-        .request("15550001")
+        .request(&Recipient::Phone("15550001".into()))
         .unwrap();
         assert_eq!(
             list["interactive"]["action"]["sections"][0]["product_items"][1]["product_retailer_id"],
@@ -575,11 +602,11 @@ mod tests {
             sections: vec![("s".into(), (0..31).map(|i| i.to_string()).collect())],
         };
         assert!(matches!(
-            too_many.request("15550001"),
+            too_many.request(&Recipient::Phone("15550001".into())),
             Err(MessagingError::Invalid(_))
         ));
         assert!(matches!(
-            Outbound::Text(" ".into()).request("1"),
+            Outbound::Text(" ".into()).request(&Recipient::Phone("1".into())),
             Err(MessagingError::Invalid(_))
         ));
     }

@@ -590,7 +590,8 @@ pub async fn reply(
         return Err(OrderError::OutsideWindow);
     }
     let message = crate::messaging::Outbound::Text(body.to_owned());
-    let request = message.request(&cart.customer)?;
+    let recipient = crate::messaging::recipient_of(store, &cart.customer)?;
+    let request = message.request(&recipient)?;
     let sent = client.send_message(phone_number_id, &request).await?;
     let conversation = store
         .messages()

@@ -13,6 +13,7 @@ use crate::{clock, privacy};
 pub(super) fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(privacy_whatsapp_id))
+        .function(wrap_function!(privacy_customer_keys))
         .function(wrap_function!(privacy_export))
         .function(wrap_function!(privacy_erase))
         .function(wrap_function!(messages_purge))
@@ -27,24 +28,38 @@ pub fn privacy_whatsapp_id(number: &str) -> PhpResult<String> {
     Ok(privacy::whatsapp_id(number)?)
 }
 
-/// Everything stored about the customer with this phone number: `conversations`
+/// The keys of every customer a phone number, a BSUID or a WhatsApp username (with or
+/// without `@`) names, for [`privacy_export`] and [`privacy_erase`];
+/// `Wpwa\ValidationException` when the text is none of these.
+#[php_function]
+#[php(name = "Wpwa\\privacy_customer_keys")]
+pub fn privacy_customer_keys(term: &str) -> PhpResult<Vec<String>> {
+    Ok(with_store(|store| {
+        Ok(privacy::customer_keys(store, term)?)
+    })?)
+}
+
+/// Everything stored about the customer with this key (a phone number, or the BSUID of a
+/// customer without one): `identity` (`phone`, `bsuid`, `parent_bsuid`, `username`, or
+/// null), `conversations`
 /// (each with `vendor_id`, `customer_name`, `product`, `created_at` and `messages`:
 /// `direction`, `kind`, `text`, `status`, `sent_at`), `vendor_replies` and
 /// `asked_for_shop_at`.
 #[php_function]
 #[php(name = "Wpwa\\privacy_export")]
 pub fn privacy_export(number: &str) -> PhpResult<ZBox<ZendHashTable>> {
-    let customer = privacy::whatsapp_id(number)?;
+    let customer = privacy::customer_key(number)?;
     let data = with_store(|store| Ok(privacy::customer_data(store, &customer)?))?;
     to_array(&data)
 }
 
-/// Deletes everything stored about the customer with this phone number and returns
+/// Deletes everything stored about the customer with this key (as for
+/// [`privacy_export`]) and returns
 /// what went: `conversations`, `messages`, `other`.
 #[php_function]
 #[php(name = "Wpwa\\privacy_erase")]
 pub fn privacy_erase(number: &str) -> PhpResult<ZBox<ZendHashTable>> {
-    let customer = privacy::whatsapp_id(number)?;
+    let customer = privacy::customer_key(number)?;
     let removed = with_store(|store| Ok(privacy::erase_customer(store, &customer)?))?;
     to_array(&removed)
 }

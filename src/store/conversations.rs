@@ -76,13 +76,18 @@ fn vendor(vendor_id: u64) -> i64 {
 }
 
 /// The columns of a [`ConversationSummary`], in [`summary_from_row`]'s order.
-const SUMMARY_SELECT: &str = "SELECT id, customer, customer_name, product, last_text, last_message_at, unread FROM conversation";
+/// The customer's phone and username come from their identity, when recorded.
+const SUMMARY_SELECT: &str = "SELECT c.id, c.customer, c.customer_name, c.product, c.last_text,
+     c.last_message_at, c.unread, i.phone, i.username
+     FROM conversation c LEFT JOIN customer_identity i ON i.customer = c.customer";
 
 fn summary_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
     Ok(ConversationSummary {
         id: r.get(0)?,
         customer: r.get(1)?,
         customer_name: r.get(2)?,
+        phone: r.get(7)?,
+        username: r.get(8)?,
         product: r.get(3)?,
         product_id: None,
         last_text: r.get(4)?,
@@ -306,7 +311,7 @@ impl ConversationRepo<'_> {
     ) -> Result<Option<ConversationSummary>, StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "{SUMMARY_SELECT} WHERE vendor_id = ?1 AND id = ?2"
+                "{SUMMARY_SELECT} WHERE c.vendor_id = ?1 AND c.id = ?2"
             ))?
             .query_row(params![vendor(vendor_id), id], summary_from_row)
             .optional()
@@ -321,7 +326,7 @@ impl ConversationRepo<'_> {
         self
             .conn
             .prepare_cached(&format!(
-                "{SUMMARY_SELECT} WHERE vendor_id = ?1 ORDER BY last_message_at DESC, id DESC LIMIT ?2"
+                "{SUMMARY_SELECT} WHERE c.vendor_id = ?1 ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?2"
             ))?
             .query_map(params![vendor(vendor_id), limit], summary_from_row)?
             .collect::<Result<Vec<_>, _>>()

@@ -345,6 +345,22 @@ const SQLITE: &[&str] = &[
          event_at     INTEGER NOT NULL,
          changed_at   INTEGER NOT NULL
      );",
+    // 16: who each customer is: the key every other table names them by (`customer`:
+    // the phone digits of a customer first seen with a phone, else their BSUID), and
+    // every identifier WhatsApp gives for them since 2026, each nullable and each
+    // matched on: phone, business-scoped user id (BSUID), parent BSUID, username. The
+    // key never changes, so a new BSUID or phone number moves no rows.
+    "CREATE TABLE customer_identity (
+         customer     TEXT    PRIMARY KEY,
+         phone        TEXT    UNIQUE,
+         bsuid        TEXT    UNIQUE,
+         parent_bsuid TEXT,
+         username     TEXT,
+         created_at   INTEGER NOT NULL,
+         updated_at   INTEGER NOT NULL
+     );
+     CREATE INDEX customer_identity_username ON customer_identity (username);
+     CREATE INDEX customer_identity_parent ON customer_identity (parent_bsuid);",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -657,6 +673,20 @@ const MARIADB: &[&str] = &[
          event_at     BIGINT NOT NULL,
          changed_at   BIGINT NOT NULL
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 16
+    "CREATE TABLE IF NOT EXISTS customer_identity (
+         customer     VARCHAR(191) NOT NULL PRIMARY KEY,
+         phone        VARCHAR(32),
+         bsuid        VARCHAR(191),
+         parent_bsuid VARCHAR(191),
+         username     VARCHAR(191),
+         created_at   BIGINT NOT NULL,
+         updated_at   BIGINT NOT NULL,
+         UNIQUE INDEX customer_identity_phone (phone),
+         UNIQUE INDEX customer_identity_bsuid (bsuid),
+         INDEX customer_identity_username (username),
+         INDEX customer_identity_parent (parent_bsuid)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -686,6 +716,7 @@ pub(super) const TABLES: &[&str] = &[
     "order_update",
     "send_reservation",
     "business_account",
+    "customer_identity",
 ];
 
 /// The schema version this build creates and understands.

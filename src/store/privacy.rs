@@ -90,7 +90,11 @@ impl PrivacyRepo<'_> {
         let consents = super::ConsentRepo { conn: self.conn }.history(customer)?;
         let order_updates = super::OrderUpdateRepo { conn: self.conn }.for_customer(customer)?;
         let carts = super::CartRepo { conn: self.conn }.for_customer(customer)?;
+        let identity = super::CustomerRepo { conn: self.conn }
+            .get(customer)?
+            .map(|c| c.identity);
         Ok(CustomerData {
+            identity,
             conversations,
             vendor_replies: vendor_replies.max(0) as u64,
             asked_for_shop_at,
@@ -158,17 +162,20 @@ impl PrivacyRepo<'_> {
         // keeps them (consent is the proof a template was allowed).
         let other = other
             + match scope {
-                RemovalScope::Customer(customer) => {
-                    ["consent", "consent_invitation", "order_update"]
-                        .iter()
-                        .map(|table| {
-                            self.conn.execute(
-                                &format!("DELETE FROM {table} WHERE customer = ?1"),
-                                [customer],
-                            )
-                        })
-                        .sum::<Result<usize, _>>()?
-                }
+                RemovalScope::Customer(customer) => [
+                    "consent",
+                    "consent_invitation",
+                    "order_update",
+                    "customer_identity",
+                ]
+                .iter()
+                .map(|table| {
+                    self.conn.execute(
+                        &format!("DELETE FROM {table} WHERE customer = ?1"),
+                        [customer],
+                    )
+                })
+                .sum::<Result<usize, _>>()?,
                 RemovalScope::OlderThan(_) => 0,
             };
         Ok(Removed {

@@ -986,11 +986,25 @@ final class Core {
 	}
 
 	/**
+	 * The keys of every customer a phone number, a WhatsApp user ID (BSUID)
+	 * or a WhatsApp username names.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $term Phone number (international form), BSUID or username (with or without `@`).
+	 * @return array<int,string>|WP_Error `wpwa_invalid_input` when the text is none of these.
+	 */
+	public static function privacy_customer_keys( string $term ) {
+		return self::call( static fn() => \Wpwa\privacy_customer_keys( $term ), false );
+	}
+
+	/**
 	 * Everything stored about the customer with a phone number.
 	 *
 	 * @since 0.6.0
+	 * @since 0.15.0 Also by the BSUID key of a customer without a phone, with `identity`.
 	 *
-	 * @param string $number Phone number, international form.
+	 * @param string $number Phone number, international form, or a customer key.
 	 * @return array<string,mixed>|WP_Error `conversations` (with their `messages`), `vendor_replies`, `asked_for_shop_at`,
 	 *                                     and since 0.7.0 `consents` and `order_updates`.
 	 */
@@ -1002,8 +1016,9 @@ final class Core {
 	 * Deletes everything stored about the customer with a phone number.
 	 *
 	 * @since 0.6.0
+	 * @since 0.15.0 Also by the BSUID key of a customer without a phone.
 	 *
-	 * @param string $number Phone number, international form.
+	 * @param string $number Phone number, international form, or a customer key.
 	 * @return array<string,int>|WP_Error What went: `conversations`, `messages`, `other`.
 	 */
 	public static function privacy_erase( string $number ) {

@@ -23,6 +23,10 @@ defined( 'ABSPATH' ) || exit;
  * numbers are the account's billing phone and those of the person's
  * WooCommerce orders (with the billing country's calling code where a number
  * lacks one), plus any a site adds with `wpwa_privacy_customer_numbers`.
+ * Since 0.15.0 a customer who uses a WhatsApp username without sharing their
+ * number is found by the username saved in their account (My Account →
+ * Account details), or by a username or WhatsApp user ID (BSUID) a site adds
+ * with the same filter.
  *
  * @since 0.6.0
  */
@@ -53,6 +57,8 @@ final class Privacy {
 		add_filter( 'wp_privacy_personal_data_exporters', array( self::class, 'register_exporter' ) );
 		add_filter( 'wp_privacy_personal_data_erasers', array( self::class, 'register_eraser' ) );
 		add_action( 'admin_init', array( self::class, 'suggest_policy_text' ) );
+		add_action( 'woocommerce_edit_account_form', array( self::class, 'account_field' ) );
+		add_action( 'woocommerce_save_account_details', array( self::class, 'save_account_field' ) );
 		// The daily clean-up; purge()'s counts are for its other callers, an action returns nothing.
 		add_action(
 			Logs::PURGE_HOOK,
@@ -258,6 +264,12 @@ final class Privacy {
 				$candidates[] = self::international( $phone, $country );
 			}
 		}
+		if ( $user ) {
+			$username = self::account_username( $user->ID );
+			if ( '' !== $username ) {
+				$candidates[] = '@' . $username;
+			}
+		}
 
 		/**
 		 * Filters the phone numbers whose WhatsApp conversations belong to the
@@ -265,8 +277,9 @@ final class Privacy {
 		 * eraser. Give numbers in international form (`+49 170 1234567`).
 		 *
 		 * @since 0.6.0
+		 * @since 0.15.0 May also hold WhatsApp usernames (`@name`) and WhatsApp user IDs (BSUIDs).
 		 *
-		 * @param array<int,string>  $candidates The numbers found (billing phones).
+		 * @param array<int,string>  $candidates The numbers found (billing phones) and the account's WhatsApp username.
 		 * @param string             $email      The requester's e-mail address.
 		 * @param \WP_User|null      $user       Their account, if they have one.
 		 */
@@ -276,15 +289,103 @@ final class Privacy {
 			'ids'        => array(),
 			'unreadable' => array(),
 		);
-		foreach ( array_unique( array_map( 'strval', $candidates ) ) as $phone ) {
-			$id = Core::privacy_whatsapp_id( $phone );
-			if ( is_wp_error( $id ) ) {
-				$found['unreadable'][] = $phone;
-			} elseif ( ! in_array( $id, $found['ids'], true ) ) {
-				$found['ids'][] = $id;
+		foreach ( array_unique( array_map( 'strval', $candidates ) ) as $candidate ) {
+			$keys = Core::privacy_customer_keys( $candidate );
+			if ( is_wp_error( $keys ) ) {
+				$found['unreadable'][] = $candidate;
+				continue;
+			}
+			foreach ( $keys as $key ) {
+				if ( ! in_array( (string) $key, $found['ids'], true ) ) {
+					$found['ids'][] = (string) $key;
+				}
 			}
 		}
 		return $found;
+	}
+
+	/**
+	 * User meta holding the WhatsApp username a customer saved in their account.
+	 *
+	 * @since 0.15.0
+	 */
+	public const USERNAME_META = 'wpwa_whatsapp_username';
+
+	/**
+	 * The WhatsApp username saved in an account, without `@`, or ''.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $user_id User ID.
+	 * @return string
+	 */
+	public static function account_username( int $user_id ): string {
+		return self::clean_username( (string) get_user_meta( $user_id, self::USERNAME_META, true ) );
+	}
+
+	/**
+	 * A WhatsApp username as typed, reduced to what usernames are made of
+	 * (letters, digits, `.`, `_`, `-`; at most 64), without `@`.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param string $typed The text typed.
+	 * @return string
+	 */
+	private static function clean_username( string $typed ): string {
+		$bare = ltrim( trim( $typed ), '@' );
+		return preg_match( '/^[\p{L}\p{N}._-]{1,64}$/u', $bare ) ? $bare : '';
+	}
+
+	/**
+	 * The "WhatsApp username" field of My Account → Account details: how a
+	 * customer who does not share their number on WhatsApp lets the shop find
+	 * their conversations when they ask for their data.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function account_field(): void {
+		$user_id = get_current_user_id();
+		if ( $user_id <= 0 ) {
+			return;
+		}
+		$value = self::account_username( $user_id );
+		?>
+		<p class="woocommerce-form-row woocommerce-form-row--wide form-row form-row-wide">
+			<label for="wpwa_whatsapp_username"><?php esc_html_e( 'WhatsApp username (optional)', 'wpwa' ); ?></label>
+			<input type="text" class="woocommerce-Input input-text" name="wpwa_whatsapp_username" id="wpwa_whatsapp_username" value="<?php echo esc_attr( '' !== $value ? '@' . $value : '' ); ?>" maxlength="65" autocomplete="off" aria-describedby="wpwa_whatsapp_username_description" />
+			<span id="wpwa_whatsapp_username_description"><em><?php esc_html_e( 'If you write to us on WhatsApp with a username instead of your phone number, enter it here so we can find your messages when you ask for your data.', 'wpwa' ); ?></em></span>
+		</p>
+		<?php
+	}
+
+	/**
+	 * Saves the field; WooCommerce checked the form's nonce before this runs.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $user_id User ID.
+	 * @return void
+	 */
+	public static function save_account_field( $user_id ): void {
+		$user_id = (int) $user_id;
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- WooCommerce verified save_account_details.
+		if ( $user_id <= 0 || $user_id !== get_current_user_id() || ! isset( $_POST['wpwa_whatsapp_username'] ) ) {
+			return;
+		}
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- as above.
+		$typed    = sanitize_text_field( wp_unslash( (string) $_POST['wpwa_whatsapp_username'] ) );
+		$username = self::clean_username( $typed );
+		if ( '' === $username ) {
+			if ( '' !== trim( $typed ) && function_exists( 'wc_add_notice' ) ) {
+				wc_add_notice( __( 'That WhatsApp username was not saved: use letters, digits, dots, dashes and underscores.', 'wpwa' ), 'error' );
+			}
+			delete_user_meta( $user_id, self::USERNAME_META );
+			return;
+		}
+		update_user_meta( $user_id, self::USERNAME_META, $username );
 	}
 
 	/**
@@ -545,10 +646,15 @@ final class Privacy {
 	private static function conversation_fields( string $id, array $conversation ): array {
 		$vendor_id = (int) ( $conversation['vendor_id'] ?? 0 );
 		$fields    = array(
-			array(
-				'name'  => __( 'WhatsApp number', 'wpwa' ),
-				'value' => '+' . $id,
-			),
+			preg_match( '/^\d{6,15}$/', $id )
+				? array(
+					'name'  => __( 'WhatsApp number', 'wpwa' ),
+					'value' => '+' . $id,
+				)
+				: array(
+					'name'  => __( 'WhatsApp user ID', 'wpwa' ),
+					'value' => $id,
+				),
 			array(
 				'name'  => __( 'Shop', 'wpwa' ),
 				'value' => $vendor_id > 0 ? CatalogConfig::store_name( $vendor_id ) : __( 'Marketplace team', 'wpwa' ),

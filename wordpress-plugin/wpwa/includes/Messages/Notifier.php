@@ -251,8 +251,7 @@ final class Notifier {
 	 * @return string
 	 */
 	private static function customer_label( array $conversation ): string {
-		$name = trim( wp_strip_all_tags( (string) ( $conversation['customer_name'] ?? '' ) ) );
-		return '' !== $name ? $name : '+' . preg_replace( '/\D/', '', (string) ( $conversation['customer'] ?? '' ) );
+		return Customer::label( $conversation );
 	}
 
 	/**

@@ -59,15 +59,18 @@ final class Panel {
 			if ( ! is_array( $row ) ) {
 				continue;
 			}
-			$digits  = preg_replace( '/\D/', '', (string) ( $row['customer'] ?? '' ) );
+			$phone   = Customer::phone( $row );
 			$product = (string) ( $row['product'] ?? '' );
 			$failure = is_array( $row['failure'] ?? null ) ? $row['failure'] : null;
 			$echo    = is_array( $row['app_reply'] ?? null ) ? $row['app_reply'] : null;
 
 			$data['conversations'][] = array(
 				'id'              => (int) ( $row['id'] ?? 0 ),
-				'customer'        => '' !== $digits ? '+' . $digits : '',
+				'customer'        => '' !== $phone ? '+' . $phone : '',
 				'customer_name'   => (string) ( $row['customer_name'] ?? '' ),
+				'username'        => Customer::username( $row ),
+				// Beside the number, a customer without a name is just "Customer".
+				'label'           => '' !== $phone && '' === Customer::username( $row ) && '' === trim( (string) ( $row['customer_name'] ?? '' ) ) ? __( 'Customer', 'wpwa' ) : Customer::label( $row ),
 				'product'         => $product,
 				'product_title'   => '' !== $product ? Names::of( $vendor_id, (int) ( $row['product_id'] ?? 0 ), $product ) : '',
 				'last_text'       => self::message_text( (string) ( $row['customer_text'] ?? $row['last_text'] ?? '' ) ),
@@ -82,7 +85,7 @@ final class Panel {
 					'at'   => (int) ( $echo['at'] ?? 0 ),
 				),
 				'unread'          => (int) ( $row['unread'] ?? 0 ),
-				'reply_url'       => '' !== $digits ? 'https://wa.me/' . $digits : '',
+				'reply_url'       => Customer::chat_url( $row ),
 			);
 		}
 		return $data;

@@ -17,6 +17,7 @@ use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Integrations\Marketplaces;
+use Wpwa\Plugin\Messages\Customer;
 use Wpwa\Plugin\Messages\Notifier;
 use Wpwa\Plugin\Messages\Preferences;
 use Wpwa\Plugin\Texts;
@@ -291,8 +292,8 @@ final class Carts {
 	 * @throws \RuntimeException When WooCommerce refuses.
 	 */
 	private static function make_order( array $cart, array $plan ): WC_Order {
-		$digits      = preg_replace( '/\D/', '', (string) $cart['customer'] );
-		$customer_id = self::customer_for( (string) $digits );
+		$digits      = Customer::phone( $cart );
+		$customer_id = '' !== $digits ? self::customer_for( $digits ) : 0;
 		$order       = wc_create_order(
 			array(
 				'customer_id' => $customer_id,
@@ -408,7 +409,7 @@ final class Carts {
 	 * @return array<string,string>
 	 */
 	private static function billing( array $cart, int $customer_id ): array {
-		$phone   = '+' . preg_replace( '/\D/', '', (string) $cart['customer'] );
+		$phone   = '' !== Customer::phone( $cart ) ? '+' . Customer::phone( $cart ) : '';
 		$billing = array();
 		if ( $customer_id > 0 ) {
 			$billing = array_map( 'strval', ( new \WC_Customer( $customer_id ) )->get_billing() );

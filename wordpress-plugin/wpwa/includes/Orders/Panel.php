@@ -11,6 +11,7 @@ namespace Wpwa\Plugin\Orders;
 use WC_Order;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Integrations\Marketplaces;
+use Wpwa\Plugin\Messages\Customer;
 use Wpwa\Plugin\Templates;
 use Wpwa\Plugin\Vendors;
 
@@ -103,7 +104,7 @@ final class Panel {
 		foreach ( $parts as $part ) {
 			$row = self::part( $vendor_id, (int) $part['order_id'] );
 			if ( $row['order_id'] > 0 ) {
-				$row['customer'] = '' !== (string) ( $part['customer_name'] ?? '' ) ? (string) $part['customer_name'] : '+' . (string) $part['customer'];
+				$row['customer'] = Customer::label( $part );
 				$rows[]          = $row;
 			}
 		}

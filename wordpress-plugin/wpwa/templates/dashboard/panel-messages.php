@@ -22,7 +22,10 @@
  *                                 to the customer did not arrive); since 0.15.0
  *                                 app_reply (null, or text and at, unix: the vendor's
  *                                 answer from their WhatsApp Business app, when it is
- *                                 the latest word).
+ *                                 the latest word); since 0.15.0 username (the
+ *                                 customer's WhatsApp username or '') and label (the
+ *                                 name to show); customer and reply_url are '' when
+ *                                 WhatsApp has not shared the customer's number.
  *     @type string $error         Error message when the conversations could not be read.
  *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
  *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
@@ -131,8 +134,13 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 					<?php $wpwa_time = (int) $wpwa_c['last_message_at']; ?>
 					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
 						<p class="wpwa-conversation__who">
-							<strong class="wpwa-conversation__name"><?php echo esc_html( '' !== $wpwa_c['customer_name'] ? $wpwa_c['customer_name'] : __( 'Customer', 'wpwa' ) ); ?></strong>
-							<span class="wpwa-conversation__number"><?php echo esc_html( $wpwa_c['customer'] ); ?></span>
+							<strong class="wpwa-conversation__name"><?php echo esc_html( $wpwa_c['label'] ); ?></strong>
+							<?php if ( '' !== $wpwa_c['username'] && $wpwa_c['username'] !== $wpwa_c['label'] ) : ?>
+								<span class="wpwa-conversation__username"><?php echo esc_html( $wpwa_c['username'] ); ?></span>
+							<?php endif; ?>
+							<?php if ( '' !== $wpwa_c['customer'] ) : ?>
+								<span class="wpwa-conversation__number"><?php echo esc_html( $wpwa_c['customer'] ); ?></span>
+							<?php endif; ?>
 							<?php if ( $wpwa_c['unread'] > 0 ) : ?>
 								<span class="wpwa-tag wpwa-conversation__unread">
 									<?php
@@ -200,7 +208,7 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 							<?php if ( '' !== $wpwa_c['reply_url'] ) : ?>
 								<a class="wpwa-button wpwa-conversation__reply" href="<?php echo esc_url( $wpwa_c['reply_url'] ); ?>" target="_blank" rel="noopener noreferrer">
 									<?php esc_html_e( 'Reply on WhatsApp', 'wpwa' ); ?>
-									<span class="screen-reader-text"> <?php echo esc_html( '' !== $wpwa_c['customer_name'] ? $wpwa_c['customer_name'] : $wpwa_c['customer'] ); ?></span>
+									<span class="screen-reader-text"> <?php echo esc_html( '' !== $wpwa_c['customer_name'] ? $wpwa_c['customer_name'] : $wpwa_c['label'] ); ?></span>
 								</a>
 							<?php endif; ?>
 						</p>
