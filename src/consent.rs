@@ -33,7 +33,9 @@ pub const DEFAULT_OPT_IN_WORDS: &str = "YES, START";
 #[derive(Debug, thiserror::Error)]
 pub enum ConsentError {
     /// The customer is not a WhatsApp number.
-    #[error("the customer must be a WhatsApp number: 6 to 15 digits with the country code")]
+    #[error(
+        "the customer must be a WhatsApp number (6 to 15 digits with the country code) or a WhatsApp user ID"
+    )]
     BadCustomer,
     /// A purpose the core does not know.
     #[error("unknown consent purpose {0:?}: use order_updates or marketing")]
@@ -126,11 +128,10 @@ pub struct Record {
     pub at: i64,
 }
 
-/// Checks a customer's WhatsApp id: digits only, 6 to 15 of them.
+/// Checks a customer's key: their WhatsApp number's digits (6 to 15), or the BSUID of
+/// a customer who never showed a number ([`crate::customer`]).
 pub fn check_customer(customer: &str) -> Result<(), ConsentError> {
-    if crate::rules::WHATSAPP_NUMBER_DIGITS.contains(customer.len() as i64)
-        && customer.bytes().all(|b| b.is_ascii_digit())
-    {
+    if crate::customer::is_phone(customer) || crate::customer::is_bsuid(customer) {
         Ok(())
     } else {
         Err(ConsentError::BadCustomer)

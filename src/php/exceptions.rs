@@ -128,6 +128,10 @@ pub struct TransportException;
 #[derive(Default)]
 pub struct StorageException;
 
+/// The code of the `Wpwa\ValidationException` for a free-form message outside the
+/// 24-hour window: WhatsApp's error code for the same refusal (131047).
+pub const OUTSIDE_WINDOW_CODE: i32 = 131_047;
+
 /// A `Wpwa\ValidationException` with `message`.
 pub fn validation(message: impl Into<String>) -> PhpException {
     PhpException::from_class::<ValidationException>(message.into())
@@ -307,7 +311,13 @@ impl From<MessagingError> for PhpException {
     fn from(e: MessagingError) -> Self {
         let message = e.to_string();
         match e {
-            MessagingError::OutsideWindow | MessagingError::Invalid(_) => validation(message),
+            // WhatsApp's own code for it, so the plugin words it without reading English.
+            MessagingError::OutsideWindow => PhpException::new(
+                message,
+                OUTSIDE_WINDOW_CODE,
+                ValidationException::get_metadata().ce(),
+            ),
+            MessagingError::Invalid(_) => validation(message),
             MessagingError::Paced { retry_after }
             | MessagingError::AllowanceUsed { retry_after, .. } => {
                 rate_limited(message, retry_after)

@@ -25,6 +25,14 @@ defined( 'ABSPATH' ) || exit;
 final class Core {
 
 	/**
+	 * Code of the extension's ValidationException for a free-form message
+	 * outside the 24-hour window (WhatsApp's error code for it).
+	 *
+	 * @since 0.15.0
+	 */
+	public const OUTSIDE_WINDOW = 131047;
+
+	/**
 	 * Log levels the core accepts.
 	 *
 	 * @since 0.1.0
@@ -1525,6 +1533,11 @@ final class Core {
 			$data['refusal'] = $refusals[ (int) $e->getCode() ] ?? 'bad_phone';
 			$message         = Sessions::pairing_refusal( $data['refusal'] );
 			$data['status']  = 'bad_phone' === $data['refusal'] ? 400 : 409;
+		} elseif ( $e instanceof \Wpwa\ValidationException && self::OUTSIDE_WINDOW === $e->getCode() ) {
+			// Since 0.15.0: told apart by WhatsApp's own code for it, and worded here.
+			$code           = 'wpwa_outside_window';
+			$message        = __( 'The customer last wrote more than 24 hours ago; WhatsApp allows only an approved template until they write again.', 'wpwa' );
+			$data['status'] = 400;
 		} elseif ( $e instanceof \Wpwa\ValidationException ) {
 			$code           = 'wpwa_invalid_input';
 			$message        = $e->getMessage();

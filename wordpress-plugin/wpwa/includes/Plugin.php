@@ -38,6 +38,7 @@ final class Plugin {
 		Messages\Directory::class,
 		Messages\Templates::class,
 		Rest\PreferencesController::class,
+		Rest\ReplyController::class,
 		Messages\PreferencesForm::class,
 		Rest\AdminController::class,
 		Logs::class,

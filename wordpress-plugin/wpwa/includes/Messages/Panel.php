@@ -11,6 +11,8 @@ namespace Wpwa\Plugin\Messages;
 use Throwable;
 use Wpwa\Plugin\Products\Names;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Rest\Controller;
+use Wpwa\Plugin\Rest\ReplyController;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -44,6 +46,7 @@ final class Panel {
 			'error'         => '',
 			'metrics'       => self::metrics( $vendor_id ),
 			'usage'         => self::usage( $vendor_id ),
+			'reply_outcome' => self::reply_outcome(),
 		);
 		try {
 			$list = Core::conversations( $vendor_id, self::LIMIT );
@@ -86,9 +89,25 @@ final class Panel {
 				),
 				'unread'          => (int) ( $row['unread'] ?? 0 ),
 				'reply_url'       => Customer::chat_url( $row ),
+				// Without a wa.me link, the vendor answers through the marketplace's number.
+				'reply_action'    => rest_url( Controller::NAMESPACE . '/conversations/' . (int) ( $row['id'] ?? 0 ) . '/reply' ),
 			);
 		}
 		return $data;
+	}
+
+	/**
+	 * What became of an answer sent from the panel without JavaScript (the
+	 * reply route sends the browser back with its outcome code), or ''.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return string
+	 */
+	private static function reply_outcome(): string {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a code to show, nothing is changed.
+		$code = isset( $_GET[ ReplyController::RESULT_ARG ] ) ? sanitize_key( wp_unslash( (string) $_GET[ ReplyController::RESULT_ARG ] ) ) : '';
+		return '' !== $code ? ReplyController::outcome_message( $code ) : '';
 	}
 
 	/**

@@ -14,6 +14,7 @@ use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 use Wpwa\Plugin\Core;
+use Wpwa\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -151,6 +152,30 @@ abstract class BaseController {
 		}
 		$response->header( 'Cache-Control', self::CACHE_CONTROL );
 		return $response;
+	}
+
+	/**
+	 * The page a form posted without JavaScript came from (its
+	 * `_wp_http_referer` field, on this site only, without `$result_arg`), or
+	 * null for API calls.
+	 *
+	 * @since 0.7.0
+	 * @since 0.15.0 Shared by the routes forms are posted to; takes the result argument.
+	 *
+	 * @param WP_REST_Request $request    Request.
+	 * @param string          $result_arg Query argument the outcome goes back in.
+	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
+	 * @return string|null
+	 */
+	protected static function form_page( WP_REST_Request $request, string $result_arg ): ?string {
+		$params = $request->get_body_params();
+		if ( ! isset( $params['_wp_http_referer'] ) || ! is_string( $params['_wp_http_referer'] ) ) {
+			return null;
+		}
+		$page_id  = (int) get_option( Settings::PAGE_OPTION, 0 );
+		$fallback = $page_id > 0 ? (string) get_permalink( $page_id ) : home_url( '/' );
+		$back     = wp_validate_redirect( wp_sanitize_redirect( $params['_wp_http_referer'] ), $fallback );
+		return remove_query_arg( $result_arg, '' !== $back ? $back : $fallback );
 	}
 
 	/**

@@ -14,7 +14,6 @@ use WP_REST_Response;
 use WP_REST_Server;
 use Wpwa\Plugin\Messages\Preferences;
 use Wpwa\Plugin\Messages\PreferencesForm;
-use Wpwa\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -151,7 +150,7 @@ final class PreferencesController extends BaseController {
 			do_action( 'wpwa_vendor_preferences_saved', $vendor_id, $result );
 		}
 
-		$back = self::form_page( $request );
+		$back = self::form_page( $request, PreferencesForm::RESULT_ARG );
 		if ( null !== $back ) {
 			PreferencesForm::remember( $vendor_id, $result, $input );
 			$response = new WP_REST_Response( null, 303 );
@@ -170,27 +169,6 @@ final class PreferencesController extends BaseController {
 				'preferences' => $result,
 			)
 		);
-	}
-
-	/**
-	 * The page a form posted without JavaScript came from (its
-	 * `_wp_http_referer` field, on this site only), or null for API calls.
-	 *
-	 * @since 0.7.0
-	 *
-	 * @param WP_REST_Request $request Request.
-	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
-	 * @return string|null
-	 */
-	private static function form_page( WP_REST_Request $request ): ?string {
-		$params = $request->get_body_params();
-		if ( ! isset( $params['_wp_http_referer'] ) || ! is_string( $params['_wp_http_referer'] ) ) {
-			return null;
-		}
-		$page_id  = (int) get_option( Settings::PAGE_OPTION, 0 );
-		$fallback = $page_id > 0 ? (string) get_permalink( $page_id ) : home_url( '/' );
-		$back     = wp_validate_redirect( wp_sanitize_redirect( $params['_wp_http_referer'] ), $fallback );
-		return remove_query_arg( PreferencesForm::RESULT_ARG, '' !== $back ? $back : $fallback );
 	}
 
 	/**

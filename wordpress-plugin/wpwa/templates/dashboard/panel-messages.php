@@ -25,7 +25,10 @@
  *                                 the latest word); since 0.15.0 username (the
  *                                 customer's WhatsApp username or '') and label (the
  *                                 name to show); customer and reply_url are '' when
- *                                 WhatsApp has not shared the customer's number.
+ *                                 WhatsApp has not shared the customer's number, and
+ *                                 reply_action the REST route that answers them then.
+ *     @type string $reply_outcome What became of an answer sent without JavaScript, or ''
+ *                                 (since 0.15.0).
  *     @type string $error         Error message when the conversations could not be read.
  *     @type array|null $metrics   Response figures of the last 30 days: rate ("92%" or ""),
  *                                 time ("2 hours" or ""), turns, pending. Since 0.5.0.
@@ -124,6 +127,9 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 				<p class="wpwa-muted wpwa-usage__note"><?php esc_html_e( 'Calendar month (UTC). Costs are estimates at the marketplace\'s prices; replies inside the 24-hour window are usually free.', 'wpwa' ); ?></p>
 			</div>
 		<?php endif; ?>
+		<?php if ( '' !== ( $view['reply_outcome'] ?? '' ) ) : ?>
+			<p class="wpwa-notice wpwa-reply__outcome" role="status"><?php echo esc_html( $view['reply_outcome'] ); ?></p>
+		<?php endif; ?>
 		<?php if ( '' !== $view['error'] ) : ?>
 			<p class="wpwa-notice wpwa-notice--error"><?php echo esc_html( $view['error'] ); ?></p>
 		<?php elseif ( empty( $view['conversations'] ) ) : ?>
@@ -132,7 +138,7 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 			<ul class="wpwa-conversations">
 				<?php foreach ( $view['conversations'] as $wpwa_c ) : ?>
 					<?php $wpwa_time = (int) $wpwa_c['last_message_at']; ?>
-					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
+					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" id="wpwa-conversation-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
 						<p class="wpwa-conversation__who">
 							<strong class="wpwa-conversation__name"><?php echo esc_html( $wpwa_c['label'] ); ?></strong>
 							<?php if ( '' !== $wpwa_c['username'] && $wpwa_c['username'] !== $wpwa_c['label'] ) : ?>
@@ -212,6 +218,20 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 								</a>
 							<?php endif; ?>
 						</p>
+						<?php if ( '' === $wpwa_c['reply_url'] ) : ?>
+							<form class="wpwa-reply" method="post" action="<?php echo esc_url( $wpwa_c['reply_action'] ); ?>">
+								<input type="hidden" name="_wpnonce" value="<?php echo esc_attr( wp_create_nonce( 'wp_rest' ) ); ?>" />
+								<?php wp_referer_field(); ?>
+								<label class="wpwa-reply__label" for="wpwa-reply-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
+									<?php
+									/* translators: %s: the customer's name or WhatsApp username. */
+									echo esc_html( sprintf( __( 'WhatsApp has not shared %s\'s number: answer here, from the marketplace\'s number', 'wpwa' ), $wpwa_c['label'] ) );
+									?>
+								</label>
+								<textarea class="wpwa-reply__text" id="wpwa-reply-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>" name="text" rows="2" maxlength="4096" required></textarea>
+								<button type="submit" class="wpwa-button wpwa-reply__send"><?php esc_html_e( 'Send answer', 'wpwa' ); ?></button>
+							</form>
+						<?php endif; ?>
 					</li>
 				<?php endforeach; ?>
 			</ul>
