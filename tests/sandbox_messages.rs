@@ -986,3 +986,644 @@ async fn account_updates_arrive_signed_field_for_field_and_move_the_account_stat
         .await;
     assert_eq!(status, 409);
 }
+
+// Business-scoped user ids (BSUIDs), docs/whatsapp-contracts.md: customers written to
+// and heard from by BSUID, the ids in every webhook, and a BSUID changing.
+
+/// A BSUID as Meta's examples write it, and a parent BSUID.
+const BSUID: &str = "US.13491208655302741918";
+const PARENT: &str = "US.ENT.11815799212886844830";
+
+/// The BSUID the sandbox derives for a phone number's digits, computed here as its
+/// module documentation says: `US.` and the 64-bit FNV-1a hash, 20 digits.
+fn derived_bsuid(digits: &str) -> String {
+    let hash = digits
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("US.{hash:020}")
+}
+
+/// A text message addressed by `recipient` (a BSUID) instead of `to`.
+fn text_by_id(recipient: &str, body: &str) -> Value {
+    json!({"messaging_product": "whatsapp", "recipient_type": "individual",
+        "recipient": recipient, "type": "text", "text": {"body": body}})
+}
+
+/// The `login_code` authentication template, addressed as `address` says.
+fn login_code(address: Value) -> Value {
+    let mut body = json!({"messaging_product": "whatsapp", "type": "template",
+        "template": {"name": "login_code", "language": {"code": "en_US"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": "123456"}]}]}});
+    body.as_object_mut()
+        .unwrap()
+        .extend(address.as_object().unwrap().clone());
+    body
+}
+
+impl Hit {
+    /// The first change's field and value, after checking the signature.
+    fn change(&self) -> (String, Value) {
+        self.parse();
+        let raw = self.json();
+        let change = &raw["entry"][0]["changes"][0];
+        (
+            change["field"].as_str().unwrap_or_default().to_owned(),
+            change["value"].clone(),
+        )
+    }
+}
+
+impl Receiver {
+    /// Every status entry received for `wamid` with its webhook's `contacts` (null
+    /// when there is none), in arrival order, once `until` is among them.
+    async fn raw_statuses(&self, wamid: &str, until: &str) -> Vec<(Value, Value)> {
+        eventually(&format!("status {until} of {wamid}"), async || {
+            let statuses: Vec<(Value, Value)> = self
+                .hits()
+                .iter()
+                .map(|h| h.change().1)
+                .filter(|v| v["statuses"][0]["id"] == wamid)
+                .map(|v| (v["statuses"][0].clone(), v["contacts"].clone()))
+                .collect();
+            statuses
+                .iter()
+                .any(|(s, _)| s["status"] == until)
+                .then_some(statuses)
+        })
+        .await
+    }
+
+    /// The value of the first change under `field` received, waiting for it.
+    async fn change_of(&self, field: &str) -> Value {
+        eventually(&format!("a {field} webhook"), async || {
+            self.hits()
+                .iter()
+                .map(Hit::change)
+                .find(|(f, _)| f == field)
+                .map(|(_, value)| value)
+        })
+        .await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_username_customer_writes_by_bsuid_alone() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    let answer = sandbox
+        .inject(
+            json!({"user_id": BSUID, "parent_user_id": PARENT, "username": "dana.k",
+            "name": "Dana", "text": "Hi, it's me"}),
+        )
+        .await;
+    let id = answer["messages"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        answer["messages"][0].as_object().unwrap().get("from"),
+        None,
+        "{answer}"
+    );
+    assert_eq!(answer["messages"][0]["from_user_id"], BSUID);
+    let hits = hook.wait_for(1).await;
+    let (field, value) = hits[0].change();
+    assert_eq!(field, "messages");
+    // The core reads the customer from it as the plugin will.
+    let identity = hits[0].parse().messages.remove(0).identity;
+    assert_eq!(
+        (
+            identity.phone,
+            identity.bsuid.as_deref(),
+            identity.parent_bsuid.as_deref(),
+            identity.username.as_deref()
+        ),
+        (None, Some(BSUID), Some(PARENT), Some("dana.k"))
+    );
+    // No phone number anywhere: no `wa_id`, no `from`.
+    assert_eq!(
+        value["contacts"],
+        json!([{"profile": {"name": "Dana", "username": "dana.k"},
+            "user_id": BSUID, "parent_user_id": PARENT}])
+    );
+    let message = value["messages"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = message.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["from_user_id", "id", "text", "timestamp", "type"]);
+    assert_eq!(
+        (&message["from_user_id"], &message["id"], &message["text"]),
+        (&json!(BSUID), &json!(id), &json!({"body": "Hi, it's me"}))
+    );
+
+    // The business answers from its app: the echo names the customer by BSUID only.
+    let answer = sandbox
+        .inject(json!({"echo": true, "to_user_id": BSUID, "text": "From the app"}))
+        .await;
+    assert_eq!(answer["messages"][0]["to_user_id"], BSUID);
+    let hits = hook.wait_for(2).await;
+    let (field, value) = hits[1].change();
+    assert_eq!(field, "smb_message_echoes");
+    let echo = value["message_echoes"][0].as_object().unwrap();
+    assert_eq!(
+        (&echo["to_user_id"], &echo["from"]),
+        (&json!(BSUID), &json!("15550100777"))
+    );
+    assert!(!echo.contains_key("to"), "{echo:?}");
+
+    // Without any id the injection is refused, and malformed ids too.
+    let (status, refusal) = sandbox
+        .sandbox(
+            Method::POST,
+            "/messages/inject",
+            Some(json!({"text": "who am I?"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{refusal}");
+    let message = refusal["message"].as_str().unwrap();
+    assert!(
+        message.contains("from") && message.contains("user_id"),
+        "{message}"
+    );
+    for (bad, expected) in [
+        (json!({"echo": true, "text": "x"}), 400),
+        (json!({"user_id": "us.1", "text": "x"}), 422),
+        (json!({"user_id": PARENT, "text": "x"}), 422),
+        (
+            json!({"user_id": BSUID, "parent_user_id": "US.42", "text": "x"}),
+            422,
+        ),
+        (json!({"user_id": BSUID, "username": "", "text": "x"}), 422),
+        (json!({"user_id": 42, "text": "x"}), 422),
+    ] {
+        let (status, answer) = sandbox
+            .sandbox(Method::POST, "/messages/inject", Some(bad.clone()))
+            .await;
+        assert_eq!(status, expected, "{bad}: {answer}");
+    }
+
+    // Later the customer shows the number: it joins the same person, once and for all.
+    sandbox
+        .inject(json!({"from": "15550009", "user_id": BSUID, "text": "my number"}))
+        .await;
+    let hits = hook.wait_for(3).await;
+    let (_, value) = hits[2].change();
+    assert_eq!(value["contacts"][0]["wa_id"], "15550009");
+    assert_eq!(value["contacts"][0]["parent_user_id"], PARENT, "remembered");
+    assert_eq!(
+        value["contacts"][0]["profile"],
+        json!({"name": "Sandbox Customer"})
+    );
+    assert_eq!(
+        (
+            &value["messages"][0]["from"],
+            &value["messages"][0]["from_user_id"]
+        ),
+        (&json!("15550009"), &json!(BSUID))
+    );
+    for taken in [
+        json!({"from": "15550008", "user_id": BSUID, "text": "x"}),
+        json!({"from": "15550009", "user_id": "US.1", "text": "x"}),
+    ] {
+        let (status, answer) = sandbox
+            .sandbox(Method::POST, "/messages/inject", Some(taken.clone()))
+            .await;
+        assert_eq!(status, 409, "{taken}: {answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_customer_carries_a_stable_derived_bsuid() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    let mut answers = Vec::new();
+    for body in [
+        json!({"from": "+1 555-0001", "name": "Ana", "text": "one"}),
+        json!({"from": "15550001", "name": "Ana", "text": "two"}),
+        json!({"from": "15550002", "text": "three"}),
+    ] {
+        answers.push(sandbox.inject(body).await);
+    }
+    let values: Vec<Value> = hook
+        .wait_for(3)
+        .await
+        .iter()
+        .map(|h| h.change().1)
+        .collect();
+    let derived = derived_bsuid("15550001");
+    assert!(
+        derived.len() == 23 && derived[3..].bytes().all(|b| b.is_ascii_digit()),
+        "{derived}"
+    );
+    for value in &values[..2] {
+        assert_eq!(
+            value["contacts"],
+            json!([{"profile": {"name": "Ana"}, "wa_id": "15550001", "user_id": derived}])
+        );
+        assert_eq!(value["messages"][0]["from"], "15550001");
+        assert_eq!(value["messages"][0]["from_user_id"], derived.as_str());
+    }
+    assert_eq!(
+        (
+            &answers[0]["messages"][0]["from"],
+            &answers[0]["messages"][0]["from_user_id"]
+        ),
+        (&json!("15550001"), &json!(derived))
+    );
+    let other = derived_bsuid("15550002");
+    assert_ne!(other, derived);
+    assert_eq!(values[2]["contacts"][0]["user_id"], other.as_str());
+    assert_eq!(values[2]["messages"][0]["from_user_id"], other.as_str());
+
+    // A send by number: its statuses name the number and the BSUID.
+    let by_phone = sandbox.accepted(text_to("15550001", "by number")).await;
+    let statuses = hook.raw_statuses(&by_phone, "read").await;
+    assert_eq!(statuses.len(), 3);
+    for (status, contacts) in &statuses {
+        assert_eq!(status["recipient_id"], "15550001");
+        assert_eq!(status["recipient_user_id"], derived.as_str());
+        assert_eq!(
+            contacts,
+            &json!([{"wa_id": "15550001", "user_id": derived}])
+        );
+    }
+    // The derived BSUID reaches the same person: inside the window the number opened.
+    let by_id = sandbox.accepted(text_by_id(&derived, "by id")).await;
+    let statuses = hook.raw_statuses(&by_id, "read").await;
+    assert!(
+        statuses
+            .iter()
+            .all(|(s, _)| s["status"] != "failed" && s["pricing"]["billable"] == false),
+        "{statuses:?}"
+    );
+    // Sent to the BSUID: the number stays out though the sandbox knows it.
+    for (status, contacts) in &statuses {
+        assert!(status.get("recipient_id").is_none(), "{status}");
+        assert_eq!(status["recipient_user_id"], derived.as_str());
+        assert_eq!(contacts, &json!([{"user_id": derived}]));
+    }
+    let sent = sandbox.sent().await;
+    assert_eq!(
+        (
+            &sent[1]["wa_id"],
+            &sent[1]["user_id"],
+            &sent[1]["recipient"]
+        ),
+        (&json!("15550001"), &json!(derived), &json!(derived)),
+        "the person's number is known though the send used the BSUID"
+    );
+
+    // An echo to the number carries its BSUID too.
+    sandbox
+        .inject(json!({"echo": true, "to": "15550001", "text": "From the app"}))
+        .await;
+    let echo = eventually("the echo", async || {
+        hook.hits()
+            .iter()
+            .map(Hit::change)
+            .find(|(field, _)| field == "smb_message_echoes")
+            .map(|(_, value)| value["message_echoes"][0].clone())
+    })
+    .await;
+    assert_eq!(
+        (&echo["to"], &echo["to_user_id"]),
+        (&json!("15550001"), &json!(derived))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_by_recipient_reaches_the_bsuid_inside_the_window() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    sandbox
+        .inject(json!({"user_id": BSUID, "username": "dana.k", "text": "Is it in stock?"}))
+        .await;
+    let (status, answer) = sandbox.send(text_by_id(BSUID, "Yes!")).await;
+    assert_eq!(status, 200, "{answer}");
+    let wamid = answer["messages"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        answer,
+        json!({"messaging_product": "whatsapp",
+            "contacts": [{"input": BSUID, "user_id": BSUID}],
+            "messages": [{"id": wamid}]})
+    );
+    let statuses = hook.raw_statuses(&wamid, "read").await;
+    let names: Vec<&Value> = statuses.iter().map(|(s, _)| &s["status"]).collect();
+    assert_eq!(names, [&json!("sent"), &json!("delivered"), &json!("read")]);
+    for (status, contacts) in &statuses {
+        assert_eq!(status["recipient_user_id"], BSUID, "{status}");
+        assert!(status.get("recipient_id").is_none(), "{status}");
+        assert!(status.get("errors").is_none(), "{status}");
+        assert_eq!(
+            status["pricing"],
+            json!({"billable": false, "pricing_model": "PMP", "category": "service",
+                "type": "free_customer_service"})
+        );
+        // The username on delivered and read only.
+        let expected = if status["status"] == "sent" {
+            json!([{"user_id": BSUID}])
+        } else {
+            json!([{"user_id": BSUID, "profile": {"username": "dana.k"}}])
+        };
+        assert_eq!(contacts, &expected, "{status}");
+    }
+    // The request log shows the reply went to the BSUID.
+    let record = eventually("the reply to be read", async || {
+        let record = sandbox.sent().await.pop()?;
+        (record["status"] == "read").then_some(record)
+    })
+    .await;
+    assert_eq!(
+        (
+            &record["recipient"],
+            &record["user_id"],
+            &record["to"],
+            &record["wa_id"]
+        ),
+        (&json!(BSUID), &json!(BSUID), &Value::Null, &Value::Null)
+    );
+    assert_eq!(record["in_service_window"], true);
+
+    // A BSUID never seen is accepted like an unknown number: outside any window.
+    let cold = sandbox.accepted(text_by_id("US.99", "hello?")).await;
+    let statuses = hook.raw_statuses(&cold, "failed").await;
+    assert_eq!(statuses.len(), 1, "failed is the only status");
+    let (failed, contacts) = &statuses[0];
+    assert_eq!(failed["recipient_user_id"], "US.99");
+    assert!(failed.get("recipient_id").is_none(), "{failed}");
+    assert_eq!(failed["errors"][0]["code"], 131047);
+    assert_eq!(contacts, &Value::Null, "a failed status has no contacts");
+
+    // A parent BSUID addresses a send as well.
+    let (status, answer) = sandbox.send(text_by_id(PARENT, "parent")).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["contacts"],
+        json!([{"input": PARENT, "parent_user_id": PARENT}])
+    );
+
+    // Neither `to` nor `recipient`, or a malformed recipient: code 100 in Graph's words.
+    for (body, expected) in [
+        (
+            json!({"messaging_product": "whatsapp", "type": "text", "text": {"body": "x"}}),
+            "(#100) The parameter to is required.",
+        ),
+        (
+            text_by_id("US-13491208655302741918", "x"),
+            "(#100) Param recipient must be a valid business-scoped user ID, got \"US-13491208655302741918\".",
+        ),
+        (
+            json!({"messaging_product": "whatsapp", "recipient": 7, "text": {"body": "x"}}),
+            "(#100) Param recipient must be a string.",
+        ),
+    ] {
+        let (status, answer) = sandbox.send(body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(answer["error"]["code"], 100, "{answer}");
+        assert_eq!(answer["error"]["message"], expected);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_both_to_and_recipient_to_wins() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    // The BSUID's customer is inside the window; the number's never wrote.
+    sandbox
+        .inject(json!({"user_id": BSUID, "text": "hello"}))
+        .await;
+    let mut body = text_to("+1 555-0002", "which one?");
+    body["recipient"] = json!(BSUID);
+    let (status, answer) = sandbox.send(body).await;
+    assert_eq!(status, 200, "{answer}");
+    let wamid = answer["messages"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        answer["contacts"],
+        json!([{"input": "+1 555-0002", "wa_id": "15550002"}])
+    );
+    let record = sandbox.sent().await.pop().unwrap();
+    assert_eq!(
+        (
+            &record["to"],
+            &record["recipient"],
+            &record["wa_id"],
+            &record["user_id"]
+        ),
+        (
+            &json!("+1 555-0002"),
+            &Value::Null,
+            &json!("15550002"),
+            &json!(derived_bsuid("15550002"))
+        )
+    );
+    // It went to the number: outside its window, so it fails, naming the number alone.
+    let statuses = hook.raw_statuses(&wamid, "failed").await;
+    let (failed, contacts) = &statuses[0];
+    assert_eq!(failed["recipient_id"], "15550002");
+    assert!(failed.get("recipient_user_id").is_none(), "{failed}");
+    assert_eq!(contacts, &Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authentication_templates_to_a_bsuid_are_refused_with_131062() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    sandbox
+        .inject(json!({"from": "15550001", "user_id": BSUID, "parent_user_id": PARENT, "text": "code?"}))
+        .await;
+    for recipient in [BSUID, PARENT] {
+        let (status, answer) = sandbox
+            .send(login_code(json!({"recipient": recipient})))
+            .await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["error"]["code"], 131062, "{answer}");
+        assert_eq!(
+            answer["error"]["message"],
+            "(#131062) Business-scoped User ID recipients are not supported for this message"
+        );
+        assert!(answer["error"]["error_data"]["details"].is_string());
+    }
+    assert!(
+        sandbox.sent().await.is_empty(),
+        "refused sends are not sent"
+    );
+    // The same template to the number goes, and a utility template to the BSUID.
+    sandbox
+        .accepted(login_code(json!({"to": "15550001"})))
+        .await;
+    let mut utility = template_to("15550001");
+    utility.as_object_mut().unwrap().remove("to");
+    utility["recipient"] = json!(BSUID);
+    sandbox.accepted(utility).await;
+    let sent: Vec<(Value, Value)> = sandbox
+        .sent()
+        .await
+        .iter()
+        .map(|m| (m["template"].clone(), m["recipient"].clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (json!("login_code"), Value::Null),
+            (json!("order_update"), json!(BSUID))
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bsuid_change_arrives_as_user_id_update_and_the_person_keeps_window_and_pacing() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        pair_interval_ms: 60_000,
+        ..fast(hook.url())
+    })
+    .await;
+    sandbox
+        .inject(json!({"from": "15550003", "name": "Dana", "username": "dana.k", "text": "hello"}))
+        .await;
+    let old = derived_bsuid("15550003");
+    let current = "US.20000000000000000001";
+    sandbox.accepted(text_to("15550003", "hi Dana")).await;
+
+    let (status, answer) = sandbox
+        .sandbox(
+            Method::POST,
+            "/customers/user-id-update",
+            Some(json!({"previous": old, "current": current})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer,
+        json!({"webhooks": ["user_id_update"], "user_id": {"previous": old, "current": current},
+            "wa_id": "15550003", "url": hook.url()})
+    );
+    let value = hook.change_of("user_id_update").await;
+    let timestamp = value["user_id_update"][0]["timestamp"].clone();
+    let seconds: i64 = timestamp.as_str().unwrap().parse().unwrap();
+    assert!((seconds - now_secs()).abs() < 3_600);
+    assert_eq!(
+        value,
+        json!({"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550100777", "phone_number_id": PHONE_ID},
+            "contacts": [{"profile": {"name": "Dana", "username": "dana.k"}, "wa_id": "15550003"}],
+            "user_id_update": [{"wa_id": "15550003", "detail": "User id for Dana has been updated.",
+                "user_id": {"previous": old, "current": current}, "timestamp": timestamp}]})
+    );
+    let hit = hook
+        .hits()
+        .into_iter()
+        .find(|hit| hit.change().0 == "user_id_update")
+        .unwrap();
+    let envelope = hit.json();
+    assert_eq!(envelope["object"], "whatsapp_business_account");
+    assert_eq!(envelope["entry"][0]["id"], "100000000000009");
+    // The core reads the change as the plugin will.
+    let change = hit.parse().identity_changes.remove(0);
+    assert_eq!(
+        (
+            change.previous_bsuid.as_deref(),
+            change.current_bsuid.as_deref(),
+            change.phone.as_deref(),
+            change.username.as_deref()
+        ),
+        (
+            Some(old.as_str()),
+            Some(current),
+            Some("15550003"),
+            Some("dana.k")
+        )
+    );
+
+    // Pacing carries over: the send by number a moment ago paces the new BSUID.
+    let (status, refusal) = sandbox.send(text_by_id(current, "again")).await;
+    assert_eq!(status, 400, "{refusal}");
+    assert_eq!(refusal["error"]["code"], 131056);
+    sandbox.configure(json!({"pair_interval_ms": 0})).await;
+    // So does the window the number opened.
+    let inside = sandbox
+        .accepted(text_by_id(current, "inside the old window"))
+        .await;
+    let statuses = hook.raw_statuses(&inside, "read").await;
+    assert!(
+        statuses.iter().all(|(s, _)| s["status"] != "failed"
+            && s["recipient_user_id"] == current
+            && s.get("recipient_id").is_none()),
+        "{statuses:?}"
+    );
+    // The old BSUID names nobody now: a stranger outside any window.
+    let stale = sandbox.accepted(text_by_id(&old, "anyone?")).await;
+    let statuses = hook.raw_statuses(&stale, "failed").await;
+    assert_eq!(statuses[0].0["errors"][0]["code"], 131047);
+    // The number still reaches the person, known by the new BSUID.
+    let by_phone = sandbox.accepted(text_to("15550003", "by number")).await;
+    let statuses = hook.raw_statuses(&by_phone, "read").await;
+    assert!(
+        statuses
+            .iter()
+            .all(|(s, _)| s["recipient_user_id"] == current && s["recipient_id"] == "15550003")
+    );
+    // And the customer's next message carries it.
+    let answer = sandbox
+        .inject(json!({"from": "15550003", "text": "new id?"}))
+        .await;
+    let id = answer["messages"][0]["id"].clone();
+    let message = eventually("the new message", async || {
+        hook.hits()
+            .iter()
+            .map(|h| h.change().1)
+            .find(|v| v["messages"][0]["id"] == id)
+    })
+    .await;
+    assert_eq!(message["messages"][0]["from_user_id"], current);
+    assert_eq!(message["contacts"][0]["user_id"], current);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bsuid_change_for_an_unknown_customer_is_404() {
+    let hook = receiver().await;
+    let sandbox = Sandbox::start(fast(hook.url())).await;
+    let update = async |body: Value| {
+        sandbox
+            .sandbox(Method::POST, "/customers/user-id-update", Some(body))
+            .await
+    };
+    let (status, answer) = update(json!({"previous": "US.404404", "current": "US.1"})).await;
+    assert_eq!(status, 404, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("US.404404")),
+        "{answer}"
+    );
+    for body in [
+        json!({"previous": "nope", "current": "US.1"}),
+        json!({"previous": "US.1"}),
+        json!({"previous": "US.1", "current": "US.1"}),
+        json!({"previous": "US.1", "current": "US.2", "wa_id": "x"}),
+    ] {
+        let (status, answer) = update(body.clone()).await;
+        assert_eq!(status, 422, "{body}: {answer}");
+    }
+    // A BSUID that is someone else's is not taken.
+    sandbox
+        .inject(json!({"user_id": "US.1", "text": "one"}))
+        .await;
+    sandbox
+        .inject(json!({"user_id": "US.2", "text": "two"}))
+        .await;
+    let (status, answer) = update(json!({"previous": "US.1", "current": "US.2"})).await;
+    assert_eq!(status, 409, "{answer}");
+    hook.wait_for(2).await;
+    assert!(
+        hook.hits().iter().all(|h| h.change().0 != "user_id_update"),
+        "no refused change was told"
+    );
+    let no_url = Sandbox::start(fast("")).await;
+    let (status, _) = no_url
+        .sandbox(
+            Method::POST,
+            "/customers/user-id-update",
+            Some(json!({"previous": "US.1", "current": "US.2"})),
+        )
+        .await;
+    assert_eq!(status, 409);
+}

@@ -1,8 +1,9 @@
 //! The sandbox-only control API under `/sandbox/*`: what a test or the demo uses to
 //! play the phone (scan, unlink, drop the connection, send a message), to tune the gateway and the
 //! Cloud API, to read what a catalog holds and received, and to play a customer
-//! writing to the business number (`/sandbox/messages/inject`). No API key or token (it
-//! is part of neither contract), but loopback-only like the rest.
+//! writing to the business number (`/sandbox/messages/inject`) or getting a new
+//! business-scoped user id (`/sandbox/customers/user-id-update`). No API key or token
+//! (it is part of neither contract), but loopback-only like the rest.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,6 +86,11 @@ pub(crate) async fn handle(
         // Coexistence: the account's number offboarded, disconnected or reconnected.
         (&Method::POST, ["cloud", "account-update"]) => match read_json(request).await {
             Ok(body) => super::cloud::update_account(messages, shared, body),
+            Err(response) => response,
+        },
+        // A customer's business-scoped user id changed: the `user_id_update` webhook.
+        (&Method::POST, ["customers", "user-id-update"]) => match read_json(request).await {
+            Ok(body) => super::cloud::update_user_id(messages, shared, body),
             Err(response) => response,
         },
         (&Method::GET, ["cloud", "webhooks"]) => json(StatusCode::OK, &messages.deliveries_json()),

@@ -38,6 +38,7 @@
 
 mod accounts;
 mod catalog;
+mod customers;
 mod item;
 mod messages;
 mod templates;
@@ -55,6 +56,7 @@ use serde_json::{Map, Value, json};
 pub(crate) use accounts::control_update as update_account;
 pub(crate) use catalog::Catalogs;
 use catalog::{Limit, Submission, Usage};
+pub(crate) use customers::control_update as update_user_id;
 pub(crate) use messages::Messages;
 pub(crate) use templates::control_update as update_template;
 

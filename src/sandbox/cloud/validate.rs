@@ -1,5 +1,7 @@
 //! The send endpoint's request validation, with Graph's wording: a missing parameter
-//! is "(#100) The parameter X is required.", a wrong one "(#100) Param X …".
+//! is "(#100) The parameter X is required.", a wrong one "(#100) Param X …"; and the
+//! shapes of the customer ids the sandbox takes (phone numbers, business-scoped user
+//! ids).
 
 use serde_json::{Map, Value};
 
@@ -13,13 +15,24 @@ const MAX_LIST_ROWS: usize = 10;
 /// Reply buttons per message.
 const MAX_BUTTONS: usize = 3;
 
+/// Who a send is addressed to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum Address {
+    /// `to`: the phone number's digits (the WhatsApp id).
+    Phone(String),
+    /// `recipient`: a business-scoped user id (BSUID), `US.13491208655302741918`.
+    UserId(String),
+    /// `recipient`: a parent BSUID, `US.ENT.11815799212886844830`.
+    ParentUserId(String),
+}
+
 /// A send that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Outbound {
-    /// `to` as given.
-    pub to: String,
-    /// Its digits: the WhatsApp id.
-    pub wa_id: String,
+    /// What addressed it, as given: `to`, or `recipient` when there was no `to`.
+    pub input: String,
+    /// Whom `input` names.
+    pub address: Address,
     /// `text`, `template` or `interactive`.
     pub kind: String,
     /// For interactive messages: `product`, `product_list`, `list`, `button`,
@@ -52,14 +65,7 @@ pub(super) fn outbound(body: &Map<String, Value>) -> Result<Outbound, String> {
             ));
         }
     }
-    let to = match body.get("to") {
-        None | Some(Value::Null) => return Err(required("to")),
-        Some(Value::String(to)) => to.clone(),
-        Some(_) => return Err("(#100) Param to must be a string.".into()),
-    };
-    let wa_id = wa_id(&to).ok_or_else(|| {
-        format!("(#100) Param to must be a valid WhatsApp phone number, got {to:?}.")
-    })?;
+    let (input, address) = addressee(&body)?;
     let kind = match body.get("type") {
         // The API defaults to a text message.
         None | Some(Value::Null) => "text".to_owned(),
@@ -67,8 +73,8 @@ pub(super) fn outbound(body: &Map<String, Value>) -> Result<Outbound, String> {
         Some(_) => return Err("(#100) Param type must be a string.".into()),
     };
     let mut outbound = Outbound {
-        to,
-        wa_id,
+        input,
+        address,
         kind: kind.clone(),
         interactive_type: None,
         template: None,
@@ -114,6 +120,59 @@ pub(super) fn outbound(body: &Map<String, Value>) -> Result<Outbound, String> {
         }
     }
     Ok(outbound)
+}
+
+/// Whom a send goes to: `to` (a phone number) when given, else `recipient` (a BSUID
+/// or a parent BSUID). With both, `to` wins and `recipient` is not looked at, as on
+/// the real API; with neither, Graph asks for `to`, the parameter every client knows.
+fn addressee(body: &Value) -> Result<(String, Address), String> {
+    match body.get("to") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(to)) => {
+            let digits = wa_id(to).ok_or_else(|| {
+                format!("(#100) Param to must be a valid WhatsApp phone number, got {to:?}.")
+            })?;
+            return Ok((to.clone(), Address::Phone(digits)));
+        }
+        Some(_) => return Err("(#100) Param to must be a string.".into()),
+    }
+    match body.get("recipient") {
+        None | Some(Value::Null) => Err(required("to")),
+        Some(Value::String(recipient)) if is_user_id(recipient) => {
+            Ok((recipient.clone(), Address::UserId(recipient.clone())))
+        }
+        Some(Value::String(recipient)) if is_parent_user_id(recipient) => {
+            Ok((recipient.clone(), Address::ParentUserId(recipient.clone())))
+        }
+        Some(Value::String(recipient)) => Err(format!(
+            "(#100) Param recipient must be a valid business-scoped user ID, got {recipient:?}."
+        )),
+        Some(_) => Err("(#100) Param recipient must be a string.".into()),
+    }
+}
+
+/// Whether `id` is a business-scoped user id as the sandbox takes it: an ISO 3166
+/// alpha-2 country code in capitals, a dot, 1 to 32 digits (`US.13491208655302741918`).
+/// Meta allows up to 128 alphanumeric characters after the dot; every published
+/// example is digits, and the sandbox keeps to that so a typo is caught.
+pub(super) fn is_user_id(id: &str) -> bool {
+    id.split_once('.')
+        .is_some_and(|(country, number)| is_country(country) && is_number(number))
+}
+
+/// Whether `id` is a parent business-scoped user id: country, `.ENT.`, 1 to 32 digits
+/// (`US.ENT.11815799212886844830`).
+pub(super) fn is_parent_user_id(id: &str) -> bool {
+    id.split_once(".ENT.")
+        .is_some_and(|(country, number)| is_country(country) && is_number(number))
+}
+
+fn is_country(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn is_number(digits: &str) -> bool {
+    (1..=32).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The digits of a phone number written the usual ways, if it has 6 to 15 of them.
@@ -344,8 +403,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (text.kind.as_str(), text.wa_id.as_str()),
-            ("text", "15550001")
+            (text.kind.as_str(), &text.address, text.input.as_str()),
+            ("text", &Address::Phone("15550001".into()), "+15550001")
         );
         for (bad, needle) in [
             (
@@ -379,5 +438,72 @@ mod tests {
             assert!(message.starts_with("(#100) "), "{message}");
             assert!(message.contains(needle), "{bad}: {message}");
         }
+    }
+
+    #[test]
+    fn business_scoped_user_ids_have_a_country_a_dot_and_digits() {
+        assert!(is_user_id("US.13491208655302741918"));
+        assert!(is_user_id("BR.1"));
+        assert!(is_user_id(&format!("US.{}", "9".repeat(32))));
+        for bad in [
+            "us.123",
+            "USA.123",
+            "US.",
+            "US.12a",
+            "US 123",
+            "US.ENT.123",
+            ".123",
+            "15550001",
+        ] {
+            assert!(!is_user_id(bad), "{bad}");
+        }
+        assert!(!is_user_id(&format!("US.{}", "9".repeat(33))));
+        assert!(is_parent_user_id("US.ENT.11815799212886844830"));
+        for bad in ["US.123", "US.ENT.", "us.ENT.1", "US.ent.1", "US.ENT.1x"] {
+            assert!(!is_parent_user_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn recipient_stands_in_for_to_and_to_wins() {
+        let text = |extra: Value| {
+            let mut body = json!({"messaging_product": "whatsapp", "text": {"body": "hi"}});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            check(body)
+        };
+        let by_id = text(json!({"recipient": "US.13491208655302741918"})).unwrap();
+        assert_eq!(
+            (by_id.input.as_str(), by_id.address),
+            (
+                "US.13491208655302741918",
+                Address::UserId("US.13491208655302741918".into())
+            )
+        );
+        let parent = text(json!({"recipient": "US.ENT.42"})).unwrap();
+        assert_eq!(parent.address, Address::ParentUserId("US.ENT.42".into()));
+        let both = text(json!({"to": "+1 555 0001", "recipient": "US.1"})).unwrap();
+        assert_eq!(
+            (both.input.as_str(), both.address),
+            ("+1 555 0001", Address::Phone("15550001".into()))
+        );
+        // `to` wins even over a recipient that would be refused on its own.
+        assert!(text(json!({"to": "15550001", "recipient": "nonsense"})).is_ok());
+        assert_eq!(
+            text(json!({})).unwrap_err(),
+            "(#100) The parameter to is required."
+        );
+        assert_eq!(
+            text(json!({"to": null, "recipient": null})).unwrap_err(),
+            "(#100) The parameter to is required."
+        );
+        let malformed = text(json!({"recipient": "US-123"})).unwrap_err();
+        assert!(
+            malformed.starts_with("(#100) Param recipient "),
+            "{malformed}"
+        );
+        let typed = text(json!({"recipient": 42})).unwrap_err();
+        assert_eq!(typed, "(#100) Param recipient must be a string.");
     }
 }
