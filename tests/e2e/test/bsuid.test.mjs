@@ -126,8 +126,8 @@ test('a customer with only a BSUID and a username is routed, answered and follow
     return sent.length ? sent : null;
   }, 'the automatic reply to the BSUID');
   assert.ok(JSON.stringify(ack.body).includes(`will answer soon (${RUN})`), JSON.stringify(ack));
-  assert.equal(ack.body.to, undefined, 'sent without a phone number');
-  assert.equal(ack.body.recipient, BSUID);
+  assert.equal(ack.request.to, undefined, 'sent without a phone number');
+  assert.equal(ack.request.recipient, BSUID);
 
   // The same BSUID again, without the shop code: the ongoing conversation.
   const opened = entryWith(await messagesPanel(acme), `dimmable? ${RUN}`);
@@ -169,7 +169,7 @@ test('without a number to open a chat with, the vendor answers from the panel th
     await shoot(page, 'bsuid-reply-sent');
     const sent = (await sandboxSent()).filter((m) => m.recipient === NEW_BSUID && JSON.stringify(m.body).includes(`brass too! ${RUN}`));
     assert.equal(sent.length, 1, 'the answer went to the customer\'s new BSUID, once');
-    assert.equal(sent[0].body.to, undefined);
+    assert.equal(sent[0].request.to, undefined);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
