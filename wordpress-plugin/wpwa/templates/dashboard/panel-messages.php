@@ -138,8 +138,8 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 			<ul class="wpwa-conversations">
 				<?php foreach ( $view['conversations'] as $wpwa_c ) : ?>
 					<?php $wpwa_time = (int) $wpwa_c['last_message_at']; ?>
-					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" id="wpwa-conversation-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
-						<p class="wpwa-conversation__who">
+					<li class="wpwa-conversation<?php echo $wpwa_c['unread'] > 0 ? ' wpwa-conversation--unread' : ''; ?>" data-conversation-id="<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
+						<p class="wpwa-conversation__who" id="wpwa-conversation-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>">
 							<strong class="wpwa-conversation__name"><?php echo esc_html( $wpwa_c['label'] ); ?></strong>
 							<?php if ( '' !== $wpwa_c['username'] && $wpwa_c['username'] !== $wpwa_c['label'] ) : ?>
 								<span class="wpwa-conversation__username"><?php echo esc_html( $wpwa_c['username'] ); ?></span>
