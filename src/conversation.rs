@@ -235,9 +235,14 @@ pub fn ingest(
                     }
                 }
                 Direction::Echo => {
-                    let vendor = StoreLookup(store)
-                        .recent_vendor(&message.customer, now - config.window_seconds)
-                        .unwrap_or(0);
+                    // Sent from a vendor's own number: theirs; from a shared one: the
+                    // conversation the customer is in.
+                    let vendor = match config.vendor_numbers.get(&message.phone_number_id) {
+                        Some(&vendor_id) => vendor_id,
+                        None => StoreLookup(store)
+                            .recent_vendor(&message.customer, now - config.window_seconds)
+                            .unwrap_or(0),
+                    };
                     let conversation =
                         upsert_conversation(store, vendor, message, None, now, false)?;
                     insert_message(store, message, vendor, conversation, None, &json!({}), now)?;
@@ -504,8 +509,8 @@ pub struct ConversationSummary {
     pub customer: String,
     /// The customer's profile name.
     pub customer_name: Option<String>,
-    /// Their phone digits, when WhatsApp has shared them (a customer first seen by
-    /// phone is keyed by it, whether or not this is recorded).
+    /// Their phone digits, when WhatsApp has shared them (the key itself for a
+    /// customer first seen by phone); `None` when no wa.me link can reach them.
     pub phone: Option<String>,
     /// Their WhatsApp username, when they have one.
     pub username: Option<String>,

@@ -96,6 +96,12 @@ pub fn recipient(key: &str, stored: Option<&Customer>) -> Option<Recipient> {
     }
 }
 
+/// The phone number a customer key is, when it is one (a customer first seen with a
+/// phone is keyed by it), for showing and for wa.me links.
+pub fn key_phone(key: &str) -> Option<String> {
+    is_phone(key).then(|| key.to_owned())
+}
+
 /// Whether `text` is a WhatsApp id: 6 to 15 digits.
 pub fn is_phone(text: &str) -> bool {
     crate::rules::WHATSAPP_NUMBER_DIGITS.contains(text.len() as i64)

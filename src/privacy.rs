@@ -98,7 +98,8 @@ pub fn customer_keys(store: &Store, term: &str) -> Result<Vec<String>, PrivacyEr
         }
         Err(not_a_number) => {
             let bare = trimmed.trim_start_matches('@');
-            let is_username = (1..=64).contains(&bare.chars().count())
+            let is_username = (1..=crate::rules::MAX_USERNAME_CHARS)
+                .contains(&bare.chars().count())
                 && bare
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
@@ -148,6 +149,9 @@ pub struct CustomerMessage {
 pub struct CustomerData {
     /// What WhatsApp told of them: phone, BSUID, parent BSUID, username.
     pub identity: Option<crate::customer::Identity>,
+    /// Their phone digits, when known (the key itself for a customer first seen with
+    /// a phone); `None` for a customer WhatsApp names only by user ID.
+    pub phone: Option<String>,
     /// Their conversations, most recent first.
     pub conversations: Vec<CustomerConversation>,
     /// Vendor answers seen from the vendors' phones (response metrics).
@@ -178,7 +182,16 @@ pub struct Removed {
 
 /// Everything stored about the customer with WhatsApp id `customer`.
 pub fn customer_data(store: &Store, customer: &str) -> Result<CustomerData, PrivacyError> {
-    Ok(store.privacy().customer_data(customer)?)
+    let mut data = store.privacy().customer_data(customer)?;
+    // An export with nothing in it names no one.
+    if data != CustomerData::default() {
+        data.phone = data
+            .identity
+            .as_ref()
+            .and_then(|i| i.phone.clone())
+            .or_else(|| crate::customer::key_phone(customer));
+    }
+    Ok(data)
 }
 
 /// Deletes everything stored about the customer with WhatsApp id `customer`, in one

@@ -2,6 +2,8 @@
 //! decides wins; the decision names its rule so the stored message shows why it went
 //! where it went.
 //!
+//! 0. A message to a number that belongs to one vendor (the integration's model 2,
+//!    an account per vendor) is that vendor's, whatever it says.
 //! 1. A product the customer refers to, or the items of an order (retailer id → vendor;
 //!    an order spanning vendors goes to each vendor with their own lines).
 //! 2. A vendor code or store name in the text.
@@ -167,6 +169,9 @@ pub struct RoutingConfig {
     /// The words that opt a customer out of (or in to) WhatsApp updates; a message
     /// that is one of them still reaches its vendor.
     pub consent_words: crate::consent::Words,
+    /// The business numbers (`phone_number_id`) that each belong to one vendor; what
+    /// reaches one is that vendor's.
+    pub vendor_numbers: std::collections::HashMap<String, u64>,
 }
 
 impl Default for RoutingConfig {
@@ -175,6 +180,7 @@ impl Default for RoutingConfig {
             window_seconds: 72 * 3600,
             fallback: Fallback::MarketplaceTeam,
             consent_words: crate::consent::Words::default(),
+            vendor_numbers: std::collections::HashMap::new(),
         }
     }
 }
@@ -183,6 +189,8 @@ impl Default for RoutingConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// The customer wrote to a number that belongs to one vendor.
+    OwnNumber,
     /// The customer picked a vendor from the menu.
     MenuChoice,
     /// The product the customer asked about.
@@ -207,6 +215,7 @@ impl Rule {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Rule::OwnNumber => "own_number",
             Rule::MenuChoice => "menu_choice",
             Rule::Product => "product",
             Rule::Order => "order",
@@ -265,6 +274,9 @@ pub fn decide(
         detail,
     };
 
+    if let Some(&vendor_id) = config.vendor_numbers.get(&message.phone_number_id) {
+        return single(Rule::OwnNumber, vendor_id, message.phone_number_id.clone());
+    }
     if let Some(id) = message
         .reply_id
         .as_deref()
@@ -675,6 +687,28 @@ mod tests {
             );
             assert_eq!(decision.detail, detail, "{case}");
         }
+    }
+
+    #[test]
+    fn a_vendors_own_number_decides_before_anything_the_message_says() {
+        let config = RoutingConfig {
+            vendor_numbers: HashMap::from([("900".to_owned(), 12)]),
+            ..RoutingConfig::default()
+        };
+        let to_bolt = Message {
+            phone_number_id: "900".into(),
+            ..text("#ACME is this yours?")
+        };
+        let decision = decide(&to_bolt, &vendors(), &config, &lookup(), 1_000);
+        assert_eq!(decision.rule, Rule::OwnNumber);
+        assert_eq!(decision.targets[0].vendor_id, 12);
+        assert_eq!(decision.detail, "900");
+        // The shared number still routes by what the message says.
+        let shared = decide(&text("#ACME hi"), &vendors(), &config, &lookup(), 1_000);
+        assert_eq!(
+            (shared.rule, shared.targets[0].vendor_id),
+            (Rule::VendorCode, 11)
+        );
     }
 
     #[test]

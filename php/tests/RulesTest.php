@@ -11,7 +11,7 @@ final class RulesTest extends WpwaTestCase
     {
         $limits = \Wpwa\limits();
         self::assertSame(
-            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'chat_button', 'log', 'auth', 'privacy', 'gateway', 'webhooks', 'order_updates'],
+            ['settings', 'catalog', 'messages', 'cloud_connection', 'gateway_connection', 'preferences', 'reply', 'customer_account', 'chat_button', 'log', 'auth', 'privacy', 'gateway', 'webhooks', 'order_updates'],
             array_keys($limits)
         );
         self::assertSame(['type' => 'integer', 'min' => 1, 'max' => 100], $limits['catalog']['batch_size']);
@@ -25,6 +25,9 @@ final class RulesTest extends WpwaTestCase
         self::assertFalse($limits['cloud_connection']['phone_number_id']['optional']);
         // The rules the plugin used to write itself, now read from the core.
         self::assertSame(['type' => 'text', 'maxlength' => 1000], $limits['preferences']['away_message']);
+        // WhatsApp's own limits, where the panel answers customers and customers save their username.
+        self::assertSame(['type' => 'text', 'maxlength' => 4096], $limits['reply']['text']);
+        self::assertSame(['type' => 'text', 'maxlength' => 64], $limits['customer_account']['whatsapp_username']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 1440], $limits['preferences']['close_minute']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 262144], $limits['webhooks']['cloud_body_bytes']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 65536], $limits['webhooks']['gateway_body_bytes']);

@@ -188,10 +188,13 @@ impl Outbound {
         };
         Ok(match self {
             Outbound::Text(text) => {
-                if text.trim().is_empty() || text.chars().count() > 4096 {
-                    return Err(MessagingError::Invalid(
-                        "a text message needs 1 to 4096 characters".into(),
-                    ));
+                if text.trim().is_empty()
+                    || text.chars().count() > crate::rules::MAX_MESSAGE_TEXT_CHARS
+                {
+                    return Err(MessagingError::Invalid(format!(
+                        "a text message needs 1 to {} characters",
+                        crate::rules::MAX_MESSAGE_TEXT_CHARS
+                    )));
                 }
                 base("text", json!({"body": text, "preview_url": false}))
             }

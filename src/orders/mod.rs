@@ -129,8 +129,11 @@ pub struct Cart {
     pub wamid: String,
     /// The business number it arrived on.
     pub phone_number_id: String,
-    /// The customer's WhatsApp id.
+    /// The customer's key ([`crate::customer`]).
     pub customer: String,
+    /// Their phone digits, when the key is one; `None` for a customer WhatsApp names
+    /// only by user ID.
+    pub phone: Option<String>,
     /// The customer's WhatsApp profile name.
     pub customer_name: Option<String>,
     /// The catalog it came from.

@@ -145,6 +145,10 @@ pub const MAX_LABEL_CHARS: usize = 100;
 // Vendor preferences (messaging::auto::AutoReplies, the vendor's notification number).
 /// Longest automatic reply (acknowledgement, away message), in characters.
 pub const MAX_AUTO_REPLY_CHARS: usize = 1000;
+/// Longest free-form text message WhatsApp takes, in characters.
+pub const MAX_MESSAGE_TEXT_CHARS: usize = 4096;
+/// Longest WhatsApp username the plugin keeps for a customer, in characters.
+pub const MAX_USERNAME_CHARS: usize = 64;
 /// Digits of a WhatsApp number (E.164 numbers have at most 15).
 pub const WHATSAPP_NUMBER_DIGITS: Bounds = Bounds::new(6, 15);
 /// Weekday of the opening hours (0 = Monday): the seven days `AutoRepliesInput` takes.
@@ -685,6 +689,14 @@ pub const GROUPS: &[Group] = &[
             ("open_minute", Rule::Integer(OPEN_MINUTE)),
             ("close_minute", Rule::Integer(CLOSE_MINUTE)),
         ],
+    },
+    Group {
+        name: "reply",
+        fields: &[("text", Rule::Text(MAX_MESSAGE_TEXT_CHARS))],
+    },
+    Group {
+        name: "customer_account",
+        fields: &[("whatsapp_username", Rule::Text(MAX_USERNAME_CHARS))],
     },
     Group {
         name: "chat_button",

@@ -315,7 +315,22 @@ pub struct RoutingInput {
     pub opt_out_words: Option<String>,
     /// The admin's opt-in words, comma-separated (default YES, START).
     pub opt_in_words: Option<String>,
+    /// The business numbers that each belong to one vendor (model 2).
+    pub vendor_numbers: Option<Vec<VendorNumberInput>>,
 }
+
+/// A business number that belongs to one vendor.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorNumberInput {
+    /// The number's `phone_number_id`.
+    pub phone_number_id: String,
+    /// The vendor it belongs to.
+    pub vendor_id: i64,
+}
+
+/// Most business numbers the routing settings may name (a marketplace's vendors).
+const MAX_VENDOR_NUMBERS: usize = 100_000;
 
 impl RoutingInput {
     /// The routing config, defaults for what is unset.
@@ -329,6 +344,36 @@ impl RoutingInput {
             self.opt_out_words.as_deref().unwrap_or_default(),
             self.opt_in_words.as_deref().unwrap_or_default(),
         );
+        if let Some(numbers) = &self.vendor_numbers {
+            let malformed = |detail: String| RulesError::Malformed {
+                what: WHAT.into(),
+                detail,
+            };
+            if numbers.len() > MAX_VENDOR_NUMBERS {
+                return Err(malformed(format!(
+                    "vendor_numbers names more than {MAX_VENDOR_NUMBERS} numbers"
+                )));
+            }
+            for VendorNumberInput {
+                phone_number_id: number,
+                vendor_id,
+            } in numbers
+            {
+                let vendor_id = *vendor_id;
+                let digits = !number.is_empty()
+                    && number.len() <= 32
+                    && number.bytes().all(|b| b.is_ascii_digit());
+                if !digits || vendor_id <= 0 {
+                    return Err(malformed(
+                        "vendor_numbers maps phone number ids (digits) to vendor ids (positive)"
+                            .into(),
+                    ));
+                }
+                config
+                    .vendor_numbers
+                    .insert(number.clone(), vendor_id as u64);
+            }
+        }
         if let Some(fallback) = &self.fallback {
             config.fallback = match fallback {
                 FallbackInput::Named(name) if name == "team" => routing::Fallback::MarketplaceTeam,

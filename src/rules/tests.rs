@@ -268,10 +268,21 @@ fn limits_and_routing_inputs() {
         routing.validate().unwrap().fallback,
         Fallback::DefaultVendor(12)
     );
+    let routing: RoutingInput = read(
+        "routing",
+        json!({"vendor_numbers": [{"phone_number_id": "106540352242922", "vendor_id": 7}, {"phone_number_id": "106540352242923", "vendor_id": 8}]}),
+    )
+    .unwrap();
+    let numbers = routing.validate().unwrap().vendor_numbers;
+    assert_eq!(numbers.get("106540352242922"), Some(&7));
+    assert_eq!(numbers.len(), 2);
     for bad in [
         json!({"fallback": "nobody"}),
         json!({"fallback": 0}),
         json!({"window_seconds": WINDOW_SECONDS.max + 1}),
+        json!({"vendor_numbers": [{"phone_number_id": "1065", "vendor_id": 0}]}),
+        json!({"vendor_numbers": [{"phone_number_id": "+1 555", "vendor_id": 3}]}),
+        json!({"vendor_numbers": [{"phone_number_id": "", "vendor_id": 3}]}),
     ] {
         let routing: RoutingInput = read("routing", bad.clone()).unwrap();
         assert!(routing.validate().is_err(), "{bad}");

@@ -57,11 +57,13 @@ fn cart_row(row: &Row<'_>) -> Result<(Cart, Option<String>), StoreError> {
             reason: e.to_string(),
         })?;
     let catalog_id: Option<String> = row.get(4)?;
+    let customer: String = row.get(2)?;
     Ok((
         Cart {
             wamid: row.get(0)?,
             phone_number_id: row.get(1)?,
-            customer: row.get(2)?,
+            phone: crate::customer::key_phone(&customer),
+            customer,
             customer_name: row.get(3)?,
             catalog_id: catalog_id.clone(),
             note: row.get(5)?,

@@ -82,11 +82,14 @@ const SUMMARY_SELECT: &str = "SELECT c.id, c.customer, c.customer_name, c.produc
      FROM conversation c LEFT JOIN customer_identity i ON i.customer = c.customer";
 
 fn summary_from_row(r: &Row<'_>) -> Result<ConversationSummary, StoreError> {
+    let customer: String = r.get(1)?;
     Ok(ConversationSummary {
         id: r.get(0)?,
-        customer: r.get(1)?,
         customer_name: r.get(2)?,
-        phone: r.get(7)?,
+        phone: r
+            .get::<_, Option<String>>(7)?
+            .or_else(|| crate::customer::key_phone(&customer)),
+        customer,
         username: r.get(8)?,
         product: r.get(3)?,
         product_id: None,

@@ -95,6 +95,7 @@ impl PrivacyRepo<'_> {
             .map(|c| c.identity);
         Ok(CustomerData {
             identity,
+            phone: None,
             conversations,
             vendor_replies: vendor_replies.max(0) as u64,
             asked_for_shop_at,

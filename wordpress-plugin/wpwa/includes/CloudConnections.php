@@ -261,6 +261,44 @@ final class CloudConnections {
 	}
 
 	/**
+	 * The business numbers that each belong to one vendor under model 2:
+	 * `phone_number_id => vendor ID`, for the connections assigned to exactly
+	 * one vendor (a connection several vendors share routes by what customers
+	 * write, as the central number does). Empty under model 1.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return array<string,int>
+	 */
+	public static function vendor_numbers(): array {
+		if ( 'per_vendor' !== Settings::get( 'integration_model' ) ) {
+			return array();
+		}
+		$vendors = array();
+		foreach ( get_users(
+			array(
+				'meta_key' => self::ASSIGN_META, // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_key -- the assignments are user meta; read once per webhook.
+				'fields'   => 'ID',
+				'number'   => -1,
+			)
+		) as $user_id ) {
+			$id = self::assigned( (int) $user_id );
+			if ( '' !== $id && Vendors::is_vendor( (int) $user_id ) ) {
+				$vendors[ $id ][] = (int) $user_id;
+			}
+		}
+		$numbers = array();
+		foreach ( $vendors as $id => $assigned ) {
+			$number = (string) ( self::get( (string) $id )['phone_number_id'] ?? '' );
+			// Saved through the rulebook's check; an unset one ('') belongs to no one.
+			if ( 1 === count( $assigned ) && '' !== $number ) {
+				$numbers[ $number ] = $assigned[0];
+			}
+		}
+		return $numbers;
+	}
+
+	/**
 	 * Assigns a connection to a vendor ('' removes the assignment).
 	 *
 	 * @since 0.5.0

@@ -152,7 +152,7 @@ final class Privacy {
 					'group_label'       => __( 'WhatsApp conversations', 'wpwa' ),
 					'group_description' => __( 'Messages exchanged on WhatsApp with the marketplace\'s shops.', 'wpwa' ),
 					'item_id'           => sprintf( '%s-%s-%d', self::ID, $id, $index ),
-					'data'              => self::conversation_fields( $id, (array) $conversation ),
+					'data'              => self::conversation_fields( $id, (string) ( $records['phone'] ?? '' ), (array) $conversation ),
 				);
 			}
 			$items = array_merge( $items, self::consent_items( $id, (array) $records ), self::cart_items( $id, (array) $records ) );
@@ -324,8 +324,8 @@ final class Privacy {
 	}
 
 	/**
-	 * A WhatsApp username as typed, reduced to what usernames are made of
-	 * (letters, digits, `.`, `_`, `-`; at most 64), without `@`.
+	 * A WhatsApp username as typed, without `@`, or '' when it cannot be one
+	 * (the core knows what usernames are made of).
 	 *
 	 * @since 0.15.0
 	 *
@@ -334,7 +334,10 @@ final class Privacy {
 	 */
 	private static function clean_username( string $typed ): string {
 		$bare = ltrim( trim( $typed ), '@' );
-		return preg_match( '/^[\p{L}\p{N}._-]{1,64}$/u', $bare ) ? $bare : '';
+		if ( '' === $bare || ! Core::available() ) {
+			return $bare;
+		}
+		return is_wp_error( Core::privacy_customer_keys( '@' . $bare ) ) ? '' : $bare;
 	}
 
 	/**
@@ -355,7 +358,7 @@ final class Privacy {
 		?>
 		<p class="woocommerce-form-row woocommerce-form-row--wide form-row form-row-wide">
 			<label for="wpwa_whatsapp_username"><?php esc_html_e( 'WhatsApp username (optional)', 'wpwa' ); ?></label>
-			<input type="text" class="woocommerce-Input input-text" name="wpwa_whatsapp_username" id="wpwa_whatsapp_username" value="<?php echo esc_attr( '' !== $value ? '@' . $value : '' ); ?>" maxlength="65" autocomplete="off" aria-describedby="wpwa_whatsapp_username_description" />
+			<input type="text" class="woocommerce-Input input-text" name="wpwa_whatsapp_username" id="wpwa_whatsapp_username" value="<?php echo esc_attr( '' !== $value ? '@' . $value : '' ); ?>"<?php echo Rules::attributes( 'customer_account', 'whatsapp_username' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by Rules::attributes(). ?> autocomplete="off" aria-describedby="wpwa_whatsapp_username_description" />
 			<span id="wpwa_whatsapp_username_description"><em><?php esc_html_e( 'If you write to us on WhatsApp with a username instead of your phone number, enter it here so we can find your messages when you ask for your data.', 'wpwa' ); ?></em></span>
 		</p>
 		<?php
@@ -638,18 +641,20 @@ final class Privacy {
 	 * A conversation's export fields.
 	 *
 	 * @since 0.6.0
+	 * @since 0.15.0 Names a customer without a number by their WhatsApp user ID.
 	 *
-	 * @param string              $id           The customer's WhatsApp id.
+	 * @param string              $id           The customer's key (WhatsApp number, or user ID).
+	 * @param string              $phone        Their number, or '' when WhatsApp names them by user ID only.
 	 * @param array<string,mixed> $conversation Conversation with its messages.
 	 * @return array<int,array{name:string,value:string}>
 	 */
-	private static function conversation_fields( string $id, array $conversation ): array {
+	private static function conversation_fields( string $id, string $phone, array $conversation ): array {
 		$vendor_id = (int) ( $conversation['vendor_id'] ?? 0 );
 		$fields    = array(
-			preg_match( '/^\d{6,15}$/', $id )
+			'' !== $phone
 				? array(
 					'name'  => __( 'WhatsApp number', 'wpwa' ),
-					'value' => '+' . $id,
+					'value' => '+' . $phone,
 				)
 				: array(
 					'name'  => __( 'WhatsApp user ID', 'wpwa' ),

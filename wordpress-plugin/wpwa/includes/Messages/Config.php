@@ -9,6 +9,7 @@
 namespace Wpwa\Plugin\Messages;
 
 use Wpwa\Plugin\Catalog\Config as CatalogConfig;
+use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\OptionStore;
 use Wpwa\Plugin\Rules;
@@ -375,11 +376,20 @@ final class Config {
 			$routing['fallback'] = $s['fallback_vendor'];
 		}
 
+		// A message to a vendor's own number is theirs (since 0.15.0).
+		foreach ( CloudConnections::vendor_numbers() as $number => $vendor_id ) {
+			$routing['vendor_numbers'][] = array(
+				'phone_number_id' => (string) $number,
+				'vendor_id'       => $vendor_id,
+			);
+		}
+
 		/**
 		 * Filters the routing options given to the core with each Cloud API
 		 * webhook: `window_seconds` and `fallback` ('team', 'menu' or a vendor ID).
 		 *
 		 * @since 0.4.0
+		 * @since 0.15.0 `vendor_numbers` (each `phone_number_id` and `vendor_id`) under model 2.
 		 *
 		 * @param array<string,mixed> $routing Routing options.
 		 */

@@ -15,16 +15,16 @@ defined( 'ABSPATH' ) || exit;
 /**
  * Reads the core's conversation and cart rows: `customer` is the customer's
  * key (their phone digits, or the BSUID of a customer who never showed a
- * phone), `phone` and `username` what WhatsApp shared.
+ * phone), `phone` their number when known and `username` what WhatsApp
+ * shared.
  *
  * @since 0.15.0
  */
 final class Customer {
 
 	/**
-	 * The customer's phone digits, or '' when WhatsApp has not shared them.
-	 * A key made only of 6 to 15 digits is the phone the customer was first
-	 * seen with; a BSUID key never is.
+	 * The customer's phone digits, or '' when WhatsApp has not shared them
+	 * (the core gives `phone` with every conversation and cart).
 	 *
 	 * @since 0.15.0
 	 *
@@ -32,11 +32,7 @@ final class Customer {
 	 * @return string
 	 */
 	public static function phone( array $row ): string {
-		$phone = (string) ( $row['phone'] ?? '' );
-		if ( '' === $phone && preg_match( '/^\d{6,15}$/', (string) ( $row['customer'] ?? '' ) ) ) {
-			$phone = (string) $row['customer'];
-		}
-		return preg_match( '/^\d{6,15}$/', $phone ) ? $phone : '';
+		return (string) ( $row['phone'] ?? '' );
 	}
 
 	/**

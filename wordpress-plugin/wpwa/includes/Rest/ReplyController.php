@@ -16,6 +16,7 @@ use WP_REST_Server;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
+use Wpwa\Plugin\Rules;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -41,13 +42,6 @@ final class ReplyController extends BaseController {
 	 * @since 0.15.0
 	 */
 	public const RESULT_ARG = 'wpwa-reply';
-
-	/**
-	 * Longest text WhatsApp takes in one message.
-	 *
-	 * @since 0.15.0
-	 */
-	public const MAX_TEXT = 4096;
 
 	/**
 	 * Hooks.
@@ -156,7 +150,11 @@ final class ReplyController extends BaseController {
 	 * @return true|WP_Error
 	 */
 	private static function send( int $vendor_id, int $id, string $text ) {
-		if ( '' === $text || mb_strlen( $text ) > self::MAX_TEXT ) {
+		$checked = Rules::check( 'reply', array( 'text' => $text ) );
+		if ( is_wp_error( $checked ) ) {
+			return $checked;
+		}
+		if ( '' === $text || array() !== $checked['problems'] ) {
 			return new WP_Error( 'wpwa_reply_length', self::outcome_message( 'wpwa_reply_length' ), array( 'status' => 400 ) );
 		}
 		$conversation = Core::conversation( $vendor_id, $id );
@@ -198,8 +196,11 @@ final class ReplyController extends BaseController {
 			case 'sent':
 				return __( 'Your answer was sent on WhatsApp from the marketplace\'s number.', 'wpwa' );
 			case 'wpwa_reply_length':
-				/* translators: %d: the longest message, in characters. */
-				return sprintf( __( 'Write an answer of 1 to %d characters.', 'wpwa' ), self::MAX_TEXT );
+				$max = (int) ( Rules::field( 'reply', 'text' )['maxlength'] ?? 0 );
+				return $max > 0
+					/* translators: %s: the longest message, in characters. */
+					? sprintf( __( 'Write an answer of 1 to %s characters.', 'wpwa' ), number_format_i18n( $max ) )
+					: __( 'Write a shorter answer.', 'wpwa' );
 			case 'wpwa_not_found':
 				return __( 'That conversation was not found.', 'wpwa' );
 			case 'wpwa_outside_window':

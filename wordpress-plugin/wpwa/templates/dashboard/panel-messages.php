@@ -228,7 +228,7 @@ $wpwa_datetime_format = get_option( 'date_format' ) . ' ' . get_option( 'time_fo
 									echo esc_html( sprintf( __( 'WhatsApp has not shared %s\'s number: answer here, from the marketplace\'s number', 'wpwa' ), $wpwa_c['label'] ) );
 									?>
 								</label>
-								<textarea class="wpwa-reply__text" id="wpwa-reply-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>" name="text" rows="2" maxlength="4096" required></textarea>
+								<textarea class="wpwa-reply__text" id="wpwa-reply-<?php echo esc_attr( (string) $wpwa_c['id'] ); ?>" name="text" rows="2"<?php echo \Wpwa\Plugin\Rules::attributes( 'reply', 'text' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by Rules::attributes(). ?> required></textarea>
 								<button type="submit" class="wpwa-button wpwa-reply__send"><?php esc_html_e( 'Send answer', 'wpwa' ); ?></button>
 							</form>
 						<?php endif; ?>
