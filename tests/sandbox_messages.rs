@@ -669,12 +669,20 @@ async fn injected_messages_arrive_signed_and_parse() {
     let image = &messages[4];
     assert_eq!(image.media.as_ref().map(|m| m.id.as_str()), Some("1234"));
 
+    // A message to another business number (a vendor's own, under model 2).
+    sandbox
+        .inject(json!({"from": "15550001", "text": "to the shop's own number", "phone_number_id": "900900"}))
+        .await;
+    let own = hook.wait_for(6).await[5].parse().messages.remove(0);
+    assert_eq!(own.phone_number_id, "900900");
+
     // Bad injections are refused.
     for bad in [
         json!({"from": "nobody", "text": "x"}),
         json!({"from": "15550001"}),
         json!({"from": "15550001", "text": "x", "count": 0}),
         json!({"from": "15550001", "text": "x", "duplicate": "yes"}),
+        json!({"from": "15550001", "text": "x", "phone_number_id": "+1 555"}),
     ] {
         let (status, _) = sandbox
             .sandbox(Method::POST, "/messages/inject", Some(bad.clone()))

@@ -6,7 +6,8 @@
 //!
 //! Where the real API leaves room, the sandbox chooses (clients may rely on these):
 //! - Any numeric phone number id is accepted in the path; statuses of a send carry
-//!   the id it was sent from. Injected customer messages carry `phone_number_id`.
+//!   the id it was sent from. Injected customer messages carry the configured
+//!   `phone_number_id`, or the one the injection names (`"phone_number_id"`).
 //! - Customers are people with up to three ids (customers.rs): a phone number, a
 //!   business-scoped user id (BSUID, `US.13491208655302741918`: two capital letters,
 //!   a dot, 1 to 32 digits) and a parent BSUID (`US.ENT.…`). A customer first met by
@@ -285,6 +286,17 @@ impl Messages {
                     ))
                 })?,
         };
+        // The business number it reaches: the configured one, or another (a vendor's
+        // own number under an account per vendor).
+        let phone_number_id = match body.get("phone_number_id") {
+            None | Some(Value::Null) => config.phone_number_id.clone(),
+            Some(Value::String(id))
+                if !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                id.clone()
+            }
+            Some(_) => return Err(unprocessable("phone_number_id must be 1 to 32 digits")),
+        };
         let mut template = match (body.get("message"), body.get("text")) {
             (Some(Value::Object(message)), _) => message.clone(),
             (Some(_), _) => return Err(unprocessable("message must be an object")),
@@ -479,7 +491,7 @@ impl Messages {
                 // The app's messages do not open or extend the API's service window.
                 let value = json!({
                     "messaging_product": "whatsapp",
-                    "metadata": metadata(config, &config.phone_number_id),
+                    "metadata": metadata(config, &phone_number_id),
                     "message_echoes": [message],
                 });
                 event(config, epoch, id, "echo", &value, duplicate, reorder)
@@ -488,7 +500,7 @@ impl Messages {
                 *newest = (*newest).max(timestamp);
                 let value = json!({
                     "messaging_product": "whatsapp",
-                    "metadata": metadata(config, &config.phone_number_id),
+                    "metadata": metadata(config, &phone_number_id),
                     "contacts": [contact],
                     "messages": [message],
                 });

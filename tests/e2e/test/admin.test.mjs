@@ -354,6 +354,11 @@ test('model 2: two vendors on two sandbox connections; each one\'s catalog traff
         assert.equal(reply.phone_number_id, conn.phone, `${vendor.login}'s reply left from ${conn.id}'s number`);
         figures.push(`model 2 message: ${vendor.login} → from ${reply.phone_number_id} (${conn.id})`);
       }
+      // A customer writing to vendor 2's own number reaches vendor 2, without any code.
+      const to = `1555${digits(7)}`;
+      await sandbox('POST', '/sandbox/messages/inject', { text: `hello, anyone there? ${RUN}`, from: to, name: `Otto ${RUN}`, phone_number_id: BETA.phone });
+      await waitFor(async () => (await m2.http.get(pageUrl('dashboard'))).text.includes(`anyone there? ${RUN}`), 'the message to beta\'s number in vendor 2\'s panel');
+      assert.ok(!(await m1.http.get(pageUrl('dashboard'))).text.includes(`anyone there? ${RUN}`), 'vendor 1 does not see it');
     } finally {
       await helper('/messages-settings', { auto_replies: before.auto_replies ?? 0 });
       await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: '' });
