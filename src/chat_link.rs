@@ -204,6 +204,7 @@ mod tests {
             id: "wamid.chat".into(),
             customer: "15550009999".into(),
             identity: Default::default(),
+            imported: false,
             customer_name: None,
             timestamp: 1_000,
             kind: "text".into(),

@@ -41,6 +41,9 @@ pub struct Stored {
     pub conversation: Option<ConversationSummary>,
 }
 
+/// The `history` error for a business that declined to share its app's past chats.
+pub const HISTORY_NOT_SHARED: i64 = 2_593_109;
+
 /// What a webhook did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IngestReport {
@@ -69,6 +72,10 @@ pub struct IngestReport {
     pub account_changes: Vec<crate::business_account::AccountChange>,
     /// Customers whose BSUID or number changed and who were found and updated.
     pub identity_changes: usize,
+    /// Past messages a `history` webhook imported (no automation ran for them).
+    pub imported: u32,
+    /// Error codes of `history` chunks (2593109: the business declined to share).
+    pub history_errors: Vec<i64>,
 }
 
 /// A consent change a customer's message made, and the conversation to confirm it in.
@@ -215,6 +222,10 @@ pub fn ingest(
                 resolved.customer = key;
             }
             let message = &resolved;
+            if message.imported {
+                import_history(store, message, config, now, &mut report)?;
+                continue;
+            }
             match message.direction {
                 Direction::Inbound => {
                     let before = report.stored.len();
@@ -284,6 +295,32 @@ pub fn ingest(
     for stored in &mut report.stored {
         stored.conversation = conversation(store, stored.vendor_id, stored.conversation_id)?;
     }
+    report.history_errors = notification.history_errors.clone();
+    for code in &report.history_errors {
+        if *code == HISTORY_NOT_SHARED {
+            tracing::info!(
+                kind = "message",
+                code = "history_not_shared",
+                "The WhatsApp Business app's past chats were not shared with the marketplace"
+            );
+        } else {
+            tracing::warn!(
+                kind = "message",
+                code = "history_failed",
+                error_code = *code,
+                "WhatsApp could not share the WhatsApp Business app's past chats (error {code})"
+            );
+        }
+    }
+    if report.imported > 0 {
+        tracing::info!(
+            kind = "message",
+            code = "history_imported",
+            count = report.imported,
+            "Imported {} past messages from the WhatsApp Business app",
+            report.imported
+        );
+    }
     for stored in &report.stored {
         tracing::info!(
             vendor_id = stored.vendor_id,
@@ -316,6 +353,42 @@ pub fn ingest(
         );
     }
     Ok(report)
+}
+
+/// Stores a past message from a `history` webhook in the conversation of the vendor
+/// who owns the number it was on (the marketplace team's on a shared number): no
+/// routing, no automatic reply, no consent words, no cart, and the service window
+/// stays as it was.
+fn import_history(
+    store: &Store,
+    message: &Message,
+    config: &RoutingConfig,
+    now: i64,
+    report: &mut IngestReport,
+) -> Result<(), ConversationError> {
+    let vendor = config
+        .vendor_numbers
+        .get(&message.phone_number_id)
+        .copied()
+        .unwrap_or(0);
+    let preview = message
+        .text
+        .clone()
+        .unwrap_or_else(|| format!("[{}]", message.kind));
+    let conversation = store
+        .conversations()
+        .touch_imported(vendor, message, &preview)?;
+    insert_message(
+        store,
+        message,
+        vendor,
+        conversation,
+        None,
+        &json!({"rule": "history"}),
+        now,
+    )?;
+    report.imported += 1;
+    Ok(())
 }
 
 fn store_inbound(
@@ -714,6 +787,99 @@ mod tests {
             "changes": [{"field": "account_update", "value": {"event": event}}]}]})
         .to_string()
         .into_bytes()
+    }
+
+    fn history_chunk(chunk_order: i64, messages: serde_json::Value) -> Vec<u8> {
+        json!({"object": "whatsapp_business_account", "entry": [{"id": "777", "changes": [{"field": "history", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550009999", "phone_number_id": "42"},
+            "history": [{"metadata": {"phase": 0, "chunk_order": chunk_order, "progress": 50},
+                         "threads": [{"id": "15550001", "messages": messages}]}]}}]}]})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn history_imports_past_chats_into_the_numbers_vendor_without_acting_on_them() {
+        let store = Store::open_in_memory().unwrap();
+        let config = RoutingConfig {
+            vendor_numbers: std::collections::HashMap::from([("42".to_owned(), 12)]),
+            ..RoutingConfig::default()
+        };
+        let past = |id: &str, from: &str, at: i64, body: &str| {
+            json!({"from": from, "id": id, "timestamp": at.to_string(), "type": "text",
+                   "text": {"body": body}, "history_context": {"status": "READ"}})
+        };
+        // The later chunk first: each message keeps its own time.
+        let later = history_chunk(
+            2,
+            json!([past("wamid.H3", "15550009999", 3_000, "Shipped today!")]),
+        );
+        let earlier = history_chunk(
+            1,
+            json!([
+                past(
+                    "wamid.H1",
+                    "15550001",
+                    1_000,
+                    "#ACME STOP, is my order on its way?"
+                ),
+                past("wamid.H2", "15550009999", 2_000, "Packing it now"),
+            ]),
+        );
+        let first = ingest(&store, &later, &vendors(), &config, 10_000).unwrap();
+        let second = ingest(&store, &earlier, &vendors(), &config, 10_001).unwrap();
+        assert_eq!((first.imported, second.imported), (1, 2));
+        // Nothing to notify, route, confirm or answer.
+        for report in [&first, &second] {
+            assert!(
+                report.stored.is_empty()
+                    && report.consent_changes.is_empty()
+                    && report.menus.is_empty()
+            );
+        }
+        let summaries = store.conversations().summaries(12, 10).unwrap();
+        assert_eq!(
+            summaries.len(),
+            1,
+            "all in vendor 12's one conversation, whatever the text says"
+        );
+        assert_eq!(summaries[0].last_text.as_deref(), Some("Shipped today!"));
+        assert_eq!(summaries[0].last_message_at, 3_000);
+        assert_eq!(summaries[0].unread, 0);
+        assert!(store.conversations().summaries(11, 10).unwrap().is_empty());
+        // The API's window stays shut: a past message is no customer writing now.
+        let open = store
+            .messages()
+            .open_conversation(12, "15550001")
+            .unwrap()
+            .unwrap();
+        assert_eq!(open.last_inbound_at, None);
+        // STOP in an old chat withdraws nothing.
+        assert!(
+            !crate::consent::granted(&store, "15550001", crate::consent::Purpose::Marketing)
+                .unwrap()
+        );
+        // A redelivered chunk adds nothing.
+        assert_eq!(
+            ingest(&store, &later, &vendors(), &config, 10_002)
+                .unwrap()
+                .duplicates,
+            1
+        );
+
+        let declined = json!({"object": "whatsapp_business_account", "entry": [{"id": "777", "changes": [{"field": "history", "value": {
+            "messaging_product": "whatsapp", "metadata": {"phone_number_id": "42"},
+            "history": [{"errors": [{"code": 2593109, "title": "History sharing is turned off by the business"}]}]}}]}]});
+        let report = ingest(
+            &store,
+            declined.to_string().as_bytes(),
+            &vendors(),
+            &config,
+            10_003,
+        )
+        .unwrap();
+        assert_eq!(report.history_errors, vec![HISTORY_NOT_SHARED]);
     }
 
     #[test]

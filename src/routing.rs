@@ -487,6 +487,7 @@ mod tests {
             id: "wamid.1".into(),
             customer: "15550001".into(),
             identity: Default::default(),
+            imported: false,
             customer_name: None,
             timestamp: 1_000,
             kind: "text".into(),

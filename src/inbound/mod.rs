@@ -97,6 +97,9 @@ pub struct Message {
     pub customer: String,
     /// Every identifier the webhook gave for the customer.
     pub identity: crate::customer::Identity,
+    /// A past message the WhatsApp Business app shared when the number joined the
+    /// API (a `history` webhook, coexistence): stored, never acted on.
+    pub imported: bool,
     /// The customer's profile name.
     pub customer_name: Option<String>,
     /// Unix seconds.
@@ -163,6 +166,9 @@ pub struct Notification {
     /// messages `user_changed_user_id` and `user_changed_number`), in the order
     /// received.
     pub identity_changes: Vec<crate::customer::IdentityChange>,
+    /// `history` chunks the customer's business declined to share (error 2593109)
+    /// or that carried another error, by the code WhatsApp gave.
+    pub history_errors: Vec<i64>,
 }
 
 /// Parses a Cloud API webhook body (after its signature was verified).
@@ -217,6 +223,10 @@ pub fn parse(body: &[u8]) -> Result<Notification, InboundError> {
                 })
                 .or_else(|| (list.len() == 1).then(|| &list[0]))
         };
+        if change.get("field").and_then(Value::as_str) == Some("history") {
+            history(value, &phone_number_id, &mut notification);
+            continue;
+        }
         if change.get("field").and_then(Value::as_str) == Some("user_id_update") {
             notification
                 .identity_changes
@@ -380,6 +390,7 @@ fn message(
         id: text(raw, "/id").unwrap_or_default(),
         customer: identity.new_key().unwrap_or_default().to_owned(),
         identity,
+        imported: false,
         customer_name,
         timestamp: seconds(raw),
         text: text_part,
@@ -400,6 +411,64 @@ fn message(
         errors: errors(raw),
         kind,
         raw: raw.clone(),
+    }
+}
+
+/// A `history` webhook's past messages, thread by thread (a thread's `id` is the
+/// customer; a message `from` them is theirs, any other the business's). Chunks may
+/// come in any order: each message keeps its own time. The later media webhooks of the
+/// same field (`value.messages[]`) carry no thread and are left out.
+fn history(value: &Value, phone_number_id: &str, notification: &mut Notification) {
+    for chunk in value
+        .get("history")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        notification.history_errors.extend(
+            chunk
+                .get("errors")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|e| e.get("code").and_then(number_i64).unwrap_or(0)),
+        );
+        for thread in chunk
+            .get("threads")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(customer) = text(thread, "/id") else {
+                continue;
+            };
+            let identity = if crate::customer::is_bsuid(&customer) {
+                crate::customer::Identity {
+                    bsuid: Some(customer.clone()),
+                    ..Default::default()
+                }
+            } else {
+                crate::customer::Identity {
+                    phone: Some(customer.clone()),
+                    ..Default::default()
+                }
+            };
+            for raw in thread
+                .get("messages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let direction = if text(raw, "/from").as_deref() == Some(customer.as_str()) {
+                    Direction::Inbound
+                } else {
+                    Direction::Echo
+                };
+                let mut message = message(raw, direction, phone_number_id, None, identity.clone());
+                message.imported = true;
+                notification.messages.push(message);
+            }
+        }
     }
 }
 

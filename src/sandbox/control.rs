@@ -88,6 +88,11 @@ pub(crate) async fn handle(
             Ok(body) => super::cloud::update_account(messages, shared, body),
             Err(response) => response,
         },
+        // Coexistence: the WhatsApp Business app's past chats, as `history` webhooks.
+        (&Method::POST, ["cloud", "history"]) => match read_json(request).await {
+            Ok(body) => super::cloud::share_history(messages, shared, body),
+            Err(response) => response,
+        },
         // A customer's business-scoped user id changed: the `user_id_update` webhook.
         (&Method::POST, ["customers", "user-id-update"]) => match read_json(request).await {
             Ok(body) => super::cloud::update_user_id(messages, shared, body),

@@ -186,6 +186,39 @@ impl ConversationRepo<'_> {
             )
     }
 
+    /// Records a past message (a `history` import) in the vendor's conversation with
+    /// its customer and returns the conversation's id: the conversation's time and
+    /// preview move only forward (chunks come in any order), nothing is counted
+    /// unread and the service window is not touched.
+    pub fn touch_imported(
+        &self,
+        vendor_id: u64,
+        message: &Message,
+        preview: &str,
+    ) -> Result<i64, StoreError> {
+        self
+            .conn
+            .prepare_cached(
+                "INSERT INTO conversation (vendor_id, customer, customer_name, product, last_text, last_message_at, last_inbound_at, unread, created_at)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, NULL, 0, ?5)
+                 ON CONFLICT (vendor_id, customer) DO UPDATE SET
+                     last_text = CASE WHEN excluded.last_message_at >= last_message_at THEN excluded.last_text ELSE last_text END,
+                     last_message_at = MAX(last_message_at, excluded.last_message_at),
+                     created_at = MIN(created_at, excluded.created_at)
+                 RETURNING id",
+            )?
+            .query_row(
+                params![
+                    vendor(vendor_id),
+                    message.customer,
+                    message.customer_name,
+                    preview,
+                    message.timestamp.max(0)
+                ],
+                |r| r.get(0),
+            )
+    }
+
     /// Stores a received message (once per wamid and vendor).
     pub fn insert_received(
         &self,

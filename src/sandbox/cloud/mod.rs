@@ -39,6 +39,7 @@
 mod accounts;
 mod catalog;
 mod customers;
+mod history;
 mod item;
 mod messages;
 mod templates;
@@ -57,6 +58,7 @@ pub(crate) use accounts::control_update as update_account;
 pub(crate) use catalog::Catalogs;
 use catalog::{Limit, Submission, Usage};
 pub(crate) use customers::control_update as update_user_id;
+pub(crate) use history::control_history as share_history;
 pub(crate) use messages::Messages;
 pub(crate) use templates::control_update as update_template;
 

@@ -359,6 +359,22 @@ test('model 2: two vendors on two sandbox connections; each one\'s catalog traff
       await sandbox('POST', '/sandbox/messages/inject', { text: `hello, anyone there? ${RUN}`, from: to, name: `Otto ${RUN}`, phone_number_id: BETA.phone });
       await waitFor(async () => (await m2.http.get(pageUrl('dashboard'))).text.includes(`anyone there? ${RUN}`), 'the message to beta\'s number in vendor 2\'s panel');
       assert.ok(!(await m1.http.get(pageUrl('dashboard'))).text.includes(`anyone there? ${RUN}`), 'vendor 1 does not see it');
+
+      // Coexistence: the WhatsApp Business app on beta's number shares its past chats.
+      // They land in vendor 2's panel as they were, and nothing is sent to anyone.
+      const past = `1555${digits(7)}`;
+      const monthAgo = Math.floor(Date.now() / 1000) - 30 * 86400;
+      const shared = await sandbox('POST', '/sandbox/cloud/history', { phone_number_id: BETA.phone, threads: [{ id: past, messages: [
+        { text: `was my parcel insured? ${RUN}`, timestamp: monthAgo },
+        { from: 'business', text: `Yes, fully insured ${RUN}`, timestamp: monthAgo + 600 },
+      ] }] });
+      assert.equal(shared.messages, 2);
+      await waitFor(async () => (await m2.http.get(pageUrl('dashboard'))).text.includes(`parcel insured? ${RUN}`), 'the shared past chat in vendor 2\'s panel');
+      const withPast = (await m2.http.get(pageUrl('dashboard'))).text;
+      assert.ok(withPast.includes(`fully insured ${RUN}`), 'the app\'s answer shows with it');
+      // An automatic reply would have left within the webhook's request: none did.
+      const toPast = ((await sandbox('GET', '/sandbox/messages/sent')).messages || []).filter((m) => m.to === past || m.wa_id === past);
+      assert.deepEqual(toPast, [], 'no automatic reply to a past chat');
     } finally {
       await helper('/messages-settings', { auto_replies: before.auto_replies ?? 0 });
       await sandbox('PUT', '/sandbox/config', { cloud_webhook_url: '' });
