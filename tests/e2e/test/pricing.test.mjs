@@ -216,3 +216,43 @@ test('a month of sends across categories: counts and cost per category; the cost
     await context.close();
   }
 });
+
+test('a vendor\'s own limits: the administrator raises this vendor\'s cap on the Vendors page and the next send goes', async () => {
+  const { context, page, problems } = await openPage();
+  try {
+    await logIn(context, admin.login, admin.password);
+    await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors&s=${encodeURIComponent(`Costa${RUN}`)}`);
+    const row = page.locator('table.wp-list-table tbody tr').first();
+    await Promise.all([page.waitForNavigation(), row.locator('a.wpwa-limits__edit', { hasText: 'Site limits' }).click()]);
+    assert.equal(phpErrorsIn(await page.content()), null, 'no PHP errors on the limits form');
+    assert.equal(await page.inputValue('#wpwa_vendor_cost_cap'), '', 'blank: the site\'s cap applies');
+
+    // A wrong amount is refused in words and nothing changes.
+    await page.evaluate(() => { document.querySelector('#wpwa_vendor_cost_cap').type = 'text'; });
+    await page.fill('#wpwa_vendor_cost_cap', 'ten euros');
+    await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+    assert.ok(await page.locator('.notice-error', { hasText: 'Monthly cost cap' }).isVisible(), await page.locator('.wrap').innerText());
+    assert.equal(await page.inputValue('#wpwa_vendor_cost_cap'), '');
+    const refused = await send(customerNumber(5), template());
+    assert.equal(refused.error?.code, 'wpwa_cost_cap_reached', JSON.stringify(refused));
+
+    await page.fill('#wpwa_vendor_cost_cap', '0.10');
+    await page.fill('#wpwa_vendor_allowance', '50');
+    await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+    assert.ok(await page.locator('.notice-success', { hasText: 'The vendor\'s limits were saved.' }).isVisible());
+    assert.equal(await page.inputValue('#wpwa_vendor_cost_cap'), '0.10');
+    assert.equal(await page.inputValue('#wpwa_vendor_allowance'), '50');
+    await shoot(page, 'pricing-vendor-limits');
+
+    const t4 = await send(customerNumber(5), template());
+    assert.ok(t4.sent, `under the vendor's own cap: ${JSON.stringify(t4)}`);
+    await gotoOk(page, `${ADMIN}/admin.php?page=wpwa-vendors&s=${encodeURIComponent(`Costa${RUN}`)}`);
+    const vendorRow = page.locator('table.wp-list-table tbody tr').first();
+    assert.match(await vendorRow.locator('td.column-cost .wpwa-cost').innerText(), / of 0\.10 EUR$/);
+    assert.equal(await vendorRow.locator('td.column-messages').innerText(), '5 / 50');
+    assert.ok(await vendorRow.locator('a.wpwa-limits__edit', { hasText: 'Own limits' }).isVisible());
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await context.close();
+  }
+});

@@ -14,6 +14,11 @@ use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\Vendors;
+use Wpwa\Plugin\Messages\Config as MessagesConfig;
+use Wpwa\Plugin\Messages\Pricing;
+use Wpwa\Plugin\Messages\VendorLimits;
+
+use function Wpwa\Plugin\esc_rule_attributes;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -41,6 +46,7 @@ final class VendorsPage {
 	public const DISCONNECT_ACTION = 'wpwa_vendor_disconnect';
 	public const ASSIGN_ACTION     = 'wpwa_vendor_assign';
 	public const SYNC_ACTION       = 'wpwa_vendor_sync';
+	public const LIMITS_ACTION     = 'wpwa_vendor_limits';
 
 	/**
 	 * Hooks.
@@ -54,6 +60,7 @@ final class VendorsPage {
 		add_action( 'admin_post_' . self::DISCONNECT_ACTION, array( self::class, 'handle_disconnect' ) );
 		add_action( 'admin_post_' . self::ASSIGN_ACTION, array( self::class, 'handle_assign' ) );
 		add_action( 'admin_post_' . self::SYNC_ACTION, array( self::class, 'handle_sync' ) );
+		add_action( 'admin_post_' . self::LIMITS_ACTION, array( self::class, 'handle_limits' ) );
 	}
 
 	/**
@@ -82,6 +89,12 @@ final class VendorsPage {
 	public static function render(): void {
 		if ( ! current_user_can( Vendors::MANAGE_CAP ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to manage the WhatsApp integration.', 'wpwa' ), 403 );
+		}
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- which form to show; saving checks its nonce.
+		$limits_of = isset( $_GET['limits'] ) ? absint( $_GET['limits'] ) : 0;
+		if ( $limits_of > 0 && Vendors::is_vendor( $limits_of ) ) {
+			self::render_limits( $limits_of );
+			return;
 		}
 		$table = new VendorsTable();
 		$table->prepare_items();
@@ -227,6 +240,119 @@ final class VendorsPage {
 			self::back( 'error', __( 'Some assignments were not saved: the vendor or the connection no longer exists.', 'wpwa' ) );
 		}
 		self::back( 'success', __( 'Connection assignments saved.', 'wpwa' ) );
+	}
+
+	/**
+	 * The page where a vendor's own limits are set.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return string
+	 */
+	public static function limits_url( int $vendor_id ): string {
+		return add_query_arg(
+			array(
+				'page'   => self::SLUG,
+				'limits' => $vendor_id,
+			),
+			admin_url( 'admin.php' )
+		);
+	}
+
+	/**
+	 * The form of a vendor's own monthly limits: blank fields follow the
+	 * site's settings.
+	 *
+	 * @since 0.15.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @return void
+	 */
+	private static function render_limits( int $vendor_id ): void {
+		$allowance = VendorLimits::allowance( $vendor_id );
+		$cap       = VendorLimits::cost_cap( $vendor_id );
+		$currency  = Pricing::currency();
+		?>
+		<div class="wrap wpwa-vendor-limits">
+			<h1>
+				<?php
+				/* translators: %s: the vendor's store name. */
+				echo esc_html( sprintf( __( 'WhatsApp limits of %s', 'wpwa' ), Vendors::store_name( $vendor_id ) ) );
+				?>
+			</h1>
+			<?php GatewaySettings::flash(); ?>
+			<p><?php esc_html_e( 'Leave a field blank to follow the marketplace\'s setting. Months are calendar months (UTC); a send that would pass a limit is refused until the 1st, and free replies inside the 24-hour window always go.', 'wpwa' ); ?></p>
+			<form method="post" action="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>">
+				<input type="hidden" name="action" value="<?php echo esc_attr( self::LIMITS_ACTION ); ?>" />
+				<input type="hidden" name="vendor_id" value="<?php echo esc_attr( (string) $vendor_id ); ?>" />
+				<?php wp_nonce_field( self::LIMITS_ACTION . '_' . $vendor_id, 'wpwa_limits_nonce' ); ?>
+				<table class="form-table" role="presentation">
+					<tr>
+						<th scope="row"><label for="wpwa_vendor_allowance"><?php esc_html_e( 'Messages per month', 'wpwa' ); ?></label></th>
+						<td>
+							<input type="number" class="small-text" id="wpwa_vendor_allowance" name="allowance" value="<?php echo esc_attr( null === $allowance ? '' : (string) $allowance ); ?>"<?php echo esc_rule_attributes( MessagesConfig::RULES_GROUP, 'allowance' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by esc_rule_attributes(). ?> />
+							<p class="description">
+								<?php
+								/* translators: %s: the site's monthly allowance. */
+								echo esc_html( sprintf( __( 'The marketplace\'s setting: %s.', 'wpwa' ), number_format_i18n( (int) MessagesConfig::get( 'allowance' ) ) ) );
+								?>
+							</p>
+						</td>
+					</tr>
+					<tr>
+						<th scope="row"><label for="wpwa_vendor_cost_cap"><?php esc_html_e( 'Monthly cost cap', 'wpwa' ); ?></label></th>
+						<td>
+							<input type="number" class="small-text" id="wpwa_vendor_cost_cap" name="cost_cap" value="<?php echo esc_attr( null === $cap ? '' : Pricing::decimal( $cap ) ); ?>"<?php echo esc_rule_attributes( MessagesConfig::RULES_GROUP, 'cost_cap' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped by esc_rule_attributes(). ?> /> <?php echo esc_html( $currency ); ?>
+							<p class="description">
+								<?php
+								$site_cap = (int) MessagesConfig::get( 'cost_cap' );
+								echo esc_html(
+									$site_cap > 0
+										/* translators: %s: the site's monthly cost cap with its currency. */
+										? sprintf( __( 'The marketplace\'s setting: %s. 0 means no cap for this vendor.', 'wpwa' ), Pricing::format( $site_cap, $currency ) )
+										: __( 'The marketplace sets no cap. 0 means no cap for this vendor.', 'wpwa' )
+								);
+								?>
+							</p>
+						</td>
+					</tr>
+				</table>
+				<?php submit_button( __( 'Save limits', 'wpwa' ) ); ?>
+			</form>
+			<p><a href="<?php echo esc_url( add_query_arg( 'page', self::SLUG, admin_url( 'admin.php' ) ) ); ?>"><?php esc_html_e( '← All vendors', 'wpwa' ); ?></a></p>
+		</div>
+		<?php
+	}
+
+	/**
+	 * Saves a vendor's own limits (administrators, per-vendor nonce).
+	 *
+	 * @since 0.15.0
+	 *
+	 * @return void
+	 */
+	public static function handle_limits(): void {
+		if ( ! current_user_can( Vendors::MANAGE_CAP ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage the WhatsApp integration.', 'wpwa' ), 403 );
+		}
+		$vendor_id = isset( $_POST['vendor_id'] ) ? absint( $_POST['vendor_id'] ) : 0; // phpcs:ignore WordPress.Security.NonceVerification.Missing -- the nonce is per vendor, checked next.
+		check_admin_referer( self::LIMITS_ACTION . '_' . $vendor_id, 'wpwa_limits_nonce' );
+		if ( ! Vendors::is_vendor( $vendor_id ) ) {
+			self::back( 'error', __( 'That vendor no longer exists.', 'wpwa' ) );
+		}
+		$input = array();
+		foreach ( array( 'allowance', 'cost_cap' ) as $field ) {
+			$input[ $field ] = isset( $_POST[ $field ] ) ? sanitize_text_field( wp_unslash( (string) $_POST[ $field ] ) ) : '';
+		}
+		$saved = VendorLimits::save( $vendor_id, $input );
+		set_transient(
+			'wpwa_admin_notice_' . get_current_user_id(),
+			is_wp_error( $saved ) ? array( 'error', $saved->get_error_message() ) : array( 'success', __( 'The vendor\'s limits were saved.', 'wpwa' ) ),
+			60
+		);
+		wp_safe_redirect( self::limits_url( $vendor_id ) );
+		exit;
 	}
 
 	/**

@@ -18,6 +18,7 @@ use Wpwa\Plugin\Gateways;
 use Wpwa\Plugin\Messages\Config as MessagesConfig;
 use Wpwa\Plugin\Messages\Panel as MessagesPanel;
 use Wpwa\Plugin\Messages\Pricing;
+use Wpwa\Plugin\Messages\VendorLimits;
 use Wpwa\Plugin\Sessions;
 use Wpwa\Plugin\SessionStates;
 use Wpwa\Plugin\Settings;
@@ -509,6 +510,12 @@ final class VendorsTable extends WP_List_Table {
 			}
 			$html .= '</ul>';
 		}
+		$own   = null !== VendorLimits::allowance( $vendor_id ) || null !== VendorLimits::cost_cap( $vendor_id );
+		$html .= sprintf(
+			'<p class="wpwa-limits"><a class="wpwa-limits__edit" href="%1$s">%2$s</a></p>',
+			esc_url( VendorsPage::limits_url( $vendor_id ) ),
+			esc_html( $own ? __( 'Own limits · Change', 'wpwa' ) : __( 'Site limits · Set this vendor\'s own', 'wpwa' ) )
+		);
 		return $html;
 	}
 

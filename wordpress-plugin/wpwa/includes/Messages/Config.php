@@ -311,12 +311,13 @@ final class Config {
 	 * @return array{monthly_allowance:int,cost_cap_micros:int,rate_card:array<string,mixed>}
 	 */
 	public static function limits( int $vendor_id ): array {
-		$allowance = $vendor_id > 0 ? (int) self::get( 'allowance' ) : 4294967295;
+		$allowance = $vendor_id > 0 ? ( VendorLimits::allowance( $vendor_id ) ?? (int) self::get( 'allowance' ) ) : 4294967295;
 
 		/**
 		 * Filters a vendor's monthly allowance of WhatsApp messages.
 		 *
 		 * @since 0.5.0
+		 * @since 0.15.0 Receives the vendor's own allowance when the administrator set one.
 		 *
 		 * @param int $allowance Messages per calendar month (UTC).
 		 * @param int $vendor_id Vendor user ID (0: the marketplace).

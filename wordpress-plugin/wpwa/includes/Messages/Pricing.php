@@ -123,7 +123,8 @@ final class Pricing {
 
 	/**
 	 * A vendor's monthly cost cap, micro-units of the rate card's currency (0:
-	 * none). The marketplace's own messages (vendor 0) have none.
+	 * none): their own when the administrator set one, else the site's. The
+	 * marketplace's own messages (vendor 0) have none.
 	 *
 	 * @since 0.15.0
 	 *
@@ -131,7 +132,7 @@ final class Pricing {
 	 * @return int
 	 */
 	public static function cost_cap( int $vendor_id ): int {
-		$cap = $vendor_id > 0 ? (int) Config::get( 'cost_cap' ) : 0;
+		$cap = $vendor_id > 0 ? ( VendorLimits::cost_cap( $vendor_id ) ?? (int) Config::get( 'cost_cap' ) ) : 0;
 
 		/**
 		 * Filters what a vendor's WhatsApp messages may cost per calendar month (UTC).
