@@ -1,8 +1,9 @@
 /**
  * wpwa vendor dashboard: the WhatsApp connection panel and live status.
  *
- * Polls GET wpwa/v1/session with the REST nonce: every ~2 s while a QR code
- * waits to be scanned, backing off from 30 s to 60 s otherwise, exponentially
+ * Polls GET wpwa/v1/session with the REST nonce: every ~0.7 s while a QR code
+ * or pairing code waits to be used (so "Connected" shows within a second of
+ * the scan), backing off from 30 s to 60 s otherwise, exponentially
  * after failures, and not at all while the tab is hidden (resumes on
  * visibilitychange). Connect / Disconnect call the session routes. The QR
  * code is the core's SVG, parsed and checked (an <svg> root with drawing
@@ -13,6 +14,7 @@
  * @since   0.1.0
  * @since   0.2.0 Session panel: QR code, countdown, connect, disconnect, reasons.
  * @since   0.15.0 Linking by pairing code: the number form, the code, its countdown.
+ * @since   0.15.0 Polls every 0.7 s (was 2 s) while a code waits to be used.
  */
 ( function () {
 	'use strict';
@@ -23,7 +25,7 @@
 	}
 
 	var SVG_NS = 'http://www.w3.org/2000/svg';
-	var FAST = Math.max( 1000, parseInt( config.fastInterval, 10 ) || 2000 );
+	var FAST = Math.max( 500, parseInt( config.fastInterval, 10 ) || 700 );
 	var BASE = Math.max( 5000, parseInt( config.pollInterval, 10 ) || 30000 );
 	var MAX = Math.max( BASE, parseInt( config.maxInterval, 10 ) || 60000 );
 	var TIMEOUT = 20000;

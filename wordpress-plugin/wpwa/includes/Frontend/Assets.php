@@ -159,14 +159,17 @@ final class Assets {
 				'pollInterval' => $interval * 1000,
 				/**
 				 * Filters how often (in milliseconds) the dashboard asks for the
-				 * session status while a QR code waits to be scanned.
+				 * session status while a QR code or pairing code waits to be
+				 * used: short, so "Connected" shows within a second of the scan
+				 * (only while waiting; idle dashboards back off to a minute).
 				 *
 				 * @since 0.2.0
+				 * @since 0.15.0 Default 700 (was 2000), at least 500.
 				 *
-				 * @param int $ms        Interval in milliseconds (at least 1000).
+				 * @param int $ms        Interval in milliseconds (at least 500).
 				 * @param int $vendor_id Vendor whose dashboard renders.
 				 */
-				'fastInterval' => max( 1000, (int) apply_filters( 'wpwa_dashboard_fast_poll_interval', 2000, $vendor_id ) ),
+				'fastInterval' => max( 500, (int) apply_filters( 'wpwa_dashboard_fast_poll_interval', 700, $vendor_id ) ),
 				'maxInterval'  => 60000,
 				'states'       => $states,
 				'reasons'      => $reasons,
