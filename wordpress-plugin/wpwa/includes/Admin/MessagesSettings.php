@@ -358,7 +358,7 @@ final class MessagesSettings {
 			esc_attr( Pricing::decimal( (int) Config::get( 'cost_cap' ) ) ),
 			esc_rule_attributes( Config::RULES_GROUP, 'cost_cap' ),
 			esc_html( Pricing::currency() ),
-			esc_html__( 'What each vendor\'s WhatsApp messages may cost per calendar month (UTC), at the prices above. A send that would pass it is refused until the 1st; free messages still go. 0 means no cap (the monthly allowance still applies). WhatsApp → Vendors sets a vendor's own cap and allowance; so does the wpwa_message_cost_cap filter.', 'wpwa' )
+			esc_html__( 'What each vendor\'s WhatsApp messages may cost per calendar month (UTC), at the prices above. A send that would pass it is refused until the 1st; free messages still go. 0 means no cap (the monthly allowance still applies). WhatsApp → Vendors sets a vendor\'s own cap and allowance; so does the wpwa_message_cost_cap filter.', 'wpwa' )
 		);
 	}
 
