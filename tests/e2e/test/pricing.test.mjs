@@ -240,7 +240,7 @@ test('a vendor\'s own limits: the administrator raises this vendor\'s cap on the
     await page.fill('#wpwa_vendor_allowance', '50');
     await Promise.all([page.waitForNavigation(), page.click('#submit')]);
     assert.ok(await page.locator('.notice-success', { hasText: 'The vendor\'s limits were saved.' }).isVisible());
-    assert.equal(await page.inputValue('#wpwa_vendor_cost_cap'), '0.10');
+    assert.equal(await page.inputValue('#wpwa_vendor_cost_cap'), '0.1', 'shown as the settings page shows amounts');
     assert.equal(await page.inputValue('#wpwa_vendor_allowance'), '50');
     await shoot(page, 'pricing-vendor-limits');
 
