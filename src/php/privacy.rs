@@ -34,9 +34,7 @@ pub fn privacy_whatsapp_id(number: &str) -> PhpResult<String> {
 #[php_function]
 #[php(name = "Wpwa\\privacy_customer_keys")]
 pub fn privacy_customer_keys(term: &str) -> PhpResult<Vec<String>> {
-    Ok(with_store(|store| {
-        Ok(privacy::customer_keys(store, term)?)
-    })?)
+    with_store(|store| Ok(privacy::customer_keys(store, term)?))
 }
 
 /// Everything stored about the customer with this key (a phone number, or the BSUID of a
