@@ -248,12 +248,13 @@ pub fn ingest(
                 Direction::Echo => {
                     // Sent from a vendor's own number: theirs; from a shared one: the
                     // conversation the customer is in.
-                    let vendor = match config.vendor_numbers.get(&message.phone_number_id) {
-                        Some(&vendor_id) => vendor_id,
-                        None => StoreLookup(store)
-                            .recent_vendor(&message.customer, now - config.window_seconds)
-                            .unwrap_or(0),
-                    };
+                    let vendor = config
+                        .owner_of(&message.phone_number_id)
+                        .or_else(|| {
+                            StoreLookup(store)
+                                .recent_vendor(&message.customer, now - config.window_seconds)
+                        })
+                        .unwrap_or(0);
                     let conversation =
                         upsert_conversation(store, vendor, message, None, now, false)?;
                     insert_message(store, message, vendor, conversation, None, &json!({}), now)?;
@@ -366,11 +367,7 @@ fn import_history(
     now: i64,
     report: &mut IngestReport,
 ) -> Result<(), ConversationError> {
-    let vendor = config
-        .vendor_numbers
-        .get(&message.phone_number_id)
-        .copied()
-        .unwrap_or(0);
+    let vendor = config.owner_of(&message.phone_number_id).unwrap_or(0);
     let preview = message
         .text
         .clone()

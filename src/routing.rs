@@ -174,6 +174,13 @@ pub struct RoutingConfig {
     pub vendor_numbers: std::collections::HashMap<String, u64>,
 }
 
+impl RoutingConfig {
+    /// The vendor who owns the business number `phone_number_id`, if one does.
+    pub fn owner_of(&self, phone_number_id: &str) -> Option<u64> {
+        self.vendor_numbers.get(phone_number_id).copied()
+    }
+}
+
 impl Default for RoutingConfig {
     fn default() -> Self {
         Self {
@@ -274,7 +281,7 @@ pub fn decide(
         detail,
     };
 
-    if let Some(&vendor_id) = config.vendor_numbers.get(&message.phone_number_id) {
+    if let Some(vendor_id) = config.owner_of(&message.phone_number_id) {
         return single(Rule::OwnNumber, vendor_id, message.phone_number_id.clone());
     }
     if let Some(id) = message

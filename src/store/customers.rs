@@ -47,7 +47,7 @@ fn customer(row: &Row<'_>) -> Result<Customer, StoreError> {
 /// The tables that name a customer by key, with the column that does, other than
 /// `conversation`, `vendor_menu` and `consent_invitation`, which hold one row per
 /// customer (and vendor) and are merged row by row.
-const CUSTOMER_COLUMNS: &[&str] = &[
+const REKEY_STATEMENTS: &[&str] = &[
     "UPDATE vendor_reply SET customer = ?1 WHERE customer = ?2",
     "UPDATE cart SET customer = ?1 WHERE customer = ?2",
     "UPDATE consent SET customer = ?1 WHERE customer = ?2",
@@ -58,32 +58,26 @@ const CUSTOMER_COLUMNS: &[&str] = &[
 impl CustomerRepo<'_> {
     /// The customer with this key.
     pub fn get(&self, key: &str) -> Result<Option<Customer>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("{SELECT} WHERE customer = ?1"),
-                params![key],
-                customer,
-            )
-            .optional()
+        self.find("customer", key)
     }
 
     /// The customer WhatsApp knows by this phone number (digits).
     pub fn by_phone(&self, phone: &str) -> Result<Option<Customer>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("{SELECT} WHERE phone = ?1"),
-                params![phone],
-                customer,
-            )
-            .optional()
+        self.find("phone", phone)
     }
 
     /// The customer WhatsApp knows by this business-scoped user id.
     pub fn by_bsuid(&self, bsuid: &str) -> Result<Option<Customer>, StoreError> {
+        self.find("bsuid", bsuid)
+    }
+
+    /// The customer whose key or unique identifier `column` (a fixed column name) is
+    /// `value`.
+    fn find(&self, column: &'static str, value: &str) -> Result<Option<Customer>, StoreError> {
         self.conn
             .query_row(
-                &format!("{SELECT} WHERE bsuid = ?1"),
-                params![bsuid],
+                &format!("{SELECT} WHERE {column} = ?1"),
+                params![value],
                 customer,
             )
             .optional()
@@ -216,7 +210,7 @@ impl CustomerRepo<'_> {
                 )?,
             };
         }
-        for statement in CUSTOMER_COLUMNS {
+        for statement in REKEY_STATEMENTS {
             self.conn.execute(statement, params![into, from])?;
         }
         self.delete(from)?;
