@@ -1127,4 +1127,37 @@ namespace Wpwa {
      * @return string
      */
     function version(): string {}
+
+    /**
+     * Verifies a Cloud API webhook (`$signature`: the `X-Hub-Signature-256` header) with
+     * the app secret and queues it for WordPress: true when queued, false when the same
+     * delivery was already waiting. `Wpwa\ValidationException` with code 413 for an
+     * oversized body, `Wpwa\AuthException` for a missing or forged signature (nothing
+     * read), `Wpwa\ValidationException` for a body that is not a Cloud API notification,
+     * `Wpwa\StorageException` when the store fails.
+     *
+     * @param string $body
+     * @param string|null $signature
+     * @param string $app_secret
+     * @return bool
+     */
+    function webhook_accept(string $body, ?string $signature = null, string $app_secret): bool {}
+
+    /**
+     * Processes up to `$limit` queued webhooks (at most one batch) with the routing options
+     * of `Wpwa\cloud_webhook()`: `reports` (one per delivery, as `cloud_webhook()` returns
+     * it), `retried`, `dead`, and `queue` (`pending`, `oldest_received_at`, `dead`).
+     *
+     * @param array|null $routing
+     * @param int|null $limit
+     * @return array
+     */
+    function webhook_queue_drain(?array $routing = null, ?int $limit = null): array {}
+
+    /**
+     * The webhook queue: `pending`, `oldest_received_at` (Unix seconds or null), `dead`.
+     *
+     * @return array
+     */
+    function webhook_queue_stats(): array {}
 }

@@ -17,6 +17,7 @@ pub mod cloud;
 pub mod consent;
 pub mod conversation;
 pub mod customer;
+pub mod early_ingest;
 pub mod gateway;
 pub mod inbound;
 pub mod jwt;

@@ -47,6 +47,62 @@ final class CloudWebhookTest extends WpwaTestCase
         self::assertNull(\Wpwa\conversation($vendor + 1, $report['stored'][0]['conversation_id']), 'not through another vendor');
     }
 
+    public function testTheEarlyIngestPathRefusesWhatTheFullRouteRefusesAndQueuesOnce(): void
+    {
+        $body = self::body('wamid.' . bin2hex(random_bytes(8)), 'Hello');
+        foreach ([null, 'sha256=00', 'sha256=' . hash_hmac('sha256', $body, 'not-the-secret')] as $signature) {
+            try {
+                \Wpwa\webhook_accept($body, $signature, self::APP_SECRET);
+                self::fail('a forged or missing signature is refused');
+            } catch (\Wpwa\AuthException $e) {
+                self::assertStringContainsString('webhook refused', $e->getMessage());
+            }
+        }
+        $malformed = substr($body, 0, -3);
+        try {
+            \Wpwa\webhook_accept($malformed, self::sign($malformed), self::APP_SECRET);
+            self::fail('a malformed body is refused');
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertNotSame(413, $e->getCode());
+        }
+        $huge = str_repeat(' ', 256 * 1024 + 1);
+        try {
+            \Wpwa\webhook_accept($huge, null, self::APP_SECRET);
+            self::fail('an oversized body is refused');
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertSame(413, $e->getCode(), 'the code is the HTTP status the routes answer');
+        }
+
+        $before = \Wpwa\webhook_queue_stats()['pending'];
+        self::assertTrue(\Wpwa\webhook_accept($body, self::sign($body), self::APP_SECRET));
+        self::assertFalse(\Wpwa\webhook_accept($body, self::sign($body), self::APP_SECRET), 'a redelivery waiting in the queue');
+        self::assertSame($before + 1, \Wpwa\webhook_queue_stats()['pending']);
+    }
+
+    public function testTheDrainRoutesQueuedMessagesAsTheFullRouteDoesAndEmptiesTheQueue(): void
+    {
+        $vendor = random_int(100000, 199999);
+        \Wpwa\directory_put($vendor, "DRAIN$vendor", "Drain Shop $vendor");
+        $customer = (string) random_int(15550000000, 15559999999);
+        $wamid = 'wamid.' . bin2hex(random_bytes(8));
+        $body = self::body($wamid, "Hello #DRAIN$vendor, is it in stock?", $customer);
+        self::assertTrue(\Wpwa\webhook_accept($body, self::sign($body), self::APP_SECRET));
+
+        $stored = [];
+        do {
+            $drained = \Wpwa\webhook_queue_drain([]);
+            foreach ($drained['reports'] as $report) {
+                $stored = array_merge($stored, array_values(array_filter($report['stored'], static fn (array $row): bool => $row['wamid'] === $wamid)));
+            }
+        } while ([] !== $drained['reports']);
+        self::assertSame(0, $drained['queue']['pending']);
+        self::assertNull($drained['queue']['oldest_received_at']);
+        self::assertCount(1, $stored);
+        self::assertSame([$vendor, 'vendor_code'], [$stored[0]['vendor_id'], $stored[0]['rule']]);
+        self::assertSame("Hello #DRAIN$vendor, is it in stock?", \Wpwa\conversations($vendor)[0]['last_text']);
+        self::assertSame(1, \Wpwa\conversations($vendor)[0]['unread'], 'stored once');
+    }
+
     public function testEscapedStoreNamesGiveDecodedNamesAndUniqueCodesThatRoute(): void
     {
         $bolt = random_int(10000, 49999);

@@ -280,6 +280,27 @@ impl From<ConversationError> for PhpException {
     }
 }
 
+/// The code of the `Wpwa\ValidationException` for a webhook body larger than accepted
+/// (HTTP's 413, the status the routes answer).
+pub const TOO_LARGE_CODE: i32 = 413;
+
+impl From<crate::early_ingest::EarlyIngestError> for PhpException {
+    fn from(e: crate::early_ingest::EarlyIngestError) -> Self {
+        use crate::early_ingest::EarlyIngestError;
+        let message = e.to_string();
+        match e {
+            EarlyIngestError::TooLarge { .. } => PhpException::new(
+                message,
+                TOO_LARGE_CODE,
+                ValidationException::get_metadata().ce(),
+            ),
+            EarlyIngestError::Signature(_) => PhpException::from_class::<AuthException>(message),
+            EarlyIngestError::Malformed(_) => validation(message),
+            EarlyIngestError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::consent::ConsentError> for PhpException {
     fn from(e: crate::consent::ConsentError) -> Self {
         use crate::consent::ConsentError;

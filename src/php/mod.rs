@@ -9,6 +9,7 @@ mod checks;
 mod convert;
 mod directory;
 mod exceptions;
+mod ingest;
 mod order_updates;
 mod orders;
 mod overview;
@@ -1086,7 +1087,7 @@ pub fn vendor_directory_of(vendors: &ZendHashTable) -> PhpResult<ZBox<ZendHashTa
     directory::entries_to_array(vendor_directory(vendors)?)
 }
 
-fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
+pub(super) fn routing_config(array: Option<&ZendHashTable>) -> PhpResult<routing::RoutingConfig> {
     Ok(from_optional_array::<RoutingInput>("routing", array)?.validate()?)
 }
 
@@ -1185,7 +1186,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(module_info);
     chat::register(orders::register(order_updates::register(rules::register(
         checks::register(overview::register(directory::register(privacy::register(
-            admin::register(templates::register(accounts::register(module))),
+            admin::register(templates::register(accounts::register(ingest::register(
+                module,
+            )))),
         )))),
     ))))
 }

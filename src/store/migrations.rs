@@ -361,6 +361,21 @@ const SQLITE: &[&str] = &[
      );
      CREATE INDEX customer_identity_username ON customer_identity (username);
      CREATE INDEX customer_identity_parent ON customer_identity (parent_bsuid);",
+    // 17: verified Cloud API webhooks the early ingest path queued for WordPress,
+    // keyed by their signature (one row per delivery, whatever Meta redelivers); a
+    // drain leases a row until `claimed_until` and deletes it once processed; a row
+    // with `failed_at` is a dead letter kept for the administrator.
+    "CREATE TABLE webhook_queue (
+         id            INTEGER PRIMARY KEY,
+         delivery_key  TEXT    NOT NULL UNIQUE,
+         body          BLOB    NOT NULL,
+         received_at   INTEGER NOT NULL,
+         claimed_until INTEGER NOT NULL DEFAULT 0,
+         attempts      INTEGER NOT NULL DEFAULT 0,
+         last_error    TEXT,
+         failed_at     INTEGER
+     );
+     CREATE INDEX webhook_queue_waiting ON webhook_queue (failed_at, claimed_until, id);",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -687,6 +702,19 @@ const MARIADB: &[&str] = &[
          INDEX customer_identity_username (username),
          INDEX customer_identity_parent (parent_bsuid)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 17
+    "CREATE TABLE IF NOT EXISTS webhook_queue (
+         id            BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         delivery_key  VARCHAR(191) NOT NULL,
+         body          LONGBLOB NOT NULL,
+         received_at   BIGINT NOT NULL,
+         claimed_until BIGINT NOT NULL DEFAULT 0,
+         attempts      BIGINT NOT NULL DEFAULT 0,
+         last_error    TEXT,
+         failed_at     BIGINT,
+         UNIQUE INDEX webhook_queue_key (delivery_key),
+         INDEX webhook_queue_waiting (failed_at, claimed_until, id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -717,6 +745,7 @@ pub(super) const TABLES: &[&str] = &[
     "send_reservation",
     "business_account",
     "customer_identity",
+    "webhook_queue",
 ];
 
 /// The schema version this build creates and understands.

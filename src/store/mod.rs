@@ -32,6 +32,7 @@ pub(crate) mod sql;
 mod templates;
 #[cfg(test)]
 pub(crate) mod testing;
+mod webhook_queue;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,6 +57,7 @@ pub(crate) use sessions::SessionEventRecord;
 pub use sessions::SessionRepo;
 pub use sql::{DatabaseOptions, Engine};
 pub use templates::{TemplateRecord, TemplateRepo};
+pub use webhook_queue::{QueueStats, QueuedDelivery, WebhookQueueRepo};
 
 use sql::Db;
 

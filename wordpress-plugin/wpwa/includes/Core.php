@@ -271,6 +271,31 @@ final class Core {
 	}
 
 	/**
+	 * Processes one batch of webhooks the early ingest path queued, routed with
+	 * `$routing` as cloud_webhook() is: `reports` (one per delivery, each as
+	 * cloud_webhook() returns it), `retried`, `dead`, `queue` (stats).
+	 *
+	 * @since 0.16.0
+	 *
+	 * @param array<string,mixed> $routing As for cloud_webhook().
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function webhook_queue_drain( array $routing ) {
+		return self::call( static fn() => \Wpwa\webhook_queue_drain( $routing, null ) );
+	}
+
+	/**
+	 * The webhook queue: `pending`, `oldest_received_at` (Unix time or null), `dead`.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @return array<string,mixed>|WP_Error
+	 */
+	public static function webhook_queue_stats() {
+		return self::call( static fn() => \Wpwa\webhook_queue_stats() );
+	}
+
+	/**
 	 * Claims a WhatsApp cart for this worker (`Wpwa\cart_claim`): the cart with
 	 * its lines, or null when another worker has it or it is finished.
 	 *
@@ -766,10 +791,11 @@ final class Core {
 	 * when defined, else this site's auth salts.
 	 *
 	 * @since 0.2.0
+	 * @since 0.16.0 Public: the early ingest path opens the app secret with it.
 	 *
 	 * @return string
 	 */
-	private static function secret_key_material(): string {
+	public static function secret_key_material(): string {
 		if ( defined( 'WPWA_ENCRYPTION_KEY' ) && is_string( WPWA_ENCRYPTION_KEY ) && '' !== WPWA_ENCRYPTION_KEY ) {
 			return WPWA_ENCRYPTION_KEY;
 		}

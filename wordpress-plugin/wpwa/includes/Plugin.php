@@ -56,6 +56,7 @@ final class Plugin {
 		Orders\Updates::class,
 		Orders\UpdatesPanel::class,
 		Rest\OrderUpdatesController::class,
+		Webhooks\Queue::class,
 	);
 
 	/**

@@ -55,11 +55,24 @@ final class StoreConfig {
 	 * @return string
 	 */
 	public static function engine(): string {
+		return self::engine_for( self::moved_to() );
+	}
+
+	/**
+	 * The engine given the one a completed move recorded ('' when none): the
+	 * constant first. For the early ingest path, which reads the option itself.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @param string $moved_to The value of ENGINE_OPTION.
+	 * @return string
+	 */
+	public static function engine_for( string $moved_to ): string {
 		$constant = self::constant_value();
 		if ( null !== $constant ) {
 			return $constant;
 		}
-		return self::WORDPRESS === self::moved_to() ? self::WORDPRESS : self::SQLITE;
+		return self::WORDPRESS === $moved_to ? self::WORDPRESS : self::SQLITE;
 	}
 
 	/**

@@ -114,7 +114,19 @@ final class StoreMove {
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- the point is to bypass the cache.
 			$raw = $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", self::FLAG_OPTION ) );
 		}
-		$flag = null === $raw ? false : maybe_unserialize( (string) $raw );
+		return self::flag_is_fresh( null === $raw ? null : (string) $raw );
+	}
+
+	/**
+	 * Whether the flag option's raw (serialized) value says a move is under way.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @param string|null $raw The option's value as stored, null when there is none.
+	 * @return bool
+	 */
+	public static function flag_is_fresh( ?string $raw ): bool {
+		$flag = null === $raw ? false : maybe_unserialize( $raw );
 		return is_array( $flag ) && ! empty( $flag['started'] ) && (int) $flag['started'] > time() - self::STALE_AFTER;
 	}
 

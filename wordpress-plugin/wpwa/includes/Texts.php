@@ -364,6 +364,12 @@ final class Texts {
 				return sprintf( __( 'Connection "%1$s" (account %2$s) is reconnected: WhatsApp messages flow again.', 'wpwa' ), self::connection_name( $text( 'connection' ) ), $text( 'waba_id' ) );
 			case 'cloud_webhook_unreadable':
 				return __( 'A signed WhatsApp Cloud API webhook could not be read and was refused.', 'wpwa' );
+			case 'webhook_queue_retry':
+				return __( 'A queued WhatsApp webhook could not be processed because the store failed; it is tried again shortly.', 'wpwa' );
+			case 'webhook_queue_dead':
+				return __( 'A queued WhatsApp webhook could not be processed and was set aside.', 'wpwa' );
+			case 'webhook_queue_failed':
+				return __( 'Draining the WhatsApp webhook queue failed; it is tried again shortly.', 'wpwa' );
 			// Access, settings and the site.
 			case 'token_issued':
 				return __( 'Access token issued for reading your WhatsApp status (valid 15 minutes).', 'wpwa' );

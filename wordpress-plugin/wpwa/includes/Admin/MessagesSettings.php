@@ -127,17 +127,26 @@ final class MessagesSettings {
 	}
 
 	/**
-	 * Field: the callback URL (read-only, to copy).
+	 * Field: the callback URLs (read-only, to copy): the early ingest one and the REST route.
 	 *
 	 * @since 0.4.0
+	 * @since 0.16.0 Both callback URLs.
 	 *
 	 * @return void
 	 */
 	public static function field_callback_url(): void {
 		printf(
-			'<input type="text" class="large-text code" id="wpwa_messages_callback_url" value="%1$s" readonly onfocus="this.select();" />',
+			'<p><label for="wpwa_messages_early_callback_url"><strong>%1$s</strong></label></p><input type="text" class="large-text code" id="wpwa_messages_early_callback_url" value="%2$s" readonly onfocus="this.select();" />',
+			esc_html__( 'Fast (recommended):', 'wpwa' ),
+			esc_attr( Config::early_callback_url() )
+		);
+		echo '<p class="description">' . esc_html__( 'Answers Meta without loading WordPress: the delivery is checked and queued, and WordPress handles it moments later in the background. Use it unless your server blocks direct access to plugin files.', 'wpwa' ) . '</p>';
+		printf(
+			'<p><label for="wpwa_messages_callback_url"><strong>%1$s</strong></label></p><input type="text" class="large-text code" id="wpwa_messages_callback_url" value="%2$s" readonly onfocus="this.select();" />',
+			esc_html__( 'Through the WordPress REST API:', 'wpwa' ),
 			esc_attr( Config::callback_url() )
 		);
+		echo '<p class="description">' . esc_html__( 'Handles each delivery completely before answering. Both URLs accept the same deliveries with the same verify token.', 'wpwa' ) . '</p>';
 	}
 
 	/**

@@ -18,6 +18,7 @@ use Wpwa\Plugin\Settings;
 use Wpwa\Plugin\StoreConfig;
 use Wpwa\Plugin\StoreMove;
 use Wpwa\Plugin\Texts;
+use Wpwa\Plugin\Webhooks\Queue;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -312,6 +313,10 @@ final class SiteHealth {
 				'label' => __( 'WhatsApp Business accounts', 'wpwa' ),
 				'test'  => array( self::class, 'test_business_accounts' ),
 			),
+			'wpwa_webhook_queue'     => array(
+				'label' => __( 'WhatsApp webhook queue', 'wpwa' ),
+				'test'  => array( self::class, 'test_webhook_queue' ),
+			),
 		);
 		return $tests;
 	}
@@ -382,6 +387,48 @@ final class SiteHealth {
 				: __( 'WhatsApp messaging is suspended for a number', 'wpwa' ),
 			implode( ' ', $lines ),
 			$critical ? 'critical' : 'recommended'
+		);
+	}
+
+	/**
+	 * Test: the early ingest path's queue is drained: how many deliveries
+	 * wait and since when; recommended when the oldest waits longer than a
+	 * few minutes (the drain does not run) or deliveries were set aside.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function test_webhook_queue(): array {
+		$stats = Queue::stats();
+		if ( null === $stats ) {
+			return self::result( 'wpwa_webhook_queue', false, __( 'The WhatsApp webhook queue cannot be read', 'wpwa' ), __( 'The store is not available; see the WhatsApp store test.', 'wpwa' ) );
+		}
+		$pending = (int) ( $stats['pending'] ?? 0 );
+		$dead    = (int) ( $stats['dead'] ?? 0 );
+		$oldest  = $stats['oldest_received_at'] ?? null;
+		$age     = null === $oldest ? 0 : max( 0, time() - (int) $oldest );
+		$waiting = 0 === $pending
+			? __( 'No webhook is waiting.', 'wpwa' )
+			: sprintf(
+				/* translators: 1: number of webhooks, 2: how long the oldest has waited, e.g. "3 mins". */
+				_n( '%1$s webhook is waiting; the oldest for %2$s.', '%1$s webhooks are waiting; the oldest for %2$s.', $pending, 'wpwa' ),
+				number_format_i18n( $pending ),
+				human_time_diff( time() - $age, time() )
+			);
+		$set_aside = 0 === $dead ? '' : ' ' . sprintf(
+			/* translators: %s: number of webhooks. */
+			_n( '%s webhook could not be processed and was set aside (see WhatsApp → Logs).', '%s webhooks could not be processed and were set aside (see WhatsApp → Logs).', $dead, 'wpwa' ),
+			number_format_i18n( $dead )
+		);
+		$late = Queue::is_late( $stats );
+		return self::result(
+			'wpwa_webhook_queue',
+			! $late && 0 === $dead,
+			$late
+				? __( 'WhatsApp messages wait to be handled', 'wpwa' )
+				: ( 0 === $dead ? __( 'WhatsApp webhooks are handled as they arrive', 'wpwa' ) : __( 'Some WhatsApp webhooks could not be processed', 'wpwa' ) ),
+			$waiting . $set_aside . ( $late ? ' ' . __( 'Webhooks received at the fast callback URL are handled by WordPress in the background; check that WP-Cron or Action Scheduler runs and that the site can reach itself over HTTP.', 'wpwa' ) : '' )
 		);
 	}
 

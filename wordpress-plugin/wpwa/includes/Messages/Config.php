@@ -359,6 +359,17 @@ final class Config {
 	}
 
 	/**
+	 * The early ingest callback URL (ingest.php): the faster one to give Meta.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @return string
+	 */
+	public static function early_callback_url(): string {
+		return plugins_url( 'ingest.php', WPWA_PLUGIN_FILE );
+	}
+
+	/**
 	 * Routing options for the core: `window_seconds` and `fallback`.
 	 *
 	 * @since 0.4.0

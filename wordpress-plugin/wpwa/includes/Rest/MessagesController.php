@@ -14,16 +14,13 @@ use WP_HTTP_Response;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
-use Wpwa\Plugin\BusinessAccounts;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Messages\Config;
-use Wpwa\Plugin\Messages\Notifier;
-use Wpwa\Plugin\Orders\Carts;
 use Wpwa\Plugin\Orders\Config as OrdersConfig;
-use Wpwa\Plugin\Orders\Consent;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\StoreMove;
+use Wpwa\Plugin\Webhooks\Queue;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -188,6 +185,7 @@ final class MessagesController extends BaseController {
 	 * @since 0.4.0
 	 * @since 0.14.0 503 while the store is being moved.
 	 * @since 0.15.0 `account_update` changes are logged and announced (BusinessAccounts).
+	 * @since 0.16.0 Follow-ups in Queue::follow_up(), shared with the early ingest path.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @phpstan-param WP_REST_Request<array<string,mixed>> $request
@@ -244,12 +242,7 @@ final class MessagesController extends BaseController {
 				return new WP_Error( $outcome->get_error_code(), __( 'The webhook could not be processed; retry later.', 'wpwa' ), array( 'status' => $status >= 500 ? $status : 500 ) );
 			}
 
-			Notifier::after_response( (array) $outcome );
-			// Carts become orders on Action Scheduler, never in this request.
-			Carts::queue( (array) ( $outcome['carts'] ?? array() ) );
-			Consent::after_response( (array) $outcome );
-			// Coexistence: an account offboarded, disconnected or reconnected.
-			BusinessAccounts::after_webhook( (array) $outcome );
+			Queue::follow_up( (array) $outcome );
 
 			$response = new WP_REST_Response( array( 'ok' => true ), 200 );
 			$response->header( 'Cache-Control', 'no-store' );
