@@ -13,6 +13,7 @@
 //        --secret S --prefix P [--codes A,B] [--wamids-out FILE]
 //        [--resend-from FILE --copies K [--other-node a=URLA,b=URLB]]
 //        [--baseline URL2 --rounds R] [--statuses-out FILE] [--rate R]
+//        [--customers-from N]
 //
 // With --baseline URL2 (message kind only), the very same bodies go to URL2 as
 // well, in --rounds R alternating
@@ -34,7 +35,9 @@
 // message and resend kinds), for checks that need to know which deliveries
 // were refused (scripts/bench-faults). --rate R starts at most R requests a
 // second (still at most C in flight), so that a load lasts through a fault
-// even when every request is refused at once.
+// even when every request is refused at once. --customers-from N numbers the
+// pool of customers from N (7 digits after 1555; default 7000000), so that a
+// run's customers are new to the site (their automatic replies are due).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -60,6 +63,11 @@ const secret = need('secret');
 const prefix = args.prefix || `wamid.BENCH${Date.now().toString(36)}`;
 const codes = (args.codes || '').split(',').filter(Boolean);
 const CUSTOMERS = 500;
+const firstCustomer = Number(args['customers-from'] || 7000000);
+if (!Number.isInteger(firstCustomer) || firstCustomer < 0 || firstCustomer + CUSTOMERS > 9999999) {
+  console.error('webhook-load: --customers-from takes 0 to 9999499');
+  process.exit(2);
+}
 
 const sign = (body) => `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -81,7 +89,7 @@ function envelope(value) {
 }
 
 function messageBody(n, wamid) {
-  const from = `1555${String(7000000 + (n % CUSTOMERS)).padStart(7, '0')}`;
+  const from = `1555${String(firstCustomer + (n % CUSTOMERS)).padStart(7, '0')}`;
   const slot = n % 3;
   const text = slot < codes.length
     ? `Hello #${codes[slot]}, is item ${n} still available? Can you ship it this week?`
@@ -132,7 +140,8 @@ if (kind === 'message') {
         console.error(`webhook-load: ${saved[i * step].slice(0, 40)}… was first answered by node '${first}', not one of ${names.join(',')}`);
         process.exit(2);
       }
-      target = new URL(nodes[other]);
+      // The node's own address, the route's path.
+      target = new URL(`${url.pathname}${url.search}`, nodes[other]);
     }
     for (let c = 0; c < copies; c++) {
       bodies.push(body);

@@ -61,6 +61,7 @@ if ( 'notify' === $command ) {
 			$settings,
 			array(
 				'auto_replies'    => 1,
+				'allowance'       => 1000000,
 				'notify_template' => 'new_customer_message',
 				'notify_language' => 'en_US',
 				'fallback'        => 'team',
@@ -100,6 +101,26 @@ if ( 'notify' === $command ) {
 		)
 	);
 	echo "notify: vendor $vendor_id on WhatsApp at $number, acknowledgement on\n";
+} elseif ( 'quiet' === $command ) {
+	$vendor_id = (int) ( $argv[2] ?? 0 );
+	if ( $vendor_id <= 0 ) {
+		wpwa_bench_fail( 'usage: bench-cli.php quiet VENDOR_ID' );
+	}
+	$prefs = get_user_meta( $vendor_id, \Wpwa\Plugin\Messages\Preferences::META, true );
+	$prefs = is_array( $prefs ) ? $prefs : array();
+	update_user_meta(
+		$vendor_id,
+		\Wpwa\Plugin\Messages\Preferences::META,
+		array_merge(
+			$prefs,
+			array(
+				'notify_email'    => false,
+				'notify_whatsapp' => false,
+				'acknowledge'     => false,
+			)
+		)
+	);
+	echo "quiet: vendor $vendor_id gets no notification and sends no acknowledgement\n";
 } elseif ( 'vendors' === $command ) {
 	$count = (int) ( $argv[2] ?? 0 );
 	if ( $count <= 0 ) {
