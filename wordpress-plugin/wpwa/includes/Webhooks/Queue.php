@@ -193,17 +193,25 @@ final class Queue {
 		$deadline = microtime( true ) + self::BUDGET;
 		$routing  = array_merge( Config::routing(), OrdersConfig::words() );
 		$left     = null;
-		// A delivery queued while this drain let go of the lock had its kick
-		// refused: after letting go, look again.
+		// The entry point kicks at most once per wall-clock second: a delivery
+		// queued in the second of a kick whose drain had already looked (or was
+		// refused the lock by this one) gets no kick of its own. After letting
+		// go, wait for the next second to begin and look again; anything
+		// queued later has its own kick. A pass that processed nothing stops
+		// the drain (what waits is leased or waits for a retry), except the
+		// first: its kick's delivery may have been taken by an earlier drain.
+		$passes = 0;
 		while ( microtime( true ) < $deadline && self::lock() ) {
 			try {
 				$progress = self::drain_locked( $routing, $deadline );
 			} finally {
 				delete_option( self::LOCK_OPTION );
 			}
+			++$passes;
+			usleep( (int) ( ( 1 - fmod( microtime( true ), 1 ) ) * 1000000 ) + 1000 );
 			$stats = Core::webhook_queue_stats();
 			$left  = is_array( $stats ) ? (int) ( $stats['pending'] ?? 0 ) : null;
-			if ( ! $progress || ! $left ) {
+			if ( ! $left || ( ! $progress && $passes > 1 ) ) {
 				break;
 			}
 		}
