@@ -45,6 +45,16 @@ function wpwa_bench_fail( string $message ): void {
 	exit( 1 );
 }
 
+/**
+ * Sets some of a vendor's message preferences, keeping the others (straight to
+ * the user meta: the preferences form's checks are for vendors).
+ */
+function wpwa_bench_vendor_prefs( int $vendor_id, array $values ): void {
+	$prefs = get_user_meta( $vendor_id, \Wpwa\Plugin\Messages\Preferences::META, true );
+	$prefs = is_array( $prefs ) ? $prefs : array();
+	update_user_meta( $vendor_id, \Wpwa\Plugin\Messages\Preferences::META, array_merge( $prefs, $values ) );
+}
+
 $command = $argv[1] ?? '';
 if ( 'notify' === $command ) {
 	$vendor_id = (int) ( $argv[2] ?? 0 );
@@ -84,20 +94,14 @@ if ( 'notify' === $command ) {
 	$settings                             = is_array( $settings ) ? $settings : array();
 	$settings['central_cloud_connection'] = 'bench-central';
 	update_option( \Wpwa\Plugin\Settings::OPTION, $settings );
-	$prefs = get_user_meta( $vendor_id, \Wpwa\Plugin\Messages\Preferences::META, true );
-	$prefs = is_array( $prefs ) ? $prefs : array();
-	update_user_meta(
+	wpwa_bench_vendor_prefs(
 		$vendor_id,
-		\Wpwa\Plugin\Messages\Preferences::META,
-		array_merge(
-			$prefs,
-			array(
-				'notify_email'    => false,
-				'notify_whatsapp' => true,
-				'whatsapp_number' => $number,
-				'acknowledge'     => true,
-				'acknowledgement' => 'Thanks, {vendor} got your message.',
-			)
+		array(
+			'notify_email'    => false,
+			'notify_whatsapp' => true,
+			'whatsapp_number' => $number,
+			'acknowledge'     => true,
+			'acknowledgement' => 'Thanks, {vendor} got your message.',
 		)
 	);
 	echo "notify: vendor $vendor_id on WhatsApp at $number, acknowledgement on\n";
@@ -106,18 +110,12 @@ if ( 'notify' === $command ) {
 	if ( $vendor_id <= 0 ) {
 		wpwa_bench_fail( 'usage: bench-cli.php quiet VENDOR_ID' );
 	}
-	$prefs = get_user_meta( $vendor_id, \Wpwa\Plugin\Messages\Preferences::META, true );
-	$prefs = is_array( $prefs ) ? $prefs : array();
-	update_user_meta(
+	wpwa_bench_vendor_prefs(
 		$vendor_id,
-		\Wpwa\Plugin\Messages\Preferences::META,
-		array_merge(
-			$prefs,
-			array(
-				'notify_email'    => false,
-				'notify_whatsapp' => false,
-				'acknowledge'     => false,
-			)
+		array(
+			'notify_email'    => false,
+			'notify_whatsapp' => false,
+			'acknowledge'     => false,
 		)
 	);
 	echo "quiet: vendor $vendor_id gets no notification and sends no acknowledgement\n";
