@@ -233,6 +233,17 @@ namespace Wpwa {
     function cart_vendor_parts(int $vendor_id, ?int $limit = null): array {}
 
     /**
+     * Notes that the vendor's `$product_ids` changed (a variation's id and its product's),
+     * for the next sync to read; null: more than can be named, the next sync reads every
+     * product.
+     *
+     * @param int $vendor_id
+     * @param array|null $product_ids
+     * @return bool
+     */
+    function catalog_changes_note(int $vendor_id, ?array $product_ids = null): bool {}
+
+    /**
      * Checks the vendor's product `$records` (as for `catalog_prepare()`, under `$rules`)
      * and stores each product's verdict. `$products` null: the records are the vendor's
      * whole catalog, checked under the rules the plugin names `$rules_key`, and replace
@@ -305,6 +316,21 @@ namespace Wpwa {
     function catalog_summary(int $vendor_id, string $catalog_id): array {}
 
     /**
+     * What the vendor's next sync into the connection's catalog must read: `upto` (hand
+     * it back to `catalog_sync_plan()`), `full` (true: every product; false: only
+     * `product_ids`, the products and variations noted as changed since the last sync).
+     * Every product when `$full` asks for it, when no sync under the same `$options`
+     * rules read them all before, or after a change too large to name.
+     *
+     * @param int $vendor_id
+     * @param array $connection
+     * @param array|null $options
+     * @param bool|null $full
+     * @return array
+     */
+    function catalog_sync_changes(int $vendor_id, array $connection, ?array $options = null, ?bool $full = null): array {}
+
+    /**
      * Claims the report of a finished sync job's end: true for exactly one caller (the
      * one that writes the vendor's activity-log line), false when reported before, still
      * running, or not the vendor's job.
@@ -316,19 +342,26 @@ namespace Wpwa {
     function catalog_sync_claim_report(int $vendor_id, int $job_id): bool {}
 
     /**
-     * Plans a catalog sync of the vendor's `$products` (the product reader's records)
-     * through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
-     * `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`
-     * (null, or why it stopped or waits as a `code` and its parameters), `wait_until_ms`,
-     * `created_at`, `finished_at`. A running job is returned as it is.
+     * Plans a catalog sync of the vendor's `$products` through `$connection` (`url`,
+     * `version`, `token`, `catalog_id`). `$products` is a list of pages (each a JSON list
+     * of the product reader's records, as `json_encode` writes it) or of record arrays.
+     * `$changes` is what `catalog_sync_changes()` answered when the products were read
+     * (`upto`, `full`, `product_ids`): the noted changes it covers are forgotten, and with
+     * `full` false only those products are compared; without it the products are the
+     * whole catalog. Returns the job: `job_id`, `state`, `total`, `processed`, `synced`,
+     * `deleted`, `rejected`, `error` (null, or why it stopped or waits as a `code` and its
+     * parameters), `wait_until_ms`, `created_at`, `finished_at`, and `price_changes`
+     * (product id => Unix seconds when a scheduled sale of a product read starts or ends
+     * and it must be synced again, or null). A running job is returned as it is.
      *
      * @param int $vendor_id
      * @param array $products
      * @param array $connection
      * @param array|null $options
+     * @param array|null $changes
      * @return array
      */
-    function catalog_sync_plan(int $vendor_id, array $products, array $connection, ?array $options = null): array {}
+    function catalog_sync_plan(int $vendor_id, array $products, array $connection, ?array $options = null, ?array $changes = null): array {}
 
     /**
      * Works on a sync job for at most `$budget_ms` (default 10 s, at most 60 s), then

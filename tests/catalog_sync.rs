@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use wpwa::catalog::sync::{self, JobState, JobSummary, SyncIssue, SyncOptions};
+use wpwa::catalog::sync::{self, Changes, JobState, JobSummary, PlanScope, SyncIssue, SyncOptions};
 use wpwa::catalog::{Image, Product, Rules};
 use wpwa::cloud::CloudClient;
 use wpwa::sandbox::SandboxConfig;
@@ -17,6 +17,11 @@ use wpwa::store::Store;
 const TOKEN: &str = "catalog-test-token";
 const CATALOG: &str = "987654321";
 const VENDOR: u64 = 7;
+/// A plan of every product, with no noted changes to forget.
+const EVERY_PRODUCT: Changes = Changes {
+    upto: 0,
+    scope: PlanScope::Full,
+};
 
 struct World {
     sandbox: support::Sandbox,
@@ -73,6 +78,7 @@ impl World {
             products,
             &rules(),
             options,
+            &EVERY_PRODUCT,
             wpwa::clock::now(),
         )
         .unwrap();
@@ -283,6 +289,7 @@ fn an_interrupted_slice_resumes_without_losing_or_duplicating_items() {
             &shop(),
             &rules(),
             &options,
+            &EVERY_PRODUCT,
             wpwa::clock::now(),
         )
         .unwrap();
@@ -326,6 +333,7 @@ fn an_invalid_token_stops_the_job_with_a_clear_message() {
             &shop(),
             &rules(),
             &options(),
+            &EVERY_PRODUCT,
             wpwa::clock::now(),
         )
         .unwrap();

@@ -92,6 +92,23 @@ final class CatalogTest extends WpwaTestCase
         self::assertSame('Bolt & Co Gadgets', json_decode($result['item'], true)['brand']);
     }
 
+    public function testPagesOfJsonReadAsTheRecordsThemselves(): void
+    {
+        $records = [
+            self::product(),
+            self::product(['id' => 42, 'price' => 12.5, 'regular_price' => 12.5, 'manage_stock' => 'yes', 'stock_quantity' => '3', 'image' => []]),
+        ];
+        $pages = [json_encode([$records[0]]), json_encode([$records[1]], JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES)];
+        self::assertSame(\Wpwa\catalog_prepare($records), \Wpwa\catalog_prepare($pages));
+
+        try {
+            \Wpwa\catalog_prepare([json_encode([$records[0]]), json_encode([['id' => 'x', 'vendor_id' => 7]])]);
+            self::fail('accepted a page with a broken record');
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertStringContainsString('page #1 of the products: product #0 is not a product record', $e->getMessage());
+        }
+    }
+
     public function testMalformedRecordsAndRulesAreRefused(): void
     {
         foreach ([
@@ -104,7 +121,8 @@ final class CatalogTest extends WpwaTestCase
                 \Wpwa\catalog_prepare($products);
                 self::fail('accepted ' . json_encode($products));
             } catch (\Wpwa\ValidationException $e) {
-                self::assertStringContainsString('product #0', $e->getMessage());
+                // A string is a page of records as JSON: this one is not JSON.
+                self::assertMatchesRegularExpression('/(product|page) #0/', $e->getMessage());
             }
         }
         $this->expectException(\Wpwa\ValidationException::class);

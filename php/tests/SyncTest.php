@@ -25,11 +25,44 @@ final class SyncTest extends WpwaTestCase
         $job = \Wpwa\catalog_sync_plan($vendor, [self::product(1, $vendor), self::product(2, $vendor), ['id' => 3] + self::product(3, $vendor + 1)], self::DEAD_API, ['batch_size' => 1]);
         self::assertSame('running', $job['state']);
         self::assertSame(2, $job['total'], "the other vendor's product is not planned");
+        self::assertSame([1 => null, 2 => null], $job['price_changes'], 'no sale to come, and only for the vendor\'s products');
+        unset($job['price_changes']);
         self::assertSame($job, \Wpwa\catalog_sync_status($vendor));
         self::assertSame($job['job_id'], \Wpwa\catalog_sync_status($vendor, $job['job_id'])['job_id']);
 
         $this->expectException(\Wpwa\NotFoundException::class);
         \Wpwa\catalog_sync_status($vendor + 1, $job['job_id']);
+    }
+
+    public function testAfterAFullPlanOnlyTheNotedProductsAreAskedFor(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $full = \Wpwa\catalog_sync_changes($vendor, self::DEAD_API);
+        self::assertSame(['upto' => 0, 'full' => true, 'product_ids' => []], $full, 'never planned: every product');
+        $pages = [json_encode([self::product(1, $vendor), self::product(2, $vendor)])];
+        $first = \Wpwa\catalog_sync_plan($vendor, $pages, self::DEAD_API, null, $full);
+        self::assertSame(2, $first['total']);
+
+        self::assertTrue(\Wpwa\catalog_changes_note($vendor, [2, 2]));
+        $noted = \Wpwa\catalog_sync_changes($vendor, self::DEAD_API);
+        self::assertFalse($noted['full']);
+        self::assertSame([2], $noted['product_ids']);
+        self::assertTrue(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API, null, true)['full'], 'asked for every product');
+        self::assertTrue(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API, ['currency' => 'EUR'])['full'], 'other rules');
+
+        \Wpwa\catalog_changes_note($vendor, null);
+        self::assertTrue(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API)['full'], 'a bulk change');
+
+        foreach ([['upto' => -1, 'full' => false], ['upto' => 1], ['upto' => 1, 'full' => false, 'product_ids' => range(1, 501)]] as $bad) {
+            try {
+                \Wpwa\catalog_sync_plan($vendor, [], self::DEAD_API, null, $bad);
+                self::fail('accepted changes ' . json_encode($bad));
+            } catch (\Wpwa\ValidationException $e) {
+                self::assertStringContainsString('changes', $e->getMessage());
+            }
+        }
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_changes_note($vendor, [0]);
     }
 
     public function testAnUnreachableApiPausesTheJobWithAReason(): void

@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod plan;
 mod product;
+pub mod record;
 pub mod sync;
 pub(crate) mod text;
 
@@ -32,6 +33,23 @@ pub struct Rules {
     pub max_image_bytes: u64,
     /// Brand for products without one: the vendor's store name.
     pub default_brand: String,
+}
+
+impl Rules {
+    /// A fingerprint of the rules: a plan made under other rules is no base for a
+    /// sync that reads only what changed.
+    pub fn fingerprint(&self) -> String {
+        let mut hash = Sha256::new();
+        for part in [
+            self.currency.as_bytes(),
+            &self.max_image_bytes.to_be_bytes(),
+            self.default_brand.as_bytes(),
+        ] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part);
+        }
+        crate::signature::to_hex(&hash.finalize()[..16])
+    }
 }
 
 impl Default for Rules {

@@ -135,6 +135,16 @@ pub enum Skipped {
         /// The SKU's retailer id.
         retailer_id: String,
     },
+    /// Another of the vendor's products, not changed since the last sync, lists the
+    /// SKU.
+    SkuHeld {
+        /// WordPress post id.
+        product_id: u64,
+        /// The SKU's retailer id.
+        retailer_id: String,
+        /// The product that lists it.
+        holder: u64,
+    },
 }
 
 /// What a sync must change.
@@ -153,9 +163,36 @@ pub struct Plan {
 /// writes and the changes that bring the catalog in line: creates for new items,
 /// updates for changed ones (by content hash), deletes for products removed,
 /// unpublished, made invalid or moved to another vendor. `now` decides scheduled sales.
-pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Plan {
+///
+/// `scope` names the products `products` stands for when it is not the whole catalog
+/// (the changed ones, variations by their own id): then only the items of those
+/// products and of the products read are compared, and an item of another product
+/// keeps its SKU.
+pub fn diff(
+    known: &Known,
+    products: &[Product],
+    scope: Option<&[u64]>,
+    rules: &Rules,
+    now: i64,
+) -> Plan {
     let mut plan = Plan::default();
     let mut listed: HashSet<String> = HashSet::new();
+    let covered: Option<HashSet<u64>> = scope.map(|ids| {
+        ids.iter()
+            .copied()
+            .chain(products.iter().map(|p| p.id))
+            .collect()
+    });
+    // In a plan of changes, the product an item of another product (not read now)
+    // holds the SKU for.
+    let holder_unread = |rid: &str, product_id: u64| {
+        let covered = covered.as_ref()?;
+        known
+            .items
+            .get(rid)
+            .map(|k| k.product_id)
+            .filter(|holder| *holder != product_id && !covered.contains(holder))
+    };
     let was_sent = |rid: &str| {
         known
             .items
@@ -173,6 +210,14 @@ pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Pla
         let rid = retailer_id(product);
         let listing = prepare(product, rules, now);
         if matches!(listing, Listing::NotListed(_)) {
+            continue;
+        }
+        if let Some(holder) = holder_unread(&rid, product.id) {
+            plan.skipped.push(Skipped::SkuHeld {
+                product_id: product.id,
+                retailer_id: rid,
+                holder,
+            });
             continue;
         }
         if !listed.insert(rid.clone()) {
@@ -249,7 +294,10 @@ pub fn diff(known: &Known, products: &[Product], rules: &Rules, now: i64) -> Pla
     }
     // Whatever the catalog holds for this vendor that is no longer listed goes.
     for (rid, item) in &known.items {
-        if listed.contains(rid) {
+        let out_of_scope = covered
+            .as_ref()
+            .is_some_and(|covered| !covered.contains(&item.product_id));
+        if listed.contains(rid) || out_of_scope {
             continue;
         }
         if item.sent_hash.is_some() {
@@ -347,7 +395,7 @@ mod tests {
     }
 
     fn diff_now(known: &Known, products: &[Product]) -> Plan {
-        diff(known, products, &Rules::default(), NOW)
+        diff(known, products, None, &Rules::default(), NOW)
     }
 
     #[test]

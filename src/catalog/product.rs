@@ -23,67 +23,69 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// WordPress post id.
+    #[serde(deserialize_with = "super::record::id")]
     pub id: u64,
     /// The vendor who owns it (post author).
+    #[serde(deserialize_with = "super::record::id")]
     pub vendor_id: u64,
     /// `simple`, `variable`, `variation`, `grouped`, `external`.
-    #[serde(default = "simple")]
+    #[serde(default = "simple", deserialize_with = "super::record::product_type")]
     pub product_type: String,
     /// The variable product a variation belongs to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::optional_id")]
     pub parent_id: Option<u64>,
     /// Post status: only `publish` is for sale.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::string")]
     pub status: String,
     /// Catalog visibility: `visible`, `catalog`, `search` or `hidden`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub visibility: Option<String>,
     /// Stock keeping unit; the retailer id when present.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub sku: Option<String>,
     /// Product name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::string")]
     pub title: String,
     /// Long description (HTML).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::string")]
     pub description: String,
     /// Short description (HTML), used when the long one is empty.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::string")]
     pub short_description: String,
     /// Current price (`_price`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub price: Option<String>,
     /// Regular price (`_regular_price`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub regular_price: Option<String>,
     /// Sale price (`_sale_price`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub sale_price: Option<String>,
     /// When the sale starts (Unix seconds, UTC; `date_on_sale_from`); none for a sale
     /// without a start.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::integer")]
     pub sale_from: Option<i64>,
     /// The last second of the sale (Unix seconds, UTC; `date_on_sale_to`); none for a
     /// sale without an end.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::integer")]
     pub sale_to: Option<i64>,
     /// `instock`, `outofstock` or `onbackorder`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub stock_status: Option<String>,
     /// Whether WooCommerce tracks a quantity.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::flag")]
     pub manage_stock: bool,
     /// Quantity in stock when tracked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::integer")]
     pub stock_quantity: Option<i64>,
     /// Main image.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::image")]
     pub image: Option<Image>,
     /// Product page URL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::string")]
     pub permalink: String,
     /// Brand, when the shop records one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::record::text")]
     pub brand: Option<String>,
 }
 

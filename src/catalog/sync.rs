@@ -274,19 +274,77 @@ pub struct AttentionItem {
     pub problems: Vec<Problem>,
 }
 
-/// Plans a sync of `products` (the vendor's products, as read from WooCommerce) into
-/// `catalog_id`. If a job is already running for the vendor it is returned instead:
-/// one vendor never has two jobs sending at once.
-pub fn plan(
+/// More changed products than this since the last sync: the next one reads every
+/// product (one paged read is cheaper than this many single ones).
+pub const MAX_CHANGED_PRODUCTS: usize = 500;
+
+/// What a sync must read, as [`changes`] decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// The last noted change the read covers: the plan forgets the notes up to it.
+    pub upto: i64,
+    /// Every product, or only these (products and variations, by post id).
+    pub scope: PlanScope,
+}
+
+/// Which products a plan covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanScope {
+    /// Every product of the vendor: what the catalog holds and is not among the
+    /// products read goes.
+    Full,
+    /// Only these products changed (with their variations); what the catalog holds for
+    /// them and is not among the products read goes, the rest stays as it is.
+    Products(Vec<u64>),
+}
+
+/// Decides what the vendor's next sync into `catalog_id` must read: only the products
+/// noted as changed ([`note_changes`]) when a full plan under the same `rules` went
+/// before and the changes are few, else every product (`full` asks for that anyway).
+pub fn changes(
     store: &Store,
     vendor_id: u64,
     catalog_id: &str,
-    products: &[Product],
     rules: &Rules,
-    options: &SyncOptions,
-    now: i64,
-) -> Result<JobSummary, SyncError> {
-    options.check()?;
+    full: bool,
+) -> Result<Changes, SyncError> {
+    check_target(vendor_id, catalog_id)?;
+    let catalog = store.catalog();
+    let (upto, changed) = catalog.noted_changes(vendor_id, MAX_CHANGED_PRODUCTS)?;
+    let based = !full
+        && catalog.full_plan_rules(vendor_id, catalog_id)?.as_deref()
+            == Some(rules.fingerprint().as_str());
+    let scope = match changed {
+        Some(ids) if based => PlanScope::Products(ids),
+        _ => PlanScope::Full,
+    };
+    Ok(Changes { upto, scope })
+}
+
+/// Notes that the vendor's `product_ids` changed (a variation's own id and its
+/// product's); `None`: too many to name, the next sync reads every product.
+pub fn note_changes(
+    store: &Store,
+    vendor_id: u64,
+    product_ids: Option<&[u64]>,
+) -> Result<(), SyncError> {
+    if i64::try_from(vendor_id).map_or(true, |v| v <= 0) {
+        return Err(SyncError::Invalid("the vendor id must be positive".into()));
+    }
+    let ids: Vec<u64> = match product_ids {
+        Some(ids) if ids.len() <= MAX_CHANGED_PRODUCTS => {
+            let mut ids: Vec<u64> = ids.iter().copied().filter(|id| *id > 0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }
+        _ => vec![0],
+    };
+    store.transact(|tx| tx.catalog().note_changes(vendor_id, &ids))?;
+    Ok(())
+}
+
+fn check_target(vendor_id: u64, catalog_id: &str) -> Result<(), SyncError> {
     if i64::try_from(vendor_id).map_or(true, |v| v <= 0) {
         return Err(SyncError::Invalid("the vendor id must be positive".into()));
     }
@@ -298,6 +356,26 @@ pub fn plan(
             "the catalog id must be the catalog's numeric id".into(),
         ));
     }
+    Ok(())
+}
+
+/// Plans a sync of `products` (the vendor's products, as read from WooCommerce, all of
+/// them or the changed ones `changes` names) into `catalog_id`. If a job is already
+/// running for the vendor it is returned instead: one vendor never has two jobs
+/// sending at once, and the changes stay noted for the next sync.
+#[allow(clippy::too_many_arguments)]
+pub fn plan(
+    store: &Store,
+    vendor_id: u64,
+    catalog_id: &str,
+    products: &[Product],
+    rules: &Rules,
+    options: &SyncOptions,
+    changes: &Changes,
+    now: i64,
+) -> Result<JobSummary, SyncError> {
+    options.check()?;
+    check_target(vendor_id, catalog_id)?;
     // Inside the write transaction: two nodes starting the vendor's sync at once must
     // find each other's job, not plan two.
     let planned = store.transact(|tx| {
@@ -319,7 +397,11 @@ pub fn plan(
                 candidates.iter().map(String::as_str),
             )?,
         };
-        let plan = plan::diff(&known, products, rules, now);
+        let scope = match &changes.scope {
+            PlanScope::Full => None,
+            PlanScope::Products(ids) => Some(ids.as_slice()),
+        };
+        let plan = plan::diff(&known, products, scope, rules, now);
         for skipped in &plan.skipped {
             match skipped {
                 Skipped::OtherVendor { product_id, owner } => tracing::warn!(
@@ -341,11 +423,32 @@ pub fn plan(
                     sku = rid.as_str(),
                     "SKU {rid} is already listed by another vendor"
                 ),
+                Skipped::SkuHeld {
+                    product_id,
+                    retailer_id: rid,
+                    holder,
+                } => tracing::warn!(
+                    vendor_id,
+                    kind = "sync",
+                    code = "sync_sku_duplicate",
+                    product_id,
+                    sku = rid.as_str(),
+                    holder_id = holder,
+                    "SKU {rid} is already listed for product {holder}"
+                ),
             }
         }
         catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
-        let job_id =
-            catalog.create_job(vendor_id, catalog_id, &plan.ops, options.batch_size, now)?;
+        let full_rules = (changes.scope == PlanScope::Full).then(|| rules.fingerprint());
+        let job_id = catalog.create_job(
+            vendor_id,
+            catalog_id,
+            &plan.ops,
+            options.batch_size,
+            full_rules.as_deref(),
+            now,
+        )?;
+        catalog.consume_changes(vendor_id, changes.upto)?;
         Ok((job_id, Some(plan.ops.len())))
     })?;
     let (job_id, Some(changes)) = planned else {
@@ -674,6 +777,12 @@ fn finish(store: &Store, job_id: i64) -> Result<(), SyncError> {
 
 #[cfg(test)]
 mod tests {
+    /// A plan of every product, with no noted changes to forget.
+    const FULL: Changes = Changes {
+        upto: 0,
+        scope: PlanScope::Full,
+    };
+
     use serde_json::{Value, json};
 
     use super::*;
@@ -744,6 +853,7 @@ mod tests {
             &products,
             &Rules::default(),
             &options,
+            &FULL,
             100,
         )
         .unwrap();
@@ -779,6 +889,7 @@ mod tests {
             &products,
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -838,6 +949,7 @@ mod tests {
                 &products,
                 &Rules::default(),
                 &SyncOptions::default(),
+                &FULL,
                 now,
             )
             .unwrap()
@@ -868,6 +980,7 @@ mod tests {
                 &[product(1, 5)],
                 &Rules::default(),
                 &SyncOptions::default(),
+                &FULL,
                 100,
             )
             .unwrap();
@@ -902,6 +1015,7 @@ mod tests {
             &[product(1, 5)],
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -921,6 +1035,7 @@ mod tests {
             &products,
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -931,6 +1046,7 @@ mod tests {
             &products,
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             101,
         )
         .unwrap();
@@ -957,6 +1073,7 @@ mod tests {
                             products,
                             &Rules::default(),
                             &options,
+                            &FULL,
                             100 + n,
                         )
                         .unwrap()
@@ -998,11 +1115,11 @@ mod tests {
         let rules = Rules::default();
         let options = SyncOptions::default();
         let mut products: Vec<Product> = (1..=4).map(|id| product(id, 5)).collect();
-        let first = plan(&store, 5, CATALOG, &products, &rules, &options, 100).unwrap();
+        let first = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 100).unwrap();
         complete(&store, first.job_id);
         assert_eq!(summary(&store, 5, CATALOG).unwrap().synced, 4);
 
-        let unchanged = plan(&store, 5, CATALOG, &products, &rules, &options, 200).unwrap();
+        let unchanged = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 200).unwrap();
         assert_eq!(
             (unchanged.total, unchanged.state),
             (0, JobState::Done),
@@ -1013,7 +1130,7 @@ mod tests {
         products[1].status = "trash".into();
         products[2].image = None;
         products.remove(3);
-        let changes = plan(&store, 5, CATALOG, &products, &rules, &options, 300).unwrap();
+        let changes = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 300).unwrap();
         let mut planned = ops(&store, changes.job_id);
         planned.sort();
         assert_eq!(
@@ -1036,6 +1153,165 @@ mod tests {
         );
     }
 
+    fn planned(store: &Store, job: i64) -> Vec<(String, String)> {
+        let mut planned: Vec<(String, String)> = ops(store, job)
+            .into_iter()
+            .map(|(m, r, _)| (m, r))
+            .collect();
+        planned.sort();
+        planned
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(m, r)| ((*m).to_owned(), (*r).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn after_a_full_sync_only_the_noted_products_are_read_and_compared() {
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let mut products: Vec<Product> = (1..=6).map(|id| product(id, 5)).collect();
+        let mut variation = product(7, 5);
+        variation.product_type = "variation".into();
+        variation.parent_id = Some(6);
+        products[5].product_type = "variable".into();
+        products.push(variation);
+
+        // Nothing planned into this catalog yet: every product is read.
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Full
+        );
+        note_changes(&store, 5, Some(&[3])).unwrap();
+        let full = changes(&store, 5, CATALOG, &rules, false).unwrap();
+        assert_eq!(full.scope, PlanScope::Full);
+        let first = plan(&store, 5, CATALOG, &products, &rules, &options, &full, 100).unwrap();
+        complete(&store, first.job_id);
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap(),
+            Changes {
+                upto: 0,
+                scope: PlanScope::Products(vec![])
+            },
+            "the full plan read the noted change: nothing is left to read"
+        );
+
+        // Product 1 gets a new price, product 2 is deleted, the variation goes from
+        // its product; product 1 is noted twice.
+        note_changes(&store, 5, Some(&[1, 2])).unwrap();
+        note_changes(&store, 5, Some(&[7, 6, 1])).unwrap();
+        let noted = changes(&store, 5, CATALOG, &rules, false).unwrap();
+        assert_eq!(noted.scope, PlanScope::Products(vec![1, 2, 6, 7]));
+        let mut changed = products[0].clone();
+        changed.regular_price = Some("12".into());
+        let read = vec![changed, products[5].clone()];
+        let job = plan(&store, 5, CATALOG, &read, &rules, &options, &noted, 200).unwrap();
+        assert_eq!(
+            planned(&store, job.job_id),
+            pairs(&[("DELETE", "wc_2"), ("DELETE", "wc_7"), ("UPDATE", "wc_1")]),
+            "products 3, 4 and 5 were not read and stay as they are"
+        );
+        complete(&store, job.job_id);
+        let after = summary(&store, 5, CATALOG).unwrap();
+        assert_eq!((after.synced, after.pending), (4, 0), "1, 3, 4 and 5");
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Products(vec![])
+        );
+
+        // A plan of changes leaves the last full plan as the base.
+        note_changes(&store, 5, Some(&[4])).unwrap();
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Products(vec![4])
+        );
+    }
+
+    #[test]
+    fn every_product_is_read_when_the_changes_cannot_be_trusted_to_be_all() {
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let products: Vec<Product> = (1..=3).map(|id| product(id, 5)).collect();
+        let first = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 100).unwrap();
+        complete(&store, first.job_id);
+        note_changes(&store, 5, Some(&[2])).unwrap();
+        let scope = |full: bool, rules: &Rules, catalog: &str| {
+            changes(&store, 5, catalog, rules, full).unwrap().scope
+        };
+        assert_eq!(scope(false, &rules, CATALOG), PlanScope::Products(vec![2]));
+        assert_eq!(scope(true, &rules, CATALOG), PlanScope::Full, "asked for");
+        assert_eq!(
+            scope(false, &rules, "2002"),
+            PlanScope::Full,
+            "another catalog"
+        );
+        let other_rules = Rules {
+            currency: "EUR".into(),
+            ..Rules::default()
+        };
+        assert_eq!(
+            scope(false, &other_rules, CATALOG),
+            PlanScope::Full,
+            "other rules"
+        );
+
+        let many: Vec<u64> = (1..=MAX_CHANGED_PRODUCTS as u64 + 1).collect();
+        note_changes(&store, 5, Some(&many)).unwrap();
+        assert_eq!(
+            scope(false, &rules, CATALOG),
+            PlanScope::Full,
+            "too many to name"
+        );
+
+        let store = Store::open_in_memory().unwrap();
+        let first = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 100).unwrap();
+        complete(&store, first.job_id);
+        note_changes(&store, 5, Some(&[1])).unwrap();
+        note_changes(&store, 5, None).unwrap();
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Full,
+            "a bulk change"
+        );
+        assert_eq!(
+            changes(&store, 6, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Full,
+            "another vendor has no full plan of their own"
+        );
+    }
+
+    #[test]
+    fn a_changed_product_does_not_take_the_sku_of_one_not_read() {
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let mut products: Vec<Product> = (1..=2).map(|id| product(id, 5)).collect();
+        products[0].sku = Some("MUG".into());
+        let first = plan(&store, 5, CATALOG, &products, &rules, &options, &FULL, 100).unwrap();
+        complete(&store, first.job_id);
+
+        note_changes(&store, 5, Some(&[2])).unwrap();
+        let noted = changes(&store, 5, CATALOG, &rules, false).unwrap();
+        let mut copy = products[1].clone();
+        copy.sku = Some("MUG".into());
+        let job = plan(&store, 5, CATALOG, &[copy], &rules, &options, &noted, 200).unwrap();
+        assert_eq!(
+            planned(&store, job.job_id),
+            pairs(&[("DELETE", "wc_2")]),
+            "product 2 leaves under its old id and is not listed under product 1's SKU"
+        );
+        assert_eq!(
+            store.catalog().product_of(5, "MUG").unwrap(),
+            Some(1),
+            "product 1 keeps its item"
+        );
+    }
+
     #[test]
     fn another_vendors_products_never_enter_the_batch() {
         let store = Store::open_in_memory().unwrap();
@@ -1047,6 +1323,7 @@ mod tests {
             &products,
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -1073,6 +1350,7 @@ mod tests {
             &[a],
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -1084,6 +1362,7 @@ mod tests {
             &[b],
             &Rules::default(),
             &SyncOptions::default(),
+            &FULL,
             100,
         )
         .unwrap();
@@ -1101,6 +1380,7 @@ mod tests {
                 &[],
                 &Rules::default(),
                 &SyncOptions::default(),
+                &FULL,
                 1
             )
             .is_err()
@@ -1113,6 +1393,7 @@ mod tests {
                 &[],
                 &Rules::default(),
                 &SyncOptions::default(),
+                &FULL,
                 1
             )
             .is_err()
@@ -1128,6 +1409,7 @@ mod tests {
                     batch_size: 101,
                     ..SyncOptions::default()
                 },
+                &FULL,
                 1
             )
             .is_err()

@@ -7,7 +7,7 @@ use ext_php_rs::types::ZendHashTable;
 
 use super::convert::{positive_id, to_array};
 use super::exceptions::validation;
-use super::product::product_from_array;
+use super::product::products_from_list;
 use super::{catalog_options, with_store};
 use crate::catalog::checks::{self, Scope};
 use crate::clock;
@@ -41,11 +41,7 @@ pub fn catalog_check(
         return Err(validation("rules_key must be 1 to 128 bytes"));
     }
     let (rules, _) = catalog_options(rules)?;
-    let products_read = records
-        .values()
-        .enumerate()
-        .map(|(index, record)| product_from_array(index, record))
-        .collect::<Result<Vec<_>, _>>()?;
+    let products_read = products_from_list(records)?;
     let parents = products
         .map(|ids| {
             ids.into_iter()

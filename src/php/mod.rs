@@ -46,7 +46,7 @@ use convert::{
     to_array,
 };
 use exceptions::*;
-use product::product_from_array;
+use product::products_from_list;
 
 /// Where the plugin said the store is: an SQLite file or the WordPress database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -604,10 +604,10 @@ pub fn catalog_prepare(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let (rules, _) = catalog_options(rules)?;
     let now = now.unwrap_or_else(clock::now);
+    let products = products_from_list(products)?;
     let mut results =
         ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
-    for (index, record) in products.values().enumerate() {
-        let product = product_from_array(index, record)?;
+    for product in products {
         let mut entry = ZendHashTable::with_capacity(6);
         entry
             .insert("product_id", product.id as i64)
@@ -655,14 +655,6 @@ fn catalog_options(
     Ok(from_optional_array::<CatalogOptionsInput>("options", array)?.validate()?)
 }
 
-fn product_records(products: &ZendHashTable) -> PhpResult<Vec<catalog::Product>> {
-    products
-        .values()
-        .enumerate()
-        .map(|(index, record)| product_from_array(index, record))
-        .collect()
-}
-
 /// A Cloud API connection as the plugin passes it (`url`, `version`, `token`,
 /// `catalog_id`, `phone_number_id`, `waba_id`), and its client: one shape for every
 /// call that takes a connection.
@@ -681,11 +673,17 @@ impl CloudConnection {
     }
 }
 
-/// Plans a catalog sync of the vendor's `$products` (the product reader's records)
-/// through `$connection` (`url`, `version`, `token`, `catalog_id`). Returns the job:
-/// `job_id`, `state`, `total`, `processed`, `synced`, `deleted`, `rejected`, `error`
-/// (null, or why it stopped or waits as a `code` and its parameters), `wait_until_ms`,
-/// `created_at`, `finished_at`. A running job is returned as it is.
+/// Plans a catalog sync of the vendor's `$products` through `$connection` (`url`,
+/// `version`, `token`, `catalog_id`). `$products` is a list of pages (each a JSON list
+/// of the product reader's records, as `json_encode` writes it) or of record arrays.
+/// `$changes` is what `catalog_sync_changes()` answered when the products were read
+/// (`upto`, `full`, `product_ids`): the noted changes it covers are forgotten, and with
+/// `full` false only those products are compared; without it the products are the
+/// whole catalog. Returns the job: `job_id`, `state`, `total`, `processed`, `synced`,
+/// `deleted`, `rejected`, `error` (null, or why it stopped or waits as a `code` and its
+/// parameters), `wait_until_ms`, `created_at`, `finished_at`, and `price_changes`
+/// (product id => Unix seconds when a scheduled sale of a product read starts or ends
+/// and it must be synced again, or null). A running job is returned as it is.
 #[php_function]
 #[php(name = "Wpwa\\catalog_sync_plan")]
 pub fn catalog_sync_plan(
@@ -693,11 +691,20 @@ pub fn catalog_sync_plan(
     products: &ZendHashTable,
     connection: &ZendHashTable,
     options: Option<&ZendHashTable>,
+    changes: Option<&ZendHashTable>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
-    let products = product_records(products)?;
+    let products = products_from_list(products)?;
     let connection = CloudConnection::from_array(connection)?;
     let (rules, options) = catalog_options(options)?;
+    let changes = match changes {
+        None => catalog::sync::Changes {
+            upto: 0,
+            scope: catalog::sync::PlanScope::Full,
+        },
+        Some(array) => from_array::<ChangesInput>("changes", array)?.into_changes()?,
+    };
+    let now = clock::now();
     let job = with_store(|store| {
         Ok(catalog::sync::plan(
             store,
@@ -706,10 +713,113 @@ pub fn catalog_sync_plan(
             &products,
             &rules,
             &options,
-            clock::now(),
+            &changes,
+            now,
         )?)
     })?;
-    to_array(&job)
+    let mut result = to_array(&job)?;
+    let mut price_changes =
+        ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
+    for product in products.iter().filter(|p| p.vendor_id == vendor_id) {
+        let key = i64::try_from(product.id).unwrap_or(i64::MAX);
+        match catalog::next_price_change(product, now) {
+            Some(at) => price_changes.insert_at_index(key, at),
+            None => price_changes.insert_at_index(key, ()),
+        }
+        .map_err(internal)?;
+    }
+    result
+        .insert("price_changes", price_changes)
+        .map_err(internal)?;
+    Ok(result)
+}
+
+/// `catalog_sync_changes()`'s answer handed back to `catalog_sync_plan()`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesInput {
+    upto: i64,
+    full: bool,
+    #[serde(default)]
+    product_ids: Vec<u64>,
+}
+
+impl ChangesInput {
+    fn into_changes(self) -> PhpResult<catalog::sync::Changes> {
+        if self.upto < 0 || self.product_ids.len() > catalog::sync::MAX_CHANGED_PRODUCTS {
+            return Err(validation(
+                "changes must be what catalog_sync_changes() answered",
+            ));
+        }
+        Ok(catalog::sync::Changes {
+            upto: self.upto,
+            scope: if self.full {
+                catalog::sync::PlanScope::Full
+            } else {
+                catalog::sync::PlanScope::Products(self.product_ids)
+            },
+        })
+    }
+}
+
+/// What the vendor's next sync into the connection's catalog must read: `upto` (hand
+/// it back to `catalog_sync_plan()`), `full` (true: every product; false: only
+/// `product_ids`, the products and variations noted as changed since the last sync).
+/// Every product when `$full` asks for it, when no sync under the same `$options`
+/// rules read them all before, or after a change too large to name.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_changes")]
+pub fn catalog_sync_changes(
+    vendor_id: i64,
+    connection: &ZendHashTable,
+    options: Option<&ZendHashTable>,
+    full: Option<bool>,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = CloudConnection::from_array(connection)?;
+    let (rules, _) = catalog_options(options)?;
+    let changes = with_store(|store| {
+        Ok(catalog::sync::changes(
+            store,
+            vendor_id,
+            connection.input.catalog_id()?,
+            &rules,
+            full.unwrap_or(false),
+        )?)
+    })?;
+    let (full, product_ids) = match changes.scope {
+        catalog::sync::PlanScope::Full => (true, Vec::new()),
+        catalog::sync::PlanScope::Products(ids) => (false, ids),
+    };
+    to_array(&serde_json::json!({
+        "upto": changes.upto,
+        "full": full,
+        "product_ids": product_ids,
+    }))
+}
+
+/// Notes that the vendor's `$product_ids` changed (a variation's id and its product's),
+/// for the next sync to read; null: more than can be named, the next sync reads every
+/// product.
+#[php_function]
+#[php(name = "Wpwa\\catalog_changes_note")]
+pub fn catalog_changes_note(vendor_id: i64, product_ids: Option<Vec<i64>>) -> PhpResult<bool> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let ids = product_ids
+        .map(|ids| {
+            ids.into_iter()
+                .map(|id| positive_id("product_ids", id))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    with_store(|store| {
+        Ok(catalog::sync::note_changes(
+            store,
+            vendor_id,
+            ids.as_deref(),
+        )?)
+    })?;
+    Ok(true)
 }
 
 /// Works on a sync job for at most `$budget_ms` (default 10 s, at most 60 s), then
@@ -1167,6 +1277,8 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(gateway_test))
         .function(wrap_function!(catalog_prepare))
         .function(wrap_function!(catalog_sync_plan))
+        .function(wrap_function!(catalog_sync_changes))
+        .function(wrap_function!(catalog_changes_note))
         .function(wrap_function!(catalog_sync_run))
         .function(wrap_function!(catalog_sync_status))
         .function(wrap_function!(catalog_sync_claim_report))

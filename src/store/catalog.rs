@@ -191,6 +191,7 @@ impl CatalogRepo<'_> {
         catalog_id: &str,
         ops: &[PlannedOp],
         batch_size: usize,
+        full_rules: Option<&str>,
         now: i64,
     ) -> Result<i64, StoreError> {
         let state = if ops.is_empty() {
@@ -199,7 +200,7 @@ impl CatalogRepo<'_> {
             JobState::Running
         };
         self.conn.prepare_cached(
-            "INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+            "INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at, full_rules) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
         )?
         .execute(params![
             vendor(vendor_id),
@@ -207,7 +208,8 @@ impl CatalogRepo<'_> {
             state,
             ops.len() as i64,
             now,
-            (state == JobState::Done).then_some(now)
+            (state == JobState::Done).then_some(now),
+            full_rules
         ])?;
         let job_id = self.conn.last_insert_rowid();
         let batch_size = batch_size.max(1);
@@ -235,6 +237,72 @@ impl CatalogRepo<'_> {
             ])?;
         }
         Ok(job_id)
+    }
+
+    /// The rules fingerprint of the vendor's latest full plan into `catalog_id`; `None`
+    /// when every product was never planned into it.
+    pub fn full_plan_rules(
+        &self,
+        vendor_id: u64,
+        catalog_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT full_rules FROM sync_job WHERE vendor_id = ?1 AND catalog_id = ?2 AND full_rules IS NOT NULL ORDER BY id DESC LIMIT 1",
+                params![vendor(vendor_id), catalog_id],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Notes that `product_ids` of the vendor changed (0: every product).
+    pub fn note_changes(&self, vendor_id: u64, product_ids: &[u64]) -> Result<(), StoreError> {
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT INTO catalog_change (vendor_id, product_id) VALUES (?1, ?2)")?;
+        for id in product_ids {
+            insert.execute(params![vendor(vendor_id), i64::try_from(*id).unwrap_or(0)])?;
+        }
+        Ok(())
+    }
+
+    /// The vendor's noted changes: the last note's sequence number (0 for none) and
+    /// the distinct products noted, at most `limit` of them (more, or a note of every
+    /// product, give `None`).
+    pub fn noted_changes(
+        &self,
+        vendor_id: u64,
+        limit: usize,
+    ) -> Result<(i64, Option<Vec<u64>>), StoreError> {
+        let upto: Option<i64> = self.conn.query_row(
+            "SELECT MAX(seq) FROM catalog_change WHERE vendor_id = ?1",
+            [vendor(vendor_id)],
+            |r| r.get(0),
+        )?;
+        let Some(upto) = upto else {
+            return Ok((0, Some(Vec::new())));
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT product_id FROM catalog_change WHERE vendor_id = ?1 AND seq <= ?2 ORDER BY product_id LIMIT ?3",
+        )?;
+        let ids = stmt
+            .query_map(params![vendor(vendor_id), upto, limit as i64 + 1], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        if ids.len() > limit || ids.first() == Some(&0) {
+            return Ok((upto, None));
+        }
+        Ok((upto, Some(ids.into_iter().map(non_negative).collect())))
+    }
+
+    /// Forgets the vendor's noted changes up to `upto`: a plan has read them.
+    pub fn consume_changes(&self, vendor_id: u64, upto: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM catalog_change WHERE vendor_id = ?1 AND seq <= ?2",
+            params![vendor(vendor_id), upto],
+        )?;
+        Ok(())
     }
 
     /// Marks a finished job's end reported: true for exactly one caller; false when it

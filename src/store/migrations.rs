@@ -376,6 +376,18 @@ const SQLITE: &[&str] = &[
          failed_at     INTEGER
      );
      CREATE INDEX webhook_queue_waiting ON webhook_queue (failed_at, claimed_until, id);",
+    // 18: incremental catalog syncs. `catalog_change` lists the products that changed
+    // since a vendor's last sync plan (product 0: all of them, after a bulk change),
+    // in the order noted; a plan consumes the rows up to the one it read from. A full
+    // plan records the rules fingerprint it was made under, so that a later sync
+    // under the same rules may read only what changed.
+    "CREATE TABLE catalog_change (
+         seq        INTEGER PRIMARY KEY,
+         vendor_id  INTEGER NOT NULL,
+         product_id INTEGER NOT NULL
+     );
+     CREATE INDEX catalog_change_vendor ON catalog_change (vendor_id, seq);
+     ALTER TABLE sync_job ADD COLUMN full_rules TEXT;",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -715,6 +727,14 @@ const MARIADB: &[&str] = &[
          UNIQUE INDEX webhook_queue_key (delivery_key),
          INDEX webhook_queue_waiting (failed_at, claimed_until, id)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 18
+    "CREATE TABLE IF NOT EXISTS catalog_change (
+         seq        BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         vendor_id  BIGINT NOT NULL,
+         product_id BIGINT NOT NULL,
+         INDEX catalog_change_vendor (vendor_id, seq)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+     ALTER TABLE sync_job ADD COLUMN IF NOT EXISTS full_rules VARCHAR(64)",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -746,6 +766,7 @@ pub(super) const TABLES: &[&str] = &[
     "business_account",
     "customer_identity",
     "webhook_queue",
+    "catalog_change",
 ];
 
 /// The schema version this build creates and understands.

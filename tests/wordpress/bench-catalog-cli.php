@@ -29,9 +29,10 @@
  *       catalog, through WC_Product::set_regular_price() and save() (the
  *       first variation of a variable product); prints the changed IDs.
  *   bench-catalog-cli.php transform VENDOR_ID ROUNDS
- *       Reads the vendor's records once (Catalog\Sync::records()), then times
- *       \Wpwa\catalog_prepare against the plain-PHP rules of
- *       benches/catalog_prepare_php.php on them, best of ROUNDS.
+ *       Reads the vendor's records once (Catalog\Sync::record_pages()), then
+ *       times \Wpwa\catalog_prepare (handed JSON pages, as the sync does,
+ *       encoding counted; and handed the arrays) against the plain-PHP rules
+ *       of benches/catalog_prepare_php.php on them, best of ROUNDS.
  *
  * Environment: WPWA_DOCROOT, WPWA_SITE_URL, WPWA_MARKETPLACE (default wcfm).
  * Benchmark sites only; never shipped.
@@ -240,8 +241,9 @@ if ( 'vendor' === $command ) {
 	add_filter(
 		'wpwa_catalog_records',
 		static function ( $records ) use ( &$handed, &$marks ) {
+			// Once per page: the last page read is the end of the read.
 			$handed       += is_array( $records ) ? count( $records ) : 0;
-			$marks['read'] = $marks['read'] ?? hrtime( true );
+			$marks['read'] = hrtime( true );
 			return $records;
 		},
 		PHP_INT_MAX
@@ -393,16 +395,33 @@ if ( 'vendor' === $command ) {
 		wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php transform VENDOR_ID ROUNDS' );
 	}
 	require_once dirname( __DIR__, 2 ) . '/benches/catalog_prepare_php.php';
-	$records = Sync::records( $vendor_id );
-	$rules   = Sync::rules( $vendor_id );
-	$best    = array(
-		'core' => INF,
-		'php'  => INF,
+	$records = array();
+	foreach ( Sync::record_pages( $vendor_id ) as $page ) {
+		$records = array_merge( $records, json_decode( $page, true ) );
+	}
+	$pages = array_chunk( $records, Sync::PAGE );
+	$rules = Sync::rules( $vendor_id );
+	$best  = array(
+		'core'  => INF,
+		'array' => INF,
+		'php'   => INF,
 	);
 	for ( $round = 0; $round < $rounds; $round++ ) {
+		// The core as the sync hands it records: each page json_encode'd (the
+		// encoding counted), read in one call.
 		$t    = hrtime( true );
-		$core = \Wpwa\catalog_prepare( $records, $rules );
+		$json = array();
+		foreach ( $pages as $page ) {
+			$json[] = wp_json_encode( $page, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE );
+		}
+		$core = \Wpwa\catalog_prepare( $json, $rules );
 		$best['core'] = min( $best['core'], ( hrtime( true ) - $t ) / 1e9 );
+		unset( $json );
+
+		// The core handed the PHP arrays themselves, read field by field.
+		$t = hrtime( true );
+		\Wpwa\catalog_prepare( $records, $rules );
+		$best['array'] = min( $best['array'], ( hrtime( true ) - $t ) / 1e9 );
 
 		$t   = hrtime( true );
 		$php = php_prepare( $records, (string) $rules['currency'], (string) $rules['default_brand'] );
@@ -440,7 +459,8 @@ if ( 'vendor' === $command ) {
 	}
 	$count = count( $records );
 	printf( "    %d records (the vendor's products and variations as the reader gives them), best of %d rounds, same process\n", $count, $rounds );
-	printf( "    core (Wpwa\\catalog_prepare): %10.0f records/s  (%.3f s)\n", $count / $best['core'], $best['core'] );
+	printf( "    core (Wpwa\\catalog_prepare on JSON pages, json_encode counted): %10.0f records/s  (%.3f s)\n", $count / $best['core'], $best['core'] );
+	printf( "    core (Wpwa\\catalog_prepare on the PHP arrays): %10.0f records/s  (%.3f s); JSON pages / arrays %.2fx\n", $count / $best['array'], $best['array'], $best['array'] / $best['core'] );
 	printf( "    plain PHP (benches/catalog_prepare_php.php): %10.0f records/s  (%.3f s)\n", $count / $best['php'], $best['php'] );
 	printf( "    ratio core / PHP: %.2fx\n", $best['php'] / $best['core'] );
 	printf( "    statuses: core %s, PHP %s%s\n", wp_json_encode( $statuses[0] ), wp_json_encode( $statuses[1] ), $statuses[0] == $statuses[1] ? ' (same)' : ' (DIFFERENT)' );

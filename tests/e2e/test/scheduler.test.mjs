@@ -87,6 +87,7 @@ const syncDone = () => {
 };
 
 const finishedLines = (vendorId) => queue('log', { vendor_id: vendorId }).filter((m) => m.startsWith('Catalog sync finished'));
+const startedLines = (vendorId) => queue('log', { vendor_id: vendorId }).filter((m) => m.startsWith('Catalog sync started'));
 
 const sleepUntil = async (unixSeconds) => {
   const wait = unixSeconds * 1000 - Date.now() + 1000;
@@ -165,10 +166,14 @@ test('a sync started from the dashboard is worked by Action Scheduler\'s runner 
   const completed = queue('actions', { status: 'complete' }).filter((a) => a.hook === 'wpwa_sync_slice' && a.args[0] === vendor.id && a.args[1] === job.job_id);
   assert.ok(completed.length >= 1, 'Action Scheduler ran the slices (its log says complete)');
   assert.equal(finishedLines(vendor.id).length, before + 1, 'one activity-log line for the sync\'s end');
+  assert.equal(readOnlyChanged(), readOnlyChangedBefore + 1, `the queued sync read only the edited product: ${JSON.stringify(startedLines(vendor.id).slice(0, 3))}`);
 });
 
-test('a product edited through WooCommerce\'s REST API reaches the catalog through the queue', async () => {
+test('a product edited through WooCommerce\'s REST API reaches the catalog through the queue, and that sync reads only it', async () => {
   const before = finishedLines(vendor.id).length;
+  const readOnlyChanged = () => startedLines(vendor.id)
+    .filter((line) => /^Catalog sync started: 1 change to send, from the [12] product\(s\) changed since the last sync\.$/.test(line)).length;
+  const readOnlyChangedBefore = readOnlyChanged();
   const auth = queue('app_password', { login: admin.login });
   let headers;
   let client;
@@ -190,6 +195,7 @@ test('a product edited through WooCommerce\'s REST API reaches the catalog throu
   await runQueueUntil(() => pendingFor(vendor.id).length === 0 && syncDone(), 'the queue to drain');
   assert.deepEqual(pendingFor(vendor.id, Object.values(product)), [], 'nothing left pending');
   assert.equal(finishedLines(vendor.id).length, before + 1, 'one activity-log line for the sync\'s end');
+  assert.equal(readOnlyChanged(), readOnlyChangedBefore + 1, `the queued sync read only the edited product: ${JSON.stringify(startedLines(vendor.id).slice(0, 3))}`);
 });
 
 // ------------------------------------------------------------- sale dates --

@@ -819,15 +819,46 @@ final class Core {
 	 * Plans a catalog sync (returns the running job if there is one).
 	 *
 	 * @since 0.3.0
+	 * @since 0.8.0 `$products` may be pages of JSON; `$changes`; the job carries `price_changes`.
 	 *
-	 * @param int                            $vendor_id  Vendor user ID.
-	 * @param array<int,array<string,mixed>> $products   The vendor's product records.
-	 * @param array<string,string>           $connection url, version, token, catalog_id.
-	 * @param array<string,mixed>|null       $options    Rules and sync options.
+	 * @param int                             $vendor_id  Vendor user ID.
+	 * @param array<int,string|array<mixed>> $products   Pages of records as JSON, or records.
+	 * @param array<string,string>            $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null        $options    Rules and sync options.
+	 * @param array<string,mixed>|null        $changes    catalog_sync_changes()'s answer when the products were read.
 	 * @return array<string,mixed>|WP_Error Job summary.
 	 */
-	public static function catalog_sync_plan( int $vendor_id, array $products, array $connection, ?array $options = null ) {
-		return self::call( static fn() => \Wpwa\catalog_sync_plan( $vendor_id, $products, $connection, $options ) );
+	public static function catalog_sync_plan( int $vendor_id, array $products, array $connection, ?array $options = null, ?array $changes = null ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_plan( $vendor_id, $products, $connection, $options, $changes ) );
+	}
+
+	/**
+	 * What the vendor's next sync must read: every product, or only the ones
+	 * noted as changed since the last one.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                      $vendor_id  Vendor user ID.
+	 * @param array<string,string>     $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null $options    Rules.
+	 * @param bool                     $full       Every product whatever changed.
+	 * @return array{upto:int,full:bool,product_ids:int[]}|WP_Error
+	 */
+	public static function catalog_sync_changes( int $vendor_id, array $connection, ?array $options, bool $full ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_changes( $vendor_id, $connection, $options, $full ) );
+	}
+
+	/**
+	 * Notes products of a vendor that changed, for the next sync to read.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int        $vendor_id   Vendor user ID.
+	 * @param int[]|null $product_ids Products and variations; null: too many to name.
+	 * @return bool|WP_Error
+	 */
+	public static function catalog_changes_note( int $vendor_id, ?array $product_ids ) {
+		return self::call( static fn() => \Wpwa\catalog_changes_note( $vendor_id, $product_ids ) );
 	}
 
 	/**

@@ -266,6 +266,14 @@ final class Texts {
 				return __( 'WhatsApp connected.', 'wpwa' );
 			// Catalog sync.
 			case 'sync_started':
+				if ( isset( $params['changed'] ) ) {
+					return sprintf(
+						/* translators: 1: number of changes, 2: number of products read. */
+						_n( 'Catalog sync started: %1$s change to send, from the %2$s product(s) changed since the last sync.', 'Catalog sync started: %1$s changes to send, from the %2$s product(s) changed since the last sync.', $int( 'total' ), 'wpwa' ),
+						number_format_i18n( $int( 'total' ) ),
+						number_format_i18n( $int( 'changed' ) )
+					);
+				}
 				/* translators: %s: number of changes. */
 				return sprintf( _n( 'Catalog sync started: %s change to send.', 'Catalog sync started: %s changes to send.', $int( 'total' ), 'wpwa' ), number_format_i18n( $int( 'total' ) ) );
 			case 'sync_finished':

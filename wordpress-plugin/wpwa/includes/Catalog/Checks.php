@@ -51,6 +51,13 @@ final class Checks {
 	private static array $pending = array();
 
 	/**
+	 * Changed posts by vendor, variations by their own ID too: vendor ID => post ID => true.
+	 *
+	 * @var array<int,array<int,true>>
+	 */
+	private static array $noted = array();
+
+	/**
 	 * Hooks the product events.
 	 *
 	 * @since 0.7.0
@@ -93,6 +100,10 @@ final class Checks {
 			add_action( 'shutdown', array( self::class, 'flush' ), 4 );
 		}
 		self::$pending[ $vendor ][ $product ] = true;
+		// The sync's notes name the variation too: one that is deleted leaves its
+		// catalog item behind unless the core knows to look at it.
+		self::$noted[ $vendor ][ $product ]        = true;
+		self::$noted[ $vendor ][ (int) $post->ID ] = true;
 	}
 
 	/**
@@ -152,7 +163,9 @@ final class Checks {
 	 */
 	public static function flush(): void {
 		$pending       = self::$pending;
+		$noted         = self::$noted;
 		self::$pending = array();
+		self::$noted   = array();
 		foreach ( array_keys( $pending ) as $vendor_id ) {
 			delete_transient( self::PUBLISHED_COUNT . $vendor_id );
 		}
@@ -161,7 +174,13 @@ final class Checks {
 		}
 		foreach ( $pending as $vendor_id => $products ) {
 			try {
-				if ( count( $products ) > self::BULK ) {
+				// The next sync reads what changed (or, after a bulk change, everything).
+				$bulk  = count( $products ) > self::BULK;
+				$noted = Core::catalog_changes_note( (int) $vendor_id, $bulk ? null : array_keys( $noted[ $vendor_id ] ?? array() ) );
+				if ( is_wp_error( $noted ) ) {
+					Core::report( $noted->get_error_message() );
+				}
+				if ( $bulk ) {
 					$result = Core::catalog_checks_forget( (int) $vendor_id );
 				} else {
 					$ids    = array_keys( $products );

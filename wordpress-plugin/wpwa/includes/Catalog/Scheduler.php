@@ -255,7 +255,12 @@ final class Scheduler {
 	 * @return void
 	 */
 	public static function run_price_change( $product_id ): void {
-		self::run_vendor( self::owner( get_post( (int) $product_id ) ) );
+		$vendor_id = self::owner( get_post( (int) $product_id ) );
+		if ( $vendor_id > 0 && (int) $product_id > 0 ) {
+			// Nothing about the product changed but the clock: the sync must read it.
+			Core::catalog_changes_note( $vendor_id, array( (int) $product_id ) );
+		}
+		self::run_vendor( $vendor_id );
 	}
 
 	/**
@@ -264,27 +269,72 @@ final class Scheduler {
 	 * sale is, moved when its dates change, removed when there is none.
 	 *
 	 * @since 0.7.0
+	 * @since 0.8.0 Takes the sync plan's `price_changes`.
 	 *
-	 * @param array<int,array<string,mixed>> $verdicts The core's catalog_prepare() entries.
+	 * @param array<int,int|null> $changes Product ID => when its price next changes (null: never).
 	 * @return void
 	 */
-	public static function schedule_price_changes( array $verdicts ): void {
-		foreach ( $verdicts as $verdict ) {
-			$product_id = (int) ( $verdict['product_id'] ?? 0 );
-			if ( $product_id <= 0 ) {
+	public static function schedule_price_changes( array $changes ): void {
+		// One read of every pending price change, not one lookup per product: a
+		// sync of 10,000 products asked the queue 10,000 times.
+		$pending = self::pending_price_changes();
+		foreach ( $changes as $product_id => $when ) {
+			$product_id = (int) $product_id;
+			$want       = null === $when ? null : (int) $when;
+			if ( $product_id <= 0 || ( $pending[ $product_id ] ?? null ) === $want ) {
 				continue;
 			}
 			$args = array( $product_id );
-			$want = isset( $verdict['next_price_change'] ) ? (int) $verdict['next_price_change'] : null;
-			$next = self::next_action( self::PRICE_HOOK, $args );
-			if ( $next === $want ) {
-				continue;
-			}
 			self::unschedule_action( self::PRICE_HOOK, $args );
 			if ( null !== $want ) {
 				self::schedule_action( $want, self::PRICE_HOOK, $args );
 			}
 		}
+	}
+
+	/**
+	 * The pending price-change actions: product ID => when the earliest runs.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @return array<int,int>
+	 */
+	private static function pending_price_changes(): array {
+		$pending = array();
+		$keep    = static function ( int $product_id, int $when ) use ( &$pending ): void {
+			if ( $product_id > 0 && ( ! isset( $pending[ $product_id ] ) || $when < $pending[ $product_id ] ) ) {
+				$pending[ $product_id ] = $when;
+			}
+		};
+		if ( self::has_action_scheduler() && function_exists( 'as_get_scheduled_actions' ) ) {
+			$page = 0;
+			do {
+				$actions = (array) as_get_scheduled_actions(
+					array(
+						'hook'     => self::PRICE_HOOK,
+						'group'    => self::GROUP,
+						'status'   => \ActionScheduler_Store::STATUS_PENDING,
+						'per_page' => 1000,
+						'offset'   => 1000 * $page++,
+						'orderby'  => 'action_id',
+					),
+					'OBJECT'
+				);
+				$full = 1000 === count( $actions );
+				foreach ( $actions as $action ) {
+					$date = $action->get_schedule()->get_date();
+					if ( $date ) {
+						$keep( (int) ( $action->get_args()[0] ?? 0 ), $date->getTimestamp() );
+					}
+				}
+			} while ( $full );
+		}
+		foreach ( (array) _get_cron_array() as $when => $hooks ) {
+			foreach ( (array) ( $hooks[ self::PRICE_HOOK ] ?? array() ) as $event ) {
+				$keep( (int) ( $event['args'][0] ?? 0 ), (int) $when );
+			}
+		}
+		return $pending;
 	}
 
 	/**
@@ -386,6 +436,9 @@ final class Scheduler {
 			return;
 		}
 		foreach ( Vendors::all_ids() as $i => $vendor_id ) {
+			// The weekly run reads every product: it also catches changes made
+			// behind WordPress's back (SQL imports), which no hook noted.
+			Core::catalog_changes_note( (int) $vendor_id, null );
 			self::schedule_vendor( (int) $vendor_id, 15 * (int) $i );
 		}
 	}

@@ -54,38 +54,61 @@ final class Sync {
 	public const PAGE = 200;
 
 	/**
-	 * Every record of the vendor's products (variations included).
+	 * Every record of the vendor's products (variations included), page by page,
+	 * each page the JSON list the core reads: a large catalog is never held as
+	 * PHP arrays, and the object cache lets go of each page's products once they
+	 * are read.
 	 *
-	 * @since 0.3.0
+	 * @since 0.8.0
 	 *
 	 * @param int $vendor_id Vendor user ID.
-	 * @return array<int,array<string,mixed>>
+	 * @return string[] Pages of records as JSON.
 	 */
-	public static function records( int $vendor_id ): array {
-		$reader  = Readers::get();
-		$records = array();
-		$after   = 0;
+	public static function record_pages( int $vendor_id ): array {
+		$reader = Readers::get();
+		$pages  = array();
+		$after  = 0;
 		do {
 			$page = $reader->records( $vendor_id, $after, self::PAGE );
-			$top  = 0;
+			$tops = array();
 			foreach ( $page as $record ) {
-				// A reader must never hand over another vendor's product.
-				if ( (int) $record['vendor_id'] !== $vendor_id ) {
-					continue;
-				}
-				$records[] = $record;
 				if ( 'variation' !== $record['product_type'] ) {
-					$top   = max( $top, (int) $record['id'] );
+					$tops[] = (int) $record['id'];
 				}
 			}
-			$more  = $top > $after && count( array_filter( $page, static fn( $r ) => 'variation' !== $r['product_type'] ) ) >= self::PAGE;
-			$after = $top;
+			$more  = count( $tops ) >= self::PAGE && max( $tops ) > $after;
+			$after = $tops ? max( $tops ) : $after;
+			if ( $page ) {
+				$pages[] = self::page_json( self::filtered( $vendor_id, $page ) );
+			}
+			unset( $page );
+			if ( function_exists( 'wp_cache_supports' ) && wp_cache_supports( 'flush_runtime' ) ) {
+				wp_cache_flush_runtime();
+			}
 		} while ( $more );
+		return $pages;
+	}
+
+	/**
+	 * The vendor's own records of a page, after the `wpwa_catalog_records` filter.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                            $vendor_id Vendor user ID.
+	 * @param array<int,array<string,mixed>> $records   Records as the reader gave them.
+	 * @return array<int,array<string,mixed>>
+	 */
+	private static function filtered( int $vendor_id, array $records ): array {
+		// A reader must never hand over another vendor's product.
+		$records = array_values( array_filter( $records, static fn( $record ) => (int) $record['vendor_id'] === $vendor_id ) );
 
 		/**
 		 * Filters the product records of a vendor before they are checked or synced.
 		 *
 		 * @since 0.3.0
+		 * @since 0.8.0 Runs once per page of records (a page of products with
+		 *              their variations, or the products that changed), never
+		 *              with the whole catalog at once.
 		 *
 		 * @param array<int,array<string,mixed>> $records   Records (see Products\Records).
 		 * @param int                            $vendor_id Vendor user ID.
@@ -95,17 +118,18 @@ final class Sync {
 	}
 
 	/**
-	 * The core's verdict on each product (ready / invalid / not_listed with reasons).
+	 * Records as the JSON page the core reads. Text that is not UTF-8 (broken
+	 * product data) is kept with U+FFFD in place of the bad bytes rather than
+	 * failing the page.
 	 *
-	 * @since 0.3.0
+	 * @since 0.8.0
 	 *
-	 * @param int                                 $vendor_id Vendor user ID.
-	 * @param array<int,array<string,mixed>>|null $records   Records, when already read.
-	 * @return array<int,array<string,mixed>>|WP_Error
+	 * @param array<int,array<string,mixed>> $records Records.
+	 * @return string
 	 */
-	public static function prepare( int $vendor_id, ?array $records = null ) {
-		$records = $records ?? self::records( $vendor_id );
-		return Core::catalog_prepare( $records, self::rules( $vendor_id ) );
+	private static function page_json( array $records ): string {
+		$json = wp_json_encode( $records, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PARTIAL_OUTPUT_ON_ERROR );
+		return is_string( $json ) ? $json : '[]';
 	}
 
 	/**
@@ -150,7 +174,7 @@ final class Sync {
 		$key     = self::rules_key( $rules );
 		$checked = Core::catalog_checked( $vendor_id, $key );
 		if ( null === $checked ) {
-			$done = Core::catalog_check( $vendor_id, self::records( $vendor_id ), $rules, $key, null );
+			$done = Core::catalog_check( $vendor_id, self::record_pages( $vendor_id ), $rules, $key, null );
 			if ( is_wp_error( $done ) ) {
 				return $done;
 			}
@@ -176,14 +200,34 @@ final class Sync {
 		foreach ( array_unique( array_map( 'intval', $ids ) ) as $id ) {
 			// The reader pages by product ID: the page after ID − 1 starts with this product.
 			foreach ( $reader->records( $vendor_id, $id - 1, 1 ) as $record ) {
-				if ( (int) $record['vendor_id'] === $vendor_id && ( (int) $record['id'] === $id || (int) ( $record['parent_id'] ?? 0 ) === $id ) ) {
+				if ( (int) $record['id'] === $id || (int) ( $record['parent_id'] ?? 0 ) === $id ) {
 					$records[] = $record;
 				}
 			}
 		}
-		/** This filter is documented in includes/Catalog/Sync.php (records()). */
-		$filtered = apply_filters( 'wpwa_catalog_records', $records, $vendor_id );
-		return is_array( $filtered ) ? array_values( $filtered ) : $records;
+		return $records ? self::filtered( $vendor_id, $records ) : array();
+	}
+
+	/**
+	 * The records of the products (and variations) noted as changed: a
+	 * variation is read with its product; a product that is gone is not read at
+	 * all (the core removes what the catalog holds of it).
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int   $vendor_id Vendor user ID.
+	 * @param int[] $ids       Post IDs noted as changed.
+	 * @return array<int,array<string,mixed>>
+	 */
+	private static function changed_records( int $vendor_id, array $ids ): array {
+		$products = array();
+		foreach ( $ids as $id ) {
+			$post = get_post( (int) $id );
+			if ( $post instanceof \WP_Post ) {
+				$products[] = 'product_variation' === $post->post_type && $post->post_parent ? (int) $post->post_parent : (int) $post->ID;
+			}
+		}
+		return $products ? self::records_of( $vendor_id, $products ) : array();
 	}
 
 	/**
@@ -193,7 +237,7 @@ final class Sync {
 	 * @since 0.3.0
 	 *
 	 * @param int    $vendor_id Vendor user ID.
-	 * @param string $trigger   manual, schedule or change.
+	 * @param string $trigger   manual or admin (every product is read), else background.
 	 * @param int    $budget_ms Budget of the first slice (0: plan only).
 	 * @return array{job:array<string,mixed>,started:bool}|WP_Error
 	 */
@@ -206,16 +250,22 @@ final class Sync {
 		$before  = Core::catalog_sync_status( $vendor_id );
 		$running = is_array( $before ) && 'running' === ( $before['state'] ?? '' );
 
-		$records = self::records( $vendor_id );
-		$job     = Core::catalog_sync_plan( $vendor_id, $records, $connection, $options );
+		// What the vendor or an administrator starts reads every product; the
+		// background reads only what changed since the last sync when the core
+		// knows it all (Catalog\Checks notes each change).
+		$changes = Core::catalog_sync_changes( $vendor_id, $connection, $options, in_array( $trigger, array( 'manual', 'admin' ), true ) );
+		if ( is_wp_error( $changes ) ) {
+			return $changes;
+		}
+		$pages = $changes['full'] ? self::record_pages( $vendor_id ) : array( self::page_json( self::changed_records( $vendor_id, $changes['product_ids'] ) ) );
+		$job   = Core::catalog_sync_plan( $vendor_id, $pages, $connection, $options, $changes );
+		unset( $pages );
 		if ( is_wp_error( $job ) ) {
 			return $job;
 		}
-		$verdicts = self::prepare( $vendor_id, $records );
-		if ( is_array( $verdicts ) ) {
-			// A sale that starts or ends later syncs the product again then.
-			Scheduler::schedule_price_changes( $verdicts );
-		}
+		// A sale that starts or ends later syncs the product again then.
+		Scheduler::schedule_price_changes( (array) ( $job['price_changes'] ?? array() ) );
+		unset( $job['price_changes'] );
 		$started = ! $running || (int) $job['job_id'] !== (int) $before['job_id'];
 		if ( $started ) {
 			Core::event(
@@ -223,7 +273,10 @@ final class Sync {
 				'info',
 				'sync',
 				'sync_started',
-				array( 'total' => (int) $job['total'] ),
+				$changes['full'] ? array( 'total' => (int) $job['total'] ) : array(
+					'total'   => (int) $job['total'],
+					'changed' => count( $changes['product_ids'] ),
+				),
 				array(
 					'job_id'  => (int) $job['job_id'],
 					'trigger' => $trigger,
