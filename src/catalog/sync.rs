@@ -274,6 +274,11 @@ pub struct AttentionItem {
     pub problems: Vec<Problem>,
 }
 
+/// How soon after sending a batch its status is first asked for (or the poll interval,
+/// when shorter): a small batch is usually applied within it, and a sync of a few
+/// changed products then ends in well under a second rather than a whole interval.
+pub const FIRST_POLL: Duration = Duration::from_millis(500);
+
 /// More changed products than this since the last sync: the next one reads every
 /// product (one paged read is cheaper than this many single ones).
 pub const MAX_CHANGED_PRODUCTS: usize = 500;
@@ -618,7 +623,12 @@ async fn send(
         };
         match result {
             Ok(handle) => {
-                catalog.batch_sent(job_id, batch_no, &handle, clock::now_ms(), clock::now())?;
+                // Counted as polled earlier than it was sent, so that its first
+                // status check comes FIRST_POLL after sending, the later ones every
+                // poll interval.
+                let early = options.poll_interval.saturating_sub(FIRST_POLL);
+                let polled_ms = clock::now_ms() - i64::try_from(early.as_millis()).unwrap_or(0);
+                catalog.batch_sent(job_id, batch_no, &handle, polled_ms, clock::now())?;
             }
             Err(CloudError::TokenInvalid { message }) => {
                 tracing::error!(

@@ -157,11 +157,21 @@ final class WooCommerceReader implements ProductReader {
 			)
 		);
 
-		$records = array();
-		foreach ( is_array( $products ) ? $products : array() as $product ) {
-			if ( ! is_object( $product ) ) {
-				continue;
+		$products = is_array( $products ) ? array_filter( $products, 'is_object' ) : array();
+		$children = array();
+		foreach ( $products as $product ) {
+			if ( 'variable' === $product->get_type() ) {
+				$children = array_merge( $children, array_map( 'intval', (array) $product->get_children() ) );
 			}
+		}
+		if ( $children ) {
+			// The page's variations, their meta and their terms in three queries,
+			// not three queries for each variation.
+			_prime_post_caches( $children, true, true );
+		}
+
+		$records = array();
+		foreach ( $products as $product ) {
 			$id         = (int) $product->get_id();
 			$type       = (string) $product->get_type();
 			$link       = (string) $product->get_permalink();
