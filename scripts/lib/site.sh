@@ -126,6 +126,8 @@ site_prepare() {
 # Runs one of the CLI scripts in tests/wordpress against the site, with the
 # extension loaded when it is built (so plugin activation sees what php-fpm
 # will see). Usage: site_php SCRIPT [NAME=VALUE (environment) | ARG (script)]...
+# SITE_PHP_OPCACHE=1 compiles the scripts into OPcache as php-fpm does, so that
+# the PHP heap holds what a worker's would (measurements of memory).
 site_php() {
     local script=$1 ext=() envs=() args=() a
     shift
@@ -133,6 +135,7 @@ site_php() {
         case "$a" in [A-Z]*=*) envs+=("$a") ;; *) args+=("$a") ;; esac
     done
     [ -f "$WPWA_EXT_SO" ] && [ "${SITE_PHP_EXT:-1}" = 1 ] && ext=(-d "extension=$WPWA_EXT_SO")
+    [ "${SITE_PHP_OPCACHE:-0}" = 1 ] && ext+=(-d opcache.enable_cli=1)
     env WPWA_DOCROOT="$SITE_DOCROOT" WPWA_SITE_URL="$SITE_URL" \
         WPWA_SITE_TITLE="$SITE_TITLE" WPWA_ADMIN_USER=admin \
         WPWA_ADMIN_PASSWORD="$ADMIN_PASSWORD" WPWA_ADMIN_EMAIL="admin@example.test" \
