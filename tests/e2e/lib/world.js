@@ -2,7 +2,9 @@
 // token-guarded test helper routes, polling, and Chromium's launch flags.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { baseUrl, site, testToken, pageUrl } from './env.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseUrl, site, testToken, pageUrl, artifactsDir } from './env.js';
 import { Client, loggedIn, phpErrorsIn } from './http.js';
 
 export const SANDBOX = String(site.sandbox_url || '').replace(/\/+$/, '');
@@ -165,4 +167,17 @@ export async function openWcfmWhatsAppTab(page) {
   assert.doesNotMatch(html, /(?:Fatal error|Parse error|Warning|Notice|Deprecated)<\/b>:[^\n]*\/plugins\/wpwa\//, 'no PHP error of wpwa in the WhatsApp tab');
   assert.doesNotMatch(html, /There has been a critical error on this website/);
   return root;
+}
+
+/**
+ * Saves a screenshot in the artifacts folder and checks it is a real image: a
+ * page's whole length, or a locator's own box. Returns the file.
+ */
+export async function shoot(target, name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await target.screenshot(target.page ? { path: file } : { path: file, fullPage: true });
+  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
+  console.log(`screenshot: ${file}`);
+  return file;
 }

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, site, testToken, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, savePreferences } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, savePreferences, shoot } from '../lib/world.js';
 
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const ADMIN = `${baseUrl}/wp-admin`;
@@ -82,12 +82,6 @@ function assertClean(problems, where) {
   assert.deepEqual(problems.external, [], `${where}: requests off this machine`);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 async function adminTab() {
   const tab = await openPage();

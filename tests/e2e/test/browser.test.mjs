@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, vendorA, customer, admin, pageUrl, chromium, artifactsDir, site } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { logIn } from '../lib/world.js';
+import { logIn, shoot } from '../lib/world.js';
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -74,14 +74,6 @@ async function assertNoPhpErrors(page, where) {
   assert.equal(phpErrorsIn(html), null, `${where}: PHP error text in the page`);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  screenshots.push(file);
-  console.log(`screenshot: ${file}`);
-  return file;
-}
 
 test('vendor A logs in and sees their dashboard (screenshot)', async () => {
   const { context, page, problems } = await openPage();
@@ -96,7 +88,7 @@ test('vendor A logs in and sees their dashboard (screenshot)', async () => {
     // Let the dashboard script run (it may poll the REST status).
     await page.waitForLoadState('networkidle');
     await assertNoPhpErrors(page, 'vendor dashboard');
-    await shoot(page, 'vendor-dashboard');
+    screenshots.push(await shoot(page, 'vendor-dashboard'));
     assertClean(problems, 'vendor dashboard');
   } finally {
     await context.close();
@@ -117,7 +109,7 @@ test('the hostile shortcode page runs no script, even on hover (screenshot)', as
     const onAttrs = await box.evaluate((el) => [...el.attributes].map((a) => a.name).filter((n) => n.startsWith('on')));
     assert.deepEqual(onAttrs, [], 'no event handler attributes on the container');
     assert.equal(await page.locator('.wpwa-vendor-dashboard script').count(), 0, 'no script inside the dashboard');
-    await shoot(page, 'escaping-test');
+    screenshots.push(await shoot(page, 'escaping-test'));
     assertClean(problems, 'hostile page');
   } finally {
     await context.close();
@@ -132,7 +124,7 @@ test('a customer sees the not-a-vendor notice (screenshot)', async () => {
     await page.waitForSelector('.wpwa-notice--not-vendor');
     assert.equal(await page.locator('.wpwa-panel').count(), 0);
     await assertNoPhpErrors(page, 'customer view');
-    await shoot(page, 'customer-not-vendor');
+    screenshots.push(await shoot(page, 'customer-not-vendor'));
     assertClean(problems, 'customer view');
   } finally {
     await context.close();
@@ -144,7 +136,7 @@ test('a guest gets the login form and can log in from it', async () => {
   try {
     await page.goto(pageUrl('dashboard'));
     await page.waitForSelector('form#loginform');
-    await shoot(page, 'guest-login-form');
+    screenshots.push(await shoot(page, 'guest-login-form'));
     await page.fill('form#loginform input[name="log"]', vendorA.login);
     await page.fill('form#loginform input[name="pwd"]', vendorA.password);
     await Promise.all([page.waitForNavigation(), page.click('form#loginform [type="submit"]')]);
@@ -168,7 +160,7 @@ test('the admin sees the wpwa Settings page and every wpwa admin page (screensho
     assert.ok(await page.locator('#wpbody-content form').count() >= 1, 'settings page has a form');
     assert.ok(!/extension is not (loaded|installed)/i.test(body), 'no missing-extension notice while it is loaded');
     await assertNoPhpErrors(page, 'settings');
-    await shoot(page, 'admin-settings');
+    screenshots.push(await shoot(page, 'admin-settings'));
 
     // The other pages under the wpwa menu (Vendors, Logs, …).
     const links = await page.$$eval('a[href*="admin.php?page=wpwa"]', (as) => [...new Set(as.map((a) => a.href))]);
@@ -178,7 +170,7 @@ test('the admin sees the wpwa Settings page and every wpwa admin page (screensho
       assert.equal(r.status(), 200, href);
       await assertNoPhpErrors(page, href);
       const slug = new URL(href).searchParams.get('page');
-      await shoot(page, `admin-${slug.replace(/[^a-z0-9-]/gi, '_')}`);
+      screenshots.push(await shoot(page, `admin-${slug.replace(/[^a-z0-9-]/gi, '_')}`));
     }
     await page.goto(`${baseUrl}/wp-admin/`);
     await assertNoPhpErrors(page, 'wp-admin dashboard');

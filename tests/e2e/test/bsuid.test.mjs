@@ -22,7 +22,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, savePreferences, sandboxSent } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, savePreferences, sandboxSent, shoot } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -39,12 +39,6 @@ let settingsBefore;
 let dana;
 let ackSeenAt = 0;
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 /** The customer, known only by BSUID and username, writes `text`. */
 async function writes(bsuid, text) {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, shoot } from '../lib/world.js';
 
 const ADMIN = `${baseUrl}/wp-admin`;
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
@@ -53,12 +53,6 @@ async function gotoOk(page, url) {
   return res;
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 /** Sends an `account_update` webhook for the connection's WABA through the sandbox. */
 async function accountUpdate(event, time) {

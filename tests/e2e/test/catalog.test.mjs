@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, site, docroot, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { logIn } from '../lib/world.js';
+import { logIn, shoot } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -116,13 +116,6 @@ function assertExactCatalog(list, ids, where) {
   }
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  screenshots.push(file);
-  console.log(`screenshot: ${file}`);
-}
 
 // -------------------------------------------------------------------- setup --
 
@@ -267,7 +260,7 @@ test('a vendor syncs in the browser: progress bar, summary, reasons; the catalog
     }, null, { timeout: 15000 }).catch(() => {});
     assert.equal(await panel.getByRole('button', { name: 'Sync Products' }).isDisabled(), true, 'button disabled while syncing');
     assert.ok(await bar.getAttribute('aria-labelledby'), 'the bar is labelled');
-    await shoot(page, 'catalog-sync-progress');
+    screenshots.push(await shoot(page, 'catalog-sync-progress'));
 
     const summary = panel.locator('[data-wpwa-sync-summary]');
     await page.waitForFunction(() => /synced/.test(document.querySelector('[data-wpwa-sync-summary]')?.textContent || ''), null, { timeout: 90000 });
@@ -296,7 +289,7 @@ test('a vendor syncs in the browser: progress bar, summary, reasons; the catalog
       assert.match(href, new RegExp(`(post\\.php\\?post=${id}&action=edit|/products-manage/${id}/?$)`), `edit link for product ${id}`);
     }
     await panel.scrollIntoViewIfNeeded();
-    await shoot(page, 'catalog-sync-summary');
+    screenshots.push(await shoot(page, 'catalog-sync-summary'));
     assert.deepEqual(problems.pageErrors, [], 'no page errors');
     assert.deepEqual(problems.console, [], 'no console errors');
     assert.deepEqual(problems.external, [], 'no requests off this machine');

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, docroot, testToken, chromium, artifactsDir, admin } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn, wpwaErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, waitFor, logIn, messagesPanel } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, waitFor, logIn, messagesPanel, shoot } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -72,12 +72,6 @@ function useMarketplace(name) {
 
 const productUrl = (id) => `${baseUrl}/?post_type=product&p=${id}`;
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 async function newPage(options = { viewport: { width: 1366, height: 1000 } }) {
   const context = await browser.newContext(options);

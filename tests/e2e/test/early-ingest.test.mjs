@@ -19,7 +19,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, savePreferences, sandboxSent, cloudMessage } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, savePreferences, sandboxSent, cloudMessage, shoot } from '../lib/world.js';
 
 const EARLY = `${baseUrl}/wp-content/plugins/wpwa/ingest.php`;
 const DRAIN = `${baseUrl}/wp-json/wpwa/v1/webhooks/drain`;
@@ -43,12 +43,6 @@ const post = (body, signature, url = EARLY) => http.post(url, {
   cookies: false,
 });
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 before(async () => {
   fs.mkdirSync(artifactsDir, { recursive: true });

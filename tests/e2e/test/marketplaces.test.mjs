@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, docroot, testToken, chromium, artifactsDir } from '../lib/env.js';
 import { Client, wpwaErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, waitFor, logIn, shoot } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -112,13 +112,6 @@ function useMarketplace(name) {
   })]);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  screenshots.push(file);
-  console.log(`screenshot: ${file}`);
-}
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
@@ -230,7 +223,7 @@ for (const [index, name] of ['wcfm', 'multivendorx', 'dokan', 'wcvendors'].entri
 
       // The WhatsApp tab inside the marketplace's dashboard.
       await openWhatsAppTab(page, name, mp);
-      await shoot(page, `marketplace-${name}`);
+      screenshots.push(await shoot(page, `marketplace-${name}`));
 
       // Connect by QR: the sandbox gateway plays the vendor's phone.
       assert.equal(await badgeState(page), 'disconnected');
@@ -290,7 +283,7 @@ for (const [index, name] of ['wcfm', 'multivendorx', 'dokan', 'wcvendors'].entri
       }, `${name}: the customer's message in the vendor's Customer messages panel`, 60000, 1000);
       const about = await conversation.locator('.wpwa-conversation__product').innerText();
       assert.ok(about.includes(vendor.product_names[skus[0]]), `${name}: the conversation names the product by its name, not its retailer id: ${about}`);
-      await shoot(page, `marketplace-${name}-message`);
+      screenshots.push(await shoot(page, `marketplace-${name}-message`));
       assert.deepEqual(problems, [], `${name}: no page errors`);
     } finally {
       await context.close();
@@ -308,7 +301,7 @@ for (const [index, name] of ['wcfm', 'multivendorx', 'dokan', 'wcvendors'].entri
         const names = await adminTab.page.locator('.wpwa-vendor-name').allInnerTexts();
         assert.deepEqual(names.map((n) => n.trim()), [v.store_name], `${name}: "${v.store_name}" found by its store name on the Vendors page`);
       }
-      await shoot(adminTab.page, `marketplace-${name}-vendors-page`);
+      screenshots.push(await shoot(adminTab.page, `marketplace-${name}-vendors-page`));
     } finally {
       await adminTab.context.close();
     }
@@ -339,7 +332,7 @@ test('WooCommerce counts wpwa compatible with HPOS and the cart/checkout blocks,
     const row = page.locator('tr[data-plugin="wpwa/wpwa.php"]').first();
     await row.waitFor();
     assert.doesNotMatch(await row.innerText(), /incompatible/i, 'the Plugins screen shows no incompatibility warning for wpwa');
-    await shoot(page, 'marketplace-woocommerce-plugins');
+    screenshots.push(await shoot(page, 'marketplace-woocommerce-plugins'));
   } finally {
     await context.close();
   }

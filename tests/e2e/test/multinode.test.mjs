@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, docroot, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, cloudMessage } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, cloudMessage, shoot } from '../lib/world.js';
 
 const NODES = Object.fromEntries((process.env.WPWA_E2E_NODES || '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=')));
 const skip = !(NODES.a && NODES.b) && 'WPWA_E2E_NODES names no nodes a and b (run through scripts/test)';
@@ -85,13 +85,6 @@ function assertAllFrom(served, node, where) {
   assert.deepEqual(others, [], `${where}: every response of the site came from node ${node}`);
 }
 
-async function shoot(page, name) {
-  fs.mkdirSync(artifactsDir, { recursive: true });
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 function catalogCli(command, input) {
   const uid = Number(execFileSync('id', ['-u', WEB_USER]).toString().trim());

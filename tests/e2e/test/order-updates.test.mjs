@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, docroot, chromium, artifactsDir, admin, pageUrl } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, sandboxSent, waitFor, logIn, newVendor } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, sandboxSent, waitFor, logIn, newVendor, shoot } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -87,12 +87,6 @@ async function expectTemplates(number, expected, what) {
   assert.deepEqual((await templatesTo(number)).sort(), want, `${what}: exactly once each`);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 async function shopper() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });

@@ -26,7 +26,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, cloudMessage } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, cloudMessage, shoot } from '../lib/world.js';
 
 const ADMIN = `${baseUrl}/wp-admin`;
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
@@ -79,12 +79,6 @@ async function gotoOk(page, url) {
   assert.equal(phpErrorsIn(await page.content()), null, `no PHP errors on ${url}`);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 before(async () => {
   assert.ok(SANDBOX, 'the seeder recorded the sandbox URL');

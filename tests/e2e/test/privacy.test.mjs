@@ -16,7 +16,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, chromium, artifactsDir } from '../lib/env.js';
 import { phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel, shoot } from '../lib/world.js';
 
 const HOOK = `${baseUrl}/wp-json/wpwa/v1/webhooks/cloud`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -29,12 +29,6 @@ const dana = { login: `p6dana_${RUN}`, number: `1333${BASE}`, written: `+1 (333)
 const erik = { login: `p6erik_${RUN}`, number: `1333${BASE + 1}`, written: `+1 333 ${BASE + 1}` };
 const email = (customer) => `${customer.login}@example.test`;
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 /** The customer writes to the vendor's shop through the sandbox (a signed webhook). */
 async function writes(customer, text) {

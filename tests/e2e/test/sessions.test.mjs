@@ -18,7 +18,7 @@ import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor, logIn } from '../lib/world.js';
+import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor, logIn, shoot } from '../lib/world.js';
 
 const REST = `${baseUrl}/wp-json/wpwa/v1`;
 const RUN = Date.now().toString(36).slice(-6);
@@ -93,12 +93,6 @@ function assertClean(problems, where) {
   assert.deepEqual(problems.external, [], `${where}: requests off this machine`);
 }
 
-async function shoot(page, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 const badge = (page) => page.locator('.wpwa-panel--connection .wpwa-status-badge').first();
 const state = (page) => badge(page).getAttribute('data-state');

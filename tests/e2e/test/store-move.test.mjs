@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium as playwrightChromium } from 'playwright-core';
 import { baseUrl, admin, docroot, pageUrl, chromium, artifactsDir } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
-import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, messagesPanel } from '../lib/world.js';
+import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, messagesPanel, shoot } from '../lib/world.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..', '..');
@@ -93,12 +93,6 @@ async function gotoOk(page, url) {
 }
 
 /** A screenshot of the page, or of one element of it (a locator). */
-async function shoot(target, name) {
-  const file = path.join(artifactsDir, `${name}.png`);
-  await target.screenshot(target.page ? { path: file } : { path: file, fullPage: true });
-  assert.ok(fs.statSync(file).size > 1000, `${file} is a real image`);
-  console.log(`screenshot: ${file}`);
-}
 
 /** What the vendor's dashboard shows, read in Chromium: conversations, connection, catalog figures. */
 async function dashboard(name) {
