@@ -387,6 +387,21 @@ namespace Wpwa {
     function catalog_sync_status(int $vendor_id, ?int $job_id = null): ?array {}
 
     /**
+     * Of `$candidates` (each `product_id`, `fingerprint` of its database rows now, and
+     * `variations`: its variations' ids), the product ids a read of every product of the
+     * vendor may leave unread: same fingerprint as when last read for the connection's
+     * catalog under the same `$options` rules, no scheduled sale of theirs due since, no
+     * item of theirs waiting to be sent again.
+     *
+     * @param int $vendor_id
+     * @param array $connection
+     * @param array|null $options
+     * @param array $candidates
+     * @return array
+     */
+    function catalog_sync_unchanged(int $vendor_id, array $connection, ?array $options = null, array $candidates): array {}
+
+    /**
      * The chat button's link to `$number` (a WhatsApp number; `+`, spaces, dashes and
      * brackets allowed) with `$pattern` filled in (`{product}`, `{store}`, `{code}` as
      * `#CODE`, appended when missing; no other `#`): `url` (`https://wa.me/…?text=…`),

@@ -21,6 +21,8 @@ const VENDOR: u64 = 7;
 const EVERY_PRODUCT: Changes = Changes {
     upto: 0,
     scope: PlanScope::Full,
+    unchanged: Vec::new(),
+    fingerprints: Vec::new(),
 };
 
 struct World {

@@ -65,6 +65,37 @@ final class SyncTest extends WpwaTestCase
         \Wpwa\catalog_changes_note($vendor, [0]);
     }
 
+    public function testAFullReadLeavesProductsWithTheSameFingerprintUnread(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $candidates = [
+            ['product_id' => 1, 'fingerprint' => 'a', 'variations' => []],
+            ['product_id' => 2, 'fingerprint' => 'b'],
+        ];
+        self::assertSame([], \Wpwa\catalog_sync_unchanged($vendor, self::DEAD_API, null, $candidates), 'never read for this catalog');
+        $changes = \Wpwa\catalog_sync_changes($vendor, self::DEAD_API);
+        $changes['fingerprints'] = [1 => 'a', 2 => 'b'];
+        \Wpwa\catalog_sync_plan($vendor, [json_encode([self::product(1, $vendor), self::product(2, $vendor)])], self::DEAD_API, null, $changes);
+        // The job is running: its items wait to be sent, so nothing may be left unread yet.
+        self::assertSame([], \Wpwa\catalog_sync_unchanged($vendor, self::DEAD_API, null, $candidates));
+
+        foreach ([
+            ['upto' => 0, 'full' => true, 'fingerprints' => ['x' => 'a']],
+            ['upto' => 0, 'full' => true, 'unchanged' => [0]],
+            ['upto' => 0, 'full' => false, 'unchanged' => [1]],
+            ['upto' => 0, 'full' => true, 'surprise' => 1],
+        ] as $bad) {
+            try {
+                \Wpwa\catalog_sync_plan($vendor, [], self::DEAD_API, null, $bad);
+                self::fail('accepted changes ' . json_encode($bad));
+            } catch (\Wpwa\ValidationException $e) {
+                self::assertStringContainsString('changes', $e->getMessage());
+            }
+        }
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_sync_unchanged($vendor, self::DEAD_API, null, [['product_id' => 1]]);
+    }
+
     public function testAnUnreachableApiPausesTheJobWithAReason(): void
     {
         $vendor = random_int(100000, 999999);

@@ -147,6 +147,20 @@ pub enum Skipped {
     },
 }
 
+/// Which of the vendor's products a plan's products stand for.
+#[derive(Debug, Clone, Copy)]
+pub enum Coverage<'a> {
+    /// Every product, but those in `unchanged` (products and variations, by their own
+    /// post id) were not read: nothing about them changed since the catalog got them.
+    All {
+        /// Products not read.
+        unchanged: &'a HashSet<u64>,
+    },
+    /// Only these products changed (variations by their own id too); the rest were not
+    /// read.
+    Only(&'a [u64]),
+}
+
 /// What a sync must change.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -164,34 +178,37 @@ pub struct Plan {
 /// updates for changed ones (by content hash), deletes for products removed,
 /// unpublished, made invalid or moved to another vendor. `now` decides scheduled sales.
 ///
-/// `scope` names the products `products` stands for when it is not the whole catalog
-/// (the changed ones, variations by their own id): then only the items of those
-/// products and of the products read are compared, and an item of another product
-/// keeps its SKU.
+/// `coverage` says which of the vendor's products `products` stands for: all of them
+/// but those not read because nothing about them changed, or only the changed ones.
+/// The items of products not read are left as they are, and keep their SKU.
 pub fn diff(
     known: &Known,
     products: &[Product],
-    scope: Option<&[u64]>,
+    coverage: &Coverage<'_>,
     rules: &Rules,
     now: i64,
 ) -> Plan {
     let mut plan = Plan::default();
     let mut listed: HashSet<String> = HashSet::new();
-    let covered: Option<HashSet<u64>> = scope.map(|ids| {
-        ids.iter()
+    let read: HashSet<u64> = match coverage {
+        Coverage::All { .. } => HashSet::new(),
+        Coverage::Only(ids) => ids
+            .iter()
             .copied()
             .chain(products.iter().map(|p| p.id))
-            .collect()
-    });
-    // In a plan of changes, the product an item of another product (not read now)
-    // holds the SKU for.
+            .collect(),
+    };
+    let not_read = |product_id: u64| match coverage {
+        Coverage::All { unchanged } => unchanged.contains(&product_id),
+        Coverage::Only(_) => !read.contains(&product_id),
+    };
+    // The product not read now that an item holding the SKU belongs to.
     let holder_unread = |rid: &str, product_id: u64| {
-        let covered = covered.as_ref()?;
         known
             .items
             .get(rid)
             .map(|k| k.product_id)
-            .filter(|holder| *holder != product_id && !covered.contains(holder))
+            .filter(|holder| *holder != product_id && not_read(*holder))
     };
     let was_sent = |rid: &str| {
         known
@@ -294,10 +311,7 @@ pub fn diff(
     }
     // Whatever the catalog holds for this vendor that is no longer listed goes.
     for (rid, item) in &known.items {
-        let out_of_scope = covered
-            .as_ref()
-            .is_some_and(|covered| !covered.contains(&item.product_id));
-        if listed.contains(rid) || out_of_scope {
+        if listed.contains(rid) || not_read(item.product_id) {
             continue;
         }
         if item.sent_hash.is_some() {
@@ -395,7 +409,15 @@ mod tests {
     }
 
     fn diff_now(known: &Known, products: &[Product]) -> Plan {
-        diff(known, products, None, &Rules::default(), NOW)
+        diff(
+            known,
+            products,
+            &Coverage::All {
+                unchanged: &HashSet::new(),
+            },
+            &Rules::default(),
+            NOW,
+        )
     }
 
     #[test]

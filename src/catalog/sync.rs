@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{self, ItemState, Known, OpMethod, Skipped};
+use std::collections::HashSet;
+
+use super::plan::{self, Coverage, ItemState, Known, OpMethod, Skipped};
 use super::{Problem, Product, Rules, retailer_id};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
@@ -290,6 +292,66 @@ pub struct Changes {
     pub upto: i64,
     /// Every product, or only these (products and variations, by post id).
     pub scope: PlanScope,
+    /// Of a read of every product: the products (and variations, by their own id) not
+    /// read because [`unchanged`] said nothing about them changed.
+    pub unchanged: Vec<u64>,
+    /// Of a read of every product: the fingerprint of each product read (see
+    /// [`unchanged`]), by product id.
+    pub fingerprints: Vec<(u64, String)>,
+}
+
+/// A product a full read may leave unread, as the plugin fingerprints it from the
+/// database rows that make its record (its post, its variations' posts, their meta
+/// and terms), without building WooCommerce's product objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The product's post id.
+    pub product_id: u64,
+    /// Its fingerprint now.
+    pub fingerprint: String,
+    /// Its variations' post ids.
+    pub variations: Vec<u64>,
+}
+
+/// Of `candidates`, the products a full read of the vendor's catalog need not read:
+/// their fingerprint is the one they had when read for the catalog's items, under the
+/// same rules, no scheduled sale of theirs started or ended since, and none of their
+/// items waits to be sent again (pending, refused by the API, or being removed).
+pub fn unchanged(
+    store: &Store,
+    vendor_id: u64,
+    catalog_id: &str,
+    rules: &Rules,
+    candidates: &[Candidate],
+    now: i64,
+) -> Result<Vec<u64>, SyncError> {
+    check_target(vendor_id, catalog_id)?;
+    let catalog = store.catalog();
+    if catalog.full_plan_rules(vendor_id, catalog_id)?.as_deref()
+        != Some(rules.fingerprint().as_str())
+    {
+        return Ok(Vec::new());
+    }
+    let mut unchanged = Vec::new();
+    for candidate in candidates {
+        let same = catalog.source_is(
+            vendor_id,
+            catalog_id,
+            candidate.product_id,
+            &candidate.fingerprint,
+            now,
+        )?;
+        if same
+            && !catalog.items_wait(
+                vendor_id,
+                catalog_id,
+                std::iter::once(candidate.product_id).chain(candidate.variations.iter().copied()),
+            )?
+        {
+            unchanged.push(candidate.product_id);
+        }
+    }
+    Ok(unchanged)
 }
 
 /// Which products a plan covers.
@@ -323,7 +385,12 @@ pub fn changes(
         Some(ids) if based => PlanScope::Products(ids),
         _ => PlanScope::Full,
     };
-    Ok(Changes { upto, scope })
+    Ok(Changes {
+        upto,
+        scope,
+        unchanged: Vec::new(),
+        fingerprints: Vec::new(),
+    })
 }
 
 /// Notes that the vendor's `product_ids` changed (a variation's own id and its
@@ -402,11 +469,14 @@ pub fn plan(
                 candidates.iter().map(String::as_str),
             )?,
         };
-        let scope = match &changes.scope {
-            PlanScope::Full => None,
-            PlanScope::Products(ids) => Some(ids.as_slice()),
+        let unchanged: HashSet<u64> = changes.unchanged.iter().copied().collect();
+        let coverage = match &changes.scope {
+            PlanScope::Full => Coverage::All {
+                unchanged: &unchanged,
+            },
+            PlanScope::Products(ids) => Coverage::Only(ids),
         };
-        let plan = plan::diff(&known, products, scope, rules, now);
+        let plan = plan::diff(&known, products, &coverage, rules, now);
         for skipped in &plan.skipped {
             match skipped {
                 Skipped::OtherVendor { product_id, owner } => tracing::warn!(
@@ -454,6 +524,44 @@ pub fn plan(
             now,
         )?;
         catalog.consume_changes(vendor_id, changes.upto)?;
+        // What the next full read compares with: the fingerprints of the products read
+        // now, with when a sale of theirs starts or ends. A product read for its changes
+        // only has none until a full read fingerprints it again.
+        match &changes.scope {
+            PlanScope::Full => {
+                // A product left out (its SKU taken) is read again next time.
+                let left_out: HashSet<u64> = plan
+                    .skipped
+                    .iter()
+                    .map(|skipped| match skipped {
+                        Skipped::OtherVendor { product_id, .. }
+                        | Skipped::SkuTaken { product_id, .. }
+                        | Skipped::SkuHeld { product_id, .. } => *product_id,
+                    })
+                    .filter_map(|id| {
+                        products
+                            .iter()
+                            .find(|p| p.id == id)
+                            .map(|p| p.parent_id.unwrap_or(p.id))
+                    })
+                    .collect();
+                let sources: Vec<(u64, &str, Option<i64>)> = changes
+                    .fingerprints
+                    .iter()
+                    .filter(|(id, _)| !left_out.contains(id))
+                    .map(|(id, fingerprint)| {
+                        let price_change = products
+                            .iter()
+                            .filter(|p| p.id == *id || p.parent_id == Some(*id))
+                            .filter_map(|p| super::next_price_change(p, now))
+                            .min();
+                        (*id, fingerprint.as_str(), price_change)
+                    })
+                    .collect();
+                catalog.record_sources(vendor_id, catalog_id, &sources)?;
+            }
+            PlanScope::Products(ids) => catalog.forget_sources(catalog_id, ids)?,
+        }
         Ok((job_id, Some(plan.ops.len())))
     })?;
     let (job_id, Some(changes)) = planned else {
@@ -791,6 +899,8 @@ mod tests {
     const FULL: Changes = Changes {
         upto: 0,
         scope: PlanScope::Full,
+        unchanged: Vec::new(),
+        fingerprints: Vec::new(),
     };
 
     use serde_json::{Value, json};
@@ -1205,7 +1315,9 @@ mod tests {
             changes(&store, 5, CATALOG, &rules, false).unwrap(),
             Changes {
                 upto: 0,
-                scope: PlanScope::Products(vec![])
+                scope: PlanScope::Products(vec![]),
+                unchanged: vec![],
+                fingerprints: vec![],
             },
             "the full plan read the noted change: nothing is left to read"
         );
@@ -1238,6 +1350,146 @@ mod tests {
         assert_eq!(
             changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
             PlanScope::Products(vec![4])
+        );
+    }
+
+    fn candidate(product_id: u64, fingerprint: &str, variations: &[u64]) -> Candidate {
+        Candidate {
+            product_id,
+            fingerprint: fingerprint.into(),
+            variations: variations.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_full_read_leaves_products_with_the_same_fingerprint_unread() {
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let mut products: Vec<Product> = (1..=4).map(|id| product(id, 5)).collect();
+        products[3].product_type = "variable".into();
+        let mut variation = product(5, 5);
+        variation.product_type = "variation".into();
+        variation.parent_id = Some(4);
+        products.push(variation);
+        let fingerprints: Vec<(u64, String)> = (1..=4).map(|id| (id, format!("fp{id}"))).collect();
+        let read_all = Changes {
+            fingerprints: fingerprints.clone(),
+            ..FULL
+        };
+        let candidates = [
+            candidate(1, "fp1", &[]),
+            candidate(2, "fp2", &[]),
+            candidate(3, "changed", &[]),
+            candidate(4, "fp4", &[5]),
+        ];
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 100).unwrap(),
+            Vec::<u64>::new(),
+            "never read for this catalog"
+        );
+        let first = plan(
+            &store, 5, CATALOG, &products, &rules, &options, &read_all, 100,
+        )
+        .unwrap();
+        complete(&store, first.job_id);
+
+        let same = unchanged(&store, 5, CATALOG, &rules, &candidates, 200).unwrap();
+        assert_eq!(same, vec![1, 2, 4], "3's rows changed");
+        let other_rules = Rules {
+            default_brand: "Other".into(),
+            ..Rules::default()
+        };
+        assert!(
+            unchanged(&store, 5, CATALOG, &other_rules, &candidates, 200)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            unchanged(&store, 5, "2002", &rules, &candidates, 200)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            unchanged(&store, 6, CATALOG, &rules, &candidates, 200)
+                .unwrap()
+                .is_empty()
+        );
+
+        // Product 3 is read (a new price); 1, 2 and the variable 4 with its variation
+        // are not: they keep their items, nothing is deleted.
+        let mut changed = products[2].clone();
+        changed.regular_price = Some("15".into());
+        let second = Changes {
+            unchanged: vec![1, 2, 4, 5],
+            fingerprints: vec![(3, "changed".into())],
+            ..FULL
+        };
+        let job = plan(
+            &store,
+            5,
+            CATALOG,
+            &[changed],
+            &rules,
+            &options,
+            &second,
+            200,
+        )
+        .unwrap();
+        assert_eq!(planned(&store, job.job_id), pairs(&[("UPDATE", "wc_3")]));
+        complete(&store, job.job_id);
+        assert_eq!(summary(&store, 5, CATALOG).unwrap().synced, 4);
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 300).unwrap(),
+            vec![1, 2, 3, 4],
+            "3 has its new fingerprint"
+        );
+
+        // A sale that starts makes the product due for reading then.
+        let mut on_sale = products[0].clone();
+        on_sale.sale_price = Some("8".into());
+        on_sale.sale_from = Some(1_000);
+        let sale = Changes {
+            unchanged: vec![2, 3, 4, 5],
+            fingerprints: vec![(1, "fp1".into())],
+            ..FULL
+        };
+        let job = plan(&store, 5, CATALOG, &[on_sale], &rules, &options, &sale, 400).unwrap();
+        complete(&store, job.job_id);
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 999).unwrap(),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 1_000).unwrap(),
+            vec![2, 3, 4]
+        );
+
+        // An item the API refused is sent again, so its product is read.
+        testing::set_item_state(&store, CATALOG, "wc_2", "rejected");
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 999).unwrap(),
+            vec![1, 3, 4]
+        );
+
+        // A plan of changes forgets the fingerprints of what it read.
+        note_changes(&store, 5, Some(&[4, 5])).unwrap();
+        let noted = changes(&store, 5, CATALOG, &rules, false).unwrap();
+        let job = plan(
+            &store,
+            5,
+            CATALOG,
+            &products[3..],
+            &rules,
+            &options,
+            &noted,
+            500,
+        )
+        .unwrap();
+        complete(&store, job.job_id);
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 999).unwrap(),
+            vec![1, 3]
         );
     }
 

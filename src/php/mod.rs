@@ -701,8 +701,10 @@ pub fn catalog_sync_plan(
         None => catalog::sync::Changes {
             upto: 0,
             scope: catalog::sync::PlanScope::Full,
+            unchanged: Vec::new(),
+            fingerprints: Vec::new(),
         },
-        Some(array) => from_array::<ChangesInput>("changes", array)?.into_changes()?,
+        Some(array) => changes_from_array(array)?,
     };
     let now = clock::now();
     let job = with_store(|store| {
@@ -734,32 +736,154 @@ pub fn catalog_sync_plan(
     Ok(result)
 }
 
-/// `catalog_sync_changes()`'s answer handed back to `catalog_sync_plan()`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangesInput {
-    upto: i64,
-    full: bool,
-    #[serde(default)]
-    product_ids: Vec<u64>,
+/// `catalog_sync_changes()`'s answer handed back to `catalog_sync_plan()`, with what a
+/// read of every product adds: `unchanged` (the products and variations it left
+/// unread, as `catalog_sync_unchanged()` allowed) and `fingerprints` (product id =>
+/// fingerprint of each product it read). Read key by key rather than through JSON: a
+/// large catalog's lists pass the element budget of option arrays.
+fn changes_from_array(array: &ZendHashTable) -> PhpResult<catalog::sync::Changes> {
+    let refuse = || {
+        validation(
+            "changes must be what catalog_sync_changes() answered, with unchanged and fingerprints of a full read",
+        )
+    };
+    let ids = |value: &ext_php_rs::types::Zval| -> PhpResult<Vec<u64>> {
+        let list = value.array().ok_or_else(refuse)?;
+        list.values()
+            .map(|id| {
+                id.long()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(refuse)
+            })
+            .collect()
+    };
+    let (mut upto, mut full) = (None, None);
+    let mut changes = catalog::sync::Changes {
+        upto: 0,
+        scope: catalog::sync::PlanScope::Full,
+        unchanged: Vec::new(),
+        fingerprints: Vec::new(),
+    };
+    let mut product_ids = Vec::new();
+    for (key, value) in array.iter() {
+        match key.to_string().as_str() {
+            "upto" => upto = value.long().filter(|n| *n >= 0),
+            "full" => full = value.bool(),
+            "product_ids" => product_ids = ids(value)?,
+            "unchanged" => changes.unchanged = ids(value)?,
+            "fingerprints" => {
+                let map = value.array().ok_or_else(refuse)?;
+                for (id, fingerprint) in map.iter() {
+                    let id = id.to_string().parse::<u64>().ok().filter(|n| *n > 0);
+                    let fingerprint = fingerprint
+                        .str()
+                        .filter(|f| !f.is_empty() && f.len() <= 128);
+                    let (Some(id), Some(fingerprint)) = (id, fingerprint) else {
+                        return Err(refuse());
+                    };
+                    changes.fingerprints.push((id, fingerprint.to_owned()));
+                }
+            }
+            _ => return Err(refuse()),
+        }
+    }
+    let (Some(upto), Some(full)) = (upto, full) else {
+        return Err(refuse());
+    };
+    changes.upto = upto;
+    if !full {
+        if product_ids.len() > catalog::sync::MAX_CHANGED_PRODUCTS
+            || !changes.unchanged.is_empty()
+            || !changes.fingerprints.is_empty()
+        {
+            return Err(refuse());
+        }
+        changes.scope = catalog::sync::PlanScope::Products(product_ids);
+    }
+    Ok(changes)
 }
 
-impl ChangesInput {
-    fn into_changes(self) -> PhpResult<catalog::sync::Changes> {
-        if self.upto < 0 || self.product_ids.len() > catalog::sync::MAX_CHANGED_PRODUCTS {
-            return Err(validation(
-                "changes must be what catalog_sync_changes() answered",
-            ));
+/// Of `$candidates` (each `product_id`, `fingerprint` of its database rows now, and
+/// `variations`: its variations' ids), the product ids a read of every product of the
+/// vendor may leave unread: same fingerprint as when last read for the connection's
+/// catalog under the same `$options` rules, no scheduled sale of theirs due since, no
+/// item of theirs waiting to be sent again.
+#[php_function]
+#[php(name = "Wpwa\\catalog_sync_unchanged")]
+pub fn catalog_sync_unchanged(
+    vendor_id: i64,
+    connection: &ZendHashTable,
+    options: Option<&ZendHashTable>,
+    candidates: &ZendHashTable,
+) -> PhpResult<Vec<i64>> {
+    let vendor_id = positive_id("vendor_id", vendor_id)?;
+    let connection = CloudConnection::from_array(connection)?;
+    let (rules, _) = catalog_options(options)?;
+    let candidates = candidates_from_array(candidates)?;
+    let unchanged = with_store(|store| {
+        Ok(catalog::sync::unchanged(
+            store,
+            vendor_id,
+            connection.input.catalog_id()?,
+            &rules,
+            &candidates,
+            clock::now(),
+        )?)
+    })?;
+    Ok(unchanged
+        .into_iter()
+        .map(|id| i64::try_from(id).unwrap_or(i64::MAX))
+        .collect())
+}
+
+/// The products `catalog_sync_unchanged()` is asked about, read key by key (a page of
+/// products with many variations passes the element budget of option arrays).
+fn candidates_from_array(list: &ZendHashTable) -> PhpResult<Vec<catalog::sync::Candidate>> {
+    let refuse = |index: usize| {
+        validation(format!(
+            "candidate #{index} must have a positive product_id, a fingerprint of 1 to 128 bytes and variations (a list of ids)"
+        ))
+    };
+    let positive = |zval: &ext_php_rs::types::Zval| {
+        zval.long()
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| *n > 0)
+    };
+    let mut candidates = Vec::with_capacity(list.len());
+    for (index, entry) in list.values().enumerate() {
+        let array = entry.array().ok_or_else(|| refuse(index))?;
+        if array.iter().any(|(key, _)| {
+            !matches!(
+                key.to_string().as_str(),
+                "product_id" | "fingerprint" | "variations"
+            )
+        }) {
+            return Err(refuse(index));
         }
-        Ok(catalog::sync::Changes {
-            upto: self.upto,
-            scope: if self.full {
-                catalog::sync::PlanScope::Full
-            } else {
-                catalog::sync::PlanScope::Products(self.product_ids)
-            },
-        })
+        let product_id = array.get("product_id").and_then(positive);
+        let fingerprint = array
+            .get("fingerprint")
+            .and_then(|f| f.str())
+            .filter(|f| !f.is_empty() && f.len() <= 128);
+        let variations = match array.get("variations") {
+            None => Some(Vec::new()),
+            Some(v) => v
+                .array()
+                .and_then(|ids| ids.values().map(positive).collect::<Option<Vec<u64>>>()),
+        };
+        let (Some(product_id), Some(fingerprint), Some(variations)) =
+            (product_id, fingerprint, variations)
+        else {
+            return Err(refuse(index));
+        };
+        candidates.push(catalog::sync::Candidate {
+            product_id,
+            fingerprint: fingerprint.to_owned(),
+            variations,
+        });
     }
+    Ok(candidates)
 }
 
 /// What the vendor's next sync into the connection's catalog must read: `upto` (hand
@@ -1278,6 +1402,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(catalog_prepare))
         .function(wrap_function!(catalog_sync_plan))
         .function(wrap_function!(catalog_sync_changes))
+        .function(wrap_function!(catalog_sync_unchanged))
         .function(wrap_function!(catalog_changes_note))
         .function(wrap_function!(catalog_sync_run))
         .function(wrap_function!(catalog_sync_status))

@@ -255,6 +255,101 @@ impl CatalogRepo<'_> {
             .optional()
     }
 
+    /// Whether the product's fingerprint, as last read for `catalog_id` by the vendor,
+    /// is `fingerprint`, with no scheduled price change due by `now`.
+    pub fn source_is(
+        &self,
+        vendor_id: u64,
+        catalog_id: &str,
+        product_id: u64,
+        fingerprint: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM catalog_source WHERE catalog_id = ?1 AND product_id = ?2 AND vendor_id = ?3
+                     AND fingerprint = ?4 AND (price_change_at IS NULL OR price_change_at > ?5)",
+            )?
+            .query_row(
+                params![catalog_id, vendor(product_id), vendor(vendor_id), fingerprint, now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// Whether any item of these products (and variations) waits to be sent again:
+    /// pending, refused by the API, or being removed.
+    pub fn items_wait(
+        &self,
+        vendor_id: u64,
+        catalog_id: &str,
+        product_ids: impl IntoIterator<Item = u64>,
+    ) -> Result<bool, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM catalog_item WHERE catalog_id = ?1 AND vendor_id = ?2 AND product_id = ?3
+                 AND state IN (?4, ?5, ?6) LIMIT 1",
+        )?;
+        for id in product_ids {
+            let waiting: Option<i64> = stmt
+                .query_row(
+                    params![
+                        catalog_id,
+                        vendor(vendor_id),
+                        vendor(id),
+                        ItemState::Pending,
+                        ItemState::Rejected,
+                        ItemState::Deleting
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if waiting.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Records what the products read for `catalog_id` were: fingerprint and the next
+    /// scheduled price change.
+    pub fn record_sources(
+        &self,
+        vendor_id: u64,
+        catalog_id: &str,
+        sources: &[(u64, &str, Option<i64>)],
+    ) -> Result<(), StoreError> {
+        let mut upsert = self.conn.prepare_cached(
+            "INSERT INTO catalog_source (catalog_id, product_id, vendor_id, fingerprint, price_change_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (catalog_id, product_id) DO UPDATE SET vendor_id = excluded.vendor_id,
+                 fingerprint = excluded.fingerprint, price_change_at = excluded.price_change_at",
+        )?;
+        for (product_id, fingerprint, price_change_at) in sources {
+            upsert.execute(params![
+                catalog_id,
+                vendor(*product_id),
+                vendor(vendor_id),
+                fingerprint,
+                price_change_at
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Forgets what these products were when last read for `catalog_id`: the next full
+    /// read reads them.
+    pub fn forget_sources(&self, catalog_id: &str, product_ids: &[u64]) -> Result<(), StoreError> {
+        let mut delete = self.conn.prepare_cached(
+            "DELETE FROM catalog_source WHERE catalog_id = ?1 AND product_id = ?2",
+        )?;
+        for id in product_ids {
+            delete.execute(params![catalog_id, vendor(*id)])?;
+        }
+        Ok(())
+    }
+
     /// Notes that `product_ids` of the vendor changed (0: every product).
     pub fn note_changes(&self, vendor_id: u64, product_ids: &[u64]) -> Result<(), StoreError> {
         let mut insert = self

@@ -388,6 +388,17 @@ const SQLITE: &[&str] = &[
      );
      CREATE INDEX catalog_change_vendor ON catalog_change (vendor_id, seq);
      ALTER TABLE sync_job ADD COLUMN full_rules TEXT;",
+    // 19: what each product was when a full read last read it for a catalog: a
+    // fingerprint of its database rows, and when a scheduled sale of its starts or
+    // ends. A full read leaves a product with the same fingerprint unread.
+    "CREATE TABLE catalog_source (
+         catalog_id      TEXT    NOT NULL,
+         product_id      INTEGER NOT NULL,
+         vendor_id       INTEGER NOT NULL,
+         fingerprint     TEXT    NOT NULL,
+         price_change_at INTEGER,
+         PRIMARY KEY (catalog_id, product_id)
+     );",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -735,6 +746,15 @@ const MARIADB: &[&str] = &[
          INDEX catalog_change_vendor (vendor_id, seq)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
      ALTER TABLE sync_job ADD COLUMN IF NOT EXISTS full_rules VARCHAR(64)",
+    // 19
+    "CREATE TABLE IF NOT EXISTS catalog_source (
+         catalog_id      VARCHAR(128) NOT NULL,
+         product_id      BIGINT NOT NULL,
+         vendor_id       BIGINT NOT NULL,
+         fingerprint     VARCHAR(128) NOT NULL,
+         price_change_at BIGINT,
+         PRIMARY KEY (catalog_id, product_id)
+     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 ];
 
 /// Every table the migrations make, by its name without prefix.
@@ -767,6 +787,7 @@ pub(super) const TABLES: &[&str] = &[
     "customer_identity",
     "webhook_queue",
     "catalog_change",
+    "catalog_source",
 ];
 
 /// The schema version this build creates and understands.

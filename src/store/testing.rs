@@ -156,6 +156,17 @@ pub(crate) fn set_item_problems(store: &Store, problems: &str) {
         .unwrap();
 }
 
+/// Sets one catalog item's state, as a batch answer would.
+pub(crate) fn set_item_state(store: &Store, catalog_id: &str, retailer_id: &str, state: &str) {
+    store
+        .conn()
+        .execute(
+            "UPDATE catalog_item SET state = ?3 WHERE catalog_id = ?1 AND retailer_id = ?2",
+            params![catalog_id, retailer_id, state],
+        )
+        .unwrap();
+}
+
 /// Under `cargo test` with `WPWA_TEST_MARIADB=<unix socket path>`, a store in MariaDB
 /// (database `wpwa_rust_tests`, as root over the socket) with tables of its own prefix,
 /// dropped with the store: what `Store::open_in_memory()` hands the tests then, so the

@@ -18,9 +18,10 @@
  *   bench-catalog-cli.php new-catalog
  *       Points the catalog setting at a catalog ID never used before, so the
  *       next sync is a first, full one even on a reused site; prints the ID.
- *   bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS]
+ *   bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS [TRIGGER]]
  *       One sync of the vendor through the plugin's own path: Sync::start()
- *       as the background queue calls it, then Sync::slice() until the job
+ *       as the background queue calls it (or as TRIGGER: manual is "Sync now",
+ *       which reads every product), then Sync::slice() until the job
  *       is done, back to back in this process. Prints the figures and writes
  *       them to OUT_JSON; with FULL_WALL_SECONDS also the wall time as a
  *       share of that one.
@@ -211,6 +212,7 @@ if ( 'vendor' === $command ) {
 	$vendor_id = (int) ( $argv[2] ?? 0 );
 	$out       = (string) ( $argv[3] ?? '' );
 	$full_wall = (float) ( $argv[4] ?? 0 );
+	$trigger   = (string) ( $argv[5] ?? 'background' );
 	if ( $vendor_id <= 0 || '' === $out ) {
 		wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS]' );
 	}
@@ -260,7 +262,7 @@ if ( 'vendor' === $command ) {
 	$memory_before = memory_get_usage( true );
 
 	$started = hrtime( true );
-	$result  = Sync::start( $vendor_id, 'background', Sync::BACKGROUND_SLICE_MS );
+	$result  = Sync::start( $vendor_id, $trigger, Sync::BACKGROUND_SLICE_MS );
 	if ( is_wp_error( $result ) ) {
 		wpwa_bench_catalog_fail( 'start: ' . $result->get_error_message() );
 	}
@@ -468,5 +470,5 @@ if ( 'vendor' === $command ) {
 	printf( "    statuses: core %s, PHP %s%s\n", wp_json_encode( $statuses[0] ), wp_json_encode( $statuses[1] ), $statuses[0] == $statuses[1] ? ' (same)' : ' (DIFFERENT)' );
 	printf( "    catalog items identical: %d of %d%s\n", $same, $ready, $differ_text ? '; fields that differ: ' . implode( ', ', $differ_text ) : '' );
 } else {
-	wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php vendor LOGIN STORE_NAME | products VENDOR_ID LOGIN FROM TO | new-catalog | sync VENDOR_ID OUT_JSON [FULL_WALL] | change VENDOR_ID N | transform VENDOR_ID ROUNDS' );
+	wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php vendor LOGIN STORE_NAME | products VENDOR_ID LOGIN FROM TO | new-catalog | sync VENDOR_ID OUT_JSON [FULL_WALL [TRIGGER]] | change VENDOR_ID N | transform VENDOR_ID ROUNDS' );
 }

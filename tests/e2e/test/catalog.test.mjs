@@ -71,6 +71,13 @@ function cli(command, input) {
   return JSON.parse(out.toString());
 }
 
+/** The vendor's activity-log lines, newest first. */
+function logLines(vendorId) {
+  const out = execFileSync('php', ['-d', `extension=${EXT}`, '-d', 'display_errors=stderr', '-d', 'log_errors=0', path.join(ROOT, 'tests', 'wordpress', 'shop-cli.php'), 'log', JSON.stringify({ vendor_id: vendorId })], { uid, gid, cwd: '/tmp', env: cliEnv(), maxBuffer: 64 << 20 });
+  return JSON.parse(out.toString());
+}
+const lastStart = (vendorId) => logLines(vendorId).find((line) => line.startsWith('Catalog sync started'));
+
 const sandboxHttp = new Client(SANDBOX || 'http://127.0.0.1:1');
 async function sandbox(method, p, body) {
   const res = await sandboxHttp.request(method, `${SANDBOX}${p}`, { body, cookies: false });
@@ -326,6 +333,8 @@ test('incremental: nothing changed sends nothing; one price sends one UPDATE; on
   assert.equal(again.job.state, 'done');
   const s1 = await stats(CAT);
   assert.deepEqual(s1, s0, 'the catalog received nothing');
+  // "Sync now" looks at every product but reads none whose rows did not change.
+  assert.match(lastStart(vendor.id), /^Catalog sync started: 0 changes to send; 0 product\(s\) read, [1-9]\d* unchanged since the last sync\.$/);
 
   cli('price', { product_id: fx.good.tee, regular: '21.50' });
   expected[`CA-${R}-TEE`].price = '21.50 USD';
@@ -334,6 +343,7 @@ test('incremental: nothing changed sends nothing; one price sends one UPDATE; on
   assert.equal(priced.job.synced, 1);
   const s2 = await stats(CAT);
   assert.equal(s2.batches, s1.batches + 1, 'one batch');
+  assert.match(lastStart(vendor.id), /^Catalog sync started: 1 change to send; 1 product\(s\) read, [1-9]\d* unchanged since the last sync\.$/, 'only the product with the new price is read');
   assert.deepEqual(s2.requests, { ...s1.requests, UPDATE: s1.requests.UPDATE + 1 }, 'one UPDATE and nothing else');
   assertExactCatalog(await items(CAT), Object.keys(expected), 'after the price change');
 

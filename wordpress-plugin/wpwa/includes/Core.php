@@ -849,6 +849,22 @@ final class Core {
 	}
 
 	/**
+	 * Of a page of products (product_id, fingerprint, variations), those a read
+	 * of every product may leave unread.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                            $vendor_id  Vendor user ID.
+	 * @param array<string,string>           $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null       $options    Rules.
+	 * @param array<int,array<string,mixed>> $candidates The page's products.
+	 * @return int[]|WP_Error
+	 */
+	public static function catalog_sync_unchanged( int $vendor_id, array $connection, ?array $options, array $candidates ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_unchanged( $vendor_id, $connection, $options, $candidates ) );
+	}
+
+	/**
 	 * Notes products of a vendor that changed, for the next sync to read.
 	 *
 	 * @since 0.8.0

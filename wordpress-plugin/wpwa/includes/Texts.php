@@ -266,6 +266,15 @@ final class Texts {
 				return __( 'WhatsApp connected.', 'wpwa' );
 			// Catalog sync.
 			case 'sync_started':
+				if ( isset( $params['unread'] ) ) {
+					return sprintf(
+						/* translators: 1: number of changes, 2: products read, 3: products not read. */
+						_n( 'Catalog sync started: %1$s change to send; %2$s product(s) read, %3$s unchanged since the last sync.', 'Catalog sync started: %1$s changes to send; %2$s product(s) read, %3$s unchanged since the last sync.', $int( 'total' ), 'wpwa' ),
+						number_format_i18n( $int( 'total' ) ),
+						number_format_i18n( $int( 'read' ) ),
+						number_format_i18n( $int( 'unread' ) )
+					);
+				}
 				if ( isset( $params['changed'] ) ) {
 					return sprintf(
 						/* translators: 1: number of changes, 2: number of products read. */

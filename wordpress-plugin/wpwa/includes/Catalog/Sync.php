@@ -12,6 +12,7 @@ use WP_Error;
 use Wpwa\Plugin\Connections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\Products\Readers;
+use Wpwa\Plugin\Products\StorageReader;
 use Wpwa\Plugin\Texts;
 
 defined( 'ABSPATH' ) || exit;
@@ -195,6 +196,20 @@ final class Sync {
 	 * @return array<int,array<string,mixed>>
 	 */
 	public static function records_of( int $vendor_id, array $ids ): array {
+		$records = self::read_products( $vendor_id, $ids );
+		return $records ? self::filtered( $vendor_id, $records ) : array();
+	}
+
+	/**
+	 * Some products' records (with their variations) as the reader gives them.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int   $vendor_id Vendor user ID.
+	 * @param int[] $ids       Product IDs (not variations).
+	 * @return array<int,array<string,mixed>>
+	 */
+	private static function read_products( int $vendor_id, array $ids ): array {
 		$reader  = Readers::get();
 		$records = array();
 		foreach ( array_unique( array_map( 'intval', $ids ) ) as $id ) {
@@ -205,7 +220,88 @@ final class Sync {
 				}
 			}
 		}
-		return $records ? self::filtered( $vendor_id, $records ) : array();
+		return $records;
+	}
+
+	/**
+	 * A read of every product for a sync, page by page, that leaves unread the
+	 * products whose database rows did not change since they were last read for
+	 * this catalog (the core keeps their fingerprints): a weekly or manual sync
+	 * of a large catalog builds WooCommerce's product objects only for what
+	 * changed.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                  $vendor_id  Vendor user ID.
+	 * @param array<string,string> $connection The catalog's connection.
+	 * @param array<string,mixed>  $options    Rules and sync options.
+	 * @return array{pages:string[],unchanged:int[],fingerprints:array<int,string>,unread:int}
+	 */
+	private static function read_every_product( int $vendor_id, array $connection, array $options ): array {
+		$reader  = Readers::get();
+		$storage = new StorageReader();
+		// What a record depends on beyond the product's rows.
+		$context = implode( '|', array( get_class( $reader ), WPWA_PLUGIN_VERSION, home_url(), (string) get_option( 'permalink_structure' ), (string) wp_json_encode( get_option( 'woocommerce_permalinks' ) ) ) );
+		$read    = array(
+			'pages'        => array(),
+			'unchanged'    => array(),
+			'fingerprints' => array(),
+			'unread'       => 0,
+		);
+		$after   = 0;
+		do {
+			$sources = $storage->fingerprints( $vendor_id, $after, self::PAGE, $context );
+			if ( ! $sources ) {
+				break;
+			}
+			$candidates = array();
+			foreach ( $sources as $id => $source ) {
+				$candidates[] = array(
+					'product_id'  => $id,
+					'fingerprint' => $source['fingerprint'],
+					'variations'  => $source['variations'],
+				);
+			}
+			$same    = Core::catalog_sync_unchanged( $vendor_id, $connection, $options, $candidates );
+			$same    = is_array( $same ) ? array_flip( array_map( 'intval', $same ) ) : array();
+			$changed = array_diff_key( $sources, $same );
+			$last    = (int) max( array_keys( $sources ) );
+			if ( ! $same ) {
+				// Nothing to leave out: the reader's own page, its fastest read.
+				$records = array_filter(
+					$reader->records( $vendor_id, $after, self::PAGE ),
+					static fn( $record ) => (int) ( 'variation' === $record['product_type'] ? ( $record['parent_id'] ?? 0 ) : $record['id'] ) <= $last
+				);
+				$seen    = array();
+				foreach ( $records as $record ) {
+					$seen[ (int) ( 'variation' === $record['product_type'] ? ( $record['parent_id'] ?? 0 ) : $record['id'] ) ] = true;
+				}
+				$missing = array_keys( array_diff_key( $changed, $seen ) );
+				$records = $missing ? array_merge( $records, self::read_products( $vendor_id, $missing ) ) : $records;
+			} else {
+				$records = $changed ? self::read_products( $vendor_id, array_keys( $changed ) ) : array();
+			}
+			foreach ( array_keys( $same ) as $id ) {
+				if ( isset( $sources[ $id ] ) ) {
+					++$read['unread'];
+					$read['unchanged'][] = $id;
+					array_push( $read['unchanged'], ...$sources[ $id ]['variations'] );
+				}
+			}
+			foreach ( $changed as $id => $source ) {
+				$read['fingerprints'][ $id ] = $source['fingerprint'];
+			}
+			if ( $records ) {
+				$read['pages'][] = self::page_json( self::filtered( $vendor_id, array_values( $records ) ) );
+			}
+			$more  = count( $sources ) >= self::PAGE;
+			$after = $last;
+			unset( $records );
+			if ( function_exists( 'wp_cache_supports' ) && wp_cache_supports( 'flush_runtime' ) ) {
+				wp_cache_flush_runtime();
+			}
+		} while ( $more );
+		return $read;
 	}
 
 	/**
@@ -257,8 +353,18 @@ final class Sync {
 		if ( is_wp_error( $changes ) ) {
 			return $changes;
 		}
-		$pages = $changes['full'] ? self::record_pages( $vendor_id ) : array( self::page_json( self::changed_records( $vendor_id, $changes['product_ids'] ) ) );
-		$job   = Core::catalog_sync_plan( $vendor_id, $pages, $connection, $options, $changes );
+		$unread = 0;
+		if ( $changes['full'] ) {
+			$read                    = self::read_every_product( $vendor_id, $connection, $options );
+			$pages                   = $read['pages'];
+			$changes['unchanged']    = $read['unchanged'];
+			$changes['fingerprints'] = $read['fingerprints'];
+			$unread                  = $read['unread'];
+			unset( $read );
+		} else {
+			$pages = array( self::page_json( self::changed_records( $vendor_id, $changes['product_ids'] ) ) );
+		}
+		$job = Core::catalog_sync_plan( $vendor_id, $pages, $connection, $options, $changes );
 		unset( $pages );
 		if ( is_wp_error( $job ) ) {
 			return $job;
@@ -273,10 +379,7 @@ final class Sync {
 				'info',
 				'sync',
 				'sync_started',
-				$changes['full'] ? array( 'total' => (int) $job['total'] ) : array(
-					'total'   => (int) $job['total'],
-					'changed' => count( $changes['product_ids'] ),
-				),
+				self::started_params( $changes, (int) $job['total'], $unread ),
 				array(
 					'job_id'  => (int) $job['job_id'],
 					'trigger' => $trigger,
@@ -307,6 +410,32 @@ final class Sync {
 			'job'     => $job,
 			'started' => $started,
 		);
+	}
+
+	/**
+	 * The activity-log parameters of a sync's start: the changes to send, and
+	 * what was read for them (the changed products only, or every product but
+	 * those unchanged since the last read).
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param array<string,mixed> $changes What was read (catalog_sync_changes() and the read).
+	 * @param int                 $total   Changes to send.
+	 * @param int                 $unread  Products a full read left unread.
+	 * @return array<string,int>
+	 */
+	private static function started_params( array $changes, int $total, int $unread ): array {
+		if ( ! $changes['full'] ) {
+			return array(
+				'total'   => $total,
+				'changed' => count( $changes['product_ids'] ),
+			);
+		}
+		return $unread > 0 ? array(
+			'total'  => $total,
+			'read'   => count( (array) ( $changes['fingerprints'] ?? array() ) ),
+			'unread' => $unread,
+		) : array( 'total' => $total );
 	}
 
 	/**

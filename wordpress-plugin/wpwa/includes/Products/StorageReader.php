@@ -310,4 +310,97 @@ final class StorageReader implements ProductReader {
 		}
 		return $records;
 	}
+	/**
+	 * Fingerprints of a page of the vendor's products, made from the database
+	 * rows their records are read from (the product's and its variations' posts,
+	 * their meta but for counters and edit locks, their terms with names and
+	 * slugs) and `$context`, without building product objects: a product whose
+	 * fingerprint did not change since it was last read needs no reading. The
+	 * page is the one records() reads after `$after_id`.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int    $vendor_id Vendor user ID.
+	 * @param int    $after_id  Only products with a greater ID.
+	 * @param int    $limit     Top-level products per page.
+	 * @param string $context   What else a record depends on (the reader, the site's links).
+	 * @return array<int,array{fingerprint:string,variations:int[]}> By product ID, in ID order.
+	 */
+	public function fingerprints( int $vendor_id, int $after_id, int $limit, string $context ): array {
+		global $wpdb;
+
+		if ( $vendor_id <= 0 ) {
+			return array();
+		}
+		$limit = max( 1, min( 500, $limit ) );
+		$owner = Records::owner_condition( $vendor_id, $wpdb->posts );
+		$post  = "MD5(CONCAT_WS('|', post_modified_gmt, post_status, post_author, post_parent, menu_order, post_name, post_password, post_title, post_excerpt, post_content))";
+
+		// phpcs:disable WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- bulk read path by design: four queries for a whole page of products.
+		$parents = $wpdb->get_results(
+			$wpdb->prepare(
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $owner is prepared by Records::owner_condition(); $post is a constant expression.
+				"SELECT ID, $post AS h FROM {$wpdb->posts} WHERE post_type = 'product' AND $owner AND post_status IN (" . implode( ',', array_fill( 0, count( Records::STATUSES ), '%s' ) ) . ') AND ID > %d ORDER BY ID ASC LIMIT %d',
+				array_merge( Records::STATUSES, array( max( 0, $after_id ), $limit ) )
+			)
+		);
+		if ( ! $parents ) {
+			return array();
+		}
+		$parent_ids = array_map( static fn( $row ) => (int) $row->ID, $parents );
+		$in_parents = implode( ',', array_fill( 0, count( $parent_ids ), '%d' ) );
+		$variations = $wpdb->get_results(
+			// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $post is a constant expression, $in_parents placeholders.
+			$wpdb->prepare( "SELECT ID, post_parent, $post AS h FROM {$wpdb->posts} WHERE post_type = 'product_variation' AND post_parent IN ($in_parents) ORDER BY post_parent ASC, ID ASC", $parent_ids )
+		);
+		$all_ids = $parent_ids;
+		foreach ( (array) $variations as $row ) {
+			$all_ids[] = (int) $row->ID;
+		}
+		$in_all = implode( ',', array_fill( 0, count( $all_ids ), '%d' ) );
+		$meta   = array();
+		foreach ( (array) $wpdb->get_results(
+			$wpdb->prepare(
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $in_all placeholders.
+				"SELECT post_id, MD5(GROUP_CONCAT(MD5(CONCAT(meta_key, '=', meta_value)) ORDER BY meta_id ASC SEPARATOR '')) AS h FROM {$wpdb->postmeta} WHERE post_id IN ($in_all) AND meta_key NOT IN ('_edit_lock', '_edit_last', 'total_sales', '_wc_review_count', '_wc_rating_count', '_wc_average_rating') GROUP BY post_id",
+				$all_ids
+			)
+		) as $row ) {
+			$meta[ (int) $row->post_id ] = (string) $row->h;
+		}
+		$terms = array();
+		foreach ( (array) $wpdb->get_results(
+			$wpdb->prepare(
+				// phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- $in_all placeholders.
+				"SELECT tr.object_id, MD5(GROUP_CONCAT(CONCAT(tt.term_taxonomy_id, ':', t.slug, ':', t.name) ORDER BY tt.term_taxonomy_id ASC SEPARATOR '|')) AS h FROM {$wpdb->term_relationships} tr INNER JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id INNER JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in_all) GROUP BY tr.object_id",
+				$all_ids
+			)
+		) as $row ) {
+			$terms[ (int) $row->object_id ] = (string) $row->h;
+		}
+		// phpcs:enable
+
+		$parts = array();
+		foreach ( $parents as $row ) {
+			$id           = (int) $row->ID;
+			$parts[ $id ] = array(
+				'rows'       => array( $context, $id, (string) $row->h, $meta[ $id ] ?? '', $terms[ $id ] ?? '' ),
+				'variations' => array(),
+			);
+		}
+		foreach ( (array) $variations as $row ) {
+			$id     = (int) $row->ID;
+			$parent = (int) $row->post_parent;
+			array_push( $parts[ $parent ]['rows'], $id, (string) $row->h, $meta[ $id ] ?? '', $terms[ $id ] ?? '' );
+			$parts[ $parent ]['variations'][] = $id;
+		}
+		$fingerprints = array();
+		foreach ( $parts as $id => $part ) {
+			$fingerprints[ $id ] = array(
+				'fingerprint' => md5( implode( "\n", $part['rows'] ) ),
+				'variations'  => $part['variations'],
+			);
+		}
+		return $fingerprints;
+	}
 }
