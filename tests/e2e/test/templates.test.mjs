@@ -155,6 +155,9 @@ test('a category WhatsApp changes is flagged: by the template_category_update we
     await openScreen();
     return (await row('order_shipped')).category === 'MARKETING';
   }, 'the category change to arrive by webhook');
+  // The page that first showed the change may have drawn its notices (above the
+  // table) a moment before the webhook's write landed: read it afresh.
+  await openScreen();
   const shipped = await row('order_shipped');
   assert.ok(shipped.flagged);
   assert.match(shipped.flag, /Changed by WhatsApp from UTILITY/);
