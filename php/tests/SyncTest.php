@@ -34,6 +34,16 @@ final class SyncTest extends WpwaTestCase
         \Wpwa\catalog_sync_status($vendor + 1, $job['job_id']);
     }
 
+    private static function assertChangesRefused(int $vendor, array $changes): void
+    {
+        try {
+            \Wpwa\catalog_sync_plan($vendor, [], self::DEAD_API, null, $changes);
+            self::fail('accepted changes ' . json_encode($changes));
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertStringContainsString('changes', $e->getMessage());
+        }
+    }
+
     public function testAfterAFullPlanOnlyTheNotedProductsAreAskedFor(): void
     {
         $vendor = random_int(100000, 999999);
@@ -54,12 +64,7 @@ final class SyncTest extends WpwaTestCase
         self::assertTrue(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API)['full'], 'a bulk change');
 
         foreach ([['upto' => -1, 'full' => false], ['upto' => 1], ['upto' => 1, 'full' => false, 'product_ids' => range(1, 501)]] as $bad) {
-            try {
-                \Wpwa\catalog_sync_plan($vendor, [], self::DEAD_API, null, $bad);
-                self::fail('accepted changes ' . json_encode($bad));
-            } catch (\Wpwa\ValidationException $e) {
-                self::assertStringContainsString('changes', $e->getMessage());
-            }
+            self::assertChangesRefused($vendor, $bad);
         }
         $this->expectException(\Wpwa\ValidationException::class);
         \Wpwa\catalog_changes_note($vendor, [0]);
@@ -85,12 +90,7 @@ final class SyncTest extends WpwaTestCase
             ['upto' => 0, 'full' => false, 'unchanged' => [1]],
             ['upto' => 0, 'full' => true, 'surprise' => 1],
         ] as $bad) {
-            try {
-                \Wpwa\catalog_sync_plan($vendor, [], self::DEAD_API, null, $bad);
-                self::fail('accepted changes ' . json_encode($bad));
-            } catch (\Wpwa\ValidationException $e) {
-                self::assertStringContainsString('changes', $e->getMessage());
-            }
+            self::assertChangesRefused($vendor, $bad);
         }
         $this->expectException(\Wpwa\ValidationException::class);
         \Wpwa\catalog_sync_unchanged($vendor, self::DEAD_API, null, [['product_id' => 1]]);

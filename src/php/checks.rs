@@ -5,7 +5,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
-use super::convert::{positive_id, to_array};
+use super::convert::{positive_id, positive_ids, to_array};
 use super::exceptions::validation;
 use super::product::products_from_list;
 use super::{catalog_options, with_store};
@@ -43,11 +43,7 @@ pub fn catalog_check(
     let (rules, _) = catalog_options(rules)?;
     let products_read = products_from_list(records)?;
     let parents = products
-        .map(|ids| {
-            ids.into_iter()
-                .map(|id| positive_id("products", id))
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .map(|ids| positive_ids("products", ids))
         .transpose()?;
     let scope = match &parents {
         None => Scope::Whole {

@@ -21,6 +21,11 @@ pub fn positive_id(name: &str, value: i64) -> Result<u64, PhpException> {
         .ok_or_else(|| validation(format!("{name} must be a positive integer, got {value}")))
 }
 
+/// A list of PHP integers that must each be a positive id.
+pub fn positive_ids(name: &str, values: Vec<i64>) -> Result<Vec<u64>, PhpException> {
+    values.into_iter().map(|v| positive_id(name, v)).collect()
+}
+
 /// A PHP integer that must be zero or positive.
 pub fn non_negative(name: &str, value: i64) -> Result<u64, PhpException> {
     u64::try_from(value)

@@ -43,7 +43,7 @@ use crate::{
 };
 use convert::{
     array_to_json, from_array, from_optional_array, json_to_zval, non_negative, positive_id,
-    to_array,
+    positive_ids, to_array,
 };
 use exceptions::*;
 use product::products_from_list;
@@ -750,12 +750,7 @@ fn changes_from_array(array: &ZendHashTable) -> PhpResult<catalog::sync::Changes
     let ids = |value: &ext_php_rs::types::Zval| -> PhpResult<Vec<u64>> {
         let list = value.array().ok_or_else(refuse)?;
         list.values()
-            .map(|id| {
-                id.long()
-                    .and_then(|n| u64::try_from(n).ok())
-                    .filter(|n| *n > 0)
-                    .ok_or_else(refuse)
-            })
+            .map(|id| positive_long(id).ok_or_else(refuse))
             .collect()
     };
     let (mut upto, mut full) = (None, None);
@@ -837,6 +832,13 @@ pub fn catalog_sync_unchanged(
         .collect())
 }
 
+/// A PHP integer that is a positive id, read without the JSON detour.
+fn positive_long(zval: &ext_php_rs::types::Zval) -> Option<u64> {
+    zval.long()
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|n| *n > 0)
+}
+
 /// The products `catalog_sync_unchanged()` is asked about, read key by key (a page of
 /// products with many variations passes the element budget of option arrays).
 fn candidates_from_array(list: &ZendHashTable) -> PhpResult<Vec<catalog::sync::Candidate>> {
@@ -844,11 +846,6 @@ fn candidates_from_array(list: &ZendHashTable) -> PhpResult<Vec<catalog::sync::C
         validation(format!(
             "candidate #{index} must have a positive product_id, a fingerprint of 1 to 128 bytes and variations (a list of ids)"
         ))
-    };
-    let positive = |zval: &ext_php_rs::types::Zval| {
-        zval.long()
-            .and_then(|n| u64::try_from(n).ok())
-            .filter(|n| *n > 0)
     };
     let mut candidates = Vec::with_capacity(list.len());
     for (index, entry) in list.values().enumerate() {
@@ -861,16 +858,18 @@ fn candidates_from_array(list: &ZendHashTable) -> PhpResult<Vec<catalog::sync::C
         }) {
             return Err(refuse(index));
         }
-        let product_id = array.get("product_id").and_then(positive);
+        let product_id = array.get("product_id").and_then(positive_long);
         let fingerprint = array
             .get("fingerprint")
             .and_then(|f| f.str())
             .filter(|f| !f.is_empty() && f.len() <= 128);
         let variations = match array.get("variations") {
             None => Some(Vec::new()),
-            Some(v) => v
-                .array()
-                .and_then(|ids| ids.values().map(positive).collect::<Option<Vec<u64>>>()),
+            Some(v) => v.array().and_then(|ids| {
+                ids.values()
+                    .map(positive_long)
+                    .collect::<Option<Vec<u64>>>()
+            }),
         };
         let (Some(product_id), Some(fingerprint), Some(variations)) =
             (product_id, fingerprint, variations)
@@ -930,11 +929,7 @@ pub fn catalog_sync_changes(
 pub fn catalog_changes_note(vendor_id: i64, product_ids: Option<Vec<i64>>) -> PhpResult<bool> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let ids = product_ids
-        .map(|ids| {
-            ids.into_iter()
-                .map(|id| positive_id("product_ids", id))
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .map(|ids| positive_ids("product_ids", ids))
         .transpose()?;
     with_store(|store| {
         Ok(catalog::sync::note_changes(

@@ -83,11 +83,35 @@ final class Sync {
 				$pages[] = self::page_json( self::filtered( $vendor_id, $page ) );
 			}
 			unset( $page );
-			if ( function_exists( 'wp_cache_supports' ) && wp_cache_supports( 'flush_runtime' ) ) {
-				wp_cache_flush_runtime();
-			}
+			self::let_go_of_page();
 		} while ( $more );
 		return $pages;
+	}
+
+	/**
+	 * The product a record belongs to: its own ID, or a variation's product's.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param array<string,mixed> $record A record.
+	 * @return int
+	 */
+	private static function product_of( array $record ): int {
+		return (int) ( 'variation' === $record['product_type'] ? ( $record['parent_id'] ?? 0 ) : $record['id'] );
+	}
+
+	/**
+	 * Lets the object cache go of a page's products once they are read, so
+	 * that a read of every product holds one page at a time.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @return void
+	 */
+	private static function let_go_of_page(): void {
+		if ( function_exists( 'wp_cache_supports' ) && wp_cache_supports( 'flush_runtime' ) ) {
+			wp_cache_flush_runtime();
+		}
 	}
 
 	/**
@@ -270,11 +294,11 @@ final class Sync {
 				// Nothing to leave out: the reader's own page, its fastest read.
 				$records = array_filter(
 					$reader->records( $vendor_id, $after, self::PAGE ),
-					static fn( $record ) => (int) ( 'variation' === $record['product_type'] ? ( $record['parent_id'] ?? 0 ) : $record['id'] ) <= $last
+					static fn( $record ) => self::product_of( $record ) <= $last
 				);
 				$seen    = array();
 				foreach ( $records as $record ) {
-					$seen[ (int) ( 'variation' === $record['product_type'] ? ( $record['parent_id'] ?? 0 ) : $record['id'] ) ] = true;
+					$seen[ self::product_of( $record ) ] = true;
 				}
 				$missing = array_keys( array_diff_key( $changed, $seen ) );
 				$records = $missing ? array_merge( $records, self::read_products( $vendor_id, $missing ) ) : $records;
@@ -297,9 +321,7 @@ final class Sync {
 			$more  = count( $sources ) >= self::PAGE;
 			$after = $last;
 			unset( $records );
-			if ( function_exists( 'wp_cache_supports' ) && wp_cache_supports( 'flush_runtime' ) ) {
-				wp_cache_flush_runtime();
-			}
+			self::let_go_of_page();
 		} while ( $more );
 		return $read;
 	}
