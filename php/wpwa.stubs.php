@@ -1194,7 +1194,8 @@ namespace Wpwa {
     /**
      * Processes up to `$limit` queued webhooks (at most one batch) with the routing options
      * of `Wpwa\cloud_webhook()`: `reports` (one per delivery, as `cloud_webhook()` returns
-     * it), `retried`, `dead`, and `queue` (`pending`, `oldest_received_at`, `dead`).
+     * it), `retried`, `dead`, `interrupted` (why the store stopped the call halfway, or
+     * null), and `queue` (as `Wpwa\webhook_queue_stats()`).
      *
      * @param array|null $routing
      * @param int|null $limit
@@ -1203,7 +1204,8 @@ namespace Wpwa {
     function webhook_queue_drain(?array $routing = null, ?int $limit = null): array {}
 
     /**
-     * The webhook queue: `pending`, `oldest_received_at` (Unix seconds or null), `dead`.
+     * The webhook queue: `pending`, `oldest_received_at` (Unix seconds or null), `dead`,
+     * `next_due_at` (from when a waiting delivery can be taken, Unix seconds, or null).
      *
      * @return array
      */

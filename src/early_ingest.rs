@@ -12,7 +12,7 @@ use crate::conversation::{self, ConversationError, IngestReport};
 use crate::inbound::{self, InboundError};
 use crate::routing::RoutingConfig;
 use crate::signature::{self, SignatureError};
-use crate::store::{QueueStats, Store, StoreError};
+use crate::store::{QueueStats, QueuedDelivery, Store, StoreError};
 
 /// How long a drain holds the deliveries it took (seconds): one that dies leaves them
 /// to the next drain after this.
@@ -90,7 +90,11 @@ pub struct Drained {
     pub retried: usize,
     /// Deliveries made dead letters.
     pub dead: usize,
-    /// The queue after this call.
+    /// Why the call stopped before the end of what it took (the store failed): the
+    /// reports above still need their follow-ups, and the caller should stop draining.
+    pub interrupted: Option<String>,
+    /// The queue after this call (all zero when it could not be read after an
+    /// interruption).
     pub queue: QueueStats,
 }
 
@@ -100,6 +104,11 @@ pub struct Drained {
 /// [`MAX_ATTEMPTS`] takes; one that cannot be processed at all becomes a dead letter.
 /// Processing is idempotent by wamid, so a delivery taken twice (a drain that died after
 /// processing it) stores nothing twice.
+///
+/// When the store fails in a way no single delivery explains (the queue itself cannot
+/// be written), the deliveries not reached yet are given back at once, so the next
+/// drain does not wait out the lease. With reports to follow up, the call still returns
+/// them, marked `interrupted`; with none, it returns the error.
 pub fn drain(
     store: &Store,
     config: &RoutingConfig,
@@ -107,42 +116,76 @@ pub fn drain(
     now: i64,
 ) -> Result<Drained, EarlyIngestError> {
     let queue = store.webhook_queue();
-    let taken = queue.claim(limit.min(DRAIN_BATCH), now, now + LEASE_SECONDS)?;
+    let lease_until = now + LEASE_SECONDS;
+    let taken = queue.claim(limit.min(DRAIN_BATCH), now, lease_until)?;
     let mut drained = Drained::default();
-    if !taken.is_empty() {
-        let vendors = store.directory()?;
-        for delivery in taken {
-            match conversation::ingest(store, &delivery.body, &vendors, config, now) {
-                Ok(report) => {
-                    queue.finish(delivery.id)?;
-                    drained.reports.push(report);
-                }
-                Err(ConversationError::Store(e)) if delivery.attempts < MAX_ATTEMPTS => {
-                    tracing::warn!(
-                        kind = "cloud_webhook",
-                        code = "webhook_queue_retry",
-                        attempts = delivery.attempts,
-                        "A queued webhook could not be processed and is tried again later: {e}"
-                    );
-                    queue.retry(delivery.id, &e.to_string(), now + RETRY_AFTER_SECONDS)?;
-                    drained.retried += 1;
-                }
-                Err(e) => {
-                    tracing::error!(
-                        kind = "cloud_webhook",
-                        code = "webhook_queue_dead",
-                        attempts = delivery.attempts,
-                        received_at = delivery.received_at,
-                        "A queued webhook could not be processed and was set aside: {e}"
-                    );
-                    queue.bury(delivery.id, &e.to_string(), now)?;
-                    drained.dead += 1;
-                }
-            }
+    if taken.is_empty() {
+        drained.queue = queue.stats()?;
+        return Ok(drained);
+    }
+    let mut unreached = taken.into_iter();
+    if let Err(error) = process(store, config, &mut unreached, &mut drained, now) {
+        for delivery in unreached {
+            // Best effort: when this fails too, the lease's end gives them back.
+            let _ = queue.release(delivery.id, lease_until, now);
         }
+        tracing::error!(
+            kind = "cloud_webhook",
+            code = "webhook_queue_failed",
+            "Draining the webhook queue stopped: {error}"
+        );
+        if drained.reports.is_empty() {
+            return Err(error);
+        }
+        drained.interrupted = Some(error.to_string());
+        drained.queue = queue.stats().unwrap_or_default();
+        return Ok(drained);
     }
     drained.queue = queue.stats()?;
     Ok(drained)
+}
+
+/// Processes `deliveries` one by one into `drained`; on an error, the iterator holds
+/// the deliveries not reached.
+fn process(
+    store: &Store,
+    config: &RoutingConfig,
+    deliveries: &mut impl Iterator<Item = QueuedDelivery>,
+    drained: &mut Drained,
+    now: i64,
+) -> Result<(), EarlyIngestError> {
+    let queue = store.webhook_queue();
+    let vendors = store.directory()?;
+    for delivery in deliveries {
+        match conversation::ingest(store, &delivery.body, &vendors, config, now) {
+            Ok(report) => {
+                queue.finish(delivery.id)?;
+                drained.reports.push(report);
+            }
+            Err(ConversationError::Store(e)) if delivery.attempts < MAX_ATTEMPTS => {
+                tracing::warn!(
+                    kind = "cloud_webhook",
+                    code = "webhook_queue_retry",
+                    attempts = delivery.attempts,
+                    "A queued webhook could not be processed and is tried again later: {e}"
+                );
+                queue.retry(delivery.id, &e.to_string(), now + RETRY_AFTER_SECONDS)?;
+                drained.retried += 1;
+            }
+            Err(e) => {
+                tracing::error!(
+                    kind = "cloud_webhook",
+                    code = "webhook_queue_dead",
+                    attempts = delivery.attempts,
+                    received_at = delivery.received_at,
+                    "A queued webhook could not be processed and was set aside: {e}"
+                );
+                queue.bury(delivery.id, &e.to_string(), now)?;
+                drained.dead += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The queue at a glance.
@@ -281,5 +324,35 @@ mod tests {
         assert_eq!(drained.reports.len(), 2);
         assert_eq!(drained.queue.pending, 3);
         assert_eq!(drained.queue.oldest_received_at, Some(102));
+    }
+
+    #[test]
+    fn a_drain_the_store_stops_halfway_keeps_its_reports_and_gives_back_what_it_did_not_reach() {
+        let store = Store::open_in_memory().unwrap();
+        let mut keys = Vec::new();
+        for n in 0..3 {
+            let body = text_message(&format!("wamid.{n}"), "hello");
+            let signature = signed(&body);
+            accept(&store, body.as_bytes(), Some(&signature), SECRET, 100).unwrap();
+            keys.push(signature.to_ascii_lowercase());
+        }
+        testing::fail_finishing_queued(&store, &keys[1]);
+
+        let drained = drain(&store, &RoutingConfig::default(), 10, 200).unwrap();
+        assert_eq!(drained.reports.len(), 1);
+        assert!(
+            drained
+                .interrupted
+                .as_deref()
+                .unwrap()
+                .contains("disk I/O error")
+        );
+        // The second is held by the lease (it was processed: taking it again stores
+        // nothing twice); the third was given back and is due at once.
+        assert_eq!(drained.queue.pending, 2);
+        assert_eq!(drained.queue.next_due_at, Some(200));
+        let next = drain(&store, &RoutingConfig::default(), 1, 201);
+        assert_eq!(next.unwrap().reports.len(), 1);
+        assert_eq!(testing::distinct_wamids(&store), 3);
     }
 }

@@ -97,6 +97,8 @@ final class CloudWebhookTest extends WpwaTestCase
         } while ([] !== $drained['reports']);
         self::assertSame(0, $drained['queue']['pending']);
         self::assertNull($drained['queue']['oldest_received_at']);
+        self::assertNull($drained['queue']['next_due_at']);
+        self::assertNull($drained['interrupted']);
         self::assertCount(1, $stored);
         self::assertSame([$vendor, 'vendor_code'], [$stored[0]['vendor_id'], $stored[0]['rule']]);
         self::assertSame("Hello #DRAIN$vendor, is it in stock?", \Wpwa\conversations($vendor)[0]['last_text']);

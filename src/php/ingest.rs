@@ -46,7 +46,8 @@ pub fn webhook_accept(
 
 /// Processes up to `$limit` queued webhooks (at most one batch) with the routing options
 /// of `Wpwa\cloud_webhook()`: `reports` (one per delivery, as `cloud_webhook()` returns
-/// it), `retried`, `dead`, and `queue` (`pending`, `oldest_received_at`, `dead`).
+/// it), `retried`, `dead`, `interrupted` (why the store stopped the call halfway, or
+/// null), and `queue` (as `Wpwa\webhook_queue_stats()`).
 #[php_function]
 #[php(name = "Wpwa\\webhook_queue_drain")]
 pub fn webhook_queue_drain(
@@ -62,7 +63,8 @@ pub fn webhook_queue_drain(
     to_array(&drained)
 }
 
-/// The webhook queue: `pending`, `oldest_received_at` (Unix seconds or null), `dead`.
+/// The webhook queue: `pending`, `oldest_received_at` (Unix seconds or null), `dead`,
+/// `next_due_at` (from when a waiting delivery can be taken, Unix seconds, or null).
 #[php_function]
 #[php(name = "Wpwa\\webhook_queue_stats")]
 pub fn webhook_queue_stats() -> PhpResult<ZBox<ZendHashTable>> {

@@ -110,6 +110,22 @@ pub(crate) fn rows(store: &Store, table: &str) -> u64 {
         .map_or_else(|| panic!("no table {table}"), |(_, rows)| rows)
 }
 
+/// Makes the queue refuse to let go of the delivery queued under `key` (SQLite only),
+/// as a store that fails halfway through a drain would.
+pub(crate) fn fail_finishing_queued(store: &Store, key: &str) {
+    assert!(!key.contains('\''));
+    store
+        .conn()
+        .execute(
+            &format!(
+                "CREATE TRIGGER refuse_finish BEFORE DELETE ON webhook_queue
+                 WHEN OLD.delivery_key = '{key}' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            ),
+            params![],
+        )
+        .unwrap();
+}
+
 /// Distinct message ids stored.
 pub(crate) fn distinct_wamids(store: &Store) -> u64 {
     let n: i64 = store

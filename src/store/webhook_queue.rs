@@ -28,6 +28,10 @@ pub struct QueueStats {
     pub oldest_received_at: Option<i64>,
     /// Dead letters: deliveries that could not be processed.
     pub dead: i64,
+    /// From when the first waiting delivery can be taken (Unix seconds): a time in the
+    /// past means now; a later one means every waiting delivery is held by a drain's
+    /// lease (perhaps a drain that died) or waits for a retry.
+    pub next_due_at: Option<i64>,
 }
 
 /// The webhook queue.
@@ -102,6 +106,17 @@ impl WebhookQueueRepo<'_> {
         Ok(taken)
     }
 
+    /// Gives back a delivery this drain took until `lease_until` and did not process,
+    /// so the next drain can take it at once rather than when the lease ends.
+    pub fn release(&self, id: i64, lease_until: i64, now: i64) -> Result<(), StoreError> {
+        self.store.conn().execute(
+            "UPDATE webhook_queue SET claimed_until = ?1
+             WHERE id = ?2 AND failed_at IS NULL AND claimed_until = ?3",
+            params![now, id, lease_until],
+        )?;
+        Ok(())
+    }
+
     /// Removes a processed delivery.
     pub fn finish(&self, id: i64) -> Result<(), StoreError> {
         self.store
@@ -134,13 +149,15 @@ impl WebhookQueueRepo<'_> {
             "SELECT
                  (SELECT COUNT(*) FROM webhook_queue WHERE failed_at IS NULL),
                  (SELECT MIN(received_at) FROM webhook_queue WHERE failed_at IS NULL),
-                 (SELECT COUNT(*) FROM webhook_queue WHERE failed_at IS NOT NULL)",
+                 (SELECT COUNT(*) FROM webhook_queue WHERE failed_at IS NOT NULL),
+                 (SELECT MIN(claimed_until) FROM webhook_queue WHERE failed_at IS NULL)",
             params![],
             |row| {
                 Ok(QueueStats {
                     pending: row.get(0)?,
                     oldest_received_at: row.get(1)?,
                     dead: row.get(2)?,
+                    next_due_at: row.get(3)?,
                 })
             },
         )
@@ -199,6 +216,7 @@ mod tests {
         queue.retry(taken[2].id, "database gone", 130).unwrap();
         let stats = queue.stats().unwrap();
         assert_eq!((stats.pending, stats.dead), (1, 1));
+        assert_eq!(stats.next_due_at, Some(130));
         assert!(queue.claim(3, 129, 189).unwrap().is_empty());
         let retried = queue.claim(3, 130, 190).unwrap();
         assert_eq!(retried.len(), 1);
@@ -207,5 +225,24 @@ mod tests {
         assert!(!queue.push("k2", b"two", 200).unwrap());
         // A finished key can be queued again; processing drops its messages by wamid.
         assert!(queue.push("k1", b"one", 200).unwrap());
+    }
+
+    #[test]
+    fn a_released_delivery_is_due_at_once_and_only_the_drain_holding_it_releases_it() {
+        let store = Store::open_in_memory().unwrap();
+        let queue = store.webhook_queue();
+        queue.push("k1", b"one", 100).unwrap();
+        queue.push("k2", b"two", 100).unwrap();
+        assert_eq!(queue.stats().unwrap().next_due_at, Some(0));
+        let taken = queue.claim(2, 100, 160).unwrap();
+        assert_eq!(queue.stats().unwrap().next_due_at, Some(160));
+        // A stale release (another lease) changes nothing.
+        queue.release(taken[0].id, 150, 101).unwrap();
+        assert!(queue.claim(2, 101, 161).unwrap().is_empty());
+        queue.release(taken[0].id, 160, 101).unwrap();
+        assert_eq!(queue.stats().unwrap().next_due_at, Some(101));
+        let again = queue.claim(2, 102, 162).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].body, b"one");
     }
 }

@@ -285,7 +285,8 @@ final class Core {
 	}
 
 	/**
-	 * The webhook queue: `pending`, `oldest_received_at` (Unix time or null), `dead`.
+	 * The webhook queue: `pending`, `oldest_received_at` (Unix time or null), `dead`,
+	 * `next_due_at` (from when a waiting delivery can be taken; Unix time or null).
 	 *
 	 * @since 0.16.0
 	 *

@@ -66,6 +66,21 @@ final class Queue {
 	private const BUDGET = 20;
 
 	/**
+	 * The option that says a kicked drain waits for deliveries to come due (its end).
+	 *
+	 * @since 0.16.0
+	 */
+	private const WAITER_OPTION = 'wpwa_webhook_drain_waiter';
+
+	/**
+	 * Seconds a kicked drain waits at most for deliveries to come due: a little
+	 * more than the core's lease of a taken delivery (LEASE_SECONDS).
+	 *
+	 * @since 0.16.0
+	 */
+	private const LONGEST_WAIT = 75;
+
+	/**
 	 * Seconds between two runs of the recurring action.
 	 *
 	 * @since 0.16.0
@@ -140,7 +155,7 @@ final class Queue {
 	public static function drain_request(): WP_REST_Response {
 		// The kick does not wait for the answer.
 		ignore_user_abort( true );
-		$left     = self::drain();
+		$left     = self::drain_until_due( self::drain() );
 		$response = new WP_REST_Response( array( 'pending' => $left ), 200 );
 		$response->header( 'Cache-Control', 'no-store' );
 		return $response;
@@ -201,7 +216,7 @@ final class Queue {
 		// the drain (what waits is leased or waits for a retry), except the
 		// first: its kick's delivery may have been taken by an earlier drain.
 		$passes = 0;
-		while ( microtime( true ) < $deadline && self::lock() ) {
+		while ( microtime( true ) < $deadline && self::lock( self::LOCK_OPTION, time() + self::BUDGET + self::BUDGET ) ) {
 			try {
 				$progress = self::drain_locked( $routing, $deadline );
 			} finally {
@@ -216,6 +231,56 @@ final class Queue {
 			}
 		}
 		return $left;
+	}
+
+	/**
+	 * After a kicked drain, deliveries may still wait that no running drain
+	 * will take: held by the lease of a drain that died, waiting for a retry
+	 * after the store failed, or left when the drain's time ran out. On a site
+	 * nobody visits, nothing else runs before the next delivery (Action
+	 * Scheduler needs a visit, or a system cron), so one kicked drain at a time
+	 * waits until they come due and drains again. Returns what still waits.
+	 *
+	 * @param int|null $left Deliveries waiting after the first drain.
+	 * @return int|null
+	 */
+	private static function drain_until_due( ?int $left ): ?int {
+		$give_up_at = time() + self::LONGEST_WAIT;
+		while ( $left && time() < $give_up_at ) {
+			$stats = Core::webhook_queue_stats();
+			$due   = is_array( $stats ) ? ( $stats['next_due_at'] ?? null ) : null;
+			if ( ! is_int( $due ) || $due > $give_up_at || self::drain_running() || ! self::lock( self::WAITER_OPTION, $give_up_at ) ) {
+				break;
+			}
+			// Each drain may work its whole budget: give this one the same time as the first.
+			if ( function_exists( 'set_time_limit' ) ) {
+				set_time_limit( self::LONGEST_WAIT + self::BUDGET );
+			}
+			try {
+				if ( $due > time() ) {
+					sleep( $due - time() );
+				}
+				$before = $left;
+				$left   = self::drain();
+			} finally {
+				delete_option( self::WAITER_OPTION );
+			}
+			// Due now and nothing taken: the store fails; the recurring action tries later.
+			if ( null === $left || ( $due <= time() && $left >= $before ) ) {
+				break;
+			}
+		}
+		return $left;
+	}
+
+	/**
+	 * Whether a drain holds the lock (on any web server).
+	 *
+	 * @return bool
+	 */
+	private static function drain_running(): bool {
+		wp_cache_delete( self::LOCK_OPTION, 'options' );
+		return (int) get_option( self::LOCK_OPTION, 0 ) >= time();
 	}
 
 	/**
@@ -240,6 +305,10 @@ final class Queue {
 				}
 				$progress = $progress || array() !== $reports;
 				$left     = (int) ( $drained['queue']['pending'] ?? 0 );
+				// The core logged why; what it took and did not reach is due again.
+				if ( ! empty( $drained['interrupted'] ) ) {
+					break;
+				}
 			} while ( array() !== $reports && $left > 0 && microtime( true ) < $deadline );
 		} catch ( Throwable $e ) {
 			Core::event( 0, 'error', 'cloud_webhook', 'webhook_queue_failed', array(), array( 'error' => $e->getMessage() ) );
@@ -290,20 +359,21 @@ final class Queue {
 	}
 
 	/**
-	 * Takes the drain lock: an option added only when absent (one INSERT),
-	 * taken over once the drain holding it is past its time.
+	 * Takes a lock held in `$option` until `$until` (Unix time): an option added
+	 * only when absent (one INSERT), taken over once its holder is past its time.
 	 *
+	 * @param string $option The lock's option.
+	 * @param int    $until  When the lock lapses if it is not let go of.
 	 * @return bool
 	 */
-	private static function lock(): bool {
-		$until = time() + self::BUDGET + self::BUDGET;
-		if ( add_option( self::LOCK_OPTION, $until, '', false ) ) {
+	private static function lock( string $option, int $until ): bool {
+		if ( add_option( $option, $until, '', false ) ) {
 			return true;
 		}
 		global $wpdb;
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery,WordPress.DB.DirectDatabaseQuery.NoCaching -- a compare-and-set the options API cannot do.
-		$taken = $wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->options} SET option_value = %d WHERE option_name = %s AND CAST(option_value AS SIGNED) < %d", $until, self::LOCK_OPTION, time() ) );
-		wp_cache_delete( self::LOCK_OPTION, 'options' );
+		$taken = $wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->options} SET option_value = %d WHERE option_name = %s AND CAST(option_value AS SIGNED) < %d", $until, $option, time() ) );
+		wp_cache_delete( $option, 'options' );
 		return 1 === $taken;
 	}
 }
