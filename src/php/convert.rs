@@ -21,6 +21,14 @@ pub fn positive_id(name: &str, value: i64) -> Result<u64, PhpException> {
         .ok_or_else(|| validation(format!("{name} must be a positive integer, got {value}")))
 }
 
+/// An optional id where PHP's null or 0 mean none (an order a consent may not have).
+pub fn optional_id(name: &str, value: Option<i64>) -> Result<Option<u64>, PhpException> {
+    value
+        .filter(|id| *id != 0)
+        .map(|id| positive_id(name, id))
+        .transpose()
+}
+
 /// A list of PHP integers that must each be a positive id.
 pub fn positive_ids(name: &str, values: Vec<i64>) -> Result<Vec<u64>, PhpException> {
     values.into_iter().map(|v| positive_id(name, v)).collect()

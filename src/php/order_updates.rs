@@ -8,7 +8,8 @@ use ext_php_rs::types::ZendHashTable;
 use serde_json::{Value, json};
 
 use super::convert::{
-    array_to_json, from_array, json_to_zval, non_negative, positive_id, to_array,
+    array_to_json, from_array, json_to_zval, non_negative, optional_id, positive_id, positive_ids,
+    to_array,
 };
 use super::exceptions::{internal, validation};
 use super::with_store;
@@ -75,10 +76,7 @@ pub fn consent_record(
             ))
         })?,
         text,
-        order_id: order_id
-            .filter(|id| *id != 0)
-            .map(|id| positive_id("order_id", id))
-            .transpose()?,
+        order_id: optional_id("order_id", order_id)?,
         at: clock::now(),
     };
     let record = with_store(|store| Ok(consent::record(store, record)?))?;
@@ -119,10 +117,7 @@ pub fn consent_history(customer: String) -> PhpResult<ZBox<ZendHashTable>> {
 #[php_function]
 #[php(name = "Wpwa\\consent_invite")]
 pub fn consent_invite(customer: String, order_id: Option<i64>, text: String) -> PhpResult<()> {
-    let order_id = order_id
-        .filter(|id| *id != 0)
-        .map(|id| positive_id("order_id", id))
-        .transpose()?;
+    let order_id = optional_id("order_id", order_id)?;
     with_store(|store| {
         Ok(consent::invite(
             store,
@@ -301,11 +296,7 @@ fn views_to_list(views: &[order_updates::UpdateView]) -> PhpResult<ZBox<ZendHash
 #[php_function]
 #[php(name = "Wpwa\\order_updates")]
 pub fn order_updates_of(order_ids: Vec<i64>) -> PhpResult<ZBox<ZendHashTable>> {
-    let ids = order_ids
-        .into_iter()
-        .take(100)
-        .map(|id| positive_id("order_ids", id))
-        .collect::<PhpResult<Vec<_>>>()?;
+    let ids = positive_ids("order_ids", order_ids.into_iter().take(100).collect())?;
     let views = with_store(|store| Ok(order_updates::for_orders(store, &ids)?))?;
     views_to_list(&views)
 }
