@@ -340,13 +340,7 @@ mod tests {
 
         let drained = drain(&store, &RoutingConfig::default(), 10, 200).unwrap();
         assert_eq!(drained.reports.len(), 1);
-        assert!(
-            drained
-                .interrupted
-                .as_deref()
-                .unwrap()
-                .contains("disk I/O error")
-        );
+        assert!(drained.interrupted.is_some());
         // The second is held by the lease (it was processed: taking it again stores
         // nothing twice); the third was given back and is due at once.
         assert_eq!(drained.queue.pending, 2);

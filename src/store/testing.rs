@@ -5,7 +5,7 @@
 use super::sql::params;
 use serde_json::Value;
 
-use super::Store;
+use super::{Engine, Store};
 use crate::catalog::plan::OpMethod;
 
 /// A job's changes in order: (method, retailer id, batch number).
@@ -110,20 +110,25 @@ pub(crate) fn rows(store: &Store, table: &str) -> u64 {
         .map_or_else(|| panic!("no table {table}"), |(_, rows)| rows)
 }
 
-/// Makes the queue refuse to let go of the delivery queued under `key` (SQLite only),
-/// as a store that fails halfway through a drain would.
+/// Makes the queue refuse to let go of the delivery queued under `key`, as a store that
+/// fails halfway through a drain would: a trigger that fails the row's `DELETE`.
 pub(crate) fn fail_finishing_queued(store: &Store, key: &str) {
     assert!(!key.contains('\''));
-    store
-        .conn()
-        .execute(
-            &format!(
-                "CREATE TRIGGER refuse_finish BEFORE DELETE ON webhook_queue
-                 WHEN OLD.delivery_key = '{key}' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-            ),
-            params![],
-        )
-        .unwrap();
+    let conn = store.conn();
+    let sql = match store.engine() {
+        Engine::Sqlite => format!(
+            "CREATE TRIGGER refuse_finish BEFORE DELETE ON webhook_queue
+             WHEN OLD.delivery_key = '{key}' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        ),
+        // One statement (no compound IF): a scalar subquery of two rows fails the row.
+        Engine::MariaDb => format!(
+            "CREATE TRIGGER {table}_refuse BEFORE DELETE ON {table} FOR EACH ROW
+             SET @wpwa_refused = CASE WHEN OLD.delivery_key = '{key}'
+                 THEN (SELECT 1 UNION SELECT 2) ELSE 0 END",
+            table = conn.table_name("webhook_queue")
+        ),
+    };
+    conn.execute_batch(&sql).unwrap();
 }
 
 /// Distinct message ids stored.
