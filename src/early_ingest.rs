@@ -119,12 +119,13 @@ pub fn drain(
     let lease_until = now + LEASE_SECONDS;
     let taken = queue.claim(limit.min(DRAIN_BATCH), now, lease_until)?;
     let mut drained = Drained::default();
-    if taken.is_empty() {
-        drained.queue = queue.stats()?;
-        return Ok(drained);
-    }
     let mut unreached = taken.into_iter();
-    if let Err(error) = process(store, config, &mut unreached, &mut drained, now) {
+    // Nothing taken: no vendor directory to read.
+    let processed = match unreached.len() {
+        0 => Ok(()),
+        _ => process(store, config, &mut unreached, &mut drained, now),
+    };
+    if let Err(error) = processed {
         for delivery in unreached {
             // Best effort: when this fails too, the lease's end gives them back.
             let _ = queue.release(delivery.id, lease_until, now);
