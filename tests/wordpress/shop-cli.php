@@ -155,7 +155,8 @@ switch ( $command ) {
 		break;
 
 	case 'actions':
-		$status  = (string) ( $input['status'] ?? ActionScheduler_Store::STATUS_PENDING );
+		// One status, or a list of them (Action Scheduler reads either).
+		$status  = array_map( 'strval', (array) ( $input['status'] ?? ActionScheduler_Store::STATUS_PENDING ) );
 		$actions = as_get_scheduled_actions(
 			array(
 				'group'    => 'wpwa',

@@ -150,8 +150,15 @@ test('a sync started from the dashboard is worked by Action Scheduler\'s runner 
     await context.close();
   }
 
-  const queued = pendingFor(vendor.id);
-  assert.deepEqual(queued.map((a) => [a.hook, a.args]), [['wpwa_sync_slice', [vendor.id, job.job_id]]], 'one slice queued in Action Scheduler');
+  // Action Scheduler's own async runner (started by an earlier wp-admin page,
+  // it re-dispatches itself while actions are due) may already have worked
+  // the click's slice, which then queued the next one: read every state.
+  const ofJob = queue('actions', { status: ['pending', 'in-progress', 'complete'] }).filter((a) => a.args[0] === vendor.id && a.args[1] === job.job_id);
+  assert.ok(ofJob.length >= 1, 'the click queued the job\'s slice in Action Scheduler');
+  assert.deepEqual([...new Set(ofJob.map((a) => JSON.stringify([a.hook, a.args])))], [JSON.stringify(['wpwa_sync_slice', [vendor.id, job.job_id]])], 'the job is worked in slices');
+  const pending = pendingFor(vendor.id);
+  assert.ok(pending.length <= 1, `at most one slice of the vendor waits at a time: ${JSON.stringify(pending)}`);
+  assert.ok(pending.every((a) => a.hook === 'wpwa_sync_slice' && a.args[1] === job.job_id), `nothing else of the vendor is queued: ${JSON.stringify(pending)}`);
 
   const done = await runQueueUntil(syncDone, 'the queue runner to finish the sync');
   assert.equal(done.job_id, job.job_id);
