@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
+import { baseUrl, admin, pageUrl, chromium, artifactsDir, testToken } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
 import { SANDBOX, BROWSER_ARGS, sandbox, helper, waitFor, logIn, newVendor, messagesPanel as panelHtml, cloudMessage } from '../lib/world.js';
 
@@ -140,6 +140,25 @@ test('a signed message is stored once: a duplicate webhook adds nothing', async 
   assert.match(item(html), /2 unread/);
   assert.ok(item(html).includes(`second ${RUN}`), 'the last message is shown');
   assert.ok(!(await panelHtml(vendorB)).includes('Dana Dup'), 'vendor B does not see it');
+});
+
+test('the webhook route is served by a REST server holding only its own route; other routes keep the full server', async () => {
+  const withToken = { 'content-type': 'application/json', 'x-wpwa-test-token': testToken };
+  const body = webhookBody({ wamid: wamid('l'), text: `#${vendorA.code} lean ${RUN}`, from: customerNumber(5) });
+  const hook = await http.post(HOOK, { body, headers: { ...withToken, 'x-hub-signature-256': sign(body) }, cookies: false });
+  assert.equal(hook.status, 200, hook.text.slice(0, 300));
+  assert.deepEqual(hook.json(), { ok: true });
+  const hookRoutes = Number(hook.headers['x-wpwa-test-routes']);
+  // The index, the batch route, wpwa/v1's namespace index and the webhook route.
+  assert.ok(hookRoutes >= 1 && hookRoutes <= 4, `routes on the webhook's server: ${hook.headers['x-wpwa-test-routes']}`);
+  const forged = await http.post(HOOK, { body, headers: { ...withToken, 'x-hub-signature-256': sign(body, 'not-the-app-secret') }, cookies: false });
+  assert.equal(forged.status, 401, 'the lean server refuses a forged signature as the full one does');
+
+  const other = await http.get(`${baseUrl}/wp-json/wpwa/v1/status`, { headers: withToken, cookies: false });
+  assert.equal(other.status, 401);
+  const otherRoutes = Number(other.headers['x-wpwa-test-routes']);
+  assert.ok(otherRoutes > 100, `WordPress's and WooCommerce's routes on any other route's server: ${other.headers['x-wpwa-test-routes']}`);
+  assert.ok((await panelHtml(vendorA)).includes(`lean ${RUN}`), 'the message is in vendor A\'s panel');
 });
 
 test('customer-supplied name and text are escaped in the panel', async () => {

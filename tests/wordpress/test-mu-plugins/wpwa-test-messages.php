@@ -81,3 +81,21 @@ add_action(
 		);
 	}
 );
+
+// How many routes the REST server that served a request holds, as the
+// X-Wpwa-Test-Routes header of a request carrying the test token: the webhook
+// route is served by a server holding only its own route.
+add_filter(
+	'rest_post_dispatch',
+	static function ( $response, $server, $request ) {
+		if ( $response instanceof WP_HTTP_Response && $server instanceof WP_REST_Server && $request instanceof WP_REST_Request
+			&& defined( 'WPWA_TEST_TOKEN' )
+			&& is_string( $request->get_header( 'x_wpwa_test_token' ) )
+			&& hash_equals( (string) WPWA_TEST_TOKEN, (string) $request->get_header( 'x_wpwa_test_token' ) ) ) {
+			$response->header( 'X-Wpwa-Test-Routes', (string) count( $server->get_routes() ) );
+		}
+		return $response;
+	},
+	10,
+	3
+);
