@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as playwrightChromium } from 'playwright-core';
-import { baseUrl, admin, pageUrl, chromium, artifactsDir } from '../lib/env.js';
+import { baseUrl, admin, pageUrl, chromium, artifactsDir, testToken } from '../lib/env.js';
 import { Client, loggedIn, phpErrorsIn } from '../lib/http.js';
 import { SANDBOX, SANDBOX_KEY, BROWSER_ARGS, sandbox, helper, waitFor, logIn, shoot } from '../lib/world.js';
 
@@ -124,8 +124,8 @@ function hmac(key, body) {
   return crypto.createHmac('sha512', key).update(body).digest('hex');
 }
 
-async function postWebhook(body, signature, connection = 'central') {
-  const headers = { 'content-type': 'application/json' };
+async function postWebhook(body, signature, connection = 'central', extraHeaders = {}) {
+  const headers = { 'content-type': 'application/json', ...extraHeaders };
   if (signature !== undefined) {
     headers['x-webhook-hmac'] = signature;
     headers['x-webhook-hmac-algorithm'] = 'sha512';
@@ -471,9 +471,13 @@ test('webhooks: unsigned, forged, oversized and malformed are refused and change
   s = await sessionOf(vendor);
   assert.equal(s.state, res.json().state, 'the status shows what the webhook applied');
   assert.ok(['failed', 'expired'].includes(s.state), `the session ended (${s.state}/${s.reason})`);
-  res = await postWebhook(failed, hmac(key, failed));
+  res = await postWebhook(failed, hmac(key, failed), 'central', { 'x-wpwa-test-token': testToken });
   assert.equal(res.status, 200);
   assert.equal(res.json().outcome, 'duplicate', 'a redelivery is acknowledged, not applied twice');
+  // Served by a REST server holding only the session routes (the test site's
+  // mu-plugin counts them), not WordPress's and WooCommerce's hundreds.
+  const routes = Number(res.headers['x-wpwa-test-routes']);
+  assert.ok(routes >= 1 && routes <= 20, `routes on the gateway webhook's server: ${res.headers['x-wpwa-test-routes']}`);
   assert.equal((await sessionOf(vendor)).state, s.state);
   await vendor.call('POST', '/session/disconnect');
 });

@@ -35,6 +35,7 @@ final class Plugin {
 		Rest\SessionController::class,
 		Rest\SyncController::class,
 		Rest\MessagesController::class,
+		Rest\WebhookServer::class,
 		Messages\Directory::class,
 		Messages\Templates::class,
 		Rest\PreferencesController::class,

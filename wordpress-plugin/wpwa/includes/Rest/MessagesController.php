@@ -9,7 +9,6 @@
 namespace Wpwa\Plugin\Rest;
 
 use Throwable;
-use WP;
 use WP_Error;
 use WP_HTTP_Response;
 use WP_REST_Request;
@@ -49,52 +48,8 @@ final class MessagesController extends BaseController {
 	 */
 	public static function init(): void {
 		add_action( 'rest_api_init', array( self::class, 'register_routes' ) );
-		// Before WordPress's own rest_api_loaded() (priority 10) builds the REST server.
-		add_action( 'parse_request', array( self::class, 'lean_server_for_webhooks' ), 9 );
 		add_filter( 'rest_pre_serve_request', array( self::class, 'serve_challenge' ), 10, 4 );
 		add_filter( 'rest_request_before_callbacks', array( self::class, 'let_body_through' ), 10, 3 );
-	}
-
-	/**
-	 * Has a request for the webhook route build a REST server that holds only
-	 * WordPress's default REST filters and this plugin's webhook route.
-	 *
-	 * Meta sends every message and status to this route, and retries what is
-	 * not answered quickly. Building the full REST server registers every
-	 * route of WordPress, WooCommerce and the marketplace plugin, which a
-	 * delivery never uses and which costs more than verifying and storing it.
-	 * The route is still served by WordPress's REST server (authentication
-	 * errors, `rest_pre_dispatch`, `rest_request_before_callbacks` and the
-	 * other serving filters all run), just without the other routes.
-	 *
-	 * @since 0.16.0
-	 *
-	 * @param WP $wp The request being parsed.
-	 * @return void
-	 */
-	public static function lean_server_for_webhooks( WP $wp ): void {
-		$route = isset( $wp->query_vars['rest_route'] ) && is_string( $wp->query_vars['rest_route'] )
-			? untrailingslashit( $wp->query_vars['rest_route'] )
-			: '';
-		if ( self::WEBHOOK_ROUTE !== $route || isset( $GLOBALS['wp_rest_server'] ) ) {
-			return;
-		}
-		/**
-		 * Filters whether a request for the webhook route skips the
-		 * `rest_api_init` callbacks of WordPress and of other plugins (their
-		 * routes are not served on it). Return false when a plugin sets up
-		 * something on `rest_api_init` that every REST request needs.
-		 *
-		 * @since 0.16.0
-		 *
-		 * @param bool $lean Whether the webhook route gets a server of its own. Default true.
-		 */
-		if ( ! apply_filters( 'wpwa_lean_webhook_server', true ) ) {
-			return;
-		}
-		remove_all_actions( 'rest_api_init' );
-		add_action( 'rest_api_init', 'rest_api_default_filters', 10, 1 );
-		add_action( 'rest_api_init', array( self::class, 'register_routes' ) );
 	}
 
 	/**

@@ -48,6 +48,13 @@ final class SessionController extends BaseController {
 	public const SCOPE_SESSION_WRITE = 'session:write';
 
 	/**
+	 * The gateway's webhook route in the namespace; the connection ID is its last segment.
+	 *
+	 * @since 0.16.0
+	 */
+	public const GATEWAY_WEBHOOK_PATH = '/webhooks/gateway/(?P<connection>[a-z0-9_-]+)';
+
+	/**
 	 * Hooks.
 	 *
 	 * @since 0.2.0
@@ -138,7 +145,7 @@ final class SessionController extends BaseController {
 		register_rest_route(
 			Controller::NAMESPACE,
 			// Any path segment: the signature, keyed per connection ID, decides.
-			'/webhooks/gateway/(?P<connection>[a-z0-9_-]+)',
+			self::GATEWAY_WEBHOOK_PATH,
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
 				'callback'            => array( self::class, 'webhook' ),
