@@ -16,10 +16,10 @@ use crate::store::{QueueStats, QueuedDelivery, Store, StoreError};
 
 /// How long a drain holds the deliveries it took (seconds): one that dies leaves them
 /// to the next drain after this.
-pub const LEASE_SECONDS: i64 = 60;
+pub const LEASE_SECONDS: i64 = crate::rules::WEBHOOK_QUEUE_LEASE_SECONDS.max;
 
 /// How long a delivery waits after the store failed while processing it (seconds).
-pub const RETRY_AFTER_SECONDS: i64 = 30;
+pub const RETRY_AFTER_SECONDS: i64 = crate::rules::WEBHOOK_QUEUE_RETRY_SECONDS.max;
 
 /// Takes of one delivery after which a store failure makes it a dead letter.
 pub const MAX_ATTEMPTS: i64 = 5;

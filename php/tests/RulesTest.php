@@ -31,6 +31,9 @@ final class RulesTest extends WpwaTestCase
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 1440], $limits['preferences']['close_minute']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 262144], $limits['webhooks']['cloud_body_bytes']);
         self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 65536], $limits['webhooks']['gateway_body_bytes']);
+        // How long the webhook queue holds a delivery: the drain that waits for it reads these.
+        self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 60], $limits['webhooks']['queue_lease_seconds']);
+        self::assertSame(['type' => 'integer', 'min' => 0, 'max' => 30], $limits['webhooks']['queue_retry_seconds']);
         self::assertSame(4096, $limits['auth']['bearer_token']['maxlength']);
         self::assertSame(['type' => 'text', 'maxlength' => 1000], $limits['order_updates']['consent_text']);
         self::assertSame('[a-z0-9_]{1,512}', $limits['order_updates']['template']['pattern']);

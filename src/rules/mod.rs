@@ -177,6 +177,12 @@ pub const MAX_TOKEN_BYTES: usize = 4096;
 pub const CLOUD_WEBHOOK_BYTES: Bounds = Bounds::new(0, 256 * 1024);
 /// Longest webhook body of a session gateway ([`crate::session`]).
 pub const GATEWAY_WEBHOOK_BYTES: Bounds = Bounds::new(0, 64 * 1024);
+/// How long a drain holds the queued webhook deliveries it took, seconds
+/// ([`crate::early_ingest`]): one that dies leaves them to the next drain after this.
+pub const WEBHOOK_QUEUE_LEASE_SECONDS: Bounds = Bounds::new(0, 60);
+/// How long a queued webhook delivery waits after the store failed while processing
+/// it, seconds ([`crate::early_ingest`]).
+pub const WEBHOOK_QUEUE_RETRY_SECONDS: Bounds = Bounds::new(0, 30);
 /// Longest gateway URL, in bytes.
 pub const MAX_URL_BYTES: usize = 2048;
 
@@ -757,6 +763,14 @@ pub const GROUPS: &[Group] = &[
         fields: &[
             ("cloud_body_bytes", Rule::Integer(CLOUD_WEBHOOK_BYTES)),
             ("gateway_body_bytes", Rule::Integer(GATEWAY_WEBHOOK_BYTES)),
+            (
+                "queue_lease_seconds",
+                Rule::Integer(WEBHOOK_QUEUE_LEASE_SECONDS),
+            ),
+            (
+                "queue_retry_seconds",
+                Rule::Integer(WEBHOOK_QUEUE_RETRY_SECONDS),
+            ),
         ],
     },
     Group {

@@ -556,6 +556,14 @@ fn log_auth_privacy_gateway_and_webhook_rules() {
         limits["webhooks"]["gateway_body_bytes"]["max"],
         json!(crate::session::MAX_WEBHOOK_BYTES)
     );
+    assert_eq!(
+        limits["webhooks"]["queue_lease_seconds"]["max"],
+        json!(crate::early_ingest::LEASE_SECONDS)
+    );
+    assert_eq!(
+        limits["webhooks"]["queue_retry_seconds"]["max"],
+        json!(crate::early_ingest::RETRY_AFTER_SECONDS)
+    );
     assert_eq!(limits["log"]["kind"]["maxlength"], json!(MAX_LOG_KIND));
     assert_eq!(
         limits["auth"]["bearer_token"]["maxlength"],

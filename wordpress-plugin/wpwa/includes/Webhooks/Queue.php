@@ -22,6 +22,7 @@ use Wpwa\Plugin\Orders\Carts;
 use Wpwa\Plugin\Orders\Config as OrdersConfig;
 use Wpwa\Plugin\Orders\Consent;
 use Wpwa\Plugin\Rest\Controller;
+use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\StoreMove;
 
 defined( 'ABSPATH' ) || exit;
@@ -73,12 +74,12 @@ final class Queue {
 	private const WAITER_OPTION = 'wpwa_webhook_drain_waiter';
 
 	/**
-	 * Seconds a kicked drain waits at most for deliveries to come due: a little
-	 * more than the core's lease of a taken delivery (LEASE_SECONDS).
+	 * Seconds a kicked drain waits beyond the longest the core holds a
+	 * waiting delivery, for the drain holding it to give it back.
 	 *
 	 * @since 0.16.0
 	 */
-	private const LONGEST_WAIT = 75;
+	private const WAIT_SLACK = 15;
 
 	/**
 	 * Seconds between two runs of the recurring action.
@@ -245,7 +246,8 @@ final class Queue {
 	 * @return int|null
 	 */
 	private static function drain_until_due( ?int $left ): ?int {
-		$give_up_at = time() + self::LONGEST_WAIT;
+		$longest    = self::longest_wait();
+		$give_up_at = time() + $longest;
 		while ( $left && time() < $give_up_at ) {
 			$stats = Core::webhook_queue_stats();
 			$due   = is_array( $stats ) ? ( $stats['next_due_at'] ?? null ) : null;
@@ -254,7 +256,7 @@ final class Queue {
 			}
 			// Each drain may work its whole budget: give this one the same time as the first.
 			if ( function_exists( 'set_time_limit' ) ) {
-				set_time_limit( self::LONGEST_WAIT + self::BUDGET );
+				set_time_limit( $longest + self::BUDGET );
 			}
 			try {
 				if ( $due > time() ) {
@@ -271,6 +273,21 @@ final class Queue {
 			}
 		}
 		return $left;
+	}
+
+	/**
+	 * Seconds a kicked drain waits at most for deliveries to come due: the
+	 * longest the core holds a waiting delivery (a drain's lease, or the wait
+	 * after a store failure), and the slack.
+	 *
+	 * @return int
+	 */
+	private static function longest_wait(): int {
+		$hold = 0;
+		foreach ( array( 'queue_lease_seconds', 'queue_retry_seconds' ) as $field ) {
+			$hold = max( $hold, (int) ( Rules::field( 'webhooks', $field )['max'] ?? 0 ) );
+		}
+		return $hold + self::WAIT_SLACK;
 	}
 
 	/**
