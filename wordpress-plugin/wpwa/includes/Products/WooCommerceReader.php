@@ -169,6 +169,19 @@ final class WooCommerceReader implements ProductReader {
 			// not three queries for each variation.
 			_prime_post_caches( $children, true, true );
 		}
+		// The page's images (the products' and the variations' own) and their meta
+		// in two queries, not two queries for each image.
+		$images = array();
+		foreach ( $products as $product ) {
+			$images[] = (int) $product->get_image_id();
+		}
+		foreach ( $children as $child_id ) {
+			$images[] = (int) get_post_thumbnail_id( $child_id );
+		}
+		$images = array_values( array_unique( array_filter( $images ) ) );
+		if ( $images ) {
+			_prime_post_caches( $images, false, true );
+		}
 
 		$records = array();
 		foreach ( $products as $product ) {
