@@ -12,6 +12,7 @@ use Wpwa\Plugin\Catalog\Config as CatalogConfig;
 use Wpwa\Plugin\CloudConnections;
 use Wpwa\Plugin\Core;
 use Wpwa\Plugin\OptionStore;
+use Wpwa\Plugin\Rest\MessagesController;
 use Wpwa\Plugin\Rules;
 use Wpwa\Plugin\SealedCredential;
 use Wpwa\Plugin\Settings;
@@ -355,7 +356,7 @@ final class Config {
 	 * @return string
 	 */
 	public static function callback_url(): string {
-		return rest_url( 'wpwa/v1/webhooks/cloud' );
+		return rest_url( ltrim( MessagesController::WEBHOOK_ROUTE, '/' ) );
 	}
 
 	/**

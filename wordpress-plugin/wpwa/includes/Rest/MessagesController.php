@@ -33,11 +33,18 @@ defined( 'ABSPATH' ) || exit;
 final class MessagesController extends BaseController {
 
 	/**
+	 * The webhook route in the namespace.
+	 *
+	 * @since 0.16.0
+	 */
+	public const WEBHOOK_PATH = '/webhooks/cloud';
+
+	/**
 	 * The webhook route, as WordPress's REST server names it.
 	 *
 	 * @since 0.16.0
 	 */
-	public const WEBHOOK_ROUTE = '/' . Controller::NAMESPACE . '/webhooks/cloud';
+	public const WEBHOOK_ROUTE = '/' . Controller::NAMESPACE . self::WEBHOOK_PATH;
 
 	/**
 	 * Hooks.
@@ -85,7 +92,7 @@ final class MessagesController extends BaseController {
 	public static function register_routes(): void {
 		register_rest_route(
 			Controller::NAMESPACE,
-			'/webhooks/cloud',
+			self::WEBHOOK_PATH,
 			array(
 				array(
 					'methods'             => WP_REST_Server::READABLE,

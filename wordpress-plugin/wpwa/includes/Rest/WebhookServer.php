@@ -42,14 +42,14 @@ final class WebhookServer {
 	}
 
 	/**
-	 * The webhook routes (patterns of the whole REST route) and the function
-	 * that registers each.
+	 * The webhook routes (patterns of the whole REST route, written as their
+	 * controllers register them) and the function that registers each.
 	 *
 	 * @return array<string,callable>
 	 */
 	private static function routes(): array {
 		return array(
-			'#^' . preg_quote( MessagesController::WEBHOOK_ROUTE, '#' ) . '$#' => array( MessagesController::class, 'register_routes' ),
+			'#^/' . Controller::NAMESPACE . MessagesController::WEBHOOK_PATH . '$#' => array( MessagesController::class, 'register_routes' ),
 			'#^/' . Controller::NAMESPACE . SessionController::GATEWAY_WEBHOOK_PATH . '$#' => array( SessionController::class, 'register_routes' ),
 		);
 	}
