@@ -332,26 +332,26 @@ pub fn unchanged(
     {
         return Ok(Vec::new());
     }
-    let mut unchanged = Vec::new();
-    for candidate in candidates {
-        let same = catalog.source_is(
-            vendor_id,
-            catalog_id,
-            candidate.product_id,
-            &candidate.fingerprint,
-            now,
-        )?;
-        if same
-            && !catalog.items_wait(
-                vendor_id,
-                catalog_id,
-                std::iter::once(candidate.product_id).chain(candidate.variations.iter().copied()),
-            )?
-        {
-            unchanged.push(candidate.product_id);
-        }
-    }
-    Ok(unchanged)
+    let ids: Vec<u64> = candidates.iter().map(|c| c.product_id).collect();
+    let recorded = catalog.current_fingerprints(vendor_id, catalog_id, &ids, now)?;
+    let same: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| recorded.get(&c.product_id) == Some(&c.fingerprint))
+        .collect();
+    let items: Vec<u64> = same
+        .iter()
+        .flat_map(|c| std::iter::once(c.product_id).chain(c.variations.iter().copied()))
+        .collect();
+    let waiting = catalog.waiting_products(vendor_id, catalog_id, &items)?;
+    Ok(same
+        .into_iter()
+        .filter(|c| {
+            !std::iter::once(&c.product_id)
+                .chain(&c.variations)
+                .any(|id| waiting.contains(id))
+        })
+        .map(|c| c.product_id)
+        .collect())
 }
 
 /// Which products a plan covers.
@@ -1527,6 +1527,72 @@ mod tests {
         assert_eq!(
             unchanged(&store, 5, CATALOG, &rules, &candidates, 999).unwrap(),
             vec![1, 3]
+        );
+    }
+
+    #[test]
+    fn pages_larger_than_one_store_lookup_are_looked_up_whole() {
+        // 250 products: more than two IN-list lookups (crate::store::sql::IN_CHUNK),
+        // the last one padded.
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let count = 2 * crate::store::sql::IN_CHUNK as u64 + 50;
+        let mut products: Vec<Product> = (1..=count).map(|id| product(id, 5)).collect();
+        for p in &mut products {
+            p.sku = Some(format!("SKU-{}", p.id));
+        }
+        let read_all = Changes {
+            fingerprints: (1..=count).map(|id| (id, format!("fp{id}"))).collect(),
+            ..FULL
+        };
+        let first = plan(
+            &store, 5, CATALOG, &products, &rules, &options, &read_all, 100,
+        )
+        .unwrap();
+        complete(&store, first.job_id);
+
+        // Changed rows on both sides of each lookup's edge, and an item the API
+        // refused in the padded last lookup.
+        let changed = [1, 100, 101, 200, 201, count];
+        testing::set_item_state(&store, CATALOG, "SKU-230", "rejected");
+        let candidates: Vec<Candidate> = (1..=count)
+            .map(|id| {
+                let fingerprint = if changed.contains(&id) {
+                    "new".to_owned()
+                } else {
+                    format!("fp{id}")
+                };
+                candidate(id, &fingerprint, &[])
+            })
+            .collect();
+        let expected: Vec<u64> = (1..=count)
+            .filter(|id| !changed.contains(id) && *id != 230)
+            .collect();
+        assert_eq!(
+            unchanged(&store, 5, CATALOG, &rules, &candidates, 200).unwrap(),
+            expected
+        );
+
+        // Another vendor's products with the same SKUs are left out, every one of
+        // them, whichever lookup found its SKU.
+        let theirs: Vec<Product> = products
+            .iter()
+            .map(|p| Product {
+                id: p.id + 10_000,
+                vendor_id: 6,
+                ..p.clone()
+            })
+            .collect();
+        let job = plan(&store, 6, CATALOG, &theirs, &rules, &options, &FULL, 300).unwrap();
+        assert_eq!(job.total, 0, "every SKU is vendor 5's");
+        assert_eq!(
+            store
+                .catalog()
+                .held_by_other_vendors(CATALOG, 6, theirs.iter().filter_map(|p| p.sku.as_deref()))
+                .unwrap()
+                .len(),
+            count as usize
         );
     }
 

@@ -1,9 +1,9 @@
 //! The catalog's tables: per-product item records (`catalog_item`) and sync jobs with
 //! their batches and changes (`sync_job`, `sync_batch`, `sync_op`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::sql::{Db, OptionalExtension, params};
+use super::sql::{Db, OptionalExtension, Param, in_chunks, in_placeholders, params};
 use serde_json::{Value, json};
 
 use super::{Store, StoreError, WriteTx, text_column};
@@ -115,16 +115,21 @@ impl CatalogRepo<'_> {
         vendor_id: u64,
         retailer_ids: impl IntoIterator<Item = &'r str>,
     ) -> Result<HashMap<String, u64>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT product_id FROM catalog_item WHERE catalog_id = ?1 AND retailer_id = ?2 AND vendor_id != ?3",
-        )?;
+        let retailer_ids: Vec<&str> = retailer_ids.into_iter().collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT retailer_id, product_id FROM catalog_item WHERE catalog_id = ?1 AND vendor_id != ?2 AND retailer_id IN ({})",
+            in_placeholders(3)
+        ))?;
+        let vendor_id = vendor(vendor_id);
         let mut held = HashMap::new();
-        for rid in retailer_ids {
-            let product: Option<i64> = stmt
-                .query_row(params![catalog_id, rid, vendor(vendor_id)], |r| r.get(0))
-                .optional()?;
-            if let Some(product) = product {
-                held.insert(rid.to_owned(), non_negative(product));
+        for chunk in in_chunks(&retailer_ids) {
+            let mut values: Vec<&dyn Param> = vec![&catalog_id, &vendor_id];
+            values.extend(chunk.iter().map(|rid| rid as &dyn Param));
+            for row in stmt.query_map(values, |r| {
+                Ok((r.get::<_, String>(0)?, non_negative(r.get(1)?)))
+            })? {
+                let (rid, product) = row?;
+                held.insert(rid, product);
             }
         }
         Ok(held)
@@ -255,61 +260,67 @@ impl CatalogRepo<'_> {
             .optional()
     }
 
-    /// Whether the product's fingerprint, as last read for `catalog_id` by the vendor,
-    /// is `fingerprint`, with no scheduled price change due by `now`.
-    pub fn source_is(
+    /// Of `product_ids`, the fingerprint each was read with for `catalog_id`, but for
+    /// products whose scheduled price change has come by `now` (their record changed
+    /// without a row of theirs changing).
+    pub fn current_fingerprints(
         &self,
         vendor_id: u64,
         catalog_id: &str,
-        product_id: u64,
-        fingerprint: &str,
+        product_ids: &[u64],
         now: i64,
-    ) -> Result<bool, StoreError> {
-        let found: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM catalog_source WHERE catalog_id = ?1 AND product_id = ?2 AND vendor_id = ?3
-                     AND fingerprint = ?4 AND (price_change_at IS NULL OR price_change_at > ?5)",
-            )?
-            .query_row(
-                params![catalog_id, vendor(product_id), vendor(vendor_id), fingerprint, now],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(found.is_some())
-    }
-
-    /// Whether any item of these products (and variations) waits to be sent again:
-    /// pending, refused by the API, or being removed.
-    pub fn items_wait(
-        &self,
-        vendor_id: u64,
-        catalog_id: &str,
-        product_ids: impl IntoIterator<Item = u64>,
-    ) -> Result<bool, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT 1 FROM catalog_item WHERE catalog_id = ?1 AND vendor_id = ?2 AND product_id = ?3
-                 AND state IN (?4, ?5, ?6) LIMIT 1",
-        )?;
-        for id in product_ids {
-            let waiting: Option<i64> = stmt
-                .query_row(
-                    params![
-                        catalog_id,
-                        vendor(vendor_id),
-                        vendor(id),
-                        ItemState::Pending,
-                        ItemState::Rejected,
-                        ItemState::Deleting
-                    ],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if waiting.is_some() {
-                return Ok(true);
+    ) -> Result<HashMap<u64, String>, StoreError> {
+        let ids: Vec<i64> = product_ids.iter().map(|id| vendor(*id)).collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT product_id, fingerprint FROM catalog_source WHERE catalog_id = ?1 AND vendor_id = ?2
+                 AND (price_change_at IS NULL OR price_change_at > ?3) AND product_id IN ({})",
+            in_placeholders(4)
+        ))?;
+        let vendor_id = vendor(vendor_id);
+        let mut fingerprints = HashMap::new();
+        for chunk in in_chunks(&ids) {
+            let mut values: Vec<&dyn Param> = vec![&catalog_id, &vendor_id, &now];
+            values.extend(chunk.iter().map(|id| id as &dyn Param));
+            for row in stmt.query_map(values, |r| {
+                Ok((non_negative(r.get(0)?), r.get::<_, String>(1)?))
+            })? {
+                let (product_id, fingerprint) = row?;
+                fingerprints.insert(product_id, fingerprint);
             }
         }
-        Ok(false)
+        Ok(fingerprints)
+    }
+
+    /// Of `product_ids` (products and variations), those with an item that waits to
+    /// be sent again: pending, refused by the API, or being removed.
+    pub fn waiting_products(
+        &self,
+        vendor_id: u64,
+        catalog_id: &str,
+        product_ids: &[u64],
+    ) -> Result<HashSet<u64>, StoreError> {
+        let ids: Vec<i64> = product_ids.iter().map(|id| vendor(*id)).collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT DISTINCT product_id FROM catalog_item WHERE catalog_id = ?1 AND vendor_id = ?2
+                 AND state IN (?3, ?4, ?5) AND product_id IN ({})",
+            in_placeholders(6)
+        ))?;
+        let vendor_id = vendor(vendor_id);
+        let mut waiting = HashSet::new();
+        for chunk in in_chunks(&ids) {
+            let mut values: Vec<&dyn Param> = vec![
+                &catalog_id,
+                &vendor_id,
+                &ItemState::Pending,
+                &ItemState::Rejected,
+                &ItemState::Deleting,
+            ];
+            values.extend(chunk.iter().map(|id| id as &dyn Param));
+            for row in stmt.query_map(values, |r| r.get::<_, i64>(0))? {
+                waiting.insert(non_negative(row?));
+            }
+        }
+        Ok(waiting)
     }
 
     /// Records what the products read for `catalog_id` were: fingerprint and the next
