@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::sql::{Db, OptionalExtension, Param, in_chunks, in_placeholders, params};
+use super::sql::{
+    Db, OptionalExtension, Param, ROWS_PER_INSERT, in_chunks, in_placeholders, params, values_rows,
+};
 use serde_json::{Value, json};
 
 use super::{Store, StoreError, WriteTx, text_column};
@@ -135,7 +137,9 @@ impl CatalogRepo<'_> {
         Ok(held)
     }
 
-    /// Applies a plan's item writes, in order.
+    /// Applies a plan's item writes, in order: each run of upserts in multi-row
+    /// statements (a later row for the same retailer id still wins, as it would one
+    /// by one).
     pub fn write_items(
         &self,
         catalog_id: &str,
@@ -143,32 +147,20 @@ impl CatalogRepo<'_> {
         writes: &[ItemWrite],
         now: i64,
     ) -> Result<(), StoreError> {
-        for write in writes {
-            match write {
-                ItemWrite::Upsert {
-                    retailer_id,
-                    product_id,
-                    state,
-                    problems,
-                    want_hash,
-                } => {
-                    self.conn.prepare_cached(
-                        "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                         ON CONFLICT (catalog_id, retailer_id) DO UPDATE SET vendor_id = excluded.vendor_id, product_id = excluded.product_id,
-                             state = excluded.state, problems = excluded.problems, want_hash = excluded.want_hash, updated_at = excluded.updated_at",
-                    )?
-                    .execute(params![
-                        catalog_id,
-                        retailer_id,
-                        vendor(vendor_id),
-                        vendor(*product_id),
-                        state,
-                        json!(problems).to_string(),
-                        want_hash,
-                        now
-                    ])?;
+        let mut rest = writes;
+        while let Some(write) = rest.first() {
+            let upserts = rest
+                .iter()
+                .take_while(|w| matches!(w, ItemWrite::Upsert { .. }))
+                .count();
+            if upserts > 0 {
+                for chunk in rest[..upserts].chunks(ROWS_PER_INSERT) {
+                    self.upsert_items(catalog_id, vendor_id, chunk, now)?;
                 }
+                rest = &rest[upserts..];
+                continue;
+            }
+            match write {
                 ItemWrite::MarkDeleting { retailer_id } => {
                     self.conn
                         .prepare_cached(
@@ -183,8 +175,63 @@ impl CatalogRepo<'_> {
                         )?
                         .execute(params![catalog_id, retailer_id])?;
                 }
+                ItemWrite::Upsert { .. } => {}
             }
+            rest = &rest[1..];
         }
+        Ok(())
+    }
+
+    /// Upserts of item records, in one statement.
+    fn upsert_items(
+        &self,
+        catalog_id: &str,
+        vendor_id: u64,
+        upserts: &[ItemWrite],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let vendor_id = vendor(vendor_id);
+        let rows: Vec<_> = upserts
+            .iter()
+            .filter_map(|write| match write {
+                ItemWrite::Upsert {
+                    retailer_id,
+                    product_id,
+                    state,
+                    problems,
+                    want_hash,
+                } => Some((
+                    retailer_id,
+                    vendor(*product_id),
+                    state,
+                    json!(problems).to_string(),
+                    want_hash,
+                )),
+                _ => None,
+            })
+            .collect();
+        let mut values: Vec<&dyn Param> = Vec::with_capacity(rows.len() * 8);
+        for (retailer_id, product_id, state, problems, want_hash) in &rows {
+            values.extend([
+                &catalog_id as &dyn Param,
+                *retailer_id,
+                &vendor_id,
+                product_id,
+                *state,
+                problems,
+                *want_hash,
+                &now,
+            ]);
+        }
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO catalog_item (catalog_id, retailer_id, vendor_id, product_id, state, problems, want_hash, updated_at)
+                 VALUES {}
+                 ON CONFLICT (catalog_id, retailer_id) DO UPDATE SET vendor_id = excluded.vendor_id, product_id = excluded.product_id,
+                     state = excluded.state, problems = excluded.problems, want_hash = excluded.want_hash, updated_at = excluded.updated_at",
+                values_rows(8, rows.len())
+            ))?
+            .execute(values)?;
         Ok(())
     }
 
@@ -218,28 +265,51 @@ impl CatalogRepo<'_> {
         ])?;
         let job_id = self.conn.last_insert_rowid();
         let batch_size = batch_size.max(1);
-        for (seq, op) in ops.iter().enumerate() {
-            let batch_no = (seq / batch_size) as i64;
-            if seq % batch_size == 0 {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO sync_batch (job_id, batch_no, state) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![job_id, batch_no, BatchState::Queued])?;
+        let batches: Vec<i64> = (0..ops.len().div_ceil(batch_size) as i64).collect();
+        for chunk in batches.chunks(ROWS_PER_INSERT) {
+            let mut values: Vec<&dyn Param> = Vec::with_capacity(chunk.len() * 3);
+            for batch_no in chunk {
+                values.extend([&job_id as &dyn Param, batch_no, &BatchState::Queued]);
             }
-            self.conn.prepare_cached(
-                "INSERT INTO sync_op (job_id, seq, batch_no, retailer_id, method, data, hash, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                job_id,
-                seq as i64,
-                batch_no,
-                op.retailer_id,
-                op.method,
-                op.data.to_string(),
-                op.hash,
-                OpState::Queued
-            ])?;
+            self.conn
+                .prepare_cached(&format!(
+                    "INSERT INTO sync_batch (job_id, batch_no, state) VALUES {}",
+                    values_rows(3, chunk.len())
+                ))?
+                .execute(values)?;
+        }
+        let rows: Vec<_> = ops
+            .iter()
+            .enumerate()
+            .map(|(seq, op)| {
+                (
+                    seq as i64,
+                    (seq / batch_size) as i64,
+                    op,
+                    op.data.to_string(),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut values: Vec<&dyn Param> = Vec::with_capacity(chunk.len() * 8);
+            for (seq, batch_no, op, data) in chunk {
+                values.extend([
+                    &job_id as &dyn Param,
+                    seq,
+                    batch_no,
+                    &op.retailer_id,
+                    &op.method,
+                    data,
+                    &op.hash,
+                    &OpState::Queued,
+                ]);
+            }
+            self.conn
+                .prepare_cached(&format!(
+                    "INSERT INTO sync_op (job_id, seq, batch_no, retailer_id, method, data, hash, state) VALUES {}",
+                    values_rows(8, chunk.len())
+                ))?
+                .execute(values)?;
         }
         Ok(job_id)
     }
@@ -331,20 +401,33 @@ impl CatalogRepo<'_> {
         catalog_id: &str,
         sources: &[(u64, &str, Option<i64>)],
     ) -> Result<(), StoreError> {
-        let mut upsert = self.conn.prepare_cached(
-            "INSERT INTO catalog_source (catalog_id, product_id, vendor_id, fingerprint, price_change_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (catalog_id, product_id) DO UPDATE SET vendor_id = excluded.vendor_id,
-                 fingerprint = excluded.fingerprint, price_change_at = excluded.price_change_at",
-        )?;
-        for (product_id, fingerprint, price_change_at) in sources {
-            upsert.execute(params![
-                catalog_id,
-                vendor(*product_id),
-                vendor(vendor_id),
-                fingerprint,
-                price_change_at
-            ])?;
+        let vendor_id = vendor(vendor_id);
+        let rows: Vec<_> = sources
+            .iter()
+            .map(|(product_id, fingerprint, price_change_at)| {
+                (vendor(*product_id), fingerprint, price_change_at)
+            })
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut values: Vec<&dyn Param> = Vec::with_capacity(chunk.len() * 5);
+            for (product_id, fingerprint, price_change_at) in chunk {
+                values.extend([
+                    &catalog_id as &dyn Param,
+                    product_id,
+                    &vendor_id,
+                    fingerprint,
+                    price_change_at,
+                ]);
+            }
+            self.conn
+                .prepare_cached(&format!(
+                    "INSERT INTO catalog_source (catalog_id, product_id, vendor_id, fingerprint, price_change_at)
+                     VALUES {}
+                     ON CONFLICT (catalog_id, product_id) DO UPDATE SET vendor_id = excluded.vendor_id,
+                         fingerprint = excluded.fingerprint, price_change_at = excluded.price_change_at",
+                    values_rows(5, chunk.len())
+                ))?
+                .execute(values)?;
         }
         Ok(())
     }

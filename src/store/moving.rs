@@ -8,11 +8,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::migrations::TABLES;
-use super::sql::{Db, OwnedValue, Param, Value};
+use super::sql::{Db, OwnedValue, Param, ROWS_PER_INSERT, Value, values_rows};
 use super::{DatabaseOptions, Store, StoreError};
 
-/// Rows sent to MariaDB per INSERT statement, and per transaction (in statements).
-const ROWS_PER_INSERT: usize = 200;
+/// INSERT statements of ROWS_PER_INSERT rows sent to MariaDB per transaction.
 const INSERTS_PER_TRANSACTION: usize = 10;
 
 /// One table's copy, as checked.
@@ -147,13 +146,12 @@ fn copy_table(source: &Db, target: &Db, table: &str) -> Result<(), StoreError> {
             (0..columns.len()).map(|i| r.get(i)).collect()
         })?
         .collect::<Result<_, _>>()?;
-    let row_marks = format!("({})", vec!["?"; columns.len()].join(", "));
     for transaction in rows.chunks(ROWS_PER_INSERT * INSERTS_PER_TRANSACTION) {
         target.begin_write()?;
         let written = transaction.chunks(ROWS_PER_INSERT).try_for_each(|chunk| {
             let sql = format!(
                 "INSERT INTO {table} ({list}) VALUES {}",
-                vec![row_marks.as_str(); chunk.len()].join(", ")
+                values_rows(columns.len(), chunk.len())
             );
             let values: Vec<&OwnedValue> = chunk.iter().flatten().collect();
             target.execute(&sql, values).map(|_| ())
