@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::sql::{
-    Db, OptionalExtension, Param, ROWS_PER_INSERT, in_chunks, in_placeholders, params, values_rows,
+    Db, IN_CHUNK, OptionalExtension, Param, ROWS_PER_INSERT, in_chunks, in_placeholders, params,
+    values_rows,
 };
 use serde_json::{Value, json};
 
@@ -909,19 +910,33 @@ impl CatalogRepo<'_> {
         Ok(())
     }
 
-    /// An item is in the catalog as sent, with content hash `hash`.
-    pub fn item_synced(
+    /// Items in the catalog as sent, each `(retailer id, content hash)`: a confirmed
+    /// batch's creates and updates, [`IN_CHUNK`](super::sql::IN_CHUNK) per statement.
+    pub fn items_synced(
         &self,
         catalog_id: &str,
-        retailer_id: &str,
-        hash: Option<&str>,
+        synced: &[(&str, Option<&str>)],
         now: i64,
     ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "UPDATE catalog_item SET state = ?5, sent_hash = ?3, problems = '[]', synced_at = ?4, updated_at = ?4 WHERE catalog_id = ?1 AND retailer_id = ?2",
-            )?
-            .execute(params![catalog_id, retailer_id, hash, now, ItemState::Synced])?;
+        let pairs = (0..IN_CHUNK)
+            .map(|n| format!("WHEN ?{} THEN ?{}", 4 + 2 * n, 5 + 2 * n))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ids = (0..IN_CHUNK)
+            .map(|n| format!("?{}", 4 + 2 * n))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "UPDATE catalog_item SET state = ?2, sent_hash = CASE retailer_id {pairs} END, problems = '[]',
+                 synced_at = ?3, updated_at = ?3 WHERE catalog_id = ?1 AND retailer_id IN ({ids})"
+        ))?;
+        for chunk in in_chunks(synced) {
+            let mut values: Vec<&dyn Param> = vec![&catalog_id, &ItemState::Synced, &now];
+            for (retailer_id, hash) in &chunk {
+                values.extend([retailer_id as &dyn Param, hash]);
+            }
+            stmt.execute(values)?;
+        }
         Ok(())
     }
 
