@@ -292,6 +292,30 @@ switch ( $command ) {
 		wpwa_cat_out( $out );
 		break;
 
+	case 'reader_choice':
+		// The reader the plugin chooses as the site is, then with a plugin's
+		// price filter, without it again, and with a filter on the old name
+		// WooCommerce still relays (woocommerce_get_price).
+		$choose = static function (): string {
+			\Wpwa\Plugin\Products\Readers::reset();
+			return \Wpwa\Plugin\Products\Readers::get()->name();
+		};
+		$same   = static fn( $value ) => $value;
+		$out    = array(
+			'default'      => $choose(),
+			'terms_hooked' => (bool) has_filter( 'get_the_terms' ),
+		);
+		add_filter( 'woocommerce_product_get_price', $same );
+		$out['price_filter'] = $choose();
+		remove_filter( 'woocommerce_product_get_price', $same );
+		$out['price_filter_gone'] = $choose();
+		add_filter( 'woocommerce_get_price', $same );
+		$out['old_price_filter'] = $choose();
+		remove_filter( 'woocommerce_get_price', $same );
+		$choose();
+		wpwa_cat_out( $out );
+		break;
+
 	case 'price':
 		$product = wc_get_product( (int) $input['product_id'] );
 		if ( ! $product ) {

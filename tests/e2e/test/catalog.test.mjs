@@ -204,6 +204,15 @@ test('the WooCommerce-API reader and the storage reader agree field for field on
   assert.deepEqual(b.woocommerce, b.storage, 'vendor B: records identical');
   assert.deepEqual(b.storage.map((r) => r.id).sort(), [...fx.b].sort(), 'vendor B keeps only its own two (the moved one left)');
 
+  // Which reader a sync uses: the storage reader unless a plugin changes what
+  // WooCommerce's API answers for a product (MultiVendorX filters terms).
+  const choice = cli('reader_choice', {});
+  assert.equal(choice.default, choice.terms_hooked ? 'woocommerce' : 'storage', 'the reader as the site is');
+  assert.equal(choice.price_filter, 'woocommerce', 'a plugin filtering prices gets the WooCommerce-API reader');
+  assert.equal(choice.price_filter_gone, choice.default, 'and loses it with the filter');
+  assert.equal(choice.old_price_filter, 'woocommerce', 'a filter on the old name WooCommerce relays counts too');
+  console.log(`reader chosen: ${choice.default}`);
+
   const { storage } = cli('readers', { vendor_id: fx.vendor_a.id });
   const by = Object.fromEntries(storage.map((r) => [r.id, r]));
   const keys = ['id', 'vendor_id', 'product_type', 'parent_id', 'status', 'visibility', 'sku', 'title', 'description', 'short_description',

@@ -25,10 +25,68 @@ final class Readers {
 	private static ?ProductReader $reader = null;
 
 	/**
-	 * The product reader: WooCommerce's API when WooCommerce is loaded,
-	 * otherwise the storage reader.
+	 * What WooCommerce's API answers for a record's fields, and what it runs
+	 * to find the products, beyond the rows the storage reader reads itself:
+	 * a callback on any of these (a currency switcher's price, a translated
+	 * name, a marketplace's term filter) can make the two readers differ.
+	 * Query hooks are not among them: every marketplace hooks `pre_get_posts`
+	 * for its store pages, and both readers narrow their queries to the
+	 * vendor's products with the same owner condition.
+	 *
+	 * @since 0.16.0
+	 */
+	private const API_HOOKS = array(
+		'woocommerce_product_get_name',
+		'woocommerce_product_get_status',
+		'woocommerce_product_get_description',
+		'woocommerce_product_get_short_description',
+		'woocommerce_product_get_price',
+		'woocommerce_product_get_regular_price',
+		'woocommerce_product_get_sale_price',
+		'woocommerce_product_get_stock_status',
+		'woocommerce_product_get_manage_stock',
+		'woocommerce_product_get_stock_quantity',
+		'woocommerce_product_get_image_id',
+		'woocommerce_product_get_catalog_visibility',
+		'woocommerce_product_get_children',
+		'woocommerce_product_variation_get_status',
+		'woocommerce_product_variation_get_description',
+		'woocommerce_product_variation_get_price',
+		'woocommerce_product_variation_get_regular_price',
+		'woocommerce_product_variation_get_sale_price',
+		'woocommerce_product_variation_get_stock_status',
+		'woocommerce_product_variation_get_manage_stock',
+		'woocommerce_product_variation_get_stock_quantity',
+		'woocommerce_product_variation_get_image_id',
+		'woocommerce_product_variation_get_attributes',
+		'woocommerce_get_children',
+		'woocommerce_product_class',
+		'woocommerce_product_type_query',
+		'woocommerce_product_object_query_args',
+		'woocommerce_product_object_query',
+		'woocommerce_product_data_store_cpt_get_products_query',
+		'get_post_metadata',
+		'get_the_terms',
+		'get_object_terms',
+		'get_term',
+		'wp_get_attachment_metadata',
+		'get_attached_file',
+	);
+
+	/**
+	 * The product reader. WooCommerce's API when WooCommerce is loaded and
+	 * a plugin changes what it answers for a product (API_HOOKS), so that
+	 * what shoppers see is what the catalog gets; the storage reader, which
+	 * reads a page of products in a few queries and gives the same records
+	 * (tests/wordpress/catalog-cli.php `readers` compares them on real
+	 * WooCommerce), when nothing does or WooCommerce is not loaded.
+	 *
+	 * Chosen once a request, after every plugin has loaded (`wp_loaded`):
+	 * a plugin adds its filters on `init` at the latest.
 	 *
 	 * @since 0.1.0
+	 * @since 0.16.0 The storage reader also when WooCommerce is loaded and no
+	 *              plugin changes what its API answers.
 	 *
 	 * @return ProductReader
 	 */
@@ -37,24 +95,60 @@ final class Readers {
 			return self::$reader;
 		}
 
-		$default = WooCommerceReader::supported() ? new WooCommerceReader() : new StorageReader();
+		$default = WooCommerceReader::supported() && self::api_changed() ? new WooCommerceReader() : new StorageReader();
 
 		/**
 		 * Filters the product reader wpwa uses to read vendors' products.
 		 *
-		 * Return an object implementing `Wpwa\Plugin\Products\ProductReader`,
-		 * for example `new \Wpwa\Plugin\Products\StorageReader()` to read large
-		 * catalogs straight from the database even when WooCommerce is active.
-		 * Anything else is ignored.
+		 * Return an object implementing `Wpwa\Plugin\Products\ProductReader`:
+		 * for example `new \Wpwa\Plugin\Products\WooCommerceReader()` to read
+		 * every product through WooCommerce's API even where wpwa finds no
+		 * plugin changing what it answers. Anything else is ignored.
 		 *
 		 * @since 0.1.0
 		 *
 		 * @param ProductReader $reader The default reader.
 		 */
 		$reader = apply_filters( 'wpwa_product_reader', $default );
+		$reader = $reader instanceof ProductReader ? $reader : $default;
+		if ( did_action( 'wp_loaded' ) ) {
+			self::$reader = $reader;
+		}
+		return $reader;
+	}
 
-		self::$reader = $reader instanceof ProductReader ? $reader : $default;
-		return self::$reader;
+	/**
+	 * Whether a plugin hooks into what WooCommerce's API answers for a
+	 * product (API_HOOKS). WooCommerce's own relay of its deprecated filters
+	 * counts only when the old filter it relays has a callback.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @return bool
+	 */
+	private static function api_changed(): bool {
+		global $wp_filter;
+
+		foreach ( self::API_HOOKS as $hook ) {
+			if ( ! isset( $wp_filter[ $hook ] ) || ! $wp_filter[ $hook ] instanceof \WP_Hook ) {
+				continue;
+			}
+			foreach ( $wp_filter[ $hook ]->callbacks as $callbacks ) {
+				foreach ( $callbacks as $callback ) {
+					$function = $callback['function'] ?? null;
+					$relay    = is_array( $function ) && isset( $function[0], $function[1] ) && $function[0] instanceof \WC_Deprecated_Hooks && 'maybe_handle_deprecated_hook' === $function[1];
+					if ( ! $relay ) {
+						return true;
+					}
+					foreach ( (array) $function[0]->get_old_hooks( $hook ) as $old_hook ) {
+						if ( has_filter( (string) $old_hook ) ) {
+							return true;
+						}
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
