@@ -119,8 +119,7 @@ final class Readers {
 
 	/**
 	 * Whether a plugin hooks into what WooCommerce's API answers for a
-	 * product (API_HOOKS). WooCommerce's own relay of its deprecated filters
-	 * counts only when the old filter it relays has a callback.
+	 * product (API_HOOKS).
 	 *
 	 * @since 0.16.0
 	 *
@@ -130,22 +129,35 @@ final class Readers {
 		global $wp_filter;
 
 		foreach ( self::API_HOOKS as $hook ) {
-			if ( ! isset( $wp_filter[ $hook ] ) || ! $wp_filter[ $hook ] instanceof \WP_Hook ) {
-				continue;
-			}
-			foreach ( $wp_filter[ $hook ]->callbacks as $callbacks ) {
-				foreach ( $callbacks as $callback ) {
-					$function = $callback['function'] ?? null;
-					$relay    = is_array( $function ) && isset( $function[0], $function[1] ) && $function[0] instanceof \WC_Deprecated_Hooks && 'maybe_handle_deprecated_hook' === $function[1];
-					if ( ! $relay ) {
-						return true;
-					}
-					foreach ( (array) $function[0]->get_old_hooks( $hook ) as $old_hook ) {
-						if ( has_filter( (string) $old_hook ) ) {
-							return true;
-						}
-					}
+			$callbacks = isset( $wp_filter[ $hook ] ) && $wp_filter[ $hook ] instanceof \WP_Hook ? $wp_filter[ $hook ]->callbacks : array();
+			foreach ( array_merge( array(), ...array_values( $callbacks ) ) as $callback ) {
+				if ( self::changes_answers( $hook, $callback['function'] ?? null ) ) {
+					return true;
 				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a callback on `$hook` can change what WooCommerce's API
+	 * answers: any callback but WooCommerce's own relay of its deprecated
+	 * filters, which counts only when the old filter it relays has one.
+	 *
+	 * @since 0.16.0
+	 *
+	 * @param string $hook     Hook name.
+	 * @param mixed  $function The callback.
+	 * @return bool
+	 */
+	private static function changes_answers( string $hook, $function ): bool {
+		$relay = is_array( $function ) && isset( $function[0], $function[1] ) && $function[0] instanceof \WC_Deprecated_Hooks && 'maybe_handle_deprecated_hook' === $function[1];
+		if ( ! $relay ) {
+			return true;
+		}
+		foreach ( (array) $function[0]->get_old_hooks( $hook ) as $old_hook ) {
+			if ( has_filter( (string) $old_hook ) ) {
+				return true;
 			}
 		}
 		return false;
