@@ -316,6 +316,16 @@ namespace Wpwa {
     function catalog_summary(int $vendor_id, string $catalog_id): array {}
 
     /**
+     * Gives up the plan `catalog_sync_open()` started (the read failed): what was planned
+     * is sent, the noted changes stay for the next sync, which reads every product.
+     *
+     * @param int $vendor_id
+     * @param int $job_id
+     * @return bool
+     */
+    function catalog_sync_abandon(int $vendor_id, int $job_id): bool {}
+
+    /**
      * What the vendor's next sync into the connection's catalog must read: `upto` (hand
      * it back to `catalog_sync_plan()`), `full` (true: every product; false: only
      * `product_ids`, the products and variations noted as changed since the last sync).
@@ -340,6 +350,51 @@ namespace Wpwa {
      * @return bool
      */
     function catalog_sync_claim_report(int $vendor_id, int $job_id): bool {}
+
+    /**
+     * Closes the plan `catalog_sync_open()` started once every page was handed over:
+     * plans what only the whole catalog decides (the items no product lists any more),
+     * forgets the noted changes the read covered. Returns the job as
+     * `catalog_sync_plan()` does, `price_changes` included.
+     *
+     * @param int $vendor_id
+     * @param int $job_id
+     * @return array
+     */
+    function catalog_sync_close(int $vendor_id, int $job_id): array {}
+
+    /**
+     * Starts a catalog sync of the vendor through `$connection` whose products come page
+     * by page (`catalog_sync_page()`, then `catalog_sync_close()`), its changes sent as
+     * they are planned. `$changes` is what `catalog_sync_changes()` answered (without
+     * it, every product is read and no noted change forgotten). Returns the
+     * job as `catalog_sync_plan()` does, and `planning`: true for a new job to hand the
+     * pages to; false when the vendor's running job was returned as it is.
+     *
+     * @param int $vendor_id
+     * @param array $connection
+     * @param array|null $options
+     * @param array|null $changes
+     * @return array
+     */
+    function catalog_sync_open(int $vendor_id, array $connection, ?array $options = null, ?array $changes = null): array {}
+
+    /**
+     * Plans one page of the vendor's products for the job `catalog_sync_open()` started:
+     * `$products` as for `catalog_sync_plan()`; `$unchanged`, the products (and
+     * variations) of the page's range a read of every product left unread;
+     * `$fingerprints`, product id => fingerprint of each product it read. A page that
+     * the store cannot plan gives the plan up: what was planned is sent, and the next
+     * sync reads every product.
+     *
+     * @param int $vendor_id
+     * @param int $job_id
+     * @param array $products
+     * @param array|null $unchanged
+     * @param array|null $fingerprints
+     * @return bool
+     */
+    function catalog_sync_page(int $vendor_id, int $job_id, array $products, ?array $unchanged = null, ?array $fingerprints = null): bool {}
 
     /**
      * Plans a catalog sync of the vendor's `$products` through `$connection` (`url`,

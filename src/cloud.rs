@@ -190,6 +190,17 @@ impl CloudClient {
         })
     }
 
+    /// The same connection with an HTTP client of its own, for a thread with a runtime
+    /// of its own.
+    pub fn detached(&self) -> Result<Self, CloudError> {
+        let http = crate::runtime::own_http_client(REQUEST_TIMEOUT, CONNECT_TIMEOUT)
+            .map_err(|e| CloudError::Config(e.to_string()))?;
+        Ok(Self {
+            http,
+            ..self.clone()
+        })
+    }
+
     /// Sends one `items_batch` call; returns the batch handle.
     pub async fn items_batch(
         &self,

@@ -43,14 +43,24 @@ pub fn http_client(
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .get_or_build(api, base_url, || {
-            reqwest::Client::builder()
-                .timeout(request_timeout)
-                .connect_timeout(connect_timeout)
-                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
-                .build()
+            own_http_client(request_timeout, connect_timeout)
         })
+}
+
+/// An HTTP client of its own, not the process's shared one: for a thread with a
+/// runtime of its own (a client's connections belong to the runtime that opened them).
+/// The same timeouts, no redirects and wpwa's user agent.
+pub fn own_http_client(
+    request_timeout: std::time::Duration,
+    connect_timeout: std::time::Duration,
+) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .timeout(request_timeout)
+        .connect_timeout(connect_timeout)
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("wpwa/", env!("CARGO_PKG_VERSION")))
+        .build()
 }
 
 /// How long a kept-alive connection may sit unused before it is closed rather than

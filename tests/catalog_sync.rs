@@ -8,7 +8,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use wpwa::catalog::sync::{self, Changes, JobState, JobSummary, PlanScope, SyncIssue, SyncOptions};
+use wpwa::catalog::sync::{
+    self, Changes, JobState, JobSummary, Opened, PlanScope, Sender, SyncIssue, SyncOptions,
+};
 use wpwa::catalog::{Image, Product, Rules};
 use wpwa::cloud::CloudClient;
 use wpwa::sandbox::SandboxConfig;
@@ -243,6 +245,63 @@ fn the_catalog_holds_exactly_the_valid_published_products_and_only_changes_are_s
         assert!(!ids(&w.items().await).contains(&"ACME-010".to_owned()));
         assert_eq!(w.items().await.len(), 24);
     });
+}
+
+#[test]
+fn a_sync_planned_page_by_page_sends_the_first_pages_while_the_next_are_read() {
+    let file =
+        std::env::temp_dir().join(format!("wpwa-catalog-pages-{}.sqlite", std::process::id()));
+    runtime().block_on(async {
+        let w = world(fast()).await;
+        let store = Store::open(&file).unwrap();
+        let options = options();
+        let now = wpwa::clock::now();
+        let products: Vec<Product> = (1..=60).map(product).collect();
+        let opened = sync::open(
+            &store,
+            VENDOR,
+            CATALOG,
+            &rules(),
+            &options,
+            &EVERY_PRODUCT,
+            now,
+        )
+        .unwrap();
+        let Opened::Planning(mut planning) = opened else {
+            panic!("no job was running");
+        };
+        let sender = Sender::start(
+            store.reopen().unwrap(),
+            w.client.detached().unwrap(),
+            planning.job_id(),
+            options,
+        )
+        .unwrap();
+        planning.page(&store, &products[..30], &[], &[]).unwrap();
+        // No slice runs yet: only the sender can bring the first page to the catalog.
+        support::eventually("the first page's items in the catalog", || async {
+            (w.items().await.len() == 30).then_some(())
+        })
+        .await;
+        planning.page(&store, &products[30..], &[], &[]).unwrap();
+        let job = planning.close(&store, now).unwrap();
+        assert!(
+            sender.stop().is_empty(),
+            "a sync that went well logs nothing"
+        );
+        let done = w.finish(&store, job.job_id, &options).await;
+        assert_eq!(
+            (done.state, done.total, done.synced),
+            (JobState::Done, 60, 60)
+        );
+        assert_eq!(
+            ids(&w.items().await),
+            (1..=60).map(|i| format!("ACME-{i:03}")).collect::<Vec<_>>()
+        );
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
 }
 
 #[test]

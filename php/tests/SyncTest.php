@@ -96,6 +96,51 @@ final class SyncTest extends WpwaTestCase
         \Wpwa\catalog_sync_unchanged($vendor, self::DEAD_API, null, [['product_id' => 1]]);
     }
 
+    public function testASyncPlannedPageByPageQueuesFullBatchesAndEndsItsPlanOnClose(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $options = ['batch_size' => 2];
+        $job = \Wpwa\catalog_sync_open($vendor, self::DEAD_API, $options, \Wpwa\catalog_sync_changes($vendor, self::DEAD_API));
+        self::assertTrue($job['planning']);
+        self::assertSame(['running', 0], [$job['state'], $job['total']]);
+        $id = $job['job_id'];
+
+        $page = json_encode([self::product(1, $vendor), self::product(2, $vendor), self::product(3, $vendor)]);
+        self::assertTrue(\Wpwa\catalog_sync_page($vendor, $id, [$page], [], [1 => 'a', 2 => 'b', 3 => 'c']));
+        self::assertSame(2, \Wpwa\catalog_sync_status($vendor, $id)['total'], 'one full batch queued, one change held for the next page');
+        self::assertTrue(\Wpwa\catalog_sync_page($vendor, $id, [json_encode([self::product(4, $vendor)])], [], [4 => 'd']));
+
+        try {
+            \Wpwa\catalog_sync_page($vendor + 1, $id, ['[]'], [], []);
+            self::fail("another vendor's job took a page");
+        } catch (\Wpwa\ValidationException $e) {
+            self::assertStringContainsString('no sync job', $e->getMessage());
+        }
+        $closed = \Wpwa\catalog_sync_close($vendor, $id);
+        self::assertSame(4, $closed['total']);
+        self::assertSame([1 => null, 2 => null, 3 => null, 4 => null], $closed['price_changes']);
+        self::assertFalse(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API)['full'], 'a closed plan of every product is the base of the next sync');
+
+        $this->expectException(\Wpwa\ValidationException::class);
+        \Wpwa\catalog_sync_close($vendor, $id);
+    }
+
+    public function testAPlanGivenUpSendsWhatWasPlannedAndTheNextSyncReadsEveryProduct(): void
+    {
+        $vendor = random_int(100000, 999999);
+        $changes = \Wpwa\catalog_sync_changes($vendor, self::DEAD_API);
+        $id = \Wpwa\catalog_sync_open($vendor, self::DEAD_API, ['batch_size' => 1], $changes)['job_id'];
+        \Wpwa\catalog_sync_page($vendor, $id, [json_encode([self::product(1, $vendor), self::product(2, $vendor)])], [], []);
+        self::assertTrue(\Wpwa\catalog_sync_abandon($vendor, $id));
+        $job = \Wpwa\catalog_sync_status($vendor, $id);
+        self::assertSame(['running', 2], [$job['state'], $job['total']], 'what was planned is sent');
+        self::assertTrue(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API)['full'], 'a plan given up is no base for the next sync');
+
+        $again = \Wpwa\catalog_sync_open($vendor, self::DEAD_API, null, $changes);
+        self::assertFalse($again['planning'], 'the running job is returned as it is');
+        self::assertSame($id, $again['job_id']);
+    }
+
     public function testAnUnreachableApiPausesTheJobWithAReason(): void
     {
         $vendor = random_int(100000, 999999);

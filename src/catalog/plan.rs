@@ -181,6 +181,8 @@ pub struct Plan {
 /// `coverage` says which of the vendor's products `products` stands for: all of them
 /// but those not read because nothing about them changed, or only the changed ones.
 /// The items of products not read are left as they are, and keep their SKU.
+///
+/// The same as a [`Planner`] given every product as one page, then closed.
 pub fn diff(
     known: &Known,
     products: &[Product],
@@ -188,56 +190,188 @@ pub fn diff(
     rules: &Rules,
     now: i64,
 ) -> Plan {
-    let mut plan = Plan::default();
-    let mut listed: HashSet<String> = HashSet::new();
-    let read: HashSet<u64> = match coverage {
-        Coverage::All { .. } => HashSet::new(),
-        Coverage::Only(ids) => ids
-            .iter()
-            .copied()
-            .chain(products.iter().map(|p| p.id))
-            .collect(),
+    let (scope, unchanged): (Scope, Vec<u64>) = match coverage {
+        Coverage::All { unchanged } => (Scope::All, unchanged.iter().copied().collect()),
+        Coverage::Only(ids) => (Scope::Only(ids.iter().copied().collect()), Vec::new()),
     };
-    let not_read = |product_id: u64| match coverage {
-        Coverage::All { unchanged } => unchanged.contains(&product_id),
-        Coverage::Only(_) => !read.contains(&product_id),
-    };
-    // The product not read now that an item holding the SKU belongs to.
-    let holder_unread = |rid: &str, product_id: u64| {
-        known
-            .items
-            .get(rid)
-            .map(|k| k.product_id)
-            .filter(|holder| *holder != product_id && not_read(*holder))
-    };
-    let was_sent = |rid: &str| {
-        known
+    let mut planner = Planner::new(known.clone(), scope, rules.clone(), now);
+    let mut plan = planner.page(products, &unchanged, &HashMap::new());
+    let closing = planner.close();
+    plan.writes.extend(closing.writes);
+    plan.ops.extend(closing.ops);
+    plan.skipped.extend(closing.skipped);
+    sort_ops(&mut plan.ops);
+    plan
+}
+
+/// Which of the vendor's products a [`Planner`]'s pages stand for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every product; each page names those of its range left unread because nothing
+    /// about them changed since the catalog got them.
+    All,
+    /// Only these products changed (variations by their own id too); the rest are not
+    /// read.
+    Only(HashSet<u64>),
+}
+
+/// A plan made page by page, so that a page's changes can be sent while the next page
+/// is read. Its pages and its close together give what [`diff`] gives for all the
+/// products at once: what is decided on the whole catalog (what the catalog holds and
+/// no product listed any more, SKUs held by products further on) waits for the close.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    known: Known,
+    scope: Scope,
+    rules: Rules,
+    now: i64,
+    /// Retailer ids listed so far: the first product with a SKU lists it.
+    listed: HashSet<String>,
+    /// Products and variations read so far, by post id.
+    read: HashSet<u64>,
+    /// Of a plan of every product: those left unread so far.
+    unchanged: HashSet<u64>,
+    /// Products whose SKU an item of a product not reached yet holds, in reading order;
+    /// planned at the close, when it is known whether that product was read.
+    deferred: Vec<Product>,
+    /// The SKUs of the deferred products: a later product with one of them waits too,
+    /// so that the first in reading order still lists it.
+    waiting: HashSet<String>,
+    closing: bool,
+}
+
+impl Planner {
+    /// A plan from `known` (without `held_elsewhere`: each page brings its own).
+    pub fn new(known: Known, scope: Scope, rules: Rules, now: i64) -> Self {
+        Self {
+            known,
+            scope,
+            rules,
+            now,
+            listed: HashSet::new(),
+            read: HashSet::new(),
+            unchanged: HashSet::new(),
+            deferred: Vec::new(),
+            waiting: HashSet::new(),
+            closing: false,
+        }
+    }
+
+    /// The writes and changes of one page of `products`, in reading order; `unchanged`:
+    /// the products (and variations) of the page's range a read of every product left
+    /// unread; `held_elsewhere`: of the page's retailer ids, those another vendor's item
+    /// holds in the same catalog, with its product id.
+    pub fn page(
+        &mut self,
+        products: &[Product],
+        unchanged: &[u64],
+        held_elsewhere: &HashMap<String, u64>,
+    ) -> Plan {
+        self.unchanged.extend(unchanged);
+        self.read.extend(products.iter().map(|p| p.id));
+        self.known
+            .held_elsewhere
+            .extend(held_elsewhere.iter().map(|(rid, id)| (rid.clone(), *id)));
+        let mut plan = Plan::default();
+        for product in products {
+            self.take(product, &mut plan);
+        }
+        sort_ops(&mut plan.ops);
+        plan
+    }
+
+    /// The rest of the plan, once every page was read: the deferred products, then
+    /// whatever the catalog holds for the vendor that no product lists any more.
+    pub fn close(&mut self) -> Plan {
+        self.closing = true;
+        self.waiting.clear();
+        let mut plan = Plan::default();
+        for product in std::mem::take(&mut self.deferred) {
+            self.take(&product, &mut plan);
+        }
+        for (rid, item) in &self.known.items {
+            if self.listed.contains(rid) || self.not_read(item.product_id) {
+                continue;
+            }
+            if item.sent_hash.is_some() {
+                plan.writes.push(ItemWrite::MarkDeleting {
+                    retailer_id: rid.clone(),
+                });
+                plan.ops.push(PlannedOp {
+                    retailer_id: rid.clone(),
+                    method: OpMethod::Delete,
+                    data: json!({"id": rid}),
+                    hash: None,
+                });
+            } else {
+                plan.writes.push(ItemWrite::Forget {
+                    retailer_id: rid.clone(),
+                });
+            }
+        }
+        sort_ops(&mut plan.ops);
+        plan
+    }
+
+    fn not_read(&self, product_id: u64) -> bool {
+        match &self.scope {
+            Scope::All => self.unchanged.contains(&product_id),
+            Scope::Only(ids) => !ids.contains(&product_id) && !self.read.contains(&product_id),
+        }
+    }
+
+    /// Whether it is known yet if `product_id` is read: at the close, or once it was
+    /// read or named unchanged (or changed, for a plan of the changes).
+    fn settled(&self, product_id: u64) -> bool {
+        self.closing
+            || self.read.contains(&product_id)
+            || match &self.scope {
+                Scope::All => self.unchanged.contains(&product_id),
+                Scope::Only(ids) => ids.contains(&product_id),
+            }
+    }
+
+    fn was_sent(&self, rid: &str) -> bool {
+        self.known
             .items
             .get(rid)
             .is_some_and(|item| item.sent_hash.is_some())
-    };
-    for product in products {
-        if product.vendor_id != known.vendor_id {
+    }
+
+    fn take(&mut self, product: &Product, plan: &mut Plan) {
+        if product.vendor_id != self.known.vendor_id {
             plan.skipped.push(Skipped::OtherVendor {
                 product_id: product.id,
                 owner: product.vendor_id,
             });
-            continue;
+            return;
         }
         let rid = retailer_id(product);
-        let listing = prepare(product, rules, now);
+        let listing = prepare(product, &self.rules, self.now);
         if matches!(listing, Listing::NotListed(_)) {
-            continue;
+            return;
         }
-        if let Some(holder) = holder_unread(&rid, product.id) {
+        // The product an item holding the SKU belongs to, if another.
+        let holder = self
+            .known
+            .items
+            .get(&rid)
+            .map(|k| k.product_id)
+            .filter(|holder| *holder != product.id);
+        if self.waiting.contains(&rid) || holder.is_some_and(|h| !self.settled(h)) {
+            self.waiting.insert(rid);
+            self.deferred.push(product.clone());
+            return;
+        }
+        if let Some(holder) = holder.filter(|h| self.not_read(*h)) {
             plan.skipped.push(Skipped::SkuHeld {
                 product_id: product.id,
                 retailer_id: rid,
                 holder,
             });
-            continue;
+            return;
         }
-        if !listed.insert(rid.clone()) {
+        if !self.listed.insert(rid.clone()) {
             plan.writes.push(ItemWrite::Upsert {
                 retailer_id: rid,
                 product_id: product.id,
@@ -245,31 +379,32 @@ pub fn diff(
                 problems: vec![Problem::DuplicateSku],
                 want_hash: None,
             });
-            continue;
+            return;
         }
         // The same product moved to this vendor takes the other row over.
-        if known
+        if self
+            .known
             .held_elsewhere
             .get(&rid)
             .is_some_and(|other_product| *other_product != product.id)
         {
-            listed.remove(&rid);
+            self.listed.remove(&rid);
             plan.skipped.push(Skipped::SkuTaken {
                 product_id: product.id,
                 retailer_id: rid,
             });
-            continue;
+            return;
         }
         match listing {
             Listing::Item(item) => {
                 let hash = content_hash(&item);
-                let unchanged = known.items.get(&rid).is_some_and(|k| {
+                let unchanged = self.known.items.get(&rid).is_some_and(|k| {
                     k.sent_hash.as_deref() == Some(hash.as_str()) && k.state == ItemState::Synced
                 });
                 if unchanged {
-                    continue;
+                    return;
                 }
-                let method = if was_sent(&rid) {
+                let method = if self.was_sent(&rid) {
                     OpMethod::Update
                 } else {
                     OpMethod::Create
@@ -289,7 +424,7 @@ pub fn diff(
                 });
             }
             Listing::Invalid(problems) => {
-                let in_catalog = was_sent(&rid);
+                let in_catalog = self.was_sent(&rid);
                 plan.writes.push(ItemWrite::Upsert {
                     retailer_id: rid.clone(),
                     product_id: product.id,
@@ -309,32 +444,14 @@ pub fn diff(
             Listing::NotListed(_) => {}
         }
     }
-    // Whatever the catalog holds for this vendor that is no longer listed goes.
-    for (rid, item) in &known.items {
-        if listed.contains(rid) || not_read(item.product_id) {
-            continue;
-        }
-        if item.sent_hash.is_some() {
-            plan.writes.push(ItemWrite::MarkDeleting {
-                retailer_id: rid.clone(),
-            });
-            plan.ops.push(PlannedOp {
-                retailer_id: rid.clone(),
-                method: OpMethod::Delete,
-                data: json!({"id": rid}),
-                hash: None,
-            });
-        } else {
-            plan.writes.push(ItemWrite::Forget {
-                retailer_id: rid.clone(),
-            });
-        }
-    }
-    plan.ops.sort_by(|a, b| {
+}
+
+/// Deletes first (an old SKU goes before a create may reuse it), then by retailer id.
+fn sort_ops(ops: &mut [PlannedOp]) {
+    ops.sort_by(|a, b| {
         (a.method != OpMethod::Delete, &a.retailer_id)
             .cmp(&(b.method != OpMethod::Delete, &b.retailer_id))
     });
-    plan
 }
 
 #[cfg(test)]
@@ -590,6 +707,90 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// A plan's parts in an order that does not depend on paging.
+    fn settled(plan: &Plan) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut writes: Vec<String> = plan.writes.iter().map(|w| format!("{w:?}")).collect();
+        let mut ops: Vec<String> = plan
+            .ops
+            .iter()
+            .map(|op| format!("{:?} {} {:?}", op.method, op.retailer_id, op.hash))
+            .collect();
+        let mut skipped: Vec<String> = plan.skipped.iter().map(|s| format!("{s:?}")).collect();
+        writes.sort();
+        ops.sort();
+        skipped.sort();
+        (writes, ops, skipped)
+    }
+
+    #[test]
+    fn a_plan_made_page_by_page_is_the_plan_made_in_one_go() {
+        // Product 1 takes the SKU product 9 held (9 comes later, unchanged or not);
+        // products 2 and 7 share a SKU; 3 is gone; 4 changed; 5 made invalid.
+        let mut products: Vec<Product> = (1..=9).filter(|id| *id != 3).map(product).collect();
+        let mut known = synced(&(1..=9).map(product).collect::<Vec<_>>());
+        let moved = known.items.remove("wc_9").unwrap();
+        known.items.insert("OLD9".into(), moved);
+        products[0].sku = Some("OLD9".into());
+        products[1].sku = Some("TWIN".into());
+        products[5].sku = Some("TWIN".into());
+        products[2].regular_price = Some("99".into());
+        products[3].image = None;
+        for unchanged in [vec![], vec![9], vec![6, 9]] {
+            let read: Vec<Product> = products
+                .iter()
+                .filter(|p| !unchanged.contains(&p.id))
+                .cloned()
+                .collect();
+            let unread: HashSet<u64> = unchanged.iter().copied().collect();
+            let whole = diff(
+                &known,
+                &read,
+                &Coverage::All { unchanged: &unread },
+                &Rules::default(),
+                NOW,
+            );
+            for size in 1..=3 {
+                let mut planner = Planner::new(known.clone(), Scope::All, Rules::default(), NOW);
+                let mut paged = Plan::default();
+                let mut pages = read.chunks(size).peekable();
+                let mut first = 1;
+                while let Some(page) = pages.next() {
+                    // Each page names the unchanged products of its id range.
+                    let last = match pages.peek() {
+                        Some(next) => next[0].id - 1,
+                        None => u64::MAX,
+                    };
+                    let range: Vec<u64> = unchanged
+                        .iter()
+                        .copied()
+                        .filter(|id| (first..=last).contains(id))
+                        .collect();
+                    first = last.saturating_add(1);
+                    let part = planner.page(page, &range, &HashMap::new());
+                    paged.writes.extend(part.writes);
+                    paged.ops.extend(part.ops);
+                    paged.skipped.extend(part.skipped);
+                }
+                let rest = planner.close();
+                paged.writes.extend(rest.writes);
+                paged.ops.extend(rest.ops);
+                paged.skipped.extend(rest.skipped);
+                assert_eq!(
+                    settled(&paged),
+                    settled(&whole),
+                    "pages of {size}, unchanged {unchanged:?}"
+                );
+            }
+            let duplicate = whole.writes.iter().any(|w| {
+                matches!(w, ItemWrite::Upsert { product_id: 7, problems, .. } if problems == &vec![Problem::DuplicateSku])
+            });
+            assert!(
+                duplicate,
+                "the later of two products with one SKU is the duplicate"
+            );
+        }
     }
 
     #[test]

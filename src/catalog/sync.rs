@@ -10,16 +10,18 @@
 //! killed at any point loses nothing: a batch whose handle was not recorded is sent
 //! again, which upserts and deletes make harmless.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::{HashMap, HashSet};
-
-use super::plan::{self, Coverage, ItemState, Known, OpMethod, Skipped};
+use super::plan::{self, ItemState, Known, OpMethod, PlannedOp, Skipped};
 use super::{Problem, Product, Rules, retailer_id};
 use crate::clock;
 use crate::cloud::{CloudClient, CloudError};
+use crate::log::NewEntry;
 use crate::store::{Store, StoreError};
 
 /// Why a sync could not be planned or run.
@@ -31,6 +33,13 @@ pub enum SyncError {
     /// No such job for this vendor.
     #[error("no sync job {0} for this vendor")]
     NoSuchJob(i64),
+    /// The job is no longer being planned: it failed, or its planner stopped for so
+    /// long that the job was ended without it.
+    #[error("sync job {0} is no longer being planned")]
+    PlanGivenUp(i64),
+    /// A thread to send while planning could not be started.
+    #[error("cannot start the sending thread: {0}")]
+    Thread(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -432,9 +441,10 @@ fn check_target(vendor_id: u64, catalog_id: &str) -> Result<(), SyncError> {
 }
 
 /// Plans a sync of `products` (the vendor's products, as read from WooCommerce, all of
-/// them or the changed ones `changes` names) into `catalog_id`. If a job is already
-/// running for the vendor it is returned instead: one vendor never has two jobs
-/// sending at once, and the changes stay noted for the next sync.
+/// them or the changed ones `changes` names) into `catalog_id`, in one go: [`open`],
+/// one page, [`OpenPlan::close`]. If a job is already running for the vendor it is
+/// returned instead: one vendor never has two jobs sending at once, and the changes
+/// stay noted for the next sync.
 #[allow(clippy::too_many_arguments)]
 pub fn plan(
     store: &Store,
@@ -446,38 +456,290 @@ pub fn plan(
     changes: &Changes,
     now: i64,
 ) -> Result<JobSummary, SyncError> {
+    match open(store, vendor_id, catalog_id, rules, options, changes, now)? {
+        Opened::Running(job) => Ok(job),
+        Opened::Planning(mut open) => {
+            open.page(store, products, &changes.unchanged, &changes.fingerprints)?;
+            open.close(store, now)
+        }
+    }
+}
+
+/// How long a planner holds its job after its last page: a planner that stopped (its
+/// PHP request killed mid-read) lets the job end this long after.
+pub const PLANNING_HOLD: Duration = Duration::from_secs(120);
+
+/// What [`open`] found or started.
+#[derive(Debug)]
+pub enum Opened {
+    /// The vendor's job already running, as it is.
+    Running(JobSummary),
+    /// A new job, to plan page by page.
+    Planning(Box<OpenPlan>),
+}
+
+/// Starts a sync of the vendor into `catalog_id` whose products come page by page
+/// ([`OpenPlan::page`]), or returns the vendor's running job: one vendor never has two
+/// jobs at once. `changes` is what [`changes`] answered before the read (its
+/// `unchanged` and `fingerprints` come with each page).
+pub fn open(
+    store: &Store,
+    vendor_id: u64,
+    catalog_id: &str,
+    rules: &Rules,
+    options: &SyncOptions,
+    changes: &Changes,
+    now: i64,
+) -> Result<Opened, SyncError> {
     options.check()?;
     check_target(vendor_id, catalog_id)?;
     // Inside the write transaction: two nodes starting the vendor's sync at once must
-    // find each other's job, not plan two.
-    let planned = store.transact(|tx| {
+    // find each other's job, not start two.
+    let opened = store.transact(|tx| {
         let catalog = tx.catalog();
         if let Some(job) = catalog.running_job(vendor_id)? {
-            return Ok::<_, SyncError>((job, None));
+            return Ok::<_, SyncError>(Err(job));
         }
+        let items = catalog.known_items(catalog_id, vendor_id)?;
+        let job_id = catalog.open_job(vendor_id, catalog_id, planning_until(), now)?;
+        Ok(Ok((job_id, items)))
+    })?;
+    let (job_id, items) = match opened {
+        Ok(opened) => opened,
+        Err(running) => return Ok(Opened::Running(summary_of(store, running)?)),
+    };
+    let (scope, full_rules, changed) = match &changes.scope {
+        PlanScope::Full => (plan::Scope::All, Some(rules.fingerprint()), Vec::new()),
+        PlanScope::Products(ids) => (
+            plan::Scope::Only(ids.iter().copied().collect()),
+            None,
+            ids.clone(),
+        ),
+    };
+    let known = Known {
+        vendor_id,
+        items,
+        held_elsewhere: HashMap::new(),
+    };
+    Ok(Opened::Planning(Box::new(OpenPlan {
+        job_id,
+        vendor_id,
+        catalog_id: catalog_id.to_owned(),
+        batch_size: options.batch_size,
+        upto: changes.upto,
+        full_rules,
+        changed,
+        planner: plan::Planner::new(known, scope, rules.clone(), now),
+        now,
+        held: Vec::new(),
+        queued_ops: 0,
+        queued_batches: 0,
+        parents: HashMap::new(),
+        left_out: HashSet::new(),
+        price_changes: HashMap::new(),
+        fingerprints: Vec::new(),
+    })))
+}
+
+fn planning_until() -> i64 {
+    clock::now_ms() + i64::try_from(PLANNING_HOLD.as_millis()).unwrap_or(i64::MAX / 4)
+}
+
+/// A sync being planned page by page ([`open`]). Each page's changes are queued as soon
+/// as they make full batches, so that a [`Sender`] can send them while the next page
+/// is read; the close queues the rest (what only the whole catalog decides: the items
+/// no product lists any more) and lets the job end.
+#[derive(Debug)]
+pub struct OpenPlan {
+    job_id: i64,
+    vendor_id: u64,
+    catalog_id: String,
+    batch_size: usize,
+    upto: i64,
+    /// The rules fingerprint of a plan of every product; `None` for one of changes.
+    full_rules: Option<String>,
+    /// The products of a plan of changes.
+    changed: Vec<u64>,
+    planner: plan::Planner,
+    now: i64,
+    /// Changes planned and not queued yet: fewer than a batch.
+    held: Vec<PlannedOp>,
+    queued_ops: i64,
+    queued_batches: i64,
+    /// The product of each variation read.
+    parents: HashMap<u64, u64>,
+    /// Products left out (their SKU held or taken), by product id: read again next
+    /// time.
+    left_out: HashSet<u64>,
+    /// The next price change of each product read and of its variations.
+    price_changes: HashMap<u64, i64>,
+    /// The fingerprint of each product read, for the next full read.
+    fingerprints: Vec<(u64, String)>,
+}
+
+impl OpenPlan {
+    /// The job being planned.
+    pub fn job_id(&self) -> i64 {
+        self.job_id
+    }
+
+    /// The vendor synced.
+    pub fn vendor_id(&self) -> u64 {
+        self.vendor_id
+    }
+
+    /// Plans one page of `products`: `unchanged`, the products (and variations) of the
+    /// page's range a read of every product left unread; `fingerprints`, those of the
+    /// products it read. Its changes are queued in full batches, the rest held for the
+    /// next page or the close.
+    pub fn page(
+        &mut self,
+        store: &Store,
+        products: &[Product],
+        unchanged: &[u64],
+        fingerprints: &[(u64, String)],
+    ) -> Result<(), SyncError> {
         let candidates: Vec<String> = products
             .iter()
-            .filter(|p| p.vendor_id == vendor_id)
+            .filter(|p| p.vendor_id == self.vendor_id)
             .map(retailer_id)
             .collect();
-        let known = Known {
-            vendor_id,
-            items: catalog.known_items(catalog_id, vendor_id)?,
-            held_elsewhere: catalog.held_by_other_vendors(
-                catalog_id,
-                vendor_id,
-                candidates.iter().map(String::as_str),
-            )?,
-        };
-        let unchanged: HashSet<u64> = changes.unchanged.iter().copied().collect();
-        let coverage = match &changes.scope {
-            PlanScope::Full => Coverage::All {
-                unchanged: &unchanged,
-            },
-            PlanScope::Products(ids) => Coverage::Only(ids),
-        };
-        let plan = plan::diff(&known, products, &coverage, rules, now);
+        let held_elsewhere = store.catalog().held_by_other_vendors(
+            &self.catalog_id,
+            self.vendor_id,
+            candidates.iter().map(String::as_str),
+        )?;
+        let plan = self.planner.page(products, unchanged, &held_elsewhere);
+        for p in products {
+            if let Some(parent) = p.parent_id {
+                self.parents.insert(p.id, parent);
+            }
+            if p.vendor_id != self.vendor_id {
+                continue;
+            }
+            // The next price change of a product and of a variable product's
+            // variations, the soonest.
+            if let Some(at) = super::next_price_change(p, self.now) {
+                for id in std::iter::once(p.id).chain(p.parent_id) {
+                    let soonest = self.price_changes.entry(id).or_insert(at);
+                    *soonest = (*soonest).min(at);
+                }
+            }
+        }
+        self.fingerprints.extend_from_slice(fingerprints);
+        let full = self.held.len() + plan.ops.len();
+        let full = full - full % self.batch_size.max(1);
+        self.write(store, plan, full, None)
+    }
+
+    /// Plans the rest once every page was planned, queues every change left and lets
+    /// the job end when they are answered; forgets the noted changes the read covered
+    /// and records what the next full read compares with.
+    pub fn close(mut self, store: &Store, now: i64) -> Result<JobSummary, SyncError> {
+        let plan = self.planner.close();
+        let all = self.held.len() + plan.ops.len();
+        self.write(store, plan, all, Some(now))?;
+        let changes = self.queued_ops;
+        // Debug only: the plugin writes the vendor's activity-log line for the start, in
+        // the vendor's language; an info event here would log every start twice.
+        tracing::debug!(
+            vendor_id = self.vendor_id,
+            kind = "sync",
+            job_id = self.job_id,
+            changes,
+            "Catalog sync planned: {changes} change(s) to send"
+        );
+        summary_of(store, self.job_id)
+    }
+
+    /// Gives the plan up (the read failed): what was planned is queued and sent, the job
+    /// ends once it is answered; the noted changes stay for the next sync, which reads
+    /// every product again.
+    pub fn abandon(mut self, store: &Store, now: i64) -> Result<JobSummary, SyncError> {
+        let held = std::mem::take(&mut self.held);
+        let (job_id, first_seq, first_batch) = (self.job_id, self.queued_ops, self.queued_batches);
+        store.transact(|tx| {
+            let catalog = tx.catalog();
+            if !catalog.queue_ops(job_id, &held, first_seq, first_batch, self.batch_size, 1)? {
+                return Err(SyncError::PlanGivenUp(job_id));
+            }
+            catalog.close_plan(job_id, None, now)?;
+            Ok(())
+        })?;
+        summary_of(store, self.job_id)
+    }
+
+    /// Writes a page's (or the close's) items, queues the first `queue` of the held
+    /// and new changes, and holds the rest; `close`: when the plan closes.
+    fn write(
+        &mut self,
+        store: &Store,
+        plan: plan::Plan,
+        queue: usize,
+        close: Option<i64>,
+    ) -> Result<(), SyncError> {
+        self.log_skipped(&plan.skipped);
         for skipped in &plan.skipped {
+            let (Skipped::OtherVendor { product_id, .. }
+            | Skipped::SkuTaken { product_id, .. }
+            | Skipped::SkuHeld { product_id, .. }) = skipped;
+            self.left_out
+                .insert(self.parents.get(product_id).copied().unwrap_or(*product_id));
+        }
+        self.held.extend(plan.ops);
+        let queued: Vec<PlannedOp> = self.held.drain(..queue.min(self.held.len())).collect();
+        let batches = queued.len().div_ceil(self.batch_size.max(1));
+        let sources: Vec<(u64, &str, Option<i64>)> = match close {
+            Some(_) if self.full_rules.is_some() => self
+                .fingerprints
+                .iter()
+                .filter(|(id, _)| !self.left_out.contains(id))
+                .map(|(id, fingerprint)| {
+                    (
+                        *id,
+                        fingerprint.as_str(),
+                        self.price_changes.get(id).copied(),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        store.transact(|tx| {
+            let catalog = tx.catalog();
+            catalog.write_items(&self.catalog_id, self.vendor_id, &plan.writes, self.now)?;
+            if !catalog.queue_ops(
+                self.job_id,
+                &queued,
+                self.queued_ops,
+                self.queued_batches,
+                self.batch_size,
+                planning_until(),
+            )? {
+                return Err(SyncError::PlanGivenUp(self.job_id));
+            }
+            let Some(now) = close else {
+                return Ok(());
+            };
+            catalog.close_plan(self.job_id, self.full_rules.as_deref(), now)?;
+            catalog.consume_changes(self.vendor_id, self.upto)?;
+            // What the next full read compares with: the fingerprints of the products
+            // read now, with when a sale of theirs starts or ends. A product read for
+            // its changes only has none until a full read fingerprints it again.
+            if self.full_rules.is_some() {
+                catalog.record_sources(self.vendor_id, &self.catalog_id, &sources)?;
+            } else {
+                catalog.forget_sources(&self.catalog_id, &self.changed)?;
+            }
+            Ok(())
+        })?;
+        self.queued_ops += queued.len() as i64;
+        self.queued_batches += batches as i64;
+        Ok(())
+    }
+
+    fn log_skipped(&self, skipped: &[Skipped]) {
+        let vendor_id = self.vendor_id;
+        for skipped in skipped {
             match skipped {
                 Skipped::OtherVendor { product_id, owner } => tracing::warn!(
                     vendor_id,
@@ -513,77 +775,7 @@ pub fn plan(
                 ),
             }
         }
-        catalog.write_items(catalog_id, vendor_id, &plan.writes, now)?;
-        let full_rules = (changes.scope == PlanScope::Full).then(|| rules.fingerprint());
-        let job_id = catalog.create_job(
-            vendor_id,
-            catalog_id,
-            &plan.ops,
-            options.batch_size,
-            full_rules.as_deref(),
-            now,
-        )?;
-        catalog.consume_changes(vendor_id, changes.upto)?;
-        // What the next full read compares with: the fingerprints of the products read
-        // now, with when a sale of theirs starts or ends. A product read for its changes
-        // only has none until a full read fingerprints it again.
-        match &changes.scope {
-            PlanScope::Full => {
-                // A product left out (its SKU taken) is read again next time.
-                let left_out: HashSet<u64> = plan
-                    .skipped
-                    .iter()
-                    .map(|skipped| match skipped {
-                        Skipped::OtherVendor { product_id, .. }
-                        | Skipped::SkuTaken { product_id, .. }
-                        | Skipped::SkuHeld { product_id, .. } => *product_id,
-                    })
-                    .filter_map(|id| {
-                        products
-                            .iter()
-                            .find(|p| p.id == id)
-                            .map(|p| p.parent_id.unwrap_or(p.id))
-                    })
-                    .collect();
-                // The next price change of each product and of each variable product's
-                // variations, in one pass: a scan per fingerprint was quadratic in the
-                // catalog.
-                let mut price_changes: HashMap<u64, i64> = HashMap::new();
-                for p in products {
-                    if let Some(at) = super::next_price_change(p, now) {
-                        for id in std::iter::once(p.id).chain(p.parent_id) {
-                            let soonest = price_changes.entry(id).or_insert(at);
-                            *soonest = (*soonest).min(at);
-                        }
-                    }
-                }
-                let sources: Vec<(u64, &str, Option<i64>)> = changes
-                    .fingerprints
-                    .iter()
-                    .filter(|(id, _)| !left_out.contains(id))
-                    .map(|(id, fingerprint)| {
-                        (*id, fingerprint.as_str(), price_changes.get(id).copied())
-                    })
-                    .collect();
-                catalog.record_sources(vendor_id, catalog_id, &sources)?;
-            }
-            PlanScope::Products(ids) => catalog.forget_sources(catalog_id, ids)?,
-        }
-        Ok((job_id, Some(plan.ops.len())))
-    })?;
-    let (job_id, Some(changes)) = planned else {
-        return summary_of(store, planned.0);
-    };
-    // Debug only: the plugin writes the vendor's activity-log line for the start, in
-    // the vendor's language; an info event here would log every start twice.
-    tracing::debug!(
-        vendor_id,
-        kind = "sync",
-        job_id,
-        changes,
-        "Catalog sync planned: {changes} change(s) to send"
-    );
-    summary_of(store, job_id)
+    }
 }
 
 /// Claims the report of a finished job's end: true for exactly one caller, whichever
@@ -670,9 +862,23 @@ async fn work(
     let catalog = store.catalog();
     while started.elapsed() < budget {
         let remaining = budget.saturating_sub(started.elapsed());
-        if catalog.outstanding_batches(job_id)? == 0 {
-            finish(store, job_id)?;
+        // A job still being planned gets more batches: it ends only once its plan is
+        // closed.
+        let Some(planning_until) = catalog.planning_until_ms(job_id)? else {
             return Ok(());
+        };
+        if catalog.outstanding_batches(job_id)? == 0 {
+            if planning_until == 0 {
+                finish(store, job_id)?;
+                return Ok(());
+            }
+            if planning_until < clock::now_ms() {
+                // Its planner stopped without closing the plan (its request was
+                // killed): what was queued is sent, and as the plan is not recorded
+                // complete, the next sync reads every product again.
+                catalog.close_plan(job_id, None, clock::now())?;
+                continue;
+            }
         }
         // A rate limit pauses sending only: batches already sent are still polled.
         let wait_until = catalog.wait_until_ms(job_id)?;
@@ -688,7 +894,11 @@ async fn work(
         let due = catalog.batches_due(job_id, poll_due, options.concurrency)?;
 
         if queued.is_empty() && due.is_empty() {
-            let mut nap = options.poll_interval.min(Duration::from_millis(250));
+            let mut nap = if planning_until > 0 {
+                PLANNING_NAP
+            } else {
+                options.poll_interval.min(Duration::from_millis(250))
+            };
             if !paused_for.is_zero() {
                 nap = nap.min(paused_for);
             }
@@ -701,6 +911,121 @@ async fn work(
         if !due.is_empty() {
             poll(store, client, job_id, catalog_id, &due).await?;
         }
+    }
+    Ok(())
+}
+
+/// How often a job being planned looks for the batches its planner queued since.
+const PLANNING_NAP: Duration = Duration::from_millis(25);
+
+/// How long a [`Sender`] works between two looks at whether it must stop.
+const SENDER_STEP: Duration = Duration::from_millis(200);
+
+/// Sends a job's batches on a thread of its own while the job's plan is made page by
+/// page ([`OpenPlan`]): the first pages' changes are on their way while the next pages
+/// are read. It works as a slice does (under the job's lease, through its own store
+/// connection and HTTP client, on its own runtime) until its plan is closed, the job
+/// ends, or it is stopped; the slices do the rest.
+#[derive(Debug)]
+pub struct Sender {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Vec<NewEntry>>>,
+}
+
+impl Sender {
+    /// Starts sending `job_id`'s batches through `store`, a connection of the sender's
+    /// own ([`Store::reopen`]), and a client with connections of its own
+    /// ([`CloudClient::detached`]).
+    pub fn start(
+        store: Store,
+        client: CloudClient,
+        job_id: i64,
+        options: SyncOptions,
+    ) -> Result<Self, SyncError> {
+        options.check()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("wpwa-sync-sender".into())
+            .spawn(move || {
+                crate::log::capture(|| {
+                    let sent = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| SyncError::Thread(e.to_string()))
+                        .and_then(|runtime| {
+                            runtime.block_on(send_while_planned(
+                                &store, &client, job_id, &options, &stopped,
+                            ))
+                        });
+                    // The slices after the plan's close send what this could not.
+                    if let Err(error) = sent {
+                        tracing::debug!(job_id, "The sync sender stopped: {error}");
+                    }
+                })
+                .1
+            })
+            .map_err(|e| SyncError::Thread(e.to_string()))?;
+        Ok(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops the sender after its current step and returns what it logged (at info
+    /// level or above), for the log.
+    pub fn stop(mut self) -> Vec<NewEntry> {
+        self.stop_thread()
+    }
+
+    fn stop_thread(&mut self) -> Vec<NewEntry> {
+        self.stop.store(true, Ordering::Release);
+        // A panic on the sender's thread ends only the sender; what it committed stays.
+        self.thread
+            .take()
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.stop_thread();
+    }
+}
+
+async fn send_while_planned(
+    store: &Store,
+    client: &CloudClient,
+    job_id: i64,
+    options: &SyncOptions,
+    stop: &AtomicBool,
+) -> Result<(), SyncError> {
+    let catalog = store.catalog();
+    let catalog_id = catalog.job_catalog(job_id)?;
+    let lease_ms =
+        i64::try_from((SENDER_STEP + options.lease_grace).as_millis()).unwrap_or(i64::MAX / 2);
+    while !stop.load(Ordering::Acquire) {
+        if catalog.planning_until_ms(job_id)?.unwrap_or(0) == 0 {
+            return Ok(());
+        }
+        if !catalog.take_lease(job_id, clock::now_ms() + lease_ms, clock::now_ms())? {
+            // A slice of another worker has the job.
+            tokio::time::sleep(SENDER_STEP).await;
+            continue;
+        }
+        let worked = work(
+            store,
+            client,
+            job_id,
+            &catalog_id,
+            options,
+            std::time::Instant::now(),
+            SENDER_STEP,
+        )
+        .await;
+        catalog.release_lease(job_id)?;
+        worked?;
     }
     Ok(())
 }
@@ -1008,6 +1333,104 @@ mod tests {
                 max: Rules::default().max_image_bytes
             }],
             "stored as its code and the limit it names"
+        );
+    }
+
+    #[test]
+    fn a_plan_page_by_page_queues_full_batches_then_the_rest_at_its_close() {
+        let store = Store::open_in_memory().unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions {
+            batch_size: 3,
+            ..SyncOptions::default()
+        };
+        let before: Vec<Product> = (1..=4).map(|id| product(id, 5)).collect();
+        let first = plan(&store, 5, CATALOG, &before, &rules, &options, &FULL, 100).unwrap();
+        complete(&store, first.job_id);
+
+        let Opened::Planning(mut planning) =
+            open(&store, 5, CATALOG, &rules, &options, &FULL, 200).unwrap()
+        else {
+            panic!("no job is running: a new one is planned");
+        };
+        let job = planning.job_id();
+        match super::open(&store, 5, CATALOG, &rules, &options, &FULL, 201).unwrap() {
+            Opened::Running(running) => assert_eq!(running.job_id, job),
+            Opened::Planning(_) => panic!("a job being planned is the vendor's running job"),
+        }
+        // Products 1 to 3 are unchanged and not read; 4 is gone; 5 to 10 are new.
+        let page: Vec<Product> = (5..=9).map(|id| product(id, 5)).collect();
+        planning.page(&store, &page, &[1, 2, 3], &[]).unwrap();
+        assert_eq!(ops(&store, job).len(), 3, "one full batch queued, two held");
+        planning.page(&store, &[product(10, 5)], &[], &[]).unwrap();
+        assert_eq!(ops(&store, job).len(), 6);
+        assert_eq!(job_state(&store, job), JobState::Running);
+
+        let summary = planning.close(&store, 300).unwrap();
+        assert_eq!(summary.total, 7);
+        let planned = ops(&store, job);
+        assert_eq!(
+            planned.iter().map(|op| op.2).collect::<Vec<_>>(),
+            vec![0, 0, 0, 1, 1, 1, 2]
+        );
+        assert_eq!(planned[6], ("DELETE".into(), "wc_4".into(), 2));
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Products(Vec::new()),
+            "a closed plan of every product is the base of the next sync"
+        );
+    }
+
+    fn job_state(store: &Store, job: i64) -> JobState {
+        summary_of(store, job).unwrap().state
+    }
+
+    #[test]
+    fn a_job_being_planned_ends_once_closed_or_once_its_planner_is_gone() {
+        let store = Store::open_in_memory().unwrap();
+        let client = CloudClient::new("http://127.0.0.1:9", "v21.0", "unit-test-token").unwrap();
+        let rules = Rules::default();
+        let options = SyncOptions::default();
+        let slice = |store: &Store| {
+            crate::runtime::block_on(run_slice(
+                store,
+                &client,
+                5,
+                summary_of(store, latest_job(store, 5).unwrap().unwrap().job_id)
+                    .unwrap()
+                    .job_id,
+                &options,
+                Duration::from_millis(50),
+            ))
+            .unwrap()
+            .state
+        };
+
+        let Opened::Planning(mut planning) =
+            open(&store, 5, CATALOG, &rules, &options, &FULL, 100).unwrap()
+        else {
+            panic!("a new job");
+        };
+        planning.page(&store, &[], &[], &[]).unwrap();
+        assert_eq!(slice(&store), JobState::Running, "more pages may come");
+        assert_eq!(planning.close(&store, 101).unwrap().state, JobState::Done);
+
+        let Opened::Planning(mut planning) =
+            open(&store, 5, CATALOG, &rules, &options, &FULL, 200).unwrap()
+        else {
+            panic!("a new job");
+        };
+        let job = planning.job_id();
+        testing::lapse_planning(&store, job);
+        assert_eq!(slice(&store), JobState::Done);
+        assert!(matches!(
+            planning.page(&store, &[product(1, 5)], &[], &[]),
+            Err(SyncError::PlanGivenUp(given_up)) if given_up == job
+        ));
+        assert_eq!(
+            changes(&store, 5, CATALOG, &rules, false).unwrap().scope,
+            PlanScope::Products(Vec::new()),
+            "the first closed plan stays the base"
         );
     }
 

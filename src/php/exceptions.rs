@@ -262,7 +262,10 @@ impl From<SyncError> for PhpException {
         let message = e.to_string();
         match e {
             SyncError::Invalid(_) => validation(message),
-            SyncError::NoSuchJob(_) => PhpException::from_class::<NotFoundException>(message),
+            SyncError::NoSuchJob(_) | SyncError::PlanGivenUp(_) => {
+                PhpException::from_class::<NotFoundException>(message)
+            }
+            SyncError::Thread(_) => internal(message),
             SyncError::Store(e) => e.into(),
         }
     }

@@ -13,6 +13,7 @@ mod ingest;
 mod order_updates;
 mod orders;
 mod overview;
+mod planning;
 mod privacy;
 mod product;
 mod rules;
@@ -697,15 +698,7 @@ pub fn catalog_sync_plan(
     let products = products_from_list(products)?;
     let connection = CloudConnection::from_array(connection)?;
     let (rules, options) = catalog_options(options)?;
-    let changes = match changes {
-        None => catalog::sync::Changes {
-            upto: 0,
-            scope: catalog::sync::PlanScope::Full,
-            unchanged: Vec::new(),
-            fingerprints: Vec::new(),
-        },
-        Some(array) => changes_from_array(array)?,
-    };
+    let changes = changes_from_array(changes)?;
     let now = clock::now();
     let job = with_store(|store| {
         Ok(catalog::sync::plan(
@@ -720,28 +713,32 @@ pub fn catalog_sync_plan(
         )?)
     })?;
     let mut result = to_array(&job)?;
-    let mut price_changes =
-        ZendHashTable::with_capacity(u32::try_from(products.len()).unwrap_or(u32::MAX));
-    for product in products.iter().filter(|p| p.vendor_id == vendor_id) {
-        let key = i64::try_from(product.id).unwrap_or(i64::MAX);
-        match catalog::next_price_change(product, now) {
-            Some(at) => price_changes.insert_at_index(key, at),
-            None => price_changes.insert_at_index(key, ()),
-        }
-        .map_err(internal)?;
-    }
+    let price_changes: Vec<(u64, Option<i64>)> = products
+        .iter()
+        .filter(|p| p.vendor_id == vendor_id)
+        .map(|p| (p.id, catalog::next_price_change(p, now)))
+        .collect();
     result
-        .insert("price_changes", price_changes)
+        .insert("price_changes", price_changes_array(&price_changes)?)
         .map_err(internal)?;
     Ok(result)
 }
 
-/// `catalog_sync_changes()`'s answer handed back to `catalog_sync_plan()`, with what a
-/// read of every product adds: `unchanged` (the products and variations it left
-/// unread, as `catalog_sync_unchanged()` allowed) and `fingerprints` (product id =>
-/// fingerprint of each product it read). Read key by key rather than through JSON: a
-/// large catalog's lists pass the element budget of option arrays.
-fn changes_from_array(array: &ZendHashTable) -> PhpResult<catalog::sync::Changes> {
+/// `catalog_sync_changes()`'s answer handed back to `catalog_sync_plan()` (none: every
+/// product, no noted change to forget), with what a read of every product adds:
+/// `unchanged` (the products and variations it left unread, as
+/// `catalog_sync_unchanged()` allowed) and `fingerprints` (product id => fingerprint of
+/// each product it read). Read key by key rather than through JSON: a large catalog's
+/// lists pass the element budget of option arrays.
+fn changes_from_array(array: Option<&ZendHashTable>) -> PhpResult<catalog::sync::Changes> {
+    let Some(array) = array else {
+        return Ok(catalog::sync::Changes {
+            upto: 0,
+            scope: catalog::sync::PlanScope::Full,
+            unchanged: Vec::new(),
+            fingerprints: Vec::new(),
+        });
+    };
     let refuse = || {
         validation(
             "changes must be what catalog_sync_changes() answered, with unchanged and fingerprints of a full read",
@@ -768,17 +765,7 @@ fn changes_from_array(array: &ZendHashTable) -> PhpResult<catalog::sync::Changes
             "product_ids" => product_ids = ids(value)?,
             "unchanged" => changes.unchanged = ids(value)?,
             "fingerprints" => {
-                let map = value.array().ok_or_else(refuse)?;
-                for (id, fingerprint) in map.iter() {
-                    let id = id.to_string().parse::<u64>().ok().filter(|n| *n > 0);
-                    let fingerprint = fingerprint
-                        .str()
-                        .filter(|f| !f.is_empty() && f.len() <= 128);
-                    let (Some(id), Some(fingerprint)) = (id, fingerprint) else {
-                        return Err(refuse());
-                    };
-                    changes.fingerprints.push((id, fingerprint.to_owned()));
-                }
+                changes.fingerprints = fingerprints_from_array(value.array().ok_or_else(refuse)?)?;
             }
             _ => return Err(refuse()),
         }
@@ -797,6 +784,38 @@ fn changes_from_array(array: &ZendHashTable) -> PhpResult<catalog::sync::Changes
         changes.scope = catalog::sync::PlanScope::Products(product_ids);
     }
     Ok(changes)
+}
+
+/// Product id => fingerprint of each product a read of every product read.
+fn fingerprints_from_array(map: &ZendHashTable) -> PhpResult<Vec<(u64, String)>> {
+    map.iter()
+        .map(|(id, fingerprint)| {
+            let id = id.to_string().parse::<u64>().ok().filter(|n| *n > 0);
+            let fingerprint = fingerprint
+                .str()
+                .filter(|f| !f.is_empty() && f.len() <= 128);
+            match (id, fingerprint) {
+                (Some(id), Some(fingerprint)) => Ok((id, fingerprint.to_owned())),
+                _ => Err(validation(
+                    "fingerprints must map product ids to fingerprints of 1 to 128 bytes",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Product id => Unix seconds of the next scheduled sale start or end, or null.
+fn price_changes_array(changes: &[(u64, Option<i64>)]) -> PhpResult<ZBox<ZendHashTable>> {
+    let mut array = ZendHashTable::with_capacity(u32::try_from(changes.len()).unwrap_or(u32::MAX));
+    for (id, at) in changes {
+        let key = i64::try_from(*id).unwrap_or(i64::MAX);
+        match at {
+            Some(at) => array.insert_at_index(key, *at),
+            None => array.insert_at_index(key, ()),
+        }
+        .map_err(internal)?;
+    }
+    Ok(array)
 }
 
 /// Of `$candidates` (each `product_id`, `fingerprint` of its database rows now, and
@@ -1417,9 +1436,9 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(secret_mask))
         .info_function(module_info);
     chat::register(orders::register(order_updates::register(rules::register(
-        checks::register(overview::register(directory::register(privacy::register(
-            admin::register(templates::register(accounts::register(ingest::register(
-                module,
+        planning::register(checks::register(overview::register(directory::register(
+            privacy::register(admin::register(templates::register(accounts::register(
+                ingest::register(module),
             )))),
         )))),
     ))))

@@ -236,37 +236,45 @@ impl CatalogRepo<'_> {
         Ok(())
     }
 
-    /// Records a job sending `ops` in batches of `batch_size`, `running` (or `done` at
-    /// once when there is nothing to send), and returns its id.
-    pub fn create_job(
+    /// Starts a job whose plan is being made, page by page: running, no change queued
+    /// yet, its planner holding it until `planning_until_ms` (Unix ms).
+    pub fn open_job(
         &self,
         vendor_id: u64,
         catalog_id: &str,
-        ops: &[PlannedOp],
-        batch_size: usize,
-        full_rules: Option<&str>,
+        planning_until_ms: i64,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let state = if ops.is_empty() {
-            JobState::Done
-        } else {
-            JobState::Running
-        };
         self.conn.prepare_cached(
-            "INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, finished_at, full_rules) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+            "INSERT INTO sync_job (vendor_id, catalog_id, state, total, created_at, updated_at, planning_until_ms) VALUES (?1, ?2, ?3, 0, ?4, ?4, ?5)",
         )?
         .execute(params![
             vendor(vendor_id),
             catalog_id,
-            state,
-            ops.len() as i64,
+            JobState::Running,
             now,
-            (state == JobState::Done).then_some(now),
-            full_rules
+            planning_until_ms
         ])?;
-        let job_id = self.conn.last_insert_rowid();
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Queues `ops` for a job being planned: numbered from `first_seq`, `batch_size` to a
+    /// batch from batch `first_batch`; the planner's hold is renewed to
+    /// `planning_until_ms`. False, and the caller must roll back, when the job is no
+    /// longer being planned (it failed, or its planner's hold lapsed and it was closed
+    /// without it).
+    pub fn queue_ops(
+        &self,
+        job_id: i64,
+        ops: &[PlannedOp],
+        first_seq: i64,
+        first_batch: i64,
+        batch_size: usize,
+        planning_until_ms: i64,
+    ) -> Result<bool, StoreError> {
         let batch_size = batch_size.max(1);
-        let batches: Vec<i64> = (0..ops.len().div_ceil(batch_size) as i64).collect();
+        let batches: Vec<i64> =
+            (first_batch..first_batch + ops.len().div_ceil(batch_size) as i64).collect();
         for chunk in batches.chunks(ROWS_PER_INSERT) {
             let mut values: Vec<&dyn Param> = Vec::with_capacity(chunk.len() * 3);
             for batch_no in chunk {
@@ -282,10 +290,10 @@ impl CatalogRepo<'_> {
         let rows: Vec<_> = ops
             .iter()
             .enumerate()
-            .map(|(seq, op)| {
+            .map(|(n, op)| {
                 (
-                    seq as i64,
-                    (seq / batch_size) as i64,
+                    first_seq + n as i64,
+                    first_batch + (n / batch_size) as i64,
                     op,
                     op.data.to_string(),
                 )
@@ -312,7 +320,47 @@ impl CatalogRepo<'_> {
                 ))?
                 .execute(values)?;
         }
-        Ok(job_id)
+        let planning = self
+            .conn
+            .prepare_cached(
+                "UPDATE sync_job SET total = total + ?2, planning_until_ms = ?3 WHERE id = ?1 AND state = ?4 AND planning_until_ms > 0",
+            )?
+            .execute(params![
+                job_id,
+                ops.len() as i64,
+                planning_until_ms,
+                JobState::Running
+            ])?;
+        Ok(planning == 1)
+    }
+
+    /// Ends a job's planning. `full_rules`: the rules fingerprint of a complete plan of
+    /// every product (a later sync under the same rules may read only what changed). A
+    /// job that queued nothing is done.
+    pub fn close_plan(
+        &self,
+        job_id: i64,
+        full_rules: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sync_job SET planning_until_ms = 0, full_rules = ?2, updated_at = ?3 WHERE id = ?1",
+            params![job_id, full_rules, now],
+        )?;
+        self.conn.execute(
+            "UPDATE sync_job SET state = ?3, finished_at = ?2 WHERE id = ?1 AND state = ?4 AND total = 0",
+            params![job_id, now, JobState::Done, JobState::Running],
+        )?;
+        Ok(())
+    }
+
+    /// Until when the job's planner holds it (Unix ms; 0 once planned); `None` when the
+    /// job is not running.
+    pub fn planning_until_ms(&self, job_id: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT planning_until_ms FROM sync_job WHERE id = ?1 AND state = ?2")?
+            .query_row(params![job_id, JobState::Running], |r| r.get(0))
+            .optional()
     }
 
     /// The rules fingerprint of the vendor's latest full plan into `catalog_id`; `None`
@@ -962,11 +1010,14 @@ impl CatalogRepo<'_> {
         Ok(())
     }
 
-    /// Ends a running job as done.
+    /// Ends a running job as done, if its plan is closed and every batch of it finished
+    /// (in one statement: a plan closing at the same time may have queued more).
     pub fn finish_job(&self, job_id: i64, now: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE sync_job SET state = ?3, error = NULL, wait_until_ms = 0, updated_at = ?2, finished_at = ?2 WHERE id = ?1 AND state = ?4",
-            params![job_id, now, JobState::Done, JobState::Running],
+            "UPDATE sync_job SET state = ?3, error = NULL, wait_until_ms = 0, updated_at = ?2, finished_at = ?2
+             WHERE id = ?1 AND state = ?4 AND planning_until_ms = 0
+               AND NOT EXISTS (SELECT 1 FROM sync_batch WHERE job_id = ?1 AND state != ?5)",
+            params![job_id, now, JobState::Done, JobState::Running, BatchState::Finished],
         )?;
         Ok(())
     }

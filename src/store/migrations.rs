@@ -399,6 +399,10 @@ const SQLITE: &[&str] = &[
          price_change_at INTEGER,
          PRIMARY KEY (catalog_id, product_id)
      );",
+    // 20: a job planned page by page sends the pages planned while the next are read;
+    // until its planner closes the plan (or stops renewing this), the job is not done
+    // when its queued batches are.
+    "ALTER TABLE sync_job ADD COLUMN planning_until_ms INTEGER NOT NULL DEFAULT 0;",
 ];
 /// The same steps for MariaDB/MySQL, entry for entry: InnoDB tables in the binary
 /// utf8mb4 collation (text compares byte for byte, as in SQLite), every table with a
@@ -755,6 +759,8 @@ const MARIADB: &[&str] = &[
          price_change_at BIGINT,
          PRIMARY KEY (catalog_id, product_id)
      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    // 20
+    "ALTER TABLE sync_job ADD COLUMN IF NOT EXISTS planning_until_ms BIGINT NOT NULL DEFAULT 0",
 ];
 
 /// Every table the migrations make, by its name without prefix.

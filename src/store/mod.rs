@@ -132,6 +132,9 @@ pub enum StoreError {
     /// A write transaction was begun inside another.
     #[error("a write transaction is already open on this connection")]
     NestedTransaction,
+    /// An in-memory store has no second connection.
+    #[error("an in-memory store cannot be opened again")]
+    InMemory,
     /// Another node held the migration lock too long.
     #[error("timed out waiting for another server to finish migrating the store")]
     LockTimeout,
@@ -239,6 +242,16 @@ impl Store {
         let mut store = Store::with_db(Db::sqlite(rusqlite::Connection::open_in_memory()?), None);
         store.configure_sqlite(false)?;
         Ok(store)
+    }
+
+    /// Another connection to the same store, for another thread: the same file, or
+    /// the same database and tables.
+    pub fn reopen(&self) -> Result<Store, StoreError> {
+        match (&self.path, self.db.database_options()) {
+            (Some(path), _) => Store::open(path),
+            (None, Some(options)) => Ok(Store::with_db(Db::mariadb(options.clone())?, None)),
+            (None, None) => Err(StoreError::InMemory),
+        }
     }
 
     fn configure_sqlite(&mut self, on_disk: bool) -> Result<(), StoreError> {

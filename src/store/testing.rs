@@ -60,6 +60,17 @@ pub(crate) fn answer_every_op(store: &Store, job_id: i64) -> Vec<i64> {
     batches
 }
 
+/// Lets a job's planner's hold lapse, as if its planner had stopped long ago.
+pub(crate) fn lapse_planning(store: &Store, job_id: i64) {
+    store
+        .conn()
+        .execute(
+            "UPDATE sync_job SET planning_until_ms = 1 WHERE id = ?1",
+            [job_id],
+        )
+        .unwrap();
+}
+
 /// A text message from `customer` to the vendor at `at`, in their conversation
 /// (created if needed), with no routing detail.
 pub(crate) fn customer_message(

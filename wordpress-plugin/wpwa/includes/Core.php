@@ -834,6 +834,67 @@ final class Core {
 	}
 
 	/**
+	 * Starts a catalog sync whose products come page by page, its changes sent
+	 * while the next pages are read (returns the running job, `planning`
+	 * false, if there is one).
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                      $vendor_id  Vendor user ID.
+	 * @param array<string,string>     $connection url, version, token, catalog_id.
+	 * @param array<string,mixed>|null $options    Rules and sync options.
+	 * @param array<string,mixed>      $changes    catalog_sync_changes()'s answer.
+	 * @return array<string,mixed>|WP_Error Job summary and `planning`.
+	 */
+	public static function catalog_sync_open( int $vendor_id, array $connection, ?array $options, array $changes ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_open( $vendor_id, $connection, $options, $changes ) );
+	}
+
+	/**
+	 * Plans one page of the products of a sync catalog_sync_open() started.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                $vendor_id    Vendor user ID.
+	 * @param int                $job_id       Job ID.
+	 * @param string             $page         The page's records as JSON.
+	 * @param int[]              $unchanged    Products and variations of the page's range left unread.
+	 * @param array<int,string>  $fingerprints Product ID => fingerprint of each product read.
+	 * @return true|WP_Error
+	 */
+	public static function catalog_sync_page( int $vendor_id, int $job_id, string $page, array $unchanged, array $fingerprints ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_page( $vendor_id, $job_id, array( $page ), $unchanged, $fingerprints ) );
+	}
+
+	/**
+	 * Closes the plan of a sync catalog_sync_open() started, once every page
+	 * was handed over.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @return array<string,mixed>|WP_Error Job summary with `price_changes`.
+	 */
+	public static function catalog_sync_close( int $vendor_id, int $job_id ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_close( $vendor_id, $job_id ) );
+	}
+
+	/**
+	 * Gives up the plan of a sync catalog_sync_open() started (the read
+	 * failed): what was planned is sent, the next sync reads every product.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int $vendor_id Vendor user ID.
+	 * @param int $job_id    Job ID.
+	 * @return true|WP_Error
+	 */
+	public static function catalog_sync_abandon( int $vendor_id, int $job_id ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_abandon( $vendor_id, $job_id ) );
+	}
+
+	/**
 	 * What the vendor's next sync must read: every product, or only the ones
 	 * noted as changed since the last one.
 	 *

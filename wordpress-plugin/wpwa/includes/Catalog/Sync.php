@@ -252,25 +252,26 @@ final class Sync {
 	 * products whose database rows did not change since they were last read for
 	 * this catalog (the core keeps their fingerprints): a weekly or manual sync
 	 * of a large catalog builds WooCommerce's product objects only for what
-	 * changed.
+	 * changed. Each page goes to `$planned` as it is read, so that its changes
+	 * are sent while the next page is read.
 	 *
 	 * @since 0.8.0
+	 * @since 0.8.0 Hands each page over as it is read instead of returning them.
 	 *
 	 * @param int                  $vendor_id  Vendor user ID.
 	 * @param array<string,string> $connection The catalog's connection.
 	 * @param array<string,mixed>  $options    Rules and sync options.
-	 * @return array{pages:string[],unchanged:int[],fingerprints:array<int,string>,unread:int}
+	 * @param callable             $planned    Takes a page (records as JSON, the IDs of its range left unread, product ID => fingerprint of each product read); returns true or a WP_Error that ends the read.
+	 * @return array{read:int,unread:int}|WP_Error Products read and left unread.
 	 */
-	private static function read_every_product( int $vendor_id, array $connection, array $options ): array {
+	private static function read_every_product( int $vendor_id, array $connection, array $options, callable $planned ) {
 		$reader  = Readers::get();
 		$storage = new StorageReader();
 		// What a record depends on beyond the product's rows.
 		$context = implode( '|', array( get_class( $reader ), WPWA_PLUGIN_VERSION, home_url(), (string) get_option( 'permalink_structure' ), (string) wp_json_encode( get_option( 'woocommerce_permalinks' ) ) ) );
-		$read    = array(
-			'pages'        => array(),
-			'unchanged'    => array(),
-			'fingerprints' => array(),
-			'unread'       => 0,
+		$counts  = array(
+			'read'   => 0,
+			'unread' => 0,
 		);
 		$after   = 0;
 		do {
@@ -305,25 +306,79 @@ final class Sync {
 			} else {
 				$records = $changed ? self::read_products( $vendor_id, array_keys( $changed ) ) : array();
 			}
+			$unchanged = array();
 			foreach ( array_keys( $same ) as $id ) {
 				if ( isset( $sources[ $id ] ) ) {
-					++$read['unread'];
-					$read['unchanged'][] = $id;
-					array_push( $read['unchanged'], ...$sources[ $id ]['variations'] );
+					++$counts['unread'];
+					$unchanged[] = $id;
+					array_push( $unchanged, ...$sources[ $id ]['variations'] );
 				}
 			}
+			$fingerprints = array();
 			foreach ( $changed as $id => $source ) {
-				$read['fingerprints'][ $id ] = $source['fingerprint'];
+				$fingerprints[ $id ] = $source['fingerprint'];
 			}
-			if ( $records ) {
-				$read['pages'][] = self::page_json( self::filtered( $vendor_id, array_values( $records ) ) );
+			$counts['read'] += count( $fingerprints );
+			$page            = $records ? self::page_json( self::filtered( $vendor_id, array_values( $records ) ) ) : '[]';
+			unset( $records );
+			$done = $planned( $page, $unchanged, $fingerprints );
+			if ( is_wp_error( $done ) ) {
+				return $done;
 			}
 			$more  = count( $sources ) >= self::PAGE;
 			$after = $last;
-			unset( $records );
 			self::let_go_of_page();
 		} while ( $more );
-		return $read;
+		return $counts;
+	}
+
+	/**
+	 * Reads every product into a new job, page by page, each page's changes
+	 * sent while the next is read (see read_every_product()). A vendor's job
+	 * already running is returned as it is, nothing read.
+	 *
+	 * @since 0.8.0
+	 *
+	 * @param int                  $vendor_id  Vendor user ID.
+	 * @param array<string,string> $connection The catalog's connection.
+	 * @param array<string,mixed>  $options    Rules and sync options.
+	 * @param array<string,mixed>  $changes    catalog_sync_changes()'s answer.
+	 * @return array{job:array<string,mixed>,read:int,unread:int}|WP_Error
+	 */
+	private static function plan_every_product( int $vendor_id, array $connection, array $options, array $changes ) {
+		$job = Core::catalog_sync_open( $vendor_id, $connection, $options, $changes );
+		if ( is_wp_error( $job ) || empty( $job['planning'] ) ) {
+			return is_wp_error( $job ) ? $job : array(
+				'job'    => $job,
+				'read'   => 0,
+				'unread' => 0,
+			);
+		}
+		$job_id = (int) $job['job_id'];
+		try {
+			$read = self::read_every_product(
+				$vendor_id,
+				$connection,
+				$options,
+				static fn( string $page, array $unchanged, array $fingerprints ) => Core::catalog_sync_page( $vendor_id, $job_id, $page, $unchanged, $fingerprints )
+			);
+		} catch ( \Throwable $e ) {
+			// A reader or a filter failed half-way: what was planned is still sent.
+			Core::catalog_sync_abandon( $vendor_id, $job_id );
+			throw $e;
+		}
+		if ( is_wp_error( $read ) ) {
+			// A page the core refused gave the plan up already; any other failure
+			// gives it up here.
+			Core::catalog_sync_abandon( $vendor_id, $job_id );
+			return $read;
+		}
+		$job = Core::catalog_sync_close( $vendor_id, $job_id );
+		return is_wp_error( $job ) ? $job : array(
+			'job'    => $job,
+			'read'   => $read['read'],
+			'unread' => $read['unread'],
+		);
 	}
 
 	/**
@@ -375,21 +430,22 @@ final class Sync {
 		if ( is_wp_error( $changes ) ) {
 			return $changes;
 		}
-		$unread = 0;
+		$read = 0;
 		if ( $changes['full'] ) {
-			$read                    = self::read_every_product( $vendor_id, $connection, $options );
-			$pages                   = $read['pages'];
-			$changes['unchanged']    = $read['unchanged'];
-			$changes['fingerprints'] = $read['fingerprints'];
-			$unread                  = $read['unread'];
-			unset( $read );
+			$planned = self::plan_every_product( $vendor_id, $connection, $options, $changes );
+			if ( is_wp_error( $planned ) ) {
+				return $planned;
+			}
+			$job    = $planned['job'];
+			$read   = $planned['read'];
+			$unread = $planned['unread'];
+			unset( $job['planning'] );
 		} else {
-			$pages = array( self::page_json( self::changed_records( $vendor_id, $changes['product_ids'] ) ) );
-		}
-		$job = Core::catalog_sync_plan( $vendor_id, $pages, $connection, $options, $changes );
-		unset( $pages );
-		if ( is_wp_error( $job ) ) {
-			return $job;
+			$unread = 0;
+			$job    = Core::catalog_sync_plan( $vendor_id, array( self::page_json( self::changed_records( $vendor_id, $changes['product_ids'] ) ) ), $connection, $options, $changes );
+			if ( is_wp_error( $job ) ) {
+				return $job;
+			}
 		}
 		// A sale that starts or ends later syncs the product again then.
 		Scheduler::schedule_price_changes( (array) ( $job['price_changes'] ?? array() ) );
@@ -401,7 +457,7 @@ final class Sync {
 				'info',
 				'sync',
 				'sync_started',
-				self::started_params( $changes, (int) $job['total'], $unread ),
+				self::started_params( $changes, (int) $job['total'], $read, $unread ),
 				array(
 					'job_id'  => (int) $job['job_id'],
 					'trigger' => $trigger,
@@ -441,12 +497,13 @@ final class Sync {
 	 *
 	 * @since 0.8.0
 	 *
-	 * @param array<string,mixed> $changes What was read (catalog_sync_changes() and the read).
+	 * @param array<string,mixed> $changes catalog_sync_changes()'s answer.
 	 * @param int                 $total   Changes to send.
+	 * @param int                 $read    Products a full read read.
 	 * @param int                 $unread  Products a full read left unread.
 	 * @return array<string,int>
 	 */
-	private static function started_params( array $changes, int $total, int $unread ): array {
+	private static function started_params( array $changes, int $total, int $read, int $unread ): array {
 		if ( ! $changes['full'] ) {
 			return array(
 				'total'   => $total,
@@ -455,7 +512,7 @@ final class Sync {
 		}
 		return $unread > 0 ? array(
 			'total'  => $total,
-			'read'   => count( (array) ( $changes['fingerprints'] ?? array() ) ),
+			'read'   => $read,
 			'unread' => $unread,
 		) : array( 'total' => $total );
 	}
