@@ -599,17 +599,6 @@ impl OpenPlan {
         unchanged: &[u64],
         fingerprints: &[(u64, String)],
     ) -> Result<(), SyncError> {
-        let candidates: Vec<String> = products
-            .iter()
-            .filter(|p| p.vendor_id == self.vendor_id)
-            .map(retailer_id)
-            .collect();
-        let held_elsewhere = store.catalog().held_by_other_vendors(
-            &self.catalog_id,
-            self.vendor_id,
-            candidates.iter().map(String::as_str),
-        )?;
-        let plan = self.planner.page(products, unchanged, &held_elsewhere);
         for p in products {
             if let Some(parent) = p.parent_id {
                 self.parents.insert(p.id, parent);
@@ -627,18 +616,14 @@ impl OpenPlan {
             }
         }
         self.fingerprints.extend_from_slice(fingerprints);
-        let full = self.held.len() + plan.ops.len();
-        let full = full - full % self.batch_size.max(1);
-        self.write(store, plan, full, None)
+        self.write(store, Some((products, unchanged)), None)
     }
 
     /// Plans the rest once every page was planned, queues every change left and lets
     /// the job end when they are answered; forgets the noted changes the read covered
     /// and records what the next full read compares with.
     pub fn close(mut self, store: &Store, now: i64) -> Result<JobSummary, SyncError> {
-        let plan = self.planner.close();
-        let all = self.held.len() + plan.ops.len();
-        self.write(store, plan, all, Some(now))?;
+        self.write(store, None, Some(now))?;
         let changes = self.queued_ops;
         // Debug only: the plugin writes the vendor's activity-log line for the start, in
         // the vendor's language; an info event here would log every start twice.
@@ -669,56 +654,68 @@ impl OpenPlan {
         summary_of(store, self.job_id)
     }
 
-    /// Writes a page's (or the close's) items, queues the first `queue` of the held
-    /// and new changes, and holds the rest; `close`: when the plan closes.
+    /// Plans a page (`products` and the unchanged ids of its range) or, without one,
+    /// the close (at `close`), writes its items and queues its changes in full batches
+    /// (all of them at the close); the rest is held.
     fn write(
         &mut self,
         store: &Store,
-        plan: plan::Plan,
-        queue: usize,
+        page: Option<(&[Product], &[u64])>,
         close: Option<i64>,
     ) -> Result<(), SyncError> {
-        self.log_skipped(&plan.skipped);
-        for skipped in &plan.skipped {
-            let (Skipped::OtherVendor { product_id, .. }
-            | Skipped::SkuTaken { product_id, .. }
-            | Skipped::SkuHeld { product_id, .. }) = skipped;
-            self.left_out
-                .insert(self.parents.get(product_id).copied().unwrap_or(*product_id));
-        }
-        self.held.extend(plan.ops);
-        let queued: Vec<PlannedOp> = self.held.drain(..queue.min(self.held.len())).collect();
-        let batches = queued.len().div_ceil(self.batch_size.max(1));
-        let sources: Vec<(u64, &str, Option<i64>)> = match close {
-            Some(_) if self.full_rules.is_some() => self
-                .fingerprints
-                .iter()
-                .filter(|(id, _)| !self.left_out.contains(id))
-                .map(|(id, fingerprint)| {
-                    (
-                        *id,
-                        fingerprint.as_str(),
-                        self.price_changes.get(id).copied(),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        store.transact(|tx| {
+        let candidates: Vec<String> = page
+            .map(|(products, _)| products)
+            .unwrap_or_default()
+            .iter()
+            .filter(|p| p.vendor_id == self.vendor_id)
+            .map(retailer_id)
+            .collect();
+        let batch_size = self.batch_size.max(1);
+        let mut planned: Option<(Vec<plan::ItemWrite>, Vec<Skipped>)> = None;
+        let queued = store.transact(|tx| {
             let catalog = tx.catalog();
-            catalog.write_items(&self.catalog_id, self.vendor_id, &plan.writes, self.now)?;
+            // Planned in the write transaction, once (a retried transaction writes the
+            // same plan): no other vendor's plan takes one of these SKUs in between.
+            if planned.is_none() {
+                let plan = match page {
+                    Some((products, unchanged)) => {
+                        let held_elsewhere = catalog.held_by_other_vendors(
+                            &self.catalog_id,
+                            self.vendor_id,
+                            candidates.iter().map(String::as_str),
+                        )?;
+                        self.planner.page(products, unchanged, &held_elsewhere)
+                    }
+                    None => self.planner.close(),
+                };
+                for skipped in &plan.skipped {
+                    let (Skipped::OtherVendor { product_id, .. }
+                    | Skipped::SkuTaken { product_id, .. }
+                    | Skipped::SkuHeld { product_id, .. }) = skipped;
+                    let product = self.parents.get(product_id).unwrap_or(product_id);
+                    self.left_out.insert(*product);
+                }
+                self.held.extend(plan.ops);
+                planned = Some((plan.writes, plan.skipped));
+            }
+            let writes = planned.as_ref().map_or(&[][..], |(writes, _)| writes);
+            catalog.write_items(&self.catalog_id, self.vendor_id, writes, self.now)?;
+            let queue = match close {
+                Some(_) => self.held.len(),
+                None => self.held.len() - self.held.len() % batch_size,
+            };
             if !catalog.queue_ops(
                 self.job_id,
-                &queued,
+                &self.held[..queue],
                 self.queued_ops,
                 self.queued_batches,
-                self.batch_size,
+                batch_size,
                 planning_until(),
             )? {
                 return Err(SyncError::PlanGivenUp(self.job_id));
             }
             let Some(now) = close else {
-                return Ok(());
+                return Ok(queue);
             };
             catalog.close_plan(self.job_id, self.full_rules.as_deref(), now)?;
             catalog.consume_changes(self.vendor_id, self.upto)?;
@@ -726,14 +723,30 @@ impl OpenPlan {
             // read now, with when a sale of theirs starts or ends. A product read for
             // its changes only has none until a full read fingerprints it again.
             if self.full_rules.is_some() {
+                let sources: Vec<(u64, &str, Option<i64>)> = self
+                    .fingerprints
+                    .iter()
+                    .filter(|(id, _)| !self.left_out.contains(id))
+                    .map(|(id, fingerprint)| {
+                        (
+                            *id,
+                            fingerprint.as_str(),
+                            self.price_changes.get(id).copied(),
+                        )
+                    })
+                    .collect();
                 catalog.record_sources(self.vendor_id, &self.catalog_id, &sources)?;
             } else {
                 catalog.forget_sources(&self.catalog_id, &self.changed)?;
             }
-            Ok(())
+            Ok(queue)
         })?;
-        self.queued_ops += queued.len() as i64;
-        self.queued_batches += batches as i64;
+        self.held.drain(..queued);
+        self.queued_ops += queued as i64;
+        self.queued_batches += queued.div_ceil(batch_size) as i64;
+        if let Some((_, skipped)) = &planned {
+            self.log_skipped(skipped);
+        }
         Ok(())
     }
 
