@@ -765,7 +765,10 @@ fn changes_from_array(array: Option<&ZendHashTable>) -> PhpResult<catalog::sync:
             "product_ids" => product_ids = ids(value)?,
             "unchanged" => changes.unchanged = ids(value)?,
             "fingerprints" => {
-                changes.fingerprints = fingerprints_from_array(value.array().ok_or_else(refuse)?)?;
+                changes.fingerprints = value
+                    .array()
+                    .and_then(fingerprints_from_array)
+                    .ok_or_else(refuse)?;
             }
             _ => return Err(refuse()),
         }
@@ -786,20 +789,16 @@ fn changes_from_array(array: Option<&ZendHashTable>) -> PhpResult<catalog::sync:
     Ok(changes)
 }
 
-/// Product id => fingerprint of each product a read of every product read.
-fn fingerprints_from_array(map: &ZendHashTable) -> PhpResult<Vec<(u64, String)>> {
+/// Product id => fingerprint (1 to 128 bytes) of each product a read of every product
+/// read; `None` when an entry is not that.
+fn fingerprints_from_array(map: &ZendHashTable) -> Option<Vec<(u64, String)>> {
     map.iter()
         .map(|(id, fingerprint)| {
-            let id = id.to_string().parse::<u64>().ok().filter(|n| *n > 0);
+            let id = id.to_string().parse::<u64>().ok().filter(|n| *n > 0)?;
             let fingerprint = fingerprint
                 .str()
-                .filter(|f| !f.is_empty() && f.len() <= 128);
-            match (id, fingerprint) {
-                (Some(id), Some(fingerprint)) => Ok((id, fingerprint.to_owned())),
-                _ => Err(validation(
-                    "fingerprints must map product ids to fingerprints of 1 to 128 bytes",
-                )),
-            }
+                .filter(|f| !f.is_empty() && f.len() <= 128)?;
+            Some((id, fingerprint.to_owned()))
         })
         .collect()
 }

@@ -165,10 +165,12 @@ pub fn catalog_sync_page(
         .into_iter()
         .map(|id| positive_id("unchanged", id))
         .collect::<PhpResult<Vec<u64>>>()?;
-    let fingerprints = fingerprints
-        .map(fingerprints_from_array)
-        .transpose()?
-        .unwrap_or_default();
+    let fingerprints = match fingerprints {
+        None => Vec::new(),
+        Some(map) => fingerprints_from_array(map).ok_or_else(|| {
+            validation("fingerprints must map product ids to fingerprints of 1 to 128 bytes")
+        })?,
+    };
     let mut planning = take(vendor_id, job_id)?;
     let planned = with_store(|store| {
         Ok(planning
