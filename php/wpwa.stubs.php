@@ -366,8 +366,9 @@ namespace Wpwa {
     /**
      * Starts a catalog sync of the vendor through `$connection` whose products come page
      * by page (`catalog_sync_page()`, then `catalog_sync_close()`), its changes sent as
-     * they are planned. `$changes` is what `catalog_sync_changes()` answered (without
-     * it, every product is read and no noted change forgotten). Returns the
+     * they are planned (`$send` false: only planned, the slices send them). `$changes` is
+     * what `catalog_sync_changes()` answered (without it, every product is read and no
+     * noted change forgotten). Returns the
      * job as `catalog_sync_plan()` does, and `planning`: true for a new job to hand the
      * pages to; false when the vendor's running job was returned as it is.
      *
@@ -375,9 +376,10 @@ namespace Wpwa {
      * @param array $connection
      * @param array|null $options
      * @param array|null $changes
+     * @param bool|null $send
      * @return array
      */
-    function catalog_sync_open(int $vendor_id, array $connection, ?array $options = null, ?array $changes = null): array {}
+    function catalog_sync_open(int $vendor_id, array $connection, ?array $options = null, ?array $changes = null, ?bool $send = null): array {}
 
     /**
      * Plans one page of the vendor's products for the job `catalog_sync_open()` started:

@@ -100,7 +100,7 @@ final class SyncTest extends WpwaTestCase
     {
         $vendor = random_int(100000, 999999);
         $options = ['batch_size' => 2];
-        $job = \Wpwa\catalog_sync_open($vendor, self::DEAD_API, $options, \Wpwa\catalog_sync_changes($vendor, self::DEAD_API));
+        $job = \Wpwa\catalog_sync_open($vendor, self::DEAD_API, $options, \Wpwa\catalog_sync_changes($vendor, self::DEAD_API), false);
         self::assertTrue($job['planning']);
         self::assertSame(['running', 0], [$job['state'], $job['total']]);
         $id = $job['job_id'];
@@ -118,6 +118,7 @@ final class SyncTest extends WpwaTestCase
         }
         $closed = \Wpwa\catalog_sync_close($vendor, $id);
         self::assertSame(4, $closed['total']);
+        self::assertSame([0, null], [$closed['processed'], $closed['error']], 'only planned: nothing was sent to the dead API');
         self::assertSame([1 => null, 2 => null, 3 => null, 4 => null], $closed['price_changes']);
         self::assertFalse(\Wpwa\catalog_sync_changes($vendor, self::DEAD_API)['full'], 'a closed plan of every product is the base of the next sync');
 

@@ -77,8 +77,9 @@ fn give_up(planning: Planning) -> PhpResult<()> {
 
 /// Starts a catalog sync of the vendor through `$connection` whose products come page
 /// by page (`catalog_sync_page()`, then `catalog_sync_close()`), its changes sent as
-/// they are planned. `$changes` is what `catalog_sync_changes()` answered (without
-/// it, every product is read and no noted change forgotten). Returns the
+/// they are planned (`$send` false: only planned, the slices send them). `$changes` is
+/// what `catalog_sync_changes()` answered (without it, every product is read and no
+/// noted change forgotten). Returns the
 /// job as `catalog_sync_plan()` does, and `planning`: true for a new job to hand the
 /// pages to; false when the vendor's running job was returned as it is.
 #[php_function]
@@ -88,6 +89,7 @@ pub fn catalog_sync_open(
     connection: &ZendHashTable,
     options: Option<&ZendHashTable>,
     changes: Option<&ZendHashTable>,
+    send: Option<bool>,
 ) -> PhpResult<ZBox<ZendHashTable>> {
     let vendor_id = positive_id("vendor_id", vendor_id)?;
     let connection = CloudConnection::from_array(connection)?;
@@ -128,10 +130,13 @@ pub fn catalog_sync_open(
     let job_id = plan.job_id();
     // Without a second connection (an in-memory store) or a thread, the plan is sent
     // after its close, as a plan made in one go is.
-    let sender = with_store(|store| Ok(store.reopen().ok()))?.and_then(|own| {
-        let client = connection.client.detached().ok()?;
-        Sender::start(own, client, job_id, options).ok()
-    });
+    let sender = match send {
+        Some(false) => None,
+        _ => with_store(|store| Ok(store.reopen().ok()))?.and_then(|own| {
+            let client = connection.client.detached().ok()?;
+            Sender::start(own, client, job_id, options).ok()
+        }),
+    };
     put_back(Planning {
         plan,
         sender,

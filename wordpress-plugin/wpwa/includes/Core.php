@@ -844,10 +844,11 @@ final class Core {
 	 * @param array<string,string>     $connection url, version, token, catalog_id.
 	 * @param array<string,mixed>|null $options    Rules and sync options.
 	 * @param array<string,mixed>      $changes    catalog_sync_changes()'s answer.
+	 * @param bool                     $send       Send while reading (false: plan only).
 	 * @return array<string,mixed>|WP_Error Job summary and `planning`.
 	 */
-	public static function catalog_sync_open( int $vendor_id, array $connection, ?array $options, array $changes ) {
-		return self::call( static fn() => \Wpwa\catalog_sync_open( $vendor_id, $connection, $options, $changes ) );
+	public static function catalog_sync_open( int $vendor_id, array $connection, ?array $options, array $changes, bool $send ) {
+		return self::call( static fn() => \Wpwa\catalog_sync_open( $vendor_id, $connection, $options, $changes, $send ) );
 	}
 
 	/**

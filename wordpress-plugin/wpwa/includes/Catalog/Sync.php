@@ -334,8 +334,9 @@ final class Sync {
 
 	/**
 	 * Reads every product into a new job, page by page, each page's changes
-	 * sent while the next is read (see read_every_product()). A vendor's job
-	 * already running is returned as it is, nothing read.
+	 * sent while the next is read (see read_every_product()) unless only a
+	 * plan is asked for. A vendor's job already running is returned as it is,
+	 * nothing read.
 	 *
 	 * @since 0.8.0
 	 *
@@ -343,10 +344,11 @@ final class Sync {
 	 * @param array<string,string> $connection The catalog's connection.
 	 * @param array<string,mixed>  $options    Rules and sync options.
 	 * @param array<string,mixed>  $changes    catalog_sync_changes()'s answer.
+	 * @param bool                 $send       Send while reading (false: plan only).
 	 * @return array{job:array<string,mixed>,read:int,unread:int}|WP_Error
 	 */
-	private static function plan_every_product( int $vendor_id, array $connection, array $options, array $changes ) {
-		$job = Core::catalog_sync_open( $vendor_id, $connection, $options, $changes );
+	private static function plan_every_product( int $vendor_id, array $connection, array $options, array $changes, bool $send ) {
+		$job = Core::catalog_sync_open( $vendor_id, $connection, $options, $changes, $send );
 		if ( is_wp_error( $job ) || empty( $job['planning'] ) ) {
 			return is_wp_error( $job ) ? $job : array(
 				'job'    => $job,
@@ -432,7 +434,7 @@ final class Sync {
 		}
 		$read = 0;
 		if ( $changes['full'] ) {
-			$planned = self::plan_every_product( $vendor_id, $connection, $options, $changes );
+			$planned = self::plan_every_product( $vendor_id, $connection, $options, $changes, $budget_ms > 0 );
 			if ( is_wp_error( $planned ) ) {
 				return $planned;
 			}
