@@ -465,6 +465,17 @@ pub fn plan(
     }
 }
 
+/// When each of the vendor's `products` read must be synced again because a scheduled
+/// sale of its starts or ends (Unix seconds), or `None`: what the plugin schedules
+/// after a plan. Another vendor's products are not the plan's and get nothing.
+pub fn price_changes(products: &[Product], vendor_id: u64, now: i64) -> Vec<(u64, Option<i64>)> {
+    products
+        .iter()
+        .filter(|p| p.vendor_id == vendor_id)
+        .map(|p| (p.id, super::next_price_change(p, now)))
+        .collect()
+}
+
 /// How long a planner holds its job after its last page: a planner that stopped (its
 /// PHP request killed mid-read) lets the job end this long after.
 pub const PLANNING_HOLD: Duration = Duration::from_secs(120);

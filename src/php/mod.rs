@@ -713,11 +713,7 @@ pub fn catalog_sync_plan(
         )?)
     })?;
     let mut result = to_array(&job)?;
-    let price_changes: Vec<(u64, Option<i64>)> = products
-        .iter()
-        .filter(|p| p.vendor_id == vendor_id)
-        .map(|p| (p.id, catalog::next_price_change(p, now)))
-        .collect();
+    let price_changes = catalog::sync::price_changes(&products, vendor_id, now);
     result
         .insert("price_changes", price_changes_array(&price_changes)?)
         .map_err(internal)?;

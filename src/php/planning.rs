@@ -186,13 +186,11 @@ pub fn catalog_sync_page(
         let _ = give_up(planning);
         return Err(error);
     }
-    let now = clock::now();
-    planning.price_changes.extend(
-        products
-            .iter()
-            .filter(|p| p.vendor_id == vendor_id)
-            .map(|p| (p.id, catalog::next_price_change(p, now))),
-    );
+    planning.price_changes.extend(catalog::sync::price_changes(
+        &products,
+        vendor_id,
+        clock::now(),
+    ));
     put_back(planning);
     Ok(true)
 }
