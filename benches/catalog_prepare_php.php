@@ -11,6 +11,7 @@ declare(strict_types=1);
 /** Plain-PHP version of the core's rules (src/catalog), as a plugin would write it. */
 function php_prepare(array $products, string $currency, string $brand): array
 {
+    $now = time();
     $out = [];
     foreach ($products as $p) {
         $rid = ($p['sku'] ?? '') !== '' ? trim((string) $p['sku']) : 'wc_' . $p['id'];
@@ -27,6 +28,9 @@ function php_prepare(array $products, string $currency, string $brand): array
         $current = php_cents($p['price'] ?? null);
         $sale = php_cents($p['sale_price'] ?? null);
         $list = $regular ?: $current;
+        // The sale price counts inside its sale window only.
+        $sale_on = (($p['sale_from'] ?? null) === null || (int) $p['sale_from'] <= $now)
+            && (($p['sale_to'] ?? null) === null || $now <= (int) $p['sale_to']);
         if (!$list) {
             $problems[] = ['code' => 'missing_price', 'message' => 'Set a price above zero.'];
         }
@@ -41,7 +45,7 @@ function php_prepare(array $products, string $currency, string $brand): array
         if (!$image || trim((string) $image['url']) === '') {
             $problems[] = ['code' => 'missing_image', 'message' => 'Add a product image (JPG or PNG, under 5 MB).'];
         } else {
-            $mime = strtolower(trim((string) ($image['mime'] ?? '')));
+            $mime = php_image_kind($image);
             if (!in_array($mime, ['image/jpeg', 'image/png'], true)) {
                 $problems[] = ['code' => 'image_format', 'found' => $mime, 'message' => "Use a JPG or PNG image; this one is $mime."];
             }
@@ -52,7 +56,11 @@ function php_prepare(array $products, string $currency, string $brand): array
         if (mb_strlen($rid) > 100) {
             $problems[] = ['code' => 'retailer_id_too_long', 'message' => 'Shorten the SKU.'];
         }
-        $availability = match ($p['stock_status'] ?? 'instock') {
+        $stock = $p['stock_status'] ?? 'instock';
+        if ($stock === 'instock' && !empty($p['manage_stock']) && ($p['stock_quantity'] ?? null) !== null && (int) $p['stock_quantity'] <= 0) {
+            $stock = 'outofstock';
+        }
+        $availability = match ($stock) {
             'instock' => 'in stock',
             'outofstock' => 'out of stock',
             'onbackorder' => 'available for order',
@@ -67,17 +75,20 @@ function php_prepare(array $products, string $currency, string $brand): array
         }
         $item = [
             'id' => $rid,
-            'title' => mb_substr($title, 0, 200),
-            'description' => mb_substr($description, 0, 9999),
+            'title' => php_truncate($title, 200),
+            'description' => php_truncate($description, 9999),
             'availability' => $availability,
             'condition' => 'new',
             'price' => sprintf('%d.%02d %s', intdiv($list, 100), $list % 100, $currency),
+            // Sent empty when there is no sale: an update merges fields, so leaving it
+            // out would keep a sale that ended.
+            'sale_price' => $sale && $sale < $list && $sale_on ? sprintf('%d.%02d %s', intdiv($sale, 100), $sale % 100, $currency) : '',
             'link' => $p['permalink'],
             'image_link' => $image['url'],
-            'brand' => $p['brand'] ?: $brand,
+            'brand' => php_plain((string) ($p['brand'] ?? '')) ?: (php_plain($brand) ?: '—'),
         ];
-        if ($sale && $sale < $list) {
-            $item['sale_price'] = sprintf('%d.%02d %s', intdiv($sale, 100), $sale % 100, $currency);
+        if ($p['product_type'] === 'variation' && !empty($p['parent_id'])) {
+            $item['item_group_id'] = 'wc_' . $p['parent_id'];
         }
         // Items leave as the JSON the API receives, as the core's do.
         $out[] = ['product_id' => $p['id'], 'retailer_id' => $rid, 'status' => 'ready', 'problems' => [], 'item' => json_encode($item, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)];
@@ -91,6 +102,29 @@ function php_plain(string $html): string
     $text = preg_replace('#<[^>]*>#', ' ', (string) $text);
     $text = html_entity_decode((string) $text, ENT_QUOTES | ENT_HTML5, 'UTF-8');
     return trim((string) preg_replace('/\s+/u', ' ', $text));
+}
+
+function php_truncate(string $text, int $max): string
+{
+    return mb_strlen($text) <= $max ? $text : mb_substr($text, 0, $max - 1) . '…';
+}
+
+/** The image's MIME type, from the attachment or, without one, from the URL. */
+function php_image_kind(array $image): string
+{
+    $mime = strtolower(trim((string) ($image['mime'] ?? '')));
+    if ($mime !== '') {
+        return $mime === 'image/jpg' ? 'image/jpeg' : $mime;
+    }
+    $path = strtolower((string) strtok((string) $image['url'], '?#'));
+    $dot = strrpos($path, '.');
+    $ext = $dot === false ? $path : substr($path, $dot + 1);
+    return match (true) {
+        in_array($ext, ['jpg', 'jpeg'], true) => 'image/jpeg',
+        $ext === 'png' => 'image/png',
+        !str_contains($ext, '/') => "a .$ext file",
+        default => 'of unknown type',
+    };
 }
 
 function php_cents(?string $value): int

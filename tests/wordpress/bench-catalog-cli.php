@@ -443,6 +443,7 @@ if ( 'vendor' === $command ) {
 	$ready   = 0;
 	$same    = 0;
 	$differs = array();
+	$example = array();
 	foreach ( $core as $verdict ) {
 		if ( null === $verdict['item'] ) {
 			continue;
@@ -454,12 +455,13 @@ if ( 'vendor' === $command ) {
 		foreach ( array_keys( $item + $other ) as $field ) {
 			if ( ( $item[ $field ] ?? null ) !== ( $other[ $field ] ?? null ) ) {
 				$differs[ $field ] = ( $differs[ $field ] ?? 0 ) + 1;
+				$example[ $field ] ??= sprintf( 'product %d: core %s, PHP %s', $verdict['product_id'], wp_json_encode( $item[ $field ] ?? null ), wp_json_encode( $other[ $field ] ?? null ) );
 			}
 		}
 	}
 	$differ_text = array();
 	foreach ( $differs as $field => $n ) {
-		$differ_text[] = "$field in $n";
+		$differ_text[] = "$field in $n (e.g. {$example[ $field ]})";
 	}
 	$count = count( $records );
 	printf( "    %d records (the vendor's products and variations as the reader gives them), best of %d rounds, same process\n", $count, $rounds );
