@@ -79,10 +79,10 @@ function php_prepare(array $products, string $currency, string $brand): array
             'description' => php_truncate($description, 9999),
             'availability' => $availability,
             'condition' => 'new',
-            'price' => sprintf('%d.%02d %s', intdiv($list, 100), $list % 100, $currency),
+            'price' => php_money($list, $currency),
             // Sent empty when there is no sale: an update merges fields, so leaving it
             // out would keep a sale that ended.
-            'sale_price' => $sale && $sale < $list && $sale_on ? sprintf('%d.%02d %s', intdiv($sale, 100), $sale % 100, $currency) : '',
+            'sale_price' => $sale && $sale < $list && $sale_on ? php_money($sale, $currency) : '',
             'link' => $p['permalink'],
             'image_link' => $image['url'],
             'brand' => php_plain((string) ($p['brand'] ?? '')) ?: (php_plain($brand) ?: '—'),
@@ -102,6 +102,11 @@ function php_plain(string $html): string
     $text = preg_replace('#<[^>]*>#', ' ', (string) $text);
     $text = html_entity_decode((string) $text, ENT_QUOTES | ENT_HTML5, 'UTF-8');
     return trim((string) preg_replace('/\s+/u', ' ', $text));
+}
+
+function php_money(int $cents, string $currency): string
+{
+    return sprintf('%d.%02d %s', intdiv($cents, 100), $cents % 100, $currency);
 }
 
 function php_truncate(string $text, int $max): string
@@ -134,4 +139,40 @@ function php_cents(?string $value): int
         return 0;
     }
     return (int) round((float) $value * 100);
+}
+
+/**
+ * How the items of two answers of catalog_prepare() (or php_prepare()) compare, by
+ * product: how many items `$a` builds, how many of them `$b` builds the same, and
+ * for each field that differs, in how many items and one example.
+ *
+ * @return array{ready:int, same:int, fields:array<string, array{count:int, example:string}>}
+ */
+function catalog_items_compared(array $a, array $b): array
+{
+    $decoded = static fn(array $verdict) => is_string($verdict['item']) ? json_decode($verdict['item'], true) : $verdict['item'];
+    $others = [];
+    foreach ($b as $verdict) {
+        $others[$verdict['product_id']] = $decoded($verdict);
+    }
+    $compared = ['ready' => 0, 'same' => 0, 'fields' => []];
+    foreach ($a as $verdict) {
+        $item = $decoded($verdict);
+        if ($item === null) {
+            continue;
+        }
+        ++$compared['ready'];
+        $other = (array) ($others[$verdict['product_id']] ?? []);
+        $compared['same'] += $item == $other ? 1 : 0;
+        foreach (array_keys($item + $other) as $field) {
+            if (($item[$field] ?? null) !== ($other[$field] ?? null)) {
+                $compared['fields'][$field] ??= [
+                    'count' => 0,
+                    'example' => sprintf('product %d: %s against %s', $verdict['product_id'], json_encode($item[$field] ?? null), json_encode($other[$field] ?? null)),
+                ];
+                ++$compared['fields'][$field]['count'];
+            }
+        }
+    }
+    return $compared;
 }

@@ -80,19 +80,10 @@ if ($check[0] != $check[1]) {
     exit(1);
 }
 // The ratio only means something if both build the same items.
-$items = static fn(array $verdicts): array => array_map(
-    static fn(array $v) => is_string($v['item']) ? json_decode($v['item'], true) : $v['item'],
-    array_column($verdicts, null, 'product_id')
-);
-$core_items = $items($core);
-if ($items($from_json) != $core_items) {
-    fwrite(STDERR, "the core builds other items from JSON pages than from arrays\n");
-    exit(1);
-}
-$php_items = $items($php);
-foreach ($core_items as $id => $item) {
-    if ($item != ($php_items[$id] ?? null)) {
-        fwrite(STDERR, "the two implementations build product $id differently: core " . json_encode($item) . ', PHP ' . json_encode($php_items[$id] ?? null) . "\n");
+foreach (['the core on JSON pages and on arrays' => $from_json, 'the core and plain PHP' => $php] as $pair => $other) {
+    $compared = catalog_items_compared($core, $other);
+    if ($compared['same'] !== $compared['ready'] || count($other) !== count($core)) {
+        fwrite(STDERR, "$pair build different items: " . json_encode($compared['fields']) . "\n");
         exit(1);
     }
 }

@@ -436,32 +436,10 @@ if ( 'vendor' === $command ) {
 	$statuses = array( array_count_values( array_column( $core, 'status' ) ), array_count_values( array_column( $php, 'status' ) ) );
 	ksort( $statuses[0] );
 	ksort( $statuses[1] );
-	$php_items = array();
-	foreach ( $php as $verdict ) {
-		$php_items[ $verdict['product_id'] ] = null === $verdict['item'] ? null : json_decode( $verdict['item'], true );
-	}
-	$ready   = 0;
-	$same    = 0;
-	$differs = array();
-	$example = array();
-	foreach ( $core as $verdict ) {
-		if ( null === $verdict['item'] ) {
-			continue;
-		}
-		++$ready;
-		$item  = is_string( $verdict['item'] ) ? json_decode( $verdict['item'], true ) : $verdict['item'];
-		$other = (array) ( $php_items[ $verdict['product_id'] ] ?? array() );
-		$same += $item == $other ? 1 : 0;
-		foreach ( array_keys( $item + $other ) as $field ) {
-			if ( ( $item[ $field ] ?? null ) !== ( $other[ $field ] ?? null ) ) {
-				$differs[ $field ] = ( $differs[ $field ] ?? 0 ) + 1;
-				$example[ $field ] ??= sprintf( 'product %d: core %s, PHP %s', $verdict['product_id'], wp_json_encode( $item[ $field ] ?? null ), wp_json_encode( $other[ $field ] ?? null ) );
-			}
-		}
-	}
+	$compared    = catalog_items_compared( $core, $php );
 	$differ_text = array();
-	foreach ( $differs as $field => $n ) {
-		$differ_text[] = "$field in $n (e.g. {$example[ $field ]})";
+	foreach ( $compared['fields'] as $field => $differ ) {
+		$differ_text[] = "$field in {$differ['count']} (e.g. core against PHP, {$differ['example']})";
 	}
 	$count = count( $records );
 	printf( "    %d records (the vendor's products and variations as the reader gives them), best of %d rounds, same process\n", $count, $rounds );
@@ -470,7 +448,7 @@ if ( 'vendor' === $command ) {
 	printf( "    plain PHP (benches/catalog_prepare_php.php): %10.0f records/s  (%.3f s)\n", $count / $best['php'], $best['php'] );
 	printf( "    ratio core / PHP: %.2fx\n", $best['php'] / $best['core'] );
 	printf( "    statuses: core %s, PHP %s%s\n", wp_json_encode( $statuses[0] ), wp_json_encode( $statuses[1] ), $statuses[0] == $statuses[1] ? ' (same)' : ' (DIFFERENT)' );
-	printf( "    catalog items identical: %d of %d%s\n", $same, $ready, $differ_text ? '; fields that differ: ' . implode( ', ', $differ_text ) : '' );
+	printf( "    catalog items identical: %d of %d%s\n", $compared['same'], $compared['ready'], $differ_text ? '; fields that differ: ' . implode( ', ', $differ_text ) : '' );
 } else {
 	wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php vendor LOGIN STORE_NAME | products VENDOR_ID LOGIN FROM TO | new-catalog | sync VENDOR_ID OUT_JSON [FULL_WALL [TRIGGER]] | change VENDOR_ID N | transform VENDOR_ID ROUNDS' );
 }
