@@ -334,9 +334,9 @@ final class Sync {
 
 	/**
 	 * Reads every product into a new job, page by page, each page's changes
-	 * sent while the next is read (see read_every_product()) unless only a
-	 * plan is asked for. A vendor's job already running is returned as it is,
-	 * nothing read.
+	 * sent while the next is read (see read_every_product()): the core's
+	 * sender stops when the plan is closed, and the job's slices send the
+	 * rest. A vendor's job already running is returned as it is, nothing read.
 	 *
 	 * @since 0.8.0
 	 *
@@ -344,11 +344,10 @@ final class Sync {
 	 * @param array<string,string> $connection The catalog's connection.
 	 * @param array<string,mixed>  $options    Rules and sync options.
 	 * @param array<string,mixed>  $changes    catalog_sync_changes()'s answer.
-	 * @param bool                 $send       Send while reading (false: plan only).
 	 * @return array{job:array<string,mixed>,read:int,unread:int}|WP_Error
 	 */
-	private static function plan_every_product( int $vendor_id, array $connection, array $options, array $changes, bool $send ) {
-		$job = Core::catalog_sync_open( $vendor_id, $connection, $options, $changes, $send );
+	private static function plan_every_product( int $vendor_id, array $connection, array $options, array $changes ) {
+		$job = Core::catalog_sync_open( $vendor_id, $connection, $options, $changes, true );
 		if ( is_wp_error( $job ) || empty( $job['planning'] ) ) {
 			return is_wp_error( $job ) ? $job : array(
 				'job'    => $job,
@@ -407,13 +406,14 @@ final class Sync {
 
 	/**
 	 * Plans a sync and runs its first slice; more slices follow in the
-	 * background. A job already running is continued, not replaced.
+	 * background. A read of every product already sends as it plans. A job
+	 * already running is continued, not replaced.
 	 *
 	 * @since 0.3.0
 	 *
 	 * @param int    $vendor_id Vendor user ID.
 	 * @param string $trigger   manual or admin (every product is read), else background.
-	 * @param int    $budget_ms Budget of the first slice (0: plan only).
+	 * @param int    $budget_ms Budget of the first slice (0: none, the background queue works the job).
 	 * @return array{job:array<string,mixed>,started:bool}|WP_Error
 	 */
 	public static function start( int $vendor_id, string $trigger = 'manual', int $budget_ms = self::FIRST_SLICE_MS ) {
@@ -434,7 +434,7 @@ final class Sync {
 		}
 		$read = 0;
 		if ( $changes['full'] ) {
-			$planned = self::plan_every_product( $vendor_id, $connection, $options, $changes, $budget_ms > 0 );
+			$planned = self::plan_every_product( $vendor_id, $connection, $options, $changes );
 			if ( is_wp_error( $planned ) ) {
 				return $planned;
 			}

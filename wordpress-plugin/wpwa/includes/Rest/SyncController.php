@@ -23,7 +23,8 @@ defined( 'ABSPATH' ) || exit;
  * - `GET  wpwa/v1/products`: counts (ready, needs attention, synced,
  *   rejected), the products needing attention with reasons and edit links,
  *   the last sync.
- * - `POST wpwa/v1/sync`: plans a sync and runs its first slice (~3 s); 200
+ * - `POST wpwa/v1/sync`: plans a sync, sending its first batches while it
+ *   reads the products, and queues the rest for the background queue; 200
  *   with the job (`started` false when a running job was continued).
  * - `GET  wpwa/v1/sync`: the latest job; while it runs and is not waiting
  *   out a rate limit, one more slice (≤ 2 s) runs first, so progress never
@@ -169,7 +170,8 @@ final class SyncController extends BaseController {
 	 */
 	public static function post_sync( WP_REST_Request $request ) {
 		$vendor_id = self::vendor_of( $request );
-		// Planned here, worked by the background queue (Action Scheduler).
+		// Planned here (what is planned is sent while the next page is read);
+		// the background queue (Action Scheduler) works the rest.
 		$result = Sync::start( $vendor_id, 'manual', 0 );
 		if ( is_wp_error( $result ) ) {
 			return $result;
