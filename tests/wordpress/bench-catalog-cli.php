@@ -21,7 +21,8 @@
  *   bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS [TRIGGER]]
  *       One sync of the vendor through the plugin's own path: Sync::start()
  *       as the background queue calls it (or as TRIGGER: manual is "Sync now",
- *       which reads every product), then Sync::slice() until the job
+ *       which reads every product and, as the dashboard's, runs no slice in the
+ *       start), then Sync::slice() until the job
  *       is done, back to back in this process. Prints the figures and writes
  *       them to OUT_JSON; with FULL_WALL_SECONDS also the wall time as a
  *       share of that one.
@@ -214,8 +215,11 @@ if ( 'vendor' === $command ) {
 	$full_wall = (float) ( $argv[4] ?? 0 );
 	$trigger   = (string) ( $argv[5] ?? 'background' );
 	if ( $vendor_id <= 0 || '' === $out ) {
-		wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS]' );
+		wpwa_bench_catalog_fail( 'usage: bench-catalog-cli.php sync VENDOR_ID OUT_JSON [FULL_WALL_SECONDS [TRIGGER]]' );
 	}
+	// "Sync now" starts as the dashboard's POST wpwa/v1/sync does: no slice in
+	// the request (Rest\SyncController), the queue's slices do the rest.
+	$start_budget_ms = 'manual' === $trigger ? 0 : Sync::BACKGROUND_SLICE_MS;
 	$reader = null;
 	add_filter(
 		'wpwa_product_reader',
@@ -258,14 +262,18 @@ if ( 'vendor' === $command ) {
 	);
 	$catalog       = $connection['catalog_id'];
 	$stats_url     = "{$connection['url']}/sandbox/catalogs/$catalog/stats";
-	$limited       = (int) ( wpwa_bench_catalog_sandbox( $stats_url )['rate_limited'] ?? 0 );
+	$stats_before  = wpwa_bench_catalog_sandbox( $stats_url );
+	$limited       = (int) ( $stats_before['rate_limited'] ?? 0 );
+	$sent_before   = (int) ( $stats_before['batches'] ?? 0 );
 	$memory_before = memory_get_usage( true );
 
 	$started = hrtime( true );
-	$result  = Sync::start( $vendor_id, $trigger, Sync::BACKGROUND_SLICE_MS );
+	$result  = Sync::start( $vendor_id, $trigger, $start_budget_ms );
 	if ( is_wp_error( $result ) ) {
 		wpwa_bench_catalog_fail( 'start: ' . $result->get_error_message() );
 	}
+	$start_returned = hrtime( true );
+	$sent_by_start  = (int) ( wpwa_bench_catalog_sandbox( $stats_url )['batches'] ?? 0 ) - $sent_before;
 	$job     = $result['job'];
 	$slices  = 'running' === $job['state'] || $job['processed'] > 0 ? 1 : 0;
 	$retries = 0;
@@ -326,6 +334,8 @@ if ( 'vendor' === $command ) {
 		'handed_records'  => $handed,
 		'read_at'         => $since( $marks['read'] ?? null ),
 		'planned_at'      => $since( $marks['planned'] ?? null ),
+		'start_returned'  => $since( $start_returned ),
+		'sent_by_start'   => $sent_by_start,
 		'wall'            => $wall,
 		'floor'           => $floor,
 		'floor_poll'      => $floor_poll,
@@ -340,6 +350,7 @@ if ( 'vendor' === $command ) {
 	printf( "    job %s: %d changes planned, %d synced, %d rejected, %d deleted; catalog holds %d items; %d slice(s); %d rate-limited answers\n", $figures['state'], $figures['total'], $figures['synced'], $figures['rejected'], $figures['deleted'], $items, $slices, $figures['rate_limited'] );
 	printf( "    reader: %d calls, %d records read (%d products + %d variations) in %.2f s; %d records handed to the sync (wpwa_catalog_records)\n", $figures['reader_calls'], $read, $figures['read_products'], $figures['read_variations'], $figures['read_seconds'], $handed );
 	printf( "    wall time %.2f s: records read after %.2f s, job planned and products checked after %.2f s, the rest sending\n", $wall, $figures['read_at'] ?? 0, $figures['planned_at'] ?? 0 );
+	printf( "    Sync::start( %s, %d ms ) returned after %.2f s, %d of %d batches sent by then\n", $trigger, $start_budget_ms, $figures['start_returned'], $sent_by_start, $batches );
 	if ( $batches > 0 ) {
 		printf(
 			"    physical floor %.2f s (%d batches of %d, concurrency %d, latency %d ms, processing %d ms, limit %d batches / %d ms; the plugin polls every %d ms); wall / floor %.2f\n",
