@@ -4,7 +4,8 @@
 // and its expiry (issue 15); disconnect; gateway
 // down; signed webhooks; isolation between vendors; one phone per vendor;
 // rate-limited connects; the admin pages. Prints (does not assert) the time
-// from scan to "Connected" and the panel's requests per minute.
+// from scan to "Connected" and the panel's requests per minute while waiting
+// for a scan, while the tab is hidden and while idle.
 //
 // The tests run in order (one file) and use their own vendors, created
 // through the token-guarded test helper, so the seeded vendors other files
@@ -197,7 +198,10 @@ test('connect: QR shown and rotating in place, paused while hidden, scan → Con
     });
     await page.waitForTimeout(500);
     const h0 = calls.length;
+    const hiddenStart = Date.now();
     await page.waitForTimeout(6000);
+    const hiddenPerMin = ((calls.length - h0) / ((Date.now() - hiddenStart) / 1000)) * 60;
+    figures.push(`panel requests while the tab is hidden (waiting for a scan): ${hiddenPerMin.toFixed(1)}/min`);
     assert.equal(calls.length - h0, 0, 'no polling while the tab is hidden');
     await page.evaluate(() => {
       delete document.hidden;
