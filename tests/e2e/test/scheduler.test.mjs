@@ -180,6 +180,12 @@ test('a product edited through WooCommerce\'s REST API reaches the catalog throu
   const readOnlyChanged = () => startedLines(vendor.id)
     .filter((line) => /^Catalog sync started: 1 change to send, from the [12] product\(s\) changed since the last sync\.$/.test(line)).length;
   const readOnlyChangedBefore = readOnlyChanged();
+  // Action Scheduler's async runner (started by an earlier wp-admin page, it
+  // re-dispatches itself while actions are due) may work the sync, due at
+  // once here, before it is read back: count the vendor's syncs in every state.
+  const vendorSyncs = () => queue('actions', { status: ['pending', 'in-progress', 'complete', 'failed', 'canceled'] })
+    .filter((a) => a.hook === 'wpwa_sync_vendor' && a.args[0] === vendor.id).length;
+  const vendorSyncsBefore = vendorSyncs();
   const auth = queue('app_password', { login: admin.login });
   let headers;
   let client;
@@ -196,7 +202,7 @@ test('a product edited through WooCommerce\'s REST API reaches the catalog throu
   assert.equal(res.status, 200, res.text.slice(0, 300));
   assert.equal(res.json().regular_price, '21.00');
 
-  assert.ok(pendingFor(vendor.id).some((a) => a.hook === 'wpwa_sync_vendor'), 'the edit queued the vendor\'s sync');
+  assert.equal(vendorSyncs(), vendorSyncsBefore + 1, 'the edit queued one sync of the vendor');
   await runQueueUntil(async () => (await item(`Q-${R}-LAMP`))?.price === '21.00 USD' && syncDone(), 'the new price in the catalog');
   await runQueueUntil(() => pendingFor(vendor.id).length === 0 && syncDone(), 'the queue to drain');
   assert.deepEqual(pendingFor(vendor.id, Object.values(product)), [], 'nothing left pending');
