@@ -21,6 +21,8 @@ WPWA_DEB_PACKAGES=(
     # The multi-node scripts' Galera cluster (scripts/galera) and its state
     # transfer.
     galera-4 rsync
+    # scripts/bench-fpm-rss --hot-functions samples the worker with perf.
+    linux-perf
 )
 
 deb_installed() {
